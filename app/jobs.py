@@ -1,0 +1,65 @@
+"""The progress-and-cancel protocol that long work takes.
+
+A service loops over its work and calls ``job.advance()``; the caller (a Qt worker, the command line or a
+test) decides what progress means and whether to cancel. ``NULL_JOB`` does nothing, so the same service
+runs synchronously in tests and on the command line.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from typing import TypeVar
+
+T = TypeVar("T")
+
+
+class JobCancelled(Exception):
+    """Raised inside the work when the user asked to stop; the transaction is then rolled back."""
+
+
+class Job:
+    """Counts progress towards ``total`` and carries a cancel flag set from another thread."""
+
+    def __init__(self, on_progress: Callable[[int, int, str], None] | None = None) -> None:
+        self._on_progress = on_progress
+        self._cancelled = threading.Event()
+        self.total = 0
+        self.done = 0
+        self.label = ""
+
+    def start(self, total: int, label: str = "") -> None:
+        self.total, self.done, self.label = total, 0, label or self.label
+        self._report()
+
+    def advance(self, n: int = 1, label: str | None = None) -> None:
+        self.check()
+        self.done += n
+        if label is not None:
+            self.label = label
+        self._report()
+
+    def cancel(self) -> None:
+        self._cancelled.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancelled.is_set()
+
+    def check(self) -> None:
+        if self._cancelled.is_set():
+            raise JobCancelled()
+
+    def iterate(self, items: Iterable[T], total: int | None = None, label: str = "") -> Iterator[T]:
+        """Yield ``items`` advancing the job by one for each; ``total`` defaults to ``len(items)``."""
+        self.start(len(items) if total is None else total, label)  # type: ignore[arg-type]
+        for item in items:
+            yield item
+            self.advance()
+
+    def _report(self) -> None:
+        if self._on_progress is not None:
+            self._on_progress(self.done, self.total, self.label)
+
+
+NULL_JOB = Job()

@@ -1,0 +1,48 @@
+"""The declarative base shared by every model.
+
+Constraints are named by convention: Alembic's batch mode on SQLite rebuilds tables and needs the names.
+Amounts are integer cents columns (``*_cents``) exposed as ``Decimal`` properties.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import MetaData
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from app.domain.money import from_cents, to_cents
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class IdMixin:
+    id: Mapped[int] = mapped_column(primary_key=True)
+
+
+def money_property(column: str) -> property:
+    """A Decimal view of an integer-cents column (None stays None): ``amount = money_property("amount_cents")``."""
+
+    def get(self) -> Decimal | None:
+        cents = getattr(self, column)
+        return None if cents is None else from_cents(cents)
+
+    def set(self, value: Decimal | None) -> None:
+        setattr(self, column, None if value is None else to_cents(value))
+
+    return property(get, set, doc=f"{column} in euros (Decimal)")
+
+
+def now() -> datetime:
+    return datetime.now().replace(microsecond=0)

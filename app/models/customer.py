@@ -1,0 +1,101 @@
+"""Customers (the debtors) and the guarantees that cover what they owe."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, composite, mapped_column, relationship
+
+from app.domain.terms import DEFAULT_DAYS, PaymentTerms, TermsKind
+from app.models.base import Base, IdMixin, money_property
+
+
+class Segment(StrEnum):
+    PRIVATE = "private"
+    PUBLIC = "public"
+    CONSUMER = "consumer"
+    KEY_ACCOUNT = "key_account"
+
+
+SEGMENT_LABELS = {
+    Segment.PRIVATE: "Entreprise privée",
+    Segment.PUBLIC: "Organisme public",
+    Segment.CONSUMER: "Particulier",
+    Segment.KEY_ACCOUNT: "Grand compte",
+}
+
+
+class GuaranteeKind(StrEnum):
+    CREDIT_INSURANCE = "credit_insurance"
+    BANK_GUARANTEE = "bank_guarantee"
+    DEPOSIT = "deposit"
+    PAYMENT_DELEGATION = "payment_delegation"
+
+
+GUARANTEE_LABELS = {
+    GuaranteeKind.CREDIT_INSURANCE: "Assurance-crédit",
+    GuaranteeKind.BANK_GUARANTEE: "Caution bancaire / garantie de tiers",
+    GuaranteeKind.DEPOSIT: "Acompte",
+    GuaranteeKind.PAYMENT_DELEGATION: "Délégation de paiement",
+}
+
+
+class Customer(IdMixin, Base):
+    __tablename__ = "customer"
+    __table_args__ = (Index("ix_customer_name", "name"), Index("ix_customer_siren", "siren"))
+
+    code: Mapped[str] = mapped_column(String(30), default="")
+    name: Mapped[str] = mapped_column(String(200))
+    siren: Mapped[str] = mapped_column(String(14), default="")
+    vat_number: Mapped[str] = mapped_column(String(20), default="")
+    address: Mapped[str] = mapped_column(Text, default="")
+    postcode: Mapped[str] = mapped_column(String(10), default="")
+    city: Mapped[str] = mapped_column(String(100), default="")
+    contact_name: Mapped[str] = mapped_column(String(200), default="")
+    email: Mapped[str] = mapped_column(String(200), default="")
+    phone: Mapped[str] = mapped_column(String(30), default="")
+    segment: Mapped[str] = mapped_column(String(20), default=Segment.PRIVATE.value)
+    naf_code: Mapped[str] = mapped_column(String(6), default="")
+    terms_kind: Mapped[str] = mapped_column(String(20), default=TermsKind.NET.value)
+    terms_days: Mapped[int] = mapped_column(default=DEFAULT_DAYS)
+    terms: Mapped[PaymentTerms] = composite(PaymentTerms, "terms_kind", "terms_days")
+    credit_limit_cents: Mapped[int | None] = mapped_column(default=None)
+    external_rating: Mapped[str] = mapped_column(String(20), default="")
+    salesperson: Mapped[str] = mapped_column(String(100), default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    created_on: Mapped[date] = mapped_column(default=date.today)
+
+    guarantees: Mapped[list[Guarantee]] = relationship(
+        back_populates="customer", cascade="all, delete-orphan", order_by="Guarantee.valid_from")
+
+    credit_limit = money_property("credit_limit_cents")
+
+    @property
+    def segment_label(self) -> str:
+        return SEGMENT_LABELS[Segment(self.segment)]
+
+
+class Guarantee(IdMixin, Base):
+    """A cover on what a customer owes: an amount, or a percentage (insurers cover e.g. 90 %)."""
+
+    __tablename__ = "guarantee"
+    __table_args__ = (CheckConstraint("percentage >= 0 AND percentage <= 100", name="percentage_range"),)
+
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    guarantor: Mapped[str] = mapped_column(String(200), default="")
+    amount_cents: Mapped[int | None] = mapped_column(default=None)
+    percentage: Mapped[int | None] = mapped_column(default=None)
+    grade: Mapped[str] = mapped_column(String(20), default="")
+    valid_from: Mapped[date | None] = mapped_column(default=None)
+    valid_to: Mapped[date | None] = mapped_column(default=None)
+
+    customer: Mapped[Customer] = relationship(back_populates="guarantees")
+
+    amount = money_property("amount_cents")
+
+    @property
+    def kind_label(self) -> str:
+        return GUARANTEE_LABELS[GuaranteeKind(self.kind)]

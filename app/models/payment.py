@@ -1,0 +1,55 @@
+"""Money received and its lettering: an ``Allocation`` matches part of a payment, or of a credit note,
+to part of an invoice, on a date (the payment's date unless the user says otherwise)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.models.base import Base, IdMixin, money_property
+from app.models.customer import Customer
+from app.models.invoice import Invoice
+
+
+class Payment(IdMixin, Base):
+    __tablename__ = "payment"
+    __table_args__ = (CheckConstraint("amount_cents > 0", name="positive"),)
+
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customer.id", ondelete="RESTRICT"), index=True)
+    received_on: Mapped[date] = mapped_column(index=True)
+    amount_cents: Mapped[int]
+    method: Mapped[str] = mapped_column(String(30), default="virement")
+    reference: Mapped[str] = mapped_column(Text, default="")
+    payer_iban: Mapped[str] = mapped_column(String(40), default="")
+    import_batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id", ondelete="SET NULL"))
+    source_line: Mapped[int | None] = mapped_column(default=None)
+    row_hash: Mapped[str | None] = mapped_column(String(64), default=None, index=True)
+
+    customer: Mapped[Customer | None] = relationship()
+    allocations: Mapped[list[Allocation]] = relationship(back_populates="payment", cascade="all, delete-orphan")
+
+    amount = money_property("amount_cents")
+
+
+class Allocation(IdMixin, Base):
+    """Lettrage: ``amount`` of a payment or a credit note settles ``amount`` of an invoice."""
+
+    __tablename__ = "allocation"
+    __table_args__ = (
+        CheckConstraint("amount_cents > 0", name="positive"),
+        CheckConstraint("(payment_id IS NULL) != (credit_note_id IS NULL)", name="one_source"),
+    )
+
+    invoice_id: Mapped[int] = mapped_column(ForeignKey("invoice.id", ondelete="CASCADE"), index=True)
+    payment_id: Mapped[int | None] = mapped_column(ForeignKey("payment.id", ondelete="CASCADE"), index=True)
+    credit_note_id: Mapped[int | None] = mapped_column(ForeignKey("invoice.id", ondelete="CASCADE"), index=True)
+    allocated_on: Mapped[date]
+    amount_cents: Mapped[int]
+
+    invoice: Mapped[Invoice] = relationship(foreign_keys=[invoice_id])
+    credit_note: Mapped[Invoice | None] = relationship(foreign_keys=[credit_note_id])
+    payment: Mapped[Payment | None] = relationship(back_populates="allocations")
+
+    amount = money_property("amount_cents")
