@@ -38,14 +38,14 @@ class OpenItem:
     """One line of a customer's account: an invoice (positive), a credit note or a payment (negative).
 
     ``booked`` is when the item came into existence (issue date, payment date); ``due`` is what places it
-    in a bucket."""
+    in a bucket; ``key`` says which record it stands for."""
 
     customer: Hashable
     booked: date
     due: date
     amount: Decimal
     settlements: tuple[Settlement, ...] = ()
-    ref: str = ""
+    key: Hashable = None
 
 
 def still_due(item: OpenItem, at: date) -> Decimal:

@@ -1,0 +1,121 @@
+"""Entry point ``encours`` (and ``python -m app``): the window, or a command-line verb.
+
+Heavy modules load inside the verb that needs them, so that ``encours`` alone opens the window fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import date, datetime
+
+from app.config import DB_ENV, database_location
+
+
+class UserError(Exception):
+    """A problem the user can fix: printed in French on stderr, exit code 1, no traceback."""
+
+
+def parse_date(text: str) -> date:
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            pass
+    raise argparse.ArgumentTypeError(f"« {text} » n'est pas une date (attendu : AAAA-MM-JJ ou JJ/MM/AAAA)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="encours", description="Encours : créances clients, relances et trésorerie.")
+    parser.add_argument("--db", help=f"fichier de données ou URL SQLAlchemy (sinon ${DB_ENV}, "
+                                     "sinon le dossier de données de l'utilisateur)")
+    verbs = parser.add_subparsers(dest="command", metavar="COMMANDE")
+    demo = verbs.add_parser("demo", help="crée la société de démonstration")
+    demo.add_argument("--seed", type=int, default=1, help="graine du générateur (défaut : 1)")
+    demo.add_argument("--today", type=parse_date, default=None, help="date du jour simulée")
+    aging = verbs.add_parser("aging", help="balance âgée")
+    aging.add_argument("--at", type=parse_date, default=None, help="date de la balance (défaut : aujourd'hui)")
+    aging.add_argument("--json", action="store_true", help="sortie JSON")
+    shot = verbs.add_parser("screenshot", help="capture d'un écran en 1280×800")
+    shot.add_argument("view", help="dashboard, customers, customer, invoices, reminders, imports, settings, welcome")
+    shot.add_argument("--out", required=True, help="fichier PNG à écrire")
+    return parser
+
+
+def run_demo(location: str, seed: int, today: date | None) -> int:
+    from app.models.db import open_database
+    from app.services.demo import create_demo_company
+
+    db = open_database(location)
+    try:
+        with db.transaction() as session:
+            summary = create_demo_company(session, today=today or date.today(), seed=seed)
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
+    print(f"Société de démonstration créée dans {location} : {summary.customers} clients, "
+          f"{summary.invoices} factures, {summary.credit_notes} avoirs, {summary.payments} règlements.")
+    return 0
+
+
+def run_aging(location: str, at: date | None, as_json: bool) -> int:
+    from app.domain.aging import BUCKET_LABELS, BUCKETS
+    from app.domain.money import format_eur, json_amount
+    from app.models.db import open_database
+    from app.services.aging import aging_at
+
+    db = open_database(location)
+    with db.sessions() as session:
+        report = aging_at(session, at or date.today())
+    balance = report.balance
+    customers = sorted(balance.by_customer.items(), key=lambda kv: (-kv[1].total, report.names.get(kv[0], "")))
+    if as_json:
+        print(json.dumps({
+            "at": balance.at.isoformat(),
+            "total": json_amount(balance.total.total),
+            "buckets": {b: json_amount(balance.total[b]) for b in BUCKETS},
+            "customers": [{"name": report.names[cid], "siren": report.sirens[cid],
+                           "total": json_amount(owed.total),
+                           "buckets": {b: json_amount(owed[b]) for b in BUCKETS}} for cid, owed in customers],
+        }, ensure_ascii=False, indent=2))
+        return 0
+    print(f"Balance âgée au {balance.at:%d/%m/%Y}")
+    for bucket in BUCKETS:
+        print(f"  {BUCKET_LABELS[bucket]:<14}{format_eur(balance.total[bucket]):>18}")
+    print(f"  {'Total':<14}{format_eur(balance.total.total):>18}")
+    return 0
+
+
+def run_window(location: str, screenshot: tuple[str, str] | None = None) -> int:
+    from app.ui.app import run
+
+    return run(location, screenshot)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    location = database_location(args.db)
+    try:
+        if args.command == "demo":
+            return run_demo(location, args.seed, args.today)
+        if args.command == "aging":
+            return run_aging(location, args.at, args.json)
+        if args.command == "screenshot":
+            return run_window(location, (args.view, args.out))
+        return run_window(location)
+    except UserError as exc:
+        print(f"encours : {exc}", file=sys.stderr)
+        return 1
+    except Exception as exc:  # the database cannot be opened: say so plainly
+        from sqlalchemy.exc import SQLAlchemyError
+
+        if isinstance(exc, SQLAlchemyError):
+            print(f"encours : impossible d'ouvrir la base de données {location} ({exc.__class__.__name__}). "
+                  "Vérifiez le chemin ou l'URL passés à --db.", file=sys.stderr)
+            return 1
+        raise
+
+
+if __name__ == "__main__":
+    sys.exit(main())

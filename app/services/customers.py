@@ -1,0 +1,167 @@
+"""Customers: the list with what each owes, the customer card, and saving the form with its checks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from app.domain.aging import Buckets, aging_balance
+from app.domain.identifiers import clean_siren, siren_error
+from app.domain.money import format_eur, from_cents
+from app.domain.terms import PaymentTerms
+from app.models import SEGMENT_LABELS, Customer, Guarantee, GuaranteeKind, Segment
+from app.services.aging import open_items
+from app.services.company import get_company
+
+
+@dataclass(frozen=True)
+class CustomerRow:
+    """One line of the customers table."""
+
+    id: int
+    code: str
+    name: str
+    siren: str
+    segment: str
+    city: str
+    exposure: Decimal
+    overdue: Decimal
+    credit_limit: Decimal | None
+    over_limit: bool
+
+
+@dataclass(frozen=True)
+class GuaranteeInput:
+    kind: GuaranteeKind
+    guarantor: str = ""
+    amount: Decimal | None = None
+    percentage: int | None = None
+    grade: str = ""
+    valid_from: date | None = None
+    valid_to: date | None = None
+
+
+@dataclass
+class CustomerInput:
+    """What the customer form edits."""
+
+    name: str
+    code: str = ""
+    siren: str = ""
+    vat_number: str = ""
+    address: str = ""
+    postcode: str = ""
+    city: str = ""
+    contact_name: str = ""
+    email: str = ""
+    phone: str = ""
+    segment: Segment = Segment.PRIVATE
+    naf_code: str = ""
+    terms: PaymentTerms = PaymentTerms()
+    credit_limit: Decimal | None = None
+    external_rating: str = ""
+    salesperson: str = ""
+    notes: str = ""
+    guarantees: list[GuaranteeInput] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Validation:
+    """Errors block saving; warnings are shown next to their field but the user may go on."""
+
+    errors: dict[str, str]
+    warnings: dict[str, str]
+
+
+def exposure_by_customer(session: Session, at: date, ids: list[int] | None = None) -> dict[int, Buckets]:
+    """What each customer (or those of ``ids``) owes at ``at``, by aging bucket."""
+    return aging_balance(open_items(session, at, ids), at).by_customer
+
+
+def list_customers(session: Session, at: date) -> list[CustomerRow]:
+    """Every customer with its exposure and overdue amount at ``at``, by name."""
+    buckets = exposure_by_customer(session, at)
+    rows = []
+    for c in session.execute(select(Customer.id, Customer.code, Customer.name, Customer.siren, Customer.segment,
+                                    Customer.city, Customer.credit_limit_cents).order_by(Customer.name)):
+        owed = buckets.get(c.id, Buckets())
+        limit = None if c.credit_limit_cents is None else from_cents(c.credit_limit_cents)
+        rows.append(CustomerRow(
+            id=c.id, code=c.code, name=c.name, siren=c.siren, segment=SEGMENT_LABELS[Segment(c.segment)],
+            city=c.city, exposure=owed.total, overdue=owed.overdue, credit_limit=limit,
+            over_limit=limit is not None and owed.total > limit))
+    return rows
+
+
+def customer_choices(session: Session) -> list[tuple[int, str]]:
+    """(id, name) of every customer by name, for pickers."""
+    return [(c.id, c.name) for c in session.execute(select(Customer.id, Customer.name).order_by(Customer.name))]
+
+
+def get_customer(session: Session, customer_id: int) -> Customer:
+    return session.scalars(select(Customer).options(selectinload(Customer.guarantees))
+                           .where(Customer.id == customer_id)).one()
+
+
+def customer_exposure(session: Session, customer_id: int, at: date) -> Buckets:
+    return exposure_by_customer(session, at, [customer_id]).get(customer_id, Buckets())
+
+
+def validate_customer(session: Session, data: CustomerInput, customer_id: int | None, at: date) -> Validation:
+    """The form's checks: name, SIREN/SIRET checksum, B2B terms within the legal caps (a warning), a credit
+    limit that is not negative and not already exceeded (a warning)."""
+    errors: dict[str, str] = {}
+    warnings: dict[str, str] = {}
+    if not data.name.strip():
+        errors["name"] = "Le nom du client est obligatoire."
+    if message := siren_error(data.siren):
+        errors["siren"] = message
+    if data.segment != Segment.CONSUMER and (message := data.terms.legal_warning()):
+        warnings["terms"] = message
+    if data.credit_limit is not None:
+        if data.credit_limit < 0:
+            errors["credit_limit"] = "La limite de crédit ne peut pas être négative."
+        elif customer_id is not None:
+            exposure = customer_exposure(session, customer_id, at).total
+            if exposure > data.credit_limit:
+                warnings["credit_limit"] = (f"L'encours actuel ({format_eur(exposure)}) dépasse déjà "
+                                            "cette limite.")
+    for i, guarantee in enumerate(data.guarantees):
+        if guarantee.percentage is not None and not 0 <= guarantee.percentage <= 100:
+            errors["guarantees"] = f"Garantie {i + 1} : le pourcentage doit être entre 0 et 100."
+        if guarantee.valid_from and guarantee.valid_to and guarantee.valid_to < guarantee.valid_from:
+            errors["guarantees"] = f"Garantie {i + 1} : la date de fin précède la date de début."
+    return Validation(errors, warnings)
+
+
+def save_customer(session: Session, data: CustomerInput, customer_id: int | None = None,
+                  at: date | None = None) -> tuple[Customer | None, Validation]:
+    """Create or update a customer and replace its guarantees; nothing is written when there are errors."""
+    validation = validate_customer(session, data, customer_id, at or date.today())
+    if validation.errors:
+        return None, validation
+    if customer_id is None:
+        company = get_company(session)
+        customer = Customer(name=data.name, terms=company.terms if company else PaymentTerms())
+        session.add(customer)
+    else:
+        customer = get_customer(session, customer_id)
+    for name in ("name", "code", "vat_number", "address", "postcode", "city", "contact_name", "email", "phone",
+                 "naf_code", "external_rating", "salesperson", "notes"):
+        setattr(customer, name, getattr(data, name).strip())
+    customer.siren = clean_siren(data.siren)
+    customer.segment = Segment(data.segment).value
+    customer.terms = data.terms
+    customer.credit_limit = data.credit_limit
+    customer.guarantees = [
+        Guarantee(kind=GuaranteeKind(g.kind).value, guarantor=g.guarantor.strip(), amount=g.amount,
+                  percentage=g.percentage, grade=g.grade, valid_from=g.valid_from, valid_to=g.valid_to)
+        for g in data.guarantees]
+    session.flush()
+    if not customer.code:
+        customer.code = f"C{customer.id:04d}"
+    return customer, validation

@@ -1,0 +1,244 @@
+"""The customer card: identity and terms on the left, open invoices with their aging and guarantees on the
+right. Checks (SIREN key, legal caps on terms, credit limit) show next to their field."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
+                               QPlainTextEdit, QPushButton, QSpinBox, QTabWidget, QVBoxLayout, QWidget)
+
+from app.domain.aging import BUCKET_LABELS, BUCKETS
+from app.domain.terms import PaymentTerms
+from app.models import GUARANTEE_LABELS, SEGMENT_LABELS, GuaranteeKind, Segment
+from app.services.customers import (CustomerInput, GuaranteeInput, customer_exposure, get_customer, save_customer,
+                                    validate_customer)
+from app.services.company import get_company
+from app.services.invoices import list_invoices
+from app.ui.format import fr_amount, fr_date
+from app.ui.forms import AmountEdit, DateEdit, FieldMessages, TermsEdit, combo_select
+from app.ui.icons import icon
+from app.ui.invoices import INVOICE_COLUMNS
+from app.ui.screen import RowTable
+from app.ui.table_model import Column
+
+GUARANTEE_COLUMNS = [
+    Column("Type", lambda g: GUARANTEE_LABELS[GuaranteeKind(g.kind)]),
+    Column("Garant / assureur", lambda g: g.guarantor),
+    Column("Montant", lambda g: g.amount, fr_amount, numeric=True),
+    Column("%", lambda g: g.percentage, lambda p: f"{p} %", numeric=True),
+    Column("Note", lambda g: g.grade),
+    Column("Du", lambda g: g.valid_from, fr_date),
+    Column("Au", lambda g: g.valid_to, fr_date),
+]
+
+
+class CustomerDialog(QDialog):
+    def __init__(self, context, customer_id: int | None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.customer_id = customer_id
+        self.setWindowTitle("Nouveau client" if customer_id is None else "Fiche client")
+        self.resize(1120, 660)
+        self.guarantees: list[GuaranteeInput] = []
+
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.messages = FieldMessages(form)
+        add = self.messages.add
+        self.name = add("name", "Raison sociale *", QLineEdit())
+        self.code = add("code", "Code client", QLineEdit(placeholderText="attribué automatiquement"))
+        self.siren = add("siren", "SIREN / SIRET", QLineEdit(placeholderText="9 ou 14 chiffres"))
+        self.vat_number = add("vat_number", "N° TVA", QLineEdit())
+        self.segment = add("segment", "Segment", QComboBox())
+        for segment, label in SEGMENT_LABELS.items():
+            self.segment.addItem(label, segment.value)
+        self.naf_code = add("naf_code", "Code NAF", QLineEdit(placeholderText="ex. 4332A"))
+        self.address = add("address", "Adresse", QLineEdit())
+        city_row = QWidget()
+        city_layout = QHBoxLayout(city_row)
+        city_layout.setContentsMargins(0, 0, 0, 0)
+        self.postcode, self.city = QLineEdit(placeholderText="CP"), QLineEdit(placeholderText="Ville")
+        self.postcode.setMaximumWidth(80)
+        city_layout.addWidget(self.postcode)
+        city_layout.addWidget(self.city, 1)
+        add("city", "Code postal, ville", city_row)
+        self.contact_name = add("contact_name", "Contact", QLineEdit())
+        self.email = add("email", "E-mail", QLineEdit())
+        self.phone = add("phone", "Téléphone", QLineEdit())
+        self.terms = add("terms", "Conditions de paiement", TermsEdit())
+        self.credit_limit = add("credit_limit", "Limite de crédit (€)", AmountEdit(optional=True))
+        self.external_rating = add("external_rating", "Note externe", QLineEdit())
+        self.salesperson = add("salesperson", "Commercial", QLineEdit())
+        self.notes = add("notes", "Notes", QPlainTextEdit())
+        self.notes.setMaximumHeight(60)
+
+        identity = QWidget()
+        identity.setLayout(form)
+        identity.setMinimumWidth(430)
+        tabs = QTabWidget()
+        tabs.addTab(self._invoices_tab(), icon("file-text"), "Factures ouvertes")
+        tabs.addTab(self._guarantees_tab(), icon("shield-check"), "Garanties")
+
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Save).setText("Enregistrer")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Annuler")
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        self.buttons = buttons
+
+        body = QHBoxLayout()
+        body.addWidget(identity, 0)
+        body.addWidget(tabs, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(body)
+        layout.addWidget(self.messages.general)
+        layout.addWidget(buttons)
+
+        self.siren.editingFinished.connect(self.check)
+        self.terms.changed.connect(self.check)
+        self.segment.currentIndexChanged.connect(self.check)
+        self.credit_limit.editingFinished.connect(self.check)
+        self.load()
+
+    def _invoices_tab(self) -> QWidget:
+        tab = QWidget()
+        layout = QVBoxLayout(tab)
+        self.aging_label = QLabel()
+        self.aging_label.setObjectName("aging")
+        self.aging_label.setWordWrap(True)
+        layout.addWidget(self.aging_label)
+        self.invoice_table = RowTable(INVOICE_COLUMNS)
+        layout.addWidget(self.invoice_table)
+        return tab
+
+    def _guarantees_tab(self) -> QWidget:
+        tab = QWidget()
+        layout = QVBoxLayout(tab)
+        self.guarantee_table = RowTable(GUARANTEE_COLUMNS)
+        layout.addWidget(self.guarantee_table)
+        row = QHBoxLayout()
+        add, remove = QPushButton(icon("plus"), "Ajouter une garantie"), QPushButton(icon("trash-2"), "Retirer")
+        add.clicked.connect(self.add_guarantee)
+        remove.clicked.connect(self.remove_guarantee)
+        row.addWidget(add)
+        row.addWidget(remove)
+        row.addStretch(1)
+        layout.addLayout(row)
+        return tab
+
+    def load(self) -> None:
+        today = self.context.today()
+        with self.context.db.sessions() as session:
+            if self.customer_id is None:
+                company = get_company(session)
+                self.terms.set_terms(company.terms if company else PaymentTerms())
+                self.aging_label.setText("Aucune facture pour ce nouveau client.")
+                return
+            customer = get_customer(session, self.customer_id)
+            owed = customer_exposure(session, self.customer_id, today)
+            invoices = [row for row in list_invoices(session, today, self.customer_id) if row.still_due]
+        for name in ("name", "code", "siren", "vat_number", "naf_code", "address", "postcode", "city",
+                     "contact_name", "email", "phone", "external_rating", "salesperson"):
+            getattr(self, name).setText(getattr(customer, name))
+        self.notes.setPlainText(customer.notes)
+        combo_select(self.segment, customer.segment)
+        self.terms.set_terms(customer.terms)
+        self.credit_limit.set_amount(customer.credit_limit)
+        self.guarantees = [GuaranteeInput(GuaranteeKind(g.kind), g.guarantor, g.amount, g.percentage, g.grade,
+                                          g.valid_from, g.valid_to) for g in customer.guarantees]
+        self.guarantee_table.set_rows(self.guarantees)
+        self.invoice_table.set_rows(invoices)
+        parts = [f"{BUCKET_LABELS[b]} : {fr_amount(owed[b])}" for b in BUCKETS]
+        self.aging_label.setText(f"<b>Encours {fr_amount(owed.total)}</b> — " + " · ".join(parts))
+        self.setWindowTitle(f"Fiche client — {customer.name}")
+
+    def data(self) -> tuple[CustomerInput | None, dict[str, str]]:
+        """The form's content, or the errors of fields that cannot even be read (an amount)."""
+        try:
+            limit = self.credit_limit.amount()
+        except ValueError as exc:
+            return None, {"credit_limit": str(exc)}
+        return CustomerInput(
+            name=self.name.text(), code=self.code.text(), siren=self.siren.text(),
+            vat_number=self.vat_number.text(), address=self.address.text(), postcode=self.postcode.text(),
+            city=self.city.text(), contact_name=self.contact_name.text(), email=self.email.text(),
+            phone=self.phone.text(), segment=Segment(self.segment.currentData()), naf_code=self.naf_code.text(),
+            terms=self.terms.terms(), credit_limit=limit, external_rating=self.external_rating.text(),
+            salesperson=self.salesperson.text(), notes=self.notes.toPlainText(),
+            guarantees=list(self.guarantees)), {}
+
+    def check(self) -> None:
+        """Show the checks as the user types, before saving; the empty name waits for the save."""
+        data, errors = self.data()
+        if data is None:
+            self.messages.show(errors)
+            return
+        with self.context.db.sessions() as session:
+            validation = validate_customer(session, data, self.customer_id, self.context.today())
+        errors = {k: v for k, v in validation.errors.items() if k != "name"}
+        self.messages.show(errors, validation.warnings)
+
+    def save(self) -> None:
+        data, errors = self.data()
+        if data is None:
+            self.messages.show(errors)
+            return
+        with self.context.db.transaction() as session:
+            customer, validation = save_customer(session, data, self.customer_id, self.context.today())
+        self.messages.show(validation.errors, validation.warnings)
+        if customer is not None:
+            self.customer_id = customer.id
+            self.accept()
+
+    def add_guarantee(self) -> None:
+        dialog = GuaranteeDialog(self)
+        if dialog.exec():
+            self.guarantees.append(dialog.value)
+            self.guarantee_table.set_rows(self.guarantees)
+
+    def remove_guarantee(self) -> None:
+        index = self.guarantee_table.currentIndex()
+        if index.isValid():
+            del self.guarantees[self.guarantee_table.proxy.mapToSource(index).row()]
+            self.guarantee_table.set_rows(self.guarantees)
+
+
+class GuaranteeDialog(QDialog):
+    """One guarantee: credit insurance, bank guarantee, deposit or payment delegation."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Nouvelle garantie")
+        form = QFormLayout(self)
+        self.messages = FieldMessages(form)
+        self.kind = self.messages.add("kind", "Type", QComboBox())
+        for kind, label in GUARANTEE_LABELS.items():
+            self.kind.addItem(label, kind.value)
+        self.guarantor = self.messages.add("guarantor", "Garant / assureur", QLineEdit())
+        self.amount = self.messages.add("amount", "Montant couvert (€)", AmountEdit(optional=True))
+        self.percentage = self.messages.add("percentage", "Pourcentage", QSpinBox())
+        self.percentage.setRange(0, 100)
+        self.percentage.setSuffix(" %")
+        self.grade = self.messages.add("grade", "Note de l'assureur", QLineEdit())
+        self.valid_from = self.messages.add("valid_from", "Valable du", DateEdit())
+        self.valid_to = self.messages.add("valid_to", "au", DateEdit(self.valid_from.value().replace(
+            year=self.valid_from.value().year + 1, day=min(self.valid_from.value().day, 28))))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Annuler")
+        buttons.accepted.connect(self.accept_value)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+        self.value: GuaranteeInput | None = None
+
+    def accept_value(self) -> None:
+        try:
+            amount = self.amount.amount()
+        except ValueError as exc:
+            self.messages.show({"amount": str(exc)})
+            return
+        if self.valid_to.value() < self.valid_from.value():
+            self.messages.show({"valid_to": "La date de fin précède la date de début."})
+            return
+        self.value = GuaranteeInput(GuaranteeKind(self.kind.currentData()), self.guarantor.text(), amount,
+                                    self.percentage.value() or None, self.grade.text(),
+                                    self.valid_from.value(), self.valid_to.value())
+        self.accept()

@@ -1,0 +1,56 @@
+"""Clients: who owes what, searchable; double-click opens the customer card."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QComboBox
+
+from app.models import SEGMENT_LABELS
+from app.services.customers import CustomerRow, list_customers
+from app.ui.format import LATE, fr_amount
+from app.ui.screen import TableScreen
+from app.ui.table_model import Column
+
+COLUMNS = [
+    Column("Code", lambda r: r.code),
+    Column("Client", lambda r: r.name, sort_key=lambda r: r.name.casefold()),
+    Column("SIREN", lambda r: r.siren),
+    Column("Segment", lambda r: r.segment),
+    Column("Ville", lambda r: r.city),
+    Column("Encours", lambda r: r.exposure, fr_amount, numeric=True),
+    Column("Dont échu", lambda r: r.overdue, fr_amount, numeric=True,
+           colour=lambda r: LATE if r.overdue > 0 else None),
+    Column("Limite de crédit", lambda r: r.credit_limit, fr_amount, numeric=True,
+           colour=lambda r: LATE if r.over_limit else None),
+]
+COL_CODE, COL_NAME, COL_SIREN, COL_SEGMENT, COL_CITY, COL_EXPOSURE, COL_OVERDUE, COL_LIMIT = range(len(COLUMNS))
+
+
+class CustomersScreen(TableScreen):
+    title = "Clients"
+    columns = COLUMNS
+    search_hint = "Rechercher un client, un SIREN, une ville…"
+    new_label = "Nouveau client"
+
+    def filters(self):
+        self.segment = QComboBox()
+        self.segment.addItem("Tous les segments", None)
+        for label in SEGMENT_LABELS.values():
+            self.segment.addItem(label, label)
+        self.segment.currentIndexChanged.connect(self.apply_filter)
+        return [self.segment]
+
+    def load(self, session) -> list[CustomerRow]:
+        return list_customers(session, self.context.today())
+
+    def haystack(self, row: CustomerRow) -> str:
+        return f"{row.code} {row.name} {row.siren} {row.city}"
+
+    def accepts(self, row: CustomerRow) -> bool:
+        segment = self.segment.currentData()
+        return segment is None or row.segment == segment
+
+    def open(self, row_id: int | None) -> None:
+        from app.ui.customer_form import CustomerDialog
+
+        if CustomerDialog(self.context, row_id, self).exec():
+            self.refresh()

@@ -1,0 +1,22 @@
+"""How values read on screen: French dates and amounts, the colours that signal."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from PySide6.QtGui import QColor
+
+from app.domain.money import format_eur
+
+LATE = QColor("#b03a2e")      # muted red: late
+AT_RISK = QColor("#b9770e")   # amber: at risk
+MUTED = QColor("#6b7280")
+
+
+def fr_date(value: date | None) -> str:
+    return value.strftime("%d/%m/%Y") if value else ""
+
+
+def fr_amount(value: Decimal | None) -> str:
+    return "" if value is None else format_eur(value)

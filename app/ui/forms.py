@@ -1,0 +1,122 @@
+"""Pieces the forms share: a field with its message underneath, amount and date inputs, the terms editor."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtWidgets import (QComboBox, QDateEdit, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QSpinBox,
+                               QVBoxLayout, QWidget)
+
+from app.domain.money import format_eur, parse_eur
+from app.domain.terms import TERMS_LABELS, PaymentTerms, TermsKind
+from app.ui.format import AT_RISK, LATE
+
+
+class FieldMessages:
+    """Adds rows to a QFormLayout with a message label under each field, and shows errors (red) and
+    warnings (amber) next to the fields they concern, by field name."""
+
+    def __init__(self, form: QFormLayout) -> None:
+        self.form = form
+        self.labels: dict[str, QLabel] = {}
+        self.general = QLabel()  # messages about no single field; the dialog places it
+        self.general.setObjectName("message_general")
+        self.general.setWordWrap(True)
+
+    def add(self, key: str, title: str, widget: QWidget) -> QWidget:
+        box = QWidget()
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addWidget(widget)
+        message = QLabel()
+        message.setObjectName(f"message_{key}")
+        message.setWordWrap(True)
+        message.hide()
+        layout.addWidget(message)
+        self.labels[key] = message
+        self.form.addRow(title, box)
+        return widget
+
+    def show(self, errors: dict[str, str], warnings: dict[str, str] | None = None) -> None:
+        warnings = warnings or {}
+        for key, label in self.labels.items():
+            text, colour = (errors[key], LATE) if key in errors else (warnings.get(key), AT_RISK)
+            label.setText(text or "")
+            label.setStyleSheet(f"color: {colour.name()};")
+            label.setVisible(bool(text))
+        others = [text for key, text in errors.items() if key not in self.labels]
+        self.general.setText("\n".join(others))
+        self.general.setStyleSheet(f"color: {LATE.name()};")
+
+
+class AmountEdit(QLineEdit):
+    """An amount typed the French way, right-aligned; ``amount()`` raises ValueError with a French message."""
+
+    def __init__(self, parent: QWidget | None = None, *, optional: bool = False) -> None:
+        super().__init__(parent)
+        self.optional = optional
+        self.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.setPlaceholderText("facultatif" if optional else "0,00")
+
+    def amount(self) -> Decimal | None:
+        if self.optional and not self.text().strip():
+            return None
+        return parse_eur(self.text() or "0")
+
+    def set_amount(self, value: Decimal | None) -> None:
+        self.setText("" if value is None else format_eur(value, symbol=False))
+
+
+class DateEdit(QDateEdit):
+    def __init__(self, value: date | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setDisplayFormat("dd/MM/yyyy")
+        self.setCalendarPopup(True)
+        self.set_date(value or date.today())
+
+    def value(self) -> date:
+        return self.date().toPython()
+
+    def set_date(self, value: date) -> None:
+        self.setDate(QDate(value.year, value.month, value.day))
+
+
+class TermsEdit(QWidget):
+    """Payment terms: a kind ("30 jours date de facture", "45 jours fin de mois"...) and a number of days."""
+
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.kind = QComboBox()
+        for kind in TermsKind:
+            self.kind.addItem(TERMS_LABELS[kind].replace("{days}", "N"), kind.value)
+        self.days = QSpinBox()
+        self.days.setRange(0, 365)
+        self.days.setSuffix(" jours")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.kind, 1)
+        layout.addWidget(self.days)
+        self.kind.currentIndexChanged.connect(self._kind_changed)
+        self.days.valueChanged.connect(self.changed)
+
+    def _kind_changed(self) -> None:
+        self.days.setEnabled(self.kind.currentData() != TermsKind.ON_RECEIPT)
+        self.changed.emit()
+
+    def terms(self) -> PaymentTerms:
+        return PaymentTerms(TermsKind(self.kind.currentData()), self.days.value())
+
+    def set_terms(self, terms: PaymentTerms) -> None:
+        self.kind.setCurrentIndex(self.kind.findData(terms.kind.value))
+        self.days.setValue(terms.days)
+        self._kind_changed()
+
+
+def combo_select(combo: QComboBox, data: object) -> None:
+    """Select the item of ``combo`` whose data is ``data``."""
+    combo.setCurrentIndex(max(0, combo.findData(data)))

@@ -1,0 +1,47 @@
+"""Screens still to come say what they will hold, so the navigation is never a blank page."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
+
+from app.ui.screen import Screen
+
+PLANNED = {
+    "Tableau de bord": (
+        "Le tableau de bord de la semaine arrive bientôt.",
+        ["l'encours total et la part échue, avec leur évolution depuis la semaine dernière ;",
+         "le DSO, le BFR et leurs tendances sur 24 mois ;",
+         "les alertes : clients au-delà de leur limite ou de leur couverture d'assurance ;",
+         "la prévision de trésorerie sur 13 semaines ;",
+         "les clients à appeler en priorité."]),
+    "Relances": (
+        "Les relances du jour arriveront ici.",
+        ["la liste des actions du jour : courrier, appel, mise en demeure ;",
+         "l'aperçu de chaque lettre avant impression, avec les pénalités légales calculées ;",
+         "l'impression de toutes les lettres du jour en un seul PDF ;",
+         "les litiges et les promesses de paiement, qui suspendent les relances."]),
+    "Imports": (
+        "L'import des fichiers de la banque et du cabinet comptable arrivera ici.",
+        ["les relevés bancaires (CSV, CFONB, camt.053, OFX) et le rapprochement des règlements ;",
+         "le FEC et les exports de votre logiciel de facturation ;",
+         "l'historique des imports, chacun annulable en un clic."]),
+}
+
+
+class PlaceholderScreen(Screen):
+    def __init__(self, context, title: str, parent=None) -> None:
+        self.title = title
+        super().__init__(context, parent)
+        headline, items = PLANNED[title]
+        text = QLabel(f"<p><b>{headline}</b></p><p>Cet écran présentera :</p><ul>"
+                      + "".join(f"<li>{item}</li>" for item in items) + "</ul>"
+                      "<p>En attendant, consultez vos clients et vos factures, et la balance âgée "
+                      "avec la commande <code>encours aging</code>.</p>")
+        text.setObjectName("placeholder")
+        text.setWordWrap(True)
+        text.setTextFormat(Qt.TextFormat.RichText)
+        text.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        text.setMaximumWidth(760)
+        self.layout_.addWidget(text)
+        self.layout_.addStretch(1)

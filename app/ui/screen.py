@@ -1,0 +1,134 @@
+"""What the screens of the main window share: a title row with actions, a searchable table."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QTableView,
+                               QVBoxLayout, QWidget)
+
+from app.ui.bootstrap import Context
+from app.ui.icons import icon
+from app.ui.table_model import ROW_ROLE, Column, RowFilterProxy, RowTableModel
+
+
+class Screen(QWidget):
+    """A page of the main window; ``refresh()`` reloads it from the database when it is shown."""
+
+    title = ""
+
+    def __init__(self, context: Context, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.layout_ = QVBoxLayout(self)
+        self.layout_.setContentsMargins(18, 14, 18, 14)
+        header = QHBoxLayout()
+        heading = QLabel(self.title)
+        heading.setObjectName("heading")
+        header.addWidget(heading)
+        header.addStretch(1)
+        self.actions_bar = header
+        self.layout_.addLayout(header)
+
+    def refresh(self) -> None:
+        """Reload what the screen shows; screens with data override it."""
+
+    def focus_search(self) -> None:
+        """Ctrl+F: put the cursor in the screen's search field, if it has one."""
+
+
+class RowTable(QTableView):
+    """A sortable table over plain rows with a filter predicate; emits ``activated_row`` on double-click
+    or Enter with the row itself."""
+
+    activated_row = Signal(object)
+
+    def __init__(self, columns: Sequence[Column], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.source = RowTableModel(columns, self)
+        self.proxy = RowFilterProxy(self)
+        self.proxy.setSourceModel(self.source)
+        self.setModel(self.proxy)
+        self.setSortingEnabled(True)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setAlternatingRowColors(True)
+        self.verticalHeader().hide()
+        self.verticalHeader().setDefaultSectionSize(26)
+        self.horizontalHeader().setHighlightSections(False)
+        self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.horizontalHeader().setStretchLastSection(True)
+        self.doubleClicked.connect(lambda index: self.activated_row.emit(index.data(ROW_ROLE)))
+
+    def set_rows(self, rows: Sequence[Any]) -> None:
+        self.source.set_rows(rows)
+
+    def keyPressEvent(self, event) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
+            self.activated_row.emit(self.currentIndex().data(ROW_ROLE))
+            return
+        super().keyPressEvent(event)
+
+    def visible_rows(self) -> list[Any]:
+        return [self.proxy.index(i, 0).data(ROW_ROLE) for i in range(self.proxy.rowCount())]
+
+
+class TableScreen(Screen):
+    """A screen that is a searchable table with a "Nouveau…" button: subclasses say how to load the rows,
+    what the search looks in, which extra filters apply and how a row opens."""
+
+    columns: Sequence[Column] = ()
+    search_hint = ""
+    new_label = ""
+
+    def __init__(self, context: Context, parent: QWidget | None = None) -> None:
+        super().__init__(context, parent)
+        self.search = QLineEdit(placeholderText=f"{self.search_hint} (Ctrl+F)")
+        self.search.setClearButtonEnabled(True)
+        self.search.setMinimumWidth(300)
+        self.actions_bar.addWidget(self.search)
+        for widget in self.filters():
+            self.actions_bar.addWidget(widget)
+        self.new_button = QPushButton(icon("plus"), self.new_label)
+        self.new_button.setShortcut("Ctrl+N")
+        self.actions_bar.addWidget(self.new_button)
+        self.table = RowTable(self.columns)
+        self.layout_.addWidget(self.table)
+        self.search.textChanged.connect(self.apply_filter)
+        self.table.activated_row.connect(lambda row: self.open(row.id))
+        self.new_button.clicked.connect(lambda: self.open(None))
+
+    def filters(self) -> list[QWidget]:
+        """Extra filter widgets placed after the search field; they call ``apply_filter`` when changed."""
+        return []
+
+    def load(self, session) -> list[Any]:
+        raise NotImplementedError
+
+    def haystack(self, row: Any) -> str:
+        raise NotImplementedError
+
+    def accepts(self, row: Any) -> bool:
+        """The extra filters' verdict on a row."""
+        return True
+
+    def open(self, row_id: int | None) -> None:
+        """Open the card of a row, or an empty one for ``None``; refresh when it was saved."""
+        raise NotImplementedError
+
+    def refresh(self) -> None:
+        with self.context.db.sessions() as session:
+            self.table.set_rows(self.load(session))
+        self.apply_filter()
+
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def apply_filter(self) -> None:
+        words = self.search.text().casefold().split()
+        self.table.proxy.set_predicate(
+            lambda row: self.accepts(row) and all(w in self.haystack(row).casefold() for w in words))

@@ -1,0 +1,44 @@
+"""``encours screenshot VIEW --out FILE.png``: a screen rendered at 1280×800, for docs and checks."""
+
+from __future__ import annotations
+
+import sys
+
+from PySide6.QtWidgets import QApplication
+
+VIEWS = ("welcome", "dashboard", "reminders", "customers", "customer", "invoices", "invoice", "imports",
+         "settings")
+
+
+def take(window, view: str, out: str) -> int:
+    if view not in VIEWS:
+        print(f"encours : écran inconnu « {view} » ; choisissez parmi : {', '.join(VIEWS)}", file=sys.stderr)
+        return 1
+    window.resize(1280, 800)
+    window.show()
+    target = window
+    if view == "welcome":
+        window.pages.setCurrentIndex(0)
+    elif view in ("customer", "invoice"):
+        screen_key = "customers" if view == "customer" else "invoices"
+        window.show_screen(screen_key)
+        screen = window.screens[screen_key]
+        rows = screen.table.visible_rows()
+        if not rows:
+            print("encours : aucune fiche à montrer (base vide ?)", file=sys.stderr)
+            return 1
+        from app.ui.customer_form import CustomerDialog
+        from app.ui.invoice_form import InvoiceDialog
+
+        dialog_class = CustomerDialog if view == "customer" else InvoiceDialog
+        target = dialog_class(window.context, max(rows, key=lambda r: (r.overdue, r.id)).id, window)
+        target.show()
+    elif window.pages.currentIndex() == 1:
+        window.show_screen(view)
+    for _ in range(3):
+        QApplication.processEvents()
+    if not target.grab().save(out):
+        print(f"encours : impossible d'écrire {out}", file=sys.stderr)
+        return 1
+    print(out)
+    return 0

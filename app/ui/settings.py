@@ -1,0 +1,99 @@
+"""Paramètres: the company's letterhead, default payment terms, penalty clause and tolerance."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QWidget
+
+from app.services.company import CompanyInput, get_company, save_company
+from app.ui.forms import AmountEdit, FieldMessages, TermsEdit
+from app.ui.icons import icon
+from app.ui.screen import Screen
+
+TEXT_FIELDS = ("name", "siren", "vat_number", "address", "postcode", "city", "email", "phone", "iban", "bic",
+               "logo_path")
+
+
+class CompanyForm(QWidget):
+    """The company's identity and defaults; used by the settings screen and on first start."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        form = QFormLayout(self)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.messages = FieldMessages(form)
+        add = self.messages.add
+        self.name = add("name", "Raison sociale *", QLineEdit())
+        self.siren = add("siren", "SIREN", QLineEdit(placeholderText="9 chiffres"))
+        self.vat_number = add("vat_number", "N° TVA intracommunautaire", QLineEdit())
+        self.address = add("address", "Adresse", QLineEdit())
+        self.postcode = add("postcode", "Code postal", QLineEdit())
+        self.postcode.setMaximumWidth(100)
+        self.city = add("city", "Ville", QLineEdit())
+        self.email = add("email", "E-mail", QLineEdit())
+        self.phone = add("phone", "Téléphone", QLineEdit())
+        self.iban = add("iban", "IBAN (pour vos règlements)", QLineEdit())
+        self.bic = add("bic", "BIC", QLineEdit())
+        self.logo_path = add("logo_path", "Logo (fichier image)", QLineEdit())
+        self.terms = add("terms", "Conditions de paiement par défaut", TermsEdit())
+        self.tolerance = add("tolerance", "Ne pas relancer en dessous de (€)", AmountEdit())
+        self.tolerance.setMaximumWidth(140)
+        self.penalty_clause = add("penalty_clause", "Clause de pénalités", QPlainTextEdit())
+        self.penalty_clause.setMaximumHeight(90)
+        form.addRow(self.messages.general)
+
+    def load(self, session) -> None:
+        company = get_company(session)
+        if company is None:
+            return
+        for name in TEXT_FIELDS:
+            getattr(self, name).setText(getattr(company, name))
+        self.terms.set_terms(company.terms)
+        self.tolerance.set_amount(company.tolerance)
+        self.penalty_clause.setPlainText(company.penalty_clause)
+
+    def save(self, session) -> bool:
+        """Save into ``session`` (the caller's transaction); show the errors and return False if any."""
+        try:
+            tolerance = self.tolerance.amount()
+        except ValueError as exc:
+            self.messages.show({"tolerance": str(exc)})
+            return False
+        data = CompanyInput(**{name: getattr(self, name).text() for name in TEXT_FIELDS},
+                            terms=self.terms.terms(), tolerance=tolerance,
+                            penalty_clause=self.penalty_clause.toPlainText() or None)
+        company, errors = save_company(session, data)
+        self.messages.show(errors)
+        return company is not None
+
+
+class SettingsScreen(Screen):
+    title = "Paramètres"
+
+    def __init__(self, context, parent=None) -> None:
+        super().__init__(context, parent)
+        self.form = CompanyForm()
+        self.saved = QLabel()
+        self.save_button = QPushButton(icon("save"), "Enregistrer")
+        self.save_button.setShortcut("Ctrl+S")
+        self.save_button.clicked.connect(self.save)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.saved)
+        row.addWidget(self.save_button)
+        section = QLabel("Votre société")
+        section.setObjectName("section")
+        self.layout_.addWidget(section)
+        self.layout_.addWidget(self.form)
+        self.layout_.addLayout(row)
+        self.layout_.addStretch(1)
+        self.form.setMaximumWidth(820)
+
+    def refresh(self) -> None:
+        with self.context.db.sessions() as session:
+            self.form.load(session)
+        self.saved.clear()
+
+    def save(self) -> None:
+        with self.context.db.transaction() as session:
+            ok = self.form.save(session)  # writes nothing when the form has errors
+        self.saved.setText("Enregistré." if ok else "")

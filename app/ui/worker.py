@@ -1,0 +1,95 @@
+"""Run long work off the UI thread: ``run_op(parent, op, on_success, on_failure, label)``.
+
+``op(db, job)`` runs in a thread-pool thread with its own sessions; progress comes back through signals,
+throttled to about 20 updates a second, into a modal progress dialog whose Cancel button cancels the job
+cooperatively. Only plain data crosses threads: ``on_success`` receives what ``op`` returned.
+"""
+
+from __future__ import annotations
+
+import time
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
+
+from app.jobs import Job, JobCancelled
+
+PROGRESS_INTERVAL = 0.05
+_running: set[_Runnable] = set()  # keeps each runnable alive until it has reported
+
+
+class _Signals(QObject):
+    progress = Signal(int, int, str)
+    succeeded = Signal(object)
+    failed = Signal(str)
+    cancelled = Signal()
+
+
+class _Runnable(QRunnable):
+    def __init__(self, op: Callable[[Job], Any]) -> None:
+        super().__init__()
+        self.signals = _Signals()
+        self._last = 0.0
+        self.job = Job(self._progress)
+        self._op = op
+
+    def _progress(self, done: int, total: int, label: str) -> None:
+        now = time.monotonic()
+        if now - self._last >= PROGRESS_INTERVAL or done >= total:
+            self._last = now
+            self.signals.progress.emit(done, total, label)
+
+    def run(self) -> None:
+        try:
+            result = self._op(self.job)
+        except JobCancelled:
+            self.signals.cancelled.emit()
+        except Exception as exc:  # reported to the user, never lost
+            traceback.print_exc()
+            self.signals.failed.emit(str(exc) or exc.__class__.__name__)
+        else:
+            self.signals.succeeded.emit(result)
+
+
+def run_op(parent: QWidget, op: Callable[[Job], Any], on_success: Callable[[Any], None],
+           on_failure: Callable[[str], None] | None = None, label: str = "Traitement en cours…") -> _Runnable:
+    """Start ``op(job)`` in the thread pool behind a progress dialog; returns the runnable (tests wait on
+    ``runnable.signals``)."""
+    runnable = _Runnable(op)
+    dialog = QProgressDialog(label, "Annuler", 0, 0, parent)
+    dialog.setWindowTitle("Encours")
+    dialog.setWindowModality(Qt.WindowModality.WindowModal)
+    dialog.setMinimumDuration(300)
+    dialog.setAutoClose(False)
+    dialog.setAutoReset(False)
+    dialog.canceled.connect(runnable.job.cancel)
+
+    def progress(done: int, total: int, text: str) -> None:
+        dialog.setMaximum(max(total, 0))
+        dialog.setValue(min(done, total))
+        if text:
+            dialog.setLabelText(text)
+
+    def finish() -> None:
+        _running.discard(runnable)
+        dialog.reset()
+        dialog.deleteLater()
+
+    def failed(message: str) -> None:
+        finish()
+        if on_failure is not None:
+            on_failure(message)
+        else:
+            QMessageBox.critical(parent, "Encours", f"L'opération a échoué :\n{message}")
+
+    runnable.signals.progress.connect(progress)
+    runnable.signals.succeeded.connect(lambda result: (finish(), on_success(result)))
+    runnable.signals.failed.connect(failed)
+    runnable.signals.cancelled.connect(finish)
+    runnable.setAutoDelete(False)
+    _running.add(runnable)
+    QThreadPool.globalInstance().start(runnable)
+    return runnable

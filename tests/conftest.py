@@ -1,0 +1,58 @@
+"""Shared fixtures: a fresh database file per test, and a small hand-made ledger whose figures the tests
+compute by hand."""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from app.models import Allocation, Company, Customer, Invoice, InvoiceKind, Payment, Segment  # noqa: E402
+from app.models.db import open_database  # noqa: E402
+
+TODAY = date(2026, 11, 23)
+
+
+@pytest.fixture
+def db(tmp_path):
+    database = open_database(str(tmp_path / "encours.sqlite"))
+    yield database
+    database.dispose()
+
+
+def invoice(number, customer, issued, due, cents, kind=InvoiceKind.INVOICE, status="open"):
+    return Invoice(number=number, customer=customer, issue_date=issued, due_date=due, net_cents=cents,
+                   vat_cents=0, total_cents=cents, kind=kind.value, status=status)
+
+
+@pytest.fixture
+def ledger(db):
+    """Two customers seen on 23/11/2026:
+    - Garage Petit: F1 1 000,00 € due 30/11 (not due), F2 500,00 € due 13/11 (10 days late) of which
+      200,00 € paid on 20/11, F3 300,00 € due 04/08 (111 days late), an unallocated credit note of
+      -50,00 € issued 01/10 due 01/10 (53 days), F0 fully paid.
+    - Boulangerie Martin: F4 2 000,00 € due 08/10 (46 days late) and an unallocated payment of 120,00 €
+      received on 15/11 (8 days ago).
+    """
+    with db.transaction() as s:
+        s.add(Company(name="Atelier Test SARL", siren="732829320"))
+        petit = Customer(name="Garage Petit", siren="732829320", code="C0001", segment=Segment.PRIVATE.value,
+                         credit_limit_cents=150000)
+        martin = Customer(name="Boulangerie Martin", code="C0002", segment=Segment.PRIVATE.value)
+        f2 = invoice("F2", petit, date(2026, 10, 14), date(2026, 11, 13), 50000)
+        f0 = invoice("F0", petit, date(2026, 6, 1), date(2026, 7, 1), 10000, status="paid")
+        s.add_all([
+            invoice("F1", petit, date(2026, 10, 31), date(2026, 11, 30), 100000), f2,
+            invoice("F3", petit, date(2026, 7, 5), date(2026, 8, 4), 30000),
+            invoice("AV1", petit, date(2026, 10, 1), date(2026, 10, 1), -5000, kind=InvoiceKind.CREDIT_NOTE),
+            invoice("F4", martin, date(2026, 9, 8), date(2026, 10, 8), 200000), f0,
+        ])
+        p1 = Payment(customer=petit, received_on=date(2026, 11, 20), amount_cents=20000, reference="VIR F2")
+        p0 = Payment(customer=petit, received_on=date(2026, 7, 2), amount_cents=10000, reference="VIR F0")
+        s.add_all([p1, p0, Payment(customer=martin, received_on=date(2026, 11, 15), amount_cents=12000)])
+        s.add_all([Allocation(invoice=f2, payment=p1, allocated_on=date(2026, 11, 20), amount_cents=20000),
+                   Allocation(invoice=f0, payment=p0, allocated_on=date(2026, 7, 2), amount_cents=10000)])
+    return db
