@@ -14,6 +14,11 @@ import unicodedata
 from stdnum import iban as stdnum_iban
 from stdnum import luhn
 
+from app.domain.terms import TermsKind
+from app.models import Segment
+
+SALESPEOPLE = ("Julien", "Sophie", "Karim", "Nathalie")
+
 SURNAMES = (
     "Martin", "Bernard", "Thomas", "Robert", "Richard", "Petit", "Durand", "Leroy", "Moreau", "Simon",
     "Laurent", "Lefèvre", "Michel", "Garcia", "David", "Bertrand", "Roux", "Vincent", "Fournier", "Morel",
@@ -88,6 +93,18 @@ STREETS = (
 )
 DEPARTMENTS = (("Conseil départemental du Rhône", "Lyon", "69003"),
                ("Conseil départemental de l'Ain", "Bourg-en-Bresse", "01000"))
+
+INSURERS = (("Allianz Trade", "{}/10"), ("Coface", "DRA {}"), ("Atradius", "{}/10"))  # name, grade format
+GUARANTOR_BANKS = ("Crédit Agricole Centre-Est", "BNP Paribas", "Banque Populaire Auvergne Rhône Alpes",
+                   "CIC Lyonnaise de Banque")
+DISPUTE_REASONS = ("Livraison incomplète", "Prix contesté", "Malfaçon signalée sur la pose",
+                   "Quantités facturées supérieures au bon de livraison", "Bon de commande introuvable")
+CALLS = ("Appel au service comptable : facture {} en circuit de validation.",
+         "Messagerie : message laissé au sujet de la facture {}.",
+         "Le client demande un duplicata de la facture {}, envoyé par e-mail.",
+         "Facture {} : le client dit avoir envoyé le règlement, à vérifier sur le relevé.")
+NOTES = ("Préfère être relancé par e-mail.", "Nouveau contact comptable depuis la rentrée.",
+         "Paie en fin de mois, groupe ses règlements.", "Demande les factures en PDF avec le bon signé.")
 
 BANKS = (("30004", "BNPAFRPPXXX"), ("30003", "SOGEFRPPXXX"), ("10278", "CMCIFR2AXXX"),
          ("17806", "AGRIFRPP878"), ("30002", "CRLYFRPPXXX"), ("16807", "CCBPFRPPGRE"))
@@ -168,18 +185,23 @@ def key_account_name(rng: random.Random) -> tuple[str, str]:
     return pattern.format(rng.choice(SURNAMES)), naf
 
 
+def of(town: str) -> str:
+    """"de Tarare", "d'Écully": French elides "de" before a vowel."""
+    return f"d'{town}" if town[0] in "AEÉIOUY" else f"de {town}"
+
+
 def public_body(rng: random.Random) -> tuple[str, str, str, str, str]:
     """A public buyer: name, NAF code, SIREN prefix of its category, town, postcode."""
     town, postcode = rng.choice(TOWNS)
     roll = rng.randrange(10)
     if roll < 5:
-        return f"Mairie de {town}", "84.11Z", "21", town, postcode
+        return f"Mairie {of(town)}", "84.11Z", "21", town, postcode
     if roll < 7:
         return f"Collège {rng.choice(SCHOOL_PATRONS)} ({town})", "85.31Z", "19", town, postcode
     if roll < 8:
         return f"Lycée professionnel {rng.choice(SCHOOL_PATRONS)} ({town})", "85.32Z", "19", town, postcode
     if roll < 9:
-        return f"Centre hospitalier de {town}", "86.10Z", "26", town, postcode
+        return f"Centre hospitalier {of(town)}", "86.10Z", "26", town, postcode
     name, town, postcode = rng.choice(DEPARTMENTS)
     return name, "84.11Z", "22", town, postcode
 
@@ -196,3 +218,43 @@ def bank_label(text: str) -> str:
     """How a bank statement spells a name: upper-case ASCII, at most 32 characters."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().upper()
     return " ".join(ascii_text.replace("'", " ").split())[:32]
+
+
+def company() -> dict:
+    """Atelier Dubois SARL, the same whatever the seed; its SIREN and IBAN are valid by construction."""
+    siren_number = "82345678" + luhn.calc_check_digit("82345678")
+    account, bic = iban(random.Random(siren_number), bank="17806")
+    return {"id": 1, "name": "Atelier Dubois SARL", "siren": siren_number, "vat_number": vat_number(siren_number),
+            "address": "12 chemin des Artisans\nZA du Bordelan", "postcode": "69400",
+            "city": "Villefranche-sur-Saône", "email": "compta@atelier-dubois.fr", "phone": "04 74 62 18 40",
+            "iban": account, "bic": bic, "terms_kind": TermsKind.NET.value, "terms_days": 30, "tolerance_cents": 500}
+
+
+def customer_identity(rng: random.Random, segment: Segment, used: set[str]) -> dict:
+    """A customer's name (unique among ``used``, which it joins), identifiers and contact details."""
+    while True:
+        if segment is Segment.CONSUMER:
+            name, email = consumer(rng)
+            town, postcode = rng.choice(TOWNS)
+            naf = prefix = ""
+        elif segment is Segment.PUBLIC:
+            name, naf, prefix, town, postcode = public_body(rng)
+        elif segment is Segment.KEY_ACCOUNT:
+            (name, naf), prefix = key_account_name(rng), ""
+            town, postcode = rng.choice(HEAD_OFFICE_TOWNS)
+        else:
+            (name, naf), prefix = private_name(rng), ""
+            town, postcode = rng.choice(TOWNS)
+        if name not in used:
+            used.add(name)
+            break
+    civility, first, surname = person(rng)
+    row = {"name": name, "address": street_address(rng), "postcode": postcode, "city": town}
+    if segment is Segment.CONSUMER:
+        return row | {"siren": "", "vat_number": "", "naf_code": "", "contact_name": name, "email": email,
+                      "phone": phone(rng, postcode, mobile=True)}
+    siren_number = siren(rng, prefix)
+    mailbox = rng.choice(("comptabilite", "compta", "factures", f"{slug(first)}.{slug(surname)}"))
+    return row | {"siren": siren_number, "vat_number": vat_number(siren_number), "naf_code": naf,
+                  "contact_name": f"{civility} {first} {surname}", "phone": phone(rng, postcode),
+                  "email": f"{mailbox}@{slug(name)[:40].strip('-')}.fr"}

@@ -1,7 +1,8 @@
 """Start the Qt application: open the database, show the main window (or take a screenshot of a screen).
 
-``ENCOURS_QUIT_AFTER_PAINT=1`` quits right after the first paint: the start-up benchmark and the installer
-check use it.
+The window paints its frame first and opens the database right after, so it appears without waiting for
+SQLAlchemy. For the start-up benchmark and the installer check, ``ENCOURS_QUIT_AFTER_PAINT=paint`` quits
+at that first paint, and ``ENCOURS_QUIT_AFTER_PAINT=1`` once the data is open behind it.
 """
 
 from __future__ import annotations
@@ -17,11 +18,18 @@ from app.config import APP_NAME, ORG_NAME
 SCREENSHOT_SIZE = (1280, 800)
 
 
-class _QuitOnFirstPaint(QObject):
+class _AfterFirstPaint(QObject):
+    """Calls ``then`` once the watched window has painted for the first time."""
+
+    def __init__(self, watched: QObject, then) -> None:
+        super().__init__(watched)
+        self.then = then
+        watched.installEventFilter(self)
+
     def eventFilter(self, watched, event) -> bool:
         if event.type() == QEvent.Type.Paint:
             watched.removeEventFilter(self)
-            QTimer.singleShot(0, QApplication.instance().quit)
+            QTimer.singleShot(0, self.then)
         return False
 
 
@@ -35,25 +43,36 @@ def application() -> QApplication:
 
 
 def run(location: str, screenshot: tuple[str, str] | None = None) -> int:
+    """Show the window at once, then open the database behind it (or take a screenshot of a screen)."""
     if screenshot:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     app = application()
-    from app.ui.bootstrap import bootstrap
+    from PySide6.QtCore import QSettings
+
     from app.ui.main_window import MainWindow
 
-    try:
-        context = bootstrap(location)
-    except Exception as exc:  # a file that is not a database, a server that does not answer
-        if screenshot:
-            raise
-        QMessageBox.critical(None, APP_NAME, f"Impossible d'ouvrir les données {location} :\n{exc}")
-        return 1
-    window = MainWindow(context)
+    window = MainWindow(QSettings())
+
+    def attach() -> bool:
+        from app.ui.bootstrap import bootstrap
+
+        try:
+            window.attach(bootstrap(location))
+        except Exception as exc:  # a file that is not a database, a server that does not answer
+            QMessageBox.critical(window, APP_NAME, f"Impossible d'ouvrir les données {location} :\n{exc}\n\n"
+                                 "Vérifiez le fichier ou l'adresse passés à --db ou à ENCOURS_DB.")
+            app.exit(1)
+            return False
+        return True
+
     if screenshot:
         from app.ui.screenshot import take
 
-        return take(window, *screenshot)
-    if os.environ.get("ENCOURS_QUIT_AFTER_PAINT"):
-        window.installEventFilter(_QuitOnFirstPaint(window))
+        return take(window, *screenshot) if attach() else 1
+    quit_when = os.environ.get("ENCOURS_QUIT_AFTER_PAINT", "")
+    if quit_when == "paint":
+        _AfterFirstPaint(window, app.quit)
+    else:
+        _AfterFirstPaint(window, lambda: (attach(), quit_when and QTimer.singleShot(0, app.quit)))
     window.show()
     return app.exec()

@@ -1,13 +1,10 @@
-"""What every screen needs, created once at start-up and handed down: the database and the settings."""
+"""What every screen needs, created once when the window opens its data and handed down."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
-from PySide6.QtCore import QSettings
-
-from app.config import APP_NAME, ORG_NAME
 from app.models.db import Database, open_database
 
 
@@ -15,7 +12,6 @@ from app.models.db import Database, open_database
 class Context:
     db: Database
     location: str
-    settings: QSettings = field(default_factory=lambda: QSettings(ORG_NAME, APP_NAME))
 
     def today(self) -> date:
         return date.today()

@@ -26,7 +26,6 @@ COL_CODE, COL_NAME, COL_SIREN, COL_SEGMENT, COL_CITY, COL_EXPOSURE, COL_OVERDUE,
 
 
 class CustomersScreen(TableScreen):
-    title = "Clients"
     columns = COLUMNS
     search_hint = "Rechercher un client, un SIREN, une ville…"
     new_label = "Nouveau client"
@@ -49,8 +48,7 @@ class CustomersScreen(TableScreen):
         segment = self.segment.currentData()
         return segment is None or row.segment == segment
 
-    def open(self, row_id: int | None) -> None:
+    def card(self, row_id: int | None):
         from app.ui.customer_form import CustomerDialog
 
-        if CustomerDialog(self.context, row_id, self).exec():
-            self.refresh()
+        return CustomerDialog(self.context, row_id, self)

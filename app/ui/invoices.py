@@ -31,7 +31,6 @@ INVOICE_COLUMNS = [
 
 
 class InvoicesScreen(TableScreen):
-    title = "Factures"
     columns = INVOICE_COLUMNS
     search_hint = "N° de facture ou client…"
     new_label = "Nouvelle facture"
@@ -56,8 +55,7 @@ class InvoicesScreen(TableScreen):
         status = self.status.currentData()
         return (status is None or row.status == status) and (not self.overdue_only.isChecked() or row.overdue)
 
-    def open(self, row_id: int | None) -> None:
+    def card(self, row_id: int | None):
         from app.ui.invoice_form import InvoiceDialog
 
-        if InvoiceDialog(self.context, row_id, self).exec():
-            self.refresh()
+        return InvoiceDialog(self.context, row_id, self)

@@ -6,19 +6,18 @@ the welcome screen first.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QSize, Qt
-from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow, QStackedWidget, QWidget
+from typing import TYPE_CHECKING
 
-from app.services.company import get_company
-from app.ui.bootstrap import Context
-from app.ui.customers import CustomersScreen
+from PySide6.QtCore import QByteArray, QSettings, QSize, Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow, QStackedWidget,
+                               QWidget)
+
 from app.ui.icons import icon
-from app.ui.invoices import InvoicesScreen
-from app.ui.placeholder import PlaceholderScreen
-from app.ui.screen import Screen
-from app.ui.settings import SettingsScreen
-from app.ui.welcome import WelcomeScreen
+
+if TYPE_CHECKING:
+    from app.ui.bootstrap import Context
+    from app.ui.screen import Screen
 
 STYLE = """
 QListWidget#nav { background: #f3f4f6; border: none; border-right: 1px solid #e5e7eb; font-size: 14px;
@@ -34,83 +33,117 @@ QHeaderView::section { background: #f9fafb; border: none; border-bottom: 1px sol
                        font-weight: 600; color: #374151; }
 """
 
-SCREENS = ("dashboard", "reminders", "customers", "invoices", "imports", "settings")
+# The screens in navigation order: key, title, icon. Ctrl+1… follow this order.
+NAVIGATION = (
+    ("dashboard", "Tableau de bord", "layout-dashboard"),
+    ("reminders", "Relances", "bell-ring"),
+    ("customers", "Clients", "users"),
+    ("invoices", "Factures", "file-text"),
+    ("imports", "Imports", "upload"),
+    ("settings", "Paramètres", "settings"),
+)
+SCREENS = tuple(key for key, _title, _icon in NAVIGATION)
+
+
+def build_screens(context: Context) -> dict[str, Screen]:
+    """The screens, built once the database is open (their modules bring SQLAlchemy in)."""
+    from app.ui.customers import CustomersScreen
+    from app.ui.invoices import InvoicesScreen
+    from app.ui.placeholder import PlaceholderScreen
+    from app.ui.settings import SettingsScreen
+
+    classes = {"customers": CustomersScreen, "invoices": InvoicesScreen, "settings": SettingsScreen}
+    return {key: classes.get(key, PlaceholderScreen)(context, title) for key, title, _icon in NAVIGATION}
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, context: Context) -> None:
+    """The window paints its frame and navigation at once; ``attach(context)`` then opens the screens on
+    the database, so that the first paint does not wait for SQLAlchemy and the data."""
+
+    def __init__(self, settings: QSettings) -> None:
         super().__init__()
-        self.context = context
+        self.settings = settings
+        self.context: Context | None = None
+        self.screens: dict[str, Screen] = {}
         self.setWindowTitle("Encours")
         self.setWindowIcon(icon("scale"))
         self.setStyleSheet(STYLE)
         self.setMinimumSize(QSize(1024, 640))
-        self.screens: dict[str, Screen] = {
-            "dashboard": PlaceholderScreen(context, "Tableau de bord"),
-            "reminders": PlaceholderScreen(context, "Relances"),
-            "customers": CustomersScreen(context),
-            "invoices": InvoicesScreen(context),
-            "imports": PlaceholderScreen(context, "Imports"),
-            "settings": SettingsScreen(context),
-        }
-        icons = {"dashboard": "layout-dashboard", "reminders": "bell-ring", "customers": "users",
-                 "invoices": "file-text", "imports": "upload", "settings": "settings"}
         self.nav = QListWidget()
         self.nav.setObjectName("nav")
         self.nav.setIconSize(QSize(18, 18))
-        self.stack = QStackedWidget()
-        for number, (key, screen) in enumerate(self.screens.items(), start=1):
-            item = QListWidgetItem(icon(icons[key]), screen.title)
-            item.setData(Qt.ItemDataRole.UserRole, key)
-            item.setToolTip(f"{screen.title} (Ctrl+{number})")
-            self.nav.addItem(item)
-            self.stack.addWidget(screen)
-            QShortcut(QKeySequence(f"Ctrl+{number}"), self, lambda k=key: self.show_screen(k))
-        QShortcut(QKeySequence.StandardKey.Find, self, lambda: self.current_screen().focus_search())
-        self.nav.currentRowChanged.connect(self._nav_changed)
-
-        side = QWidget()
-        side.setFixedWidth(210)
-        side.setObjectName("side")
-        side_layout = QHBoxLayout(side)
-        side_layout.setContentsMargins(0, 0, 0, 0)
-        side_layout.addWidget(self.nav)
         brand = QLabel("ENCOURS")
         brand.setObjectName("brand")
-        self.nav.insertItem(0, "")  # room for the brand label drawn over it
+        self.nav.addItem("")  # room for the brand label
         self.nav.item(0).setFlags(Qt.ItemFlag.NoItemFlags)
         self.nav.setItemWidget(self.nav.item(0), brand)
+        for number, (key, title, icon_name) in enumerate(NAVIGATION, start=1):
+            item = QListWidgetItem(icon(icon_name), title)
+            item.setData(Qt.ItemDataRole.UserRole, key)
+            item.setToolTip(f"{title} (Ctrl+{number})")
+            self.nav.addItem(item)
+            QShortcut(QKeySequence(f"Ctrl+{number}"), self, lambda k=key: self.show_screen(k))
+        QShortcut(QKeySequence.StandardKey.Find, self, lambda: self.current_screen().focus_search())
+        self.nav.setEnabled(False)
+        self.nav.currentRowChanged.connect(self._nav_changed)
+        self.nav.setFixedWidth(210)
 
+        self.stack = QStackedWidget()
+        loading = QLabel("Ouverture des données…")
+        loading.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.stack.addWidget(loading)
         workspace = QWidget()
         layout = QHBoxLayout(workspace)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
-        layout.addWidget(side)
+        layout.addWidget(self.nav)
         layout.addWidget(self.stack, 1)
-
-        self.welcome = WelcomeScreen(context)
-        self.welcome.ready.connect(self.open_workspace)
         self.pages = QStackedWidget()
-        self.pages.addWidget(self.welcome)
         self.pages.addWidget(workspace)
         self.setCentralWidget(self.pages)
-        self.restore()
+        geometry = settings.value("window/geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1280, 800)
+
+    def attach(self, context: Context) -> None:
+        """Build the screens on the open database; an empty one shows the welcome screen first."""
+        from app.services.company import get_company
+        from app.ui.welcome import WelcomeScreen
+
+        self.context = context
+        self.screens = build_screens(context)
+        for key, screen in self.screens.items():
+            self.stack.addWidget(screen)
+            state = self.settings.value(f"columns/{key}")
+            if isinstance(state, QByteArray) and hasattr(screen, "table"):
+                screen.table.horizontalHeader().restoreState(state)
+        self.welcome = WelcomeScreen(context)
+        self.welcome.ready.connect(self.open_workspace)
+        self.pages.addWidget(self.welcome)
         with context.db.sessions() as session:
             has_company = get_company(session) is not None
         if has_company:
             self.open_workspace()
+        else:
+            self.pages.setCurrentWidget(self.welcome)
 
     def open_workspace(self) -> None:
+        from app.services.company import get_company
+
         with self.context.db.sessions() as session:
             company = get_company(session)
         self.setWindowTitle(f"Encours — {company.name}")
         self.statusBar().showMessage(f"Données : {self.context.location}")
-        self.pages.setCurrentIndex(1)
-        last = self.context.settings.value("window/screen", "customers")
+        self.pages.setCurrentIndex(0)
+        self.nav.setEnabled(True)
+        last = self.settings.value("window/screen", "customers")
         self.show_screen(last if last in self.screens else "customers")
 
     def show_screen(self, key: str) -> None:
-        self.nav.setCurrentRow(SCREENS.index(key) + 1)
+        if self.nav.isEnabled():
+            self.nav.setCurrentRow(SCREENS.index(key) + 1)
 
     def current_screen(self) -> Screen:
         return self.stack.currentWidget()
@@ -122,24 +155,11 @@ class MainWindow(QMainWindow):
         screen = self.screens[key]
         self.stack.setCurrentWidget(screen)
         screen.refresh()
-        self.context.settings.setValue("window/screen", key)
-
-    def restore(self) -> None:
-        settings = self.context.settings
-        geometry = settings.value("window/geometry")
-        if isinstance(geometry, QByteArray):
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(1280, 800)
-        for key, screen in self.screens.items():
-            state = settings.value(f"columns/{key}")
-            if isinstance(state, QByteArray) and hasattr(screen, "table"):
-                screen.table.horizontalHeader().restoreState(state)
+        self.settings.setValue("window/screen", key)
 
     def closeEvent(self, event) -> None:
-        settings = self.context.settings
-        settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/geometry", self.saveGeometry())
         for key, screen in self.screens.items():
             if hasattr(screen, "table"):
-                settings.setValue(f"columns/{key}", screen.table.horizontalHeader().saveState())
+                self.settings.setValue(f"columns/{key}", screen.table.horizontalHeader().saveState())
         super().closeEvent(event)

@@ -31,8 +31,7 @@ PLANNED = {
 
 class PlaceholderScreen(Screen):
     def __init__(self, context, title: str, parent=None) -> None:
-        self.title = title
-        super().__init__(context, parent)
+        super().__init__(context, title, parent)
         headline, items = PLANNED[title]
         text = QLabel(f"<p><b>{headline}</b></p><p>Cet écran présentera :</p><ul>"
                       + "".join(f"<li>{item}</li>" for item in items) + "</ul>"

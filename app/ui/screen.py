@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QTableView,
+from PySide6.QtWidgets import (QAbstractItemView, QDialog, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QTableView,
                                QVBoxLayout, QWidget)
 
 from app.ui.bootstrap import Context
@@ -15,13 +15,13 @@ from app.ui.table_model import ROW_ROLE, Column, RowFilterProxy, RowTableModel
 
 
 class Screen(QWidget):
-    """A page of the main window; ``refresh()`` reloads it from the database when it is shown."""
+    """A page of the main window, titled as in the navigation; ``refresh()`` reloads it from the database
+    when it is shown."""
 
-    title = ""
-
-    def __init__(self, context: Context, parent: QWidget | None = None) -> None:
+    def __init__(self, context: Context, title: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
+        self.title = title
         self.layout_ = QVBoxLayout(self)
         self.layout_.setContentsMargins(18, 14, 18, 14)
         header = QHBoxLayout()
@@ -84,8 +84,8 @@ class TableScreen(Screen):
     search_hint = ""
     new_label = ""
 
-    def __init__(self, context: Context, parent: QWidget | None = None) -> None:
-        super().__init__(context, parent)
+    def __init__(self, context: Context, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(context, title, parent)
         self.search = QLineEdit(placeholderText=f"{self.search_hint} (Ctrl+F)")
         self.search.setClearButtonEnabled(True)
         self.search.setMinimumWidth(300)
@@ -115,9 +115,15 @@ class TableScreen(Screen):
         """The extra filters' verdict on a row."""
         return True
 
-    def open(self, row_id: int | None) -> None:
-        """Open the card of a row, or an empty one for ``None``; refresh when it was saved."""
+    def card(self, row_id: int | None) -> QDialog:
+        """The card (dialog) of a row, or an empty one for ``None``."""
         raise NotImplementedError
+
+    def open(self, row_id: int | None) -> None:
+        """Show the card of a row (window-modal, without blocking) and refresh the table once it is saved."""
+        self.dialog = self.card(row_id)
+        self.dialog.accepted.connect(self.refresh)
+        self.dialog.open()
 
     def refresh(self) -> None:
         with self.context.db.sessions() as session:

@@ -18,7 +18,7 @@ def take(window, view: str, out: str) -> int:
     window.show()
     target = window
     if view == "welcome":
-        window.pages.setCurrentIndex(0)
+        window.pages.setCurrentWidget(window.welcome)
     elif view in ("customer", "invoice"):
         screen_key = "customers" if view == "customer" else "invoices"
         window.show_screen(screen_key)
@@ -33,7 +33,7 @@ def take(window, view: str, out: str) -> int:
         dialog_class = CustomerDialog if view == "customer" else InvoiceDialog
         target = dialog_class(window.context, max(rows, key=lambda r: (r.overdue, r.id)).id, window)
         target.show()
-    elif window.pages.currentIndex() == 1:
+    else:
         window.show_screen(view)
     for _ in range(3):
         QApplication.processEvents()

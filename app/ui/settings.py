@@ -67,10 +67,9 @@ class CompanyForm(QWidget):
 
 
 class SettingsScreen(Screen):
-    title = "Paramètres"
 
-    def __init__(self, context, parent=None) -> None:
-        super().__init__(context, parent)
+    def __init__(self, context, title, parent=None) -> None:
+        super().__init__(context, title, parent)
         self.form = CompanyForm()
         self.saved = QLabel()
         self.save_button = QPushButton(icon("save"), "Enregistrer")

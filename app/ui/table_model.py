@@ -83,8 +83,9 @@ class RowFilterProxy(QSortFilterProxyModel):
         self.predicate: Callable[[Any], bool] = lambda row: True
 
     def set_predicate(self, predicate: Callable[[Any], bool]) -> None:
+        self.beginFilterChange()
         self.predicate = predicate
-        self.invalidateRowsFilter()
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
         return self.predicate(self.sourceModel().rows[source_row])

@@ -1,0 +1,1 @@
+"""PDF letters and reports (reportlab) and charts (matplotlib figures built without Qt)."""

@@ -1,0 +1,45 @@
+import json
+import subprocess
+import sys
+
+from app.__main__ import main
+
+
+def test_aging_json(ledger, capsys, tmp_path):
+    url = str(ledger.engine.url.database)
+    assert main(["--db", url, "aging", "--at", "2026-11-23", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["at"] == "2026-11-23"
+    assert out["total"] == "3430.00"
+    assert out["buckets"] == {"not_due": "1000.00", "1_30": "180.00", "31_60": "1950.00", "61_90": "0.00",
+                              "over_90": "300.00"}
+    assert [c["name"] for c in out["customers"]] == ["Boulangerie Martin", "Garage Petit"]
+    assert out["customers"][1] == {"name": "Garage Petit", "siren": "732829320", "total": "1550.00",
+                                   "buckets": {"not_due": "1000.00", "1_30": "300.00", "31_60": "-50.00",
+                                               "61_90": "0.00", "over_90": "300.00"}}
+
+
+def test_aging_text_in_french(ledger, capsys):
+    assert main(["--db", str(ledger.engine.url.database), "aging", "--at", "23/11/2026"]) == 0
+    out = capsys.readouterr().out
+    assert "Balance âgée au 23/11/2026" in out
+    assert "3\u202f430,00\u00a0€" in out
+
+
+def test_env_variable_names_the_database(ledger, capsys, monkeypatch):
+    monkeypatch.setenv("ENCOURS_DB", str(ledger.engine.url.database))
+    assert main(["aging", "--at", "2026-11-23", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["total"] == "3430.00"
+
+
+def test_errors_are_french_on_stderr_with_exit_1(tmp_path):
+    bad_date = subprocess.run([sys.executable, "-m", "app", "--db", str(tmp_path / "x.sqlite"), "aging", "--at",
+                               "demain"], capture_output=True, text=True)
+    assert bad_date.returncode != 0 and "n'est pas une date" in bad_date.stderr
+    not_a_db = tmp_path / "notes.txt"
+    not_a_db.write_text("ceci n'est pas une base de données\n" * 100)
+    result = subprocess.run([sys.executable, "-m", "app", "--db", str(not_a_db), "aging"],
+                            capture_output=True, text=True)
+    assert result.returncode == 1
+    assert "impossible d'ouvrir la base de données" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -1,0 +1,31 @@
+import pytest
+from PySide6.QtCore import QSettings
+
+from app.ui.bootstrap import Context
+from tests.conftest import TODAY
+
+
+class FixedDayContext(Context):
+    """The tests' day is fixed so that aging and overdue flags are the hand-computed ones."""
+
+    def today(self):
+        return TODAY
+
+
+@pytest.fixture
+def settings(tmp_path):
+    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+
+
+@pytest.fixture
+def make_window(qtbot, settings):
+    from app.ui.main_window import MainWindow
+
+    def make(db, location="test.sqlite"):
+        window = MainWindow(settings)
+        qtbot.addWidget(window)
+        window.show()
+        window.attach(FixedDayContext(db=db, location=location))
+        return window
+
+    return make

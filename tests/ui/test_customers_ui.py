@@ -1,0 +1,86 @@
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialogButtonBox
+from sqlalchemy import select
+
+from app.models import Customer
+from app.ui.customers import COL_EXPOSURE, COL_NAME
+from app.ui.table_model import ROW_ROLE
+
+
+def save_button(dialog):
+    return dialog.buttons.button(QDialogButtonBox.StandardButton.Save)
+
+
+def test_customers_table_shows_exposure_in_french(ledger, make_window):
+    window = make_window(ledger)
+    window.show_screen("customers")
+    table = window.screens["customers"].table
+    names = [r.name for r in table.visible_rows()]
+    assert sorted(names) == ["Boulangerie Martin", "Garage Petit"]
+    model = table.model()
+    row = next(i for i in range(model.rowCount()) if model.index(i, COL_NAME).data() == "Garage Petit")
+    assert model.index(row, COL_EXPOSURE).data() == "1\u202f550,00\u00a0€"
+    assert model.index(row, COL_EXPOSURE).data(Qt.ItemDataRole.TextAlignmentRole) & Qt.AlignmentFlag.AlignRight
+
+
+def test_create_customer_with_invalid_then_valid_siren(ledger, make_window, qtbot):
+    window = make_window(ledger)
+    window.show_screen("customers")
+    screen = window.screens["customers"]
+    qtbot.mouseClick(screen.new_button, Qt.MouseButton.LeftButton)
+    dialog = screen.dialog
+    qtbot.waitExposed(dialog)
+    qtbot.keyClicks(dialog.name, "Menuiserie Roux & Fils")
+    qtbot.keyClicks(dialog.siren, "732829321")
+    qtbot.mouseClick(save_button(dialog), Qt.MouseButton.LeftButton)
+    message = dialog.findChild(type(dialog.aging_label), "message_siren")
+    assert message.isVisible() and "invalide" in message.text()
+    assert dialog.isVisible()
+    with ledger.sessions() as s:
+        assert s.scalar(select(Customer).where(Customer.name.like("Menuiserie%"))) is None
+
+    dialog.siren.clear()
+    qtbot.keyClicks(dialog.siren, "732 829 320")
+    qtbot.mouseClick(save_button(dialog), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    with ledger.sessions() as s:
+        saved = s.scalar(select(Customer).where(Customer.name == "Menuiserie Roux & Fils"))
+        assert saved.siren == "732829320"
+    screen.search.setText("roux")
+    assert [r.name for r in screen.table.visible_rows()] == ["Menuiserie Roux & Fils"]
+
+
+def test_terms_over_the_legal_cap_warn_next_to_the_field(ledger, make_window, qtbot):
+    window = make_window(ledger)
+    window.show_screen("customers")
+    screen = window.screens["customers"]
+    screen.open(None)
+    dialog = screen.dialog
+    dialog.terms.days.setValue(75)
+    message = dialog.findChild(type(dialog.aging_label), "message_terms")
+    assert message.isVisible() and "plafond légal de 60 jours" in message.text()
+
+
+def test_customer_card_shows_open_invoices_and_aging(ledger, make_window, qtbot):
+    window = make_window(ledger)
+    window.show_screen("customers")
+    screen = window.screens["customers"]
+    petit = next(r for r in screen.table.visible_rows() if r.name == "Garage Petit")
+    screen.open(petit.id)
+    dialog = screen.dialog
+    assert dialog.name.text() == "Garage Petit"
+    assert sorted(r.number for r in dialog.invoice_table.visible_rows()) == ["AV1", "F1", "F2", "F3"]
+    assert "Encours 1\u202f550,00\u00a0€" in dialog.aging_label.text()
+    assert dialog.credit_limit.text() == "1\u202f500,00"
+
+
+def test_search_filter_and_segment(ledger, make_window):
+    window = make_window(ledger)
+    window.show_screen("customers")
+    screen = window.screens["customers"]
+    screen.search.setText("boulang")
+    rows = [screen.table.model().index(i, 0).data(ROW_ROLE).name for i in range(screen.table.model().rowCount())]
+    assert rows == ["Boulangerie Martin"]
+    screen.search.clear()
+    screen.segment.setCurrentIndex(screen.segment.findData("Organisme public"))
+    assert screen.table.visible_rows() == []

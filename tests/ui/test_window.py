@@ -1,0 +1,84 @@
+import subprocess
+import sys
+
+from PySide6.QtGui import QImage
+
+from app.models import Company
+from app.ui.table_model import Column, RowTableModel
+
+
+def test_empty_database_offers_demo_or_own_company(db, make_window):
+    window = make_window(db)
+    assert window.pages.currentWidget() is window.welcome
+    assert window.welcome.demo_button.text() == "Ouvrir la société de démonstration"
+    assert window.welcome.create_button.text() == "Créer ma société"
+
+
+def test_demo_button_fills_the_database(db, make_window, qtbot):
+    window = make_window(db)
+    qtbot.mouseClick(window.welcome.demo_button, __import__("PySide6.QtCore").QtCore.Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.pages.currentIndex() == 0, timeout=60_000)
+    assert window.windowTitle().startswith("Encours — ")
+    assert len(window.screens["customers"].table.visible_rows()) >= 100
+
+
+def test_settings_screen_saves_the_company(ledger, make_window):
+    window = make_window(ledger)
+    window.show_screen("settings")
+    screen = window.screens["settings"]
+    assert screen.form.name.text() == "Atelier Test SARL"
+    screen.form.siren.setText("123")
+    screen.save()
+    assert "9 chiffres" in screen.form.messages.labels["siren"].text()
+    screen.form.siren.setText("732829320")
+    screen.form.iban.setText("FR7630006000011234567890189")
+    screen.save()
+    assert screen.saved.text() == "Enregistré."
+    with ledger.sessions() as s:
+        assert s.query(Company).one().iban == "FR7630006000011234567890189"
+
+
+def test_window_remembers_last_screen(ledger, make_window, settings):
+    window = make_window(ledger)
+    window.show_screen("invoices")
+    window.close()
+    again = make_window(ledger)
+    assert again.current_screen() is again.screens["invoices"]
+    assert settings.value("window/screen") == "invoices"
+
+
+def test_ctrl_number_switches_screens(ledger, make_window, qtbot):
+    from PySide6.QtCore import Qt
+
+    window = make_window(ledger)
+    window.activateWindow()
+    qtbot.waitActive(window)
+    handle = window.windowHandle()
+    qtbot.keyClick(handle, Qt.Key.Key_6, Qt.KeyboardModifier.ControlModifier)
+    assert window.current_screen() is window.screens["settings"]
+    qtbot.keyClick(handle, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
+    assert window.current_screen() is window.screens["invoices"]
+    qtbot.keyClick(handle, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert window.screens["invoices"].search.hasFocus()
+
+
+def test_placeholders_say_what_they_will_hold(ledger, make_window):
+    window = make_window(ledger)
+    window.show_screen("reminders")
+    text = window.current_screen().findChild(__import__("PySide6.QtWidgets").QtWidgets.QLabel, "placeholder").text()
+    assert "mise en demeure" in text
+
+
+def test_table_model_passes_qt_checks(qtmodeltester):
+    model = RowTableModel([Column("A", lambda r: r[0]), Column("B", lambda r: r[1], numeric=True)])
+    model.set_rows([("x", 1), ("y", 2)])
+    qtmodeltester.check(model)
+
+
+def test_screenshot_command(ledger, tmp_path):
+    out = tmp_path / "customers.png"
+    result = subprocess.run([sys.executable, "-m", "app", "--db", str(ledger.engine.url.database), "screenshot",
+                             "customers", "--out", str(out)], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    image = QImage(str(out))
+    assert (image.width(), image.height()) == (1280, 800)
