@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -51,7 +52,10 @@ def run(location: str, screenshot: tuple[str, str] | None = None) -> int:
 
     from app.ui.main_window import MainWindow
 
-    window = MainWindow(QSettings())
+    # a screenshot shows the screens as a new user sees them, and leaves the user's settings alone
+    settings = QSettings(os.path.join(tempfile.mkdtemp(), "screenshot.ini"), QSettings.Format.IniFormat) \
+        if screenshot else QSettings()
+    window = MainWindow(settings)
 
     def attach() -> bool:
         from app.ui.bootstrap import bootstrap

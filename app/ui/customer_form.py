@@ -16,7 +16,7 @@ from app.services.invoices import list_invoices
 from app.ui.format import fr_amount, fr_date
 from app.ui.forms import AmountEdit, DateEdit, FieldMessages, TermsEdit, combo_select
 from app.ui.icons import icon
-from app.ui.invoices import INVOICE_COLUMNS
+from app.ui.invoices import COL_CUSTOMER, COL_DUE, COL_KIND, INVOICE_COLUMNS
 from app.ui.screen import RowTable
 from app.ui.table_model import Column
 
@@ -37,7 +37,7 @@ class CustomerDialog(QDialog):
         self.context = context
         self.customer_id = customer_id
         self.setWindowTitle("Nouveau client" if customer_id is None else "Fiche client")
-        self.resize(1120, 660)
+        self.resize(1200, 680)
         self.guarantees: list[GuaranteeInput] = []
 
         form = QFormLayout()
@@ -73,7 +73,7 @@ class CustomerDialog(QDialog):
 
         identity = QWidget()
         identity.setLayout(form)
-        identity.setMinimumWidth(430)
+        identity.setMinimumWidth(400)
         tabs = QTabWidget()
         tabs.addTab(self._invoices_tab(), icon("file-text"), "Factures ouvertes")
         tabs.addTab(self._guarantees_tab(), icon("shield-check"), "Garanties")
@@ -106,7 +106,10 @@ class CustomerDialog(QDialog):
         self.aging_label.setObjectName("aging")
         self.aging_label.setWordWrap(True)
         layout.addWidget(self.aging_label)
-        self.invoice_table = RowTable(INVOICE_COLUMNS)
+        self.invoice_table = RowTable(INVOICE_COLUMNS, sort_column=COL_DUE)
+        for column in (COL_CUSTOMER, COL_KIND):  # it is this customer's card; credit notes show negative
+            self.invoice_table.setColumnHidden(column, True)
+        self.invoice_table.horizontalHeader().setStretchLastSection(True)
         layout.addWidget(self.invoice_table)
         return tab
 

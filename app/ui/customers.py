@@ -11,15 +11,15 @@ from app.ui.screen import TableScreen
 from app.ui.table_model import Column
 
 COLUMNS = [
-    Column("Code", lambda r: r.code),
-    Column("Client", lambda r: r.name, sort_key=lambda r: r.name.casefold()),
-    Column("SIREN", lambda r: r.siren),
-    Column("Segment", lambda r: r.segment),
-    Column("Ville", lambda r: r.city),
-    Column("Encours", lambda r: r.exposure, fr_amount, numeric=True),
-    Column("Dont échu", lambda r: r.overdue, fr_amount, numeric=True,
+    Column("Code", lambda r: r.code, width=64),
+    Column("Client", lambda r: r.name, sort_key=lambda r: r.name.casefold(), stretch=True),
+    Column("SIREN", lambda r: r.siren, width=90),
+    Column("Segment", lambda r: r.segment, width=130),
+    Column("Ville", lambda r: r.city, width=150),
+    Column("Encours", lambda r: r.exposure, fr_amount, numeric=True, width=115),
+    Column("Dont échu", lambda r: r.overdue, fr_amount, numeric=True, width=115,
            colour=lambda r: LATE if r.overdue > 0 else None),
-    Column("Limite de crédit", lambda r: r.credit_limit, fr_amount, numeric=True,
+    Column("Limite de crédit", lambda r: r.credit_limit, fr_amount, numeric=True, width=125,
            colour=lambda r: LATE if r.over_limit else None),
 ]
 COL_CODE, COL_NAME, COL_SIREN, COL_SEGMENT, COL_CITY, COL_EXPOSURE, COL_OVERDUE, COL_LIMIT = range(len(COLUMNS))
@@ -27,6 +27,7 @@ COL_CODE, COL_NAME, COL_SIREN, COL_SEGMENT, COL_CITY, COL_EXPOSURE, COL_OVERDUE,
 
 class CustomersScreen(TableScreen):
     columns = COLUMNS
+    sort_column = 1  # by name
     search_hint = "Rechercher un client, un SIREN, une ville…"
     new_label = "Nouveau client"
 

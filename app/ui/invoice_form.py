@@ -8,17 +8,17 @@ from PySide6.QtWidgets import (QComboBox, QCompleter, QDialog, QDialogButtonBox,
 
 from app.models import STATUS_LABELS, Invoice, InvoiceKind, InvoiceStatus
 from app.services.customers import customer_choices
-from app.services.invoices import InvoiceInput, allocations_of, save_invoice, suggested_due_date
-from app.ui.format import fr_amount, fr_date
+from app.services.invoices import InvoiceInput, allocations_of, list_invoices, save_invoice, suggested_due_date
+from app.ui.format import LATE, fr_amount, fr_date
 from app.ui.forms import AmountEdit, DateEdit, FieldMessages, combo_select
 from app.ui.screen import RowTable
 from app.ui.table_model import Column
 
 ALLOCATION_COLUMNS = [
-    Column("Date", lambda a: a.allocated_on, fr_date),
+    Column("Date", lambda a: a.allocated_on, fr_date, width=90),
     Column("Origine", lambda a: f"Avoir {a.credit_note.number}" if a.credit_note_id
-           else f"Règlement {a.payment.method} {a.payment.reference}".strip()),
-    Column("Montant", lambda a: a.amount, fr_amount, numeric=True),
+           else f"Règlement {a.payment.method} {a.payment.reference}".strip(), stretch=True),
+    Column("Montant", lambda a: a.amount, fr_amount, numeric=True, width=110),
 ]
 
 
@@ -46,7 +46,11 @@ class InvoiceDialog(QDialog):
         self.net = add("net", "Montant HT (€)", AmountEdit())
         self.vat = add("vat", "TVA (€)", AmountEdit())
         self.total = add("total", "Montant TTC", QLabel())
-        self.total.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.remaining = add("remaining", "Reste dû", QLabel())
+        self.late = add("late", "Retard", QLabel())
+        for edit in (self.net, self.vat, self.total, self.remaining, self.late):
+            edit.setFixedWidth(160)
+            edit.setAlignment(Qt.AlignmentFlag.AlignRight)
         self.status = add("status", "Statut", QComboBox())
         for status, label in STATUS_LABELS.items():
             self.status.addItem(label, status.value)
@@ -79,6 +83,8 @@ class InvoiceDialog(QDialog):
             if self.invoice_id is None:
                 return
             invoice = session.get(Invoice, self.invoice_id)
+            row = next(r for r in list_invoices(session, self.context.today(), invoice.customer_id)
+                       if r.id == self.invoice_id)
             allocations = allocations_of(session, self.invoice_id)
             for allocation in allocations:  # load what the rows show before the session closes
                 _ = allocation.payment, allocation.credit_note
@@ -90,6 +96,11 @@ class InvoiceDialog(QDialog):
         self.net.set_amount(invoice.net)
         self.vat.set_amount(invoice.vat)
         combo_select(self.status, invoice.status)
+        self.remaining.setText(fr_amount(row.still_due))
+        self.late.setText(f"{row.days_late} jours" if row.overdue else "—")
+        if row.overdue:
+            for label in (self.remaining, self.late):
+                label.setStyleSheet(f"color: {LATE.name()};")
         self.allocations.set_rows(allocations)
         self.setWindowTitle(f"Facture {invoice.number}")
 

@@ -16,15 +16,16 @@ def _late_colour(row: InvoiceRow):
 
 
 INVOICE_COLUMNS = [
-    Column("N°", lambda r: r.number),
-    Column("Type", lambda r: "Avoir" if r.is_credit_note else "Facture"),
-    Column("Client", lambda r: r.customer, sort_key=lambda r: r.customer.casefold()),
-    Column("Date", lambda r: r.issue_date, fr_date),
-    Column("Échéance", lambda r: r.due_date, fr_date, colour=_late_colour),
-    Column("Montant TTC", lambda r: r.total, fr_amount, numeric=True),
-    Column("Reste dû", lambda r: r.still_due, fr_amount, numeric=True, colour=_late_colour),
-    Column("Retard", lambda r: r.days_late, lambda d: f"{d} j" if d else "", numeric=True, colour=_late_colour),
-    Column("Statut", lambda r: r.status_label),
+    Column("N°", lambda r: r.number, width=115),
+    Column("Type", lambda r: "Avoir" if r.is_credit_note else "Facture", width=64),
+    Column("Client", lambda r: r.customer, sort_key=lambda r: r.customer.casefold(), stretch=True),
+    Column("Date", lambda r: r.issue_date, fr_date, width=88),
+    Column("Échéance", lambda r: r.due_date, fr_date, colour=_late_colour, width=88),
+    Column("Montant TTC", lambda r: r.total, fr_amount, numeric=True, width=112),
+    Column("Reste dû", lambda r: r.still_due, fr_amount, numeric=True, colour=_late_colour, width=112),
+    Column("Retard", lambda r: r.days_late, lambda d: f"{d} j" if d else "", numeric=True, colour=_late_colour,
+           width=64),
+    Column("Statut", lambda r: r.status_label, width=96),
 ]
 (COL_NUMBER, COL_KIND, COL_CUSTOMER, COL_DATE, COL_DUE, COL_TOTAL, COL_STILL_DUE, COL_LATE,
  COL_STATUS) = range(len(INVOICE_COLUMNS))
@@ -32,6 +33,8 @@ INVOICE_COLUMNS = [
 
 class InvoicesScreen(TableScreen):
     columns = INVOICE_COLUMNS
+    sort_column = COL_DATE
+    sort_descending = True
     search_hint = "N° de facture ou client…"
     new_label = "Nouvelle facture"
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QByteArray, QSettings, QSize, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow, QStackedWidget,
-                               QWidget)
+                               QVBoxLayout, QWidget)
 
 from app.ui.icons import icon
 
@@ -20,8 +20,8 @@ if TYPE_CHECKING:
     from app.ui.screen import Screen
 
 STYLE = """
-QListWidget#nav { background: #f3f4f6; border: none; border-right: 1px solid #e5e7eb; font-size: 14px;
-                  padding-top: 8px; }
+QWidget#side { background: #f3f4f6; border-right: 1px solid #e5e7eb; }
+QListWidget#nav { background: transparent; border: none; font-size: 14px; outline: 0; }
 QListWidget#nav::item { padding: 9px 12px; border-radius: 6px; margin: 1px 8px; color: #1f2937; }
 QListWidget#nav::item:selected { background: #dbe4f0; color: #111827; }
 QLabel#brand { font-size: 17px; font-weight: 600; letter-spacing: 2px; color: #1f2937; padding: 16px 20px 6px; }
@@ -72,11 +72,6 @@ class MainWindow(QMainWindow):
         self.nav = QListWidget()
         self.nav.setObjectName("nav")
         self.nav.setIconSize(QSize(18, 18))
-        brand = QLabel("ENCOURS")
-        brand.setObjectName("brand")
-        self.nav.addItem("")  # room for the brand label
-        self.nav.item(0).setFlags(Qt.ItemFlag.NoItemFlags)
-        self.nav.setItemWidget(self.nav.item(0), brand)
         for number, (key, title, icon_name) in enumerate(NAVIGATION, start=1):
             item = QListWidgetItem(icon(icon_name), title)
             item.setData(Qt.ItemDataRole.UserRole, key)
@@ -86,7 +81,16 @@ class MainWindow(QMainWindow):
         QShortcut(QKeySequence.StandardKey.Find, self, lambda: self.current_screen().focus_search())
         self.nav.setEnabled(False)
         self.nav.currentRowChanged.connect(self._nav_changed)
-        self.nav.setFixedWidth(210)
+        side = QWidget()
+        side.setObjectName("side")
+        side.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
+        side.setFixedWidth(210)
+        side_layout = QVBoxLayout(side)
+        side_layout.setContentsMargins(0, 0, 0, 0)
+        brand = QLabel("ENCOURS")
+        brand.setObjectName("brand")
+        side_layout.addWidget(brand)
+        side_layout.addWidget(self.nav, 1)
 
         self.stack = QStackedWidget()
         loading = QLabel("Ouverture des données…")
@@ -96,7 +100,7 @@ class MainWindow(QMainWindow):
         layout = QHBoxLayout(workspace)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
-        layout.addWidget(self.nav)
+        layout.addWidget(side)
         layout.addWidget(self.stack, 1)
         self.pages = QStackedWidget()
         self.pages.addWidget(workspace)
@@ -143,13 +147,13 @@ class MainWindow(QMainWindow):
 
     def show_screen(self, key: str) -> None:
         if self.nav.isEnabled():
-            self.nav.setCurrentRow(SCREENS.index(key) + 1)
+            self.nav.setCurrentRow(SCREENS.index(key))
 
     def current_screen(self) -> Screen:
         return self.stack.currentWidget()
 
     def _nav_changed(self, row: int) -> None:
-        if row < 1:
+        if row < 0:
             return
         key = self.nav.item(row).data(Qt.ItemDataRole.UserRole)
         screen = self.screens[key]

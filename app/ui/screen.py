@@ -45,7 +45,8 @@ class RowTable(QTableView):
 
     activated_row = Signal(object)
 
-    def __init__(self, columns: Sequence[Column], parent: QWidget | None = None) -> None:
+    def __init__(self, columns: Sequence[Column], parent: QWidget | None = None, sort_column: int = 0,
+                 descending: bool = False) -> None:
         super().__init__(parent)
         self.source = RowTableModel(columns, self)
         self.proxy = RowFilterProxy(self)
@@ -59,8 +60,14 @@ class RowTable(QTableView):
         self.verticalHeader().hide()
         self.verticalHeader().setDefaultSectionSize(26)
         self.horizontalHeader().setHighlightSections(False)
-        self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.horizontalHeader().setStretchLastSection(True)
+        header = self.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(False)
+        for number, column in enumerate(columns):
+            header.resizeSection(number, column.width)
+            if column.stretch:
+                header.setSectionResizeMode(number, QHeaderView.ResizeMode.Stretch)
+        self.sortByColumn(sort_column, Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder)
         self.doubleClicked.connect(lambda index: self.activated_row.emit(index.data(ROW_ROLE)))
 
     def set_rows(self, rows: Sequence[Any]) -> None:
@@ -81,6 +88,8 @@ class TableScreen(Screen):
     what the search looks in, which extra filters apply and how a row opens."""
 
     columns: Sequence[Column] = ()
+    sort_column = 0
+    sort_descending = False
     search_hint = ""
     new_label = ""
 
@@ -88,14 +97,14 @@ class TableScreen(Screen):
         super().__init__(context, title, parent)
         self.search = QLineEdit(placeholderText=f"{self.search_hint} (Ctrl+F)")
         self.search.setClearButtonEnabled(True)
-        self.search.setMinimumWidth(300)
+        self.search.setMinimumWidth(340)
         self.actions_bar.addWidget(self.search)
         for widget in self.filters():
             self.actions_bar.addWidget(widget)
         self.new_button = QPushButton(icon("plus"), self.new_label)
         self.new_button.setShortcut("Ctrl+N")
         self.actions_bar.addWidget(self.new_button)
-        self.table = RowTable(self.columns)
+        self.table = RowTable(self.columns, sort_column=self.sort_column, descending=self.sort_descending)
         self.layout_.addWidget(self.table)
         self.search.textChanged.connect(self.apply_filter)
         self.table.activated_row.connect(lambda row: self.open(row.id))

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QWidget
+from PySide6.QtWidgets import (QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QVBoxLayout,
+                               QWidget)
 
 from app.services.company import CompanyInput, get_company, save_company
 from app.ui.forms import AmountEdit, FieldMessages, TermsEdit
@@ -75,17 +76,21 @@ class SettingsScreen(Screen):
         self.save_button = QPushButton(icon("save"), "Enregistrer")
         self.save_button.setShortcut("Ctrl+S")
         self.save_button.clicked.connect(self.save)
+        page = QWidget()
+        page.setMaximumWidth(820)
+        column = QVBoxLayout(page)
+        column.setContentsMargins(0, 0, 0, 0)
+        section = QLabel("Votre société")
+        section.setObjectName("section")
+        column.addWidget(section)
+        column.addWidget(self.form)
         row = QHBoxLayout()
         row.addStretch(1)
         row.addWidget(self.saved)
         row.addWidget(self.save_button)
-        section = QLabel("Votre société")
-        section.setObjectName("section")
-        self.layout_.addWidget(section)
-        self.layout_.addWidget(self.form)
-        self.layout_.addLayout(row)
+        column.addLayout(row)
+        self.layout_.addWidget(page)
         self.layout_.addStretch(1)
-        self.form.setMaximumWidth(820)
 
     def refresh(self) -> None:
         with self.context.db.sessions() as session:

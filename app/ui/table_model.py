@@ -27,6 +27,8 @@ class Column:
     numeric: bool = False
     colour: Callable[[Any], QColor | None] | None = None
     sort_key: Callable[[Any], Any] | None = None
+    width: int = 110          # initial width in pixels; the user's own widths are remembered
+    stretch: bool = False     # takes the room left (the name column)
 
 
 class RowTableModel(QAbstractTableModel):
