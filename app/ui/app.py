@@ -52,9 +52,10 @@ def run(location: str, screenshot: tuple[str, str] | None = None) -> int:
 
     from app.ui.main_window import MainWindow
 
-    # a screenshot shows the screens as a new user sees them, and leaves the user's settings alone
-    settings = QSettings(os.path.join(tempfile.mkdtemp(), "screenshot.ini"), QSettings.Format.IniFormat) \
-        if screenshot else QSettings()
+    # a screenshot or a timed start shows the screens as a new user sees them and leaves the user's settings
+    quit_when = os.environ.get("ENCOURS_QUIT_AFTER_PAINT", "")
+    settings = QSettings(os.path.join(tempfile.mkdtemp(), "encours.ini"), QSettings.Format.IniFormat) \
+        if screenshot or quit_when else QSettings()
     window = MainWindow(settings)
 
     def attach() -> bool:
@@ -73,7 +74,6 @@ def run(location: str, screenshot: tuple[str, str] | None = None) -> int:
         from app.ui.screenshot import take
 
         return take(window, *screenshot) if attach() else 1
-    quit_when = os.environ.get("ENCOURS_QUIT_AFTER_PAINT", "")
     if quit_when == "paint":
         _AfterFirstPaint(window, app.quit)
     else:

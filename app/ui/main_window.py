@@ -122,7 +122,7 @@ class MainWindow(QMainWindow):
             self.stack.addWidget(screen)
             state = self.settings.value(f"columns/{key}")
             if isinstance(state, QByteArray) and hasattr(screen, "table"):
-                screen.table.horizontalHeader().restoreState(state)
+                screen.table.restore_state(state)
         self.welcome = WelcomeScreen(context)
         self.welcome.ready.connect(self.open_workspace)
         self.pages.addWidget(self.welcome)

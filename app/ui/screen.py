@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QByteArray, Qt, Signal
 from PySide6.QtWidgets import (QAbstractItemView, QDialog, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QTableView,
                                QVBoxLayout, QWidget)
 
@@ -65,10 +65,19 @@ class RowTable(QTableView):
         header.setStretchLastSection(False)
         for number, column in enumerate(columns):
             header.resizeSection(number, column.width)
-            if column.stretch:
-                header.setSectionResizeMode(number, QHeaderView.ResizeMode.Stretch)
+        self._stretch()
         self.sortByColumn(sort_column, Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder)
         self.doubleClicked.connect(lambda index: self.activated_row.emit(index.data(ROW_ROLE)))
+
+    def _stretch(self) -> None:
+        for number, column in enumerate(self.source.columns):
+            if column.stretch:
+                self.horizontalHeader().setSectionResizeMode(number, QHeaderView.ResizeMode.Stretch)
+
+    def restore_state(self, state: QByteArray) -> None:
+        """The user's column widths and sort order, the name column still taking the room left."""
+        self.horizontalHeader().restoreState(state)
+        self._stretch()
 
     def set_rows(self, rows: Sequence[Any]) -> None:
         self.source.set_rows(rows)

@@ -82,3 +82,17 @@ def test_screenshot_command(ledger, tmp_path):
     assert result.returncode == 0, result.stderr
     image = QImage(str(out))
     assert (image.width(), image.height()) == (1280, 800)
+
+
+def test_column_widths_are_remembered_and_the_name_still_stretches(ledger, make_window):
+    from PySide6.QtWidgets import QHeaderView
+
+    from app.ui.customers import COL_CITY, COL_NAME
+
+    window = make_window(ledger)
+    window.show_screen("customers")
+    window.screens["customers"].table.horizontalHeader().resizeSection(COL_CITY, 222)
+    window.close()
+    header = make_window(ledger).screens["customers"].table.horizontalHeader()
+    assert header.sectionSize(COL_CITY) == 222
+    assert header.sectionResizeMode(COL_NAME) == QHeaderView.ResizeMode.Stretch
