@@ -9,10 +9,11 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import MetaData
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy import MetaData, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, composite, declared_attr, mapped_column
 
 from app.domain.money import from_cents, to_cents
+from app.domain.terms import DEFAULT_DAYS, PaymentTerms, TermsKind
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -29,6 +30,27 @@ class Base(DeclarativeBase):
 
 class IdMixin:
     id: Mapped[int] = mapped_column(primary_key=True)
+
+
+class ContactMixin:
+    """Where a firm is and how to reach it: the company itself and its customers."""
+
+    address: Mapped[str] = mapped_column(Text, default="")
+    postcode: Mapped[str] = mapped_column(String(10), default="")
+    city: Mapped[str] = mapped_column(String(100), default="")
+    email: Mapped[str] = mapped_column(String(200), default="")
+    phone: Mapped[str] = mapped_column(String(30), default="")
+
+
+class TermsMixin:
+    """Payment terms stored as two columns and read as one ``PaymentTerms`` value."""
+
+    terms_kind: Mapped[str] = mapped_column(String(20), default=TermsKind.NET.value)
+    terms_days: Mapped[int] = mapped_column(default=DEFAULT_DAYS)
+
+    @declared_attr
+    def terms(cls) -> Mapped[PaymentTerms]:
+        return composite(PaymentTerms, "terms_kind", "terms_days")
 
 
 def money_property(column: str) -> property:

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from sqlalchemy import String, Text
-from sqlalchemy.orm import Mapped, composite, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column
 
-from app.domain.terms import DEFAULT_DAYS, PaymentTerms, TermsKind
-from app.models.base import Base, IdMixin, money_property
+from app.models.base import Base, ContactMixin, IdMixin, TermsMixin, money_property
 
 DEFAULT_PENALTY_CLAUSE = (
     "En cas de retard de paiement, des pénalités calculées au taux de la BCE majoré de 10 points sont "
@@ -15,23 +14,15 @@ DEFAULT_PENALTY_CLAUSE = (
 )
 
 
-class Company(IdMixin, Base):
+class Company(IdMixin, ContactMixin, TermsMixin, Base):
     __tablename__ = "company"
 
     name: Mapped[str] = mapped_column(String(200))
     siren: Mapped[str] = mapped_column(String(14), default="")
     vat_number: Mapped[str] = mapped_column(String(20), default="")
-    address: Mapped[str] = mapped_column(Text, default="")
-    postcode: Mapped[str] = mapped_column(String(10), default="")
-    city: Mapped[str] = mapped_column(String(100), default="")
-    email: Mapped[str] = mapped_column(String(200), default="")
-    phone: Mapped[str] = mapped_column(String(30), default="")
     iban: Mapped[str] = mapped_column(String(40), default="")
     bic: Mapped[str] = mapped_column(String(11), default="")
     logo_path: Mapped[str] = mapped_column(String(500), default="")
-    terms_kind: Mapped[str] = mapped_column(String(20), default=TermsKind.NET.value)
-    terms_days: Mapped[int] = mapped_column(default=DEFAULT_DAYS)
-    terms: Mapped[PaymentTerms] = composite(PaymentTerms, "terms_kind", "terms_days")
     penalty_clause: Mapped[str] = mapped_column(Text, default=DEFAULT_PENALTY_CLAUSE)
     tolerance_cents: Mapped[int] = mapped_column(default=500)
 

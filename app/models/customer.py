@@ -6,10 +6,9 @@ from datetime import date
 from enum import StrEnum
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
-from sqlalchemy.orm import Mapped, composite, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.domain.terms import DEFAULT_DAYS, PaymentTerms, TermsKind
-from app.models.base import Base, IdMixin, money_property
+from app.models.base import Base, ContactMixin, IdMixin, TermsMixin, money_property
 
 
 class Segment(StrEnum):
@@ -42,7 +41,7 @@ GUARANTEE_LABELS = {
 }
 
 
-class Customer(IdMixin, Base):
+class Customer(IdMixin, ContactMixin, TermsMixin, Base):
     __tablename__ = "customer"
     __table_args__ = (Index("ix_customer_name", "name"), Index("ix_customer_siren", "siren"))
 
@@ -50,17 +49,9 @@ class Customer(IdMixin, Base):
     name: Mapped[str] = mapped_column(String(200))
     siren: Mapped[str] = mapped_column(String(14), default="")
     vat_number: Mapped[str] = mapped_column(String(20), default="")
-    address: Mapped[str] = mapped_column(Text, default="")
-    postcode: Mapped[str] = mapped_column(String(10), default="")
-    city: Mapped[str] = mapped_column(String(100), default="")
     contact_name: Mapped[str] = mapped_column(String(200), default="")
-    email: Mapped[str] = mapped_column(String(200), default="")
-    phone: Mapped[str] = mapped_column(String(30), default="")
     segment: Mapped[str] = mapped_column(String(20), default=Segment.PRIVATE.value)
     naf_code: Mapped[str] = mapped_column(String(6), default="")
-    terms_kind: Mapped[str] = mapped_column(String(20), default=TermsKind.NET.value)
-    terms_days: Mapped[int] = mapped_column(default=DEFAULT_DAYS)
-    terms: Mapped[PaymentTerms] = composite(PaymentTerms, "terms_kind", "terms_days")
     credit_limit_cents: Mapped[int | None] = mapped_column(default=None)
     external_rating: Mapped[str] = mapped_column(String(20), default="")
     salesperson: Mapped[str] = mapped_column(String(100), default="")

@@ -11,7 +11,7 @@ import os
 import sys
 import tempfile
 
-from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtCore import QEvent, QLibraryInfo, QLocale, QObject, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app.config import APP_NAME, ORG_NAME
@@ -34,12 +34,25 @@ class _AfterFirstPaint(QObject):
         return False
 
 
-def application() -> QApplication:
-    app = QApplication.instance() or QApplication(sys.argv)
+def configure(app: QApplication) -> None:
+    """Names (for QSettings), style, and Qt's own French texts (Enregistrer, Annuler, calendars...)."""
+    if app.property("encours_configured"):
+        return
+    app.setProperty("encours_configured", True)
     app.setOrganizationName(ORG_NAME)
     app.setApplicationName(APP_NAME)
     app.setApplicationDisplayName(APP_NAME)
     app.setStyle("Fusion")
+    QLocale.setDefault(QLocale(QLocale.Language.French, QLocale.Country.France))
+    translator = QTranslator(app)
+    if translator.load(QLocale(QLocale.Language.French), "qtbase", "_",
+                       QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+        app.installTranslator(translator)
+
+
+def application() -> QApplication:
+    app = QApplication.instance() or QApplication(sys.argv)
+    configure(app)
     return app
 
 

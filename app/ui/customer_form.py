@@ -79,8 +79,6 @@ class CustomerDialog(QDialog):
         tabs.addTab(self._guarantees_tab(), icon("shield-check"), "Garanties")
 
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Save).setText("Enregistrer")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Annuler")
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
         self.buttons = buttons
@@ -226,7 +224,6 @@ class GuaranteeDialog(QDialog):
         self.valid_to = self.messages.add("valid_to", "au", DateEdit(self.valid_from.value().replace(
             year=self.valid_from.value().year + 1, day=min(self.valid_from.value().day, 28))))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Annuler")
         buttons.accepted.connect(self.accept_value)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)

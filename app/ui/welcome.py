@@ -73,7 +73,6 @@ class WelcomeScreen(QWidget):
         form = CompanyForm(dialog)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Save).setText("Créer")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Annuler")
         layout = QVBoxLayout(dialog)
         layout.addWidget(form)
         layout.addWidget(buttons)

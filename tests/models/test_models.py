@@ -96,3 +96,14 @@ def test_amounts_are_decimal_views_of_cents(ledger):
         f1.total = Decimal("12.345")
         assert f1.total_cents == 1235
         assert s.scalar(select(Customer).where(Customer.code == "C0002")).credit_limit is None
+
+
+def test_migrations_match_the_models(db):
+    """A model change without its migration shows here (what ``alembic revision --autogenerate`` would write)."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from app.models import Base
+
+    with db.engine.connect() as conn:
+        assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []

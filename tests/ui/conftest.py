@@ -29,3 +29,11 @@ def make_window(qtbot, settings):
         return window
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def french_application(qapp):
+    """The test application is set up as the real one: French Qt texts, Fusion style."""
+    from app.ui.app import configure
+
+    configure(qapp)

@@ -84,3 +84,13 @@ def test_search_filter_and_segment(ledger, make_window):
     screen.search.clear()
     screen.segment.setCurrentIndex(screen.segment.findData("Organisme public"))
     assert screen.table.visible_rows() == []
+
+
+def test_dialog_buttons_speak_french(ledger, make_window):
+    window = make_window(ledger)
+    window.show_screen("customers")
+    screen = window.screens["customers"]
+    screen.open(None)
+    buttons = screen.dialog.buttons
+    assert save_button(screen.dialog).text() == "Enregistrer"
+    assert buttons.button(QDialogButtonBox.StandardButton.Cancel).text() == "Annuler"
