@@ -8,7 +8,7 @@ QT_DEBS := libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libgli
            fonts-dejavu-core libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 \
            libxcb-shape0 libxcb-xinerama0 libxcb-randr0 libxcb-xfixes0 xvfb
 
-.PHONY: run test lint bundle-check bench qt-libs
+.PHONY: run test test-postgresql lint bundle-check bench qt-libs
 
 $(BIN)/encours: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,11 @@ lint: $(VENV)/.test-extras
 
 test: $(VENV)/.test-extras qt-libs lint
 	QT_QPA_PLATFORM=offscreen $(BIN)/pytest
+
+# The same tests against a throwaway PostgreSQL server (installed with apt-get when missing, as root).
+test-postgresql: $(VENV)/.test-extras qt-libs
+	$(BIN)/pip install --quiet -e '.[test,postgresql]'
+	tests/with_postgresql.sh
 
 bundle-check: $(VENV)/.test-extras qt-libs
 	$(BIN)/pip install --quiet -e '.[installer]'

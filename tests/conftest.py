@@ -16,9 +16,28 @@ from app.models.db import open_database  # noqa: E402
 TODAY = date(2026, 11, 23)
 
 
+TEST_DATABASE_URL = os.environ.get("ENCOURS_TEST_DATABASE_URL")  # e.g. postgresql+psycopg://.../encours_test
+
+
+def empty_server_database(url: str) -> None:
+    """Drop every table of a server database so that each test starts from an empty schema."""
+    from sqlalchemy import create_engine, text
+
+    from app.models import Base
+
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        Base.metadata.drop_all(conn)
+        conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    engine.dispose()
+
+
 @pytest.fixture
 def db(tmp_path):
-    database = open_database(str(tmp_path / "encours.sqlite"))
+    """A new empty database: a SQLite file, or the server named by ENCOURS_TEST_DATABASE_URL."""
+    if TEST_DATABASE_URL:
+        empty_server_database(TEST_DATABASE_URL)
+    database = open_database(TEST_DATABASE_URL or str(tmp_path / "encours.sqlite"))
     yield database
     database.dispose()
 
