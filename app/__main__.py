@@ -9,6 +9,7 @@ import argparse
 import json
 import sys
 from datetime import date, datetime
+from pathlib import Path
 
 from app.config import DB_ENV, database_location
 
@@ -26,12 +27,41 @@ def parse_date(text: str) -> date:
     raise argparse.ArgumentTypeError(f"« {text} » n'est pas une date (attendu : AAAA-MM-JJ ou JJ/MM/AAAA)")
 
 
+ARGPARSE_FRENCH = {
+    "usage: ": "usage : ",
+    "positional arguments": "commandes",
+    "options": "options",
+    "show this help message and exit": "affiche cette aide",
+    "%(prog)s: error: %(message)s\n": "%(prog)s : %(message)s\n",
+    "argument %(argument_name)s: %(message)s": "%(argument_name)s : %(message)s",
+    "invalid choice: %(value)r (choose from %(choices)s)": "choix inconnu %(value)r (possibles : %(choices)s)",
+    "expected one argument": "une valeur est attendue après cette option",
+    "the following arguments are required: %s": "il manque : %s",
+    "unrecognized arguments: %s": "arguments inconnus : %s",
+    "ambiguous option: %(option)s could match %(matches)s": "option ambiguë : %(option)s (%(matches)s)",
+    "invalid %(type)s value: %(value)r": "valeur invalide : %(value)r",
+}
+
+
+class FrenchArgumentParser(argparse.ArgumentParser):
+    """argparse speaking French: its texts go through ``argparse._`` (gettext), which is pointed at
+    ``ARGPARSE_FRENCH``; a usage error exits with code 1 like every other error of the program."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        argparse._ = lambda text: ARGPARSE_FRENCH.get(text, text)
+        super().__init__(*args, **kwargs)
+
+    def error(self, message: str):
+        self.print_usage(sys.stderr)
+        self.exit(1, f"{self.prog} : {message}\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = FrenchArgumentParser(
         prog="encours", description="Encours : créances clients, relances et trésorerie.")
     parser.add_argument("--db", help=f"fichier de données ou URL SQLAlchemy (sinon ${DB_ENV}, "
                                      "sinon le dossier de données de l'utilisateur)")
-    verbs = parser.add_subparsers(dest="command", metavar="COMMANDE")
+    verbs = parser.add_subparsers(dest="command", metavar="COMMANDE", parser_class=FrenchArgumentParser)
     demo = verbs.add_parser("demo", help="crée la société de démonstration")
     demo.add_argument("--seed", type=int, default=1, help="graine du générateur (défaut : 1)")
     demo.add_argument("--today", type=parse_date, default=None, help="date du jour simulée")
@@ -44,14 +74,23 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def existing_database(location: str):
+    """Open a database that must already exist: a verb that only reads never creates an empty file."""
+    from app.services.store import open_database
+
+    if "://" not in location and not Path(location).expanduser().exists():
+        raise UserError(f"le fichier de données {location} n'existe pas. Vérifiez --db (ou ENCOURS_DB), ou créez "
+                        "la société de démonstration avec « encours --db FICHIER demo ».")
+    return open_database(location)
+
+
 def run_demo(location: str, seed: int, today: date | None) -> int:
-    from app.models.db import open_database
     from app.services.demo import create_demo_company
+    from app.services.store import commit, open_database
 
     db = open_database(location)
     try:
-        with db.transaction() as session:
-            summary = create_demo_company(session, today=today or date.today(), seed=seed)
+        summary = commit(db, create_demo_company, today=today or date.today(), seed=seed)
     except ValueError as exc:
         raise UserError(str(exc)) from None
     print(f"Société de démonstration créée dans {location} : {summary.customers} clients, "
@@ -62,12 +101,10 @@ def run_demo(location: str, seed: int, today: date | None) -> int:
 def run_aging(location: str, at: date | None, as_json: bool) -> int:
     from app.domain.aging import BUCKET_LABELS, BUCKETS
     from app.domain.money import format_eur, json_amount
-    from app.models.db import open_database
     from app.services.aging import aging_at
+    from app.services.store import read
 
-    db = open_database(location)
-    with db.sessions() as session:
-        report = aging_at(session, at or date.today())
+    report = read(existing_database(location), aging_at, at or date.today())
     balance = report.balance
     customers = sorted(balance.by_customer.items(), key=lambda kv: (-kv[1].total, report.names.get(kv[0], "")))
     if as_json:

@@ -6,6 +6,7 @@ cent, the rounding French accounting uses.
 
 from __future__ import annotations
 
+import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 CENT = Decimal("0.01")
@@ -43,21 +44,31 @@ def format_eur(amount: Decimal | None, *, symbol: bool = True) -> str:
     return format_decimal(value, format="#,##0.00", locale="fr_FR")
 
 
-def parse_eur(text: str) -> Decimal:
-    """Read an amount typed the French way ("1 234,56", "1234.5 €", "-12") into a Decimal.
+_GROUPED = re.compile(r"^-?\d{1,3}([ .]\d{3})+(,\d{1,2})?$")  # "1 234,56", "1.234.567"
+_PLAIN = re.compile(r"^-?\d+([.,]\d{1,2})?$")                 # "1234,5", "1234.56", "-12"
 
-    Raises ``ValueError`` with a French message when the text is not an amount."""
-    cleaned = text.strip().replace("€", "")
-    for space in (" ", "\u00a0", "\u202f"):
-        cleaned = cleaned.replace(space, "")
-    if "," in cleaned:
-        cleaned = cleaned.replace(".", "").replace(",", ".")
+
+def parse_eur(text: str) -> Decimal:
+    """Read an amount typed the French way into a Decimal: "1 234,56", "1.234,56", "1234,5", "1234.56 €".
+
+    Thousands are grouped by spaces (also no-break) or dots, the decimal mark is a comma (or a dot when
+    nothing is grouped), at most two decimals. Anything else ("1,234.56", "12,345", "NaN") raises
+    ``ValueError`` with a French message rather than being guessed."""
+    cleaned = text.strip().replace("€", "").strip()
+    for space in ("\u00a0", "\u202f"):
+        cleaned = cleaned.replace(space, " ")
     if not cleaned:
         raise ValueError("montant vide")
-    try:
-        return to_decimal(cleaned)
-    except ValueError:
-        raise ValueError(f"« {text} » n'est pas un montant (exemple : 1 234,56)") from None
+    if _GROUPED.match(cleaned):
+        return to_decimal(cleaned.replace(" ", "").replace(".", "").replace(",", "."))
+    if _PLAIN.match(cleaned):
+        return to_decimal(cleaned.replace(",", "."))
+    raise ValueError(f"« {text.strip()} » n'est pas un montant (exemple : 1 234,56)")
+
+
+def gross(net: Decimal, vat: Decimal) -> Decimal:
+    """The amount TTC of an invoice: HT + TVA, each already rounded to the cent."""
+    return to_decimal(net) + to_decimal(vat)
 
 
 def json_amount(amount: Decimal) -> str:

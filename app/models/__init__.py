@@ -1,11 +1,13 @@
 """SQLAlchemy models, one module per aggregate; ``db`` opens the database and migrates it."""
 
+from app.domain.vocabulary import (GUARANTEE_LABELS, SEGMENT_LABELS, STATUS_LABELS, ActivityKind, GuaranteeKind,
+                                   InvoiceKind, InvoiceStatus, Segment)
 from app.models.base import Base
 from app.models.company import Company
-from app.models.customer import GUARANTEE_LABELS, SEGMENT_LABELS, Customer, Guarantee, GuaranteeKind, Segment
-from app.models.followup import Activity, ActivityKind, Dispute, DunningLetter
+from app.models.customer import Customer, Guarantee
+from app.models.followup import Activity, Dispute, DunningLetter
 from app.models.import_batch import ImportBatch
-from app.models.invoice import STATUS_LABELS, Invoice, InvoiceKind, InvoiceStatus
+from app.models.invoice import Invoice
 from app.models.payment import Allocation, Payment
 
 __all__ = [

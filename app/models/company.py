@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import String, Text
+from sqlalchemy import BigInteger, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import Base, ContactMixin, IdMixin, TermsMixin, money_property
@@ -24,6 +24,6 @@ class Company(IdMixin, ContactMixin, TermsMixin, Base):
     bic: Mapped[str] = mapped_column(String(11), default="")
     logo_path: Mapped[str] = mapped_column(String(500), default="")
     penalty_clause: Mapped[str] = mapped_column(Text, default=DEFAULT_PENALTY_CLAUSE)
-    tolerance_cents: Mapped[int] = mapped_column(default=500)
+    tolerance_cents: Mapped[int] = mapped_column(BigInteger, default=500)
 
     tolerance = money_property("tolerance_cents")

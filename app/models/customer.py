@@ -3,42 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
-from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.domain.vocabulary import GUARANTEE_LABELS, SEGMENT_LABELS, GuaranteeKind, Segment
 from app.models.base import Base, ContactMixin, IdMixin, TermsMixin, money_property
-
-
-class Segment(StrEnum):
-    PRIVATE = "private"
-    PUBLIC = "public"
-    CONSUMER = "consumer"
-    KEY_ACCOUNT = "key_account"
-
-
-SEGMENT_LABELS = {
-    Segment.PRIVATE: "Entreprise privée",
-    Segment.PUBLIC: "Organisme public",
-    Segment.CONSUMER: "Particulier",
-    Segment.KEY_ACCOUNT: "Grand compte",
-}
-
-
-class GuaranteeKind(StrEnum):
-    CREDIT_INSURANCE = "credit_insurance"
-    BANK_GUARANTEE = "bank_guarantee"
-    DEPOSIT = "deposit"
-    PAYMENT_DELEGATION = "payment_delegation"
-
-
-GUARANTEE_LABELS = {
-    GuaranteeKind.CREDIT_INSURANCE: "Assurance-crédit",
-    GuaranteeKind.BANK_GUARANTEE: "Caution bancaire / garantie de tiers",
-    GuaranteeKind.DEPOSIT: "Acompte",
-    GuaranteeKind.PAYMENT_DELEGATION: "Délégation de paiement",
-}
 
 
 class Customer(IdMixin, ContactMixin, TermsMixin, Base):
@@ -52,7 +22,7 @@ class Customer(IdMixin, ContactMixin, TermsMixin, Base):
     contact_name: Mapped[str] = mapped_column(String(200), default="")
     segment: Mapped[str] = mapped_column(String(20), default=Segment.PRIVATE.value)
     naf_code: Mapped[str] = mapped_column(String(6), default="")
-    credit_limit_cents: Mapped[int | None] = mapped_column(default=None)
+    credit_limit_cents: Mapped[int | None] = mapped_column(BigInteger, default=None)
     external_rating: Mapped[str] = mapped_column(String(20), default="")
     salesperson: Mapped[str] = mapped_column(String(100), default="")
     notes: Mapped[str] = mapped_column(Text, default="")
@@ -77,7 +47,7 @@ class Guarantee(IdMixin, Base):
     customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(30))
     guarantor: Mapped[str] = mapped_column(String(200), default="")
-    amount_cents: Mapped[int | None] = mapped_column(default=None)
+    amount_cents: Mapped[int | None] = mapped_column(BigInteger, default=None)
     percentage: Mapped[int | None] = mapped_column(default=None)
     grade: Mapped[str] = mapped_column(String(20), default="")
     valid_from: Mapped[date | None] = mapped_column(default=None)

@@ -4,9 +4,8 @@ pay) and the dunning letters sent."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from enum import StrEnum
 
-from sqlalchemy import JSON, ForeignKey, String, Text
+from sqlalchemy import BigInteger, JSON, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import Base, IdMixin, money_property, now
@@ -30,13 +29,6 @@ class Dispute(IdMixin, Base):
     invoice: Mapped[Invoice] = relationship()
 
 
-class ActivityKind(StrEnum):
-    NOTE = "note"
-    CALL = "call"
-    PROMISE = "promise"
-    STATUS = "status"
-
-
 class Activity(IdMixin, Base):
     """A dated entry on a customer's timeline; a promise to pay carries its date and amount."""
 
@@ -47,7 +39,7 @@ class Activity(IdMixin, Base):
     happened_at: Mapped[datetime] = mapped_column(default=now)
     text: Mapped[str] = mapped_column(Text, default="")
     promised_on: Mapped[date | None] = mapped_column(default=None)
-    promised_cents: Mapped[int | None] = mapped_column(default=None)
+    promised_cents: Mapped[int | None] = mapped_column(BigInteger, default=None)
 
     customer: Mapped[Customer] = relationship()
 
@@ -64,9 +56,9 @@ class DunningLetter(IdMixin, Base):
     step: Mapped[str] = mapped_column(String(30))
     sent_on: Mapped[date]
     lines: Mapped[list] = mapped_column(JSON, default=list)
-    amount_due_cents: Mapped[int] = mapped_column(default=0)
-    penalties_cents: Mapped[int] = mapped_column(default=0)
-    indemnities_cents: Mapped[int] = mapped_column(default=0)
+    amount_due_cents: Mapped[int] = mapped_column(BigInteger, default=0)
+    penalties_cents: Mapped[int] = mapped_column(BigInteger, default=0)
+    indemnities_cents: Mapped[int] = mapped_column(BigInteger, default=0)
     rate_used: Mapped[str] = mapped_column(String(12), default="")
     registered_mail_number: Mapped[str] = mapped_column(String(40), default="")
 

@@ -4,41 +4,19 @@ with negative amounts."""
 from __future__ import annotations
 
 from datetime import date
-from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.domain.vocabulary import STATUS_LABELS, InvoiceKind, InvoiceStatus
 from app.models.base import Base, IdMixin, money_property
 from app.models.customer import Customer
-
-
-class InvoiceKind(StrEnum):
-    INVOICE = "invoice"
-    CREDIT_NOTE = "credit_note"
-
-
-class InvoiceStatus(StrEnum):
-    OPEN = "open"
-    PAID = "paid"
-    DISPUTED = "disputed"
-    DOUBTFUL = "doubtful"
-    WRITTEN_OFF = "written_off"
-
-
-STATUS_LABELS = {
-    InvoiceStatus.OPEN: "Ouverte",
-    InvoiceStatus.PAID: "Payée",
-    InvoiceStatus.DISPUTED: "En litige",
-    InvoiceStatus.DOUBTFUL: "Douteuse",
-    InvoiceStatus.WRITTEN_OFF: "Irrécouvrable",
-}
 
 
 class Invoice(IdMixin, Base):
     __tablename__ = "invoice"
     __table_args__ = (
-        UniqueConstraint("number", name="number"),
+        UniqueConstraint("number"),
         CheckConstraint("due_date >= issue_date", name="due_after_issue"),
         CheckConstraint("(kind = 'invoice' AND total_cents >= 0) OR (kind = 'credit_note' AND total_cents <= 0)",
                         name="sign_by_kind"),
@@ -51,9 +29,9 @@ class Invoice(IdMixin, Base):
     customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id", ondelete="RESTRICT"), index=True)
     issue_date: Mapped[date]
     due_date: Mapped[date]
-    net_cents: Mapped[int] = mapped_column(default=0)
-    vat_cents: Mapped[int] = mapped_column(default=0)
-    total_cents: Mapped[int] = mapped_column(default=0)
+    net_cents: Mapped[int] = mapped_column(BigInteger, default=0)
+    vat_cents: Mapped[int] = mapped_column(BigInteger, default=0)
+    total_cents: Mapped[int] = mapped_column(BigInteger, default=0)
     status: Mapped[str] = mapped_column(String(20), default=InvoiceStatus.OPEN.value)
     import_batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id", ondelete="SET NULL"))
     source_line: Mapped[int | None] = mapped_column(default=None)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import Base, IdMixin, money_property
@@ -19,7 +19,7 @@ class Payment(IdMixin, Base):
 
     customer_id: Mapped[int | None] = mapped_column(ForeignKey("customer.id", ondelete="RESTRICT"), index=True)
     received_on: Mapped[date] = mapped_column(index=True)
-    amount_cents: Mapped[int]
+    amount_cents: Mapped[int] = mapped_column(BigInteger)
     method: Mapped[str] = mapped_column(String(30), default="virement")
     reference: Mapped[str] = mapped_column(Text, default="")
     payer_iban: Mapped[str] = mapped_column(String(40), default="")
@@ -46,7 +46,7 @@ class Allocation(IdMixin, Base):
     payment_id: Mapped[int | None] = mapped_column(ForeignKey("payment.id", ondelete="CASCADE"), index=True)
     credit_note_id: Mapped[int | None] = mapped_column(ForeignKey("invoice.id", ondelete="CASCADE"), index=True)
     allocated_on: Mapped[date]
-    amount_cents: Mapped[int]
+    amount_cents: Mapped[int] = mapped_column(BigInteger)
 
     invoice: Mapped[Invoice] = relationship(foreign_keys=[invoice_id])
     credit_note: Mapped[Invoice | None] = relationship(foreign_keys=[credit_note_id])

@@ -8,9 +8,10 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.domain.identifiers import clean_siren, siren_error
+from app.services.identifiers import clean_siren, format_iban, iban_error, siren_error
 from app.domain.terms import PaymentTerms
 from app.models import Company
+from app.models.company import DEFAULT_PENALTY_CLAUSE
 
 
 @dataclass
@@ -29,17 +30,34 @@ class CompanyInput:
     bic: str = ""
     logo_path: str = ""
     terms: PaymentTerms = PaymentTerms()
-    penalty_clause: str | None = None
+    penalty_clause: str = DEFAULT_PENALTY_CLAUSE
     tolerance: Decimal = Decimal("5.00")
 
 
 def get_company(session: Session) -> Company | None:
+    """The user's company: the one row of its table, or None in a new database."""
     return session.scalars(select(Company).order_by(Company.id).limit(1)).first()
 
 
-def has_data(session: Session) -> bool:
-    """Whether the database already holds a company: the first screen offers the demo or a new company."""
-    return get_company(session) is not None
+def company_name(session: Session) -> str | None:
+    """The company's name, or None when the database holds none yet (the first screen then offers the
+    demo company or a new one)."""
+    company = get_company(session)
+    return company.name if company else None
+
+
+def default_terms(session: Session) -> PaymentTerms:
+    """The company's default payment terms, given to new customers (30 days when there is no company)."""
+    company = get_company(session)
+    return company.terms if company else PaymentTerms()
+
+
+def company_input(session: Session) -> CompanyInput | None:
+    """The company as the settings form edits it."""
+    company = get_company(session)
+    if company is None:
+        return None
+    return CompanyInput(**{f.name: getattr(company, f.name) for f in fields(CompanyInput)})
 
 
 def validate_company(data: CompanyInput) -> dict[str, str]:
@@ -49,6 +67,10 @@ def validate_company(data: CompanyInput) -> dict[str, str]:
         errors["name"] = "Indiquez la raison sociale de votre société."
     if message := siren_error(data.siren):
         errors["siren"] = message
+    if message := iban_error(data.iban):
+        errors["iban"] = message
+    if not data.penalty_clause.strip():
+        errors["penalty_clause"] = "La clause de pénalités figure sur vos lettres : elle ne peut pas être vide."
     if data.tolerance < 0:
         errors["tolerance"] = "Le seuil de tolérance ne peut pas être négatif."
     return errors
@@ -65,7 +87,8 @@ def save_company(session: Session, data: CompanyInput) -> tuple[Company | None, 
         value = getattr(data, field.name)
         if field.name == "siren":
             value = clean_siren(value)
-        if value is not None:
-            setattr(company, field.name, value.strip() if isinstance(value, str) else value)
+        if field.name == "iban":
+            value = format_iban(value)
+        setattr(company, field.name, value.strip() if isinstance(value, str) else value)
     session.flush()
     return company, {}

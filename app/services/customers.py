@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 from decimal import Decimal
 
@@ -10,12 +10,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from app.domain.aging import Buckets, aging_balance
-from app.domain.identifiers import clean_siren, siren_error
+from app.services.identifiers import clean_siren, siren_error
 from app.domain.money import format_eur, from_cents
 from app.domain.terms import PaymentTerms
 from app.models import SEGMENT_LABELS, Customer, Guarantee, GuaranteeKind, Segment
 from app.services.aging import open_items
-from app.services.company import get_company
 
 
 @dataclass(frozen=True)
@@ -103,11 +102,23 @@ def customer_choices(session: Session) -> list[tuple[int, str]]:
 
 
 def get_customer(session: Session, customer_id: int) -> Customer:
+    """A customer with its guarantees."""
     return session.scalars(select(Customer).options(selectinload(Customer.guarantees))
                            .where(Customer.id == customer_id)).one()
 
 
+def customer_input(session: Session, customer_id: int) -> CustomerInput:
+    """The customer as its card edits it, guarantees included."""
+    customer = get_customer(session, customer_id)
+    simple = {f.name: getattr(customer, f.name) for f in fields(CustomerInput) if f.name != "guarantees"}
+    simple["segment"] = Segment(customer.segment)
+    return CustomerInput(**simple, guarantees=[
+        GuaranteeInput(GuaranteeKind(g.kind), g.guarantor, g.amount, g.percentage, g.grade, g.valid_from,
+                       g.valid_to) for g in customer.guarantees])
+
+
 def customer_exposure(session: Session, customer_id: int, at: date) -> Buckets:
+    """What one customer owes at ``at``, by aging bucket."""
     return exposure_by_customer(session, at, [customer_id]).get(customer_id, Buckets())
 
 
@@ -145,8 +156,7 @@ def save_customer(session: Session, data: CustomerInput, customer_id: int | None
     if validation.errors:
         return None, validation
     if customer_id is None:
-        company = get_company(session)
-        customer = Customer(name=data.name, terms=company.terms if company else PaymentTerms())
+        customer = Customer(name=data.name)
         session.add(customer)
     else:
         customer = get_customer(session, customer_id)

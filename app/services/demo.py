@@ -16,7 +16,7 @@ import random
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from enum import StrEnum
 
 from sqlalchemy import func, insert, select, text
@@ -46,10 +46,6 @@ VOLUMES = {
 VAT_STANDARD, VAT_RENOVATION, VAT_ENERGY = Decimal("0.20"), Decimal("0.10"), Decimal("0.055")
 STEP_REMINDER_1, STEP_REMINDER_2, STEP_FORMAL_NOTICE = "reminder_1", "reminder_2", "formal_notice"
 RECOVERY_INDEMNITY_CENTS = 4_000  # art. D441-5, per late invoice, business debtors only
-# Default late-penalty rate (ECB main refinancing rate + 10 points) by half-year, as known to DOMAIN.md.
-# A letter whose penalties would need another half-year is not generated: a rate is never guessed.
-KNOWN_PENALTY_RATES = {(2024, 2): Decimal("14.25"), (2025, 1): Decimal("13.15"), (2025, 2): Decimal("12.15"),
-                       (2026, 1): Decimal("12.15")}
 
 
 class Behaviour(StrEnum):
@@ -572,20 +568,20 @@ class Simulation:
         """The bankrupt customer's story, promises to pay in the coming days, past calls and a few notes."""
         rng, today, rows = self.rng, self.today, []
 
-        def add(customer: DemoCustomer, kind: ActivityKind, day: date, text: str, **promise) -> None:
+        def add(customer: DemoCustomer, kind: ActivityKind, day: date, note: str, **promise) -> None:
             rows.append({"id": len(rows) + 1, "customer_id": customer.id, "kind": kind.value,
-                         "happened_at": at_time(day, rng), "text": text, "promised_on": None,
+                         "happened_at": at_time(day, rng), "text": note, "promised_on": None,
                          "promised_cents": None} | promise)
 
         stop = self.today - timedelta(days=BANKRUPTCY_DAYS)
-        for days, kind, text in (
+        for days, kind, note in (
                 (20, ActivityKind.CALL, "Appel au gérant : difficultés de trésorerie, promet un règlement sous "
                                         "quinze jours."),
                 (35, ActivityKind.STATUS, "Jugement d'ouverture de redressement judiciaire publié au BODACC ; "
                                           "factures ouvertes classées douteuses."),
                 (45, ActivityKind.NOTE, "Créance déclarée au mandataire judiciaire (lettre recommandée)."),
                 (50, ActivityKind.NOTE, "Sinistre déclaré à l'assureur-crédit.")):
-            add(self.bankrupt, kind, business_day(stop + timedelta(days=days)), text)
+            add(self.bankrupt, kind, business_day(stop + timedelta(days=days)), note)
         for customer, invoice in self.pick(self._overdue_now(), 4):
             promised_on = today + timedelta(days=rng.randint(3, 20))
             add(customer, ActivityKind.PROMISE, working_day_before(today - timedelta(days=rng.randint(0, 5))),
@@ -596,8 +592,8 @@ class Simulation:
         for invoice in self.pick(paid_late, 10):
             add(invoice.customer, ActivityKind.CALL, business_day(invoice.due + timedelta(days=25)),
                 rng.choice(names.CALLS).format(invoice.number))
-        for customer, text in zip(self.pick(self.customers, len(names.NOTES)), names.NOTES):
-            add(customer, ActivityKind.NOTE, working_day_before(today - timedelta(days=rng.randint(10, 300))), text)
+        for customer, note in zip(self.pick(self.customers, len(names.NOTES)), names.NOTES):
+            add(customer, ActivityKind.NOTE, working_day_before(today - timedelta(days=rng.randint(10, 300))), note)
         return rows
 
     def _overdue_now(self) -> list[tuple[DemoCustomer, DemoInvoice]]:
@@ -635,44 +631,21 @@ class Simulation:
 
     def _letter(self, customer: DemoCustomer, step: str, sent: date, lines: list[tuple[DemoInvoice, int]],
                 letter_id: int) -> dict | None:
-        """The record of a letter; None when nothing was due then or a penalty rate is unknown."""
+        """The record of a letter; None when nothing was due then. Late-payment interest is left out: it is
+        computed by the dunning rules from the rate table, not by the demo."""
         if not lines:
             return None
-        penalties, indemnities, rate = 0, 0, ""
-        if step != STEP_REMINDER_1:
-            penalties = late_penalties(lines, sent)
-            if penalties is None:
-                return None
-            rate = str(KNOWN_PENALTY_RATES[half_year(sent)])
-            if customer.segment is not Segment.CONSUMER:
-                indemnities = RECOVERY_INDEMNITY_CENTS * len(lines)
+        indemnities = 0
+        if step != STEP_REMINDER_1 and customer.segment is not Segment.CONSUMER:
+            indemnities = RECOVERY_INDEMNITY_CENTS * len(lines)
         mail = ""
         if step == STEP_FORMAL_NOTICE:
             digits = f"{self.rng.randint(0, 10**11 - 1):011d}"
             mail = f"1A {digits[:3]} {digits[3:6]} {digits[6:10]} {digits[10]}"  # a La Poste registered letter
         return {"id": letter_id, "customer_id": customer.id, "step": step, "sent_on": sent,
                 "lines": [{"invoice_id": i.id, "number": i.number, "amount_due": due} for i, due in lines],
-                "amount_due_cents": sum(due for _, due in lines), "penalties_cents": penalties,
-                "indemnities_cents": indemnities, "rate_used": rate, "registered_mail_number": mail}
-
-
-def half_year(day: date) -> tuple[int, int]:
-    return day.year, 1 if day.month <= 6 else 2
-
-
-def late_penalties(lines: list[tuple[DemoInvoice, int]], at: date) -> int | None:
-    """Late penalties in cents at ``at`` (art. L441-10 II): simple interest on what is still due, from the
-    day after the due date, at each day's half-year rate, over 365 days. None when a rate is not known."""
-    total = Decimal(0)
-    for invoice, cents in lines:
-        day = invoice.due + timedelta(days=1)
-        while day <= at:
-            rate = KNOWN_PENALTY_RATES.get(half_year(day))
-            if rate is None:
-                return None
-            total += Decimal(cents) * rate / 100 / 365
-            day += timedelta(days=1)
-    return int(total.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+                "amount_due_cents": sum(due for _, due in lines), "penalties_cents": 0,
+                "indemnities_cents": indemnities, "rate_used": "", "registered_mail_number": mail}
 
 
 def vat_of(net_cents: int, rate: Decimal) -> int:

@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.domain.aging import days_past_due, still_due
-from app.domain.money import ZERO, from_cents, to_cents
+from app.domain.money import ZERO, format_eur, from_cents, gross, to_cents
 from app.models import STATUS_LABELS, Allocation, Customer, Invoice, InvoiceKind, InvoiceStatus
 from app.services.aging import open_items
 
@@ -80,16 +80,47 @@ def suggested_due_date(session: Session, customer_id: int, issue_date: date) -> 
     return session.get(Customer, customer_id).terms.due_date(issue_date)
 
 
-def allocations_of(session: Session, invoice_id: int) -> list[Allocation]:
-    """What settled this invoice (payments and credit notes), oldest first."""
-    return list(session.scalars(select(Allocation).where(Allocation.invoice_id == invoice_id)
-                                .order_by(Allocation.allocated_on)))
+@dataclass(frozen=True)
+class SettlementRow:
+    """A payment or credit note allocated to an invoice, as its card lists it."""
+
+    on: date
+    origin: str
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class InvoiceCard:
+    """An invoice as its card shows it: what the form edits, what remains due, what settled it."""
+
+    data: InvoiceInput
+    row: InvoiceRow
+    settlements: list[SettlementRow]
+
+
+def invoice_card(session: Session, invoice_id: int, at: date) -> InvoiceCard:
+    """The invoice ``invoice_id`` with what remains due at ``at`` and its allocations, oldest first."""
+    invoice = session.get(Invoice, invoice_id)
+    data = InvoiceInput(invoice.number, invoice.customer_id, invoice.issue_date, invoice.due_date, invoice.net,
+                        invoice.vat, InvoiceKind(invoice.kind), InvoiceStatus(invoice.status))
+    row = next(r for r in list_invoices(session, at, invoice.customer_id) if r.id == invoice_id)
+    allocations = session.scalars(select(Allocation).where(Allocation.invoice_id == invoice_id)
+                                  .order_by(Allocation.allocated_on))
+    settlements = [SettlementRow(a.allocated_on, f"Avoir {a.credit_note.number}" if a.credit_note_id else
+                                 f"Règlement {a.payment.method} {a.payment.reference}".strip(), a.amount)
+                   for a in allocations]
+    return InvoiceCard(data, row, settlements)
 
 
 def validate_invoice(session: Session, data: InvoiceInput, invoice_id: int | None) -> dict[str, str]:
-    """Errors by field, in French: number present and unique, a customer, due date not before the issue
-    date, amounts of the sign of the document (an invoice positive, a credit note negative)."""
+    """Errors by field, in French: number present and unique, an existing customer, due date not before the
+    issue date, amounts of the sign of the document (an invoice positive, a credit note negative). Once
+    payments or credit notes are allocated to it, an invoice keeps its customer and kind, and its total may
+    not fall below what was allocated (``general`` is the key of errors about no single field)."""
     errors: dict[str, str] = {}
+    existing = session.get(Invoice, invoice_id) if invoice_id is not None else None
+    if invoice_id is not None and existing is None:
+        return {"general": "Cette facture n'existe plus (supprimée entre-temps ?)."}
     number = data.number.strip()
     if not number:
         errors["number"] = "Le numéro de facture est obligatoire."
@@ -97,16 +128,30 @@ def validate_invoice(session: Session, data: InvoiceInput, invoice_id: int | Non
         clash = session.scalar(select(Invoice.id).where(Invoice.number == number))
         if clash is not None and clash != invoice_id:
             errors["number"] = f"Le numéro {number} existe déjà : chaque facture a un numéro unique."
-    if data.customer_id is None:
-        errors["customer"] = "Choisissez le client."
+    if data.customer_id is None or session.get(Customer, data.customer_id) is None:
+        errors["customer"] = "Choisissez le client dans la liste."
     if data.due_date < data.issue_date:
         errors["due_date"] = "L'échéance ne peut pas précéder la date de facture."
-    total = data.net + data.vat
+    total = gross(data.net, data.vat)
     if data.kind == InvoiceKind.INVOICE and total < 0:
         errors["net"] = "Une facture a un montant positif ; saisissez un avoir pour un montant négatif."
     if data.kind == InvoiceKind.CREDIT_NOTE and total > 0:
         errors["net"] = "Un avoir a un montant négatif."
+    if existing is not None and (allocated := _allocated_cents(session, existing)):
+        if data.customer_id != existing.customer_id:
+            errors["customer"] = "Des règlements sont déjà imputés sur cette facture : son client ne peut plus changer."
+        if data.kind != existing.kind:
+            errors["kind"] = "Des règlements sont déjà imputés : une facture ne peut plus devenir un avoir."
+        if abs(to_cents(total)) < allocated:
+            errors["net"] = (f"{format_eur(from_cents(allocated))} sont déjà imputés sur cette facture : "
+                             "son montant ne peut pas être inférieur.")
     return errors
+
+
+def _allocated_cents(session: Session, invoice: Invoice) -> int:
+    """Cents allocated to an invoice, or allocated from a credit note."""
+    column = Allocation.credit_note_id if invoice.kind == InvoiceKind.CREDIT_NOTE else Allocation.invoice_id
+    return session.scalar(select(func.coalesce(func.sum(Allocation.amount_cents), 0)).where(column == invoice.id))
 
 
 def save_invoice(session: Session, data: InvoiceInput, invoice_id: int | None = None
@@ -122,7 +167,7 @@ def save_invoice(session: Session, data: InvoiceInput, invoice_id: int | None = 
     invoice.customer_id = data.customer_id
     invoice.issue_date, invoice.due_date = data.issue_date, data.due_date
     invoice.net_cents, invoice.vat_cents = to_cents(data.net), to_cents(data.vat)
-    invoice.total_cents = invoice.net_cents + invoice.vat_cents
+    invoice.total_cents = to_cents(gross(data.net, data.vat))
     invoice.status = InvoiceStatus(data.status).value
     session.flush()
     return invoice, {}

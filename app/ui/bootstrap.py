@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from app.models.db import Database, open_database
+from app.services.store import Database, open_database
 
 
 @dataclass

@@ -7,12 +7,12 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout
                                QPlainTextEdit, QPushButton, QSpinBox, QTabWidget, QVBoxLayout, QWidget)
 
 from app.domain.aging import BUCKET_LABELS, BUCKETS
-from app.domain.terms import PaymentTerms
-from app.models import GUARANTEE_LABELS, SEGMENT_LABELS, GuaranteeKind, Segment
-from app.services.customers import (CustomerInput, GuaranteeInput, customer_exposure, get_customer, save_customer,
+from app.domain.vocabulary import GUARANTEE_LABELS, SEGMENT_LABELS, GuaranteeKind, Segment
+from app.services.company import default_terms
+from app.services.customers import (CustomerInput, GuaranteeInput, customer_exposure, customer_input, save_customer,
                                     validate_customer)
-from app.services.company import get_company
 from app.services.invoices import list_invoices
+from app.services.store import commit, read
 from app.ui.format import fr_amount, fr_date
 from app.ui.forms import AmountEdit, DateEdit, FieldMessages, TermsEdit, combo_select
 from app.ui.icons import icon
@@ -21,13 +21,13 @@ from app.ui.screen import RowTable
 from app.ui.table_model import Column
 
 GUARANTEE_COLUMNS = [
-    Column("Type", lambda g: GUARANTEE_LABELS[GuaranteeKind(g.kind)]),
-    Column("Garant / assureur", lambda g: g.guarantor),
-    Column("Montant", lambda g: g.amount, fr_amount, numeric=True),
-    Column("%", lambda g: g.percentage, lambda p: f"{p} %", numeric=True),
-    Column("Note", lambda g: g.grade),
-    Column("Du", lambda g: g.valid_from, fr_date),
-    Column("Au", lambda g: g.valid_to, fr_date),
+    Column("Type", lambda g: GUARANTEE_LABELS[GuaranteeKind(g.kind)], width=150),
+    Column("Garant / assureur", lambda g: g.guarantor, stretch=True),
+    Column("Montant", lambda g: g.amount, fr_amount, numeric=True, width=105),
+    Column("%", lambda g: g.percentage, lambda p: f"{p} %", numeric=True, width=50),
+    Column("Note", lambda g: g.grade, width=60),
+    Column("Du", lambda g: g.valid_from, fr_date, width=84),
+    Column("Au", lambda g: g.valid_to, fr_date, width=84),
 ]
 
 
@@ -127,25 +127,22 @@ class CustomerDialog(QDialog):
         return tab
 
     def load(self) -> None:
-        today = self.context.today()
-        with self.context.db.sessions() as session:
-            if self.customer_id is None:
-                company = get_company(session)
-                self.terms.set_terms(company.terms if company else PaymentTerms())
-                self.aging_label.setText("Aucune facture pour ce nouveau client.")
-                return
-            customer = get_customer(session, self.customer_id)
-            owed = customer_exposure(session, self.customer_id, today)
-            invoices = [row for row in list_invoices(session, today, self.customer_id) if row.still_due]
+        today, db = self.context.today(), self.context.db
+        if self.customer_id is None:
+            self.terms.set_terms(read(db, default_terms))
+            self.aging_label.setText("Aucune facture pour ce nouveau client.")
+            return
+        customer = read(db, customer_input, self.customer_id)
+        owed = read(db, customer_exposure, self.customer_id, today)
+        invoices = [row for row in read(db, list_invoices, today, self.customer_id) if row.still_due]
         for name in ("name", "code", "siren", "vat_number", "naf_code", "address", "postcode", "city",
                      "contact_name", "email", "phone", "external_rating", "salesperson"):
             getattr(self, name).setText(getattr(customer, name))
         self.notes.setPlainText(customer.notes)
-        combo_select(self.segment, customer.segment)
+        combo_select(self.segment, customer.segment.value)
         self.terms.set_terms(customer.terms)
         self.credit_limit.set_amount(customer.credit_limit)
-        self.guarantees = [GuaranteeInput(GuaranteeKind(g.kind), g.guarantor, g.amount, g.percentage, g.grade,
-                                          g.valid_from, g.valid_to) for g in customer.guarantees]
+        self.guarantees = customer.guarantees
         self.guarantee_table.set_rows(self.guarantees)
         self.invoice_table.set_rows(invoices)
         parts = [f"{BUCKET_LABELS[b]} : {fr_amount(owed[b])}" for b in BUCKETS]
@@ -173,8 +170,7 @@ class CustomerDialog(QDialog):
         if data is None:
             self.messages.show(errors)
             return
-        with self.context.db.sessions() as session:
-            validation = validate_customer(session, data, self.customer_id, self.context.today())
+        validation = read(self.context.db, validate_customer, data, self.customer_id, self.context.today())
         errors = {k: v for k, v in validation.errors.items() if k != "name"}
         self.messages.show(errors, validation.warnings)
 
@@ -183,8 +179,7 @@ class CustomerDialog(QDialog):
         if data is None:
             self.messages.show(errors)
             return
-        with self.context.db.transaction() as session:
-            customer, validation = save_customer(session, data, self.customer_id, self.context.today())
+        customer, validation = commit(self.context.db, save_customer, data, self.customer_id, self.context.today())
         self.messages.show(validation.errors, validation.warnings)
         if customer is not None:
             self.customer_id = customer.id

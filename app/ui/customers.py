@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QComboBox
 
-from app.models import SEGMENT_LABELS
+from app.domain.vocabulary import SEGMENT_LABELS
 from app.services.customers import CustomerRow, list_customers
 from app.ui.format import LATE, fr_amount
 from app.ui.screen import TableScreen
@@ -15,7 +15,7 @@ COLUMNS = [
     Column("Client", lambda r: r.name, sort_key=lambda r: r.name.casefold(), stretch=True),
     Column("SIREN", lambda r: r.siren, width=90),
     Column("Segment", lambda r: r.segment, width=130),
-    Column("Ville", lambda r: r.city, width=150),
+    Column("Ville", lambda r: r.city, width=150, stretch=True),
     Column("Encours", lambda r: r.exposure, fr_amount, numeric=True, width=115),
     Column("Dont échu", lambda r: r.overdue, fr_amount, numeric=True, width=115,
            colour=lambda r: LATE if r.overdue > 0 else None),

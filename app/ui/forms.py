@@ -39,6 +39,10 @@ class FieldMessages:
         layout.addWidget(message)
         self.labels[key] = message
         self.form.addRow(title, box)
+        for signal in ("textChanged", "currentIndexChanged", "dateChanged"):
+            if hasattr(widget, signal):  # what the user changes is checked again at the next save
+                getattr(widget, signal).connect(message.hide)
+                break
         return widget
 
     def show(self, errors: dict[str, str], warnings: dict[str, str] | None = None) -> None:

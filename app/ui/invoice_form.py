@@ -6,18 +6,19 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QComboBox, QCompleter, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit,
                                QVBoxLayout, QWidget)
 
-from app.models import STATUS_LABELS, Invoice, InvoiceKind, InvoiceStatus
+from app.domain.money import gross
+from app.domain.vocabulary import STATUS_LABELS, InvoiceKind, InvoiceStatus
 from app.services.customers import customer_choices
-from app.services.invoices import InvoiceInput, allocations_of, list_invoices, save_invoice, suggested_due_date
+from app.services.invoices import InvoiceInput, invoice_card, save_invoice, suggested_due_date
+from app.services.store import commit, read
 from app.ui.format import LATE, fr_amount, fr_date
 from app.ui.forms import AmountEdit, DateEdit, FieldMessages, combo_select
 from app.ui.screen import RowTable
 from app.ui.table_model import Column
 
-ALLOCATION_COLUMNS = [
-    Column("Date", lambda a: a.allocated_on, fr_date, width=90),
-    Column("Origine", lambda a: f"Avoir {a.credit_note.number}" if a.credit_note_id
-           else f"Règlement {a.payment.method} {a.payment.reference}".strip(), stretch=True),
+SETTLEMENT_COLUMNS = [
+    Column("Date", lambda a: a.on, fr_date, width=90),
+    Column("Origine", lambda a: a.origin, stretch=True),
     Column("Montant", lambda a: a.amount, fr_amount, numeric=True, width=110),
 ]
 
@@ -54,7 +55,7 @@ class InvoiceDialog(QDialog):
         self.status = add("status", "Statut", QComboBox())
         for status, label in STATUS_LABELS.items():
             self.status.addItem(label, status.value)
-        self.allocations = RowTable(ALLOCATION_COLUMNS)
+        self.allocations = RowTable(SETTLEMENT_COLUMNS)
         self.allocations.setMaximumHeight(150)
 
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
@@ -74,44 +75,45 @@ class InvoiceDialog(QDialog):
         self.load()
 
     def load(self) -> None:
-        with self.context.db.sessions() as session:
-            for customer_id, name in customer_choices(session):
-                self.customer.addItem(name, customer_id)
-            self.customer.setCurrentIndex(-1)
-            if self.invoice_id is None:
-                return
-            invoice = session.get(Invoice, self.invoice_id)
-            row = next(r for r in list_invoices(session, self.context.today(), invoice.customer_id)
-                       if r.id == self.invoice_id)
-            allocations = allocations_of(session, self.invoice_id)
-            for allocation in allocations:  # load what the rows show before the session closes
-                _ = allocation.payment, allocation.credit_note
+        db = self.context.db
+        for customer_id, name in read(db, customer_choices):
+            self.customer.addItem(name, customer_id)
+        self.customer.setCurrentIndex(-1)
+        if self.invoice_id is None:
+            return
+        card = read(db, invoice_card, self.invoice_id, self.context.today())
+        invoice, row = card.data, card.row
         self.number.setText(invoice.number)
-        combo_select(self.kind, invoice.kind)
+        combo_select(self.kind, invoice.kind.value)
         combo_select(self.customer, invoice.customer_id)
         self.issue_date.set_date(invoice.issue_date)
         self.due_date.set_date(invoice.due_date)
         self.net.set_amount(invoice.net)
         self.vat.set_amount(invoice.vat)
-        combo_select(self.status, invoice.status)
+        combo_select(self.status, invoice.status.value)
         self.remaining.setText(fr_amount(row.still_due))
         self.late.setText(f"{row.days_late} jours" if row.overdue else "—")
         if row.overdue:
             for label in (self.remaining, self.late):
                 label.setStyleSheet(f"color: {LATE.name()};")
-        self.allocations.set_rows(allocations)
+        self.allocations.set_rows(card.settlements)
         self.setWindowTitle(f"Facture {invoice.number}")
+
+    def chosen_customer(self) -> int | None:
+        """The customer picked in the list; None when the text typed names none of them."""
+        index = self.customer.findText(self.customer.currentText(), Qt.MatchFlag.MatchExactly)
+        return self.customer.itemData(index) if index >= 0 else None
 
     def suggest_due_date(self) -> None:
         """A new invoice's due date follows the customer's terms; an existing one keeps its own."""
         if self.invoice_id is not None or self.customer.currentData() is None:
             return
-        with self.context.db.sessions() as session:
-            self.due_date.set_date(suggested_due_date(session, self.customer.currentData(), self.issue_date.value()))
+        self.due_date.set_date(read(self.context.db, suggested_due_date, self.customer.currentData(),
+                                    self.issue_date.value()))
 
     def update_total(self) -> None:
         try:
-            self.total.setText(fr_amount(self.net.amount() + self.vat.amount()))
+            self.total.setText(fr_amount(gross(self.net.amount(), self.vat.amount())))
         except ValueError:
             self.total.setText("—")
 
@@ -127,11 +129,10 @@ class InvoiceDialog(QDialog):
             self.messages.show(errors)
             return
         data = InvoiceInput(
-            number=self.number.text(), customer_id=self.customer.currentData(), issue_date=self.issue_date.value(),
+            number=self.number.text(), customer_id=self.chosen_customer(), issue_date=self.issue_date.value(),
             due_date=self.due_date.value(), net=amounts["net"], vat=amounts["vat"],
             kind=InvoiceKind(self.kind.currentData()), status=InvoiceStatus(self.status.currentData()))
-        with self.context.db.transaction() as session:
-            invoice, errors = save_invoice(session, data, self.invoice_id)
+        invoice, errors = commit(self.context.db, save_invoice, data, self.invoice_id)
         self.messages.show(errors)
         if invoice is not None:
             self.invoice_id = invoice.id

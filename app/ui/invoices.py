@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QCheckBox, QComboBox
 
-from app.models import STATUS_LABELS
+from app.domain.vocabulary import STATUS_LABELS
 from app.services.invoices import InvoiceRow, list_invoices
 from app.ui.format import LATE, fr_amount, fr_date
 from app.ui.screen import TableScreen

@@ -68,7 +68,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("Encours")
         self.setWindowIcon(icon("scale"))
         self.setStyleSheet(STYLE)
-        self.setMinimumSize(QSize(1024, 640))
+        self.setMinimumSize(QSize(1200, 640))  # the tables' amount columns stay in view
         self.nav = QListWidget()
         self.nav.setObjectName("nav")
         self.nav.setIconSize(QSize(18, 18))
@@ -79,6 +79,7 @@ class MainWindow(QMainWindow):
             self.nav.addItem(item)
             QShortcut(QKeySequence(f"Ctrl+{number}"), self, lambda k=key: self.show_screen(k))
         QShortcut(QKeySequence.StandardKey.Find, self, lambda: self.current_screen().focus_search())
+        QShortcut(QKeySequence.StandardKey.Quit, self, self.close)
         self.nav.setEnabled(False)
         self.nav.currentRowChanged.connect(self._nav_changed)
         side = QWidget()
@@ -113,7 +114,8 @@ class MainWindow(QMainWindow):
 
     def attach(self, context: Context) -> None:
         """Build the screens on the open database; an empty one shows the welcome screen first."""
-        from app.services.company import get_company
+        from app.services.company import company_name
+        from app.services.store import read
         from app.ui.welcome import WelcomeScreen
 
         self.context = context
@@ -126,19 +128,16 @@ class MainWindow(QMainWindow):
         self.welcome = WelcomeScreen(context)
         self.welcome.ready.connect(self.open_workspace)
         self.pages.addWidget(self.welcome)
-        with context.db.sessions() as session:
-            has_company = get_company(session) is not None
-        if has_company:
+        if read(context.db, company_name) is not None:
             self.open_workspace()
         else:
             self.pages.setCurrentWidget(self.welcome)
 
     def open_workspace(self) -> None:
-        from app.services.company import get_company
+        from app.services.company import company_name
+        from app.services.store import read
 
-        with self.context.db.sessions() as session:
-            company = get_company(session)
-        self.setWindowTitle(f"Encours — {company.name}")
+        self.setWindowTitle(read(self.context.db, company_name))  # Qt appends " — Encours"
         self.statusBar().showMessage(f"Données : {self.context.location}")
         self.pages.setCurrentIndex(0)
         self.nav.setEnabled(True)

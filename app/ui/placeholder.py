@@ -35,8 +35,8 @@ class PlaceholderScreen(Screen):
         headline, items = PLANNED[title]
         text = QLabel(f"<p><b>{headline}</b></p><p>Cet écran présentera :</p><ul>"
                       + "".join(f"<li>{item}</li>" for item in items) + "</ul>"
-                      "<p>En attendant, consultez vos clients et vos factures, et la balance âgée "
-                      "avec la commande <code>encours aging</code>.</p>")
+                      "<p>En attendant, l'écran Clients montre l'encours et la part échue de chaque client, "
+                      "et l'écran Factures les factures en retard.</p>")
         text.setObjectName("placeholder")
         text.setWordWrap(True)
         text.setTextFormat(Qt.TextFormat.RichText)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
@@ -9,6 +10,7 @@ from PySide6.QtCore import QByteArray, Qt, Signal
 from PySide6.QtWidgets import (QAbstractItemView, QDialog, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QTableView,
                                QVBoxLayout, QWidget)
 
+from app.services.store import read
 from app.ui.bootstrap import Context
 from app.ui.icons import icon
 from app.ui.table_model import ROW_ROLE, Column, RowFilterProxy, RowTableModel
@@ -139,13 +141,14 @@ class TableScreen(Screen):
 
     def open(self, row_id: int | None) -> None:
         """Show the card of a row (window-modal, without blocking) and refresh the table once it is saved."""
+        if getattr(self, "dialog", None) is not None:
+            self.dialog.deleteLater()  # the previous card, closed by now
         self.dialog = self.card(row_id)
         self.dialog.accepted.connect(self.refresh)
         self.dialog.open()
 
     def refresh(self) -> None:
-        with self.context.db.sessions() as session:
-            self.table.set_rows(self.load(session))
+        self.table.set_rows(read(self.context.db, self.load))
         self.apply_filter()
 
     def focus_search(self) -> None:
@@ -153,6 +156,12 @@ class TableScreen(Screen):
         self.search.selectAll()
 
     def apply_filter(self) -> None:
-        words = self.search.text().casefold().split()
+        words = fold(self.search.text()).split()
         self.table.proxy.set_predicate(
-            lambda row: self.accepts(row) and all(w in self.haystack(row).casefold() for w in words))
+            lambda row: self.accepts(row) and all(w in fold(self.haystack(row)) for w in words))
+
+
+def fold(text: str) -> str:
+    """Text as the search compares it: without case or accents ("Électricité" finds "electricite")."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))

@@ -5,7 +5,8 @@ from __future__ import annotations
 from PySide6.QtWidgets import (QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QVBoxLayout,
                                QWidget)
 
-from app.services.company import CompanyInput, get_company, save_company
+from app.services.company import CompanyInput, company_input, save_company
+from app.services.store import commit, read
 from app.ui.forms import AmountEdit, FieldMessages, TermsEdit
 from app.ui.icons import icon
 from app.ui.screen import Screen
@@ -42,18 +43,17 @@ class CompanyForm(QWidget):
         self.penalty_clause.setMaximumHeight(90)
         form.addRow(self.messages.general)
 
-    def load(self, session) -> None:
-        company = get_company(session)
-        if company is None:
-            return
+    def load(self, db) -> None:
+        """Show the company, or the defaults of a new one (30 days, the legal penalty clause, 5 €)."""
+        company = read(db, company_input) or CompanyInput(name="")
         for name in TEXT_FIELDS:
             getattr(self, name).setText(getattr(company, name))
         self.terms.set_terms(company.terms)
         self.tolerance.set_amount(company.tolerance)
         self.penalty_clause.setPlainText(company.penalty_clause)
 
-    def save(self, session) -> bool:
-        """Save into ``session`` (the caller's transaction); show the errors and return False if any."""
+    def save(self, db) -> bool:
+        """Save in one transaction; show the errors and return False if any (nothing is then written)."""
         try:
             tolerance = self.tolerance.amount()
         except ValueError as exc:
@@ -61,8 +61,8 @@ class CompanyForm(QWidget):
             return False
         data = CompanyInput(**{name: getattr(self, name).text() for name in TEXT_FIELDS},
                             terms=self.terms.terms(), tolerance=tolerance,
-                            penalty_clause=self.penalty_clause.toPlainText() or None)
-        company, errors = save_company(session, data)
+                            penalty_clause=self.penalty_clause.toPlainText())
+        company, errors = commit(db, save_company, data)
         self.messages.show(errors)
         return company is not None
 
@@ -93,11 +93,9 @@ class SettingsScreen(Screen):
         self.layout_.addStretch(1)
 
     def refresh(self) -> None:
-        with self.context.db.sessions() as session:
-            self.form.load(session)
+        self.form.load(self.context.db)
         self.saved.clear()
 
     def save(self) -> None:
-        with self.context.db.transaction() as session:
-            ok = self.form.save(session)  # writes nothing when the form has errors
+        ok = self.form.save(self.context.db)
         self.saved.setText("Enregistré." if ok else "")

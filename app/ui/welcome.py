@@ -7,6 +7,7 @@ from datetime import date
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget)
 
+from app.services.store import commit
 from app.ui.icons import icon
 from app.ui.settings import CompanyForm
 from app.ui.worker import run_op
@@ -16,8 +17,7 @@ def create_demo(db, today: date, job):
     """The demo company, created in one transaction in a worker thread."""
     from app.services.demo import create_demo_company
 
-    with db.transaction() as session:
-        return create_demo_company(session, today=today, job=job)
+    return commit(db, create_demo_company, today=today, job=job)
 
 
 class WelcomeScreen(QWidget):
@@ -71,6 +71,7 @@ class WelcomeScreen(QWidget):
         dialog = QDialog(self)
         dialog.setWindowTitle("Créer ma société")
         form = CompanyForm(dialog)
+        form.load(self.context.db)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Save).setText("Créer")
         layout = QVBoxLayout(dialog)
@@ -78,9 +79,8 @@ class WelcomeScreen(QWidget):
         layout.addWidget(buttons)
 
         def save() -> None:
-            with self.context.db.transaction() as session:
-                if form.save(session):
-                    dialog.accept()
+            if form.save(self.context.db):
+                dialog.accept()
 
         buttons.accepted.connect(save)
         buttons.rejected.connect(dialog.reject)

@@ -5,8 +5,13 @@ import sys
 from app.__main__ import main
 
 
+def location(db) -> str:
+    """What --db takes for the test database: its full URL (a SQLite file or a server)."""
+    return db.engine.url.render_as_string(hide_password=False)
+
+
 def test_aging_json(ledger, capsys, tmp_path):
-    url = str(ledger.engine.url.database)
+    url = location(ledger)
     assert main(["--db", url, "aging", "--at", "2026-11-23", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["at"] == "2026-11-23"
@@ -20,14 +25,14 @@ def test_aging_json(ledger, capsys, tmp_path):
 
 
 def test_aging_text_in_french(ledger, capsys):
-    assert main(["--db", str(ledger.engine.url.database), "aging", "--at", "23/11/2026"]) == 0
+    assert main(["--db", location(ledger), "aging", "--at", "23/11/2026"]) == 0
     out = capsys.readouterr().out
     assert "Balance âgée au 23/11/2026" in out
     assert "3\u202f430,00\u00a0€" in out
 
 
 def test_env_variable_names_the_database(ledger, capsys, monkeypatch):
-    monkeypatch.setenv("ENCOURS_DB", str(ledger.engine.url.database))
+    monkeypatch.setenv("ENCOURS_DB", location(ledger))
     assert main(["aging", "--at", "2026-11-23", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["total"] == "3430.00"
 
@@ -43,3 +48,25 @@ def test_errors_are_french_on_stderr_with_exit_1(tmp_path):
     assert result.returncode == 1
     assert "impossible d'ouvrir la base de données" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_reading_a_missing_file_creates_nothing(tmp_path):
+    missing = tmp_path / "typo.sqlite"
+    result = subprocess.run([sys.executable, "-m", "app", "--db", str(missing), "aging"], capture_output=True,
+                            text=True)
+    assert result.returncode == 1
+    assert "n'existe pas" in result.stderr and "encours --db FICHIER demo" in result.stderr
+    assert not missing.exists()
+
+
+def test_usage_errors_are_french_with_exit_1(capsys):
+    import pytest
+
+    with pytest.raises(SystemExit) as stop:
+        main(["frobnicate"])
+    assert stop.value.code == 1
+    err = capsys.readouterr().err
+    assert "choix inconnu 'frobnicate'" in err and "usage : encours" in err
+    with pytest.raises(SystemExit):
+        main(["aging", "--at"])
+    assert "une valeur est attendue" in capsys.readouterr().err

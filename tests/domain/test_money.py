@@ -40,8 +40,11 @@ def test_parse_french_amounts():
     assert parse_eur("1.234,5") == D("1234.50")
     assert parse_eur("-12") == D("-12.00")
     assert parse_eur("99.99") == D("99.99")
-    with pytest.raises(ValueError, match="n'est pas un montant"):
-        parse_eur("douze")
+    assert parse_eur("1.234") == D("1234.00")      # French grouping by dots
+    assert parse_eur("0,5") == D("0.50")
+    for ambiguous in ("douze", "1,234.56", "12,345", "1 234,567", "NaN", "Infinity", "1 23,4", ""):
+        with pytest.raises(ValueError):
+            parse_eur(ambiguous)
 
 
 def test_json_amount():

@@ -13,7 +13,6 @@ from sqlalchemy import func, select
 from stdnum import iban
 
 from app.domain.aging import BUCKETS, OpenItem, Settlement, aging_balance
-from app.domain.identifiers import siren_error
 from app.domain.money import from_cents, to_cents
 from app.jobs import Job, JobCancelled
 from app.models import (
@@ -21,6 +20,7 @@ from app.models import (
 )
 from app.models.db import open_database
 from app.services.demo import DemoSummary, create_demo_company
+from app.services.identifiers import siren_error
 
 TODAY = date(2026, 11, 23)
 
@@ -222,6 +222,19 @@ def test_aging_has_a_not_due_bucket_and_every_overdue_bucket(session):
     balance = aging_balance(open_items(session), TODAY)
     assert all(balance.total[bucket] > 0 for bucket in BUCKETS), balance.total.amounts
     assert balance.total["not_due"] > balance.total.total * 4 / 10
+
+
+@pytest.mark.parametrize("at", [date(2024, 2, 29), date(2025, 6, 30), date(2026, 3, 31), TODAY])
+def test_the_aging_service_agrees_with_every_item_read_plainly(session, at):
+    """The service loads only the items still open at ``at`` (an SQL filter on amounts); reading every
+    item and allocation of the demo without any filter must give the same balance, customer by customer."""
+    from app.services.aging import aging_at
+
+    reference = aging_balance(open_items(session), at)
+    service = aging_at(session, at).balance
+    assert service.total.amounts == reference.total.amounts
+    assert {c: b.amounts for c, b in service.by_customer.items()} == \
+        {c: b.amounts for c, b in reference.by_customer.items() if b.total or any(b.amounts.values())}
 
 
 def test_follow_up_rows(session):

@@ -18,7 +18,7 @@ def test_demo_button_fills_the_database(db, make_window, qtbot):
     window = make_window(db)
     qtbot.mouseClick(window.welcome.demo_button, __import__("PySide6.QtCore").QtCore.Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.pages.currentIndex() == 0, timeout=60_000)
-    assert window.windowTitle().startswith("Encours — ")
+    assert window.windowTitle() == "Atelier Dubois SARL"  # Qt shows it as "Atelier Dubois SARL — Encours"
     assert len(window.screens["customers"].table.visible_rows()) >= 100
 
 
@@ -35,7 +35,7 @@ def test_settings_screen_saves_the_company(ledger, make_window):
     screen.save()
     assert screen.saved.text() == "Enregistré."
     with ledger.sessions() as s:
-        assert s.query(Company).one().iban == "FR7630006000011234567890189"
+        assert s.query(Company).one().iban == "FR76 3000 6000 0112 3456 7890 189"  # grouped by four
 
 
 def test_window_remembers_last_screen(ledger, make_window, settings):
@@ -76,23 +76,71 @@ def test_table_model_passes_qt_checks(qtmodeltester):
 
 
 def test_screenshot_command(ledger, tmp_path):
+    """The customers screen at 1280×800, with the late amounts of the ledger in the muted red of LATE."""
+    from app.ui.format import LATE
+
     out = tmp_path / "customers.png"
-    result = subprocess.run([sys.executable, "-m", "app", "--db", str(ledger.engine.url.database), "screenshot",
-                             "customers", "--out", str(out)], capture_output=True, text=True, timeout=120)
+    url = ledger.engine.url.render_as_string(hide_password=False)
+    result = subprocess.run([sys.executable, "-m", "app", "--db", url, "screenshot", "customers", "--out", str(out)],
+                            capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     image = QImage(str(out))
     assert (image.width(), image.height()) == (1280, 800)
+
+    def late_red(x, y):
+        colour = image.pixelColor(x, y)
+        return colour.red() > 120 and colour.red() - colour.green() > 60 and colour.red() - colour.blue() > 60
+
+    reds = sum(late_red(x, y) for x in range(600, 1280) for y in range(60, 200))
+    assert LATE.red() - LATE.green() > 60 and reds > 50  # Garage Petit's and Boulangerie Martin's overdue amounts
 
 
 def test_column_widths_are_remembered_and_the_name_still_stretches(ledger, make_window):
     from PySide6.QtWidgets import QHeaderView
 
-    from app.ui.customers import COL_CITY, COL_NAME
+    from app.ui.customers import COL_NAME, COL_SEGMENT
 
     window = make_window(ledger)
     window.show_screen("customers")
-    window.screens["customers"].table.horizontalHeader().resizeSection(COL_CITY, 222)
+    window.screens["customers"].table.horizontalHeader().resizeSection(COL_SEGMENT, 222)
     window.close()
     header = make_window(ledger).screens["customers"].table.horizontalHeader()
-    assert header.sectionSize(COL_CITY) == 222
+    assert header.sectionSize(COL_SEGMENT) == 222
     assert header.sectionResizeMode(COL_NAME) == QHeaderView.ResizeMode.Stretch
+
+
+def test_search_ignores_accents_and_case(ledger, make_window):
+    window = make_window(ledger)
+    window.show_screen("customers")
+    screen = window.screens["customers"]
+    screen.search.setText("GARAGE petit")
+    assert [r.name for r in screen.table.visible_rows()] == ["Garage Petit"]
+    from app.ui.screen import fold
+
+    assert fold("Électricité Générale") == "electricite generale"
+
+
+def test_an_invalid_iban_is_refused_next_to_its_field(ledger, make_window):
+    window = make_window(ledger)
+    window.show_screen("settings")
+    form = window.screens["settings"].form
+    form.iban.setText("FR76 1234 5678 9012")
+    window.screens["settings"].save()
+    assert form.messages.labels["iban"].isVisible()
+    assert "IBAN" in form.messages.labels["iban"].text()
+    form.iban.setText("fr7630006000011234567890189")
+    assert not form.messages.labels["iban"].isVisible()   # editing the field clears its message
+    window.screens["settings"].save()
+    with ledger.sessions() as s:
+        assert s.query(Company).one().iban == "FR76 3000 6000 0112 3456 7890 189"
+
+
+def test_create_my_company_starts_from_sensible_defaults(db, make_window):
+    from app.domain.terms import PaymentTerms
+    from app.ui.settings import CompanyForm
+
+    form = CompanyForm()
+    form.load(db)
+    assert form.terms.terms() == PaymentTerms()          # 30 days net
+    assert "40 €" in form.penalty_clause.toPlainText()
+    assert form.tolerance.text() == "5,00"

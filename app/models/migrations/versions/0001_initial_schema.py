@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 00:30:10.936203
+Create Date: 2026-11-23 00:56:40.362626
 """
 import sqlalchemy as sa
 from alembic import op
@@ -18,19 +18,19 @@ def upgrade() -> None:
     sa.Column('name', sa.String(length=200), nullable=False),
     sa.Column('siren', sa.String(length=14), nullable=False),
     sa.Column('vat_number', sa.String(length=20), nullable=False),
+    sa.Column('iban', sa.String(length=40), nullable=False),
+    sa.Column('bic', sa.String(length=11), nullable=False),
+    sa.Column('logo_path', sa.String(length=500), nullable=False),
+    sa.Column('penalty_clause', sa.Text(), nullable=False),
+    sa.Column('tolerance_cents', sa.BigInteger(), nullable=False),
+    sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('address', sa.Text(), nullable=False),
     sa.Column('postcode', sa.String(length=10), nullable=False),
     sa.Column('city', sa.String(length=100), nullable=False),
     sa.Column('email', sa.String(length=200), nullable=False),
     sa.Column('phone', sa.String(length=30), nullable=False),
-    sa.Column('iban', sa.String(length=40), nullable=False),
-    sa.Column('bic', sa.String(length=11), nullable=False),
-    sa.Column('logo_path', sa.String(length=500), nullable=False),
     sa.Column('terms_kind', sa.String(length=20), nullable=False),
     sa.Column('terms_days', sa.Integer(), nullable=False),
-    sa.Column('penalty_clause', sa.Text(), nullable=False),
-    sa.Column('tolerance_cents', sa.Integer(), nullable=False),
-    sa.Column('id', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_company'))
     )
     op.create_table('customer',
@@ -38,22 +38,22 @@ def upgrade() -> None:
     sa.Column('name', sa.String(length=200), nullable=False),
     sa.Column('siren', sa.String(length=14), nullable=False),
     sa.Column('vat_number', sa.String(length=20), nullable=False),
-    sa.Column('address', sa.Text(), nullable=False),
-    sa.Column('postcode', sa.String(length=10), nullable=False),
-    sa.Column('city', sa.String(length=100), nullable=False),
     sa.Column('contact_name', sa.String(length=200), nullable=False),
-    sa.Column('email', sa.String(length=200), nullable=False),
-    sa.Column('phone', sa.String(length=30), nullable=False),
     sa.Column('segment', sa.String(length=20), nullable=False),
     sa.Column('naf_code', sa.String(length=6), nullable=False),
-    sa.Column('terms_kind', sa.String(length=20), nullable=False),
-    sa.Column('terms_days', sa.Integer(), nullable=False),
-    sa.Column('credit_limit_cents', sa.Integer(), nullable=True),
+    sa.Column('credit_limit_cents', sa.BigInteger(), nullable=True),
     sa.Column('external_rating', sa.String(length=20), nullable=False),
     sa.Column('salesperson', sa.String(length=100), nullable=False),
     sa.Column('notes', sa.Text(), nullable=False),
     sa.Column('created_on', sa.Date(), nullable=False),
     sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('address', sa.Text(), nullable=False),
+    sa.Column('postcode', sa.String(length=10), nullable=False),
+    sa.Column('city', sa.String(length=100), nullable=False),
+    sa.Column('email', sa.String(length=200), nullable=False),
+    sa.Column('phone', sa.String(length=30), nullable=False),
+    sa.Column('terms_kind', sa.String(length=20), nullable=False),
+    sa.Column('terms_days', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_customer'))
     )
     with op.batch_alter_table('customer', schema=None) as batch_op:
@@ -81,7 +81,7 @@ def upgrade() -> None:
     sa.Column('happened_at', sa.DateTime(), nullable=False),
     sa.Column('text', sa.Text(), nullable=False),
     sa.Column('promised_on', sa.Date(), nullable=True),
-    sa.Column('promised_cents', sa.Integer(), nullable=True),
+    sa.Column('promised_cents', sa.BigInteger(), nullable=True),
     sa.Column('id', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['customer_id'], ['customer.id'], name=op.f('fk_activity_customer_id_customer'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_activity'))
@@ -94,9 +94,9 @@ def upgrade() -> None:
     sa.Column('step', sa.String(length=30), nullable=False),
     sa.Column('sent_on', sa.Date(), nullable=False),
     sa.Column('lines', sa.JSON(), nullable=False),
-    sa.Column('amount_due_cents', sa.Integer(), nullable=False),
-    sa.Column('penalties_cents', sa.Integer(), nullable=False),
-    sa.Column('indemnities_cents', sa.Integer(), nullable=False),
+    sa.Column('amount_due_cents', sa.BigInteger(), nullable=False),
+    sa.Column('penalties_cents', sa.BigInteger(), nullable=False),
+    sa.Column('indemnities_cents', sa.BigInteger(), nullable=False),
     sa.Column('rate_used', sa.String(length=12), nullable=False),
     sa.Column('registered_mail_number', sa.String(length=40), nullable=False),
     sa.Column('id', sa.Integer(), nullable=False),
@@ -110,7 +110,7 @@ def upgrade() -> None:
     sa.Column('customer_id', sa.Integer(), nullable=False),
     sa.Column('kind', sa.String(length=30), nullable=False),
     sa.Column('guarantor', sa.String(length=200), nullable=False),
-    sa.Column('amount_cents', sa.Integer(), nullable=True),
+    sa.Column('amount_cents', sa.BigInteger(), nullable=True),
     sa.Column('percentage', sa.Integer(), nullable=True),
     sa.Column('grade', sa.String(length=20), nullable=False),
     sa.Column('valid_from', sa.Date(), nullable=True),
@@ -129,9 +129,9 @@ def upgrade() -> None:
     sa.Column('customer_id', sa.Integer(), nullable=False),
     sa.Column('issue_date', sa.Date(), nullable=False),
     sa.Column('due_date', sa.Date(), nullable=False),
-    sa.Column('net_cents', sa.Integer(), nullable=False),
-    sa.Column('vat_cents', sa.Integer(), nullable=False),
-    sa.Column('total_cents', sa.Integer(), nullable=False),
+    sa.Column('net_cents', sa.BigInteger(), nullable=False),
+    sa.Column('vat_cents', sa.BigInteger(), nullable=False),
+    sa.Column('total_cents', sa.BigInteger(), nullable=False),
     sa.Column('status', sa.String(length=20), nullable=False),
     sa.Column('import_batch_id', sa.Integer(), nullable=True),
     sa.Column('source_line', sa.Integer(), nullable=True),
@@ -142,7 +142,7 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['customer_id'], ['customer.id'], name=op.f('fk_invoice_customer_id_customer'), ondelete='RESTRICT'),
     sa.ForeignKeyConstraint(['import_batch_id'], ['import_batch.id'], name=op.f('fk_invoice_import_batch_id_import_batch'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_invoice')),
-    sa.UniqueConstraint('number', name='number')
+    sa.UniqueConstraint('number', name=op.f('uq_invoice_number'))
     )
     with op.batch_alter_table('invoice', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_invoice_customer_id'), ['customer_id'], unique=False)
@@ -153,7 +153,7 @@ def upgrade() -> None:
     op.create_table('payment',
     sa.Column('customer_id', sa.Integer(), nullable=True),
     sa.Column('received_on', sa.Date(), nullable=False),
-    sa.Column('amount_cents', sa.Integer(), nullable=False),
+    sa.Column('amount_cents', sa.BigInteger(), nullable=False),
     sa.Column('method', sa.String(length=30), nullable=False),
     sa.Column('reference', sa.Text(), nullable=False),
     sa.Column('payer_iban', sa.String(length=40), nullable=False),
@@ -176,7 +176,7 @@ def upgrade() -> None:
     sa.Column('payment_id', sa.Integer(), nullable=True),
     sa.Column('credit_note_id', sa.Integer(), nullable=True),
     sa.Column('allocated_on', sa.Date(), nullable=False),
-    sa.Column('amount_cents', sa.Integer(), nullable=False),
+    sa.Column('amount_cents', sa.BigInteger(), nullable=False),
     sa.Column('id', sa.Integer(), nullable=False),
     sa.CheckConstraint('(payment_id IS NULL) != (credit_note_id IS NULL)', name=op.f('ck_allocation_one_source')),
     sa.CheckConstraint('amount_cents > 0', name=op.f('ck_allocation_positive')),

@@ -1,0 +1,62 @@
+"""The business vocabulary: kinds and states the whole program names, with their French labels."""
+
+from enum import StrEnum
+
+
+class Segment(StrEnum):
+    PRIVATE = "private"
+    PUBLIC = "public"
+    CONSUMER = "consumer"
+    KEY_ACCOUNT = "key_account"
+
+
+SEGMENT_LABELS = {
+    Segment.PRIVATE: "Entreprise privée",
+    Segment.PUBLIC: "Organisme public",
+    Segment.CONSUMER: "Particulier",
+    Segment.KEY_ACCOUNT: "Grand compte",
+}
+
+
+class GuaranteeKind(StrEnum):
+    CREDIT_INSURANCE = "credit_insurance"
+    BANK_GUARANTEE = "bank_guarantee"
+    DEPOSIT = "deposit"
+    PAYMENT_DELEGATION = "payment_delegation"
+
+
+GUARANTEE_LABELS = {
+    GuaranteeKind.CREDIT_INSURANCE: "Assurance-crédit",
+    GuaranteeKind.BANK_GUARANTEE: "Caution bancaire / garantie de tiers",
+    GuaranteeKind.DEPOSIT: "Acompte",
+    GuaranteeKind.PAYMENT_DELEGATION: "Délégation de paiement",
+}
+
+
+class InvoiceKind(StrEnum):
+    INVOICE = "invoice"
+    CREDIT_NOTE = "credit_note"
+
+
+class InvoiceStatus(StrEnum):
+    OPEN = "open"
+    PAID = "paid"
+    DISPUTED = "disputed"
+    DOUBTFUL = "doubtful"
+    WRITTEN_OFF = "written_off"
+
+
+STATUS_LABELS = {
+    InvoiceStatus.OPEN: "Ouverte",
+    InvoiceStatus.PAID: "Payée",
+    InvoiceStatus.DISPUTED: "En litige",
+    InvoiceStatus.DOUBTFUL: "Douteuse",
+    InvoiceStatus.WRITTEN_OFF: "Irrécouvrable",
+}
+
+
+class ActivityKind(StrEnum):
+    NOTE = "note"
+    CALL = "call"
+    PROMISE = "promise"
+    STATUS = "status"

@@ -1,0 +1,26 @@
+"""Opening the data and running a use case in it. The window and the command line go through here, so that
+neither opens a session or a transaction of its own: ``read`` for a quick look, ``commit`` for a write
+that is one transaction (rolled back whole on any error)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from app.models.db import Database, open_database
+
+__all__ = ["Database", "commit", "open_database", "read"]
+
+T = TypeVar("T")
+
+
+def read(db: Database, query: Callable[..., T], *args, **kwargs) -> T:
+    """``query(session, *args, **kwargs)`` in a short session that writes nothing."""
+    with db.sessions() as session:
+        return query(session, *args, **kwargs)
+
+
+def commit(db: Database, use_case: Callable[..., T], *args, **kwargs) -> T:
+    """``use_case(session, *args, **kwargs)`` in one transaction, committed when it returns."""
+    with db.transaction() as session:
+        return use_case(session, *args, **kwargs)
