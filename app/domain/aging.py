@@ -83,10 +83,12 @@ class Buckets:
 
     @property
     def total(self) -> Decimal:
+        """Everything still due, all buckets (negative items included)."""
         return sum(self.amounts.values(), ZERO)
 
     @property
     def overdue(self) -> Decimal:
+        """What is past its due date: the total less the "not due" bucket."""
         return self.total - self.amounts["not_due"]
 
     def __getitem__(self, bucket: str) -> Decimal:

@@ -34,6 +34,7 @@ TERMS_LABELS = {
 
 
 def end_of_month(day: date) -> date:
+    """The last day of ``day``'s month (28, 29, 30 or 31)."""
     return day.replace(day=calendar.monthrange(day.year, day.month)[1])
 
 
@@ -74,6 +75,7 @@ class PaymentTerms:
 
     @property
     def label(self) -> str:
+        """The terms as French invoices word them: "45 jours fin de mois"."""
         return TERMS_LABELS[self.kind].format(days=self.days)
 
 

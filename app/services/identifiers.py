@@ -5,6 +5,7 @@ from __future__ import annotations
 
 
 def clean_siren(text: str) -> str:
+    """A SIREN or SIRET as typed ("732 829 320", "732.829.320") reduced to its digits."""
     return "".join(ch for ch in text if not ch.isspace() and ch not in ".-")
 
 

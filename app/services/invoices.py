@@ -34,6 +34,7 @@ class InvoiceRow:
 
     @property
     def overdue(self) -> bool:
+        """Past its due date with something still due."""
         return self.days_late > 0
 
 

@@ -144,3 +144,10 @@ def test_create_my_company_starts_from_sensible_defaults(db, make_window):
     assert form.terms.terms() == PaymentTerms()          # 30 days net
     assert "40 €" in form.penalty_clause.toPlainText()
     assert form.tolerance.text() == "5,00"
+
+
+def test_real_tables_pass_qt_checks(ledger, make_window, qtmodeltester):
+    window = make_window(ledger)
+    for key in ("customers", "invoices"):
+        window.show_screen(key)
+        qtmodeltester.check(window.screens[key].table.proxy)
