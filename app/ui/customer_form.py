@@ -3,7 +3,7 @@ right. Checks (SIREN key, legal caps on terms, credit limit) show next to their 
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
+from PySide6.QtWidgets import (QComboBox, QDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
                                QPlainTextEdit, QPushButton, QSpinBox, QTabWidget, QVBoxLayout, QWidget)
 
 from app.domain.aging import BUCKET_LABELS, BUCKETS
@@ -14,7 +14,7 @@ from app.services.customers import (CustomerInput, GuaranteeInput, customer_expo
 from app.services.invoices import list_invoices
 from app.services.store import commit, read
 from app.ui.format import fr_amount, fr_date
-from app.ui.forms import AmountEdit, DateEdit, FieldMessages, TermsEdit, combo_select
+from app.ui.forms import AmountEdit, DateEdit, FieldMessages, TermsEdit, combo_select, dialog_buttons
 from app.ui.icons import icon
 from app.ui.invoices import COL_CUSTOMER, COL_DUE, COL_KIND, INVOICE_COLUMNS
 from app.ui.screen import RowTable
@@ -78,10 +78,7 @@ class CustomerDialog(QDialog):
         tabs.addTab(self._invoices_tab(), icon("file-text"), "Factures ouvertes")
         tabs.addTab(self._guarantees_tab(), icon("shield-check"), "Garanties")
 
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        self.buttons = buttons
+        self.buttons = buttons = dialog_buttons(self, self.save)
 
         body = QHBoxLayout()
         body.addWidget(identity, 0)
@@ -218,10 +215,7 @@ class GuaranteeDialog(QDialog):
         self.valid_from = self.messages.add("valid_from", "Valable du", DateEdit())
         self.valid_to = self.messages.add("valid_to", "au", DateEdit(self.valid_from.value().replace(
             year=self.valid_from.value().year + 1, day=min(self.valid_from.value().day, 28))))
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept_value)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        form.addRow(dialog_buttons(self, self.accept_value, "Ajouter"))
         self.value: GuaranteeInput | None = None
 
     def accept_value(self) -> None:

@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 from PySide6.QtCore import QDate, Qt, Signal
-from PySide6.QtWidgets import (QComboBox, QDateEdit, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QSizePolicy, QSpinBox,
+from PySide6.QtWidgets import (QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QSizePolicy, QSpinBox,
                                QVBoxLayout, QWidget)
 
 from app.domain.money import format_eur, parse_eur
@@ -125,3 +125,14 @@ class TermsEdit(QWidget):
 def combo_select(combo: QComboBox, data: object) -> None:
     """Select the item of ``combo`` whose data is ``data``."""
     combo.setCurrentIndex(max(0, combo.findData(data)))
+
+
+def dialog_buttons(dialog: QDialog, on_save, save_text: str | None = None) -> QDialogButtonBox:
+    """Enregistrer / Annuler (Qt's French texts, or ``save_text``): Enregistrer calls ``on_save``, which
+    accepts the dialog once the data is saved; Annuler rejects it."""
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+    if save_text:
+        buttons.button(QDialogButtonBox.StandardButton.Save).setText(save_text)
+    buttons.accepted.connect(on_save)
+    buttons.rejected.connect(dialog.reject)
+    return buttons

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QComboBox, QCompleter, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit,
+from PySide6.QtWidgets import (QComboBox, QCompleter, QDialog, QFormLayout, QLabel, QLineEdit,
                                QVBoxLayout, QWidget)
 
 from app.domain.money import gross
@@ -12,7 +12,7 @@ from app.services.customers import customer_choices
 from app.services.invoices import InvoiceInput, invoice_card, save_invoice, suggested_due_date
 from app.services.store import commit, read
 from app.ui.format import LATE, fr_amount, fr_date
-from app.ui.forms import AmountEdit, DateEdit, FieldMessages, combo_select
+from app.ui.forms import AmountEdit, DateEdit, FieldMessages, combo_select, dialog_buttons
 from app.ui.screen import RowTable
 from app.ui.table_model import Column
 
@@ -58,9 +58,7 @@ class InvoiceDialog(QDialog):
         self.allocations = RowTable(SETTLEMENT_COLUMNS)
         self.allocations.setMaximumHeight(150)
 
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
+        buttons = dialog_buttons(self, self.save)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(QLabel("Règlements et avoirs imputés"))

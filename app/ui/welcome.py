@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget)
 
 from app.services.store import commit
+from app.ui.forms import dialog_buttons
 from app.ui.icons import icon
 from app.ui.settings import CompanyForm
 from app.ui.worker import run_op
@@ -72,18 +73,13 @@ class WelcomeScreen(QWidget):
         dialog.setWindowTitle("Créer ma société")
         form = CompanyForm(dialog)
         form.load(self.context.db)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Save).setText("Créer")
-        layout = QVBoxLayout(dialog)
-        layout.addWidget(form)
-        layout.addWidget(buttons)
-
         def save() -> None:
             if form.save(self.context.db):
                 dialog.accept()
 
-        buttons.accepted.connect(save)
-        buttons.rejected.connect(dialog.reject)
+        layout = QVBoxLayout(dialog)
+        layout.addWidget(form)
+        layout.addWidget(dialog_buttons(dialog, save, "Créer"))
         self.company_dialog = dialog
         if dialog.exec():
             self.ready.emit()
