@@ -30,7 +30,7 @@ def to_cents(value: Decimal | int | str) -> int:
 
 def from_cents(cents: int | None) -> Decimal:
     """Integer cents to euros as a Decimal with two places; ``None`` counts as zero."""
-    return (Decimal(cents or 0) / 100).quantize(CENT)
+    return Decimal(cents or 0).scaleb(-2)  # exact: integer cents always have two places
 
 
 def format_eur(amount: Decimal | None, *, symbol: bool = True) -> str:

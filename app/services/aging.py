@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from app.domain.aging import AgingBalance, OpenItem, Settlement, aging_balance
@@ -39,24 +39,23 @@ def open_items(session: Session, at: date, customer_ids: Iterable[int] | None = 
     What is open is told by amounts, never by the status field: an item is loaded when what was allocated
     to it by ``at`` is not its whole amount. Written-off invoices are lost, not receivable; they are left out.
     """
-    open_invoice = or_(
-        and_(Invoice.kind == InvoiceKind.INVOICE, Invoice.total_cents != _settled_by(Allocation.invoice_id,
-                                                                                     Invoice.id, at)),
-        and_(Invoice.kind == InvoiceKind.CREDIT_NOTE, -Invoice.total_cents != _settled_by(Allocation.credit_note_id,
-                                                                                          Invoice.id, at)))
+    settled = case((Invoice.kind == InvoiceKind.CREDIT_NOTE, -_settled_by(Allocation.credit_note_id, Invoice.id, at)),
+                   else_=_settled_by(Allocation.invoice_id, Invoice.id, at))
     invoice_query = select(Invoice.id, Invoice.customer_id, Invoice.issue_date, Invoice.due_date,
-                           Invoice.total_cents, Invoice.kind).where(
-        Invoice.issue_date <= at, Invoice.status != InvoiceStatus.WRITTEN_OFF, open_invoice)
-    payment_query = select(Payment.id, Payment.customer_id, Payment.received_on, Payment.amount_cents).where(
-        Payment.received_on <= at, Payment.customer_id.is_not(None),
-        Payment.amount_cents != _settled_by(Allocation.payment_id, Payment.id, at))
+                           Invoice.total_cents, Invoice.kind, settled.label("settled")).where(
+        Invoice.issue_date <= at, Invoice.status != InvoiceStatus.WRITTEN_OFF, Invoice.total_cents != settled)
+    paid_out = _settled_by(Allocation.payment_id, Payment.id, at)
+    payment_query = select(Payment.id, Payment.customer_id, Payment.received_on, Payment.amount_cents,
+                           paid_out.label("settled")).where(
+        Payment.received_on <= at, Payment.customer_id.is_not(None), Payment.amount_cents != paid_out)
     if customer_ids is not None:
         ids = list(customer_ids)
         invoice_query = invoice_query.where(Invoice.customer_id.in_(ids))
         payment_query = payment_query.where(Payment.customer_id.in_(ids))
     invoices = session.execute(invoice_query).all()
     payments = session.execute(payment_query).all()
-    settlements = _settlements_of(session, at, [r.id for r in invoices], [r.id for r in payments])
+    settlements = _settlements_of(session, at, [r.id for r in invoices if r.settled],  # most have none
+                                  [r.id for r in payments if r.settled])
     items = [
         OpenItem(customer=row.customer_id, booked=row.issue_date, due=row.due_date,
                  amount=from_cents(row.total_cents), key=("invoice", row.id),

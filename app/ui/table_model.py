@@ -2,6 +2,8 @@
 
 Each screen declares its columns as ``Column`` values; the model answers display, alignment, colour, a
 sort role (the raw value, so amounts sort as numbers and dates as dates) and a row role (the row itself).
+The model sorts its own rows with a Python key: letting the proxy sort would call ``data()`` twice per
+comparison, half a second for 10 000 customers.
 """
 
 from __future__ import annotations
@@ -36,11 +38,27 @@ class RowTableModel(QAbstractTableModel):
         super().__init__(parent)
         self.columns = list(columns)
         self.rows: list[Any] = []
+        self.sorted_by: tuple[int, Qt.SortOrder] | None = None
 
     def set_rows(self, rows: Sequence[Any]) -> None:
         self.beginResetModel()
         self.rows = list(rows)
+        self._sort_rows()
         self.endResetModel()
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        self.layoutAboutToBeChanged.emit()
+        self.sorted_by = (column, order)
+        self._sort_rows()
+        self.layoutChanged.emit()
+
+    def _sort_rows(self) -> None:
+        if self.sorted_by is None:
+            return
+        number, order = self.sorted_by
+        column = self.columns[number]
+        key = column.sort_key or column.value
+        self.rows.sort(key=lambda row: sort_key(key(row)), reverse=order == Qt.SortOrder.DescendingOrder)
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.rows)
@@ -56,8 +74,7 @@ class RowTableModel(QAbstractTableModel):
             value = column.value(row)
             return "" if value is None else column.text(value)
         if role == SORT_ROLE:
-            value = (column.sort_key or column.value)(row)
-            return (value is not None, value if value is not None else 0)
+            return (column.sort_key or column.value)(row)
         if role == ROW_ROLE:
             return row
         if role == Qt.ItemDataRole.TextAlignmentRole:
@@ -76,13 +93,21 @@ class RowTableModel(QAbstractTableModel):
         return None
 
 
+def sort_key(value: Any) -> tuple[bool, Any]:
+    """Missing values first, then the values themselves (amounts as numbers, dates as dates)."""
+    return (value is not None, value if value is not None else 0)
+
+
 class RowFilterProxy(QSortFilterProxyModel):
-    """Sorts on the sort role and keeps the rows a predicate accepts (text search, status, overdue...)."""
+    """Keeps the rows a predicate accepts (text search, status, overdue...); sorting is passed on to the
+    source model, which sorts its rows itself."""
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self.setSortRole(SORT_ROLE)
         self.predicate: Callable[[Any], bool] = lambda row: True
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        self.sourceModel().sort(column, order)
 
     def set_predicate(self, predicate: Callable[[Any], bool]) -> None:
         self.beginFilterChange()
@@ -91,6 +116,3 @@ class RowFilterProxy(QSortFilterProxyModel):
 
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
         return self.predicate(self.sourceModel().rows[source_row])
-
-    def lessThan(self, left: Index, right: Index) -> bool:
-        return left.data(SORT_ROLE) < right.data(SORT_ROLE)
