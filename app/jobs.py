@@ -8,10 +8,7 @@ runs synchronously in tests and on the command line.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable, Iterator
-from typing import TypeVar
-
-T = TypeVar("T")
+from collections.abc import Callable
 
 
 class JobCancelled(Exception):
@@ -42,20 +39,10 @@ class Job:
     def cancel(self) -> None:
         self._cancelled.set()
 
-    @property
-    def cancelled(self) -> bool:
-        return self._cancelled.is_set()
-
     def check(self) -> None:
+        """Raise ``JobCancelled`` if the user asked to stop; long work calls it between two steps."""
         if self._cancelled.is_set():
             raise JobCancelled()
-
-    def iterate(self, items: Iterable[T], total: int | None = None, label: str = "") -> Iterator[T]:
-        """Yield ``items`` advancing the job by one for each; ``total`` defaults to ``len(items)``."""
-        self.start(len(items) if total is None else total, label)  # type: ignore[arg-type]
-        for item in items:
-            yield item
-            self.advance()
 
     def _report(self) -> None:
         if self._on_progress is not None:

@@ -11,7 +11,6 @@ from app.domain.money import format_eur
 
 LATE = QColor("#b03a2e")      # muted red: late
 AT_RISK = QColor("#b9770e")   # amber: at risk
-MUTED = QColor("#6b7280")
 
 
 def fr_date(value: date | None) -> str:

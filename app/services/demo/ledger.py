@@ -1,13 +1,12 @@
-"""The demo company: a joinery SME, about 150 customers and three years of invoices and payments.
+"""The demo company's ledger: its customers, their invoices and credit notes, payments and lettrage.
 
-Why: a first-time user should see every screen (aging balance, dunning, risk, forecast) filled with
-believable figures before importing their own files, and tests and benchmarks need a realistic volume.
-Each customer is simulated from a payment behaviour (prompt, late, partial, a public body, a consumer, a
-key account paying by monthly statement, one customer going bankrupt), so the indicators computed from
-the data tell a coherent story. The data is deterministic for a seed and a date: the only chance is
-``random.Random(seed)`` and ``today`` is passed in, never read from the clock.
-
-Rows are bulk-inserted with ids assigned here (the database is empty), which keeps generation fast.
+Why: the figures every screen computes (aging balance, DSO, risk, forecast) come from who buys what and
+who pays when, so this is the heart of the demo. Each customer is simulated from a payment behaviour
+(prompt, late, partial, a public body, a consumer, a key account paying by monthly statement, one
+customer going bankrupt), so the indicators computed from the data tell a coherent story. The
+``Simulation`` holds the state the other demo modules read (``followup`` adds disputes, guarantees, the
+timeline and dunning letters around the unpaid invoices) and the one ``random.Random`` all of them draw
+from, in the order ``create_demo_company`` calls them.
 """
 
 from __future__ import annotations
@@ -15,21 +14,14 @@ from __future__ import annotations
 import random
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from enum import StrEnum
 
-from sqlalchemy import func, insert, select, text
-from sqlalchemy.orm import Session
-
 from app.domain.money import from_cents, to_cents
 from app.domain.terms import PaymentTerms, TermsKind
-from app.jobs import NULL_JOB, Job
-from app.models import (
-    Activity, ActivityKind, Allocation, Company, Customer, Dispute, DunningLetter, Guarantee, GuaranteeKind,
-    Invoice, InvoiceKind, InvoiceStatus, Payment, Segment,
-)
-from app.services import demo_names as names
+from app.models import InvoiceKind, InvoiceStatus, Segment
+from app.services.demo import names
 
 HISTORY_DAYS = 3 * 365
 SEGMENT_COUNTS = ((Segment.PRIVATE, 104), (Segment.PUBLIC, 18), (Segment.CONSUMER, 22), (Segment.KEY_ACCOUNT, 6))
@@ -44,8 +36,6 @@ VOLUMES = {
     Segment.CONSUMER: ((10, 25), (300_000, 1_500_000)),
 }
 VAT_STANDARD, VAT_RENOVATION, VAT_ENERGY = Decimal("0.20"), Decimal("0.10"), Decimal("0.055")
-STEP_REMINDER_1, STEP_REMINDER_2, STEP_FORMAL_NOTICE = "reminder_1", "reminder_2", "formal_notice"
-RECOVERY_INDEMNITY_CENTS = 4_000  # art. D441-5, per late invoice, business debtors only
 
 
 class Behaviour(StrEnum):
@@ -57,14 +47,6 @@ class Behaviour(StrEnum):
     CONSUMER = "consumer"  # pays on receipt, often by cheque
     STATEMENT = "statement"  # key account: one transfer a month for what fell due the month before
     BANKRUPT = "bankrupt"  # pays until it stops, about eight months before today
-
-
-@dataclass(frozen=True)
-class DemoSummary:
-    customers: int
-    invoices: int
-    credit_notes: int
-    payments: int
 
 
 @dataclass
@@ -126,68 +108,6 @@ class DemoInvoice:
                 "total_cents": self.total, "status": self.status}
 
 
-def create_demo_company(session: Session, *, today: date, seed: int = 1, job: Job = NULL_JOB) -> DemoSummary:
-    """Fill an empty database with the demo company and three years of history ending at ``today``.
-
-    The caller owns the transaction: on ``JobCancelled`` (from ``job.advance``) or any error, its rollback
-    leaves nothing behind. Raises ``ValueError`` when the database already holds a company or data."""
-    _refuse_unless_empty(session)
-    sim = Simulation(random.Random(seed), today)
-    job.start(N_CUSTOMERS + 3, "Création de la société de démonstration")
-    session.execute(insert(Company), [names.company()])
-    sim.create_customers()
-    session.execute(insert(Customer), [customer.row for customer in sim.customers])
-    for customer in sim.customers:
-        sim.plan_invoices(customer)
-        job.advance()
-    sim.number_invoices()
-    sim.add_credit_notes()
-    sim.add_disputes()
-    sim.add_payments()
-    sim.set_statuses()
-    job.advance(label="Enregistrement des factures et des règlements")
-    _insert(session, Invoice, [invoice.row() for invoice in sim.invoices + sim.credit_notes])
-    _insert(session, Payment, sim.payments)
-    _insert(session, Allocation, sim.allocations)
-    job.advance(label="Garanties, litiges et relances")
-    _insert(session, Guarantee, sim.guarantees())
-    _insert(session, Dispute, sim.disputes)
-    _insert(session, Activity, sim.activities())
-    _insert(session, DunningLetter, sim.letters())
-    _move_id_sequences(session, (Company, Customer, Invoice, Payment, Allocation, Guarantee, Dispute, Activity,
-                                 DunningLetter))
-    job.advance()
-    return DemoSummary(customers=len(sim.customers), invoices=len(sim.invoices),
-                       credit_notes=len(sim.credit_notes), payments=len(sim.payments))
-
-
-def _refuse_unless_empty(session: Session) -> None:
-    """Ids are assigned here, so the demo goes only into an empty database."""
-    if session.scalar(select(func.count()).select_from(Company)):
-        raise ValueError("La base contient déjà une société : "
-                         "la démonstration ne se crée que dans une base vide.")
-    for model in (Customer, Invoice, Payment):
-        if session.scalar(select(func.count()).select_from(model)):
-            raise ValueError("La base contient déjà des clients, des factures ou des règlements : "
-                             "la démonstration ne se crée que dans une base vide.")
-
-
-def _insert(session: Session, model: type, rows: list[dict]) -> None:
-    if rows:
-        session.execute(insert(model), rows)
-
-
-def _move_id_sequences(session: Session, models: tuple[type, ...]) -> None:
-    """PostgreSQL hands out ids from sequences that explicit ids leave behind: move them past the demo's
-    rows so the next row the user creates gets a free id (SQLite needs nothing: it takes max(id) + 1)."""
-    if session.get_bind().dialect.name != "postgresql":
-        return
-    for model in models:
-        table = model.__tablename__
-        session.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                             f"(SELECT max(id) FROM {table}))"))
-
-
 def business_day(day: date) -> date:
     """The day itself, or the next Monday: nobody invoices or credits a bank account on a week-end."""
     return day + timedelta(days=7 - day.weekday()) if day.weekday() >= 5 else day
@@ -210,7 +130,6 @@ class Simulation:
         self.credit_notes: list[DemoInvoice] = []
         self.payments: list[dict] = []
         self.allocations: list[dict] = []
-        self.disputes: list[dict] = []
         self.bankrupt: DemoCustomer | None = None
 
     def pick(self, items: list, count: int) -> list:
@@ -360,39 +279,6 @@ class Simulation:
                 self.allocate(invoice, note.issue, -note.total, credit_note=note)
                 invoice.not_paid_before = note.issue
 
-    def add_disputes(self) -> None:
-        """A few invoices contested now (unpaid while open) and a few disputes closed in the past: by a
-        credit note, or rejected and the invoice then paid."""
-        rng, today = self.rng, self.today
-        candidates = [invoice for invoice in self.invoices if invoice.customer.behaviour in
-                      (Behaviour.PROMPT, Behaviour.REGULAR, Behaviour.STATEMENT) and not invoice.settled
-                      and today - timedelta(days=80) <= invoice.due <= today - timedelta(days=5)]
-        for invoice, reason in zip(self.pick(candidates, 4), self.pick(list(names.DISPUTE_REASONS), 4)):
-            invoice.disputed = True
-            opened = min(today, business_day(invoice.issue + timedelta(days=rng.randint(5, 25))))
-            self._dispute(invoice, reason, opened, None, "")
-        for allocation in [a for a in self.allocations if a["credit_note_id"]][:3]:
-            invoice = self.invoices[allocation["invoice_id"] - 1]
-            opened = max(invoice.issue, allocation["allocated_on"] - timedelta(days=rng.randint(3, 15)))
-            reason = rng.choice(names.DISPUTE_REASONS)
-            self._dispute(invoice, reason, opened, allocation["allocated_on"], "credit_note")
-        old = [invoice for invoice in self.invoices if invoice.customer.behaviour is Behaviour.REGULAR
-               and not invoice.settled and invoice.due < today - timedelta(days=200)]
-        for invoice in self.pick(old, 2):
-            opened = invoice.issue + timedelta(days=rng.randint(5, 15))
-            closed = opened + timedelta(days=rng.randint(10, 30))
-            self._dispute(invoice, "Livraison incomplète", opened, closed, "rejected")
-            invoice.not_paid_before = closed
-
-    def _dispute(self, invoice: DemoInvoice, reason: str, opened: date, closed: date | None,
-                 resolution: str) -> None:
-        note = {"credit_note": "Avoir émis, litige clos.",
-                "rejected": "Bon de livraison signé transmis, réclamation rejetée."}.get(
-            resolution, "Vérification en cours avec le chef de chantier.")
-        self.disputes.append({"id": len(self.disputes) + 1, "invoice_id": invoice.id, "reason": reason,
-                              "assignee": invoice.customer.row["salesperson"], "note": note, "opened_on": opened,
-                              "closed_on": closed, "resolution": resolution})
-
     # Payments -------------------------------------------------------------------------------------------
 
     def add_payments(self) -> None:
@@ -524,135 +410,7 @@ class Simulation:
             if note.still_due() == 0:
                 note.status = InvoiceStatus.PAID.value
 
-    # Follow-up: guarantees, timeline, letters -----------------------------------------------------------
-
-    def guarantees(self) -> list[dict]:
-        """Credit insurance on twenty customers (two expiring within the month, some covering less than
-        the limit, the bankrupt's withdrawn), two bank guarantees, a deposit and a payment delegation."""
-        rng, today, rows = self.rng, self.today, []
-
-        def add(customer: DemoCustomer, kind: GuaranteeKind, **values) -> None:
-            rows.append({"id": len(rows) + 1, "customer_id": customer.id, "kind": kind.value, "guarantor": "",
-                         "amount_cents": None, "percentage": None, "grade": "", "valid_from": None,
-                         "valid_to": None} | values)
-
-        limited = [c for c in self.customers if c.row["credit_limit_cents"] and c is not self.bankrupt]
-        insured = [self.bankrupt, *self.pick(limited, 19)]
-        for index, customer in enumerate(insured):
-            insurer, grade = rng.choice(names.INSURERS)
-            cover = customer.row["credit_limit_cents"] or 2_000_000
-            if index % 5 == 4:
-                cover = max(100_000, cover // 200_000 * 100_000)
-            valid_to = today + timedelta(days=rng.randint(5, 25) if index in (1, 2) else rng.randint(40, 330))
-            if customer is self.bankrupt:
-                valid_to = today - timedelta(days=BANKRUPTCY_DAYS - 30)
-            add(customer, GuaranteeKind.CREDIT_INSURANCE, guarantor=insurer, amount_cents=cover, percentage=90,
-                grade=grade.format(10 if customer is self.bankrupt else rng.randint(2, 7)),
-                valid_from=valid_to - timedelta(days=365), valid_to=valid_to)
-        insured_ids = {customer.id for customer in insured}
-        others = [c for c in self.customers if c.id not in insured_ids and c.segment is not Segment.CONSUMER
-                  and c.segment is not Segment.PUBLIC]
-        for customer in self.pick(others, 2):
-            valid_from = today - timedelta(days=rng.randint(60, 400))
-            add(customer, GuaranteeKind.BANK_GUARANTEE, guarantor=rng.choice(names.GUARANTOR_BANKS),
-                amount_cents=rng.randint(10, 40) * 100_000, valid_from=valid_from,
-                valid_to=valid_from + timedelta(days=730))
-        for customer in self.pick([c for c in others if c.behaviour is Behaviour.LATE], 1):
-            add(customer, GuaranteeKind.DEPOSIT, percentage=30, valid_from=today - timedelta(days=rng.randint(30, 200)))
-        public = rng.choice([c for c in self.customers if c.segment is Segment.PUBLIC])
-        add(rng.choice(others), GuaranteeKind.PAYMENT_DELEGATION, guarantor=public.name,
-            amount_cents=rng.randint(20, 80) * 100_000, valid_from=today - timedelta(days=rng.randint(30, 300)))
-        return rows
-
-    def activities(self) -> list[dict]:
-        """The bankrupt customer's story, promises to pay in the coming days, past calls and a few notes."""
-        rng, today, rows = self.rng, self.today, []
-
-        def add(customer: DemoCustomer, kind: ActivityKind, day: date, note: str, **promise) -> None:
-            rows.append({"id": len(rows) + 1, "customer_id": customer.id, "kind": kind.value,
-                         "happened_at": at_time(day, rng), "text": note, "promised_on": None,
-                         "promised_cents": None} | promise)
-
-        stop = self.today - timedelta(days=BANKRUPTCY_DAYS)
-        for days, kind, note in (
-                (20, ActivityKind.CALL, "Appel au gérant : difficultés de trésorerie, promet un règlement sous "
-                                        "quinze jours."),
-                (35, ActivityKind.STATUS, "Jugement d'ouverture de redressement judiciaire publié au BODACC ; "
-                                          "factures ouvertes classées douteuses."),
-                (45, ActivityKind.NOTE, "Créance déclarée au mandataire judiciaire (lettre recommandée)."),
-                (50, ActivityKind.NOTE, "Sinistre déclaré à l'assureur-crédit.")):
-            add(self.bankrupt, kind, business_day(stop + timedelta(days=days)), note)
-        for customer, invoice in self.pick(self._overdue_now(), 4):
-            promised_on = today + timedelta(days=rng.randint(3, 20))
-            add(customer, ActivityKind.PROMISE, working_day_before(today - timedelta(days=rng.randint(0, 5))),
-                f"{customer.row['contact_name']} promet un virement pour la facture {invoice.number} "
-                f"d'ici au {promised_on:%d/%m/%Y}.", promised_on=promised_on, promised_cents=invoice.still_due())
-        paid_late = [i for i in self.invoices if i.settled and i.settled[-1][0] > i.due + timedelta(days=30)
-                     and i.customer.segment is not Segment.CONSUMER]
-        for invoice in self.pick(paid_late, 10):
-            add(invoice.customer, ActivityKind.CALL, business_day(invoice.due + timedelta(days=25)),
-                rng.choice(names.CALLS).format(invoice.number))
-        for customer, note in zip(self.pick(self.customers, len(names.NOTES)), names.NOTES):
-            add(customer, ActivityKind.NOTE, working_day_before(today - timedelta(days=rng.randint(10, 300))), note)
-        return rows
-
-    def _overdue_now(self) -> list[tuple[DemoCustomer, DemoInvoice]]:
-        """Each late payer's oldest invoice overdue today (not disputed), with its customer."""
-        oldest: dict[int, tuple[DemoCustomer, DemoInvoice]] = {}
-        for invoice in self.invoices:
-            if invoice.customer.behaviour is Behaviour.LATE and invoice.due < self.today \
-                    and not invoice.disputed and invoice.still_due() > 0:
-                oldest.setdefault(invoice.customer.id, (invoice.customer, invoice))
-        return list(oldest.values())
-
-    def letters(self) -> list[dict]:
-        """Reminders sent in the past to late payers and to the customer that went bankrupt: first
-        reminder at +7 days, second at +15, formal notice at +35, while the invoice was still unpaid."""
-        rng, rows = self.rng, []
-        late = [c for c in self.customers if c.behaviour is Behaviour.LATE]
-        for customer in [self.bankrupt, *self.pick(late, 8)]:
-            invoices = [i for i in self.invoices if i.customer.id == customer.id and not i.disputed]
-            if customer is self.bankrupt:  # the first invoice it never paid
-                triggers = [i for i in invoices if i.still_due() > 0][:1]
-            else:  # any invoice still unpaid a week after its due date
-                triggers = [i for i in invoices if i.still_due(i.due + timedelta(days=7)) > 0]
-            if not triggers:
-                continue
-            trigger = rng.choice(triggers)
-            for step, days in ((STEP_REMINDER_1, 7), (STEP_REMINDER_2, 15), (STEP_FORMAL_NOTICE, 35)):
-                sent = business_day(trigger.due + timedelta(days=days))
-                lines = [(i, i.still_due(sent)) for i in invoices if i.due < sent <= self.today
-                         and i.still_due(sent) > 0]
-                letter = self._letter(customer, step, sent, lines, len(rows) + 1)
-                if letter is None or not trigger.still_due(sent):
-                    break
-                rows.append(letter)
-        return rows
-
-    def _letter(self, customer: DemoCustomer, step: str, sent: date, lines: list[tuple[DemoInvoice, int]],
-                letter_id: int) -> dict | None:
-        """The record of a letter; None when nothing was due then. Late-payment interest is left out: it is
-        computed by the dunning rules from the rate table, not by the demo."""
-        if not lines:
-            return None
-        indemnities = 0
-        if step != STEP_REMINDER_1 and customer.segment is not Segment.CONSUMER:
-            indemnities = RECOVERY_INDEMNITY_CENTS * len(lines)
-        mail = ""
-        if step == STEP_FORMAL_NOTICE:
-            digits = f"{self.rng.randint(0, 10**11 - 1):011d}"
-            mail = f"1A {digits[:3]} {digits[3:6]} {digits[6:10]} {digits[10]}"  # a La Poste registered letter
-        return {"id": letter_id, "customer_id": customer.id, "step": step, "sent_on": sent,
-                "lines": [{"invoice_id": i.id, "number": i.number, "amount_due": due} for i, due in lines],
-                "amount_due_cents": sum(due for _, due in lines), "penalties_cents": 0,
-                "indemnities_cents": indemnities, "rate_used": "", "registered_mail_number": mail}
-
 
 def vat_of(net_cents: int, rate: Decimal) -> int:
     """VAT on a net amount, rounded half-up to the cent."""
     return to_cents(from_cents(net_cents) * rate)
-
-
-def at_time(day: date, rng: random.Random) -> datetime:
-    """A working-hours moment of ``day``, for timeline entries."""
-    return datetime.combine(day, time(rng.randint(8, 17), rng.choice((0, 10, 15, 30, 45, 50))))
