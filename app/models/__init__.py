@@ -6,12 +6,13 @@ from app.models.base import Base
 from app.models.company import Company
 from app.models.customer import Customer, Guarantee
 from app.models.followup import Activity, Dispute, DunningLetter
-from app.models.import_batch import ImportBatch
+from app.models.import_batch import FiscalPeriod, ImportBatch, ImportMapping
 from app.models.invoice import Invoice
 from app.models.payment import Allocation, Payment
 
 __all__ = [
     "Activity", "ActivityKind", "Allocation", "Base", "Company", "Customer", "Dispute", "DunningLetter",
-    "GUARANTEE_LABELS", "Guarantee", "GuaranteeKind", "ImportBatch", "Invoice", "InvoiceKind", "InvoiceStatus",
+    "FiscalPeriod", "GUARANTEE_LABELS", "Guarantee", "GuaranteeKind", "ImportBatch", "ImportMapping", "Invoice",
+    "InvoiceKind", "InvoiceStatus",
     "Payment", "SEGMENT_LABELS", "STATUS_LABELS", "Segment",
 ]

@@ -27,6 +27,7 @@ class Customer(IdMixin, ContactMixin, TermsMixin, Base):
     salesperson: Mapped[str] = mapped_column(String(100), default="")
     notes: Mapped[str] = mapped_column(Text, default="")
     created_on: Mapped[date] = mapped_column(default=date.today)
+    import_batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id", ondelete="SET NULL"))
 
     guarantees: Mapped[list[Guarantee]] = relationship(
         back_populates="customer", cascade="all, delete-orphan", order_by="Guarantee.valid_from")

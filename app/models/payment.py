@@ -47,6 +47,8 @@ class Allocation(IdMixin, Base):
     credit_note_id: Mapped[int | None] = mapped_column(ForeignKey("invoice.id", ondelete="CASCADE"), index=True)
     allocated_on: Mapped[date]
     amount_cents: Mapped[int] = mapped_column(BigInteger)
+    import_batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id", ondelete="CASCADE"),
+                                                        index=True)
 
     invoice: Mapped[Invoice] = relationship(foreign_keys=[invoice_id])
     credit_note: Mapped[Invoice | None] = relationship(foreign_keys=[credit_note_id])

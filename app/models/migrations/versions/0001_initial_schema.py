@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 00:56:40.362626
+Create Date: 2026-11-23 01:16:49.570837
 """
 import sqlalchemy as sa
 from alembic import op
@@ -33,6 +33,34 @@ def upgrade() -> None:
     sa.Column('terms_days', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_company'))
     )
+    op.create_table('import_batch',
+    sa.Column('file_name', sa.String(length=500), nullable=False),
+    sa.Column('file_hash', sa.String(length=64), nullable=False),
+    sa.Column('kind', sa.String(length=30), nullable=False),
+    sa.Column('imported_at', sa.DateTime(), nullable=False),
+    sa.Column('created_count', sa.Integer(), nullable=False),
+    sa.Column('updated_count', sa.Integer(), nullable=False),
+    sa.Column('skipped_count', sa.Integer(), nullable=False),
+    sa.Column('rejected_count', sa.Integer(), nullable=False),
+    sa.Column('undo', sa.JSON(), nullable=False),
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_import_batch'))
+    )
+    with op.batch_alter_table('import_batch', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_import_batch_file_hash'), ['file_hash'], unique=False)
+
+    op.create_table('import_mapping',
+    sa.Column('name', sa.String(length=100), nullable=False),
+    sa.Column('signature', sa.String(length=64), nullable=False),
+    sa.Column('columns', sa.JSON(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_import_mapping')),
+    sa.UniqueConstraint('name', name=op.f('uq_import_mapping_name'))
+    )
+    with op.batch_alter_table('import_mapping', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_import_mapping_signature'), ['signature'], unique=False)
+
     op.create_table('customer',
     sa.Column('code', sa.String(length=30), nullable=False),
     sa.Column('name', sa.String(length=200), nullable=False),
@@ -46,6 +74,7 @@ def upgrade() -> None:
     sa.Column('salesperson', sa.String(length=100), nullable=False),
     sa.Column('notes', sa.Text(), nullable=False),
     sa.Column('created_on', sa.Date(), nullable=False),
+    sa.Column('import_batch_id', sa.Integer(), nullable=True),
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('address', sa.Text(), nullable=False),
     sa.Column('postcode', sa.String(length=10), nullable=False),
@@ -54,27 +83,26 @@ def upgrade() -> None:
     sa.Column('phone', sa.String(length=30), nullable=False),
     sa.Column('terms_kind', sa.String(length=20), nullable=False),
     sa.Column('terms_days', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['import_batch_id'], ['import_batch.id'], name=op.f('fk_customer_import_batch_id_import_batch'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_customer'))
     )
     with op.batch_alter_table('customer', schema=None) as batch_op:
         batch_op.create_index('ix_customer_name', ['name'], unique=False)
         batch_op.create_index('ix_customer_siren', ['siren'], unique=False)
 
-    op.create_table('import_batch',
-    sa.Column('file_name', sa.String(length=500), nullable=False),
-    sa.Column('file_hash', sa.String(length=64), nullable=False),
-    sa.Column('kind', sa.String(length=30), nullable=False),
-    sa.Column('imported_at', sa.DateTime(), nullable=False),
-    sa.Column('created_count', sa.Integer(), nullable=False),
-    sa.Column('updated_count', sa.Integer(), nullable=False),
-    sa.Column('skipped_count', sa.Integer(), nullable=False),
-    sa.Column('rejected_count', sa.Integer(), nullable=False),
+    op.create_table('fiscal_period',
+    sa.Column('start', sa.Date(), nullable=False),
+    sa.Column('end', sa.Date(), nullable=False),
+    sa.Column('sales_cents', sa.BigInteger(), nullable=False),
+    sa.Column('purchases_cents', sa.BigInteger(), nullable=False),
+    sa.Column('stocks_cents', sa.BigInteger(), nullable=False),
+    sa.Column('suppliers_cents', sa.BigInteger(), nullable=False),
+    sa.Column('import_batch_id', sa.Integer(), nullable=True),
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_import_batch'))
+    sa.ForeignKeyConstraint(['import_batch_id'], ['import_batch.id'], name=op.f('fk_fiscal_period_import_batch_id_import_batch'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_fiscal_period')),
+    sa.UniqueConstraint('start', 'end', name=op.f('uq_fiscal_period_start_end'))
     )
-    with op.batch_alter_table('import_batch', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_import_batch_file_hash'), ['file_hash'], unique=False)
-
     op.create_table('activity',
     sa.Column('customer_id', sa.Integer(), nullable=False),
     sa.Column('kind', sa.String(length=20), nullable=False),
@@ -177,16 +205,19 @@ def upgrade() -> None:
     sa.Column('credit_note_id', sa.Integer(), nullable=True),
     sa.Column('allocated_on', sa.Date(), nullable=False),
     sa.Column('amount_cents', sa.BigInteger(), nullable=False),
+    sa.Column('import_batch_id', sa.Integer(), nullable=True),
     sa.Column('id', sa.Integer(), nullable=False),
     sa.CheckConstraint('(payment_id IS NULL) != (credit_note_id IS NULL)', name=op.f('ck_allocation_one_source')),
     sa.CheckConstraint('amount_cents > 0', name=op.f('ck_allocation_positive')),
     sa.ForeignKeyConstraint(['credit_note_id'], ['invoice.id'], name=op.f('fk_allocation_credit_note_id_invoice'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['import_batch_id'], ['import_batch.id'], name=op.f('fk_allocation_import_batch_id_import_batch'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['invoice_id'], ['invoice.id'], name=op.f('fk_allocation_invoice_id_invoice'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['payment_id'], ['payment.id'], name=op.f('fk_allocation_payment_id_payment'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_allocation'))
     )
     with op.batch_alter_table('allocation', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_allocation_credit_note_id'), ['credit_note_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_allocation_import_batch_id'), ['import_batch_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_allocation_invoice_id'), ['invoice_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_allocation_payment_id'), ['payment_id'], unique=False)
 
@@ -215,6 +246,7 @@ def downgrade() -> None:
     with op.batch_alter_table('allocation', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_allocation_payment_id'))
         batch_op.drop_index(batch_op.f('ix_allocation_invoice_id'))
+        batch_op.drop_index(batch_op.f('ix_allocation_import_batch_id'))
         batch_op.drop_index(batch_op.f('ix_allocation_credit_note_id'))
 
     op.drop_table('allocation')
@@ -243,13 +275,18 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_activity_customer_id'))
 
     op.drop_table('activity')
-    with op.batch_alter_table('import_batch', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_import_batch_file_hash'))
-
-    op.drop_table('import_batch')
+    op.drop_table('fiscal_period')
     with op.batch_alter_table('customer', schema=None) as batch_op:
         batch_op.drop_index('ix_customer_siren')
         batch_op.drop_index('ix_customer_name')
 
     op.drop_table('customer')
+    with op.batch_alter_table('import_mapping', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_import_mapping_signature'))
+
+    op.drop_table('import_mapping')
+    with op.batch_alter_table('import_batch', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_import_batch_file_hash'))
+
+    op.drop_table('import_batch')
     op.drop_table('company')

@@ -1,0 +1,130 @@
+"""What a reader hands over: plain records of what a file says, and the problems found, each located.
+
+Readers never touch the database. A record keeps where it came from (``line``) and a hash of its source row
+(``row_hash``) so that re-importing the same file, or a later export that overlaps it, is recognised; the
+import service turns records into customers, invoices, payments and allocations in one transaction.
+Amounts are ``Decimal`` in euros, signed as the business reads them: invoices positive, credit notes
+negative, payments positive (money received).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something the reader could not accept, in French, with where it is: "ligne 12, colonne Échéance :
+    « 31/02/2026 » n'est pas une date (attendu JJ/MM/AAAA)". ``line`` is the 1-based line of the file."""
+
+    line: int | None
+    column: str | None
+    value: str
+    message: str
+
+    def __str__(self) -> str:
+        where = ", ".join(part for part in (f"ligne {self.line}" if self.line else "",
+                                            f"colonne {self.column}" if self.column else "") if part)
+        found = f" « {self.value} »" if self.value else ""
+        return f"{where} :{found} {self.message}" if where else f"{found.strip()} {self.message}".strip()
+
+
+@dataclass(frozen=True)
+class CustomerRecord:
+    """A customer as a file names it. ``key`` identifies it within the file (account number, customer code,
+    SIREN or name); invoices and payments refer to it by that key."""
+
+    key: str
+    name: str
+    code: str = ""
+    siren: str = ""
+    vat_number: str = ""
+    address: str = ""
+    postcode: str = ""
+    city: str = ""
+    email: str = ""
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class InvoiceRecord:
+    """An invoice (``total`` > 0) or a credit note (``total`` < 0). ``due_date`` None means "from the
+    customer's terms" (a FEC has no due date). ``paid`` True means the file says it is settled (lettered)
+    without saying by which payment; ``still_due`` is the open amount when the file gives one."""
+
+    number: str
+    customer_key: str
+    issue_date: date
+    total: Decimal
+    due_date: date | None = None
+    net: Decimal | None = None
+    vat: Decimal | None = None
+    still_due: Decimal | None = None
+    paid: bool = False
+    line: int | None = None
+    row_hash: str = ""
+
+
+@dataclass(frozen=True)
+class PaymentRecord:
+    """Money received from a customer (``amount`` > 0), with its reference. ``letter`` is the lettering code
+    tying it to invoices in the same file (FEC EcritureLet), if any."""
+
+    customer_key: str
+    received_on: date
+    amount: Decimal
+    reference: str = ""
+    letter: str = ""
+    line: int | None = None
+    row_hash: str = ""
+
+
+@dataclass(frozen=True)
+class LetteredGroup:
+    """Invoices and payments a file declares settled together (the same lettering code): the import
+    allocates the payments to the invoices, oldest first."""
+
+    letter: str
+    customer_key: str
+    invoice_numbers: tuple[str, ...]
+    payment_hashes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PeriodBalances:
+    """Per fiscal period, the balances the working-capital indicators need (FEC classes 70, 60, 3, 401)."""
+
+    start: date
+    end: date
+    sales: Decimal
+    purchases: Decimal
+    stocks: Decimal
+    suppliers: Decimal
+
+
+@dataclass
+class ReadResult:
+    """All a reader found in one file; ``problems`` empty means the whole file was understood. ``rows`` is
+    how many data rows the file had (for the summary)."""
+
+    kind: str
+    customers: list[CustomerRecord] = field(default_factory=list)
+    invoices: list[InvoiceRecord] = field(default_factory=list)
+    payments: list[PaymentRecord] = field(default_factory=list)
+    lettered: list[LetteredGroup] = field(default_factory=list)
+    balances: list[PeriodBalances] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    rows: int = 0
+
+
+class UnreadableFile(Exception):
+    """The file as a whole cannot be read (not this format, empty, no header found); the message says what
+    to do, in French."""
+
+
+def row_hash(*parts: object) -> str:
+    """A stable fingerprint of a source row, so that the same row imported again is recognised."""
+    return hashlib.sha256("\x1f".join(str(part) for part in parts).encode()).hexdigest()[:32]

@@ -1,0 +1,478 @@
+"""Importing a file: what a reader found becomes customers, invoices, payments and allocations in one
+transaction (the caller's), recognised again when the same file or an overlapping export comes back, and
+undoable as a whole.
+
+- A file with problems imports nothing unless the user chose to import its valid rows; the rejected rows are
+  then listed in the summary.
+- Customers are matched by SIREN, then customer code, then normalised name; a new customer whose name looks
+  like an existing one's is created and shown as a possible duplicate, never merged silently.
+- An invoice already known by its number is left alone when its source row is the same; when the amount, the
+  due date or what remains due changed, it is updated, the summary says so, and the batch keeps the previous
+  values so that undoing the import restores them.
+- Lettered groups (FEC) become allocations, oldest first, credit notes before payments. When a spreadsheet says
+  what remains due (or that an invoice is settled) without saying by which payment, the difference is recorded
+  as a payment "selon l'export", dated the day of the import, since the file does not say when it was paid.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.orm import Session
+
+from app.domain.money import format_eur, from_cents, to_cents
+from app.domain.terms import PaymentTerms
+from app.importers import detect, reader
+from app.importers.records import Problem, ReadResult, UnreadableFile
+from app.jobs import NULL_JOB, Job
+from app.models import (Allocation, Customer, FiscalPeriod, ImportBatch, ImportMapping, Invoice, InvoiceKind,
+                        InvoiceStatus, Payment)
+from app.services.company import default_terms
+
+CHUNK = 5000
+LEGAL_FORMS = {"sarl", "sas", "sasu", "sa", "eurl", "sci", "snc", "scop", "ei", "eirl", "et", "cie", "fils"}
+
+
+@dataclass
+class ImportSummary:
+    """What an import did (or would do): counts, changes in words, rejected rows, possible duplicates."""
+
+    file: str
+    kind: str
+    rows: int = 0
+    created: dict[str, int] = field(default_factory=lambda: dict.fromkeys(
+        ("customers", "invoices", "payments", "allocations"), 0))
+    changes: list[str] = field(default_factory=list)
+    duplicates: int = 0
+    possible_duplicates: list[str] = field(default_factory=list)
+    errors: list[Problem] = field(default_factory=list)
+    batch_id: int | None = None
+
+    @property
+    def rejected(self) -> bool:
+        """Nothing was imported because of errors."""
+        return self.batch_id is None and bool(self.errors)
+
+    def as_json(self) -> dict:
+        return {"file": self.file, "kind": self.kind, "created": self.created, "updated": len(self.changes),
+                "changes": self.changes, "duplicates": self.duplicates,
+                "possible_duplicates": self.possible_duplicates,
+                "errors": [{"line": p.line, "column": p.column, "value": p.value, "message": p.message}
+                           for p in self.errors]}
+
+
+def normalised_name(name: str) -> str:
+    """A name as customers are matched on: no accents, case, punctuation or legal form ("SARL")."""
+    plain = unicodedata.normalize("NFKD", name.casefold())
+    plain = "".join(ch if ch.isalnum() else " " for ch in plain if not unicodedata.combining(ch))
+    return " ".join(word for word in plain.split() if word not in LEGAL_FORMS)
+
+
+def file_hash(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def read_file(session: Session, path: Path, kind: str | None, mapping: dict[str, str] | None,
+              job: Job) -> ReadResult:
+    """Read ``path`` with the reader of ``kind`` (detected when None). A spreadsheet without an explicit
+    mapping uses the one saved for its headers, else the proposed one."""
+    module = reader(kind) if kind else detect(path)
+    if module.KIND != "invoices":
+        return module.read(path, job)
+    if mapping is None:
+        mapping = saved_mapping(session, module.inspect(path).signature)
+    return module.read(path, job, mapping=mapping)
+
+
+def import_file(session: Session, path: Path, *, today: date, kind: str | None = None,
+                mapping: dict[str, str] | None = None, accept_valid_rows: bool = False,
+                job: Job = NULL_JOB) -> ImportSummary:
+    """Import one file in the caller's transaction; ``UnreadableFile`` when it cannot be read at all."""
+    return import_records(session, path, read_file(session, path, kind, mapping, job), today=today,
+                          accept_valid_rows=accept_valid_rows, job=job)
+
+
+def import_records(session: Session, path: Path, result: ReadResult, *, today: date,
+                   accept_valid_rows: bool = False, job: Job = NULL_JOB) -> ImportSummary:
+    """Apply what a reader found in ``path``: nothing when it has problems, unless ``accept_valid_rows``."""
+    summary = ImportSummary(file=path.name, kind=result.kind, rows=result.rows, errors=list(result.problems))
+    if result.problems and not accept_valid_rows:
+        return summary
+    batch = ImportBatch(file_name=str(path), file_hash=file_hash(path), kind=result.kind, undo=[])
+    session.add(batch)
+    session.flush()
+    summary.batch_id = batch.id
+    _Import(session, batch, result, summary, today, job).run()
+    batch.created_count = sum(summary.created.values())
+    batch.updated_count = len(summary.changes)
+    batch.skipped_count = summary.duplicates
+    batch.rejected_count = len({p.line for p in summary.errors})
+    return summary
+
+
+class _Import:
+    """One file's records applied to the database; each step reads what it needs in bulk (no query per row)."""
+
+    def __init__(self, session: Session, batch: ImportBatch, result: ReadResult, summary: ImportSummary,
+                 today: date, job: Job) -> None:
+        self.session, self.batch, self.result, self.summary = session, batch, result, summary
+        self.today, self.job = today, job
+        self.conn = session.connection()
+        rejected = {p.line for p in result.problems if p.line is not None}
+        self.invoices = [r for r in result.invoices if r.line not in rejected]
+        self.payments = [r for r in result.payments if r.line not in rejected]
+        self.customer_ids: dict[str, int] = {}
+        self.terms: dict[int, PaymentTerms] = {}
+        self.invoice_ids: dict[str, int] = {}
+        self.payment_ids: dict[str, int] = {}
+        self.settlements: list[tuple[int, int, int]] = []  # (invoice id, customer id, cents paid per the file)
+
+    def run(self) -> None:
+        steps = (self.customers, self.new_invoices, self.new_payments, self.lettering, self.settle_from_file,
+                 self.mark_paid, self.balances)
+        self.job.start(len(steps), "Enregistrement dans la base…")
+        for step in steps:
+            step()
+            self.job.advance()
+
+    # customers ---------------------------------------------------------------------------------------------
+    def customers(self) -> None:
+        by_siren, by_code, by_name = {}, {}, {}
+        for c in self.session.execute(select(Customer.id, Customer.siren, Customer.code, Customer.name,
+                                             Customer.terms_kind, Customer.terms_days)):
+            self.terms[c.id] = PaymentTerms(c.terms_kind, c.terms_days)
+            if c.siren:
+                by_siren.setdefault(c.siren[:9], c.id)
+            if c.code:
+                by_code.setdefault(c.code.casefold(), c.id)
+            by_name.setdefault(normalised_name(c.name), (c.id, c.name, c.siren))
+        default = default_terms(self.session)
+        new = []
+        for record in self.result.customers:
+            siren = record.siren[:9]
+            found = (by_siren.get(siren) if siren else None) or by_code.get(record.code.casefold() or "\0")
+            same_name = by_name.get(normalised_name(record.name))
+            if found is None and same_name and not (siren and same_name[2] and same_name[2][:9] != siren):
+                found = same_name[0]
+            if found is not None:
+                self.customer_ids[record.key] = found
+                continue
+            if same_name:
+                self.summary.possible_duplicates.append(
+                    f"« {record.name} » (SIREN {record.siren}) ressemble à « {same_name[1]} » (SIREN "
+                    f"{same_name[2]}) : créé à part, vérifiez qu'il ne s'agit pas du même client.")
+            new.append(record)
+        if new:
+            rows = [{"name": r.name, "code": r.code, "siren": r.siren, "vat_number": r.vat_number,
+                     "address": r.address, "postcode": r.postcode, "city": r.city, "email": r.email,
+                     "terms_kind": default.kind.value, "terms_days": default.days, "import_batch_id": self.batch.id}
+                    for r in new]
+            ids = self._insert_returning(Customer, rows)
+            for record, customer_id in zip(new, ids):
+                self.customer_ids[record.key] = customer_id
+                self.terms[customer_id] = default
+            self.summary.created["customers"] = len(new)
+
+    # invoices ----------------------------------------------------------------------------------------------
+    def new_invoices(self) -> None:
+        known = {}
+        numbers = [r.number for r in self.invoices]
+        for chunk in _chunks(numbers):
+            for row in self.session.execute(select(
+                    Invoice.id, Invoice.number, Invoice.row_hash, Invoice.total_cents, Invoice.due_date,
+                    Invoice.customer_id, Invoice.status).where(Invoice.number.in_(chunk))):
+                known[row.number] = row
+        fresh, fresh_records = [], []
+        for record in self.invoices:
+            customer_id = self.customer_ids[record.customer_key]
+            due = record.due_date or self.terms[customer_id].due_date(record.issue_date)
+            total = to_cents(record.total)
+            existing = known.get(record.number)
+            if existing is not None:
+                self.invoice_ids[record.number] = existing.id
+                if existing.customer_id != customer_id:
+                    self.summary.errors.append(Problem(record.line, "N° facture", record.number,
+                                                       "ce numéro est déjà celui d'une facture d'un autre client ; "
+                                                       "ligne ignorée."))
+                elif existing.row_hash == record.row_hash:
+                    self.summary.duplicates += 1
+                else:
+                    self._update(existing, record, total, due, customer_id)
+                continue
+            net = to_cents(record.net) if record.net is not None else total
+            vat = to_cents(record.vat) if record.vat is not None else total - net
+            fresh.append({"number": record.number, "customer_id": customer_id, "issue_date": record.issue_date,
+                          "due_date": max(due, record.issue_date), "net_cents": net, "vat_cents": vat,
+                          "total_cents": total, "status": InvoiceStatus.OPEN.value,
+                          "kind": (InvoiceKind.CREDIT_NOTE if total < 0 else InvoiceKind.INVOICE).value,
+                          "import_batch_id": self.batch.id, "source_line": record.line,
+                          "row_hash": record.row_hash})
+            fresh_records.append(record)
+            known[record.number] = None  # a number twice in one file: the second is a duplicate row
+        for record, invoice_id in zip(fresh_records, self._insert_returning(Invoice, fresh)):
+            self.invoice_ids[record.number] = invoice_id
+            self._note_settlement(invoice_id, self.customer_ids[record.customer_key], record, 0)
+        self.summary.created["invoices"] = len(fresh)
+
+    def _update(self, existing, record, total: int, due: date, customer_id: int) -> None:
+        changes, values = [], {}
+        if existing.total_cents != total:
+            changes.append(f"montant {format_eur(from_cents(existing.total_cents))} → {format_eur(record.total)}")
+            values["total_cents"] = total
+        if record.due_date is not None and existing.due_date != due:
+            changes.append(f"échéance {existing.due_date:%d/%m/%Y} → {due:%d/%m/%Y}")
+            values["due_date"] = due
+        paid_before = self._allocated(existing.id)
+        if self._note_settlement(existing.id, customer_id, record, paid_before):
+            changes.append("réglée" if record.paid else f"reste dû → {format_eur(record.still_due)}")
+        if not changes:
+            self.summary.duplicates += 1
+            return
+        self.batch.undo = [*self.batch.undo, {
+            "invoice_id": existing.id, "before": {"total_cents": existing.total_cents,
+                                                  "due_date": existing.due_date.isoformat(),
+                                                  "status": existing.status, "row_hash": existing.row_hash}}]
+        values["row_hash"] = record.row_hash
+        self.session.execute(update(Invoice).where(Invoice.id == existing.id).values(**values))
+        self.summary.changes.append(f"{record.number} : " + ", ".join(changes))
+
+    def _note_settlement(self, invoice_id: int, customer_id: int, record, paid_before: int) -> bool:
+        """Remember the part of the invoice the file says is paid without naming the payment."""
+        if record.paid and not self._in_lettering(record.number):
+            paid = to_cents(record.total)
+        elif record.still_due is not None:
+            paid = to_cents(record.total) - to_cents(record.still_due)
+        else:
+            return False
+        if record.total < 0 or paid <= paid_before:
+            return False
+        self.settlements.append((invoice_id, customer_id, paid - paid_before))
+        return True
+
+    def _in_lettering(self, number: str) -> bool:
+        if not hasattr(self, "_lettered_numbers"):
+            self._lettered_numbers = {n for group in self.result.lettered for n in group.invoice_numbers}
+        return number in self._lettered_numbers
+
+    def _allocated(self, invoice_id: int) -> int:
+        return self.session.scalar(select(func.coalesce(func.sum(Allocation.amount_cents), 0))
+                                   .where(Allocation.invoice_id == invoice_id))
+
+    # payments ----------------------------------------------------------------------------------------------
+    def new_payments(self) -> None:
+        known = {}
+        for chunk in _chunks([r.row_hash for r in self.payments]):
+            known.update((h, i) for h, i in self.session.execute(select(Payment.row_hash, Payment.id)
+                                                                 .where(Payment.row_hash.in_(chunk))))
+        fresh, hashes = [], []
+        for record in self.payments:
+            if record.row_hash in known:
+                self.payment_ids[record.row_hash] = known[record.row_hash]
+                self.summary.duplicates += 1
+                continue
+            known[record.row_hash] = None
+            fresh.append({"customer_id": self.customer_ids[record.customer_key], "received_on": record.received_on,
+                          "amount_cents": to_cents(record.amount), "reference": record.reference[:500],
+                          "method": "virement", "import_batch_id": self.batch.id, "source_line": record.line,
+                          "row_hash": record.row_hash})
+            hashes.append(record.row_hash)
+        self.payment_ids.update(zip(hashes, self._insert_returning(Payment, fresh)))
+        self.summary.created["payments"] = len(fresh)
+
+    # allocations -------------------------------------------------------------------------------------------
+    def lettering(self) -> None:
+        """Allocate each lettered group: credit notes first, then payments, to its invoices oldest first."""
+        if not self.result.lettered:
+            return
+        invoice_ids = [self.invoice_ids[n] for g in self.result.lettered for n in g.invoice_numbers
+                       if n in self.invoice_ids]
+        payment_ids = [self.payment_ids[h] for g in self.result.lettered for h in g.payment_hashes
+                       if h in self.payment_ids]
+        invoices = {}
+        for chunk in _chunks(invoice_ids):
+            for row in self.session.execute(select(Invoice.id, Invoice.issue_date, Invoice.total_cents)
+                                            .where(Invoice.id.in_(chunk))):
+                invoices[row.id] = row
+        payments = {}
+        for chunk in _chunks(payment_ids):
+            for row in self.session.execute(select(Payment.id, Payment.received_on, Payment.amount_cents)
+                                            .where(Payment.id.in_(chunk))):
+                payments[row.id] = row
+        used = self._allocated_sums(invoice_ids, payment_ids)
+        rows = []
+        for group in self.result.lettered:
+            group_invoices = sorted({self.invoice_ids[n] for n in group.invoice_numbers if n in self.invoice_ids},
+                                    key=lambda i: (invoices[i].issue_date, i))
+            debts = [[i, invoices[i].total_cents - used["invoice", i]] for i in group_invoices
+                     if invoices[i].total_cents > 0]
+            sources = [("credit_note", i, -invoices[i].total_cents - used["credit_note", i], invoices[i].issue_date)
+                       for i in group_invoices if invoices[i].total_cents < 0]
+            sources += sorted((("payment", p, payments[p].amount_cents - used["payment", p],
+                                payments[p].received_on)
+                               for p in {self.payment_ids[h] for h in group.payment_hashes if h in self.payment_ids}),
+                              key=lambda s: (s[3], s[1]))
+            for side, source_id, available, on in sources:
+                for debt in debts:
+                    if available <= 0:
+                        break
+                    amount = min(available, debt[1])
+                    if amount <= 0:
+                        continue
+                    rows.append({"invoice_id": debt[0], "payment_id": source_id if side == "payment" else None,
+                                 "credit_note_id": source_id if side == "credit_note" else None,
+                                 "allocated_on": on, "amount_cents": amount, "import_batch_id": self.batch.id})
+                    debt[1] -= amount
+                    available -= amount
+        if rows:
+            self.conn.execute(insert(Allocation), rows)
+        self.summary.created["allocations"] += len(rows)
+
+    def _allocated_sums(self, invoice_ids: list[int], payment_ids: list[int]) -> dict[tuple[str, int], int]:
+        sums: dict[tuple[str, int], int] = defaultdict(int)
+        for side, column, ids in (("invoice", Allocation.invoice_id, invoice_ids),
+                                  ("credit_note", Allocation.credit_note_id, invoice_ids),
+                                  ("payment", Allocation.payment_id, payment_ids)):
+            for chunk in _chunks(ids):
+                for key, cents in self.session.execute(select(column, func.sum(Allocation.amount_cents))
+                                                       .where(column.in_(chunk)).group_by(column)):
+                    sums[side, key] = cents
+        return sums
+
+    def settle_from_file(self) -> None:
+        """Payments the file implies (a remaining amount, a "settled" flag) without naming them."""
+        if not self.settlements:
+            return
+        rows = [{"customer_id": customer_id, "received_on": self.today, "amount_cents": cents,
+                 "method": "inconnu", "reference": f"Réglé selon {Path(self.batch.file_name).name}",
+                 "import_batch_id": self.batch.id, "row_hash": f"settle:{self.batch.id}:{invoice_id}"}
+                for invoice_id, customer_id, cents in self.settlements]
+        ids = self._insert_returning(Payment, rows)
+        self.conn.execute(insert(Allocation), [
+            {"invoice_id": invoice_id, "payment_id": payment_id, "allocated_on": self.today, "amount_cents": cents,
+             "import_batch_id": self.batch.id}
+            for (invoice_id, _customer, cents), payment_id in zip(self.settlements, ids)])
+        self.summary.created["payments"] += len(rows)
+        self.summary.created["allocations"] += len(rows)
+
+    def mark_paid(self) -> None:
+        """Invoices of this file now fully allocated become "paid" (their status follows the amounts)."""
+        ids = list(set(self.invoice_ids.values()))
+        for chunk in _chunks(ids):
+            allocated = (select(func.coalesce(func.sum(Allocation.amount_cents), 0))
+                         .where(Allocation.invoice_id == Invoice.id).scalar_subquery())
+            self.session.execute(update(Invoice).where(
+                Invoice.id.in_(chunk), Invoice.kind == InvoiceKind.INVOICE, Invoice.status == InvoiceStatus.OPEN,
+                Invoice.total_cents == allocated).values(status=InvoiceStatus.PAID.value))
+
+    def balances(self) -> None:
+        for period in self.result.balances:
+            values = {"sales_cents": to_cents(period.sales), "purchases_cents": to_cents(period.purchases),
+                      "stocks_cents": to_cents(period.stocks), "suppliers_cents": to_cents(period.suppliers),
+                      "import_batch_id": self.batch.id}
+            existing = self.session.scalar(select(FiscalPeriod).where(FiscalPeriod.start == period.start,
+                                                                      FiscalPeriod.end == period.end))
+            if existing is None:
+                self.session.add(FiscalPeriod(start=period.start, end=period.end, **values))
+            else:
+                for name, value in values.items():
+                    setattr(existing, name, value)
+
+    def _insert_returning(self, model, rows: list[dict]) -> list[int]:
+        """Insert ``rows`` in bulk and return their new ids, in order."""
+        if not rows:
+            return []
+        table = model.__table__
+        result = self.conn.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True), rows)
+        return list(result.scalars())
+
+
+def _chunks(items: list) -> list[list]:
+    return [items[i:i + CHUNK] for i in range(0, len(items), CHUNK)]
+
+
+# mappings and history ------------------------------------------------------------------------------------------
+
+def saved_mapping(session: Session, signature: str) -> dict[str, str] | None:
+    """The columns the user confirmed last time for a file with these headers."""
+    return session.scalar(select(ImportMapping.columns).where(ImportMapping.signature == signature)
+                          .order_by(ImportMapping.id.desc()).limit(1))
+
+
+def mapping_named(session: Session, name: str) -> dict[str, str]:
+    """A saved mapping by its name; ``UnreadableFile`` (a French message) when there is none."""
+    columns = session.scalar(select(ImportMapping.columns).where(ImportMapping.name == name))
+    if columns is None:
+        raise UnreadableFile(f"aucune correspondance de colonnes n'est enregistrée sous le nom « {name} ».")
+    return columns
+
+
+def save_mapping(session: Session, name: str, signature: str, columns: dict[str, str]) -> None:
+    """Keep the confirmed columns under ``name`` (replacing a mapping of that name)."""
+    existing = session.scalar(select(ImportMapping).where(ImportMapping.name == name))
+    if existing is None:
+        session.add(ImportMapping(name=name, signature=signature, columns=columns))
+    else:
+        existing.signature, existing.columns = signature, columns
+
+
+@dataclass(frozen=True)
+class ImportRow:
+    """One import in the history of the Imports screen."""
+
+    id: int
+    file_name: str
+    kind: str
+    imported_at: object
+    created: int
+    updated: int
+    skipped: int
+    rejected: int
+
+
+def list_imports(session: Session) -> list[ImportRow]:
+    """Every import, newest first."""
+    return [ImportRow(b.id, Path(b.file_name).name, b.kind, b.imported_at, b.created_count, b.updated_count,
+                      b.skipped_count, b.rejected_count)
+            for b in session.scalars(select(ImportBatch).order_by(ImportBatch.id.desc()))]
+
+
+def undo_import(session: Session, batch_id: int) -> str:
+    """Take back everything an import did: its allocations, payments, invoices, the customers it created
+    (when nothing else refers to them), its balances; invoices it changed get their previous values back."""
+    batch = session.get(ImportBatch, batch_id)
+    if batch is None:
+        raise ValueError("Cet import a déjà été annulé.")
+    for entry in batch.undo:
+        before = dict(entry["before"], due_date=date.fromisoformat(entry["before"]["due_date"]))
+        session.execute(update(Invoice).where(Invoice.id == entry["invoice_id"]).values(**before))
+    imported_payments = select(Payment.id).where(Payment.import_batch_id == batch_id)
+    imported_invoices = select(Invoice.id).where(Invoice.import_batch_id == batch_id)
+    touched = set(session.scalars(select(Allocation.invoice_id).where(
+        (Allocation.import_batch_id == batch_id) | Allocation.payment_id.in_(imported_payments))))
+    session.execute(delete(Allocation).where(Allocation.import_batch_id == batch_id))
+    session.execute(delete(Allocation).where(Allocation.payment_id.in_(imported_payments)))
+    session.execute(delete(Allocation).where(Allocation.invoice_id.in_(imported_invoices)))
+    session.execute(delete(Allocation).where(Allocation.credit_note_id.in_(imported_invoices)))
+    session.execute(delete(Payment).where(Payment.import_batch_id == batch_id))
+    session.execute(delete(Invoice).where(Invoice.import_batch_id == batch_id))
+    still_used = select(Invoice.customer_id).union(select(Payment.customer_id).where(Payment.customer_id.is_not(None)))
+    session.execute(delete(Customer).where(Customer.import_batch_id == batch_id, Customer.id.not_in(still_used)))
+    session.execute(delete(FiscalPeriod).where(FiscalPeriod.import_batch_id == batch_id))
+    allocated = (select(func.coalesce(func.sum(Allocation.amount_cents), 0))
+                 .where(Allocation.invoice_id == Invoice.id).scalar_subquery())
+    for chunk in _chunks(sorted(touched)):  # invoices this import had settled are open again
+        session.execute(update(Invoice).where(Invoice.id.in_(chunk), Invoice.status == InvoiceStatus.PAID,
+                                              Invoice.total_cents != allocated).values(status=InvoiceStatus.OPEN.value))
+    name = Path(batch.file_name).name
+    session.delete(batch)
+    return f"Import de {name} annulé."
