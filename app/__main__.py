@@ -68,6 +68,15 @@ def build_parser() -> argparse.ArgumentParser:
     aging = verbs.add_parser("aging", help="balance âgée")
     aging.add_argument("--at", type=parse_date, default=None, help="date de la balance (défaut : aujourd'hui)")
     aging.add_argument("--json", action="store_true", help="sortie JSON")
+    imp = verbs.add_parser("import", help="importe des fichiers (factures, FEC, Factur-X)")
+    imp.add_argument("files", nargs="+", metavar="FICHIER", help="fichier(s) à importer")
+    imp.add_argument("--as", dest="kind", choices=("invoices", "fec", "facturx"),
+                     help="type de fichier (sinon détecté)")
+    imp.add_argument("--mapping", help="nom d'une correspondance de colonnes enregistrée")
+    imp.add_argument("--dry-run", action="store_true", help="montre ce qui serait importé, sans rien écrire")
+    imp.add_argument("--valid-rows", action="store_true",
+                     help="importe les lignes valides d'un fichier qui contient des erreurs")
+    imp.add_argument("--json", action="store_true", help="sortie JSON")
     shot = verbs.add_parser("screenshot", help="capture d'un écran en 1280×800")
     shot.add_argument("view", help="dashboard, customers, customer, invoices, reminders, imports, settings, welcome")
     shot.add_argument("--out", required=True, help="fichier PNG à écrire")
@@ -124,6 +133,60 @@ def run_aging(location: str, at: date | None, as_json: bool) -> int:
     return 0
 
 
+def run_import(location: str, args: argparse.Namespace) -> int:
+    """Each file in its own transaction; exit code 1 when any file is rejected."""
+    from app.importers.records import UnreadableFile
+    from app.services.imports import import_file, mapping_named
+    from app.services.store import commit, open_database, read, rehearse
+
+    db = open_database(location)
+    try:
+        mapping = read(db, mapping_named, args.mapping) if args.mapping else None
+    except UnreadableFile as exc:
+        raise UserError(str(exc)) from None
+    run = rehearse if args.dry_run else commit
+    reports, failed = [], False
+    for name in args.files:
+        path = Path(name)
+        if not path.is_file():
+            raise UserError(f"le fichier {name} n'existe pas.")
+        try:
+            summary = run(db, import_file, path, today=date.today(), kind=args.kind, mapping=mapping,
+                          accept_valid_rows=args.valid_rows)
+        except UnreadableFile as exc:
+            failed = True
+            reports.append({"file": path.name, "kind": args.kind, "error": str(exc)})
+            if not args.json:
+                print(f"{path.name} : {exc}", file=sys.stderr)
+            continue
+        failed |= summary.rejected
+        reports.append(summary.as_json())
+        if not args.json:
+            print_summary(summary, args.dry_run)
+    if args.json:
+        print(json.dumps(reports[0] if len(reports) == 1 else reports, ensure_ascii=False, indent=2))
+    return 1 if failed else 0
+
+
+def print_summary(summary, dry_run: bool) -> None:
+    """The summary of one import in French, errors on stderr with their line and column."""
+    created = summary.created
+    verb = "serait importé" if dry_run else "importé"
+    if summary.rejected:
+        print(f"{summary.file} : refusé, {len(summary.errors)} erreur(s) ; rien n'a été importé "
+              "(--valid-rows importe les lignes valides).", file=sys.stderr)
+    else:
+        print(f"{summary.file} ({summary.kind}) {verb} : {created['customers']} client(s), {created['invoices']} "
+              f"facture(s), {created['payments']} règlement(s), {created['allocations']} lettrage(s) créés ; "
+              f"{len(summary.changes)} mise(s) à jour, {summary.duplicates} déjà connue(s).")
+    for change in summary.changes:
+        print(f"  modifiée : {change}")
+    for warning in summary.possible_duplicates:
+        print(f"  doublon possible : {warning}")
+    for problem in summary.errors:
+        print(f"  {summary.file}, {problem}", file=sys.stderr)
+
+
 def run_window(location: str, screenshot: tuple[str, str] | None = None) -> int:
     from app.ui.app import run
 
@@ -138,6 +201,8 @@ def main(argv: list[str] | None = None) -> int:
             return run_demo(location, args.seed, args.today)
         if args.command == "aging":
             return run_aging(location, args.at, args.json)
+        if args.command == "import":
+            return run_import(location, args)
         if args.command == "screenshot":
             return run_window(location, (args.view, args.out))
         return run_window(location)

@@ -9,7 +9,7 @@ from typing import TypeVar
 
 from app.models.db import Database, open_database
 
-__all__ = ["Database", "commit", "open_database", "read"]
+__all__ = ["Database", "commit", "open_database", "read", "rehearse"]
 
 T = TypeVar("T")
 
@@ -24,3 +24,14 @@ def commit(db: Database, use_case: Callable[..., T], *args, **kwargs) -> T:
     """``use_case(session, *args, **kwargs)`` in one transaction, committed when it returns."""
     with db.transaction() as session:
         return use_case(session, *args, **kwargs)
+
+
+def rehearse(db: Database, use_case: Callable[..., T], *args, **kwargs) -> T:
+    """``use_case`` run to the end as ``commit`` would, then rolled back: what it would do, nothing written
+    (``--dry-run``)."""
+    with db.sessions() as session:
+        session.begin()
+        try:
+            return use_case(session, *args, **kwargs)
+        finally:
+            session.rollback()
