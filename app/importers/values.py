@@ -49,10 +49,13 @@ def parse_amount(text: str) -> Decimal:
 def amount_from_cell(value: object) -> Decimal:
     """An amount from a spreadsheet cell: text is parsed as above; a number stored by Excel (a binary
     float, the file's own representation) goes through its shortest decimal repr, then to the cent."""
-    if isinstance(value, (int, Decimal)):
-        return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
-    if isinstance(value, float):
-        return Decimal(repr(value)).quantize(CENT, rounding=ROUND_HALF_UP)  # float-ok: the file's cell
+    if isinstance(value, bool):
+        raise ValueError("n'est pas un montant (une case à cocher ?)")
+    if isinstance(value, (int, Decimal, float)):
+        number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)  # float-ok: the cell
+        if not number.is_finite():
+            raise ValueError("n'est pas un montant (attendu par exemple 1 234,56)")
+        return number.quantize(CENT, rounding=ROUND_HALF_UP)
     return parse_amount(str(value))
 
 
@@ -67,6 +70,8 @@ def parse_date(text: object) -> date:
     if isinstance(text, date):
         return text
     if isinstance(text, (int, float)) and not isinstance(text, bool):
+        if text != text or text in (float("inf"), float("-inf")):  # float-ok: NaN or infinite cell
+            raise ValueError("n'est pas une date (attendu JJ/MM/AAAA)")
         return excel_serial(int(text))
     raw = str(text).strip()
     if re.fullmatch(r"\d{5}(\.0+)?", raw):

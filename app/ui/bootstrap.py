@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from PySide6.QtCore import QSettings
+
 from app.services.store import Database, open_database
 
 
@@ -12,6 +14,7 @@ from app.services.store import Database, open_database
 class Context:
     db: Database
     location: str
+    settings: QSettings | None = None  # the window's, given when it opens the screens (last folders...)
 
     def today(self) -> date:
         return date.today()

@@ -52,7 +52,10 @@ def build_screens(context: Context) -> dict[str, Screen]:
     from app.ui.placeholder import PlaceholderScreen
     from app.ui.settings import SettingsScreen
 
-    classes = {"customers": CustomersScreen, "invoices": InvoicesScreen, "settings": SettingsScreen}
+    from app.ui.imports import ImportsScreen
+
+    classes = {"customers": CustomersScreen, "invoices": InvoicesScreen, "imports": ImportsScreen,
+               "settings": SettingsScreen}
     return {key: classes.get(key, PlaceholderScreen)(context, title) for key, title, _icon in NAVIGATION}
 
 
@@ -69,6 +72,7 @@ class MainWindow(QMainWindow):
         self.setWindowIcon(icon("scale"))
         self.setStyleSheet(STYLE)
         self.setMinimumSize(QSize(1200, 640))  # the tables' amount columns stay in view
+        self.setAcceptDrops(True)
         self.nav = QListWidget()
         self.nav.setObjectName("nav")
         self.nav.setIconSize(QSize(18, 18))
@@ -119,6 +123,7 @@ class MainWindow(QMainWindow):
         from app.ui.welcome import WelcomeScreen
 
         self.context = context
+        context.settings = self.settings
         self.screens = build_screens(context)
         for key, screen in self.screens.items():
             self.stack.addWidget(screen)
@@ -159,6 +164,20 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(screen)
         screen.refresh()
         self.settings.setValue("window/screen", key)
+
+    def dragEnterEvent(self, event) -> None:
+        if self.screens and event.mimeData().hasUrls() and all(u.isLocalFile() for u in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:
+        """A file dropped anywhere on the window goes to the import wizard."""
+        from pathlib import Path
+
+        files = [Path(url.toLocalFile()) for url in event.mimeData().urls() if Path(url.toLocalFile()).is_file()]
+        if files:
+            self.show_screen("imports")
+            self.screens["imports"].open_wizard(files[0])
+            event.acceptProposedAction()
 
     def closeEvent(self, event) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())

@@ -21,11 +21,6 @@ PLANNED = {
          "l'aperçu de chaque lettre avant impression, avec les pénalités légales calculées ;",
          "l'impression de toutes les lettres du jour en un seul PDF ;",
          "les litiges et les promesses de paiement, qui suspendent les relances."]),
-    "Imports": (
-        "L'import des fichiers de la banque et du cabinet comptable arrivera ici.",
-        ["les relevés bancaires (CSV, CFONB, camt.053, OFX) et le rapprochement des règlements ;",
-         "le FEC et les exports de votre logiciel de facturation ;",
-         "l'historique des imports, chacun annulable en un clic."]),
 }
 
 

@@ -70,3 +70,37 @@ def test_usage_errors_are_french_with_exit_1(capsys):
     with pytest.raises(SystemExit):
         main(["aging", "--at"])
     assert "une valeur est attendue" in capsys.readouterr().err
+
+
+FIXTURES = __import__("pathlib").Path(__file__).resolve().parents[2].parent / "shared" / "fixtures"
+
+
+def test_import_json_then_again_then_dry_run(db, capsys):
+    import pytest
+
+    if not FIXTURES.is_dir():
+        pytest.skip(f"fixtures absent: {FIXTURES}")
+    fec = str(FIXTURES / "fec" / "ekylibre_sage_coala_2020.txt")
+    assert main(["--db", location(db), "import", fec, "--json"]) == 0
+    first = json.loads(capsys.readouterr().out)
+    assert first["kind"] == "fec" and first["created"]["customers"] == 1 and first["created"]["payments"] == 8
+    assert first["errors"] == []
+    assert main(["--db", location(db), "import", fec, "--json"]) == 0
+    again = json.loads(capsys.readouterr().out)
+    assert sum(again["created"].values()) == 0 and again["duplicates"] == 8
+    pdf = str(FIXTURES / "facturx" / "zugferd-corpus_FNFE_Facture_FR_MINIMUM.pdf")
+    assert main(["--db", location(db), "import", pdf, "--dry-run"]) == 0
+    assert "serait importé" in capsys.readouterr().out
+    from sqlalchemy import select
+
+    from app.models import Invoice
+
+    with db.sessions() as s:
+        assert s.scalar(select(Invoice).where(Invoice.number == "FA-2017-0010")) is None  # dry run: nothing
+
+
+def test_import_of_an_unknown_file_exits_1_in_french(db, tmp_path, capsys):
+    junk = tmp_path / "photo.png"
+    junk.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(100))
+    assert main(["--db", location(db), "import", str(junk)]) == 1
+    assert "format non reconnu" in capsys.readouterr().err

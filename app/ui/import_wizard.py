@@ -1,0 +1,220 @@
+"""The import wizard: what was detected in the file, the columns of a spreadsheet (proposed, corrected by the
+user, saved under a name), a preview of the first rows as they will be read, then the import itself in a
+worker with progress and Annuler, and its summary (created, updated, already known, rejected rows)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
+                               QPushButton, QStackedWidget, QVBoxLayout, QWidget)
+
+from app.importers import detect
+from app.importers.columns import FIELDS
+from app.importers.records import UnreadableFile
+from app.services.imports import ImportSummary, import_file, save_mapping, saved_mapping
+from app.services.store import commit, read
+from app.ui.format import LATE, fr_amount, fr_date
+from app.ui.screen import RowTable
+from app.ui.table_model import Column
+from app.ui.worker import run_op
+
+NO_COLUMN = "— aucune —"
+PREVIEW_COLUMNS = [
+    Column("Ligne", lambda r: r.line, numeric=True, width=60),
+    Column("N°", lambda r: r.number, width=120),
+    Column("Client", lambda r: r.customer_key, stretch=True),
+    Column("Date", lambda r: r.issue_date, fr_date, width=90),
+    Column("Échéance", lambda r: r.due_date, fr_date, width=90),
+    Column("Montant TTC", lambda r: r.total, fr_amount, numeric=True, width=115),
+    Column("Reste dû", lambda r: r.still_due, fr_amount, numeric=True, width=115),
+]
+PROBLEM_COLUMNS = [
+    Column("Ligne", lambda p: p.line, numeric=True, width=60),
+    Column("Colonne", lambda p: p.column, width=140),
+    Column("Valeur trouvée", lambda p: p.value, width=160),
+    Column("Ce qui ne va pas", lambda p: p.message, stretch=True),
+]
+
+
+class ImportWizard(QDialog):
+    def __init__(self, context, path: Path, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context, self.path = context, path
+        self.setWindowTitle(f"Importer {path.name}")
+        self.resize(1000, 640)
+        self.combos: dict[str, QComboBox] = {}
+        self.sheet = None
+        self.failed = False
+        self.pages = QStackedWidget()
+        self.detected = QLabel()
+        self.detected.setWordWrap(True)
+        self.import_button = QPushButton("Importer")
+        self.import_button.setDefault(True)
+        self.valid_rows_button = QPushButton("Importer les lignes valides")
+        self.valid_rows_button.hide()
+        self.close_button = QPushButton("Annuler")
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        for button in (self.valid_rows_button, self.import_button, self.close_button):
+            buttons.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.detected)
+        layout.addWidget(self.pages, 1)
+        layout.addLayout(buttons)
+        self.import_button.clicked.connect(lambda: self.start(accept_valid_rows=False))
+        self.valid_rows_button.clicked.connect(lambda: self.start(accept_valid_rows=True))
+        self.close_button.clicked.connect(self.reject)
+        self.summary_page = self._summary_page()
+        try:
+            self.reader = detect(path)
+        except UnreadableFile as exc:
+            self.show_failure(str(exc))
+            return
+        first = self._mapping_page() if self.reader.KIND == "invoices" else self._plain_page()
+        self.pages.insertWidget(0, first)
+        if not self.failed:  # inspecting the spreadsheet may have failed already
+            self.pages.setCurrentWidget(first)
+
+    # what was detected ----------------------------------------------------------------------------------------
+    def _plain_page(self) -> QWidget:
+        self.detected.setText(f"<b>{self.path.name}</b> — format reconnu : {self.reader.LABEL}.")
+        text = QLabel("Les clients, factures, avoirs et règlements du fichier seront ajoutés ; ceux qui sont déjà "
+                      "connus sont reconnus et ne sont pas dupliqués. L'import pourra être annulé depuis l'écran "
+                      "Imports.")
+        text.setWordWrap(True)
+        text.setAlignment(Qt.AlignmentFlag.AlignTop)
+        return text
+
+    def _mapping_page(self) -> QWidget:
+        try:
+            self.sheet = self.reader.inspect(self.path)
+        except UnreadableFile as exc:
+            self.show_failure(str(exc))
+            return QWidget()
+        sheet = self.sheet
+        where = (f"encodage {sheet.encoding}, séparateur « {sheet.separator} »" if sheet.encoding
+                 else f"feuille « {sheet.sheet_name} »")
+        self.detected.setText(f"<b>{self.path.name}</b> — {self.reader.LABEL} : {where}, en-têtes à la ligne "
+                              f"{sheet.header_line}. Vérifiez quelle colonne contient quoi.")
+        mapping = read(self.context.db, saved_mapping, sheet.signature) or sheet.mapping
+        page = QWidget()
+        row = QHBoxLayout(page)
+        form = QFormLayout()
+        for name, label in FIELDS.items():
+            combo = QComboBox()
+            combo.addItem(NO_COLUMN, None)
+            for header in sheet.headers:
+                combo.addItem(header, header)
+            combo.setCurrentIndex(max(0, combo.findData(mapping.get(name))))
+            combo.currentIndexChanged.connect(self.update_preview)
+            self.combos[name] = combo
+            form.addRow(label, combo)
+        self.mapping_name = QLineEdit(self.path.stem)
+        self.save_mapping = QCheckBox("Enregistrer ces colonnes sous le nom :")
+        self.save_mapping.setChecked(True)
+        form.addRow(self.save_mapping, self.mapping_name)
+        left = QWidget()
+        left.setLayout(form)
+        left.setMaximumWidth(420)
+        right = QVBoxLayout()
+        right.addWidget(QLabel("Les premières lignes, telles qu'elles seront lues :"))
+        self.preview = RowTable(PREVIEW_COLUMNS, sort_column=0)
+        right.addWidget(self.preview, 2)
+        self.preview_problems = RowTable(PROBLEM_COLUMNS, sort_column=0)
+        right.addWidget(self.preview_problems, 1)
+        self.mapping_message = QLabel()
+        self.mapping_message.setWordWrap(True)
+        self.mapping_message.setStyleSheet(f"color: {LATE.name()};")
+        right.addWidget(self.mapping_message)
+        row.addWidget(left)
+        row.addLayout(right, 1)
+        self.update_preview()
+        return page
+
+    def mapping(self) -> dict[str, str] | None:
+        if not self.combos:
+            return None
+        return {name: combo.currentData() for name, combo in self.combos.items() if combo.currentData()}
+
+    def update_preview(self) -> None:
+        """Read the first rows with the columns as chosen now; say what is missing."""
+        try:
+            result = self.reader.read(self.path, mapping=self.mapping(), max_rows=10)
+        except UnreadableFile as exc:
+            self.preview.set_rows([])
+            self.preview_problems.set_rows([])
+            self.mapping_message.setText(str(exc))
+            self.import_button.setEnabled(False)
+            return
+        self.preview.set_rows(result.invoices)
+        self.preview_problems.set_rows(result.problems)
+        self.preview_problems.setVisible(bool(result.problems))
+        self.mapping_message.setText("")
+        self.import_button.setEnabled(True)
+
+    # the import ---------------------------------------------------------------------------------------------------
+    def start(self, accept_valid_rows: bool) -> None:
+        db, path, kind, mapping = self.context.db, self.path, self.reader.KIND, self.mapping()
+        today = self.context.today()
+        keep = (self.mapping_name.text().strip(), self.sheet.signature, mapping) \
+            if mapping and self.save_mapping.isChecked() and self.mapping_name.text().strip() else None
+        self.import_button.setEnabled(False)
+        self.valid_rows_button.hide()
+        self.op = run_op(self, lambda job: run_import(db, path, kind, mapping, keep, accept_valid_rows, today, job),
+                         on_success=self.show_summary, on_failure=self.show_failure,
+                         label=f"Import de {path.name}…")
+        self.op.signals.cancelled.connect(lambda: self.import_button.setEnabled(True))
+
+    def _summary_page(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        self.summary_text = QLabel()
+        self.summary_text.setObjectName("summary")
+        self.summary_text.setWordWrap(True)
+        self.summary_text.setTextFormat(Qt.TextFormat.RichText)
+        self.summary_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.summary_text)
+        self.problems = RowTable(PROBLEM_COLUMNS, sort_column=0)
+        layout.addWidget(self.problems, 1)
+        self.pages.addWidget(page)
+        return page
+
+    def show_summary(self, summary: ImportSummary) -> None:
+        created = summary.created
+        if summary.rejected:
+            head = (f"<p style='color:{LATE.name()}'><b>Rien n'a été importé :</b> {len(summary.errors)} erreur(s) "
+                    "dans le fichier, listées ci-dessous. Corrigez le fichier et recommencez, ou importez "
+                    "seulement les lignes valides.</p>")
+            self.valid_rows_button.show()
+        else:
+            head = (f"<p><b>Import terminé.</b> Créés : {created['customers']} client(s), {created['invoices']} "
+                    f"facture(s) ou avoir(s), {created['payments']} règlement(s), {created['allocations']} "
+                    f"lettrage(s). Mis à jour : {len(summary.changes)}. Déjà connus : {summary.duplicates}. "
+                    f"Lignes rejetées : {len({p.line for p in summary.errors})}.</p>")
+        details = "".join(f"<li>{text}</li>" for text in summary.changes[:20] + summary.possible_duplicates)
+        self.summary_text.setText(head + (f"<ul>{details}</ul>" if details else ""))
+        self.problems.set_rows(summary.errors)
+        self.problems.setVisible(bool(summary.errors))
+        self.pages.setCurrentWidget(self.summary_page)
+        self.import_button.hide()
+        self.close_button.setText("Fermer")
+
+    def show_failure(self, message: str) -> None:
+        self.failed = True
+        self.detected.setText(f"<b>{self.path.name}</b> — <span style='color:{LATE.name()}'>{message}</span>")
+        self.summary_text.setText("Ce fichier n'a pas pu être importé ; rien n'a été modifié.")
+        self.problems.hide()
+        self.pages.setCurrentWidget(self.summary_page)
+        self.import_button.hide()
+        self.close_button.setText("Fermer")
+
+
+def run_import(db, path: Path, kind: str, mapping, keep, accept_valid_rows: bool, today: date, job):
+    """In the worker: save the confirmed columns, then import, each in one transaction."""
+    if keep is not None:
+        commit(db, save_mapping, *keep)
+    return commit(db, import_file, path, today=today, kind=kind, mapping=mapping,
+                  accept_valid_rows=accept_valid_rows, job=job)

@@ -1,0 +1,79 @@
+"""The Imports screen and its wizard: a spreadsheet's columns, the preview, the import in a worker, the
+summary, the history and undo."""
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
+from sqlalchemy import func, select
+
+from app.models import ImportMapping, Invoice
+
+CSV = """Export des factures;;;;
+Atelier Test SARL;;;;
+N° facture;Date;Échéance;Client;Montant TTC
+F-100;15/10/2026;14/11/2026;Garage Petit;1 200,00 €
+F-101;20/10/2026;19/11/2026;Menuiserie Roux;(50,00)
+F-102;31/10/2026;30/11/2026;Menuiserie Roux;2 500,50 €
+Total;;;;3 650,50 €
+"""
+
+
+def write(tmp_path, text, name="factures.csv"):
+    path = tmp_path / name
+    path.write_bytes(text.encode("cp1252"))
+    return path
+
+
+def open_wizard(window, path):
+    window.show_screen("imports")
+    screen = window.screens["imports"]
+    screen.open_wizard(path)
+    return screen, screen.wizard
+
+
+def test_wizard_proposes_columns_previews_imports_and_undo(ledger, make_window, qtbot, tmp_path, monkeypatch):
+    window = make_window(ledger)
+    screen, wizard = open_wizard(window, write(tmp_path, CSV))
+    assert wizard.combos["number"].currentText() == "N° facture"
+    assert wizard.combos["total"].currentText() == "Montant TTC"
+    assert "en-têtes à la ligne 3" in wizard.detected.text()
+    assert [r.number for r in wizard.preview.visible_rows()] == ["F-100", "F-101", "F-102"]
+    qtbot.mouseClick(wizard.import_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: wizard.pages.currentWidget() is wizard.summary_page, timeout=10_000)
+    assert "Import terminé" in wizard.summary_text.text() and "3 facture(s)" in wizard.summary_text.text()
+    with ledger.sessions() as s:
+        assert s.scalar(select(Invoice.total_cents).where(Invoice.number == "F-101")) == -5000
+        assert s.scalar(select(ImportMapping.name)) == "factures"    # the columns are kept for next time
+    wizard.close_button.click()
+    rows = screen.table.visible_rows()
+    assert len(rows) == 1 and rows[0].created == 4                 # 1 new customer (Roux) + 3 invoices
+    screen.table.selectRow(0)
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    qtbot.mouseClick(screen.undo_button, Qt.MouseButton.LeftButton)
+    assert screen.table.visible_rows() == []
+    with ledger.sessions() as s:
+        assert s.scalar(select(func.count()).select_from(Invoice).where(Invoice.number.like("F-1%"))) == 0
+
+
+def test_a_file_with_errors_can_import_its_valid_rows(ledger, make_window, qtbot, tmp_path):
+    bad = CSV.replace("20/10/2026", "32/10/2026")
+    window = make_window(ledger)
+    _, wizard = open_wizard(window, write(tmp_path, bad))
+    qtbot.mouseClick(wizard.import_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: wizard.pages.currentWidget() is wizard.summary_page, timeout=10_000)
+    assert "Rien n'a été importé" in wizard.summary_text.text()
+    problem = wizard.problems.visible_rows()[0]
+    assert (problem.line, problem.column, problem.value) == (5, "Date", "32/10/2026")
+    with ledger.sessions() as s:
+        assert s.scalar(select(Invoice.id).where(Invoice.number == "F-100")) is None
+    qtbot.mouseClick(wizard.valid_rows_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Import terminé" in wizard.summary_text.text(), timeout=10_000)
+    with ledger.sessions() as s:
+        assert s.scalar(select(func.count()).select_from(Invoice).where(Invoice.number.like("F-1%"))) == 2
+
+
+def test_an_unknown_file_says_so_without_importing(ledger, make_window, tmp_path):
+    junk = tmp_path / "photo.png"
+    junk.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(64))
+    _, wizard = open_wizard(make_window(ledger), junk)
+    assert "format non reconnu" in wizard.detected.text()
+    assert wizard.close_button.text() == "Fermer" and not wizard.import_button.isVisible()
