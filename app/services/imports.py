@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from app.domain.money import format_eur, from_cents, to_cents
@@ -31,6 +31,7 @@ from app.domain.terms import PaymentTerms
 from app.importers import detect, reader
 from app.importers.records import Problem, ReadResult, UnreadableFile
 from app.jobs import NULL_JOB, Job
+from app.models.db import bulk_insert, reserve_ids
 from app.models import (Allocation, Customer, FiscalPeriod, ImportBatch, ImportMapping, Invoice, InvoiceKind,
                         InvoiceStatus, Payment)
 from app.services.company import default_terms
@@ -136,6 +137,7 @@ class _Import:
         self.invoice_ids: dict[str, int] = {}
         self.payment_ids: dict[str, int] = {}
         self.settlements: list[tuple[int, int, int]] = []  # (invoice id, customer id, cents paid per the file)
+        self.paid_ids: set[int] = set()  # invoices this import settles in full
 
     def run(self) -> None:
         steps = (self.customers, self.new_invoices, self.new_payments, self.lettering, self.settle_from_file,
@@ -177,7 +179,7 @@ class _Import:
                      "address": r.address, "postcode": r.postcode, "city": r.city, "email": r.email,
                      "terms_kind": default.kind.value, "terms_days": default.days, "import_batch_id": self.batch.id}
                     for r in new]
-            ids = self._insert_returning(Customer, rows)
+            ids = self._insert_with_ids(Customer, rows)
             for record, customer_id in zip(new, ids):
                 self.customer_ids[record.key] = customer_id
                 self.terms[customer_id] = default
@@ -219,7 +221,7 @@ class _Import:
                           "row_hash": record.row_hash})
             fresh_records.append(record)
             known[record.number] = None  # a number twice in one file: the second is a duplicate row
-        for record, invoice_id in zip(fresh_records, self._insert_returning(Invoice, fresh)):
+        for record, invoice_id in zip(fresh_records, self._insert_with_ids(Invoice, fresh)):
             self.invoice_ids[record.number] = invoice_id
             self._note_settlement(invoice_id, self.customer_ids[record.customer_key], record, 0)
         self.summary.created["invoices"] = len(fresh)
@@ -257,6 +259,8 @@ class _Import:
         if record.total < 0 or paid <= paid_before:
             return False
         self.settlements.append((invoice_id, customer_id, paid - paid_before))
+        if paid == to_cents(record.total):
+            self.paid_ids.add(invoice_id)
         return True
 
     def _in_lettering(self, number: str) -> bool:
@@ -286,7 +290,7 @@ class _Import:
                           "method": "virement", "import_batch_id": self.batch.id, "source_line": record.line,
                           "row_hash": record.row_hash})
             hashes.append(record.row_hash)
-        self.payment_ids.update(zip(hashes, self._insert_returning(Payment, fresh)))
+        self.payment_ids.update(zip(hashes, self._insert_with_ids(Payment, fresh)))
         self.summary.created["payments"] = len(fresh)
 
     # allocations -------------------------------------------------------------------------------------------
@@ -333,8 +337,9 @@ class _Import:
                                  "allocated_on": on, "amount_cents": amount, "import_batch_id": self.batch.id})
                     debt[1] -= amount
                     available -= amount
-        if rows:
-            self.conn.execute(insert(Allocation), rows)
+                    if debt[1] == 0:
+                        self.paid_ids.add(debt[0])
+        bulk_insert(self.conn, Allocation.__table__, rows)
         self.summary.created["allocations"] += len(rows)
 
     def _allocated_sums(self, invoice_ids: list[int], payment_ids: list[int]) -> dict[tuple[str, int], int]:
@@ -349,30 +354,32 @@ class _Import:
         return sums
 
     def settle_from_file(self) -> None:
-        """Payments the file implies (a remaining amount, a "settled" flag) without naming them."""
+        """What the file says is paid without naming the payments: one payment per customer "selon l'export",
+        allocated to each of those invoices."""
         if not self.settlements:
             return
-        rows = [{"customer_id": customer_id, "received_on": self.today, "amount_cents": cents,
-                 "method": "inconnu", "reference": f"Réglé selon {Path(self.batch.file_name).name}",
-                 "import_batch_id": self.batch.id, "row_hash": f"settle:{self.batch.id}:{invoice_id}"}
-                for invoice_id, customer_id, cents in self.settlements]
-        ids = self._insert_returning(Payment, rows)
-        self.conn.execute(insert(Allocation), [
-            {"invoice_id": invoice_id, "payment_id": payment_id, "allocated_on": self.today, "amount_cents": cents,
-             "import_batch_id": self.batch.id}
-            for (invoice_id, _customer, cents), payment_id in zip(self.settlements, ids)])
-        self.summary.created["payments"] += len(rows)
-        self.summary.created["allocations"] += len(rows)
+        by_customer: dict[int, int] = defaultdict(int)
+        for _invoice, customer_id, cents in self.settlements:
+            by_customer[customer_id] += cents
+        reference = f"Réglé selon {Path(self.batch.file_name).name}"
+        customers = sorted(by_customer)
+        ids = self._insert_with_ids(Payment, [
+            {"customer_id": c, "received_on": self.today, "amount_cents": by_customer[c], "method": "inconnu",
+             "reference": reference, "import_batch_id": self.batch.id, "row_hash": f"settle:{self.batch.id}:{c}"}
+            for c in customers])
+        payment_of = dict(zip(customers, ids))
+        bulk_insert(self.conn, Allocation.__table__, [
+            {"invoice_id": invoice_id, "payment_id": payment_of[customer_id], "allocated_on": self.today,
+             "amount_cents": cents, "import_batch_id": self.batch.id}
+            for invoice_id, customer_id, cents in self.settlements])
+        self.summary.created["payments"] += len(ids)
+        self.summary.created["allocations"] += len(self.settlements)
 
     def mark_paid(self) -> None:
-        """Invoices of this file now fully allocated become "paid" (their status follows the amounts)."""
-        ids = list(set(self.invoice_ids.values()))
-        for chunk in _chunks(ids):
-            allocated = (select(func.coalesce(func.sum(Allocation.amount_cents), 0))
-                         .where(Allocation.invoice_id == Invoice.id).scalar_subquery())
-            self.session.execute(update(Invoice).where(
-                Invoice.id.in_(chunk), Invoice.kind == InvoiceKind.INVOICE, Invoice.status == InvoiceStatus.OPEN,
-                Invoice.total_cents == allocated).values(status=InvoiceStatus.PAID.value))
+        """Invoices this import settled in full become "paid" (their status follows the amounts)."""
+        for chunk in _chunks(sorted(self.paid_ids)):
+            self.session.execute(update(Invoice).where(Invoice.id.in_(chunk), Invoice.status == InvoiceStatus.OPEN)
+                                 .values(status=InvoiceStatus.PAID.value))
 
     def balances(self) -> None:
         for period in self.result.balances:
@@ -387,13 +394,15 @@ class _Import:
                 for name, value in values.items():
                     setattr(existing, name, value)
 
-    def _insert_returning(self, model, rows: list[dict]) -> list[int]:
-        """Insert ``rows`` in bulk and return their new ids, in order."""
+    def _insert_with_ids(self, model, rows: list[dict]) -> list[int]:
+        """Insert ``rows`` in bulk, with ids reserved beforehand, and return those ids in order."""
         if not rows:
             return []
-        table = model.__table__
-        result = self.conn.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True), rows)
-        return list(result.scalars())
+        ids = reserve_ids(self.conn, model.__table__, len(rows))
+        for row, new_id in zip(rows, ids):
+            row["id"] = new_id
+        bulk_insert(self.conn, model.__table__, rows)
+        return ids
 
 
 def _chunks(items: list) -> list[list]:
