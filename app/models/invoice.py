@@ -26,7 +26,7 @@ class Invoice(IdMixin, Base):
 
     number: Mapped[str] = mapped_column(String(40))
     kind: Mapped[str] = mapped_column(String(20), default=InvoiceKind.INVOICE.value)
-    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id", ondelete="RESTRICT"), index=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id", ondelete="RESTRICT"))  # ix_invoice_customer_status
     issue_date: Mapped[date]
     due_date: Mapped[date]
     net_cents: Mapped[int] = mapped_column(BigInteger, default=0)

@@ -187,13 +187,10 @@ class _Import:
 
     # invoices ----------------------------------------------------------------------------------------------
     def new_invoices(self) -> None:
-        known = {}
-        numbers = [r.number for r in self.invoices]
-        for chunk in _chunks(numbers):
-            for row in self.session.execute(select(
-                    Invoice.id, Invoice.number, Invoice.row_hash, Invoice.total_cents, Invoice.due_date,
-                    Invoice.customer_id, Invoice.status).where(Invoice.number.in_(chunk))):
-                known[row.number] = row
+        # every known invoice in one read: cheaper than asking for the file's numbers by chunks of IN (...)
+        known = {row.number: row for row in self.session.execute(select(
+            Invoice.id, Invoice.number, Invoice.row_hash, Invoice.total_cents, Invoice.due_date,
+            Invoice.customer_id, Invoice.status))} if self.invoices else {}
         fresh, fresh_records = [], []
         for record in self.invoices:
             customer_id = self.customer_ids[record.customer_key]

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 01:16:49.570837
+Create Date: 2026-11-23 01:47:43.522288
 """
 import sqlalchemy as sa
 from alembic import op
@@ -173,7 +173,6 @@ def upgrade() -> None:
     sa.UniqueConstraint('number', name=op.f('uq_invoice_number'))
     )
     with op.batch_alter_table('invoice', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_invoice_customer_id'), ['customer_id'], unique=False)
         batch_op.create_index('ix_invoice_customer_status', ['customer_id', 'status'], unique=False)
         batch_op.create_index('ix_invoice_due_date', ['due_date'], unique=False)
         batch_op.create_index(batch_op.f('ix_invoice_row_hash'), ['row_hash'], unique=False)
@@ -260,7 +259,6 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_invoice_row_hash'))
         batch_op.drop_index('ix_invoice_due_date')
         batch_op.drop_index('ix_invoice_customer_status')
-        batch_op.drop_index(batch_op.f('ix_invoice_customer_id'))
 
     op.drop_table('invoice')
     with op.batch_alter_table('guarantee', schema=None) as batch_op:

@@ -1,0 +1,141 @@
+"""Import speed: the whole ``encours import`` process beside a raw baseline process, in the same run.
+
+Generates, in a temporary folder, a 100 000-row invoice spreadsheet in French format (CSV cp1252 with
+"1 234,56 €" amounts, and the same rows as XLSX) and a FEC of 200 000 lines, then for each file times:
+
+* ours: ``python -m app --db NEW import FILE`` (interpreter start, reading, matching, one transaction);
+* baseline: a plain process that reads the same file with pandas (``read_csv``, or python-calamine for the
+  XLSX, or ``read_csv`` on the tab-separated FEC) and inserts the same rows into an empty Encours database
+  with sqlite3 ``executemany`` (same tables and indexes, no checks, no customers, no lettering).
+
+Prints both wall times (best of 3), the ratio, and our peak memory (ru_maxrss of the child). Target: ratio
+≤ 1.5 and peak memory under 500 MB. Usage: ``python bench/import_bench.py [ROWS]``.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RUNS = 3
+
+BASELINE = r"""
+import sqlite3, sys
+import pandas as pd
+path, db, kind = sys.argv[1:4]
+if kind == "csv":
+    frame = pd.read_csv(path, sep=";", encoding="cp1252", dtype=str)
+elif kind == "xlsx":
+    frame = pd.read_excel(path, engine="calamine", dtype=str)
+else:
+    frame = pd.read_csv(path, sep="\t", dtype=str)
+    frame = frame[frame["CompteNum"].str.startswith("411") & (frame["Debit"] != "0,00")]
+    frame = frame.rename(columns={"PieceRef": "N° facture", "EcritureDate": "Date", "Debit": "Montant TTC",
+                                  "CompAuxNum": "Code client"})
+    frame["Échéance"] = frame["Date"]
+    frame["N° facture"] = frame["N° facture"] + "-" + frame.index.astype(str)
+def iso(text):
+    text = str(text)
+    return f"{text[:4]}-{text[4:6]}-{text[6:8]}" if text.isdigit() else f"{text[6:10]}-{text[3:5]}-{text[:2]}"
+def cents(text):
+    text = str(text).replace("€", "").replace("\u00a0", "").replace("\u202f", "").replace(" ", "").replace(",", ".")
+    return int(round(float(text) * 100))
+rows = [(n, 1, iso(d), iso(e), cents(a), cents(a), 0, "open", "invoice") for n, d, e, a in
+        zip(frame["N° facture"], frame["Date"], frame["Échéance"], frame["Montant TTC"])]
+connection = sqlite3.connect(db)
+connection.executemany("INSERT INTO invoice (number, customer_id, issue_date, due_date, total_cents, net_cents, "
+                       "vat_cents, status, kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+connection.commit()
+"""
+
+
+def french(cents: int) -> str:
+    return f"{cents // 100:,}".replace(",", "\u00a0") + f",{cents % 100:02d} €"
+
+
+def make_files(folder: Path, rows: int) -> dict[str, Path]:
+    rng = random.Random(1)
+    header = ["N° facture", "Date", "Échéance", "Code client", "Client", "Montant TTC", "Reste dû"]
+    data = []
+    for i in range(rows):
+        day = date(2025, 1, 1) + timedelta(days=rng.randint(0, 600))
+        customer, cents = rng.randint(1, 2000), rng.randint(1000, 10**7)
+        data.append([f"F{i:07d}", f"{day:%d/%m/%Y}", f"{day + timedelta(days=30):%d/%m/%Y}", f"C{customer:05d}",
+                     f"Client {customer:05d} SARL", french(cents), french(cents if rng.random() < 0.3 else 0)])
+    csv = folder / "factures.csv"
+    csv.write_text("\n".join(";".join(r) for r in [header, *data]) + "\n", encoding="cp1252")
+    import openpyxl
+
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet("Factures")
+    sheet.append(header)
+    for row in data:
+        sheet.append(row)
+    xlsx = folder / "factures.xlsx"
+    book.save(xlsx)
+    fec = folder / "123456789FEC20251231.txt"
+    columns = ("JournalCode JournalLib EcritureNum EcritureDate CompteNum CompteLib CompAuxNum CompAuxLib PieceRef "
+               "PieceDate EcritureLib Debit Credit EcritureLet DateLet ValidDate Montantdevise Idevise").split()
+    lines = ["\t".join(columns)]
+    for entry in range(rows):  # two lines an entry: 200 000 lines for 100 000 entries
+        day = date(2025, 1, 1) + timedelta(days=rng.randint(0, 364))
+        customer, cents = rng.randint(1, 2000), rng.randint(1000, 10**7)
+        amount = f"{cents // 100},{cents % 100:02d}"
+        stamp = f"{day:%Y%m%d}"
+        lines.append("\t".join(["VE", "Ventes", str(entry), stamp, "41100000", "Clients", f"C{customer:05d}",
+                                f"Client {customer:05d}", f"F{entry:07d}", stamp, "Facture", amount, "0,00", "",
+                                "", stamp, "", ""]))
+        lines.append("\t".join(["VE", "Ventes", str(entry), stamp, "70600000", "Prestations", "", "",
+                                f"F{entry:07d}", stamp, "Facture", "0,00", amount, "", "", stamp, "", ""]))
+    fec.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return {"csv": csv, "xlsx": xlsx, "fec": fec}
+
+
+def empty_database(path: Path) -> None:
+    subprocess.run([sys.executable, "-c", "import sys; from app.models.db import open_database; "
+                    "open_database(sys.argv[1])", str(path)], cwd=ROOT, check=True)
+
+
+def timed(argv: list[str]) -> tuple[float, float]:
+    """Wall seconds and the child's peak memory in MB."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    start = time.perf_counter()
+    subprocess.run(argv, cwd=ROOT, check=True, stdout=subprocess.DEVNULL,
+                   env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    elapsed = time.perf_counter() - start
+    return elapsed, max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
+
+
+def main() -> None:
+    rows = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
+    with tempfile.TemporaryDirectory(prefix="encours-import-bench-") as tmp:
+        folder = Path(tmp)
+        files = make_files(folder, rows)
+        template = folder / "empty.sqlite"
+        empty_database(template)
+        print(f"{rows} invoices per file (FEC: {2 * rows} lines); best of {RUNS}; wall time of whole processes")
+        print(f"{'file':8}{'encours import':>16}{'baseline':>12}{'ratio':>8}{'peak MB':>10}")
+        for kind, path in files.items():
+            ours, base, peak = [], [], 0.0
+            for run in range(RUNS):
+                db = folder / f"{kind}-{run}.sqlite"
+                raw = folder / f"{kind}-{run}-raw.sqlite"
+                for target in (db, raw):
+                    target.write_bytes(template.read_bytes())
+                seconds, memory = timed([sys.executable, "-m", "app", "--db", str(db), "import", str(path)])
+                ours.append(seconds)
+                peak = max(peak, memory)
+                base.append(timed([sys.executable, "-c", BASELINE, str(path), str(raw), kind])[0])
+            print(f"{kind:8}{min(ours):>14.2f} s{min(base):>10.2f} s{min(ours) / min(base):>8.2f}{peak:>10.0f}")
+
+
+if __name__ == "__main__":
+    main()
