@@ -22,14 +22,14 @@ from app.ui.table_model import Column
 from app.ui.worker import run_op
 
 NO_COLUMN = "— aucune —"
-PREVIEW_COLUMNS = [
-    Column("Ligne", lambda r: r.line, numeric=True, width=60),
-    Column("N°", lambda r: r.number, width=120),
-    Column("Client", lambda r: r.customer_key, stretch=True),
-    Column("Date", lambda r: r.issue_date, fr_date, width=90),
-    Column("Échéance", lambda r: r.due_date, fr_date, width=90),
-    Column("Montant TTC", lambda r: r.total, fr_amount, numeric=True, width=115),
-    Column("Reste dû", lambda r: r.still_due, fr_amount, numeric=True, width=115),
+PREVIEW_COLUMNS = [  # rows are (invoice record, customer name)
+    Column("Ligne", lambda r: r[0].line, numeric=True, width=48),
+    Column("N°", lambda r: r[0].number, width=105),
+    Column("Client", lambda r: r[1], stretch=True),
+    Column("Date", lambda r: r[0].issue_date, fr_date, width=82),
+    Column("Échéance", lambda r: r[0].due_date, fr_date, width=82),
+    Column("Montant TTC", lambda r: r[0].total, fr_amount, numeric=True, width=100),
+    Column("Reste dû", lambda r: r[0].still_due, fr_amount, numeric=True, width=100),
 ]
 PROBLEM_COLUMNS = [
     Column("Ligne", lambda p: p.line, numeric=True, width=60),
@@ -44,7 +44,7 @@ class ImportWizard(QDialog):
         super().__init__(parent)
         self.context, self.path = context, path
         self.setWindowTitle(f"Importer {path.name}")
-        self.resize(1000, 640)
+        self.resize(1180, 660)
         self.combos: dict[str, QComboBox] = {}
         self.sheet = None
         self.failed = False
@@ -118,7 +118,7 @@ class ImportWizard(QDialog):
         form.addRow(self.save_mapping, self.mapping_name)
         left = QWidget()
         left.setLayout(form)
-        left.setMaximumWidth(420)
+        left.setMaximumWidth(430)
         right = QVBoxLayout()
         right.addWidget(QLabel("Les premières lignes, telles qu'elles seront lues :"))
         self.preview = RowTable(PREVIEW_COLUMNS, sort_column=0)
@@ -149,7 +149,8 @@ class ImportWizard(QDialog):
             self.mapping_message.setText(str(exc))
             self.import_button.setEnabled(False)
             return
-        self.preview.set_rows(result.invoices)
+        names = {customer.key: customer.name for customer in result.customers}
+        self.preview.set_rows([(invoice, names.get(invoice.customer_key, "")) for invoice in result.invoices])
         self.preview_problems.set_rows(result.problems)
         self.preview_problems.setVisible(bool(result.problems))
         self.mapping_message.setText("")

@@ -39,7 +39,7 @@ class ImportsScreen(Screen):
         self.actions_bar.addWidget(self.undo_button)
         self.actions_bar.addWidget(self.import_button)
         hint = QLabel("Relevés du cabinet comptable (FEC), exports de votre logiciel de facturation (CSV, XLSX, "
-                      "ODS) ou factures Factur-X : déposez le fichier sur la fenêtre ou cliquez sur « Importer ».")
+                      "ODS) ou factures Factur-X : déposez le fichier sur la fenêtre ou cliquez sur\u00a0«\u00a0Importer\u00a0».")
         hint.setWordWrap(True)
         self.layout_.addWidget(hint)
         self.table = RowTable(COLUMNS, sort_column=0, descending=True)
