@@ -36,7 +36,8 @@ def test_wizard_proposes_columns_previews_imports_and_undo(ledger, make_window, 
     assert wizard.combos["number"].currentText() == "N° facture"
     assert wizard.combos["total"].currentText() == "Montant TTC"
     assert "en-têtes à la ligne 3" in wizard.detected.text()
-    assert [r.number for r in wizard.preview.visible_rows()] == ["F-100", "F-101", "F-102"]
+    assert [(r.number, name) for r, name in wizard.preview.visible_rows()] == [
+        ("F-100", "Garage Petit"), ("F-101", "Menuiserie Roux"), ("F-102", "Menuiserie Roux")]
     qtbot.mouseClick(wizard.import_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: wizard.pages.currentWidget() is wizard.summary_page, timeout=10_000)
     assert "Import terminé" in wizard.summary_text.text() and "3 facture(s)" in wizard.summary_text.text()
