@@ -21,6 +21,7 @@ Exit code 0 when all checks pass, 1 otherwise. Usage, from the project root::
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import sqlite3
@@ -111,6 +112,27 @@ def run_bundle(exe: Path) -> None:
         print(f"database: migrated to revision {revision[0]} by the bundled Alembic")
 
 
+def run_imports(exe: Path) -> None:
+    """The bundled readers work: a FEC and a Factur-X PDF of the shared fixtures (when present) are imported
+    by the bundle's own ``encours import``."""
+    fixtures = ROOT.parent / "shared" / "fixtures"
+    files = [fixtures / "fec" / "ekylibre_sage_coala_2020.txt",
+             fixtures / "facturx" / "zugferd-corpus_FNFE_Facture_FR_BASICWL.pdf"]
+    if not all(f.is_file() for f in files):
+        print(f"imports: skipped, fixtures absent ({fixtures})")
+        return
+    with tempfile.TemporaryDirectory(prefix="encours-bundle-import-") as tmp:
+        cmd = [str(exe), "--db", str(Path(tmp) / "import.sqlite"), "import", *map(str, files), "--json"]
+        result = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+        if result.returncode != 0:
+            raise CheckFailed(f"the bundle's import failed (exit {result.returncode}):\n{result.stderr[-2000:]}")
+        reports = json.loads(result.stdout)
+        created = [sum(report["created"].values()) for report in reports]
+        if not all(created):
+            raise CheckFailed(f"the bundle's import created nothing: {result.stdout[-2000:]}")
+        print(f"imports: FEC and Factur-X read by the bundle ({created} rows created)")
+
+
 def check_libraries(internal: Path) -> None:
     """ldd every bundled shared library; a missing Qt/PySide library means the spec dropped too much."""
     if not sys.platform.startswith("linux") or shutil.which("ldd") is None:
@@ -165,6 +187,7 @@ def main(argv: list[str] | None = None) -> int:
         check_files(exe, internal)
         check_libraries(internal)
         run_bundle(exe)
+        run_imports(exe)
     except CheckFailed as failure:
         print(f"BUNDLE CHECK FAILED: {failure}", file=sys.stderr)
         return 1
