@@ -159,7 +159,7 @@ def run_import(location: str, args: argparse.Namespace) -> int:
             if not args.json:
                 print(f"{path.name} : {exc}", file=sys.stderr)
             continue
-        failed |= summary.rejected
+        failed |= summary.rejected or bool(summary.errors and not args.valid_rows)  # rows left out
         reports.append(summary.as_json())
         if not args.json:
             print_summary(summary, args.dry_run)

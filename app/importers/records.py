@@ -107,8 +107,9 @@ class PeriodBalances:
 
 @dataclass
 class ReadResult:
-    """All a reader found in one file; ``problems`` empty means the whole file was understood. ``rows`` is
-    how many data rows the file had (for the summary)."""
+    """All a reader found in one file; ``problems`` empty means the whole file was understood (a problem
+    keeps its row out); ``warnings`` are remarks that keep nothing out (a SIREN ignored). ``rows`` is how many
+    data rows the file had (for the summary)."""
 
     kind: str
     customers: list[CustomerRecord] = field(default_factory=list)
@@ -117,6 +118,7 @@ class ReadResult:
     lettered: list[LetteredGroup] = field(default_factory=list)
     balances: list[PeriodBalances] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
     rows: int = 0
 
 

@@ -825,7 +825,8 @@ class _RowReader:
         if not problems and number in self.numbers:
             problem("number", number, f"n° de facture déjà lu ligne {self.numbers[number]} : ligne ignorée "
                     "(une facture en plusieurs échéances n'est pas encore gérée)")
-        self.result.problems.extend(warnings + problems)
+        self.result.warnings.extend(warnings)
+        self.result.problems.extend(problems)
         if problems:
             return
         self.numbers[number] = line

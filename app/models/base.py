@@ -36,7 +36,7 @@ class ContactMixin:
     """Where a firm is and how to reach it: the company itself and its customers."""
 
     address: Mapped[str] = mapped_column(Text, default="")
-    postcode: Mapped[str] = mapped_column(String(10), default="")
+    postcode: Mapped[str] = mapped_column(String(20), default="")
     city: Mapped[str] = mapped_column(String(100), default="")
     email: Mapped[str] = mapped_column(String(200), default="")
     phone: Mapped[str] = mapped_column(String(30), default="")

@@ -15,7 +15,7 @@ class Customer(IdMixin, ContactMixin, TermsMixin, Base):
     __tablename__ = "customer"
     __table_args__ = (Index("ix_customer_name", "name"), Index("ix_customer_siren", "siren"))
 
-    code: Mapped[str] = mapped_column(String(30), default="")
+    code: Mapped[str] = mapped_column(String(60), default="")
     name: Mapped[str] = mapped_column(String(200))
     siren: Mapped[str] = mapped_column(String(14), default="")
     vat_number: Mapped[str] = mapped_column(String(20), default="")

@@ -24,7 +24,7 @@ class Invoice(IdMixin, Base):
         Index("ix_invoice_due_date", "due_date"),
     )
 
-    number: Mapped[str] = mapped_column(String(40))
+    number: Mapped[str] = mapped_column(String(100))
     kind: Mapped[str] = mapped_column(String(20), default=InvoiceKind.INVOICE.value)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id", ondelete="RESTRICT"))  # ix_invoice_customer_status
     issue_date: Mapped[date]

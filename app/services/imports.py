@@ -32,8 +32,8 @@ from app.importers import detect, reader
 from app.importers.records import Problem, ReadResult, UnreadableFile
 from app.jobs import NULL_JOB, Job
 from app.models.db import bulk_insert, reserve_ids
-from app.models import (Allocation, Customer, FiscalPeriod, ImportBatch, ImportMapping, Invoice, InvoiceKind,
-                        InvoiceStatus, Payment)
+from app.models import (Activity, Allocation, Customer, Dispute, DunningLetter, FiscalPeriod, Guarantee, ImportBatch,
+                        ImportMapping, Invoice, InvoiceKind, InvoiceStatus, Payment)
 from app.services.company import default_terms
 
 CHUNK = 5000
@@ -53,6 +53,7 @@ class ImportSummary:
     duplicates: int = 0
     possible_duplicates: list[str] = field(default_factory=list)
     errors: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
     batch_id: int | None = None
 
     @property
@@ -64,8 +65,12 @@ class ImportSummary:
         return {"file": self.file, "kind": self.kind, "created": self.created, "updated": len(self.changes),
                 "changes": self.changes, "duplicates": self.duplicates,
                 "possible_duplicates": self.possible_duplicates,
-                "errors": [{"line": p.line, "column": p.column, "value": p.value, "message": p.message}
-                           for p in self.errors]}
+                "errors": [_problem_json(p) for p in self.errors],
+                "warnings": [_problem_json(p) for p in self.warnings]}
+
+
+def _problem_json(problem: Problem) -> dict:
+    return {"line": problem.line, "column": problem.column, "value": problem.value, "message": problem.message}
 
 
 def normalised_name(name: str) -> str:
@@ -106,7 +111,8 @@ def import_file(session: Session, path: Path, *, today: date, kind: str | None =
 def import_records(session: Session, path: Path, result: ReadResult, *, today: date,
                    accept_valid_rows: bool = False, job: Job = NULL_JOB) -> ImportSummary:
     """Apply what a reader found in ``path``: nothing when it has problems, unless ``accept_valid_rows``."""
-    summary = ImportSummary(file=path.name, kind=result.kind, rows=result.rows, errors=list(result.problems))
+    summary = ImportSummary(file=path.name, kind=result.kind, rows=result.rows, errors=list(result.problems),
+                            warnings=list(result.warnings))
     if result.problems and not accept_valid_rows:
         return summary
     batch = ImportBatch(file_name=str(path), file_hash=file_hash(path), kind=result.kind, undo=[])
@@ -138,6 +144,8 @@ class _Import:
         self.payment_ids: dict[str, int] = {}
         self.settlements: list[tuple[int, int, int]] = []  # (invoice id, customer id, cents paid per the file)
         self.paid_ids: set[int] = set()  # invoices this import settles in full
+        self.undo: list[dict] = []      # the previous values of the invoices this import changes
+        self.allocated: dict[tuple[str, int], int] = {}
 
     def run(self) -> None:
         steps = (self.customers, self.new_invoices, self.new_payments, self.lettering, self.settle_from_file,
@@ -159,8 +167,9 @@ class _Import:
                 by_code.setdefault(c.code.casefold(), c.id)
             by_name.setdefault(normalised_name(c.name), (c.id, c.name, c.siren))
         default = default_terms(self.session)
+        used = {r.customer_key for r in self.invoices} | {r.customer_key for r in self.payments}
         new = []
-        for record in self.result.customers:
+        for record in (r for r in self.result.customers if r.key in used):
             siren = record.siren[:9]
             found = (by_siren.get(siren) if siren else None) or by_code.get(record.code.casefold() or "\0")
             same_name = by_name.get(normalised_name(record.name))
@@ -190,24 +199,32 @@ class _Import:
         # every known invoice in one read: cheaper than asking for the file's numbers by chunks of IN (...)
         known = {row.number: row for row in self.session.execute(select(
             Invoice.id, Invoice.number, Invoice.row_hash, Invoice.total_cents, Invoice.due_date,
-            Invoice.customer_id, Invoice.status))} if self.invoices else {}
-        fresh, fresh_records = [], []
+            Invoice.issue_date, Invoice.customer_id, Invoice.status))} if self.invoices else {}
+        fresh, fresh_records, seen = [], [], set()
+        changed = [known[r.number].id for r in self.invoices if r.number in known
+                   and known[r.number].row_hash != r.row_hash]
+        self.allocated = self._allocated_sums(changed, [])
         for record in self.invoices:
             customer_id = self.customer_ids[record.customer_key]
             due = record.due_date or self.terms[customer_id].due_date(record.issue_date)
             total = to_cents(record.total)
             existing = known.get(record.number)
             if existing is not None:
-                self.invoice_ids[record.number] = existing.id
                 if existing.customer_id != customer_id:
                     self.summary.errors.append(Problem(record.line, "N° facture", record.number,
                                                        "ce numéro est déjà celui d'une facture d'un autre client ; "
                                                        "ligne ignorée."))
-                elif existing.row_hash == record.row_hash:
+                    continue
+                self.invoice_ids[record.number] = existing.id
+                if existing.row_hash == record.row_hash:
                     self.summary.duplicates += 1
                 else:
                     self._update(existing, record, total, due, customer_id)
                 continue
+            if record.number in seen:
+                self.summary.duplicates += 1
+                continue
+            seen.add(record.number)
             net = to_cents(record.net) if record.net is not None else total
             vat = to_cents(record.vat) if record.vat is not None else total - net
             fresh.append({"number": record.number, "customer_id": customer_id, "issue_date": record.issue_date,
@@ -217,30 +234,46 @@ class _Import:
                           "import_batch_id": self.batch.id, "source_line": record.line,
                           "row_hash": record.row_hash})
             fresh_records.append(record)
-            known[record.number] = None  # a number twice in one file: the second is a duplicate row
         for record, invoice_id in zip(fresh_records, self._insert_with_ids(Invoice, fresh)):
             self.invoice_ids[record.number] = invoice_id
             self._note_settlement(invoice_id, self.customer_ids[record.customer_key], record, 0)
         self.summary.created["invoices"] = len(fresh)
+        if self.undo:
+            self.batch.undo = self.undo
 
     def _update(self, existing, record, total: int, due: date, customer_id: int) -> None:
+        """A known invoice whose row changed: amount, due date, what remains due. Its status follows the
+        amounts; an invoice cannot become a credit note (or the reverse) by an update."""
+        if (total < 0) != (existing.total_cents < 0):
+            self.summary.errors.append(Problem(record.line, "Montant", format_eur(record.total),
+                                               f"la facture {record.number} est connue avec un montant de signe "
+                                               "contraire : ligne ignorée (corrigez par un avoir)."))
+            return
         changes, values = [], {}
         if existing.total_cents != total:
             changes.append(f"montant {format_eur(from_cents(existing.total_cents))} → {format_eur(record.total)}")
             values["total_cents"] = total
+        due = max(due, existing.issue_date)
         if record.due_date is not None and existing.due_date != due:
             changes.append(f"échéance {existing.due_date:%d/%m/%Y} → {due:%d/%m/%Y}")
             values["due_date"] = due
-        paid_before = self._allocated(existing.id)
+        paid_before = self.allocated.get(("invoice", existing.id), 0)
         if self._note_settlement(existing.id, customer_id, record, paid_before):
             changes.append("réglée" if record.paid else f"reste dû → {format_eur(record.still_due)}")
+        elif record.still_due is not None and total - to_cents(record.still_due) < paid_before:
+            self.summary.warnings.append(Problem(
+                record.line, "Reste dû", format_eur(record.still_due),
+                f"{record.number} : le fichier dit davantage dû que la base ({format_eur(from_cents(total - paid_before))}) ; "
+                "un règlement a peut-être été rejeté : vérifiez ses imputations."))
         if not changes:
             self.summary.duplicates += 1
             return
-        self.batch.undo = [*self.batch.undo, {
-            "invoice_id": existing.id, "before": {"total_cents": existing.total_cents,
-                                                  "due_date": existing.due_date.isoformat(),
-                                                  "status": existing.status, "row_hash": existing.row_hash}}]
+        if "total_cents" in values:  # the status follows the amounts
+            values["status"] = (InvoiceStatus.PAID if paid_before >= total else InvoiceStatus.OPEN).value \
+                if existing.status in (InvoiceStatus.OPEN, InvoiceStatus.PAID) else existing.status
+        self.undo.append({"invoice_id": existing.id, "number": record.number,
+                          "before": {"total_cents": existing.total_cents, "due_date": existing.due_date.isoformat(),
+                                     "status": existing.status, "row_hash": existing.row_hash}})
         values["row_hash"] = record.row_hash
         self.session.execute(update(Invoice).where(Invoice.id == existing.id).values(**values))
         self.summary.changes.append(f"{record.number} : " + ", ".join(changes))
@@ -264,10 +297,6 @@ class _Import:
         if not hasattr(self, "_lettered_numbers"):
             self._lettered_numbers = {n for group in self.result.lettered for n in group.invoice_numbers}
         return number in self._lettered_numbers
-
-    def _allocated(self, invoice_id: int) -> int:
-        return self.session.scalar(select(func.coalesce(func.sum(Allocation.amount_cents), 0))
-                                   .where(Allocation.invoice_id == invoice_id))
 
     # payments ----------------------------------------------------------------------------------------------
     def new_payments(self) -> None:
@@ -387,9 +416,10 @@ class _Import:
                                                                       FiscalPeriod.end == period.end))
             if existing is None:
                 self.session.add(FiscalPeriod(start=period.start, end=period.end, **values))
-            else:
+            else:  # kept by the import that brought it; a later export only refreshes the figures
                 for name, value in values.items():
-                    setattr(existing, name, value)
+                    if name != "import_batch_id":
+                        setattr(existing, name, value)
 
     def _insert_with_ids(self, model, rows: list[dict]) -> list[int]:
         """Insert ``rows`` in bulk, with ids reserved beforehand, and return those ids in order."""
@@ -454,15 +484,26 @@ def list_imports(session: Session) -> list[ImportRow]:
 
 def undo_import(session: Session, batch_id: int) -> str:
     """Take back everything an import did: its allocations, payments, invoices, the customers it created
-    (when nothing else refers to them), its balances; invoices it changed get their previous values back."""
+    (when nothing else refers to them: no invoice, payment, letter, note or guarantee), its balances; invoices
+    it changed get their previous values back. Only the latest import can be undone (a later one may have
+    changed or settled what this one created), and not once a dispute was opened on one of its invoices."""
     batch = session.get(ImportBatch, batch_id)
     if batch is None:
         raise ValueError("Cet import a déjà été annulé.")
+    later = session.scalar(select(func.count()).select_from(ImportBatch).where(ImportBatch.id > batch_id))
+    if later:
+        raise ValueError(f"{later} import(s) plus récent(s) peuvent dépendre de celui-ci : annulez-les d'abord, "
+                         "du plus récent au plus ancien.")
+    imported_invoices = select(Invoice.id).where(Invoice.import_batch_id == batch_id)
+    disputed = session.scalar(select(func.count()).select_from(Dispute).where(Dispute.invoice_id.in_(imported_invoices)))
+    if disputed:
+        raise ValueError(f"{disputed} facture(s) de cet import ont un litige enregistré depuis : l'import ne peut "
+                         "plus être annulé sans perdre cet historique.")
     for entry in batch.undo:
         before = dict(entry["before"], due_date=date.fromisoformat(entry["before"]["due_date"]))
-        session.execute(update(Invoice).where(Invoice.id == entry["invoice_id"]).values(**before))
+        session.execute(update(Invoice).where(Invoice.id == entry["invoice_id"], Invoice.number == entry["number"])
+                        .values(**before))
     imported_payments = select(Payment.id).where(Payment.import_batch_id == batch_id)
-    imported_invoices = select(Invoice.id).where(Invoice.import_batch_id == batch_id)
     touched = set(session.scalars(select(Allocation.invoice_id).where(
         (Allocation.import_batch_id == batch_id) | Allocation.payment_id.in_(imported_payments))))
     session.execute(delete(Allocation).where(Allocation.import_batch_id == batch_id))
@@ -471,7 +512,9 @@ def undo_import(session: Session, batch_id: int) -> str:
     session.execute(delete(Allocation).where(Allocation.credit_note_id.in_(imported_invoices)))
     session.execute(delete(Payment).where(Payment.import_batch_id == batch_id))
     session.execute(delete(Invoice).where(Invoice.import_batch_id == batch_id))
-    still_used = select(Invoice.customer_id).union(select(Payment.customer_id).where(Payment.customer_id.is_not(None)))
+    still_used = select(Invoice.customer_id).union(  # a customer with a history of its own stays
+        select(Payment.customer_id).where(Payment.customer_id.is_not(None)), select(DunningLetter.customer_id),
+        select(Activity.customer_id), select(Guarantee.customer_id))
     session.execute(delete(Customer).where(Customer.import_batch_id == batch_id, Customer.id.not_in(still_used)))
     session.execute(delete(FiscalPeriod).where(FiscalPeriod.import_batch_id == batch_id))
     allocated = (select(func.coalesce(func.sum(Allocation.amount_cents), 0))

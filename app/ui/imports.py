@@ -84,6 +84,10 @@ class ImportsScreen(Screen):
             "leurs valeurs d'avant.")
         if answer != QMessageBox.StandardButton.Yes:
             return
-        message = commit(self.context.db, undo_import, row.id)
+        try:
+            message = commit(self.context.db, undo_import, row.id)
+        except ValueError as refused:  # a later import depends on it, or a dispute was opened since
+            QMessageBox.warning(self, "Annuler cet import", str(refused))
+            return
         self.refresh()
         self.window().statusBar().showMessage(message, 8000)

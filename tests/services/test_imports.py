@@ -149,3 +149,38 @@ def test_a_failure_half_way_leaves_the_database_as_it_was(ledger, tmp_path, monk
     assert counts(ledger) == before
     with ledger.sessions() as s:
         assert s.scalar(select(func.count()).select_from(ImportBatch)) == 0
+
+
+def test_only_the_latest_import_can_be_undone(db, tmp_path):
+    first = run(db, tmp_path, fec_like())
+    later = fec_like()
+    later.invoices[2] = invoice("F3", "411BLANC", "650.00", line=4)
+    second = run(db, tmp_path, later)
+    with pytest.raises(ValueError, match="plus récent"):
+        with db.transaction() as s:
+            undo_import(s, first.batch_id)
+    with db.transaction() as s:
+        undo_import(s, second.batch_id)
+        undo_import(s, first.batch_id)
+    assert counts(db) == (0, 0, 0, 0)
+
+
+def test_an_invoice_number_of_another_customer_is_an_error_not_a_match(db, tmp_path):
+    run(db, tmp_path, fec_like())
+    clash = ReadResult(kind="invoices", customers=[CustomerRecord("Z", "Zinc SAS")],
+                       invoices=[invoice("F3", "Z", "500.00", line=7)])
+    summary = run(db, tmp_path, clash)
+    assert summary.errors[0].line == 7 and "autre client" in summary.errors[0].message
+    with db.sessions() as s:
+        assert s.scalar(select(Customer.name).join(Invoice, Invoice.customer_id == Customer.id)
+                        .where(Invoice.number == "F3")) == "Blanc SARL"
+
+
+def test_a_changed_amount_moves_the_status(db, tmp_path):
+    run(db, tmp_path, fec_like())
+    later = fec_like()
+    later.invoices[0] = invoice("F1", "411ROUX", "1500.00", paid=True, line=2)
+    summary = run(db, tmp_path, later)
+    assert summary.changes == ["F1 : montant 1\u202f200,00\u00a0€ → 1\u202f500,00\u00a0€"]
+    with db.sessions() as s:
+        assert s.scalar(select(Invoice.status).where(Invoice.number == "F1")) == "open"   # 300 now due

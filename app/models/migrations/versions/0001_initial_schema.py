@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 01:47:43.522288
+Create Date: 2026-11-23 02:11:04.460103
 """
 import sqlalchemy as sa
 from alembic import op
@@ -25,7 +25,7 @@ def upgrade() -> None:
     sa.Column('tolerance_cents', sa.BigInteger(), nullable=False),
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('address', sa.Text(), nullable=False),
-    sa.Column('postcode', sa.String(length=10), nullable=False),
+    sa.Column('postcode', sa.String(length=20), nullable=False),
     sa.Column('city', sa.String(length=100), nullable=False),
     sa.Column('email', sa.String(length=200), nullable=False),
     sa.Column('phone', sa.String(length=30), nullable=False),
@@ -62,7 +62,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_import_mapping_signature'), ['signature'], unique=False)
 
     op.create_table('customer',
-    sa.Column('code', sa.String(length=30), nullable=False),
+    sa.Column('code', sa.String(length=60), nullable=False),
     sa.Column('name', sa.String(length=200), nullable=False),
     sa.Column('siren', sa.String(length=14), nullable=False),
     sa.Column('vat_number', sa.String(length=20), nullable=False),
@@ -77,7 +77,7 @@ def upgrade() -> None:
     sa.Column('import_batch_id', sa.Integer(), nullable=True),
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('address', sa.Text(), nullable=False),
-    sa.Column('postcode', sa.String(length=10), nullable=False),
+    sa.Column('postcode', sa.String(length=20), nullable=False),
     sa.Column('city', sa.String(length=100), nullable=False),
     sa.Column('email', sa.String(length=200), nullable=False),
     sa.Column('phone', sa.String(length=30), nullable=False),
@@ -152,7 +152,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_guarantee_customer_id'), ['customer_id'], unique=False)
 
     op.create_table('invoice',
-    sa.Column('number', sa.String(length=40), nullable=False),
+    sa.Column('number', sa.String(length=100), nullable=False),
     sa.Column('kind', sa.String(length=20), nullable=False),
     sa.Column('customer_id', sa.Integer(), nullable=False),
     sa.Column('issue_date', sa.Date(), nullable=False),
