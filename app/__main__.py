@@ -179,8 +179,10 @@ def print_summary(summary, dry_run: bool) -> None:
         print(f"{summary.file} ({summary.kind}) {verb} : {created['customers']} client(s), {created['invoices']} "
               f"facture(s), {created['payments']} règlement(s), {created['allocations']} lettrage(s) créés ; "
               f"{len(summary.changes)} mise(s) à jour, {summary.duplicates} déjà connue(s).")
-    for change in summary.changes:
+    for change in summary.changes[:20]:
         print(f"  modifiée : {change}")
+    if len(summary.changes) > 20:
+        print(f"  … et {len(summary.changes) - 20} autres factures modifiées (--json les liste toutes)")
     for warning in summary.possible_duplicates:
         print(f"  doublon possible : {warning}")
     for problem in summary.errors:
