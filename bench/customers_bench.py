@@ -91,7 +91,8 @@ def main() -> None:
         from PySide6.QtWidgets import QApplication
 
         from app.ui.customers import COLUMNS
-        from app.ui.screen import RowTable, fold
+        from app.domain.text import without_accents as fold
+        from app.ui.screen import RowTable
 
         app = QApplication.instance() or QApplication([])
         table = RowTable(COLUMNS)

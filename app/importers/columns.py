@@ -10,8 +10,8 @@ asking. The spreadsheet reader uses the mapping; nothing here reads a file.
 from __future__ import annotations
 
 import hashlib
-import re
-import unicodedata
+
+from app.domain.text import fold
 
 # The fields, in the order the wizard lists them, with their French labels.
 FIELDS: dict[str, str] = {
@@ -127,16 +127,6 @@ _BLOCKED: dict[str, tuple[str, ...]] = {
 
 _LITTLE_WORDS = frozenset({"de", "d", "la", "le", "l", "les", "des", "a", "au", "aux", "en", "the", "of", "par",
                            "eur", "euro", "euros"})
-_PUNCTUATION = re.compile(r"[^a-z0-9]+")
-
-
-def fold(text: object) -> str:
-    """Text as compared: no accents, lower case, "N°" read as "no", punctuation turned to spaces, "T.T.C."
-    read as "ttc"; "Dupont S.A." → "dupont sa"."""
-    decomposed = unicodedata.normalize("NFKD", str(text).replace("°", "o ").replace("\u00ba", "o "))
-    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
-    plain = re.sub(r"(?<=\b\w)\.(?=\w\b)", "", plain)  # T.T.C. → ttc, H.T. → ht, S.A. → sa
-    return " ".join(_PUNCTUATION.sub(" ", plain).split())
 
 
 def normalise(text: object) -> str:

@@ -17,16 +17,16 @@ undoable as a whole.
 from __future__ import annotations
 
 import hashlib
-import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from app.domain.money import format_eur, from_cents, to_cents
+from app.domain.text import company_key
 from app.domain.terms import PaymentTerms
 from app.importers import detect, reader
 from app.importers.records import Problem, ReadResult, UnreadableFile
@@ -37,7 +37,6 @@ from app.models import (Activity, Allocation, Customer, Dispute, DunningLetter, 
 from app.services.company import default_terms
 
 CHUNK = 5000
-LEGAL_FORMS = {"sarl", "sas", "sasu", "sa", "eurl", "sci", "snc", "scop", "ei", "eirl", "et", "cie", "fils"}
 
 
 @dataclass
@@ -71,13 +70,6 @@ class ImportSummary:
 
 def _problem_json(problem: Problem) -> dict:
     return {"line": problem.line, "column": problem.column, "value": problem.value, "message": problem.message}
-
-
-def normalised_name(name: str) -> str:
-    """A name as customers are matched on: no accents, case, punctuation or legal form ("SARL")."""
-    plain = unicodedata.normalize("NFKD", name.casefold())
-    plain = "".join(ch if ch.isalnum() else " " for ch in plain if not unicodedata.combining(ch))
-    return " ".join(word for word in plain.split() if word not in LEGAL_FORMS)
 
 
 def file_hash(path: Path) -> str:
@@ -144,6 +136,7 @@ class _Import:
         self.payment_ids: dict[str, int] = {}
         self.settlements: list[tuple[int, int, int]] = []  # (invoice id, customer id, cents paid per the file)
         self.paid_ids: set[int] = set()  # invoices this import settles in full
+        self.lettered_numbers = {n for group in result.lettered for n in group.invoice_numbers}
         self.undo: list[dict] = []      # the previous values of the invoices this import changes
         self.allocated: dict[tuple[str, int], int] = {}
 
@@ -165,14 +158,14 @@ class _Import:
                 by_siren.setdefault(c.siren[:9], c.id)
             if c.code:
                 by_code.setdefault(c.code.casefold(), c.id)
-            by_name.setdefault(normalised_name(c.name), (c.id, c.name, c.siren))
+            by_name.setdefault(company_key(c.name), (c.id, c.name, c.siren))
         default = default_terms(self.session)
         used = {r.customer_key for r in self.invoices} | {r.customer_key for r in self.payments}
         new = []
         for record in (r for r in self.result.customers if r.key in used):
             siren = record.siren[:9]
             found = (by_siren.get(siren) if siren else None) or by_code.get(record.code.casefold() or "\0")
-            same_name = by_name.get(normalised_name(record.name))
+            same_name = by_name.get(company_key(record.name))
             if found is None and same_name and not (siren and same_name[2] and same_name[2][:9] != siren):
                 found = same_name[0]
             if found is not None:
@@ -280,7 +273,7 @@ class _Import:
 
     def _note_settlement(self, invoice_id: int, customer_id: int, record, paid_before: int) -> bool:
         """Remember the part of the invoice the file says is paid without naming the payment."""
-        if record.paid and not self._in_lettering(record.number):
+        if record.paid and record.number not in self.lettered_numbers:
             paid = to_cents(record.total)
         elif record.still_due is not None:
             paid = to_cents(record.total) - to_cents(record.still_due)
@@ -292,11 +285,6 @@ class _Import:
         if paid == to_cents(record.total):
             self.paid_ids.add(invoice_id)
         return True
-
-    def _in_lettering(self, number: str) -> bool:
-        if not hasattr(self, "_lettered_numbers"):
-            self._lettered_numbers = {n for group in self.result.lettered for n in group.invoice_numbers}
-        return number in self._lettered_numbers
 
     # payments ----------------------------------------------------------------------------------------------
     def new_payments(self) -> None:
@@ -468,7 +456,7 @@ class ImportRow:
     id: int
     file_name: str
     kind: str
-    imported_at: object
+    imported_at: datetime
     created: int
     updated: int
     skipped: int

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
@@ -10,6 +9,7 @@ from PySide6.QtCore import QByteArray, Qt, Signal
 from PySide6.QtWidgets import (QAbstractItemView, QDialog, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QTableView,
                                QVBoxLayout, QWidget)
 
+from app.domain.text import without_accents
 from app.services.store import read
 from app.ui.bootstrap import Context
 from app.ui.icons import icon
@@ -156,12 +156,7 @@ class TableScreen(Screen):
         self.search.selectAll()
 
     def apply_filter(self) -> None:
-        words = fold(self.search.text()).split()
+        words = without_accents(self.search.text()).split()
         self.table.proxy.set_predicate(
-            lambda row: self.accepts(row) and all(w in fold(self.haystack(row)) for w in words))
+            lambda row: self.accepts(row) and all(w in without_accents(self.haystack(row)) for w in words))
 
-
-def fold(text: str) -> str:
-    """Text as the search compares it: without case or accents ("Électricité" finds "electricite")."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))

@@ -115,7 +115,7 @@ def test_search_ignores_accents_and_case(ledger, make_window):
     screen = window.screens["customers"]
     screen.search.setText("GARAGE petit")
     assert [r.name for r in screen.table.visible_rows()] == ["Garage Petit"]
-    from app.ui.screen import fold
+    from app.domain.text import without_accents as fold
 
     assert fold("Électricité Générale") == "electricite generale"
 

@@ -1,0 +1,29 @@
+"""How names and headers are compared: the same folding everywhere, so that the search box, the column
+guesser and the customer matcher agree that "Dupont S.A.", "DUPONT SA" and "Dupont, SA" are one name."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_PUNCTUATION = re.compile(r"[^a-z0-9]+")
+_DOTTED = re.compile(r"(?<=\b\w)\.(?=\w\b)")  # T.T.C. → ttc, S.A. → sa
+LEGAL_FORMS = frozenset({"sarl", "sas", "sasu", "sa", "eurl", "sci", "snc", "scop", "ei", "eirl"})
+
+
+def without_accents(text: str) -> str:
+    """Lower case and no accents, punctuation kept: "Électricité" → "electricite"."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def fold(text: object) -> str:
+    """Text as compared: no accents, lower case, "N°" read as "no", punctuation turned to spaces, dotted
+    abbreviations joined; "Dupont S.A." → "dupont sa", "Montant T.T.C." → "montant ttc"."""
+    plain = without_accents(str(text).replace("°", "o ").replace("\u00ba", "o "))
+    return " ".join(_PUNCTUATION.sub(" ", _DOTTED.sub("", plain)).split())
+
+
+def company_key(name: str) -> str:
+    """A firm's name as customers are matched on: ``fold`` without the legal form ("SARL", "S.A.")."""
+    return " ".join(word for word in fold(name).split() if word not in LEGAL_FORMS)
