@@ -148,6 +148,8 @@ def _index() -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
 
 
 _EXACT, _KEYWORDS_NORMALISED = _index()
+_KEYWORD_WORDS = frozenset(word for keywords in _KEYWORDS_NORMALISED.values() for keyword in keywords
+                           for word in keyword.split())
 
 
 def _contains(words: list[str], phrase: str) -> bool:
@@ -166,6 +168,8 @@ def _candidates(header: str) -> list[tuple[int, str]]:
     if exact is not None:
         return [(1000 + len(key), exact)]
     words = key.split()
+    if _KEYWORD_WORDS.isdisjoint(words):  # most cells of a data row: the header search asks about them too
+        return []
     found = []
     for name, keywords in _KEYWORDS_NORMALISED.items():
         if any(word in words for word in _BLOCKED.get(name, ())):

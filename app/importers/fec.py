@@ -96,7 +96,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 from app.importers.records import (CustomerRecord, InvoiceRecord, LetteredGroup, PaymentRecord, PeriodBalances,
-                                   Problem, ReadResult, UnreadableFile, row_hash)
+                                   Problem, ReadResult, UnreadableFile, row_hash, text_hash)
 from app.importers.values import CENT, parse_amount, parse_date
 from app.jobs import NULL_JOB, Job
 
@@ -478,7 +478,7 @@ class _Reader:
             identity = "\x1f".join(("fec", journal, entry_number, iso[entry_date], account, auxiliary, piece,
                                     iso[issue_date], label, str(debit), str(credit), iso[due_date]))
             rank = seen[identity] = seen.get(identity, 0) + 1
-            line_hash = row_hash(f"{identity}\x1f{rank}")
+            line_hash = text_hash(f"{identity}\x1f{rank}")
             entry = (journal, entry_number, entry_date, piece)
             in_sales_entry = entry in sales_entries
             if net < 0 and not in_sales_entry:

@@ -4,7 +4,8 @@ Readers never touch the database. A record keeps where it came from (``line``) a
 (``row_hash``) so that re-importing the same file, or a later export that overlaps it, is recognised; the
 import service turns records into customers, invoices, payments and allocations in one transaction.
 Amounts are ``Decimal`` in euros, signed as the business reads them: invoices positive, credit notes
-negative, payments positive (money received).
+negative, payments positive (money received). Records are named tuples, like Beancount's directives: plain,
+immutable, and cheap to make by the hundred thousand.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import NamedTuple
 
 
 @dataclass(frozen=True)
@@ -32,8 +34,7 @@ class Problem:
         return f"{where} :{found} {self.message}" if where else f"{found.strip()} {self.message}".strip()
 
 
-@dataclass(frozen=True)
-class CustomerRecord:
+class CustomerRecord(NamedTuple):
     """A customer as a file names it. ``key`` identifies it within the file (account number, customer code,
     SIREN or name); invoices and payments refer to it by that key."""
 
@@ -49,8 +50,7 @@ class CustomerRecord:
     line: int | None = None
 
 
-@dataclass(frozen=True)
-class InvoiceRecord:
+class InvoiceRecord(NamedTuple):
     """An invoice (``total`` > 0) or a credit note (``total`` < 0). ``due_date`` None means "from the
     customer's terms" (a FEC has no due date). ``paid`` True means the file says it is settled (lettered)
     without saying by which payment; ``still_due`` is the open amount when the file gives one."""
@@ -68,8 +68,7 @@ class InvoiceRecord:
     row_hash: str = ""
 
 
-@dataclass(frozen=True)
-class PaymentRecord:
+class PaymentRecord(NamedTuple):
     """Money received from a customer (``amount`` > 0), with its reference. ``letter`` is the lettering code
     tying it to invoices in the same file (FEC EcritureLet), if any."""
 
@@ -129,4 +128,9 @@ class UnreadableFile(Exception):
 
 def row_hash(*parts: object) -> str:
     """A stable fingerprint of a source row, so that the same row imported again is recognised."""
-    return hashlib.sha256("\x1f".join(str(part) for part in parts).encode()).hexdigest()[:32]
+    return text_hash("\x1f".join(map(str, parts)))
+
+
+def text_hash(text: str) -> str:
+    """``row_hash`` of a row already joined into one text (readers hashing 100 000 rows skip the join)."""
+    return hashlib.sha256(text.encode()).hexdigest()[:32]

@@ -36,6 +36,7 @@ import gc
 import io
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
@@ -43,7 +44,7 @@ from pathlib import Path
 
 from app.importers.columns import (AMOUNT_FIELDS, FIELDS, fold, headers_signature, missing_required, normalise,
                                    propose_mapping, required_label)
-from app.importers.records import CustomerRecord, InvoiceRecord, Problem, ReadResult, UnreadableFile, row_hash
+from app.importers.records import CustomerRecord, InvoiceRecord, Problem, ReadResult, UnreadableFile, text_hash
 from app.importers.values import CENT, amount_from_cell, parse_amount, parse_date
 from app.jobs import NULL_JOB, Job
 
@@ -162,22 +163,26 @@ def inspect(path: Path) -> Sheet:
 
 
 def read(path: Path, job: Job = NULL_JOB, mapping: dict[str, str] | None = None, *,
-         max_rows: int | None = None) -> SheetResult:
+         max_rows: int | None = None, saved: Callable[[str], dict[str, str] | None] = lambda _signature: None
+         ) -> SheetResult:
     """Every invoice of the table, with its customers and the problems found. ``mapping`` ({field: header},
-    as the wizard confirmed it or as saved) defaults to the proposed one; ``UnreadableFile`` when it does not
-    place the number, the date, the customer or an amount, or names a column the file lacks. ``max_rows``
-    stops after that many data rows (the wizard's preview "as it will be read")."""
+    as the wizard confirmed it) defaults to the one ``saved`` gives for the headers' signature, else to the
+    proposed one (asking here spares reading the file twice); ``UnreadableFile`` when it does not place the
+    number, the date, the customer or an amount, or names a column the file lacks. ``max_rows`` stops after
+    that many data rows (the wizard's preview "as it will be read")."""
     path = Path(path)
     with _GarbageCollectionPaused():
-        return _read(path, job, mapping, max_rows)
+        return _read(path, job, mapping, max_rows, saved)
 
 
-def _read(path: Path, job: Job, mapping: dict[str, str] | None, max_rows: int | None) -> SheetResult:
+def _read(path: Path, job: Job, mapping: dict[str, str] | None, max_rows: int | None,
+          saved: Callable[[str], dict[str, str] | None]) -> SheetResult:
     table = _load(path)
     layout = _layout(table, path)
     header_line = table.lines[layout.header_index]
-    mapping = _check_mapping(path, layout.headers, header_line,
-                             propose_mapping(layout.headers) if mapping is None else mapping)
+    if mapping is None:
+        mapping = saved(headers_signature(layout.headers)) or propose_mapping(layout.headers)
+    mapping = _check_mapping(path, layout.headers, header_line, mapping)
     columns = {name: layout.headers.index(header) for name, header in mapping.items()}
     result = SheetResult(kind=KIND, header_line=header_line, mapping=mapping)
     reader = _RowReader(path, columns, layout.headers, result, book=table.separator is None)
@@ -570,18 +575,23 @@ def _parse_amounts(cells: list[object], texts: list[str]) -> list[object]:
 def _as_texts(cells: list[object]) -> list[str]:
     """A workbook column as text, for hashing and for ``_parse_amounts``: a number as its shortest repr
     (1200.5 → "1200.5"), a date as 2026-01-05, text as it is."""
-    if all(cell.__class__ is str for cell in cells):
+    if _all_of(cells, str):
         return cells  # type: ignore[return-value]
-    if all(cell.__class__ is float for cell in cells):
+    if _all_of(cells, float):
         return list(map(repr, cells))
     known = {cell: cell if cell.__class__ is str else repr(cell) if cell.__class__ is float else str(cell)
              for cell in dict.fromkeys(cells)}
     return list(map(known.__getitem__, cells))
 
 
+def _all_of(cells: list[object], kind: type) -> bool:
+    """Whether every cell is exactly of ``kind`` (the types gathered in C: a column has 100 000 cells)."""
+    return set(map(type, cells)) <= {kind}
+
+
 def _parse_texts(cells: list[object]) -> list[str]:
     """``_text`` of each cell; text cells that need no more than trimming, in one go."""
-    if all(cell.__class__ is str for cell in cells):
+    if _all_of(cells, str):
         stripped = list(map(str.strip, cells))
         joined = _SEP.join(stripped)
         if not any(mark in joined for mark in ("\n", "\r", "  ", '="', "\t")):
@@ -686,7 +696,7 @@ class _RowReader:
             cells = {name: [row[at] if at < len(row) else "" for row in data_rows] for name, at in wanted.items()}
         if self.book:
             for name, column in cells.items():
-                if any(cell.__class__ is bool for cell in column):
+                if bool in set(map(type, column)):
                     cells[name] = [_display(cell) if cell.__class__ is bool else cell for cell in column]
         return cells
 
@@ -728,7 +738,7 @@ class _RowReader:
                         column[index] = ""
         # the row as the file writes it, in the mapping's columns, after the names of the fields they hold
         fields = [",".join(columns)] * count
-        digests = list(map(row_hash, map("\x1f".join, zip(fields, *texts.values()))))  # type: ignore[arg-type]
+        digests = list(map(text_hash, map("\x1f".join, zip(fields, *texts.values()))))  # type: ignore[arg-type]
         nothing: list[object] = [None] * count
         blank: list[object] = [""] * count
         names = values.get("customer_name", blank)

@@ -35,7 +35,7 @@ class Invoice(IdMixin, Base):
     status: Mapped[str] = mapped_column(String(20), default=InvoiceStatus.OPEN.value)
     import_batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id", ondelete="SET NULL"))
     source_line: Mapped[int | None] = mapped_column(default=None)
-    row_hash: Mapped[str | None] = mapped_column(String(64), default=None, index=True)
+    row_hash: Mapped[str | None] = mapped_column(String(64), default=None)  # compared by number, never searched
 
     customer: Mapped[Customer] = relationship()
 

@@ -20,6 +20,7 @@ import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import partial
 from pathlib import Path
 
 from sqlalchemy import delete, func, select, update
@@ -87,9 +88,7 @@ def read_file(session: Session, path: Path, kind: str | None, mapping: dict[str,
     module = reader(kind) if kind else detect(path)
     if module.KIND != "invoices":
         return module.read(path, job)
-    if mapping is None:
-        mapping = saved_mapping(session, module.inspect(path).signature)
-    return module.read(path, job, mapping=mapping)
+    return module.read(path, job, mapping=mapping, saved=partial(saved_mapping, session))
 
 
 def import_file(session: Session, path: Path, *, today: date, kind: str | None = None,
@@ -193,13 +192,16 @@ class _Import:
         known = {row.number: row for row in self.session.execute(select(
             Invoice.id, Invoice.number, Invoice.row_hash, Invoice.total_cents, Invoice.due_date,
             Invoice.issue_date, Invoice.customer_id, Invoice.status))} if self.invoices else {}
-        fresh, fresh_records, seen = [], [], set()
+        fresh, settled, seen = [], [], set()
         changed = [known[r.number].id for r in self.invoices if r.number in known
                    and known[r.number].row_hash != r.row_hash]
         self.allocated = self._allocated_sums(changed, [])
+        batch_id, terms, customer_ids = self.batch.id, self.terms, self.customer_ids
+        open_, paid_ = InvoiceStatus.OPEN.value, InvoiceStatus.PAID.value
+        invoice_, credit_note = InvoiceKind.INVOICE.value, InvoiceKind.CREDIT_NOTE.value
         for record in self.invoices:
-            customer_id = self.customer_ids[record.customer_key]
-            due = record.due_date or self.terms[customer_id].due_date(record.issue_date)
+            customer_id = customer_ids[record.customer_key]
+            due = record.due_date or terms[customer_id].due_date(record.issue_date)
             total = to_cents(record.total)
             existing = known.get(record.number)
             if existing is not None:
@@ -218,18 +220,19 @@ class _Import:
                 self.summary.duplicates += 1
                 continue
             seen.add(record.number)
-            net = to_cents(record.net) if record.net is not None else total
-            vat = to_cents(record.vat) if record.vat is not None else total - net
+            net = total if record.net is None else to_cents(record.net)
+            vat = total - net if record.vat is None else to_cents(record.vat)
+            paid = self._paid_per_file(record, total)
             fresh.append({"number": record.number, "customer_id": customer_id, "issue_date": record.issue_date,
                           "due_date": max(due, record.issue_date), "net_cents": net, "vat_cents": vat,
-                          "total_cents": total, "status": InvoiceStatus.OPEN.value,
-                          "kind": (InvoiceKind.CREDIT_NOTE if total < 0 else InvoiceKind.INVOICE).value,
-                          "import_batch_id": self.batch.id, "source_line": record.line,
-                          "row_hash": record.row_hash})
-            fresh_records.append(record)
-        for record, invoice_id in zip(fresh_records, self._insert_with_ids(Invoice, fresh)):
-            self.invoice_ids[record.number] = invoice_id
-            self._note_settlement(invoice_id, self.customer_ids[record.customer_key], record, 0)
+                          "total_cents": total, "status": paid_ if paid == total > 0 else open_,
+                          "kind": credit_note if total < 0 else invoice_, "import_batch_id": batch_id,
+                          "source_line": record.line, "row_hash": record.row_hash})
+            settled.append((record.number, customer_id, paid))
+        for (number, customer_id, paid), invoice_id in zip(settled, self._insert_with_ids(Invoice, fresh)):
+            self.invoice_ids[number] = invoice_id
+            if paid:
+                self.settlements.append((invoice_id, customer_id, paid))
         self.summary.created["invoices"] = len(fresh)
         if self.undo:
             self.batch.undo = self.undo
@@ -251,7 +254,11 @@ class _Import:
             changes.append(f"échéance {existing.due_date:%d/%m/%Y} → {due:%d/%m/%Y}")
             values["due_date"] = due
         paid_before = self.allocated.get(("invoice", existing.id), 0)
-        if self._note_settlement(existing.id, customer_id, record, paid_before):
+        paid = self._paid_per_file(record, total)
+        if paid > paid_before:
+            self.settlements.append((existing.id, customer_id, paid - paid_before))
+            if paid == total:
+                self.paid_ids.add(existing.id)
             changes.append("réglée" if record.paid else f"reste dû → {format_eur(record.still_due)}")
         elif record.still_due is not None and total - to_cents(record.still_due) < paid_before:
             self.summary.warnings.append(Problem(
@@ -271,20 +278,16 @@ class _Import:
         self.session.execute(update(Invoice).where(Invoice.id == existing.id).values(**values))
         self.summary.changes.append(f"{record.number} : " + ", ".join(changes))
 
-    def _note_settlement(self, invoice_id: int, customer_id: int, record, paid_before: int) -> bool:
-        """Remember the part of the invoice the file says is paid without naming the payment."""
+    def _paid_per_file(self, record, total: int) -> int:
+        """The cents of an invoice the file says are paid without naming the payment (0 for a credit note,
+        or when the file says nothing; a lettered invoice is settled by its lettering instead)."""
+        if total < 0:
+            return 0
         if record.paid and record.number not in self.lettered_numbers:
-            paid = to_cents(record.total)
-        elif record.still_due is not None:
-            paid = to_cents(record.total) - to_cents(record.still_due)
-        else:
-            return False
-        if record.total < 0 or paid <= paid_before:
-            return False
-        self.settlements.append((invoice_id, customer_id, paid - paid_before))
-        if paid == to_cents(record.total):
-            self.paid_ids.add(invoice_id)
-        return True
+            return total
+        if record.still_due is not None:
+            return max(total - to_cents(record.still_due), 0)
+        return 0
 
     # payments ----------------------------------------------------------------------------------------------
     def new_payments(self) -> None:
