@@ -77,6 +77,15 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--valid-rows", action="store_true",
                      help="importe les lignes valides d'un fichier qui contient des erreurs")
     imp.add_argument("--json", action="store_true", help="sortie JSON")
+    kpi = verbs.add_parser("kpi", help="indicateurs de la semaine (DSO, taux de retard, alertes...)")
+    forecast = verbs.add_parser("forecast", help="prévision d'encaissements sur 13 semaines")
+    for verb in (kpi, forecast):
+        verb.add_argument("--at", type=parse_date, default=None, help="date de calcul (défaut : aujourd'hui)")
+        verb.add_argument("--json", action="store_true", help="sortie JSON")
+    report = verbs.add_parser("report", help="rapport imprimable")
+    report.add_argument("kind", choices=("weekly",), help="weekly : le rapport hebdomadaire en PDF")
+    report.add_argument("--at", type=parse_date, default=None, help="date du rapport (défaut : aujourd'hui)")
+    report.add_argument("--out", required=True, help="fichier PDF à écrire")
     shot = verbs.add_parser("screenshot", help="capture d'un écran en 1280×800")
     shot.add_argument("view", help="dashboard, customers, customer, invoices, reminders, imports, settings, welcome")
     shot.add_argument("--out", required=True, help="fichier PNG à écrire")
@@ -189,6 +198,31 @@ def print_summary(summary, dry_run: bool) -> None:
         print(f"  {summary.file}, {problem}", file=sys.stderr)
 
 
+def run_cockpit(location: str, verb: str, at: date | None, as_json: bool) -> int:
+    """``kpi`` and ``forecast``: the figures of the dashboard, as JSON or as French text."""
+    from app.services.cockpit import cockpit
+    from app.services.store import read
+
+    figures = read(existing_database(location), cockpit, at or date.today())
+    data = figures.as_kpi_json() if verb == "kpi" else figures.as_forecast_json()
+    if as_json:
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        from app.services.cockpit_view import forecast_lines, kpi_lines
+
+        print("\n".join(kpi_lines(figures) if verb == "kpi" else forecast_lines(figures)))
+    return 0
+
+
+def run_report(location: str, at: date | None, out: Path) -> int:
+    from app.services.store import read
+    from app.services.weekly import write_weekly_report
+
+    path = read(existing_database(location), write_weekly_report, at or date.today(), out)
+    print(f"Rapport hebdomadaire écrit dans {path}")
+    return 0
+
+
 def run_window(location: str, screenshot: tuple[str, str] | None = None) -> int:
     from app.ui.app import run
 
@@ -205,6 +239,10 @@ def main(argv: list[str] | None = None) -> int:
             return run_aging(location, args.at, args.json)
         if args.command == "import":
             return run_import(location, args)
+        if args.command in ("kpi", "forecast"):
+            return run_cockpit(location, args.command, args.at, args.json)
+        if args.command == "report":
+            return run_report(location, args.at, Path(args.out))
         if args.command == "screenshot":
             return run_window(location, (args.view, args.out))
         return run_window(location)

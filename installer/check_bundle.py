@@ -172,6 +172,20 @@ def report_size(folder: Path) -> None:
     print(f"bundle size: {on_disk}{total / 2**20:.1f} MiB in {len(files)} files: {folder}")
 
 
+def run_report(exe: Path) -> None:
+    """The bundled charts and PDF work: the bundle creates the demo company and prints its weekly report
+    (matplotlib, reportlab and the shipped DejaVu font, all from inside the bundle)."""
+    with tempfile.TemporaryDirectory(prefix="encours-bundle-report-") as tmp:
+        db, pdf = Path(tmp) / "demo.sqlite", Path(tmp) / "hebdo.pdf"
+        for args in (["demo"], ["report", "weekly", "--out", str(pdf)]):
+            result = subprocess.run([str(exe), "--db", str(db), *args], capture_output=True, text=True, timeout=120)
+            if result.returncode != 0:
+                raise CheckFailed(f"the bundle's {args[0]} failed (exit {result.returncode}):\n{result.stderr[-2000:]}")
+        if not pdf.is_file() or not pdf.read_bytes().startswith(b"%PDF"):
+            raise CheckFailed("the bundle's weekly report wrote no PDF")
+        print(f"report: the demo company's weekly PDF printed by the bundle ({pdf.stat().st_size // 1024} KB)")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Build the Encours bundle and check that it starts.")
     parser.add_argument("--out", type=Path, default=ROOT / "build" / "bundle",
@@ -188,6 +202,7 @@ def main(argv: list[str] | None = None) -> int:
         check_libraries(internal)
         run_bundle(exe)
         run_imports(exe)
+        run_report(exe)
     except CheckFailed as failure:
         print(f"BUNDLE CHECK FAILED: {failure}", file=sys.stderr)
         return 1

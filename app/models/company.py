@@ -1,4 +1,5 @@
-"""The user's own firm: letterhead, default terms, the tolerance under which nothing is chased."""
+"""The user's own firm: letterhead, default terms, the tolerance under which nothing is chased, and the
+thresholds the weekly cockpit raises its alerts at."""
 
 from __future__ import annotations
 
@@ -25,5 +26,14 @@ class Company(IdMixin, ContactMixin, TermsMixin, Base):
     logo_path: Mapped[str] = mapped_column(String(500), default="")
     penalty_clause: Mapped[str] = mapped_column(Text, default=DEFAULT_PENALTY_CLAUSE)
     tolerance_cents: Mapped[int] = mapped_column(BigInteger, default=500)
+
+    # the cockpit's targets and alert thresholds (app.domain.alerts.Thresholds reads them)
+    dso_target_days: Mapped[int] = mapped_column(default=45, server_default="45")
+    margin_rate_bp: Mapped[int] = mapped_column(default=2000, server_default="2000")  # basis points: 20 %
+    alert_delay_growth_days: Mapped[int] = mapped_column(default=10, server_default="10")
+    alert_concentration_pct: Mapped[int] = mapped_column(default=50, server_default="50")
+    alert_prescription_days: Mapped[int] = mapped_column(default=90, server_default="90")
+    insurer_declaration_days: Mapped[int] = mapped_column(default=150, server_default="150")
+    alert_cover_expiry_days: Mapped[int] = mapped_column(default=30, server_default="30")
 
     tolerance = money_property("tolerance_cents")

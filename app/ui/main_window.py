@@ -27,6 +27,11 @@ QListWidget#nav::item:selected { background: #dbe4f0; color: #111827; }
 QLabel#brand { font-size: 17px; font-weight: 600; letter-spacing: 2px; color: #1f2937; padding: 16px 20px 6px; }
 QLabel#heading { font-size: 19px; font-weight: 600; color: #111827; }
 QLabel#section { font-size: 15px; font-weight: 600; color: #374151; margin-top: 6px; }
+QFrame#card { background: #ffffff; border: 1px solid #e5e7eb; border-radius: 8px; }
+QLabel#card_label { color: #4b5563; font-size: 13px; }
+QLabel#card_value { color: #111827; font-size: 21px; font-weight: 600; }
+QLabel#card_change, QLabel#muted { color: #6b7280; font-size: 12px; }
+QListWidget#alerts::item { padding: 4px 2px; border-bottom: 1px solid #f3f4f6; }
 QLabel#welcome_title { font-size: 26px; font-weight: 600; color: #111827; }
 QTableView { gridline-color: #e5e7eb; selection-background-color: #dbe4f0; selection-color: #111827; }
 QHeaderView::section { background: #f9fafb; border: none; border-bottom: 1px solid #e5e7eb; padding: 5px 6px;
@@ -48,14 +53,15 @@ SCREENS = tuple(key for key, _title, _icon in NAVIGATION)
 def build_screens(context: Context) -> dict[str, Screen]:
     """The screens, built once the database is open (their modules bring SQLAlchemy in)."""
     from app.ui.customers import CustomersScreen
+    from app.ui.dashboard import DashboardScreen
     from app.ui.invoices import InvoicesScreen
     from app.ui.placeholder import PlaceholderScreen
     from app.ui.settings import SettingsScreen
 
     from app.ui.imports import ImportsScreen
 
-    classes = {"customers": CustomersScreen, "invoices": InvoicesScreen, "imports": ImportsScreen,
-               "settings": SettingsScreen}
+    classes = {"dashboard": DashboardScreen, "customers": CustomersScreen, "invoices": InvoicesScreen,
+               "imports": ImportsScreen, "settings": SettingsScreen}
     return {key: classes.get(key, PlaceholderScreen)(context, title) for key, title, _icon in NAVIGATION}
 
 
@@ -146,8 +152,8 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Données : {self.context.location}")
         self.pages.setCurrentIndex(0)
         self.nav.setEnabled(True)
-        last = self.settings.value("window/screen", "customers")
-        self.show_screen(last if last in self.screens else "customers")
+        last = self.settings.value("window/screen", "dashboard")
+        self.show_screen(last if last in self.screens else "dashboard")
 
     def show_screen(self, key: str) -> None:
         if self.nav.isEnabled():

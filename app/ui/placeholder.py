@@ -8,13 +8,6 @@ from PySide6.QtWidgets import QLabel
 from app.ui.screen import Screen
 
 PLANNED = {
-    "Tableau de bord": (
-        "Le tableau de bord de la semaine arrive bientôt.",
-        ["l'encours total et la part échue, avec leur évolution depuis la semaine dernière ;",
-         "le DSO, le BFR et leurs tendances sur 24 mois ;",
-         "les alertes : clients au-delà de leur limite ou de leur couverture d'assurance ;",
-         "la prévision de trésorerie sur 13 semaines ;",
-         "les clients à appeler en priorité."]),
     "Relances": (
         "Les relances du jour arriveront ici.",
         ["la liste des actions du jour : courrier, appel, mise en demeure ;",

@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 import sys
+import time
 
 from PySide6.QtWidgets import QApplication
 
 VIEWS = ("welcome", "dashboard", "reminders", "customers", "customer", "invoices", "invoice", "imports",
          "settings")
+
+
+def _wait_for(screen, seconds: float = 30) -> None:
+    """Let a screen that computes in a worker (the dashboard) finish before the picture is taken."""
+    deadline = time.monotonic() + seconds
+    while getattr(screen, "running", None) is not None and time.monotonic() < deadline:
+        QApplication.processEvents()
+        time.sleep(0.02)
 
 
 def take(window, view: str, out: str) -> int:
@@ -35,6 +44,7 @@ def take(window, view: str, out: str) -> int:
         target.show()
     else:
         window.show_screen(view)
+        _wait_for(window.screens.get(view))
     for _ in range(3):
         QApplication.processEvents()
     if not target.grab().save(out):

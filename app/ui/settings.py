@@ -1,9 +1,10 @@
-"""Paramètres: the company's letterhead, default payment terms, penalty clause and tolerance."""
+"""Paramètres: the company's letterhead, default payment terms, penalty clause and tolerance; the cockpit's
+targets and alert thresholds."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import (QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import (QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QTabWidget,
+                               QVBoxLayout, QWidget)
 
 from app.services.company import CompanyInput, company_input, save_company
 from app.services.store import commit, read
@@ -71,31 +72,34 @@ class SettingsScreen(Screen):
 
     def __init__(self, context, title, parent=None) -> None:
         super().__init__(context, title, parent)
+        from app.ui.thresholds_form import ThresholdsForm
+
         self.form = CompanyForm()
+        self.thresholds = ThresholdsForm()
         self.saved = QLabel()
         self.save_button = QPushButton(icon("save"), "Enregistrer")
         self.save_button.setShortcut("Ctrl+S")
         self.save_button.clicked.connect(self.save)
-        page = QWidget()
-        page.setMaximumWidth(820)
-        column = QVBoxLayout(page)
-        column.setContentsMargins(0, 0, 0, 0)
-        section = QLabel("Votre société")
-        section.setObjectName("section")
-        column.addWidget(section)
-        column.addWidget(self.form)
+        self.tabs = QTabWidget()
+        for widget, label in ((self.form, "Votre société"), (self.thresholds, "Objectifs et alertes")):
+            page = QWidget()
+            column = QVBoxLayout(page)
+            column.addWidget(widget)
+            column.addStretch(1)
+            self.tabs.addTab(page, label)
+        self.tabs.setMaximumWidth(820)
         row = QHBoxLayout()
         row.addStretch(1)
         row.addWidget(self.saved)
         row.addWidget(self.save_button)
-        column.addLayout(row)
-        self.layout_.addWidget(page)
-        self.layout_.addStretch(1)
+        self.layout_.addWidget(self.tabs, 1)
+        self.layout_.addLayout(row)
 
     def refresh(self) -> None:
         self.form.load(self.context.db)
+        self.thresholds.load(self.context.db)
         self.saved.clear()
 
     def save(self) -> None:
-        ok = self.form.save(self.context.db)
+        ok = self.form.save(self.context.db) and self.thresholds.save(self.context.db)
         self.saved.setText("Enregistré." if ok else "")

@@ -46,12 +46,21 @@ class _Runnable(QRunnable):
         try:
             result = self._op(self.job)
         except JobCancelled:
-            self.signals.cancelled.emit()
+            self._report(self.signals.cancelled)
         except Exception as exc:  # reported to the user, never lost
             traceback.print_exc()
-            self.signals.failed.emit(str(exc) or exc.__class__.__name__)
+            self._report(self.signals.failed, str(exc) or exc.__class__.__name__)
         else:
-            self.signals.succeeded.emit(result)
+            self._report(self.signals.succeeded, result)
+
+    @staticmethod
+    def _report(signal, *args) -> None:
+        """Emit, unless the application quit while the work ran (its signals are then gone, and so is
+        whoever would have listened)."""
+        try:
+            signal.emit(*args)
+        except RuntimeError:
+            pass
 
 
 def run_op(parent: QWidget, op: Callable[[Job], Any], on_success: Callable[[Any], None],

@@ -19,6 +19,11 @@ def test_demo_button_fills_the_database(db, make_window, qtbot):
     qtbot.mouseClick(window.welcome.demo_button, __import__("PySide6.QtCore").QtCore.Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.pages.currentIndex() == 0, timeout=60_000)
     assert window.windowTitle() == "Atelier Dubois SARL"  # Qt shows it as "Atelier Dubois SARL — Encours"
+    dashboard = window.screens["dashboard"]
+    assert window.current_screen() is dashboard  # the first screen of the week
+    qtbot.waitUntil(lambda: dashboard.figures is not None, timeout=30_000)
+    assert dashboard.cards[0].value.text() == "1\u202f357\u202f097,07\xa0€"  # the demo's receivables at 23/11/2026
+    window.show_screen("customers")
     assert len(window.screens["customers"].table.visible_rows()) >= 100
 
 

@@ -1,0 +1,145 @@
+"""What crossed a threshold this week: the alert list of the cockpit (DOMAIN.md, Indicators, Guarantees).
+
+Each alert says in plain French what happened and to whom, so the owner can act on it without opening a
+report: a customer over its credit limit or its insured cover, a cover about to expire, a customer paying
+later and later, DSO above its target, receivables concentrated on a few customers, an invoice about to
+become time-barred or past the insurer's declaration deadline. The thresholds are the user's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import NamedTuple
+
+from app.domain.money import format_eur
+
+
+class Thresholds(NamedTuple):
+    """The user's targets; the defaults are those a small French business would start with."""
+
+    dso_target_days: int = 45
+    margin_rate: Decimal = Decimal("0.20")
+    delay_growth_days: int = 10         # a customer whose average delay grew by more than this
+    concentration_share: Decimal = Decimal("0.50")  # top 5 customers' share of receivables
+    prescription_days: int = 90         # warn this long before a claim becomes time-barred
+    declaration_days: int = 150         # the insurer's deadline to declare an unpaid invoice, after its due date
+    cover_expiry_days: int = 30         # warn this long before a cover expires
+
+
+DECLARATION_WARNING_DAYS = 15  # how early the insurer's deadline is announced
+PRESCRIPTION_YEARS = {False: 5, True: 2}  # Code de commerce L110-4 between merchants; consumer code L218-2
+
+
+class Alert(NamedTuple):
+    """One line of the alert list; ``customer_id`` opens the customer when clicked (None: the whole ledger).
+    ``weight`` orders the list: the amount at stake, so the biggest problem comes first."""
+
+    kind: str
+    text: str
+    customer_id: int | None = None
+    weight: Decimal = Decimal(0)
+
+
+class CustomerFigures(NamedTuple):
+    """A customer as the alerts see it."""
+
+    id: int
+    name: str
+    exposure: Decimal
+    credit_limit: Decimal | None = None
+    cover: Decimal | None = None      # insured or guaranteed amount in force
+    cover_ends: date | None = None    # the earliest expiry of a cover in force
+    delay_trend: Decimal | None = None
+
+
+class DueInvoice(NamedTuple):
+    """An invoice still due, for the deadlines that run from its due date."""
+
+    customer_id: int
+    customer: str
+    number: str
+    due: date
+    still_due: Decimal
+    consumer: bool = False
+    insured: bool = False
+
+
+def prescription_date(due: date, consumer: bool) -> date:
+    """The day a claim becomes time-barred: 5 years after it fell due between merchants (L110-4), 2 years
+    on a consumer (L218-2). A formal notice does not interrupt it, so the warning matters."""
+    years = PRESCRIPTION_YEARS[consumer]
+    try:
+        return due.replace(year=due.year + years)
+    except ValueError:  # 29 February
+        return due.replace(year=due.year + years, day=28)
+
+
+def customer_alerts(customer: CustomerFigures, at: date, limits: Thresholds) -> list[Alert]:
+    found = []
+    name, exposure = customer.name, customer.exposure
+    if customer.credit_limit and exposure > customer.credit_limit:
+        over = exposure - customer.credit_limit
+        found.append(Alert("limit", f"{name} dépasse sa limite de crédit de {format_eur(over)} "
+                                    f"(encours {format_eur(exposure)}).", customer.id, over))
+    if customer.cover is not None and exposure > customer.cover:
+        over = exposure - customer.cover
+        found.append(Alert("cover", f"{name} : l'encours dépasse la couverture de {format_eur(over)} "
+                                    "(la part au-delà n'est pas garantie).", customer.id, over))
+    if customer.cover_ends is not None and at <= customer.cover_ends <= at + timedelta(days=limits.cover_expiry_days):
+        found.append(Alert("cover_expiry", f"{name} : la couverture expire le {customer.cover_ends:%d/%m/%Y} ; "
+                                           "demandez son renouvellement.", customer.id, exposure))
+    if customer.delay_trend is not None and customer.delay_trend > limits.delay_growth_days:
+        found.append(Alert("delay", f"{name} paie {_days(customer.delay_trend)} plus tard qu'au trimestre "
+                                    "précédent.", customer.id, exposure))
+    return found
+
+
+def invoice_alerts(invoice: DueInvoice, at: date, limits: Thresholds) -> list[Alert]:
+    found = []
+    barred = prescription_date(invoice.due, invoice.consumer)
+    if barred - timedelta(days=limits.prescription_days) <= at:
+        verb = "est prescrite depuis le" if barred <= at else "sera prescrite le"
+        found.append(Alert("prescription", f"Facture {invoice.number} de {invoice.customer} "
+                                           f"({format_eur(invoice.still_due)}) {verb} {barred:%d/%m/%Y}.",
+                           invoice.customer_id, invoice.still_due))
+    if invoice.insured and invoice.due < at:
+        deadline = invoice.due + timedelta(days=limits.declaration_days)
+        if deadline - timedelta(days=DECLARATION_WARNING_DAYS) <= at:
+            verb = "devait être déclarée à l'assureur avant le" if deadline < at else "est à déclarer à l'assureur avant le"
+            found.append(Alert("declaration", f"Facture {invoice.number} de {invoice.customer} "
+                                              f"({format_eur(invoice.still_due)}) {verb} {deadline:%d/%m/%Y}.",
+                               invoice.customer_id, invoice.still_due))
+    return found
+
+
+def ledger_alerts(dso: Decimal | None, top5_share: Decimal | None, receivables: Decimal,
+                  limits: Thresholds) -> list[Alert]:
+    found = []
+    if dso is not None and dso > limits.dso_target_days:
+        found.append(Alert("dso", f"DSO de {_days(dso)}, au-dessus de l'objectif de {limits.dso_target_days} j.",
+                           None, receivables))
+    if top5_share is not None and top5_share > limits.concentration_share:
+        found.append(Alert("concentration", f"Les 5 premiers clients détiennent {_percent(top5_share)} de l'encours "
+                                            f"(seuil {_percent(limits.concentration_share)}).", None, receivables))
+    return found
+
+
+def alerts(at: date, limits: Thresholds, customers: Iterable[CustomerFigures], invoices: Iterable[DueInvoice],
+           dso: Decimal | None, top5_share: Decimal | None, receivables: Decimal) -> list[Alert]:
+    """Every alert at ``at``, the largest amount at stake first."""
+    found = ledger_alerts(dso, top5_share, receivables, limits)
+    for customer in customers:
+        found += customer_alerts(customer, at, limits)
+    for invoice in invoices:
+        found += invoice_alerts(invoice, at, limits)
+    return sorted(found, key=lambda alert: -alert.weight)
+
+
+def _days(days: Decimal) -> str:
+    return f"{days:.1f}".replace(".", ",") + " j"
+
+
+def _percent(share: Decimal) -> str:
+    return f"{share * 100:.0f} %"

@@ -1,0 +1,100 @@
+"""The 13-week cash forecast: expected receipts week by week, split by confidence, and a projected balance.
+
+DOMAIN.md, "Cash-flow forecast (13 weeks)": each open invoice is expected on its due date plus the
+customer's usual delay (the plan default when there is no history: the caller supplies it); receipts are
+summed by week for 13 weeks and split by confidence; starting from the last known bank balance, with the
+known outflows, a projected balance line.
+
+Confidence follows the customer's risk class (see ``scoring``): A/B sure, C probable, D/E uncertain; an
+invoice already more than 90 days late is uncertain whatever the class, because such a debt is no longer
+"late" but in doubt (the > 90 days bucket of the aging balance, DOMAIN.md "Indicators").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from typing import NamedTuple
+
+from app.domain.money import ZERO
+
+CONFIDENCES = ("sure", "probable", "uncertain")
+CONFIDENCE_LABELS = {"sure": "Sûr", "probable": "Probable", "uncertain": "Incertain"}
+
+_CONFIDENCE_BY_GRADE = {"A": "sure", "B": "sure", "C": "probable", "D": "uncertain", "E": "uncertain"}
+DOUBTFUL_AFTER_DAYS = 90
+
+
+class Receivable(NamedTuple):
+    """An open item of a customer: what is still due on it, when, and how that customer usually pays."""
+
+    due: date
+    amount: Decimal            # still due; items <= 0 (credit notes, unallocated payments) are ignored
+    usual_delay: Decimal       # days, may be negative (pays early); the plan default when no history
+    grade: str                 # the customer's risk class A..E
+
+
+class Outflow(NamedTuple):
+    on: date
+    amount: Decimal            # money going out, positive
+
+
+class Week(NamedTuple):
+    week_start: date                    # a Monday
+    expected: Decimal                   # sum of by_confidence
+    by_confidence: dict[str, Decimal]   # keys CONFIDENCES, all present
+    outflows: Decimal
+    balance: Decimal | None             # projected balance at the end of the week; None without an opening
+
+
+def week_start(day: date) -> date:
+    """The Monday of ``day``'s week (French weeks start on Monday)."""
+    return day - timedelta(days=day.weekday())
+
+
+def expected_date(item: Receivable) -> date:
+    """Due date plus the usual delay rounded to whole days, half-up (halves away from zero, as Decimal's
+    ROUND_HALF_UP and the rest of the program: 2.5 -> 3 days later, -2.5 -> 3 days earlier)."""
+    days = int(item.usual_delay.quantize(Decimal(1), ROUND_HALF_UP))
+    return item.due + timedelta(days=days)
+
+
+def confidence(item: Receivable, at: date) -> str:
+    """How sure the receipt is: by the customer's class, but uncertain once more than 90 days past due.
+    An unknown class (customer not scored yet) is uncertain: a forecast should not count on it."""
+    if (at - item.due).days > DOUBTFUL_AFTER_DAYS:
+        return "uncertain"
+    return _CONFIDENCE_BY_GRADE.get(item.grade, "uncertain")
+
+
+def forecast(items: Iterable[Receivable], at: date, opening_balance: Decimal | None = None,
+             outflows: Iterable[Outflow] = (), weeks: int = 13) -> list[Week]:
+    """Weekly expected receipts and outflows from the Monday of ``at``'s week, for ``weeks`` weeks.
+
+    A receipt expected before the first week is already late: it is still hoped for, so it lands in the
+    first week. An outflow dated before the first week is already in the opening balance and is ignored.
+    Anything after the last week is left out. ``balance`` = opening + cumulative (receipts - outflows)."""
+    if weeks < 0:
+        raise ValueError(f"nombre de semaines négatif : {weeks}")
+    first = week_start(at)
+    receipts = [{c: ZERO for c in CONFIDENCES} for _ in range(weeks)]
+    spent = [ZERO] * weeks
+    for item in items:
+        if item.amount <= 0:
+            continue
+        index = max(0, (expected_date(item) - first).days // 7)
+        if index < weeks:
+            receipts[index][confidence(item, at)] += item.amount
+    for outflow in outflows:
+        index = (outflow.on - first).days // 7
+        if 0 <= index < weeks:
+            spent[index] += outflow.amount
+    result = []
+    balance = opening_balance
+    for index in range(weeks):
+        expected = sum(receipts[index].values(), ZERO)
+        if balance is not None:
+            balance = balance + expected - spent[index]
+        result.append(Week(first + timedelta(weeks=index), expected, receipts[index], spent[index], balance))
+    return result

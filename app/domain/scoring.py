@@ -1,0 +1,256 @@
+"""The customer risk score: 0 = no risk, 100 = highest risk, with the points of every factor shown.
+
+DOMAIN.md, "Risk score (explainable)": a score per customer built from payment history (average days late
+weighted by amount, and its trend), the overdue share of the exposure, exposure against credit limit and
+against guaranteed cover ("Guarantees"), open disputes, age of the relationship, sector and an optional
+external rating. The owner of the business must be able to see *why* a customer is risky, so each factor
+keeps its own points and a French sentence with the value that gave them; the score is their sum.
+
+Points table (linear parts are computed with ``Decimal`` and rounded half-up to whole points):
+
+=========  =====  ==================================================================================
+factor      max   points
+=========  =====  ==================================================================================
+delay        30   average days late <= 0: 0; linear to 30 at >= 60 days (days / 2);
+                  no payment history: a neutral 8
+trend        10   last 3 months minus the 3 before <= 0 days: 0; linear to 10 at >= 30 days worse
+                  (days / 3); not enough history: 0
+overdue      20   overdue / exposure (0 when nothing is owed), linear 0 % -> 0 to 100 % -> 20
+limit        15   no limit set: 0; exposure <= 50 % of the limit: 0; linear to 10 at 100 %;
+                  over the limit (or any exposure on a zero limit): 15
+cover        10   share of the exposure not covered by a guarantee, (exposure - cover) / exposure,
+                  linear 0 % -> 0 to 100 % -> 10; no cover counts as 0 €; nothing owed: 0
+disputes     10   0 open disputes: 0, 1: 5, 2: 8, 3 or more: 10
+seniority     5   customer for < 6 months (or date unknown): 5, < 12 months: 3, < 24 months: 1, else 0
+segment       5   public body: 1 (pays late, but pays), key account: 1, private business: 3,
+                  consumer: 5; an unknown segment counts as a private business
+rating       10   external rating A/1: 0, B/2: 2, C/3: 5, D/4: 8, E/5: 10; empty or unreadable: 0
+=========  =====  ==================================================================================
+
+The maxima add up to 115: a customer bad on every count is capped at 100. Every factor is monotonic in
+its own input (later payments, a larger overdue share, more disputes... never lower the score). Classes:
+A 0–19, B 20–39, C 40–59, D 60–79, E 80–100.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from typing import NamedTuple
+
+from app.domain.money import format_eur
+from app.domain.vocabulary import SEGMENT_LABELS, Segment
+
+GRADES = ("A", "B", "C", "D", "E")
+MAX_POINTS = 100
+
+NBSP = "\u00a0"  # French typography: no-break space before "%"
+
+
+class ScoreInput(NamedTuple):
+    """What the score is computed from, gathered by the caller for one customer at date ``at``."""
+
+    at: date
+    average_delay: Decimal | None   # amount-weighted days late over the last 6 months (None: no history)
+    delay_trend: Decimal | None     # days: last 3 months minus the 3 before (positive = getting worse)
+    exposure: Decimal               # total still owed (due and not yet due)
+    overdue: Decimal                # the part past its due date
+    credit_limit: Decimal | None    # None: no limit set
+    cover: Decimal | None           # guaranteed/insured cover in euros (already × percentage), None: none
+    open_disputes: int
+    customer_since: date | None     # first invoice or creation date
+    segment: str                    # a vocabulary.Segment value
+    external_rating: str = ""       # a letter A–E (A safest) or a digit 1–5 (1 safest); else ignored
+
+
+class Factor(NamedTuple):
+    key: str
+    label: str
+    detail: str
+    points: int
+    maximum: int
+
+
+class Score(NamedTuple):
+    points: int
+    grade: str
+    factors: tuple[Factor, ...]
+
+
+def grade_of(points: int) -> str:
+    """The class of a score: A 0–19, B 20–39, C 40–59, D 60–79, E 80–100 (bands of 20 points)."""
+    if not 0 <= points <= MAX_POINTS:
+        raise ValueError(f"score hors de 0..100 : {points}")
+    return GRADES[min(points // 20, len(GRADES) - 1)]
+
+
+def score(data: ScoreInput) -> Score:
+    """The risk score of one customer, every factor listed in a fixed order even at 0 points."""
+    factors = (
+        _delay(data.average_delay),
+        _trend(data.delay_trend),
+        _overdue(data.exposure, data.overdue),
+        _limit(data.exposure, data.credit_limit),
+        _cover(data.exposure, data.cover),
+        _disputes(data.open_disputes),
+        _seniority(data.customer_since, data.at),
+        _segment(data.segment),
+        _rating(data.external_rating),
+    )
+    points = min(MAX_POINTS, sum(f.points for f in factors))
+    return Score(points, grade_of(points), factors)
+
+
+# --- factors -------------------------------------------------------------------------------------------
+
+def _delay(average: Decimal | None) -> Factor:
+    label = "Retard moyen de paiement"
+    if average is None:
+        return Factor("delay", label, "pas encore d'historique de paiement", 8, 30)
+    detail = _signed_days(average, "payé en moyenne {} après l'échéance", "payé en moyenne {} avant l'échéance",
+                          "payé en moyenne à l'échéance")
+    return Factor("delay", label, detail, _linear(average, Decimal(0), Decimal(60), 30), 30)
+
+
+def _signed_days(days: Decimal, later: str, earlier: str, even: str) -> str:
+    """The French detail of a number of days that may be either way: ``later`` or ``earlier`` with the
+    days (one decimal) in place of ``{}``, or ``even`` when it rounds to zero."""
+    shown = days.quantize(Decimal("0.1"), ROUND_HALF_UP)
+    if shown > 0:
+        return later.format(_days(shown))
+    if shown < 0:
+        return earlier.format(_days(-shown))
+    return even
+
+
+def _trend(trend: Decimal | None) -> Factor:
+    label = "Évolution des retards"
+    if trend is None:
+        return Factor("trend", label, "pas assez d'historique pour comparer", 0, 10)
+    detail = _signed_days(trend, "paie {} plus tard que les 3 mois précédents",
+                          "paie {} plus tôt que les 3 mois précédents", "délais de paiement stables")
+    return Factor("trend", label, detail, _linear(trend, Decimal(0), Decimal(30), 10), 10)
+
+
+def _overdue(exposure: Decimal, overdue: Decimal) -> Factor:
+    label = "Part de l'encours en retard"
+    if exposure <= 0:
+        return Factor("overdue", label, "rien n'est dû", 0, 20)
+    share = overdue / exposure
+    detail = f"{format_eur(overdue)} en retard sur {format_eur(exposure)} dus ({_percent(share)})"
+    return Factor("overdue", label, detail, _linear(share, Decimal(0), Decimal(1), 20), 20)
+
+
+def _limit(exposure: Decimal, limit: Decimal | None) -> Factor:
+    label = "Encours par rapport à la limite de crédit"
+    if limit is None:
+        return Factor("limit", label, "aucune limite de crédit fixée", 0, 15)
+    if exposure > 0 and exposure > limit:
+        detail = f"{format_eur(exposure)} dus : au-delà de la limite de {format_eur(limit)}"
+        return Factor("limit", label, detail, 15, 15)
+    if limit <= 0:  # a zero limit with nothing owed
+        return Factor("limit", label, f"rien n'est dû (limite de {format_eur(limit)})", 0, 15)
+    usage = exposure / limit
+    detail = f"{format_eur(exposure)} dus, {_percent(usage)} de la limite de {format_eur(limit)}"
+    return Factor("limit", label, detail, _linear(usage, Decimal("0.5"), Decimal(1), 10), 15)
+
+
+def _cover(exposure: Decimal, cover: Decimal | None) -> Factor:
+    label = "Encours non garanti"
+    if exposure <= 0:
+        return Factor("cover", label, "rien n'est dû", 0, 10)
+    covered = min(exposure, max(cover or Decimal(0), Decimal(0)))
+    uncovered = exposure - covered
+    share = uncovered / exposure
+    if not covered:
+        detail = f"aucune garantie : les {format_eur(exposure)} dus ne sont pas couverts"
+    else:
+        detail = f"{format_eur(uncovered)} non couverts sur {format_eur(exposure)} dus ({_percent(share)})"
+    return Factor("cover", label, detail, _linear(share, Decimal(0), Decimal(1), 10), 10)
+
+
+_DISPUTE_POINTS = (0, 5, 8, 10)
+
+
+def _disputes(count: int) -> Factor:
+    label = "Litiges en cours"
+    if count <= 0:
+        detail = "aucun litige en cours"
+    elif count == 1:
+        detail = "1 litige en cours"
+    else:
+        detail = f"{count} litiges en cours"
+    points = _DISPUTE_POINTS[min(max(count, 0), len(_DISPUTE_POINTS) - 1)]
+    return Factor("disputes", label, detail, points, 10)
+
+
+def _seniority(since: date | None, at: date) -> Factor:
+    label = "Ancienneté du client"
+    if since is None:
+        return Factor("seniority", label, "date de début de la relation inconnue", 5, 5)
+    months = (at.year - since.year) * 12 + at.month - since.month - (at.day < since.day)
+    if months < 1:
+        detail = "nouveau client (moins d'un mois)"
+    elif months < 24:
+        detail = f"client depuis {months} mois"
+    else:
+        detail = f"client depuis {months // 12} ans"
+    points = 5 if months < 6 else 3 if months < 12 else 1 if months < 24 else 0
+    return Factor("seniority", label, detail, points, 5)
+
+
+_SEGMENT_POINTS = {
+    Segment.PUBLIC: (1, "organisme public : paie souvent tard, mais paie"),
+    Segment.KEY_ACCOUNT: (1, "grand compte"),
+    Segment.PRIVATE: (3, "entreprise privée"),
+    Segment.CONSUMER: (5, "particulier : moins de recours qu'avec une entreprise"),
+}
+
+
+def _segment(segment: str) -> Factor:
+    label = "Type de client"
+    try:
+        points, detail = _SEGMENT_POINTS[Segment(segment)]
+    except ValueError:
+        private = SEGMENT_LABELS[Segment.PRIVATE].lower()
+        points, detail = 3, f"type « {segment} » inconnu, compté comme {private}"
+    return Factor("segment", label, detail, points, 5)
+
+
+_RATING_POINTS = {"A": 0, "B": 2, "C": 5, "D": 8, "E": 10}
+
+
+def _rating(text: str) -> Factor:
+    label = "Note externe"
+    typed = text.strip().upper()
+    if not typed:
+        return Factor("rating", label, "aucune note saisie", 0, 10)
+    letter = GRADES[int(typed) - 1] if typed in ("1", "2", "3", "4", "5") else typed
+    if letter not in _RATING_POINTS:
+        detail = f"note « {text.strip()} » non reconnue (A à E ou 1 à 5) : ignorée"
+        return Factor("rating", label, detail, 0, 10)
+    return Factor("rating", label, f"note saisie : {typed}", _RATING_POINTS[letter], 10)
+
+
+# --- helpers -------------------------------------------------------------------------------------------
+
+def _linear(value: Decimal, zero_at: Decimal, full_at: Decimal, maximum: int) -> int:
+    """0 points up to ``zero_at``, ``maximum`` from ``full_at`` on, in between a straight line rounded
+    half-up: rounding a non-decreasing line keeps it non-decreasing, so the factor stays monotonic."""
+    if value <= zero_at:
+        return 0
+    if value >= full_at:
+        return maximum
+    exact = (value - zero_at) / (full_at - zero_at) * maximum
+    return int(exact.quantize(Decimal(1), ROUND_HALF_UP))
+
+
+def _days(value: Decimal) -> str:
+    """"18,5 jours", "12 jours", "1 jour": a French number of days, one decimal at most."""
+    text = str(value.quantize(Decimal("0.1"), ROUND_HALF_UP)).removesuffix(".0").replace(".", ",")
+    return f"{text} jour" if value < 2 else f"{text} jours"
+
+
+def _percent(ratio: Decimal) -> str:
+    """"25 %": a ratio as a whole percentage, French spacing."""
+    return f"{int((ratio * 100).quantize(Decimal(1), ROUND_HALF_UP))}{NBSP}%"

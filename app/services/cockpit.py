@@ -1,0 +1,297 @@
+"""The weekly cockpit: every figure of the dashboard, the ``kpi`` and ``forecast`` commands and the weekly
+PDF, computed once here from the database by the domain's rules, so that all three always agree.
+
+The data is read in aggregate (daily sums, open items, settled invoices by customer); the arithmetic is
+``app.domain`` (aging, kpi, scoring, forecast, alerts).
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.domain import kpi
+from app.domain.aging import AgingBalance, Buckets, aging_balance, still_due
+from app.domain.alerts import Alert, CustomerFigures, DueInvoice, Thresholds, alerts
+from app.domain.forecast import Receivable, Week, forecast
+from app.domain.money import from_cents
+from app.domain.scoring import Score, ScoreInput, score
+from app.domain.vocabulary import GuaranteeKind, InvoiceStatus, Segment
+from app.models import Customer, Dispute, Guarantee, Invoice
+from app.services.aging import open_items
+from app.services.company import get_company
+from app.services.ledger_history import LedgerHistory, ledger_history
+from app.services.payment_history import paid_invoices
+
+DSO_MONTHS = 24
+CEI_DAYS = 90          # the collection effectiveness index is measured over the last quarter
+TO_CALL = 10
+DEFAULT_DELAY = Decimal(0)  # a customer without history is expected on its due date
+COVERING = (GuaranteeKind.CREDIT_INSURANCE.value, GuaranteeKind.BANK_GUARANTEE.value)
+
+
+@dataclass(frozen=True)
+class Headline:
+    """A figure of the week and the same figure a week earlier."""
+
+    receivables: Decimal
+    overdue: Decimal
+    dso: Decimal | None
+
+
+@dataclass(frozen=True)
+class CallEntry:
+    """A customer to call this week: what is overdue, since when, and how risky it is."""
+
+    customer_id: int
+    name: str
+    phone: str
+    overdue: Decimal
+    days_late: int
+    grade: str
+
+
+@dataclass(frozen=True)
+class Cockpit:
+    at: date
+    company: str
+    thresholds: Thresholds
+    balance: AgingBalance
+    names: dict[int, str]
+    now: Headline
+    week_before: Headline
+    dso_simple: Decimal | None
+    overdue_rate: Decimal | None
+    doubtful_rate: Decimal | None
+    cei: Decimal | None
+    top5_share: Decimal | None
+    average_delay: Decimal | None
+    dso_history: list[tuple[date, Decimal | None]]
+    scores: dict[int, Score]
+    alerts: list[Alert]
+    forecast: list[Week]
+    to_call: list[CallEntry]
+
+    @property
+    def expected_13_weeks(self) -> Decimal:
+        return sum((week.expected for week in self.forecast), Decimal(0))
+
+    def as_kpi_json(self) -> dict:
+        """``encours kpi --json``: rates as decimal strings between 0 and 1, days as numbers with one decimal."""
+        def rate(value: Decimal | None) -> str | None:
+            return None if value is None else str(value)
+
+        def days(value: Decimal | None) -> float | None:
+            return None if value is None else float(value)  # float-ok: days, not money
+
+        return {"at": self.at.isoformat(), "dso_countback": days(self.now.dso), "dso_simple": days(self.dso_simple),
+                "overdue_rate": rate(self.overdue_rate), "doubtful_rate": rate(self.doubtful_rate),
+                "cei": rate(self.cei), "top5_share": rate(self.top5_share),
+                "average_delay_days": days(self.average_delay),
+                "receivables": str(self.now.receivables), "overdue": str(self.now.overdue),
+                "alerts": [{"kind": a.kind, "text": a.text, "customer_id": a.customer_id} for a in self.alerts]}
+
+    def as_forecast_json(self) -> list[dict]:
+        return [{"week_start": week.week_start.isoformat(), "expected": str(week.expected),
+                 "by_confidence": {name: str(value) for name, value in week.by_confidence.items()},
+                 "outflows": str(week.outflows),
+                 "balance": None if week.balance is None else str(week.balance)} for week in self.forecast]
+
+
+def thresholds(session: Session) -> Thresholds:
+    """The company's targets and alert thresholds (the defaults before a company exists)."""
+    company = get_company(session)
+    if company is None:
+        return Thresholds()
+    return Thresholds(dso_target_days=company.dso_target_days,
+                      margin_rate=Decimal(company.margin_rate_bp).scaleb(-4),
+                      delay_growth_days=company.alert_delay_growth_days,
+                      concentration_share=Decimal(company.alert_concentration_pct).scaleb(-2),
+                      prescription_days=company.alert_prescription_days,
+                      declaration_days=company.insurer_declaration_days,
+                      cover_expiry_days=company.alert_cover_expiry_days)
+
+
+def save_thresholds(session: Session, values: Thresholds) -> dict[str, str]:
+    """Keep the thresholds on the company; errors by field name, in French (nothing saved when any)."""
+    errors = {}
+    if not 0 < values.margin_rate <= 1:
+        errors["margin_rate"] = "Le taux de marge est un pourcentage entre 0 et 100 %."
+    if not 0 < values.concentration_share <= 1:
+        errors["concentration_share"] = "La part de l'encours est un pourcentage entre 0 et 100 %."
+    for name in ("dso_target_days", "delay_growth_days", "prescription_days", "declaration_days",
+                 "cover_expiry_days"):
+        if getattr(values, name) < 0:
+            errors[name] = "Un nombre de jours ne peut pas être négatif."
+    company = get_company(session)
+    if company is None:
+        errors["company"] = "Créez d'abord votre société (Paramètres)."
+    if errors:
+        return errors
+    company.dso_target_days = values.dso_target_days
+    company.margin_rate_bp = int(values.margin_rate * 10000)
+    company.alert_delay_growth_days = values.delay_growth_days
+    company.alert_concentration_pct = int(values.concentration_share * 100)
+    company.alert_prescription_days = values.prescription_days
+    company.insurer_declaration_days = values.declaration_days
+    company.alert_cover_expiry_days = values.cover_expiry_days
+    session.flush()
+    return {}
+
+
+def cockpit(session: Session, at: date) -> Cockpit:
+    """Everything the Monday-morning screen shows at ``at``."""
+    company = get_company(session)
+    limits = thresholds(session)
+    history = ledger_history(session)
+    items = open_items(session, at)
+    balance = aging_balance(items, at)
+    week_before = at - timedelta(days=7)
+    now = _headline(history, balance.total, at)
+    before = _headline(history, aging_balance(open_items(session, week_before), week_before).total, week_before)
+    paid = paid_invoices(session, _months_before(at, 6), at)
+    customers = session.execute(select(Customer.id, Customer.name, Customer.phone, Customer.segment,
+                                       Customer.credit_limit_cents, Customer.external_rating,
+                                       Customer.created_on)).all()
+    first_invoice = dict(session.execute(select(Invoice.customer_id, func.min(Invoice.issue_date))
+                                         .group_by(Invoice.customer_id)).all())
+    covers = _covers(session, at)
+    disputes = _open_disputes(session, at)
+    scores: dict[int, Score] = {}
+    figures = []
+    for c in customers:
+        buckets = balance.by_customer.get(c.id, Buckets())
+        history_of = paid.get(c.id, [])
+        if not history_of and not buckets.total:
+            continue
+        cover, cover_ends, _insured = covers.get(c.id, (None, None, False))
+        trend = kpi.delay_trend(history_of, at)
+        limit = from_cents(c.credit_limit_cents) if c.credit_limit_cents else None
+        scores[c.id] = score(ScoreInput(
+            at=at, average_delay=kpi.average_delay(history_of, at), delay_trend=trend, exposure=buckets.total,
+            overdue=buckets.overdue, credit_limit=limit, cover=cover, open_disputes=disputes.get(c.id, 0),
+            customer_since=min(filter(None, (first_invoice.get(c.id), c.created_on)), default=None),
+            segment=c.segment, external_rating=c.external_rating))
+        figures.append(CustomerFigures(c.id, c.name, buckets.total, limit, cover, cover_ends, trend))
+    names = {c.id: c.name for c in customers}
+    segments = {c.id: c.segment for c in customers}
+    due_invoices = _due_invoices(session, items, at, names, segments, covers)
+    exposures = [buckets.total for buckets in balance.by_customer.values()]
+    top5 = kpi.top_share(exposures)
+    all_paid = [invoice for invoices in paid.values() for invoice in invoices]
+    return Cockpit(
+        at=at, company=company.name if company else "", thresholds=limits, balance=balance, names=names,
+        now=now, week_before=before,
+        dso_simple=kpi.dso_simple(now.receivables, history.sales(at - timedelta(days=365), at)),
+        overdue_rate=kpi.overdue_rate(balance.total.total, balance.total["not_due"]),
+        doubtful_rate=kpi.doubtful_rate(_doubtful(items, session, at), now.receivables),
+        cei=_cei(history, balance.total, at), top5_share=top5,
+        average_delay=kpi.average_delay(all_paid, at),
+        dso_history=_dso_history(history, at),
+        scores=scores,
+        alerts=alerts(at, limits, figures, due_invoices, now.dso, top5, now.receivables),
+        forecast=forecast(_receivables(items, at, paid, scores), at),
+        to_call=_to_call(items, at, balance, scores, customers),
+    )
+
+
+def _months_before(at: date, months: int) -> date:
+    """The same day ``months`` calendar months before ``at`` (that month's last day when it is shorter)."""
+    year, month = divmod(at.year * 12 + at.month - 1 - months, 12)
+    return date(year, month + 1, min(at.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def _headline(history: LedgerHistory, total: Buckets, at: date) -> Headline:
+    receivables = history.receivables(at)
+    return Headline(receivables, total.overdue,
+                    kpi.dso_countback(receivables, history.sales_by_month(at, DSO_MONTHS), at, DSO_MONTHS))
+
+
+def _dso_history(history: LedgerHistory, at: date) -> list[tuple[date, Decimal | None]]:
+    """DSO (countback) at the end of each of the last 24 months, the current month read at ``at``."""
+    points = []
+    end = at
+    for _ in range(DSO_MONTHS):
+        points.append((end, kpi.dso_countback(history.receivables(end), history.sales_by_month(end, DSO_MONTHS),
+                                              end, DSO_MONTHS)))
+        end = end.replace(day=1) - timedelta(days=1)
+    return points[::-1]
+
+
+def _cei(history: LedgerHistory, total: Buckets, at: date) -> Decimal | None:
+    start = at - timedelta(days=CEI_DAYS)
+    return kpi.collection_effectiveness(history.receivables(start), history.sales(start, at),
+                                        total.total, total["not_due"])
+
+
+def _doubtful(items, session: Session, at: date) -> Decimal:
+    """Still due on invoices judged doubtful."""
+    doubtful = set(session.scalars(select(Invoice.id).where(Invoice.status == InvoiceStatus.DOUBTFUL.value)))
+    return sum((still_due(item, at) for item in items
+                if item.key[0] == "invoice" and item.key[1] in doubtful), Decimal(0))
+
+
+def _covers(session: Session, at: date) -> dict[int, tuple[Decimal, date | None, bool]]:
+    """By customer: the cover in force at ``at`` (insured amount × its percentage, plus bank guarantees),
+    its earliest expiry, and whether credit insurance is among it."""
+    found: dict[int, tuple[Decimal, date | None, bool]] = {}
+    query = select(Guarantee).where(Guarantee.kind.in_(COVERING), Guarantee.amount_cents.is_not(None),
+                                    (Guarantee.valid_from.is_(None)) | (Guarantee.valid_from <= at),
+                                    (Guarantee.valid_to.is_(None)) | (Guarantee.valid_to >= at))
+    for g in session.scalars(query):
+        share = Decimal(g.percentage if g.percentage is not None else 100).scaleb(-2)
+        amount, ends, insured = found.get(g.customer_id, (Decimal(0), None, False))
+        ends = min(filter(None, (ends, g.valid_to)), default=None)
+        found[g.customer_id] = (amount + from_cents(g.amount_cents) * share, ends,
+                                insured or g.kind == GuaranteeKind.CREDIT_INSURANCE.value)
+    return {key: (amount.quantize(Decimal("0.01")), ends, insured) for key, (amount, ends, insured) in found.items()}
+
+
+def _open_disputes(session: Session, at: date) -> dict[int, int]:
+    query = (select(Invoice.customer_id, func.count()).join(Dispute, Dispute.invoice_id == Invoice.id)
+             .where(Dispute.opened_on <= at, (Dispute.closed_on.is_(None)) | (Dispute.closed_on > at))
+             .group_by(Invoice.customer_id))
+    return dict(session.execute(query).all())
+
+
+def _due_invoices(session: Session, items, at: date, names: dict[int, str], segments: dict[int, str],
+                  covers) -> list[DueInvoice]:
+    """Open invoices old enough for a deadline to approach: prescription (years) or the insurer's (months)."""
+    late = {item.key[1]: item for item in items if item.key[0] == "invoice" and item.due < at}
+    numbers = {}
+    ids = list(late)
+    for start in range(0, len(ids), 5000):
+        numbers.update(session.execute(select(Invoice.id, Invoice.number)
+                                       .where(Invoice.id.in_(ids[start:start + 5000]))).all())
+    return [DueInvoice(item.customer, names.get(item.customer, ""), numbers.get(key, ""), item.due,
+                       still_due(item, at), segments.get(item.customer) == Segment.CONSUMER.value,
+                       covers.get(item.customer, (None, None, False))[2])
+            for key, item in late.items() if still_due(item, at) > 0]
+
+
+def _receivables(items, at: date, paid, scores: dict[int, Score]) -> list[Receivable]:
+    """Each open invoice as the forecast expects it: its customer's usual delay and risk class."""
+    delays = {customer: kpi.average_delay(invoices, at) for customer, invoices in paid.items()}
+    return [Receivable(item.due, still_due(item, at), delays.get(item.customer) or DEFAULT_DELAY,
+                       scores[item.customer].grade if item.customer in scores else "C")
+            for item in items if item.key[0] == "invoice"]
+
+
+def _to_call(items, at: date, balance: AgingBalance, scores: dict[int, Score], customers) -> list[CallEntry]:
+    """The customers who owe the most overdue money, with the age of their oldest overdue invoice."""
+    oldest: dict[int, int] = defaultdict(int)
+    for item in items:
+        if item.key[0] == "invoice" and item.due < at and still_due(item, at) > 0:
+            oldest[item.customer] = max(oldest[item.customer], (at - item.due).days)
+    by_id = {c.id: c for c in customers}
+    ranked = sorted(((buckets.overdue, customer) for customer, buckets in balance.by_customer.items()
+                     if buckets.overdue > 0 and customer in oldest), key=lambda pair: -pair[0])
+    return [CallEntry(customer, by_id[customer].name, by_id[customer].phone, overdue, oldest[customer],
+                      scores[customer].grade if customer in scores else "")
+            for overdue, customer in ranked[:TO_CALL]]

@@ -1,0 +1,97 @@
+"""The cockpit's figures in French words, the same on the dashboard, in the weekly PDF and on the command line:
+"412 380,00 €", "52,3 j", "23 %", and the change since last week."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from app.domain import kpi
+from app.domain.aging import BUCKET_LABELS, BUCKETS
+from app.domain.forecast import CONFIDENCE_LABELS, CONFIDENCES
+from app.domain.money import format_eur
+from app.services.cockpit import Cockpit
+
+
+def days(value: Decimal | None) -> str:
+    return "—" if value is None else f"{value:.1f}".replace(".", ",") + " j"
+
+
+def percent(value: Decimal | None) -> str:
+    return "—" if value is None else f"{value * 100:.1f}".replace(".", ",").removesuffix(",0") + " %"
+
+
+def _change_amount(now: Decimal, before: Decimal) -> str:
+    change = now - before
+    if not change:
+        return "inchangé depuis la semaine dernière"
+    return f"{'+' if change > 0 else '−'}{format_eur(abs(change))} en une semaine"
+
+
+def _change_days(now: Decimal | None, before: Decimal | None) -> str:
+    if now is None or before is None:
+        return ""
+    change = now - before
+    if not change:
+        return "inchangé depuis la semaine dernière"
+    return f"{'+' if change > 0 else '−'}{days(abs(change))} en une semaine"
+
+
+def headlines(c: Cockpit) -> list[tuple[str, str, str]]:
+    """The four cards: (label, value, change since last week)."""
+    overdue_share = c.overdue_rate
+    last = c.forecast[-1] if c.forecast else None
+    if last is not None and last.balance is not None:
+        cash = ("Trésorerie à 13 semaines", format_eur(last.balance), "solde bancaire projeté")
+    else:
+        cash = ("Encaissements attendus", format_eur(c.expected_13_weeks), "sur les 13 prochaines semaines")
+    return [
+        ("Encours clients", format_eur(c.now.receivables), _change_amount(c.now.receivables, c.week_before.receivables)),
+        ("Dont échu", f"{format_eur(c.now.overdue)} ({percent(overdue_share)})",
+         _change_amount(c.now.overdue, c.week_before.overdue)),
+        ("DSO", days(c.now.dso), _change_days(c.now.dso, c.week_before.dso) or f"objectif {c.thresholds.dso_target_days} j"),
+        cash,
+    ]
+
+
+def indicators(c: Cockpit) -> list[tuple[str, str]]:
+    """The other figures of the week, each with its name in plain French."""
+    lost = c.balance.total["over_90"]
+    needed = kpi.sales_to_recover(lost, c.thresholds.margin_rate) if lost > 0 else None
+    return [
+        ("DSO (méthode simple, 365 j)", days(c.dso_simple)),
+        ("Retard moyen de paiement (6 mois)", days(c.average_delay)),
+        ("Part échue de l'encours", percent(c.overdue_rate)),
+        ("Part douteuse de l'encours", percent(c.doubtful_rate)),
+        ("Efficacité du recouvrement (90 j)", percent(c.cei)),
+        ("Part des 5 premiers clients", percent(c.top5_share)),
+        ("Ventes à réaliser pour compenser les retards de plus de 90 j",
+         "—" if needed is None else f"{format_eur(needed)} (marge {percent(c.thresholds.margin_rate)})"),
+    ]
+
+
+def aging_rows(c: Cockpit, count: int = 8) -> list[tuple[str, dict[str, Decimal]]]:
+    """The aging of the customers who owe the most, for the stacked-bar chart: who owes what, how late."""
+    ranked = sorted(c.balance.by_customer.items(), key=lambda pair: -pair[1].total)[:count]
+    return [(c.names.get(customer, ""), dict(buckets.amounts)) for customer, buckets in ranked]
+
+
+def kpi_lines(c: Cockpit) -> list[str]:
+    lines = [f"Indicateurs au {c.at:%d/%m/%Y}" + (f" — {c.company}" if c.company else "")]
+    lines += [f"  {label} : {value} ({change})" for label, value, change in headlines(c)]
+    lines += [f"  {label} : {value}" for label, value in indicators(c)]
+    lines.append("Balance âgée : " + " ; ".join(f"{BUCKET_LABELS[b]} {format_eur(c.balance.total[b])}"
+                                                 for b in BUCKETS))
+    lines.append(f"Alertes ({len(c.alerts)})" if c.alerts else "Aucune alerte.")
+    lines += [f"  ⚠ {alert.text}" for alert in c.alerts]
+    return lines
+
+
+def forecast_lines(c: Cockpit) -> list[str]:
+    header = f"{'Semaine du':<12}{'Attendu':>16}" + "".join(f"{CONFIDENCE_LABELS[n]:>16}" for n in CONFIDENCES)
+    lines = [f"Encaissements attendus sur 13 semaines au {c.at:%d/%m/%Y}", header]
+    for week in c.forecast:
+        lines.append(f"{week.week_start:%d/%m/%Y}  {format_eur(week.expected):>16}"
+                     + "".join(f"{format_eur(week.by_confidence[n]):>16}" for n in CONFIDENCES)
+                     + (f"   solde {format_eur(week.balance)}" if week.balance is not None else ""))
+    lines.append(f"Total : {format_eur(c.expected_13_weeks)}")
+    return lines

@@ -1,0 +1,237 @@
+"""Tableau de bord: the Monday-morning screen. Four headline cards, the alerts (a click opens the customer),
+the customers to call, and three charts (13-week forecast, aging, DSO trend).
+
+Every figure comes from ``services.cockpit`` through ``services.cockpit_view``, computed in a worker so the
+window never waits; the charts are ``app.reports.charts`` figures, the same ones the weekly PDF prints.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
+from PySide6.QtWidgets import (QFileDialog, QFrame, QGridLayout, QHBoxLayout, QLabel, QListWidget,
+                               QListWidgetItem, QMenu, QMessageBox, QPushButton, QSplitter, QVBoxLayout, QWidget)
+
+from app.services.cockpit import Cockpit, cockpit
+from app.services.cockpit_view import aging_rows, headlines
+from app.ui.format import AT_RISK, LATE, fr_amount
+from app.ui.icons import icon
+from app.ui.screen import RowTable, Screen
+from app.ui.table_model import Column
+from app.ui.worker import run_op
+
+CALL_COLUMNS = (
+    Column("Client", lambda r: r.name, stretch=True),
+    Column("Échu", lambda r: r.overdue, fr_amount, numeric=True, width=100, colour=lambda r: LATE),
+    Column("Retard", lambda r: r.days_late, lambda d: f"{d} j", numeric=True, width=58),
+    Column("Cl.", lambda r: r.grade, width=34, colour=lambda r: AT_RISK if r.grade in ("D", "E") else None),
+    Column("Téléphone", lambda r: r.phone, width=104),
+)
+
+
+class Card(QFrame):
+    """A headline figure: its name, its value, and how it moved in a week."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("card")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(14, 10, 14, 10)
+        layout.setSpacing(2)
+        self.label, self.value, self.change = QLabel(), QLabel(), QLabel()
+        self.label.setObjectName("card_label")
+        self.value.setObjectName("card_value")
+        self.change.setObjectName("card_change")
+        self.change.setWordWrap(True)
+        for widget in (self.label, self.value, self.change):
+            layout.addWidget(widget)
+
+    def show_figure(self, label: str, value: str, change: str) -> None:
+        self.label.setText(label)
+        self.value.setText(value)
+        self.change.setText(change)
+
+
+class ChartView(QWidget):
+    """A matplotlib figure on screen; right-click saves it as PNG."""
+
+    def __init__(self, title: str, context) -> None:
+        super().__init__()
+        self.title, self.context = title, context
+        self.layout_ = QVBoxLayout(self)
+        self.layout_.setContentsMargins(0, 0, 0, 0)
+        heading = QLabel(title)
+        heading.setObjectName("section")
+        self.layout_.addWidget(heading)
+        self.canvas = None
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.customContextMenuRequested.connect(self._menu)
+
+    def show_figure(self, figure) -> None:
+        from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
+
+        canvas = FigureCanvasQTAgg(figure)
+        canvas.setMinimumHeight(170)
+        canvas.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        canvas.customContextMenuRequested.connect(self._menu)
+        if self.canvas is not None:
+            self.layout_.replaceWidget(self.canvas, canvas)
+            self.canvas.deleteLater()
+        else:
+            self.layout_.addWidget(canvas, 1)
+        self.canvas = canvas
+
+    def _menu(self, position) -> None:
+        if self.canvas is None:
+            return
+        menu = QMenu(self)
+        menu.addAction(icon("save"), "Enregistrer l'image (PNG)…", self.save_png)
+        menu.exec(self.mapToGlobal(position) if self.sender() is self else self.canvas.mapToGlobal(position))
+
+    def save_png(self) -> None:
+        settings = self.context.settings
+        folder = settings.value("folders/charts", str(Path.home())) if settings else str(Path.home())
+        name, _ = QFileDialog.getSaveFileName(self, "Enregistrer le graphique", str(Path(folder) / f"{self.title}.png"),
+                                              "Image PNG (*.png)")
+        if name:
+            self.canvas.figure.savefig(name, dpi=150)
+            if settings:
+                settings.setValue("folders/charts", str(Path(name).parent))
+
+
+class DashboardScreen(Screen):
+    def __init__(self, context, title: str, parent=None) -> None:
+        super().__init__(context, title, parent)
+        self.figures: Cockpit | None = None
+        self.running = None
+        self.week = QLabel()
+        self.week.setObjectName("muted")
+        self.actions_bar.insertWidget(1, self.week)
+        self.print_button = QPushButton(icon("printer"), "Imprimer le rapport hebdo")
+        self.print_button.setToolTip("Le rapport de la semaine en PDF, deux pages (Ctrl+P)")
+        self.print_button.clicked.connect(self.print_report)
+        QShortcut(QKeySequence.StandardKey.Print, self, self.print_report)
+        self.actions_bar.addWidget(self.print_button)
+
+        cards = QHBoxLayout()
+        self.cards = [Card() for _ in range(4)]
+        for card in self.cards:
+            cards.addWidget(card, 1)
+        self.layout_.addLayout(cards)
+
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        self.alerts_heading = QLabel("Alertes")
+        self.alerts_heading.setObjectName("section")
+        self.alerts = QListWidget()
+        self.alerts.setWordWrap(True)
+        self.alerts.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.alerts.setObjectName("alerts")
+        self.alerts.itemActivated.connect(self.open_alert)
+        self.alerts.itemClicked.connect(self.open_alert)
+        calls = QLabel("Clients à appeler cette semaine")
+        calls.setObjectName("section")
+        self.to_call = RowTable(CALL_COLUMNS, sort_column=1, descending=True)
+        self.to_call.activated_row.connect(lambda row: self.open_customer(row.customer_id))
+        for widget, stretch in ((self.alerts_heading, 0), (self.alerts, 3), (calls, 0), (self.to_call, 2)):
+            left_layout.addWidget(widget, stretch)
+
+        right = QWidget()
+        grid = QGridLayout(right)
+        grid.setContentsMargins(0, 0, 0, 0)
+        self.forecast_chart = ChartView("Prévision d'encaissements sur 13 semaines", context)
+        self.aging_chart = ChartView("Balance âgée des premiers clients", context)
+        self.dso_chart = ChartView("DSO sur 24 mois", context)
+        grid.addWidget(self.forecast_chart, 0, 0, 1, 2)
+        grid.addWidget(self.aging_chart, 1, 0)
+        grid.addWidget(self.dso_chart, 1, 1)
+        grid.setRowStretch(0, 1)
+        grid.setRowStretch(1, 1)
+
+        body = QSplitter(Qt.Orientation.Horizontal)
+        body.addWidget(left)
+        body.addWidget(right)
+        body.setStretchFactor(0, 2)
+        body.setStretchFactor(1, 3)
+        body.setSizes([470, 580])
+        self.layout_.addWidget(body, 1)
+
+    def refresh(self) -> None:
+        """Recompute the week's figures in a worker; the screen keeps the previous ones meanwhile."""
+        if self.running is not None:
+            return
+        at = self.context.today()
+        db = self.context.db
+
+        def compute(job):
+            from app.services.store import read
+
+            return read(db, cockpit, at)
+
+        self.running = run_op(self, compute, self.show_cockpit, self._failed, "Calcul des indicateurs…")
+
+    def _failed(self, message: str) -> None:
+        self.running = None
+        QMessageBox.critical(self, "Encours", f"Les indicateurs n'ont pas pu être calculés :\n{message}")
+
+    def show_cockpit(self, figures: Cockpit) -> None:
+        from app.reports.charts import aging_chart, dso_chart, forecast_chart
+
+        self.running = None
+        self.figures = figures
+        monday = figures.at - timedelta(days=figures.at.weekday())
+        self.week.setText(f"semaine du {monday:%d/%m/%Y}")
+        for card, (label, value, change) in zip(self.cards, headlines(figures)):
+            card.show_figure(label, value, change)
+        self.alerts_heading.setText(f"Alertes ({len(figures.alerts)})" if figures.alerts else "Aucune alerte")
+        self.alerts.clear()
+        for alert in figures.alerts:
+            item = QListWidgetItem(icon("triangle-alert"), alert.text)
+            item.setData(Qt.ItemDataRole.UserRole, alert.customer_id)
+            item.setToolTip("Cliquer pour ouvrir la fiche du client" if alert.customer_id else alert.text)
+            self.alerts.addItem(item)
+        self.to_call.set_rows(figures.to_call)
+        self.forecast_chart.show_figure(forecast_chart(figures.forecast))
+        self.aging_chart.show_figure(aging_chart(aging_rows(figures)))
+        self.dso_chart.show_figure(dso_chart(figures.dso_history, Decimal(figures.thresholds.dso_target_days)))
+
+    def open_alert(self, item: QListWidgetItem) -> None:
+        customer_id = item.data(Qt.ItemDataRole.UserRole)
+        if customer_id:
+            self.open_customer(customer_id)
+
+    def open_customer(self, customer_id: int) -> None:
+        from app.ui.customer_form import CustomerDialog
+
+        if getattr(self, "dialog", None) is not None:
+            self.dialog.deleteLater()
+        self.dialog = CustomerDialog(self.context, customer_id, self)
+        self.dialog.accepted.connect(self.refresh)
+        self.dialog.open()
+
+    def print_report(self) -> None:
+        """The weekly PDF, written in a worker, then opened in the system's viewer."""
+        settings = self.context.settings
+        folder = settings.value("folders/reports", str(Path.home())) if settings else str(Path.home())
+        at = self.context.today()
+        name, _ = QFileDialog.getSaveFileName(self, "Rapport hebdomadaire",
+                                              str(Path(folder) / f"rapport-{at:%Y-%m-%d}.pdf"), "PDF (*.pdf)")
+        if not name:
+            return
+        if settings:
+            settings.setValue("folders/reports", str(Path(name).parent))
+        db = self.context.db
+
+        def write(job):
+            from app.services.store import read
+            from app.services.weekly import write_weekly_report
+
+            return read(db, write_weekly_report, at, Path(name))
+
+        run_op(self, write, lambda path: QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))),
+               label="Rapport hebdomadaire en cours…")

@@ -1,0 +1,149 @@
+"""The 13-week cash forecast (DOMAIN.md "Cash-flow forecast"): weeks, expected dates, confidence, balance."""
+
+from datetime import date, timedelta
+from decimal import Decimal as D
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from app.domain.forecast import (CONFIDENCE_LABELS, CONFIDENCES, Outflow, Receivable, confidence,
+                                 expected_date, forecast, week_start)
+
+AT = date(2026, 11, 25)       # a Wednesday
+MONDAY = date(2026, 11, 23)   # its week's Monday
+
+
+def test_week_start():
+    assert week_start(MONDAY) == MONDAY
+    assert week_start(AT) == MONDAY
+    assert week_start(date(2026, 11, 29)) == MONDAY              # Sunday: same week
+    assert week_start(date(2026, 11, 30)) == date(2026, 11, 30)
+    assert week_start(date(2027, 1, 1)) == date(2026, 12, 28)    # a Friday: its Monday is in the old year
+    assert week_start(date(2027, 1, 3)) == date(2026, 12, 28)
+
+
+@pytest.mark.parametrize(("delay", "expected"), [
+    ("0", date(2026, 12, 28)),
+    ("0.4", date(2026, 12, 28)),
+    ("2.5", date(2026, 12, 31)),    # half-up: 3 days
+    ("4", date(2027, 1, 1)),        # across the year end
+    ("-2.4", date(2026, 12, 26)),   # pays early: 2 days before
+    ("-2.5", date(2026, 12, 25)),   # half away from zero: 3 days before
+])
+def test_expected_date(delay, expected):
+    assert expected_date(Receivable(date(2026, 12, 28), D("100.00"), D(delay), "A")) == expected
+
+
+@pytest.mark.parametrize(("grade", "expected"), [
+    ("A", "sure"), ("B", "sure"), ("C", "probable"), ("D", "uncertain"), ("E", "uncertain"),
+    ("", "uncertain"),   # not scored yet: not counted on
+])
+def test_confidence_by_grade(grade, expected):
+    assert confidence(Receivable(date(2026, 12, 1), D("100.00"), D(0), grade), AT) == expected
+
+
+def test_confidence_after_90_days_late():
+    ninety = AT - timedelta(days=90)            # 27 Aug 2026
+    assert confidence(Receivable(ninety, D("100.00"), D(0), "A"), AT) == "sure"
+    assert confidence(Receivable(ninety - timedelta(days=1), D("100.00"), D(0), "A"), AT) == "uncertain"
+    assert confidence(Receivable(ninety - timedelta(days=1), D("100.00"), D(0), "C"), AT) == "uncertain"
+
+
+def test_forecast_judges_the_90_days_at_its_own_date():
+    late = Receivable(AT - timedelta(days=91), D("100.00"), D(0), "A")   # 89 days late on Monday, 91 on `at`
+    assert forecast([late], AT)[0].by_confidence["uncertain"] == D("100.00")
+
+
+def test_labels_in_french():
+    assert [CONFIDENCE_LABELS[c] for c in CONFIDENCES] == ["Sûr", "Probable", "Incertain"]
+
+
+def test_weeks_are_consecutive_mondays():
+    weeks = forecast([], AT)
+    assert len(weeks) == 13
+    assert [w.week_start for w in weeks] == [MONDAY + timedelta(weeks=i) for i in range(13)]
+    assert weeks[-1].week_start == date(2027, 2, 15)
+    assert all(w.by_confidence == {"sure": 0, "probable": 0, "uncertain": 0} for w in weeks)
+
+
+def test_hand_made_forecast():
+    items = [
+        Receivable(date(2026, 10, 1), D("300.00"), D(10), "C"),      # expected 11 Oct: late -> week 1
+        Receivable(date(2026, 11, 20), D("200.00"), D(5), "A"),      # 25 Nov -> week 1
+        Receivable(date(2026, 12, 1), D("1000.00"), D(-1), "B"),     # 30 Nov (Monday) -> week 2
+        Receivable(date(2026, 11, 30), D("400.00"), D("6.5"), "D"),  # + 7 = 7 Dec -> week 3
+        Receivable(date(2026, 12, 1), D("-150.00"), D(0), "A"),      # credit note: not a receipt
+        Receivable(date(2026, 12, 1), D("0.00"), D(0), "A"),         # nothing due
+        Receivable(date(2026, 7, 1), D("500.00"), D(0), "A"),        # 147 days late: uncertain, week 1
+        Receivable(date(2027, 2, 21), D("700.00"), D(0), "A"),       # Sunday of week 13: last one kept
+        Receivable(date(2027, 2, 22), D("800.00"), D(0), "A"),       # Monday after week 13: left out
+    ]
+    weeks = forecast(items, AT)
+    assert weeks[0].by_confidence == {"sure": D("200.00"), "probable": D("300.00"), "uncertain": D("500.00")}
+    assert weeks[0].expected == D("1000.00")    # 200 + 300 + 500
+    assert weeks[1].by_confidence == {"sure": D("1000.00"), "probable": D(0), "uncertain": D(0)}
+    assert weeks[2].by_confidence == {"sure": D(0), "probable": D(0), "uncertain": D("400.00")}
+    assert weeks[12].expected == D("700.00")
+    assert sum(w.expected for w in weeks) == D("3100.00")   # 1000 + 1000 + 400 + 700; 800 beyond
+    assert all(w.balance is None for w in weeks)             # no opening balance known
+    assert all(w.outflows == 0 for w in weeks)
+
+
+def test_balance_runs_with_outflows():
+    items = [Receivable(date(2026, 11, 27), D("500.00"), D(0), "A"),   # week 1
+             Receivable(date(2026, 12, 9), D("250.00"), D(0), "C")]    # week 3
+    outflows = [
+        Outflow(date(2026, 11, 20), D("999.00")),   # before the first week: already in the opening balance
+        Outflow(date(2026, 11, 23), D("800.00")),   # week 1
+        Outflow(date(2026, 12, 4), D("300.00")),    # week 2
+        Outflow(date(2026, 12, 6), D("100.00")),    # week 2 (Sunday)
+        Outflow(date(2027, 2, 22), D("5000.00")),   # after week 13: left out
+    ]
+    weeks = forecast(items, AT, opening_balance=D("1000.00"), outflows=outflows)
+    assert [w.outflows for w in weeks[:3]] == [D("800.00"), D("400.00"), D(0)]
+    assert [w.balance for w in weeks[:4]] == [
+        D("700.00"),    # 1000 + 500 - 800
+        D("300.00"),    # 700 - 400
+        D("550.00"),    # 300 + 250
+        D("550.00"),
+    ]
+    assert weeks[-1].balance == D("550.00")
+
+
+def test_number_of_weeks():
+    item = Receivable(date(2026, 12, 10), D("100.00"), D(0), "A")   # week 3
+    assert [w.expected for w in forecast([item], AT, weeks=3)] == [D(0), D(0), D("100.00")]
+    assert [w.expected for w in forecast([item], AT, weeks=2)] == [D(0), D(0)]
+    assert forecast([item], AT, weeks=0) == []
+    with pytest.raises(ValueError):
+        forecast([item], AT, weeks=-1)
+
+
+items_strategy = st.lists(st.builds(
+    Receivable,
+    due=st.dates(date(2026, 1, 1), date(2027, 6, 30)),
+    amount=st.integers(-100_000, 1_000_000).map(lambda c: D(c) / 100),
+    usual_delay=st.integers(-3000, 12_000).map(lambda t: D(t) / 100),
+    grade=st.sampled_from(["A", "B", "C", "D", "E"]),
+), max_size=30)
+
+
+@given(items_strategy, st.dates(date(2026, 6, 1), date(2027, 3, 31)), st.integers(1, 20))
+def test_receipts_add_up_to_what_is_expected_before_the_end(items, at, weeks):
+    result = forecast(items, at, weeks=weeks)
+    end = week_start(at) + timedelta(weeks=weeks)
+    assert sum(w.expected for w in result) == sum(
+        (i.amount for i in items if i.amount > 0 and expected_date(i) < end), D(0))
+    assert all(w.expected == sum(w.by_confidence.values()) for w in result)
+    assert all(set(w.by_confidence) == set(CONFIDENCES) for w in result)
+
+
+@given(items_strategy, st.dates(date(2026, 6, 1), date(2027, 3, 31)),
+       st.lists(st.builds(Outflow, st.dates(date(2026, 1, 1), date(2027, 9, 30)),
+                          st.integers(0, 1_000_000).map(lambda c: D(c) / 100)), max_size=10))
+def test_last_balance_is_opening_plus_receipts_minus_outflows(items, at, outflows):
+    result = forecast(items, at, opening_balance=D("1234.56"), outflows=outflows)
+    first, end = week_start(at), week_start(at) + timedelta(weeks=13)
+    spent = sum((o.amount for o in outflows if first <= o.on < end), D(0))
+    assert result[-1].balance == D("1234.56") + sum(w.expected for w in result) - spent

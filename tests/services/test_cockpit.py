@@ -1,0 +1,83 @@
+from datetime import date, timedelta
+from decimal import Decimal as D
+
+import pytest
+
+from app.domain.alerts import Thresholds
+from app.services.aging import aging_at
+from app.services.cockpit import cockpit, save_thresholds, thresholds
+from app.services.ledger_history import ledger_history
+from tests.conftest import TODAY
+
+
+def test_receivables_from_daily_sums_equal_the_aging_total(ledger):
+    with ledger.sessions() as s:
+        history = ledger_history(s)
+        for day in (TODAY, date(2026, 11, 14), date(2026, 10, 1), date(2026, 7, 1), date(2026, 7, 2),
+                    date(2026, 5, 31)):
+            assert history.receivables(day) == aging_at(s, day).balance.total.total, day
+    assert history.receivables(TODAY) == D("3430.00")
+
+
+def test_the_weeks_figures_of_the_ledger(ledger):
+    with ledger.sessions() as s:
+        c = cockpit(s, TODAY)
+    assert c.now.receivables == D("3430.00")
+    assert c.now.overdue == D("2430.00")  # everything but F1's 1 000 not yet due
+    # sales of the 365 days to 23/11/2026: F1 1000 + F2 500 + F3 300 - AV1 50 + F4 2000 + F0 100 = 3 850;
+    # 3 430 / 3 850 × 365 = 325.18
+    assert c.dso_simple == D("325.2")
+    # countback: November has no sales yet (+23 days); October 1 450 (F1, F2, AV1): 3 430 - 1 450 = 1 980,
+    # +31 days; September 2 000 (F4) > 1 980: 1 980 / 2 000 × 30 = 29.7 -> 23 + 31 + 29.7
+    assert c.now.dso == D("83.7")
+    assert c.overdue_rate == D("0.7085")  # 2 430 / 3 430
+    assert c.top5_share == D("1.0000")  # two customers hold everything
+    assert {a.kind for a in c.alerts} == {"dso", "concentration", "limit"}
+    limit = next(a for a in c.alerts if a.kind == "limit")
+    assert "Garage Petit" in limit.text and "50,00" in limit.text  # 1 550 owed for a 1 500 limit
+    # Boulangerie Martin: F4 2 000 less its unallocated 120 -> 1 880 overdue, 46 days;
+    # Garage Petit: F2 300 + F3 300 - AV1 50 = 550 overdue, F3 111 days late
+    assert [(e.name, e.overdue, e.days_late) for e in c.to_call] == [
+        ("Boulangerie Martin", D("1880.00"), 46), ("Garage Petit", D("550.00"), 111)]
+
+
+def test_the_forecast_of_the_ledger(ledger):
+    with ledger.sessions() as s:
+        c = cockpit(s, TODAY)
+    assert len(c.forecast) == 13 and c.forecast[0].week_start == date(2026, 11, 23)
+    # late already: F2's 300 left, F3 300, F4 2 000 -> this week; F1 1 000 due 30/11 + Garage Petit's usual
+    # day of delay (F0 due 01/07, paid 02/07) -> 01/12, next week
+    assert [w.expected for w in c.forecast[:3]] == [D("2600.00"), D("1000.00"), D("0")]
+    assert c.expected_13_weeks == D("3600.00")
+    assert c.forecast[0].by_confidence["uncertain"] >= D("300.00")  # F3 is over 90 days late
+    assert all(w.balance is None for w in c.forecast)  # no bank statement yet
+
+
+def test_the_figures_a_week_before(ledger):
+    with ledger.sessions() as s:
+        c = cockpit(s, TODAY)
+        before = aging_at(s, TODAY - timedelta(days=7)).balance.total
+    assert c.week_before.receivables == before.total
+    assert c.week_before.overdue == before.overdue
+
+
+def test_thresholds_are_kept_and_change_the_alerts(ledger):
+    with ledger.transaction() as s:
+        assert thresholds(s) == Thresholds()
+        assert save_thresholds(s, Thresholds(dso_target_days=90, concentration_share=D("1"))) == {}
+    with ledger.sessions() as s:
+        assert thresholds(s).dso_target_days == 90
+        assert {a.kind for a in cockpit(s, TODAY).alerts} == {"limit"}
+
+
+@pytest.mark.parametrize("values, field", [
+    (Thresholds(margin_rate=D("0")), "margin_rate"),
+    (Thresholds(concentration_share=D("1.5")), "concentration_share"),
+    (Thresholds(delay_growth_days=-1), "delay_growth_days"),
+])
+def test_thresholds_out_of_range_are_refused(ledger, values, field):
+    with ledger.transaction() as s:
+        errors = save_thresholds(s, values)
+    assert field in errors
+    with ledger.sessions() as s:
+        assert thresholds(s) == Thresholds()

@@ -1,0 +1,60 @@
+import json
+
+from PySide6.QtCore import Qt
+
+from app.__main__ import main
+from app.services.demo import create_demo_company
+from app.services.cockpit_view import days, percent
+from app.domain.money import format_eur
+from decimal import Decimal
+from tests.cli.test_cli import location
+from tests.conftest import TODAY
+
+
+def shown_dashboard(window, qtbot):
+    window.show_screen("dashboard")
+    dashboard = window.screens["dashboard"]
+    qtbot.waitUntil(lambda: dashboard.figures is not None and dashboard.running is None, timeout=30_000)
+    return dashboard
+
+
+def test_dashboard_shows_the_figures_of_kpi_json(db, make_window, qtbot, capsys):
+    with db.transaction() as s:
+        create_demo_company(s, today=TODAY)
+    assert main(["--db", location(db), "kpi", "--at", TODAY.isoformat(), "--json"]) == 0
+    kpi = json.loads(capsys.readouterr().out)
+    dashboard = shown_dashboard(make_window(db), qtbot)
+    cards = {card.label.text(): card.value.text() for card in dashboard.cards}
+    assert cards["Encours clients"] == format_eur(Decimal(kpi["receivables"]))
+    assert cards["Dont échu"] == f"{format_eur(Decimal(kpi['overdue']))} ({percent(Decimal(kpi['overdue_rate']))})"
+    assert cards["DSO"] == days(Decimal(str(kpi["dso_countback"])))
+    shown = [dashboard.alerts.item(row).text() for row in range(dashboard.alerts.count())]
+    assert shown == [alert["text"] for alert in kpi["alerts"]]
+    assert dashboard.alerts_heading.text() == f"Alertes ({len(kpi['alerts'])})"
+    assert len(dashboard.to_call.visible_rows()) == 10
+
+
+def test_clicking_an_alert_opens_the_customer(ledger, make_window, qtbot):
+    dashboard = shown_dashboard(make_window(ledger), qtbot)
+    row = next(row for row in range(dashboard.alerts.count())
+               if "Garage Petit" in dashboard.alerts.item(row).text())
+    item = dashboard.alerts.item(row)
+    rect = dashboard.alerts.visualItemRect(item)
+    qtbot.mouseClick(dashboard.alerts.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.waitUntil(lambda: getattr(dashboard, "dialog", None) is not None and dashboard.dialog.isVisible())
+    assert dashboard.dialog.name.text() == "Garage Petit"
+    dashboard.dialog.reject()
+
+
+def test_changing_a_threshold_changes_the_alerts(ledger, make_window, qtbot):
+    window = make_window(ledger)
+    dashboard = shown_dashboard(window, qtbot)
+    assert dashboard.alerts_heading.text() == "Alertes (3)"  # DSO, concentration, Garage Petit's limit
+    window.show_screen("settings")
+    settings = window.screens["settings"]
+    settings.thresholds.boxes["dso_target_days"].setValue(90)  # the ledger's DSO is 83,7 j
+    settings.save()
+    assert settings.saved.text() == "Enregistré."
+    dashboard = shown_dashboard(window, qtbot)
+    qtbot.waitUntil(lambda: dashboard.alerts_heading.text() == "Alertes (2)", timeout=30_000)
+    assert not any("DSO" in dashboard.alerts.item(row).text() for row in range(dashboard.alerts.count()))
