@@ -39,7 +39,29 @@ def db(tmp_path):
         empty_server_database(TEST_DATABASE_URL)
     database = open_database(TEST_DATABASE_URL or str(tmp_path / "encours.sqlite"))
     yield database
+    assert_settled_summaries_hold(database)
     database.dispose()
+
+
+STALE_SUMMARIES = """
+SELECT (SELECT COUNT(*) FROM invoice i WHERE i.settled_cents != COALESCE((SELECT SUM(a.amount_cents) FROM allocation a
+            WHERE a.invoice_id = i.id OR a.credit_note_id = i.id), 0)
+        OR (i.settled_on IS NULL) != (i.total_cents != 0 AND i.settled_cents < ABS(i.total_cents))),
+       (SELECT COUNT(*) FROM payment p WHERE p.settled_cents != COALESCE((SELECT SUM(a.amount_cents) FROM allocation a
+            WHERE a.payment_id = p.id), 0) OR (p.settled_on IS NULL) != (p.settled_cents < p.amount_cents))
+"""
+
+
+def assert_settled_summaries_hold(database) -> None:
+    """After every test: each invoice's and payment's settled summary agrees with its allocations, whatever
+    path wrote them (imports, undo, demo, forms, fixtures)."""
+    from sqlalchemy import inspect, text
+
+    with database.engine.connect() as conn:
+        if not inspect(conn).has_table("invoice"):
+            return
+        stale = conn.execute(text(STALE_SUMMARIES)).one()
+    assert tuple(stale) == (0, 0), f"stale settled summaries: {tuple(stale)} invoices, payments"
 
 
 def invoice(number, customer, issued, due, cents, kind=InvoiceKind.INVOICE, status="open"):

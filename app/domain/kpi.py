@@ -189,6 +189,34 @@ def delay_trend(paid: Iterable[PaidInvoice], at: date) -> Decimal | None:
     return recent - before
 
 
+class DelaySums(NamedTuple):
+    """The payment delays of one customer (or of all) summed the way a database adds them up: for the
+    invoices paid in the last 3 months, and for those paid in the 3 months before, the amounts (the weights)
+    and the amounts × days late. Enough for ``average_delay`` and ``delay_trend`` without the invoices."""
+
+    recent_amount: Decimal
+    recent_amount_days: Decimal
+    earlier_amount: Decimal
+    earlier_amount_days: Decimal
+
+
+def delay_windows(at: date) -> tuple[date, date]:
+    """(6 months before ``at``, 3 months before ``at``): invoices paid after the first and by ``at`` count,
+    the recent ones after the second (the windows of ``average_delay`` and ``delay_trend``)."""
+    return _minus_months(at, 6), _minus_months(at, 3)
+
+
+def delays_from_sums(sums: DelaySums) -> tuple[Decimal | None, Decimal | None]:
+    """(average delay over 6 months, trend): what ``average_delay`` and ``delay_trend`` give for the same
+    invoices, from their sums."""
+    amount = sums.recent_amount + sums.earlier_amount
+    average = _days((sums.recent_amount_days + sums.earlier_amount_days) / amount) if amount > 0 else None
+    if sums.recent_amount <= 0 or sums.earlier_amount <= 0:
+        return average, None
+    return average, (_days(sums.recent_amount_days / sums.recent_amount)
+                     - _days(sums.earlier_amount_days / sums.earlier_amount))
+
+
 def monthly_delays(paid: Iterable[PaidInvoice], at: date,
                    months: int = 12) -> list[tuple[date, Decimal | None]]:
     """For a chart: for each of the ``months`` months ending with ``at``'s month, oldest first, (first day

@@ -39,13 +39,12 @@ def from_cents(cents: int | None) -> Decimal:
 
 def format_eur(amount: Decimal | None, *, symbol: bool = True) -> str:
     """French display of an amount: "1 234,56 €" (babel's fr_FR: narrow no-break space as thousands
-    separator, no-break space before the euro sign); negative amounts keep their minus sign."""
-    from babel.numbers import format_currency, format_decimal
-
+    separator, no-break space before the euro sign); negative amounts keep their minus sign. Written here
+    rather than through babel, which takes 80 µs a call: the cockpit words thousands of amounts (a test
+    checks both agree)."""
     value = to_decimal(amount if amount is not None else ZERO)
-    if symbol:
-        return format_currency(value, "EUR", locale="fr_FR")
-    return format_decimal(value, format="#,##0.00", locale="fr_FR")
+    text = f"{value if value else ZERO:,.2f}".replace(",", "\u202f").replace(".", ",")
+    return f"{text}\u00a0€" if symbol else text
 
 
 _GROUPED = re.compile(r"^-?\d{1,3}([ .]\d{3})+(,\d{1,2})?$")  # "1 234,56", "1.234.567"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, String, Text
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import Base, IdMixin, money_property
@@ -15,10 +15,16 @@ from app.models.invoice import Invoice
 
 class Payment(IdMixin, Base):
     __tablename__ = "payment"
-    __table_args__ = (CheckConstraint("amount_cents > 0", name="positive"),)
+    __table_args__ = (
+        CheckConstraint("amount_cents > 0", name="positive"),
+        Index("ix_payment_open", "customer_id", "received_on", "amount_cents", "settled_cents",
+              sqlite_where=text("settled_on IS NULL"), postgresql_where=text("settled_on IS NULL")),
+        Index("ix_payment_settled_on", "settled_on"),
+        Index("ix_payment_received", "received_on", "customer_id", "amount_cents"),  # the ledger's daily sums
+    )
 
     customer_id: Mapped[int | None] = mapped_column(ForeignKey("customer.id", ondelete="RESTRICT"), index=True)
-    received_on: Mapped[date] = mapped_column(index=True)
+    received_on: Mapped[date]  # ix_payment_received
     amount_cents: Mapped[int] = mapped_column(BigInteger)
     method: Mapped[str] = mapped_column(String(30), default="virement")
     reference: Mapped[str] = mapped_column(Text, default="")
@@ -26,6 +32,9 @@ class Payment(IdMixin, Base):
     import_batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id", ondelete="SET NULL"))
     source_line: Mapped[int | None] = mapped_column(default=None)
     row_hash: Mapped[str | None] = mapped_column(String(64), default=None, index=True)
+    # what is allocated of it and the day it was allocated in full (see Invoice.settled_cents)
+    settled_cents: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    settled_on: Mapped[date | None] = mapped_column(default=None)
 
     customer: Mapped[Customer | None] = relationship()
     allocations: Mapped[list[Allocation]] = relationship(back_populates="payment", cascade="all, delete-orphan")
@@ -45,7 +54,7 @@ class Allocation(IdMixin, Base):
     invoice_id: Mapped[int] = mapped_column(ForeignKey("invoice.id", ondelete="CASCADE"), index=True)
     payment_id: Mapped[int | None] = mapped_column(ForeignKey("payment.id", ondelete="CASCADE"), index=True)
     credit_note_id: Mapped[int | None] = mapped_column(ForeignKey("invoice.id", ondelete="CASCADE"), index=True)
-    allocated_on: Mapped[date]
+    allocated_on: Mapped[date] = mapped_column(index=True)  # the aging at a past date reads up to a day
     amount_cents: Mapped[int] = mapped_column(BigInteger)
     import_batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id", ondelete="CASCADE"),
                                                         index=True)

@@ -7,7 +7,6 @@ The data is read in aggregate (daily sums, open items, settled invoices by custo
 
 from __future__ import annotations
 
-import calendar
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -17,17 +16,17 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.domain import kpi
-from app.domain.aging import AgingBalance, Buckets, aging_balance, still_due
-from app.domain.alerts import Alert, CustomerFigures, DueInvoice, Thresholds, alerts
+from app.domain.aging import AgingBalance, Buckets
+from app.domain.alerts import DECLARATION_WARNING_DAYS, Alert, CustomerFigures, DueInvoice, Thresholds, alerts
 from app.domain.forecast import Receivable, Week, forecast
 from app.domain.money import from_cents
 from app.domain.scoring import Score, ScoreInput, score
 from app.domain.vocabulary import GuaranteeKind, InvoiceStatus, Segment
-from app.models import Customer, Dispute, Guarantee, Invoice
-from app.services.aging import open_items
+from app.models import Customer, Dispute, Guarantee, Invoice, Payment
+from app.services.aging import balance_of_rows, given_back, still_due_rows
 from app.services.company import get_company
 from app.services.ledger_history import LedgerHistory, ledger_history
-from app.services.payment_history import paid_invoices
+from app.services.payment_history import delay_sums
 
 DSO_MONTHS = 24
 CEI_DAYS = 90          # the collection effectiveness index is measured over the last quarter
@@ -146,65 +145,79 @@ def save_thresholds(session: Session, values: Thresholds) -> dict[str, str]:
 
 
 def cockpit(session: Session, at: date) -> Cockpit:
-    """Everything the Monday-morning screen shows at ``at``."""
+    """Everything the Monday-morning screen shows at ``at``, read in aggregate: the database sums what is
+    still due (``still_due_rows``), no invoice becomes a Python object one by one."""
     company = get_company(session)
     limits = thresholds(session)
     history = ledger_history(session)
-    items = open_items(session, at)
-    balance = aging_balance(items, at)
     week_before = at - timedelta(days=7)
+    due, before_due = _still_due(session, at, week_before)
+    balance = balance_of_rows(due, at)
     now = _headline(history, balance.total, at)
-    before = _headline(history, aging_balance(open_items(session, week_before), week_before).total, week_before)
-    paid = paid_invoices(session, _months_before(at, 6), at)
+    before = _headline(history, balance_of_rows(before_due, week_before).total, week_before)
+    sums = delay_sums(session, at)
+    delays = {customer: kpi.delays_from_sums(customer_sums) for customer, customer_sums in sums.items()}
+    first_invoice = (select(func.min(Invoice.issue_date)).where(Invoice.customer_id == Customer.id)
+                     .scalar_subquery())  # one seek in ix_invoice_customer per customer
     customers = session.execute(select(Customer.id, Customer.name, Customer.phone, Customer.segment,
                                        Customer.credit_limit_cents, Customer.external_rating,
-                                       Customer.created_on)).all()
-    first_invoice = dict(session.execute(select(Invoice.customer_id, func.min(Invoice.issue_date))
-                                         .group_by(Invoice.customer_id)).all())
+                                       Customer.created_on, first_invoice.label("first_invoice"))).all()
     covers = _covers(session, at)
     disputes = _open_disputes(session, at)
     scores: dict[int, Score] = {}
     figures = []
     for c in customers:
         buckets = balance.by_customer.get(c.id, Buckets())
-        history_of = paid.get(c.id, [])
-        if not history_of and not buckets.total:
+        if c.id not in delays and not buckets.total:
             continue
         cover, cover_ends, _insured = covers.get(c.id, (None, None, False))
-        trend = kpi.delay_trend(history_of, at)
+        average, trend = delays.get(c.id, (None, None))
         limit = from_cents(c.credit_limit_cents) if c.credit_limit_cents else None
         scores[c.id] = score(ScoreInput(
-            at=at, average_delay=kpi.average_delay(history_of, at), delay_trend=trend, exposure=buckets.total,
+            at=at, average_delay=average, delay_trend=trend, exposure=buckets.total,
             overdue=buckets.overdue, credit_limit=limit, cover=cover, open_disputes=disputes.get(c.id, 0),
-            customer_since=min(filter(None, (first_invoice.get(c.id), c.created_on)), default=None),
+            customer_since=min(filter(None, (c.first_invoice, c.created_on)), default=None),
             segment=c.segment, external_rating=c.external_rating))
         figures.append(CustomerFigures(c.id, c.name, buckets.total, limit, cover, cover_ends, trend))
     names = {c.id: c.name for c in customers}
     segments = {c.id: c.segment for c in customers}
-    due_invoices = _due_invoices(session, items, at, names, segments, covers)
+    by_due = [(customer, day, cents) for customer, day, status, cents in due if status is not None]  # invoices
     exposures = [buckets.total for buckets in balance.by_customer.values()]
     top5 = kpi.top_share(exposures)
-    all_paid = [invoice for invoices in paid.values() for invoice in invoices]
+    doubtful = sum(cents for _c, _d, status, cents in due if status == InvoiceStatus.DOUBTFUL.value)
     return Cockpit(
         at=at, company=company.name if company else "", thresholds=limits, balance=balance, names=names,
         now=now, week_before=before,
         dso_simple=kpi.dso_simple(now.receivables, history.sales(at - timedelta(days=365), at)),
         overdue_rate=kpi.overdue_rate(balance.total.total, balance.total["not_due"]),
-        doubtful_rate=kpi.doubtful_rate(_doubtful(items, session, at), now.receivables),
+        doubtful_rate=kpi.doubtful_rate(from_cents(doubtful), now.receivables),
         cei=_cei(history, balance.total, at), top5_share=top5,
-        average_delay=kpi.average_delay(all_paid, at),
+        average_delay=_overall_delay(list(sums.values())),
         dso_history=_dso_history(history, at),
         scores=scores,
-        alerts=alerts(at, limits, figures, due_invoices, now.dso, top5, now.receivables),
-        forecast=forecast(_receivables(items, at, paid, scores), at),
-        to_call=_to_call(items, at, balance, scores, customers),
+        alerts=alerts(at, limits, figures, _due_invoices(session, at, limits, names, segments, covers), now.dso,
+                      top5, now.receivables),
+        forecast=forecast(_receivables(by_due, delays, scores), at),
+        to_call=_to_call(by_due, at, balance, scores, customers),
     )
 
 
-def _months_before(at: date, months: int) -> date:
-    """The same day ``months`` calendar months before ``at`` (that month's last day when it is shorter)."""
-    year, month = divmod(at.year * 12 + at.month - 1 - months, 12)
-    return date(year, month + 1, min(at.day, calendar.monthrange(year, month + 1)[1]))
+def _still_due(session: Session, at: date, week_before: date) -> tuple[list[tuple], list[tuple]]:
+    """What is still due at ``at`` and at ``week_before``, as (customer, due date, invoice status, cents)
+    rows (status None for an unallocated payment, placed by its date), from one read of the open items: an
+    item a week earlier is one booked by then, plus what the allocations of the week have settled since."""
+    invoice_group = [Invoice.customer_id, Invoice.due_date, Invoice.status, Invoice.issue_date]
+    payment_group = [Payment.customer_id, Payment.received_on]
+    now, before = [], []
+    for group, payments in ((invoice_group, False), (payment_group, True)):
+        rows = [row if len(row) == 5 else (row[0], row[1], None, row[1], row[2])  # a payment: booked that day
+                for row in still_due_rows(session, at, group, payments=payments)]
+        now += [(customer, day, status, cents) for customer, day, status, _booked, cents in rows]
+        before += [(customer, day, status, cents) for customer, day, status, booked, cents in rows
+                   if booked <= week_before]
+        before += [(key[0], key[1], key[2] if len(key) > 2 else None, cents)
+                   for key, cents in given_back(session, week_before, at, group, payments=payments)]
+    return now, before
 
 
 def _headline(history: LedgerHistory, total: Buckets, at: date) -> Headline:
@@ -230,13 +243,6 @@ def _cei(history: LedgerHistory, total: Buckets, at: date) -> Decimal | None:
                                         total.total, total["not_due"])
 
 
-def _doubtful(items, session: Session, at: date) -> Decimal:
-    """Still due on invoices judged doubtful."""
-    doubtful = set(session.scalars(select(Invoice.id).where(Invoice.status == InvoiceStatus.DOUBTFUL.value)))
-    return sum((still_due(item, at) for item in items
-                if item.key[0] == "invoice" and item.key[1] in doubtful), Decimal(0))
-
-
 def _covers(session: Session, at: date) -> dict[int, tuple[Decimal, date | None, bool]]:
     """By customer: the cover in force at ``at`` (insured amount × its percentage, plus bank guarantees),
     its earliest expiry, and whether credit insurance is among it."""
@@ -260,35 +266,37 @@ def _open_disputes(session: Session, at: date) -> dict[int, int]:
     return dict(session.execute(query).all())
 
 
-def _due_invoices(session: Session, items, at: date, names: dict[int, str], segments: dict[int, str],
+def _due_invoices(session: Session, at: date, limits: Thresholds, names: dict[int, str], segments: dict[int, str],
                   covers) -> list[DueInvoice]:
-    """Open invoices old enough for a deadline to approach: prescription (years) or the insurer's (months)."""
-    late = {item.key[1]: item for item in items if item.key[0] == "invoice" and item.due < at}
-    numbers = {}
-    ids = list(late)
-    for start in range(0, len(ids), 5000):
-        numbers.update(session.execute(select(Invoice.id, Invoice.number)
-                                       .where(Invoice.id.in_(ids[start:start + 5000]))).all())
-    return [DueInvoice(item.customer, names.get(item.customer, ""), numbers.get(key, ""), item.due,
-                       still_due(item, at), segments.get(item.customer) == Segment.CONSUMER.value,
-                       covers.get(item.customer, (None, None, False))[2])
-            for key, item in late.items() if still_due(item, at) > 0]
+    """Open invoices old enough for a deadline to approach: the insurer's declaration (months after the due
+    date) or prescription (2 years on a consumer, 5 between merchants), each announced ahead."""
+    horizon = min(limits.declaration_days - DECLARATION_WARNING_DAYS, 2 * 365 - limits.prescription_days)
+    rows = still_due_rows(session, at, [Invoice.id, Invoice.number, Invoice.customer_id, Invoice.due_date],
+                          [Invoice.due_date < at - timedelta(days=max(horizon, 0))])
+    return [DueInvoice(customer, names.get(customer, ""), number, due, from_cents(cents),
+                       segments.get(customer) == Segment.CONSUMER.value, covers.get(customer, (None, None, False))[2])
+            for _id, number, customer, due, cents in rows if cents > 0]
 
 
-def _receivables(items, at: date, paid, scores: dict[int, Score]) -> list[Receivable]:
-    """Each open invoice as the forecast expects it: its customer's usual delay and risk class."""
-    delays = {customer: kpi.average_delay(invoices, at) for customer, invoices in paid.items()}
-    return [Receivable(item.due, still_due(item, at), delays.get(item.customer) or DEFAULT_DELAY,
-                       scores[item.customer].grade if item.customer in scores else "C")
-            for item in items if item.key[0] == "invoice"]
+def _receivables(by_due, delays, scores: dict[int, Score]) -> list[Receivable]:
+    """What each customer owes by due date, as the forecast expects it: its usual delay and risk class."""
+    return [Receivable(due, from_cents(cents), delays.get(customer, (None, None))[0] or DEFAULT_DELAY,
+                       scores[customer].grade if customer in scores else "C")
+            for customer, due, cents in by_due]
 
 
-def _to_call(items, at: date, balance: AgingBalance, scores: dict[int, Score], customers) -> list[CallEntry]:
+def _overall_delay(sums: list[kpi.DelaySums]) -> Decimal | None:
+    """The average payment delay of all customers together (their sums added, then divided)."""
+    return kpi.delays_from_sums(kpi.DelaySums(*(sum(column, Decimal(0)) for column in zip(*sums))))[0] \
+        if sums else None
+
+
+def _to_call(by_due, at: date, balance: AgingBalance, scores: dict[int, Score], customers) -> list[CallEntry]:
     """The customers who owe the most overdue money, with the age of their oldest overdue invoice."""
     oldest: dict[int, int] = defaultdict(int)
-    for item in items:
-        if item.key[0] == "invoice" and item.due < at and still_due(item, at) > 0:
-            oldest[item.customer] = max(oldest[item.customer], (at - item.due).days)
+    for customer, due, cents in by_due:
+        if due < at and cents > 0:
+            oldest[customer] = max(oldest[customer], (at - due).days)
     by_id = {c.id: c for c in customers}
     ranked = sorted(((buckets.overdue, customer) for customer, buckets in balance.by_customer.items()
                      if buckets.overdue > 0 and customer in oldest), key=lambda pair: -pair[0])

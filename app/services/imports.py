@@ -33,6 +33,7 @@ from app.importers import detect, reader
 from app.importers.records import Problem, ReadResult, UnreadableFile
 from app.jobs import NULL_JOB, Job
 from app.models.db import bulk_insert, reserve_ids
+from app.models.settlement import resettle
 from app.models import (Activity, Allocation, Customer, Dispute, DunningLetter, FiscalPeriod, Guarantee, ImportBatch,
                         ImportMapping, Invoice, InvoiceKind, InvoiceStatus, Payment)
 from app.services.company import default_terms
@@ -138,10 +139,12 @@ class _Import:
         self.lettered_numbers = {n for group in result.lettered for n in group.invoice_numbers}
         self.undo: list[dict] = []      # the previous values of the invoices this import changes
         self.allocated: dict[tuple[str, int], int] = {}
+        self.resettled: set[int] = set()  # known invoices whose allocations this import changes
+        self.resettled_payments: set[int] = set()
 
     def run(self) -> None:
         steps = (self.customers, self.new_invoices, self.new_payments, self.lettering, self.settle_from_file,
-                 self.mark_paid, self.balances)
+                 self.mark_paid, self.balances, self.summaries)
         self.job.start(len(steps), "Enregistrement dans la base…")
         for step in steps:
             step()
@@ -196,7 +199,7 @@ class _Import:
         changed = [known[r.number].id for r in self.invoices if r.number in known
                    and known[r.number].row_hash != r.row_hash]
         self.allocated = self._allocated_sums(changed, [])
-        batch_id, terms, customer_ids = self.batch.id, self.terms, self.customer_ids
+        batch_id, terms, customer_ids, today = self.batch.id, self.terms, self.customer_ids, self.today
         open_, paid_ = InvoiceStatus.OPEN.value, InvoiceStatus.PAID.value
         invoice_, credit_note = InvoiceKind.INVOICE.value, InvoiceKind.CREDIT_NOTE.value
         for record in self.invoices:
@@ -227,7 +230,9 @@ class _Import:
                           "due_date": max(due, record.issue_date), "net_cents": net, "vat_cents": vat,
                           "total_cents": total, "status": paid_ if paid == total > 0 else open_,
                           "kind": credit_note if total < 0 else invoice_, "import_batch_id": batch_id,
-                          "source_line": record.line, "row_hash": record.row_hash})
+                          "source_line": record.line, "row_hash": record.row_hash, "settled_cents": paid,
+                          # settled by this import's payment "selon l'export", dated today (settle_from_file)
+                          "settled_on": (today if paid == total else None) if total else record.issue_date})
             settled.append((record.number, customer_id, paid))
         for (number, customer_id, paid), invoice_id in zip(settled, self._insert_with_ids(Invoice, fresh)):
             self.invoice_ids[number] = invoice_id
@@ -257,6 +262,7 @@ class _Import:
         paid = self._paid_per_file(record, total)
         if paid > paid_before:
             self.settlements.append((existing.id, customer_id, paid - paid_before))
+            self.resettled.add(existing.id)
             if paid == total:
                 self.paid_ids.add(existing.id)
             changes.append("réglée" if record.paid else f"reste dû → {format_eur(record.still_due)}")
@@ -276,6 +282,7 @@ class _Import:
                                      "status": existing.status, "row_hash": existing.row_hash}})
         values["row_hash"] = record.row_hash
         self.session.execute(update(Invoice).where(Invoice.id == existing.id).values(**values))
+        self.resettled.add(existing.id)
         self.summary.changes.append(f"{record.number} : " + ", ".join(changes))
 
     def _paid_per_file(self, record, total: int) -> int:
@@ -358,6 +365,10 @@ class _Import:
                         self.paid_ids.add(debt[0])
         bulk_insert(self.conn, Allocation.__table__, rows)
         self.summary.created["allocations"] += len(rows)
+        for row in rows:
+            self.resettled.update(filter(None, (row["invoice_id"], row["credit_note_id"])))
+            if row["payment_id"]:
+                self.resettled_payments.add(row["payment_id"])
 
     def _allocated_sums(self, invoice_ids: list[int], payment_ids: list[int]) -> dict[tuple[str, int], int]:
         sums: dict[tuple[str, int], int] = defaultdict(int)
@@ -382,7 +393,8 @@ class _Import:
         customers = sorted(by_customer)
         ids = self._insert_with_ids(Payment, [
             {"customer_id": c, "received_on": self.today, "amount_cents": by_customer[c], "method": "inconnu",
-             "reference": reference, "import_batch_id": self.batch.id, "row_hash": f"settle:{self.batch.id}:{c}"}
+             "reference": reference, "import_batch_id": self.batch.id, "row_hash": f"settle:{self.batch.id}:{c}",
+             "settled_cents": by_customer[c], "settled_on": self.today}
             for c in customers])
         payment_of = dict(zip(customers, ids))
         bulk_insert(self.conn, Allocation.__table__, [
@@ -397,6 +409,11 @@ class _Import:
         for chunk in _chunks(sorted(self.paid_ids)):
             self.session.execute(update(Invoice).where(Invoice.id.in_(chunk), Invoice.status == InvoiceStatus.OPEN)
                                  .values(status=InvoiceStatus.PAID.value))
+
+    def summaries(self) -> None:
+        """Known invoices and payments whose allocations changed get their settled summaries refreshed (new
+        ones were inserted with theirs)."""
+        resettle(self.session, self.resettled, self.resettled_payments)
 
     def balances(self) -> None:
         for period in self.result.balances:
@@ -495,8 +512,9 @@ def undo_import(session: Session, batch_id: int) -> str:
         session.execute(update(Invoice).where(Invoice.id == entry["invoice_id"], Invoice.number == entry["number"])
                         .values(**before))
     imported_payments = select(Payment.id).where(Payment.import_batch_id == batch_id)
-    touched = set(session.scalars(select(Allocation.invoice_id).where(
-        (Allocation.import_batch_id == batch_id) | Allocation.payment_id.in_(imported_payments))))
+    undone = session.execute(select(Allocation.invoice_id, Allocation.credit_note_id, Allocation.payment_id).where(
+        (Allocation.import_batch_id == batch_id) | Allocation.payment_id.in_(imported_payments))).all()
+    touched = {row.invoice_id for row in undone}
     session.execute(delete(Allocation).where(Allocation.import_batch_id == batch_id))
     session.execute(delete(Allocation).where(Allocation.payment_id.in_(imported_payments)))
     session.execute(delete(Allocation).where(Allocation.invoice_id.in_(imported_invoices)))
@@ -513,6 +531,9 @@ def undo_import(session: Session, batch_id: int) -> str:
     for chunk in _chunks(sorted(touched)):  # invoices this import had settled are open again
         session.execute(update(Invoice).where(Invoice.id.in_(chunk), Invoice.status == InvoiceStatus.PAID,
                                               Invoice.total_cents != allocated).values(status=InvoiceStatus.OPEN.value))
+    changed = {entry["invoice_id"] for entry in batch.undo}  # their totals are back
+    resettle(session, touched | changed | {row.credit_note_id for row in undone if row.credit_note_id},
+             {row.payment_id for row in undone if row.payment_id})
     name = Path(batch.file_name).name
     session.delete(batch)
     return f"Import de {name} annulé."

@@ -1,33 +1,47 @@
-"""How each customer has been paying: the invoices settled in full, with the day they were (the date of their
-last allocation), for the average payment delay, its trend and the delay chart (app.domain.kpi)."""
+"""How each customer has been paying: the invoices settled in full, with the day they were, for the average
+payment delay, its trend and the delay chart (app.domain.kpi). ``delay_sums`` gives the same figures for every
+customer at once, summed by the database (the cockpit of a large ledger reads no invoice one by one)."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from app.domain.kpi import PaidInvoice
+from app.domain.kpi import DelaySums, PaidInvoice, delay_windows
 from app.domain.money import from_cents
-from app.models import Allocation, Invoice, InvoiceKind
+from app.models import Invoice, InvoiceKind
+from app.models.dates import days_between
 
 
 def paid_invoices(session: Session, since: date, at: date, customer_id: int | None = None
                   ) -> dict[int, list[PaidInvoice]]:
-    """By customer, the invoices whose allocations dated up to ``at`` cover their whole amount, settled in
-    full after ``since``. One aggregate query over the allocations: no invoice is loaded one by one."""
-    paid_on = func.max(Allocation.allocated_on)
-    query = (select(Invoice.customer_id, Invoice.total_cents, Invoice.due_date, paid_on.label("paid_on"))
-             .join(Allocation, Allocation.invoice_id == Invoice.id)
-             .where(Invoice.kind == InvoiceKind.INVOICE.value, Invoice.total_cents > 0,
-                    Allocation.allocated_on <= at)
-             .group_by(Invoice.id, Invoice.customer_id, Invoice.total_cents, Invoice.due_date)
-             .having(func.sum(Allocation.amount_cents) >= Invoice.total_cents, paid_on > since))
+    """By customer, the invoices settled in full after ``since`` and by ``at``: their settled summary
+    (app.models.settlement) says when, so the allocations need not be read."""
+    query = select(Invoice.customer_id, Invoice.total_cents, Invoice.due_date, Invoice.settled_on).where(
+        Invoice.kind == InvoiceKind.INVOICE.value, Invoice.total_cents > 0, Invoice.settled_on > since,
+        Invoice.settled_on <= at)
     if customer_id is not None:
         query = query.where(Invoice.customer_id == customer_id)
     found: dict[int, list[PaidInvoice]] = defaultdict(list)
-    for row in session.execute(query):
-        found[row.customer_id].append(PaidInvoice(from_cents(row.total_cents), row.due_date, row.paid_on))
+    for customer, cents, due, paid_on in session.execute(query):
+        found[customer].append(PaidInvoice(from_cents(cents), due, paid_on))
     return found
+
+
+def delay_sums(session: Session, at: date) -> dict[int, DelaySums]:
+    """By customer, the sums ``kpi.delays_from_sums`` turns into the average delay and its trend at ``at``:
+    one GROUP BY over the invoices settled in the last 6 months (their settled summaries say when)."""
+    six_ago, three_ago = delay_windows(at)
+    recent = Invoice.settled_on > three_ago
+    late = Invoice.total_cents * days_between(Invoice.due_date, Invoice.settled_on)
+    query = (select(Invoice.customer_id,
+                    func.sum(case((recent, Invoice.total_cents), else_=0)), func.sum(case((recent, late), else_=0)),
+                    func.sum(case((recent, 0), else_=Invoice.total_cents)), func.sum(case((recent, 0), else_=late)))
+             .where(Invoice.kind == InvoiceKind.INVOICE.value, Invoice.total_cents > 0, Invoice.settled_on > six_ago,
+                    Invoice.settled_on <= at)
+             .group_by(Invoice.customer_id))
+    return {customer: DelaySums(*(from_cents(int(value or 0)) for value in sums))
+            for customer, *sums in session.execute(query)}

@@ -55,3 +55,11 @@ def test_json_amount():
 def test_cents_round_trip(cents):
     assert to_cents(from_cents(cents)) == cents
     assert parse_eur(format_eur(from_cents(cents))) == from_cents(cents)
+
+
+@given(st.decimals(min_value=-10**9, max_value=10**9, places=2, allow_nan=False))
+def test_french_format_is_babels(amount):
+    from babel.numbers import format_currency, format_decimal
+
+    assert format_eur(amount) == format_currency(amount, "EUR", locale="fr_FR")
+    assert format_eur(amount, symbol=False) == format_decimal(amount, format="#,##0.00", locale="fr_FR")

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from app.jobs import NULL_JOB, Job
 from app.models import (
-    Activity, Allocation, Company, Customer, Dispute, DunningLetter, Guarantee, Invoice, Payment,
+    Activity, Allocation, Company, Customer, Dispute, DunningLetter, Guarantee, Invoice, Payment, resettle,
 )
 from app.services.demo import followup, names
 from app.services.demo.ledger import N_CUSTOMERS, Simulation
@@ -60,6 +60,7 @@ def create_demo_company(session: Session, *, today: date, seed: int = 1, job: Jo
     _insert(session, Invoice, [invoice.row() for invoice in sim.invoices + sim.credit_notes])
     _insert(session, Payment, sim.payments)
     _insert(session, Allocation, sim.allocations)
+    resettle(session, None, None)  # every invoice and payment: what its allocations settle
     job.advance(label="Garanties, litiges et relances")
     _insert(session, Guarantee, followup.guarantees(sim))
     _insert(session, Dispute, disputes)
