@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.domain import kpi
@@ -20,19 +19,19 @@ from app.domain.aging import AgingBalance, Buckets
 from app.domain.alerts import DECLARATION_WARNING_DAYS, Alert, CustomerFigures, DueInvoice, Thresholds, alerts
 from app.domain.forecast import Receivable, Week, forecast
 from app.domain.money import from_cents
-from app.domain.scoring import Score, ScoreInput, score
-from app.domain.vocabulary import GuaranteeKind, InvoiceStatus, Segment
-from app.models import Customer, Dispute, Guarantee, Invoice, Payment
+from app.domain.scoring import Score, score
+from app.domain.vocabulary import InvoiceStatus, Segment
+from app.models import Invoice, Payment
 from app.services.aging import balance_of_rows, given_back, still_due_rows
 from app.services.company import get_company
 from app.services.ledger_history import LedgerHistory, ledger_history
 from app.services.payment_history import delay_sums
+from app.services.risk import NO_COVER, covers, customer_rows, open_disputes, score_input
 
 DSO_MONTHS = 24
 CEI_DAYS = 90          # the collection effectiveness index is measured over the last quarter
 TO_CALL = 10
 DEFAULT_DELAY = Decimal(0)  # a customer without history is expected on its due date
-COVERING = (GuaranteeKind.CREDIT_INSURANCE.value, GuaranteeKind.BANK_GUARANTEE.value)
 
 
 @dataclass(frozen=True)
@@ -157,28 +156,20 @@ def cockpit(session: Session, at: date) -> Cockpit:
     before = _headline(history, balance_of_rows(before_due, week_before).total, week_before)
     sums = delay_sums(session, at)
     delays = {customer: kpi.delays_from_sums(customer_sums) for customer, customer_sums in sums.items()}
-    first_invoice = (select(func.min(Invoice.issue_date)).where(Invoice.customer_id == Customer.id)
-                     .scalar_subquery())  # one seek in ix_invoice_customer per customer
-    customers = session.execute(select(Customer.id, Customer.name, Customer.phone, Customer.segment,
-                                       Customer.credit_limit_cents, Customer.external_rating,
-                                       Customer.created_on, first_invoice.label("first_invoice"))).all()
-    covers = _covers(session, at)
-    disputes = _open_disputes(session, at)
+    customers = customer_rows(session)
+    cover_of = covers(session, at)
+    disputes = open_disputes(session, at)
     scores: dict[int, Score] = {}
     figures = []
     for c in customers:
         buckets = balance.by_customer.get(c.id, Buckets())
         if c.id not in delays and not buckets.total:
             continue
-        cover, cover_ends, _insured = covers.get(c.id, (None, None, False))
-        average, trend = delays.get(c.id, (None, None))
-        limit = from_cents(c.credit_limit_cents) if c.credit_limit_cents else None
-        scores[c.id] = score(ScoreInput(
-            at=at, average_delay=average, delay_trend=trend, exposure=buckets.total,
-            overdue=buckets.overdue, credit_limit=limit, cover=cover, open_disputes=disputes.get(c.id, 0),
-            customer_since=min(filter(None, (c.first_invoice, c.created_on)), default=None),
-            segment=c.segment, external_rating=c.external_rating))
-        figures.append(CustomerFigures(c.id, c.name, buckets.total, limit, cover, cover_ends, trend))
+        cover, cover_ends, _insured = cover_of.get(c.id, NO_COVER)
+        data = score_input(c, at, buckets, delays.get(c.id, (None, None)), cover, disputes.get(c.id, 0))
+        scores[c.id] = score(data)
+        figures.append(CustomerFigures(c.id, c.name, buckets.total, data.credit_limit, cover, cover_ends,
+                                       data.delay_trend))
     names = {c.id: c.name for c in customers}
     segments = {c.id: c.segment for c in customers}
     by_due = [(customer, day, cents) for customer, day, status, cents in due if status is not None]  # invoices
@@ -195,7 +186,7 @@ def cockpit(session: Session, at: date) -> Cockpit:
         average_delay=_overall_delay(list(sums.values())),
         dso_history=_dso_history(history, at),
         scores=scores,
-        alerts=alerts(at, limits, figures, _due_invoices(session, at, limits, names, segments, covers), now.dso,
+        alerts=alerts(at, limits, figures, _due_invoices(session, at, limits, names, segments, cover_of), now.dso,
                       top5, now.receivables),
         forecast=forecast(_receivables(by_due, delays, scores), at),
         to_call=_to_call(by_due, at, balance, scores, customers),
@@ -243,29 +234,6 @@ def _cei(history: LedgerHistory, total: Buckets, at: date) -> Decimal | None:
                                         total.total, total["not_due"])
 
 
-def _covers(session: Session, at: date) -> dict[int, tuple[Decimal, date | None, bool]]:
-    """By customer: the cover in force at ``at`` (insured amount × its percentage, plus bank guarantees),
-    its earliest expiry, and whether credit insurance is among it."""
-    found: dict[int, tuple[Decimal, date | None, bool]] = {}
-    query = select(Guarantee).where(Guarantee.kind.in_(COVERING), Guarantee.amount_cents.is_not(None),
-                                    (Guarantee.valid_from.is_(None)) | (Guarantee.valid_from <= at),
-                                    (Guarantee.valid_to.is_(None)) | (Guarantee.valid_to >= at))
-    for g in session.scalars(query):
-        share = Decimal(g.percentage if g.percentage is not None else 100).scaleb(-2)
-        amount, ends, insured = found.get(g.customer_id, (Decimal(0), None, False))
-        ends = min(filter(None, (ends, g.valid_to)), default=None)
-        found[g.customer_id] = (amount + from_cents(g.amount_cents) * share, ends,
-                                insured or g.kind == GuaranteeKind.CREDIT_INSURANCE.value)
-    return {key: (amount.quantize(Decimal("0.01")), ends, insured) for key, (amount, ends, insured) in found.items()}
-
-
-def _open_disputes(session: Session, at: date) -> dict[int, int]:
-    query = (select(Invoice.customer_id, func.count()).join(Dispute, Dispute.invoice_id == Invoice.id)
-             .where(Dispute.opened_on <= at, (Dispute.closed_on.is_(None)) | (Dispute.closed_on > at))
-             .group_by(Invoice.customer_id))
-    return dict(session.execute(query).all())
-
-
 def _due_invoices(session: Session, at: date, limits: Thresholds, names: dict[int, str], segments: dict[int, str],
                   covers) -> list[DueInvoice]:
     """Open invoices old enough for a deadline to approach: the insurer's declaration (months after the due
@@ -274,7 +242,7 @@ def _due_invoices(session: Session, at: date, limits: Thresholds, names: dict[in
     rows = still_due_rows(session, at, [Invoice.id, Invoice.number, Invoice.customer_id, Invoice.due_date],
                           [Invoice.due_date < at - timedelta(days=max(horizon, 0))])
     return [DueInvoice(customer, names.get(customer, ""), number, due, from_cents(cents),
-                       segments.get(customer) == Segment.CONSUMER.value, covers.get(customer, (None, None, False))[2])
+                       segments.get(customer) == Segment.CONSUMER.value, covers.get(customer, NO_COVER)[2])
             for _id, number, customer, due, cents in rows if cents > 0]
 
 

@@ -31,7 +31,7 @@ def paid_invoices(session: Session, since: date, at: date, customer_id: int | No
     return found
 
 
-def delay_sums(session: Session, at: date) -> dict[int, DelaySums]:
+def delay_sums(session: Session, at: date, customer_id: int | None = None) -> dict[int, DelaySums]:
     """By customer, the sums ``kpi.delays_from_sums`` turns into the average delay and its trend at ``at``:
     one GROUP BY over the invoices settled in the last 6 months (their settled summaries say when)."""
     six_ago, three_ago = delay_windows(at)
@@ -43,5 +43,7 @@ def delay_sums(session: Session, at: date) -> dict[int, DelaySums]:
              .where(Invoice.kind == InvoiceKind.INVOICE.value, Invoice.total_cents > 0, Invoice.settled_on > six_ago,
                     Invoice.settled_on <= at)
              .group_by(Invoice.customer_id))
+    if customer_id is not None:
+        query = query.where(Invoice.customer_id == customer_id)
     return {customer: DelaySums(*(from_cents(int(value or 0)) for value in sums))
             for customer, *sums in session.execute(query)}

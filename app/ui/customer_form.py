@@ -77,6 +77,13 @@ class CustomerDialog(QDialog):
         tabs = QTabWidget()
         tabs.addTab(self._invoices_tab(), icon("file-text"), "Factures ouvertes")
         tabs.addTab(self._guarantees_tab(), icon("shield-check"), "Garanties")
+        if customer_id is not None:
+            from app.ui.customer_risk import RiskTab
+
+            self.risk_tab = RiskTab(context)
+            tabs.addTab(self.risk_tab, icon("triangle-alert"), "Risque")
+            tabs.currentChanged.connect(self._show_risk)  # computed when first looked at (charts load then)
+        self.tabs = tabs
 
         self.buttons = buttons = dialog_buttons(self, self.save)
 
@@ -145,6 +152,12 @@ class CustomerDialog(QDialog):
         parts = [f"{BUCKET_LABELS[b]} : {fr_amount(owed[b])}" for b in BUCKETS]
         self.aging_label.setText(f"<b>Encours {fr_amount(owed.total)}</b> — " + " · ".join(parts))
         self.setWindowTitle(f"Fiche client — {customer.name}")
+
+    def _show_risk(self) -> None:
+        from app.services.risk import customer_risk
+
+        if self.tabs.currentWidget() is self.risk_tab and self.risk_tab.chart is None:
+            self.risk_tab.show_risk(read(self.context.db, customer_risk, self.customer_id, self.context.today()))
 
     def data(self) -> tuple[CustomerInput | None, dict[str, str]]:
         """The form's content, or the errors of fields that cannot even be read (an amount)."""

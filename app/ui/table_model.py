@@ -48,7 +48,7 @@ class RowTableModel(QAbstractTableModel):
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         self.layoutAboutToBeChanged.emit()
-        self.sorted_by = (column, order)
+        self.sorted_by = (column, order) if column >= 0 else None  # -1: the rows' own order
         self._sort_rows()
         self.layoutChanged.emit()
 

@@ -58,3 +58,20 @@ def test_changing_a_threshold_changes_the_alerts(ledger, make_window, qtbot):
     dashboard = shown_dashboard(window, qtbot)
     qtbot.waitUntil(lambda: dashboard.alerts_heading.text() == "Alertes (2)", timeout=30_000)
     assert not any("DSO" in dashboard.alerts.item(row).text() for row in range(dashboard.alerts.count()))
+
+
+def test_the_customer_card_shows_the_score_of_the_dashboard(ledger, make_window, qtbot):
+    dashboard = shown_dashboard(make_window(ledger), qtbot)
+    petit = next(e for e in dashboard.figures.to_call if e.name == "Garage Petit")
+    expected = dashboard.figures.scores[petit.customer_id]
+    dashboard.open_customer(petit.customer_id)
+    card = dashboard.dialog
+    card.tabs.setCurrentWidget(card.risk_tab)
+    assert card.risk_tab.headline.text() == f"Classe {expected.grade} — {expected.points} points de risque sur 100"
+    shown = card.risk_tab.factors.visible_rows()
+    assert [(f.label, f.points) for f in shown] == [(f.label, f.points) for f in expected.factors]
+    # 1 550 owed for a 1 500 limit, no guarantee
+    assert "Encours 1\u202f550,00\u00a0€" in card.risk_tab.exposure.text()
+    assert "limite de crédit 1\u202f500,00\u00a0€" in card.risk_tab.exposure.text()
+    assert card.risk_tab.chart is not None
+    card.reject()

@@ -1,0 +1,112 @@
+"""Each customer's risk: what feeds its score (exposure, delays, cover, disputes, seniority), for every customer
+at once on the dashboard and for one on its card, so both show the same score."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.domain import kpi
+from app.domain.aging import Buckets
+from app.domain.money import from_cents
+from app.domain.scoring import Score, ScoreInput, score
+from app.domain.vocabulary import GuaranteeKind
+from app.models import Customer, Dispute, Guarantee, Invoice, Payment
+from app.services.aging import balance_of_rows, still_due_rows
+from app.services.payment_history import delay_sums, paid_invoices
+
+COVERING = (GuaranteeKind.CREDIT_INSURANCE.value, GuaranteeKind.BANK_GUARANTEE.value)
+NO_COVER = (None, None, False)
+
+
+def customer_rows(session: Session, customer_id: int | None = None) -> list:
+    """The customers (or one) with what the score reads of them, their first invoice's date included."""
+    first_invoice = (select(func.min(Invoice.issue_date)).where(Invoice.customer_id == Customer.id)
+                     .scalar_subquery())  # one seek in ix_invoice_customer per customer
+    query = select(Customer.id, Customer.name, Customer.phone, Customer.segment, Customer.credit_limit_cents,
+                   Customer.external_rating, Customer.created_on, first_invoice.label("first_invoice"))
+    if customer_id is not None:
+        query = query.where(Customer.id == customer_id)
+    return session.execute(query).all()
+
+
+def covers(session: Session, at: date, customer_id: int | None = None
+           ) -> dict[int, tuple[Decimal, date | None, bool]]:
+    """By customer: the cover in force at ``at`` (insured amount × its percentage, plus bank guarantees),
+    its earliest expiry, and whether credit insurance is among it (DOMAIN.md, Guarantees)."""
+    found: dict[int, tuple[Decimal, date | None, bool]] = {}
+    query = select(Guarantee).where(Guarantee.kind.in_(COVERING), Guarantee.amount_cents.is_not(None),
+                                    (Guarantee.valid_from.is_(None)) | (Guarantee.valid_from <= at),
+                                    (Guarantee.valid_to.is_(None)) | (Guarantee.valid_to >= at))
+    if customer_id is not None:
+        query = query.where(Guarantee.customer_id == customer_id)
+    for g in session.scalars(query):
+        share = Decimal(g.percentage if g.percentage is not None else 100).scaleb(-2)
+        amount, ends, insured = found.get(g.customer_id, (Decimal(0), None, False))
+        ends = min(filter(None, (ends, g.valid_to)), default=None)
+        found[g.customer_id] = (amount + from_cents(g.amount_cents) * share, ends,
+                                insured or g.kind == GuaranteeKind.CREDIT_INSURANCE.value)
+    return {key: (amount.quantize(Decimal("0.01")), ends, insured) for key, (amount, ends, insured) in found.items()}
+
+
+def open_disputes(session: Session, at: date, customer_id: int | None = None) -> dict[int, int]:
+    """By customer, the disputes open at ``at``."""
+    query = (select(Invoice.customer_id, func.count()).join(Dispute, Dispute.invoice_id == Invoice.id)
+             .where(Dispute.opened_on <= at, (Dispute.closed_on.is_(None)) | (Dispute.closed_on > at))
+             .group_by(Invoice.customer_id))
+    if customer_id is not None:
+        query = query.where(Invoice.customer_id == customer_id)
+    return dict(session.execute(query).all())
+
+
+def score_input(customer, at: date, buckets: Buckets, delays: tuple[Decimal | None, Decimal | None],
+                cover: Decimal | None, disputes: int) -> ScoreInput:
+    """What the score of ``customer`` (a ``customer_rows`` row) is computed from."""
+    return ScoreInput(
+        at=at, average_delay=delays[0], delay_trend=delays[1], exposure=buckets.total, overdue=buckets.overdue,
+        credit_limit=from_cents(customer.credit_limit_cents) if customer.credit_limit_cents else None,
+        cover=cover, open_disputes=disputes,
+        customer_since=min(filter(None, (customer.first_invoice, customer.created_on)), default=None),
+        segment=customer.segment, external_rating=customer.external_rating)
+
+
+@dataclass(frozen=True)
+class CustomerRisk:
+    """The card's Score tab: the score with each factor, exposure beside limit and cover, payment delays."""
+
+    score: Score
+    exposure: Decimal
+    overdue: Decimal
+    credit_limit: Decimal | None
+    cover: Decimal | None
+    cover_ends: date | None
+    average_delay: Decimal | None
+    delay_trend: Decimal | None
+    monthly_delays: list[tuple[date, Decimal | None]]
+
+
+def customer_risk(session: Session, customer_id: int, at: date) -> CustomerRisk | None:
+    """One customer's risk at ``at``, computed as the dashboard computes every customer's."""
+    rows = customer_rows(session, customer_id)
+    if not rows:
+        return None
+    customer = rows[0]
+    mine = [Invoice.customer_id == customer_id]
+    due = still_due_rows(session, at, [Invoice.customer_id, Invoice.due_date], mine)
+    due += still_due_rows(session, at, [Payment.customer_id, Payment.received_on], [Payment.customer_id == customer_id],
+                          payments=True)
+    buckets = balance_of_rows(due, at).by_customer.get(customer_id, Buckets())
+    sums = delay_sums(session, at, customer_id).get(customer_id)
+    delays = kpi.delays_from_sums(sums) if sums else (None, None)
+    cover, cover_ends, _insured = covers(session, at, customer_id).get(customer_id, NO_COVER)
+    year_ago = kpi.months_back(at, 12)[-1]
+    paid = paid_invoices(session, date(*year_ago, 1) - timedelta(days=1), at, customer_id).get(customer_id, [])
+    result = score(score_input(customer, at, buckets, delays, cover, open_disputes(session, at, customer_id)
+                               .get(customer_id, 0)))
+    return CustomerRisk(result, buckets.total, buckets.overdue,
+                        from_cents(customer.credit_limit_cents) if customer.credit_limit_cents else None,
+                        cover, cover_ends, delays[0], delays[1], kpi.monthly_delays(paid, at, 12))

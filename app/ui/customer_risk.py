@@ -1,0 +1,81 @@
+"""The customer card's "Risque" tab: the score and class with the points of every factor, what the customer
+owes beside its credit limit and its cover, and its payment delay month by month."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from app.services.cockpit_view import days
+from app.services.risk import CustomerRisk
+from app.ui.format import AT_RISK, LATE, fr_amount, fr_date
+from app.ui.screen import RowTable
+from app.ui.table_model import Column
+
+FACTOR_COLUMNS = (
+    Column("Critère", lambda f: f.label, width=250),
+    Column("Constat", lambda f: f.detail, stretch=True),
+    Column("Points", lambda f: f.points, lambda p: str(p), numeric=True, width=60,
+           colour=lambda f: AT_RISK if f.points * 2 > f.maximum else None),
+    Column("Sur", lambda f: f.maximum, lambda m: str(m), numeric=True, width=44),
+)
+
+
+class RiskTab(QWidget):
+    def __init__(self, context) -> None:
+        super().__init__()
+        self.context = context
+        layout = QVBoxLayout(self)
+        self.headline = QLabel()
+        self.headline.setObjectName("section")
+        self.exposure = QLabel()
+        self.exposure.setWordWrap(True)
+        self.factors = RowTable(FACTOR_COLUMNS, sort_column=-1)  # in the score's own order
+        self.factors.setSortingEnabled(False)
+        self.factors.setMinimumHeight(9 * 26 + 30)  # every factor in view
+        self.chart_title = QLabel("Retard moyen de paiement, mois par mois")
+        self.chart_title.setObjectName("section")
+        self.chart = None
+        for widget in (self.headline, self.exposure, self.factors, self.chart_title):
+            layout.addWidget(widget)
+        self.layout_ = layout
+
+    def show_risk(self, risk: CustomerRisk | None) -> None:
+        from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
+
+        from app.reports.charts import delay_chart
+
+        if risk is None:
+            self.headline.setText("Pas encore de score pour ce nouveau client.")
+            return
+        score = risk.score
+        self.headline.setText(f"Classe {score.grade} — {score.points} points de risque sur 100")
+        if score.grade in ("D", "E"):
+            self.headline.setStyleSheet(f"color: {AT_RISK.name()};")
+        self.exposure.setText(self._exposure_text(risk))
+        self.factors.set_rows(list(score.factors))
+        canvas = FigureCanvasQTAgg(delay_chart(risk.monthly_delays))
+        canvas.setMinimumHeight(150)
+        if self.chart is not None:
+            self.layout_.replaceWidget(self.chart, canvas)
+            self.chart.deleteLater()
+        else:
+            self.layout_.addWidget(canvas, 1)
+        self.chart = canvas
+
+    @staticmethod
+    def _exposure_text(risk: CustomerRisk) -> str:
+        parts = [f"Encours {fr_amount(risk.exposure)}, dont {fr_amount(risk.overdue)} échus"]
+        parts.append(f"limite de crédit {fr_amount(risk.credit_limit)}" if risk.credit_limit is not None
+                     else "pas de limite de crédit")
+        if risk.cover is not None:
+            ends = f" jusqu'au {fr_date(risk.cover_ends)}" if risk.cover_ends else ""
+            parts.append(f"couverture {fr_amount(risk.cover)}{ends}")
+        else:
+            parts.append("aucune garantie")
+        text = " · ".join(parts)
+        over = risk.credit_limit is not None and risk.exposure > risk.credit_limit
+        delay = f"Retard moyen sur 6 mois : {days(risk.average_delay)}"
+        if risk.delay_trend is not None:
+            delay += f" ({'+' if risk.delay_trend > 0 else ''}{days(risk.delay_trend)} sur le dernier trimestre)"
+        colour = f' style="color: {LATE.name()}"' if over else ""
+        return f"<span{colour}>{text}</span><br>{delay}"
