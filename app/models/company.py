@@ -36,4 +36,10 @@ class Company(IdMixin, ContactMixin, TermsMixin, Base):
     insurer_declaration_days: Mapped[int] = mapped_column(default=150, server_default="150")
     alert_cover_expiry_days: Mapped[int] = mapped_column(default=30, server_default="30")
 
+    # working capital without a FEC: what the owner types in (stock value, what is owed to suppliers and the
+    # purchases of the last 12 months, HT); None until typed
+    stock_cents: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    supplier_payables_cents: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    yearly_purchases_cents: Mapped[int | None] = mapped_column(BigInteger, default=None)
+
     tolerance = money_property("tolerance_cents")

@@ -27,6 +27,7 @@ from app.services.company import get_company
 from app.services.ledger_history import LedgerHistory, ledger_history
 from app.services.payment_history import delay_sums
 from app.services.risk import NO_COVER, covers, customer_rows, open_disputes, score_input
+from app.services.working_capital import WorkingCapitalLine, working_capital_lines
 
 DSO_MONTHS = 24
 CEI_DAYS = 90          # the collection effectiveness index is measured over the last quarter
@@ -75,6 +76,7 @@ class Cockpit:
     alerts: list[Alert]
     forecast: list[Week]
     to_call: list[CallEntry]
+    working_capital: list[WorkingCapitalLine]
 
     @property
     def expected_13_weeks(self) -> Decimal:
@@ -93,7 +95,11 @@ class Cockpit:
                 "cei": rate(self.cei), "top5_share": rate(self.top5_share),
                 "average_delay_days": days(self.average_delay),
                 "receivables": str(self.now.receivables), "overdue": str(self.now.overdue),
-                "alerts": [{"kind": a.kind, "text": a.text, "customer_id": a.customer_id} for a in self.alerts]}
+                "alerts": [{"kind": a.kind, "text": a.text, "customer_id": a.customer_id} for a in self.alerts],
+                "working_capital": [{"end": line.end.isoformat(), "source": line.source,
+                                     "dso": days(line.figures.dso), "dpo": days(line.figures.dpo),
+                                     "dio": days(line.figures.dio), "bfr": str(line.figures.bfr),
+                                     "bfr_days": days(line.figures.bfr_days)} for line in self.working_capital]}
 
     def as_forecast_json(self) -> list[dict]:
         return [{"week_start": week.week_start.isoformat(), "expected": str(week.expected),
@@ -190,6 +196,7 @@ def cockpit(session: Session, at: date) -> Cockpit:
                       top5, now.receivables),
         forecast=forecast(_receivables(by_due, delays, scores), at),
         to_call=_to_call(by_due, at, balance, scores, customers),
+        working_capital=working_capital_lines(session, history, at),
     )
 
 

@@ -57,7 +57,10 @@ def indicators(c: Cockpit) -> list[tuple[str, str]]:
     """The other figures of the week, each with its name in plain French."""
     lost = c.balance.total["over_90"]
     needed = kpi.sales_to_recover(lost, c.thresholds.margin_rate) if lost > 0 else None
-    return [
+    bfr = [(f"BFR ({line.label})", f"{format_eur(line.figures.bfr)}, soit {days(line.figures.bfr_days)} de CA HT"
+            f" · DSO {days(line.figures.dso)} · DPO {days(line.figures.dpo)} · DIO {days(line.figures.dio)}")
+           for line in c.working_capital]
+    return bfr + [
         ("DSO (méthode simple, 365 j)", days(c.dso_simple)),
         ("Retard moyen de paiement (6 mois)", days(c.average_delay)),
         ("Part échue de l'encours", percent(c.overdue_rate)),

@@ -13,11 +13,12 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
-from PySide6.QtWidgets import (QFileDialog, QFrame, QGridLayout, QHBoxLayout, QLabel, QListWidget,
-                               QListWidgetItem, QMenu, QMessageBox, QPushButton, QSplitter, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QFileDialog, QFrame, QGridLayout, QHBoxLayout, QHeaderView, QLabel, QListWidget,
+                               QListWidgetItem, QMenu, QMessageBox, QPushButton, QSplitter, QTableWidget,
+                               QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
 
 from app.services.cockpit import Cockpit, cockpit
-from app.services.cockpit_view import aging_rows, headlines
+from app.services.cockpit_view import aging_rows, headlines, indicators
 from app.ui.format import AT_RISK, LATE, fr_amount
 from app.ui.icons import icon
 from app.ui.screen import RowTable, Screen
@@ -126,9 +127,17 @@ class DashboardScreen(Screen):
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
-        self.alerts_heading = QLabel("Alertes")
-        self.alerts_heading.setObjectName("section")
         self.alerts = QListWidget()
+        self.indicators = QTableWidget(0, 2)  # the other figures of the week, beside the alerts
+        self.indicators.setHorizontalHeaderLabels(["Indicateur", "Valeur"])
+        self.indicators.verticalHeader().hide()
+        self.indicators.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.indicators.setWordWrap(True)
+        self.indicators.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.indicators.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.left_tabs = QTabWidget()
+        self.left_tabs.addTab(self.alerts, icon("triangle-alert"), "Alertes")
+        self.left_tabs.addTab(self.indicators, "Indicateurs")
         self.alerts.setWordWrap(True)
         self.alerts.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.alerts.setObjectName("alerts")
@@ -138,7 +147,7 @@ class DashboardScreen(Screen):
         calls.setObjectName("section")
         self.to_call = RowTable(CALL_COLUMNS, sort_column=1, descending=True)
         self.to_call.activated_row.connect(lambda row: self.open_customer(row.customer_id))
-        for widget, stretch in ((self.alerts_heading, 0), (self.alerts, 3), (calls, 0), (self.to_call, 2)):
+        for widget, stretch in ((self.left_tabs, 3), (calls, 0), (self.to_call, 2)):
             left_layout.addWidget(widget, stretch)
 
         right = QWidget()
@@ -188,13 +197,21 @@ class DashboardScreen(Screen):
         self.week.setText(f"semaine du {monday:%d/%m/%Y}")
         for card, (label, value, change) in zip(self.cards, headlines(figures)):
             card.show_figure(label, value, change)
-        self.alerts_heading.setText(f"Alertes ({len(figures.alerts)})" if figures.alerts else "Aucune alerte")
         self.alerts.clear()
         for alert in figures.alerts:
             item = QListWidgetItem(icon("triangle-alert"), alert.text)
             item.setData(Qt.ItemDataRole.UserRole, alert.customer_id)
             item.setToolTip("Cliquer pour ouvrir la fiche du client" if alert.customer_id else alert.text)
             self.alerts.addItem(item)
+        self.left_tabs.setTabText(0, f"Alertes ({len(figures.alerts)})" if figures.alerts else "Aucune alerte")
+        rows = indicators(figures)
+        self.indicators.setRowCount(len(rows))
+        for row, (label, value) in enumerate(rows):
+            self.indicators.setItem(row, 0, QTableWidgetItem(label))
+            figure = QTableWidgetItem(value)
+            figure.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            self.indicators.setItem(row, 1, figure)
+        self.indicators.resizeRowsToContents()
         self.to_call.set_rows(figures.to_call)
         self.forecast_chart.show_figure(forecast_chart(figures.forecast))
         self.aging_chart.show_figure(aging_chart(aging_rows(figures)))

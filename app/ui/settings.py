@@ -73,15 +73,18 @@ class SettingsScreen(Screen):
     def __init__(self, context, title, parent=None) -> None:
         super().__init__(context, title, parent)
         from app.ui.thresholds_form import ThresholdsForm
+        from app.ui.working_capital_form import WorkingCapitalForm
 
         self.form = CompanyForm()
         self.thresholds = ThresholdsForm()
+        self.working_capital = WorkingCapitalForm()
         self.saved = QLabel()
         self.save_button = QPushButton(icon("save"), "Enregistrer")
         self.save_button.setShortcut("Ctrl+S")
         self.save_button.clicked.connect(self.save)
         self.tabs = QTabWidget()
-        for widget, label in ((self.form, "Votre société"), (self.thresholds, "Objectifs et alertes")):
+        for widget, label in ((self.form, "Votre société"), (self.thresholds, "Objectifs et alertes"),
+                              (self.working_capital, "Stocks et fournisseurs")):
             page = QWidget()
             column = QVBoxLayout(page)
             column.addWidget(widget)
@@ -98,8 +101,10 @@ class SettingsScreen(Screen):
     def refresh(self) -> None:
         self.form.load(self.context.db)
         self.thresholds.load(self.context.db)
+        self.working_capital.load(self.context.db)
         self.saved.clear()
 
     def save(self) -> None:
-        ok = self.form.save(self.context.db) and self.thresholds.save(self.context.db)
+        db = self.context.db
+        ok = self.form.save(db) and self.thresholds.save(db) and self.working_capital.save(db)
         self.saved.setText("Enregistré." if ok else "")

@@ -4,7 +4,7 @@ from PySide6.QtCore import Qt
 
 from app.__main__ import main
 from app.services.demo import create_demo_company
-from app.services.cockpit_view import days, percent
+from app.services.cockpit_view import days, indicators, percent
 from app.domain.money import format_eur
 from decimal import Decimal
 from tests.cli.test_cli import location
@@ -30,7 +30,7 @@ def test_dashboard_shows_the_figures_of_kpi_json(db, make_window, qtbot, capsys)
     assert cards["DSO"] == days(Decimal(str(kpi["dso_countback"])))
     shown = [dashboard.alerts.item(row).text() for row in range(dashboard.alerts.count())]
     assert shown == [alert["text"] for alert in kpi["alerts"]]
-    assert dashboard.alerts_heading.text() == f"Alertes ({len(kpi['alerts'])})"
+    assert dashboard.left_tabs.tabText(0) == f"Alertes ({len(kpi['alerts'])})"
     assert len(dashboard.to_call.visible_rows()) == 10
 
 
@@ -49,14 +49,14 @@ def test_clicking_an_alert_opens_the_customer(ledger, make_window, qtbot):
 def test_changing_a_threshold_changes_the_alerts(ledger, make_window, qtbot):
     window = make_window(ledger)
     dashboard = shown_dashboard(window, qtbot)
-    assert dashboard.alerts_heading.text() == "Alertes (3)"  # DSO, concentration, Garage Petit's limit
+    assert dashboard.left_tabs.tabText(0) == "Alertes (3)"  # DSO, concentration, Garage Petit's limit
     window.show_screen("settings")
     settings = window.screens["settings"]
     settings.thresholds.boxes["dso_target_days"].setValue(90)  # the ledger's DSO is 83,7 j
     settings.save()
     assert settings.saved.text() == "Enregistré."
     dashboard = shown_dashboard(window, qtbot)
-    qtbot.waitUntil(lambda: dashboard.alerts_heading.text() == "Alertes (2)", timeout=30_000)
+    qtbot.waitUntil(lambda: dashboard.left_tabs.tabText(0) == "Alertes (2)", timeout=30_000)
     assert not any("DSO" in dashboard.alerts.item(row).text() for row in range(dashboard.alerts.count()))
 
 
@@ -75,3 +75,18 @@ def test_the_customer_card_shows_the_score_of_the_dashboard(ledger, make_window,
     assert "limite de crédit 1\u202f500,00\u00a0€" in card.risk_tab.exposure.text()
     assert card.risk_tab.chart is not None
     card.reject()
+
+
+def test_typed_stock_and_payables_show_a_working_capital_on_the_dashboard(ledger, make_window, qtbot):
+    window = make_window(ledger)
+    window.show_screen("settings")
+    settings = window.screens["settings"]
+    settings.working_capital.fields["stock"].setText("1 000")
+    settings.working_capital.fields["supplier_payables"].setText("500")
+    settings.save()
+    assert settings.saved.text() == "Enregistré."
+    dashboard = shown_dashboard(window, qtbot)
+    bfr = dict(indicators(dashboard.figures))["BFR (chiffres saisis)"]
+    assert bfr.startswith("3\u202f930,00\u00a0€")  # 1 000 + 3 430 owed - 500
+    shown = [dashboard.indicators.item(row, 0).text() for row in range(dashboard.indicators.rowCount())]
+    assert "BFR (chiffres saisis)" in shown
