@@ -64,11 +64,18 @@ class ScoreInput(NamedTuple):
 
 
 class Factor(NamedTuple):
+    """A factor's points, and the facts its French finding (``detail``) is written from: the finding is
+    written only when someone reads it, since the dashboard scores every customer and shows none of them."""
+
     key: str
     label: str
-    detail: str
     points: int
     maximum: int
+    facts: tuple = ()
+
+    @property
+    def detail(self) -> str:
+        return _DETAILS[self.key](*self.facts)
 
 
 class Score(NamedTuple):
@@ -101,15 +108,18 @@ def score(data: ScoreInput) -> Score:
     return Score(points, grade_of(points), factors)
 
 
-# --- factors -------------------------------------------------------------------------------------------
+# --- factors: points now, words when read -------------------------------------------------------------------
 
 def _delay(average: Decimal | None) -> Factor:
-    label = "Retard moyen de paiement"
+    points = 8 if average is None else _linear(average, Decimal(0), Decimal(60), 30)
+    return Factor("delay", "Retard moyen de paiement", points, 30, (average,))
+
+
+def _delay_detail(average: Decimal | None) -> str:
     if average is None:
-        return Factor("delay", label, "pas encore d'historique de paiement", 8, 30)
-    detail = _signed_days(average, "payé en moyenne {} après l'échéance", "payé en moyenne {} avant l'échéance",
-                          "payé en moyenne à l'échéance")
-    return Factor("delay", label, detail, _linear(average, Decimal(0), Decimal(60), 30), 30)
+        return "pas encore d'historique de paiement"
+    return _signed_days(average, "payé en moyenne {} après l'échéance", "payé en moyenne {} avant l'échéance",
+                        "payé en moyenne à l'échéance")
 
 
 def _signed_days(days: Decimal, later: str, earlier: str, even: str) -> str:
@@ -124,79 +134,93 @@ def _signed_days(days: Decimal, later: str, earlier: str, even: str) -> str:
 
 
 def _trend(trend: Decimal | None) -> Factor:
-    label = "Évolution des retards"
+    points = 0 if trend is None else _linear(trend, Decimal(0), Decimal(30), 10)
+    return Factor("trend", "Évolution des retards", points, 10, (trend,))
+
+
+def _trend_detail(trend: Decimal | None) -> str:
     if trend is None:
-        return Factor("trend", label, "pas assez d'historique pour comparer", 0, 10)
-    detail = _signed_days(trend, "paie {} plus tard que les 3 mois précédents",
-                          "paie {} plus tôt que les 3 mois précédents", "délais de paiement stables")
-    return Factor("trend", label, detail, _linear(trend, Decimal(0), Decimal(30), 10), 10)
+        return "pas assez d'historique pour comparer"
+    return _signed_days(trend, "paie {} plus tard que les 3 mois précédents",
+                        "paie {} plus tôt que les 3 mois précédents", "délais de paiement stables")
 
 
 def _overdue(exposure: Decimal, overdue: Decimal) -> Factor:
-    label = "Part de l'encours en retard"
+    points = 0 if exposure <= 0 else _linear(overdue / exposure, Decimal(0), Decimal(1), 20)
+    return Factor("overdue", "Part de l'encours en retard", points, 20, (exposure, overdue))
+
+
+def _overdue_detail(exposure: Decimal, overdue: Decimal) -> str:
     if exposure <= 0:
-        return Factor("overdue", label, "rien n'est dû", 0, 20)
-    share = overdue / exposure
-    detail = f"{format_eur(overdue)} en retard sur {format_eur(exposure)} dus ({_percent(share)})"
-    return Factor("overdue", label, detail, _linear(share, Decimal(0), Decimal(1), 20), 20)
+        return "rien n'est dû"
+    return f"{format_eur(overdue)} en retard sur {format_eur(exposure)} dus ({_percent(overdue / exposure)})"
 
 
 def _limit(exposure: Decimal, limit: Decimal | None) -> Factor:
-    label = "Encours par rapport à la limite de crédit"
     if limit is None:
-        return Factor("limit", label, "aucune limite de crédit fixée", 0, 15)
+        points = 0
+    elif exposure > 0 and exposure > limit:
+        points = 15
+    elif limit <= 0:  # a zero limit with nothing owed
+        points = 0
+    else:
+        points = _linear(exposure / limit, Decimal("0.5"), Decimal(1), 10)
+    return Factor("limit", "Encours par rapport à la limite de crédit", points, 15, (exposure, limit))
+
+
+def _limit_detail(exposure: Decimal, limit: Decimal | None) -> str:
+    if limit is None:
+        return "aucune limite de crédit fixée"
     if exposure > 0 and exposure > limit:
-        detail = f"{format_eur(exposure)} dus : au-delà de la limite de {format_eur(limit)}"
-        return Factor("limit", label, detail, 15, 15)
-    if limit <= 0:  # a zero limit with nothing owed
-        return Factor("limit", label, f"rien n'est dû (limite de {format_eur(limit)})", 0, 15)
-    usage = exposure / limit
-    detail = f"{format_eur(exposure)} dus, {_percent(usage)} de la limite de {format_eur(limit)}"
-    return Factor("limit", label, detail, _linear(usage, Decimal("0.5"), Decimal(1), 10), 15)
+        return f"{format_eur(exposure)} dus : au-delà de la limite de {format_eur(limit)}"
+    if limit <= 0:
+        return f"rien n'est dû (limite de {format_eur(limit)})"
+    return f"{format_eur(exposure)} dus, {_percent(exposure / limit)} de la limite de {format_eur(limit)}"
 
 
 def _cover(exposure: Decimal, cover: Decimal | None) -> Factor:
-    label = "Encours non garanti"
+    covered = min(exposure, max(cover or Decimal(0), Decimal(0))) if exposure > 0 else Decimal(0)
+    points = 0 if exposure <= 0 else _linear((exposure - covered) / exposure, Decimal(0), Decimal(1), 10)
+    return Factor("cover", "Encours non garanti", points, 10, (exposure, covered))
+
+
+def _cover_detail(exposure: Decimal, covered: Decimal) -> str:
     if exposure <= 0:
-        return Factor("cover", label, "rien n'est dû", 0, 10)
-    covered = min(exposure, max(cover or Decimal(0), Decimal(0)))
-    uncovered = exposure - covered
-    share = uncovered / exposure
+        return "rien n'est dû"
     if not covered:
-        detail = f"aucune garantie : les {format_eur(exposure)} dus ne sont pas couverts"
-    else:
-        detail = f"{format_eur(uncovered)} non couverts sur {format_eur(exposure)} dus ({_percent(share)})"
-    return Factor("cover", label, detail, _linear(share, Decimal(0), Decimal(1), 10), 10)
+        return f"aucune garantie : les {format_eur(exposure)} dus ne sont pas couverts"
+    uncovered = exposure - covered
+    return f"{format_eur(uncovered)} non couverts sur {format_eur(exposure)} dus ({_percent(uncovered / exposure)})"
 
 
 _DISPUTE_POINTS = (0, 5, 8, 10)
 
 
 def _disputes(count: int) -> Factor:
-    label = "Litiges en cours"
-    if count <= 0:
-        detail = "aucun litige en cours"
-    elif count == 1:
-        detail = "1 litige en cours"
-    else:
-        detail = f"{count} litiges en cours"
     points = _DISPUTE_POINTS[min(max(count, 0), len(_DISPUTE_POINTS) - 1)]
-    return Factor("disputes", label, detail, points, 10)
+    return Factor("disputes", "Litiges en cours", points, 10, (count,))
+
+
+def _disputes_detail(count: int) -> str:
+    if count <= 0:
+        return "aucun litige en cours"
+    return "1 litige en cours" if count == 1 else f"{count} litiges en cours"
 
 
 def _seniority(since: date | None, at: date) -> Factor:
-    label = "Ancienneté du client"
     if since is None:
-        return Factor("seniority", label, "date de début de la relation inconnue", 5, 5)
+        return Factor("seniority", "Ancienneté du client", 5, 5, (None,))
     months = (at.year - since.year) * 12 + at.month - since.month - (at.day < since.day)
-    if months < 1:
-        detail = "nouveau client (moins d'un mois)"
-    elif months < 24:
-        detail = f"client depuis {months} mois"
-    else:
-        detail = f"client depuis {months // 12} ans"
     points = 5 if months < 6 else 3 if months < 12 else 1 if months < 24 else 0
-    return Factor("seniority", label, detail, points, 5)
+    return Factor("seniority", "Ancienneté du client", points, 5, (months,))
+
+
+def _seniority_detail(months: int | None) -> str:
+    if months is None:
+        return "date de début de la relation inconnue"
+    if months < 1:
+        return "nouveau client (moins d'un mois)"
+    return f"client depuis {months} mois" if months < 24 else f"client depuis {months // 12} ans"
 
 
 _SEGMENT_POINTS = {
@@ -208,28 +232,44 @@ _SEGMENT_POINTS = {
 
 
 def _segment(segment: str) -> Factor:
-    label = "Type de client"
     try:
-        points, detail = _SEGMENT_POINTS[Segment(segment)]
+        points = _SEGMENT_POINTS[Segment(segment)][0]
     except ValueError:
-        private = SEGMENT_LABELS[Segment.PRIVATE].lower()
-        points, detail = 3, f"type « {segment} » inconnu, compté comme {private}"
-    return Factor("segment", label, detail, points, 5)
+        points = 3
+    return Factor("segment", "Type de client", points, 5, (segment,))
+
+
+def _segment_detail(segment: str) -> str:
+    try:
+        return _SEGMENT_POINTS[Segment(segment)][1]
+    except ValueError:
+        return f"type « {segment} » inconnu, compté comme {SEGMENT_LABELS[Segment.PRIVATE].lower()}"
 
 
 _RATING_POINTS = {"A": 0, "B": 2, "C": 5, "D": 8, "E": 10}
 
 
+def _rating_letter(text: str) -> str:
+    typed = text.strip().upper()
+    return GRADES[int(typed) - 1] if typed in ("1", "2", "3", "4", "5") else typed
+
+
 def _rating(text: str) -> Factor:
-    label = "Note externe"
+    return Factor("rating", "Note externe", _RATING_POINTS.get(_rating_letter(text), 0), 10, (text,))
+
+
+def _rating_detail(text: str) -> str:
     typed = text.strip().upper()
     if not typed:
-        return Factor("rating", label, "aucune note saisie", 0, 10)
-    letter = GRADES[int(typed) - 1] if typed in ("1", "2", "3", "4", "5") else typed
-    if letter not in _RATING_POINTS:
-        detail = f"note « {text.strip()} » non reconnue (A à E ou 1 à 5) : ignorée"
-        return Factor("rating", label, detail, 0, 10)
-    return Factor("rating", label, f"note saisie : {typed}", _RATING_POINTS[letter], 10)
+        return "aucune note saisie"
+    if _rating_letter(text) not in _RATING_POINTS:
+        return f"note « {text.strip()} » non reconnue (A à E ou 1 à 5) : ignorée"
+    return f"note saisie : {typed}"
+
+
+_DETAILS = {"delay": _delay_detail, "trend": _trend_detail, "overdue": _overdue_detail, "limit": _limit_detail,
+            "cover": _cover_detail, "disputes": _disputes_detail, "seniority": _seniority_detail,
+            "segment": _segment_detail, "rating": _rating_detail}
 
 
 # --- helpers -------------------------------------------------------------------------------------------

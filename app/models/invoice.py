@@ -21,11 +21,12 @@ class Invoice(IdMixin, Base):
         CheckConstraint("(kind = 'invoice' AND total_cents >= 0) OR (kind = 'credit_note' AND total_cents <= 0)",
                         name="sign_by_kind"),
         Index("ix_invoice_customer", "customer_id", "issue_date", "status"),  # a customer's invoices, first one
-        Index("ix_invoice_due_date", "due_date"),
         # what the cockpit reads of the invoices still open, without touching the settled ones (most of them)
-        Index("ix_invoice_open", "customer_id", "due_date", "issue_date", "total_cents", "settled_cents", "status",
-              "kind", sqlite_where=text("settled_on IS NULL"), postgresql_where=text("settled_on IS NULL")),
-        Index("ix_invoice_settled_on", "settled_on"),
+        Index("ix_invoice_open", "customer_id", "due_date", "issue_date", "status", "kind", "total_cents",
+              "settled_cents", sqlite_where=text("settled_on IS NULL"), postgresql_where=text("settled_on IS NULL")),
+        # the settled ones by date (payment delays); partial, so that the open ones are read from the index above
+        Index("ix_invoice_settled_on", "settled_on", sqlite_where=text("settled_on IS NOT NULL"),
+              postgresql_where=text("settled_on IS NOT NULL")),
         Index("ix_invoice_issued", "issue_date", "status", "total_cents"),  # the ledger's daily sums
         Index("ix_invoice_written_off", "id", sqlite_where=text("status = 'written_off'"),
               postgresql_where=text("status = 'written_off'")),

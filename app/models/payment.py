@@ -19,7 +19,8 @@ class Payment(IdMixin, Base):
         CheckConstraint("amount_cents > 0", name="positive"),
         Index("ix_payment_open", "customer_id", "received_on", "amount_cents", "settled_cents",
               sqlite_where=text("settled_on IS NULL"), postgresql_where=text("settled_on IS NULL")),
-        Index("ix_payment_settled_on", "settled_on"),
+        Index("ix_payment_settled_on", "settled_on", sqlite_where=text("settled_on IS NOT NULL"),
+              postgresql_where=text("settled_on IS NOT NULL")),
         Index("ix_payment_received", "received_on", "customer_id", "amount_cents"),  # the ledger's daily sums
     )
 

@@ -204,16 +204,16 @@ def _still_due(session: Session, at: date, week_before: date) -> tuple[list[tupl
     """What is still due at ``at`` and at ``week_before``, as (customer, due date, invoice status, cents)
     rows (status None for an unallocated payment, placed by its date), from one read of the open items: an
     item a week earlier is one booked by then, plus what the allocations of the week have settled since."""
-    invoice_group = [Invoice.customer_id, Invoice.due_date, Invoice.status, Invoice.issue_date]
+    invoice_group = [Invoice.customer_id, Invoice.due_date, Invoice.issue_date, Invoice.status]  # ix_invoice_open
     payment_group = [Payment.customer_id, Payment.received_on]
     now, before = [], []
     for group, payments in ((invoice_group, False), (payment_group, True)):
-        rows = [row if len(row) == 5 else (row[0], row[1], None, row[1], row[2])  # a payment: booked that day
+        rows = [row if len(row) == 5 else (row[0], row[1], row[1], None, row[2])  # a payment: booked that day
                 for row in still_due_rows(session, at, group, payments=payments)]
-        now += [(customer, day, status, cents) for customer, day, status, _booked, cents in rows]
-        before += [(customer, day, status, cents) for customer, day, status, booked, cents in rows
+        now += [(customer, day, status, cents) for customer, day, _booked, status, cents in rows]
+        before += [(customer, day, status, cents) for customer, day, booked, status, cents in rows
                    if booked <= week_before]
-        before += [(key[0], key[1], key[2] if len(key) > 2 else None, cents)
+        before += [(key[0], key[1], key[3] if len(key) > 2 else None, cents)
                    for key, cents in given_back(session, week_before, at, group, payments=payments)]
     return now, before
 

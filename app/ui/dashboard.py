@@ -109,6 +109,7 @@ class DashboardScreen(Screen):
         super().__init__(context, title, parent)
         self.figures: Cockpit | None = None
         self.running = None
+        self.stale = False
         self.week = QLabel()
         self.week.setObjectName("muted")
         self.actions_bar.insertWidget(1, self.week)
@@ -173,7 +174,9 @@ class DashboardScreen(Screen):
     def refresh(self) -> None:
         """Recompute the week's figures in a worker; the screen keeps the previous ones meanwhile."""
         if self.running is not None:
+            self.stale = True  # the data may have changed since that computation started: once more after it
             return
+        self.stale = False
         at = self.context.today()
         db = self.context.db
 
@@ -193,6 +196,8 @@ class DashboardScreen(Screen):
 
         self.running = None
         self.figures = figures
+        if self.stale:
+            self.refresh()
         monday = figures.at - timedelta(days=figures.at.weekday())
         self.week.setText(f"semaine du {monday:%d/%m/%Y}")
         for card, (label, value, change) in zip(self.cards, headlines(figures)):

@@ -170,7 +170,8 @@ def test_partial_cover_detail():
     (2, 8, "2 litiges en cours"), (3, 10, "3 litiges en cours"), (7, 10, "7 litiges en cours"),
 ])
 def test_dispute_points(count, expected, detail):
-    assert factor(base(open_disputes=count), "disputes")[2:4] == (detail, expected)
+    found = factor(base(open_disputes=count), "disputes")
+    assert (found.detail, found.points) == (detail, expected)
 
 
 @pytest.mark.parametrize(("since", "expected"), [

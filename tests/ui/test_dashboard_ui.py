@@ -1,12 +1,14 @@
 import json
+from decimal import Decimal
 
 from PySide6.QtCore import Qt
 
 from app.__main__ import main
-from app.services.demo import create_demo_company
-from app.services.cockpit_view import days, indicators, percent
+from app.domain.alerts import Thresholds
 from app.domain.money import format_eur
-from decimal import Decimal
+from app.services.cockpit import save_thresholds
+from app.services.cockpit_view import days, indicators, percent
+from app.services.demo import create_demo_company
 from tests.cli.test_cli import location
 from tests.conftest import TODAY
 
@@ -16,6 +18,17 @@ def shown_dashboard(window, qtbot):
     dashboard = window.screens["dashboard"]
     qtbot.waitUntil(lambda: dashboard.figures is not None and dashboard.running is None, timeout=30_000)
     return dashboard
+
+
+def test_a_refresh_asked_during_a_computation_runs_after_it(ledger, make_window, qtbot):
+    window = make_window(ledger)  # opens on the dashboard: a computation starts
+    dashboard = window.screens["dashboard"]
+    assert dashboard.running is not None
+    with ledger.transaction() as s:  # the data changes meanwhile (as an import would)
+        save_thresholds(s, Thresholds(dso_target_days=90))
+    dashboard.refresh()
+    qtbot.waitUntil(lambda: dashboard.running is None and dashboard.figures is not None
+                    and dashboard.figures.thresholds.dso_target_days == 90, timeout=30_000)
 
 
 def test_dashboard_shows_the_figures_of_kpi_json(db, make_window, qtbot, capsys):
