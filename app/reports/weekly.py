@@ -99,6 +99,7 @@ def weekly_report(
     alerts: list[str],
     to_call: list[CallRow],
     charts: list[tuple[str, Figure]],
+    indicators: list[tuple[str, str]] = (),
 ) -> None:
     """Write the weekly report for the week of ``at`` to ``path`` (a PDF of two A4 pages).
 
@@ -120,8 +121,9 @@ def weekly_report(
     first += _alerts(alerts, style)
     first += _calls(to_call, inner_width, style)
 
-    second = [Paragraph("Graphiques", style["heading"])]
-    second += _charts(charts, inner_width, inner_height - 40, style)
+    second = _indicators(list(indicators), inner_width, style) if indicators else []
+    second.append(Paragraph("Graphiques", style["heading"]))
+    second += _charts(charts, inner_width, inner_height - 40 - (18 * len(indicators) + 30 if indicators else 0), style)
 
     buffer = io.BytesIO()
     document = SimpleDocTemplate(
@@ -266,6 +268,20 @@ def _calls(rows: list[CallRow], width: float, style) -> list:
     table = Table(data, colWidths=widths, repeatRows=1, hAlign="LEFT")
     table.setStyle(TableStyle(commands))
     return flowables + [table]
+
+
+def _indicators(rows: list[tuple[str, str]], width: float, style) -> list:
+    """The week's other figures (DSO by the simple method, delays, rates, working capital): name and value,
+    the value right-aligned."""
+    data = [[Paragraph(markup(label), style["cell"]), Paragraph(markup(value), style["cell_right"])]
+            for label, value in rows]
+    table = Table(data, colWidths=[width * 0.45, width * 0.55], hAlign="LEFT")
+    table.setStyle(TableStyle([
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("LINEBELOW", (0, 0), (-1, -1), 0.4, RULE),
+        ("LEFTPADDING", (0, 0), (-1, -1), 5), ("RIGHTPADDING", (0, 0), (-1, -1), 5),
+        ("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+    ]))
+    return [Paragraph("Indicateurs de la semaine", style["heading"]), table]
 
 
 def _charts(charts: list[tuple[str, Figure]], width: float, height: float, style) -> list:

@@ -9,7 +9,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from app.services.cockpit import cockpit
-from app.services.cockpit_view import aging_rows, headlines
+from app.services.cockpit_view import aging_rows, headlines, indicators
 
 
 def write_weekly_report(session: Session, at: date, path: Path) -> Path:
@@ -26,5 +26,6 @@ def write_weekly_report(session: Session, at: date, path: Path) -> Path:
                  for entry in figures.to_call],
         charts=[("Prévision d'encaissements sur 13 semaines", forecast_chart(figures.forecast)),
                 ("Balance âgée des premiers clients", aging_chart(aging_rows(figures))),
-                ("DSO sur 24 mois", dso_chart(figures.dso_history, Decimal(figures.thresholds.dso_target_days)))])
+                ("DSO sur 24 mois", dso_chart(figures.dso_history, Decimal(figures.thresholds.dso_target_days)))],
+        indicators=indicators(figures))
     return path

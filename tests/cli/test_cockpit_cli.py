@@ -46,3 +46,5 @@ def test_weekly_report_pdf(ledger, capsys, tmp_path):
     first = pages[0].extract_text().replace("\u202f", " ").replace("\u00a0", " ")
     assert "Atelier Test SARL" in first and "3 430,00 €" in first
     assert "Boulangerie Martin" in first and "1 880,00 €" in first
+    second = pages[1].extract_text()
+    assert "Indicateurs de la semaine" in second and "325,2 j" in second  # the simple DSO of the ledger
