@@ -7,6 +7,7 @@ window never waits; the charts are ``app.reports.charts`` figures, the same ones
 
 from __future__ import annotations
 
+import importlib
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -182,6 +183,9 @@ class DashboardScreen(Screen):
 
         def compute(job):
             from app.services.store import read
+
+            for module in ("matplotlib.backends.backend_qtagg", "app.reports.charts"):
+                importlib.import_module(module)  # loaded here rather than on the UI thread when the charts come
 
             return read(db, cockpit, at)
 
