@@ -29,6 +29,9 @@ class Thresholds(NamedTuple):
 
 
 DECLARATION_WARNING_DAYS = 15  # how early the insurer's deadline is announced
+# A customer "paying later" is announced only when both quarters compared rest on this many paid invoices:
+# with one or two, a single late payment would raise the alert.
+MIN_PAID_FOR_TREND = 3
 PRESCRIPTION_YEARS = {False: 5, True: 2}  # Code de commerce L110-4 between merchants; consumer code L218-2
 
 

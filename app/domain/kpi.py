@@ -198,6 +198,8 @@ class DelaySums(NamedTuple):
     recent_amount_days: Decimal
     earlier_amount: Decimal
     earlier_amount_days: Decimal
+    recent_count: int = 0    # how many invoices each figure rests on (the alerts ask for enough of them)
+    earlier_count: int = 0
 
 
 def delay_windows(at: date) -> tuple[date, date]:

@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session
 
 from app.domain import kpi
 from app.domain.aging import AgingBalance, Buckets
-from app.domain.alerts import DECLARATION_WARNING_DAYS, Alert, CustomerFigures, DueInvoice, Thresholds, alerts
+from app.domain.alerts import (DECLARATION_WARNING_DAYS, MIN_PAID_FOR_TREND, Alert, CustomerFigures, DueInvoice,
+                               Thresholds, alerts)
 from app.domain.forecast import Receivable, Week, forecast
 from app.domain.money import from_cents
 from app.domain.scoring import Score, score
@@ -174,8 +175,10 @@ def cockpit(session: Session, at: date) -> Cockpit:
         cover, cover_ends, _insured = cover_of.get(c.id, NO_COVER)
         data = score_input(c, at, buckets, delays.get(c.id, (None, None)), cover, disputes.get(c.id, 0))
         scores[c.id] = score(data)
-        figures.append(CustomerFigures(c.id, c.name, buckets.total, data.credit_limit, cover, cover_ends,
-                                       data.delay_trend))
+        evidence = sums.get(c.id)
+        trend = data.delay_trend if evidence and min(evidence.recent_count, evidence.earlier_count) >= \
+            MIN_PAID_FOR_TREND else None
+        figures.append(CustomerFigures(c.id, c.name, buckets.total, data.credit_limit, cover, cover_ends, trend))
     names = {c.id: c.name for c in customers}
     segments = {c.id: c.segment for c in customers}
     by_due = [(customer, day, cents) for customer, day, status, cents in due if status is not None]  # invoices

@@ -39,11 +39,12 @@ def delay_sums(session: Session, at: date, customer_id: int | None = None) -> di
     late = Invoice.total_cents * days_between(Invoice.due_date, Invoice.settled_on)
     query = (select(Invoice.customer_id,
                     func.sum(case((recent, Invoice.total_cents), else_=0)), func.sum(case((recent, late), else_=0)),
-                    func.sum(case((recent, 0), else_=Invoice.total_cents)), func.sum(case((recent, 0), else_=late)))
+                    func.sum(case((recent, 0), else_=Invoice.total_cents)), func.sum(case((recent, 0), else_=late)),
+                    func.sum(case((recent, 1), else_=0)), func.sum(case((recent, 0), else_=1)))
              .where(Invoice.kind == InvoiceKind.INVOICE.value, Invoice.total_cents > 0, Invoice.settled_on > six_ago,
                     Invoice.settled_on <= at)
              .group_by(Invoice.customer_id))
     if customer_id is not None:
         query = query.where(Invoice.customer_id == customer_id)
-    return {customer: DelaySums(*(from_cents(int(value or 0)) for value in sums))
+    return {customer: DelaySums(*(from_cents(int(value or 0)) for value in sums[:4]), *map(int, sums[4:]))
             for customer, *sums in session.execute(query)}

@@ -81,3 +81,22 @@ def test_thresholds_out_of_range_are_refused(ledger, values, field):
     assert field in errors
     with ledger.sessions() as s:
         assert thresholds(s) == Thresholds()
+
+
+@pytest.mark.parametrize("per_quarter, alerted", [(1, False), (3, True)])
+def test_paying_later_is_announced_only_on_enough_invoices(db, per_quarter, alerted):
+    from app.models import Allocation, Company, Customer, Payment
+    from tests.conftest import invoice
+
+    with db.transaction() as s:
+        s.add(Company(name="Atelier Test SARL"))
+        garage = Customer(name="Garage Lent", code="C9")
+        for n in range(per_quarter):
+            for quarter, late in ((date(2026, 7, 1), 2), (date(2026, 10, 1), 40)):  # 2 days late, then 40
+                due = quarter + timedelta(days=n)
+                f = invoice(f"F{quarter.month}-{n}", garage, due - timedelta(days=30), due, 10000)
+                p = Payment(customer=garage, received_on=due + timedelta(days=late), amount_cents=10000)
+                s.add_all([f, p, Allocation(invoice=f, payment=p, allocated_on=p.received_on, amount_cents=10000)])
+    with db.sessions() as s:
+        kinds = {a.kind for a in cockpit(s, TODAY).alerts}
+    assert ("delay" in kinds) is alerted
