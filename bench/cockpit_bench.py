@@ -75,13 +75,15 @@ def generate(path: Path, invoices: int, customers: int) -> None:
         settled = not credit_note and paid_on <= AT and rng.random() > 0.02
         invoice_rows.append((i, f"F{i:08d}", "credit_note" if credit_note else "invoice", customer,
                              issued.isoformat(), due.isoformat(), cents, cents, 0, "paid" if settled else "open",
-                             cents if settled else 0, paid_on.isoformat() if settled else None))
+                             cents if settled else 0, paid_on.isoformat() if settled else None,
+                             paid_on.isoformat() if settled else None))
         if settled:
             payment_rows.append((i, customer, paid_on.isoformat(), cents, cents, paid_on.isoformat()))
             allocation_rows.append((i, i, paid_on.isoformat(), cents))
     connection.executemany(
         "INSERT INTO invoice (id, number, kind, customer_id, issue_date, due_date, net_cents, total_cents, "
-        "vat_cents, status, settled_cents, settled_on) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", invoice_rows)
+        "vat_cents, status, settled_cents, settled_on, paid_on) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        invoice_rows)
     connection.executemany(
         "INSERT INTO payment (id, customer_id, received_on, amount_cents, method, reference, payer_iban, "
         "settled_cents, settled_on) VALUES (?, ?, ?, ?, 'virement', '', '', ?, ?)", payment_rows)

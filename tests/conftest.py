@@ -46,7 +46,11 @@ def db(tmp_path):
 STALE_SUMMARIES = """
 SELECT (SELECT COUNT(*) FROM invoice i WHERE i.settled_cents != COALESCE((SELECT SUM(a.amount_cents) FROM allocation a
             WHERE a.invoice_id = i.id OR a.credit_note_id = i.id), 0)
-        OR (i.settled_on IS NULL) != (i.total_cents != 0 AND i.settled_cents < ABS(i.total_cents))),
+        OR (i.settled_on IS NULL) != (i.total_cents != 0 AND i.settled_cents < ABS(i.total_cents))
+        OR (i.paid_on IS NOT NULL AND i.paid_on != i.settled_on)
+        OR (i.paid_on IS NULL AND i.kind = 'invoice' AND i.total_cents > 0 AND i.settled_on IS NOT NULL
+            AND NOT EXISTS (SELECT 1 FROM allocation a JOIN payment p ON p.id = a.payment_id
+                            WHERE a.invoice_id = i.id AND p.method = 'inconnu'))),
        (SELECT COUNT(*) FROM payment p WHERE p.settled_cents != COALESCE((SELECT SUM(a.amount_cents) FROM allocation a
             WHERE a.payment_id = p.id), 0) OR (p.settled_on IS NULL) != (p.settled_cents < p.amount_cents))
 """

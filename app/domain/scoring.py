@@ -56,7 +56,7 @@ class ScoreInput(NamedTuple):
     exposure: Decimal               # total still owed (due and not yet due)
     overdue: Decimal                # the part past its due date
     credit_limit: Decimal | None    # None: no limit set
-    cover: Decimal | None           # guaranteed/insured cover in euros (already × percentage), None: none
+    cover: Decimal | None           # what the guarantees would pay of the exposure (guarantees.covered)
     open_disputes: int
     customer_since: date | None     # first invoice or creation date
     segment: str                    # a vocabulary.Segment value

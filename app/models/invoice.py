@@ -24,9 +24,9 @@ class Invoice(IdMixin, Base):
         # what the cockpit reads of the invoices still open, without touching the settled ones (most of them)
         Index("ix_invoice_open", "customer_id", "due_date", "issue_date", "status", "kind", "total_cents",
               "settled_cents", sqlite_where=text("settled_on IS NULL"), postgresql_where=text("settled_on IS NULL")),
-        # the settled ones by date (payment delays); partial, so that the open ones are read from the index above
-        Index("ix_invoice_settled_on", "settled_on", sqlite_where=text("settled_on IS NOT NULL"),
-              postgresql_where=text("settled_on IS NOT NULL")),
+        # the paid ones by date (payment delays)
+        Index("ix_invoice_paid_on", "paid_on", sqlite_where=text("paid_on IS NOT NULL"),
+              postgresql_where=text("paid_on IS NOT NULL")),
         Index("ix_invoice_issued", "issue_date", "status", "total_cents"),  # the ledger's daily sums
         Index("ix_invoice_written_off", "id", sqlite_where=text("status = 'written_off'"),
               postgresql_where=text("status = 'written_off'")),
@@ -49,6 +49,9 @@ class Invoice(IdMixin, Base):
     # at 1 000 000 invoices; the amounts still due are always the allocations' (app.domain.aging).
     settled_cents: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     settled_on: Mapped[date | None] = mapped_column(default=None)
+    # the day it was paid in full when that day is known: the payment delays read it; an export that only
+    # says "paid" leaves it unknown (its settlement is dated the import's day, not the customer's payment)
+    paid_on: Mapped[date | None] = mapped_column(default=None)
 
     customer: Mapped[Customer] = relationship()
 

@@ -13,6 +13,9 @@ from app.models.customer import Customer
 from app.models.invoice import Invoice
 
 
+UNDATED = "inconnu"  # the method of a payment an export says was made, without saying when (nor how)
+
+
 class Payment(IdMixin, Base):
     __tablename__ = "payment"
     __table_args__ = (

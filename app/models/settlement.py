@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import Update, case, event, func, select, update
+from sqlalchemy import Update, case, event, func, inspect, select, update
 from sqlalchemy.orm import Session
 
 from app.domain.vocabulary import InvoiceKind
 from app.models.invoice import Invoice
-from app.models.payment import Allocation, Payment
+from app.models.payment import UNDATED, Allocation, Payment
 
 CHUNK = 5000
 
@@ -36,10 +36,14 @@ def resettle_statements(invoice_ids: Iterable[int] | None = None,
                            else_=_allocated(Allocation.invoice_id, Invoice.id))
     invoice_last = case((credit_note, _last(Allocation.credit_note_id, Invoice.id)),
                         else_=_last(Allocation.invoice_id, Invoice.id))
+    undated = (select(Allocation.id).join(Payment, Allocation.payment_id == Payment.id)
+               .where(Allocation.invoice_id == Invoice.id, Payment.method == UNDATED).exists())
     invoice_values = {
         "settled_cents": invoice_settled,
         "settled_on": case((Invoice.total_cents == 0, Invoice.issue_date),
                            (invoice_settled >= func.abs(Invoice.total_cents), invoice_last), else_=None),
+        "paid_on": case((credit_note | (Invoice.total_cents <= 0) | undated, None),
+                        (invoice_settled >= Invoice.total_cents, invoice_last), else_=None),
     }
     payment_settled = _allocated(Allocation.payment_id, Payment.id)
     payment_values = {
@@ -65,14 +69,31 @@ def resettle(session: Session, invoice_ids: Iterable[int] | None = (), payment_i
         session.execute(statement, execution_options={"synchronize_session": False})
 
 
+@event.listens_for(Session, "before_flush")
+def _note_deleted_invoices(session: Session, _context, _instances) -> None:
+    """The database deletes the allocations of a deleted invoice by itself (ON DELETE CASCADE): note the
+    payments and credit notes they drew on before they go, to refresh them after the flush."""
+    gone = [obj.id for obj in session.deleted if isinstance(obj, Invoice) and obj.id is not None]
+    if gone:
+        rows = session.execute(select(Allocation.payment_id, Allocation.credit_note_id, Allocation.invoice_id)
+                               .where(Allocation.invoice_id.in_(gone) | Allocation.credit_note_id.in_(gone))).all()
+        session.info.setdefault("resettle_payments", set()).update(r.payment_id for r in rows if r.payment_id)
+        session.info.setdefault("resettle_invoices", set()).update(
+            i for r in rows for i in (r.invoice_id, r.credit_note_id) if i and i not in gone)
+
+
 @event.listens_for(Session, "after_flush")
 def _resettle_after_flush(session: Session, _context) -> None:
-    """Allocations added, changed or deleted through the ORM refresh their invoices and payments."""
-    invoices, payments = set(), set()
+    """Allocations added, changed (their former invoice or payment too) or deleted through the ORM, and
+    invoices or payments added or changed, refresh the summaries they affect."""
+    invoices = session.info.pop("resettle_invoices", set())
+    payments = session.info.pop("resettle_payments", set())
     for obj in (*session.new, *session.dirty, *session.deleted):
         if isinstance(obj, Allocation):
-            invoices.update(filter(None, (obj.invoice_id, obj.credit_note_id)))
-            payments.update(filter(None, (obj.payment_id,)))
+            state = inspect(obj)
+            for name, found in (("invoice_id", invoices), ("credit_note_id", invoices), ("payment_id", payments)):
+                history = state.attrs[name].history
+                found.update(value for value in (getattr(obj, name), *history.deleted) if value)
         elif isinstance(obj, Invoice) and obj not in session.deleted:
             invoices.add(obj.id)  # a new invoice, or a total changed: settled in full or not any more
         elif isinstance(obj, Payment) and obj not in session.deleted:
@@ -84,4 +105,4 @@ def _resettle_after_flush(session: Session, _context) -> None:
         connection.execute(statement)
     for obj in session.identity_map.values():
         if (isinstance(obj, Invoice) and obj.id in invoices) or (isinstance(obj, Payment) and obj.id in payments):
-            session.expire(obj, ["settled_cents", "settled_on"])
+            session.expire(obj, ["settled_cents", "settled_on"] + (["paid_on"] if isinstance(obj, Invoice) else []))

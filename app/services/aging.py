@@ -121,7 +121,7 @@ def still_due_rows(session: Session, at: date, group: list, where: list = (), *,
                    ) -> list[tuple]:
     """Cents still due at ``at`` of the invoices and credit notes (or, with ``payments``, of the unallocated
     payments, negative), summed by the ``group`` columns (expressions over Invoice, or over Payment) and
-    restricted by ``where``; rows summing to zero are left out.
+    restricted by ``where`` (a row can sum to zero: an invoice and a credit note of the same due date).
 
     Two indexed reads: what the items open today still lack (their amount less their settled summary, over
     the partial index of open items), plus the allocations dated after ``at``, given back to the items they
@@ -134,7 +134,7 @@ def still_due_rows(session: Session, at: date, group: list, where: list = (), *,
         sums[key] += sign * cents
     for key, cents in given_back(session, at, None, group, where, payments=payments):
         sums[key] += cents
-    return [(*key, cents) for key, cents in sums.items() if cents]
+    return [(*key, cents) for key, cents in sums.items()]
 
 
 def _unsearched(column):

@@ -27,7 +27,7 @@ from app.services.aging import balance_of_rows, given_back, still_due_rows
 from app.services.company import get_company
 from app.services.ledger_history import LedgerHistory, ledger_history
 from app.services.payment_history import delay_sums
-from app.services.risk import NO_COVER, covers, customer_rows, open_disputes, score_input
+from app.services.risk import covers, customer_rows, open_disputes, score_input
 from app.services.working_capital import WorkingCapitalLine, working_capital_lines
 
 DSO_MONTHS = 24
@@ -172,13 +172,14 @@ def cockpit(session: Session, at: date) -> Cockpit:
         buckets = balance.by_customer.get(c.id, Buckets())
         if c.id not in delays and not buckets.total:
             continue
-        cover, cover_ends, _insured = cover_of.get(c.id, NO_COVER)
+        cover = cover_of.get(c.id)
         data = score_input(c, at, buckets, delays.get(c.id, (None, None)), cover, disputes.get(c.id, 0))
         scores[c.id] = score(data)
         evidence = sums.get(c.id)
         trend = data.delay_trend if evidence and min(evidence.recent_count, evidence.earlier_count) >= \
             MIN_PAID_FOR_TREND else None
-        figures.append(CustomerFigures(c.id, c.name, buckets.total, data.credit_limit, cover, cover_ends, trend))
+        figures.append(CustomerFigures(c.id, c.name, buckets.total, data.credit_limit,
+                                       cover.granted if cover else None, cover.ends if cover else None, trend))
     names = {c.id: c.name for c in customers}
     segments = {c.id: c.segment for c in customers}
     by_due = [(customer, day, cents) for customer, day, status, cents in due if status is not None]  # invoices
@@ -250,9 +251,10 @@ def _due_invoices(session: Session, at: date, limits: Thresholds, names: dict[in
     date) or prescription (2 years on a consumer, 5 between merchants), each announced ahead."""
     horizon = min(limits.declaration_days - DECLARATION_WARNING_DAYS, 2 * 365 - limits.prescription_days)
     rows = still_due_rows(session, at, [Invoice.id, Invoice.number, Invoice.customer_id, Invoice.due_date],
-                          [Invoice.due_date < at - timedelta(days=max(horizon, 0))])
+                          [Invoice.due_date <= at - timedelta(days=max(horizon, 0))])
     return [DueInvoice(customer, names.get(customer, ""), number, due, from_cents(cents),
-                       segments.get(customer) == Segment.CONSUMER.value, covers.get(customer, NO_COVER)[2])
+                       segments.get(customer) == Segment.CONSUMER.value,
+                       customer in covers and covers[customer].insured)
             for _id, number, customer, due, cents in rows if cents > 0]
 
 

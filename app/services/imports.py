@@ -33,6 +33,7 @@ from app.importers import detect, reader
 from app.importers.records import Problem, ReadResult, UnreadableFile
 from app.jobs import NULL_JOB, Job
 from app.models.db import bulk_insert, reserve_ids
+from app.models.payment import UNDATED
 from app.models.settlement import resettle
 from app.models import (Activity, Allocation, Customer, Dispute, DunningLetter, FiscalPeriod, Guarantee, ImportBatch,
                         ImportMapping, Invoice, InvoiceKind, InvoiceStatus, Payment)
@@ -250,6 +251,13 @@ class _Import:
                                                f"la facture {record.number} est connue avec un montant de signe "
                                                "contraire : ligne ignorée (corrigez par un avoir)."))
             return
+        paid_before = self.allocated.get(("invoice", existing.id), 0)
+        if abs(total) < paid_before:
+            self.summary.errors.append(Problem(record.line, "Montant", format_eur(record.total),
+                                               f"{format_eur(from_cents(paid_before))} sont déjà imputés sur la "
+                                               f"facture {record.number} : son montant ne peut pas devenir inférieur ; "
+                                               "ligne ignorée (annulez d'abord ces imputations, ou faites un avoir)."))
+            return
         changes, values = [], {}
         if existing.total_cents != total:
             changes.append(f"montant {format_eur(from_cents(existing.total_cents))} → {format_eur(record.total)}")
@@ -258,7 +266,6 @@ class _Import:
         if record.due_date is not None and existing.due_date != due:
             changes.append(f"échéance {existing.due_date:%d/%m/%Y} → {due:%d/%m/%Y}")
             values["due_date"] = due
-        paid_before = self.allocated.get(("invoice", existing.id), 0)
         paid = self._paid_per_file(record, total)
         if paid > paid_before:
             self.settlements.append((existing.id, customer_id, paid - paid_before))
@@ -292,8 +299,8 @@ class _Import:
             return 0
         if record.paid and record.number not in self.lettered_numbers:
             return total
-        if record.still_due is not None:
-            return max(total - to_cents(record.still_due), 0)
+        if record.still_due is not None:  # a negative "reste dû" (a credit) settles it in full, no more
+            return min(max(total - to_cents(record.still_due), 0), total)
         return 0
 
     # payments ----------------------------------------------------------------------------------------------
@@ -358,7 +365,9 @@ class _Import:
                         continue
                     rows.append({"invoice_id": debt[0], "payment_id": source_id if side == "payment" else None,
                                  "credit_note_id": source_id if side == "credit_note" else None,
-                                 "allocated_on": on, "amount_cents": amount, "import_batch_id": self.batch.id})
+                                 # settled once both exist: a deposit before its invoice counts from the invoice
+                                 "allocated_on": max(on, invoices[debt[0]].issue_date), "amount_cents": amount,
+                                 "import_batch_id": self.batch.id})
                     debt[1] -= amount
                     available -= amount
                     if debt[1] == 0:
@@ -392,7 +401,7 @@ class _Import:
         reference = f"Réglé selon {Path(self.batch.file_name).name}"
         customers = sorted(by_customer)
         ids = self._insert_with_ids(Payment, [
-            {"customer_id": c, "received_on": self.today, "amount_cents": by_customer[c], "method": "inconnu",
+            {"customer_id": c, "received_on": self.today, "amount_cents": by_customer[c], "method": UNDATED,
              "reference": reference, "import_batch_id": self.batch.id, "row_hash": f"settle:{self.batch.id}:{c}",
              "settled_cents": by_customer[c], "settled_on": self.today}
             for c in customers])
@@ -513,7 +522,8 @@ def undo_import(session: Session, batch_id: int) -> str:
                         .values(**before))
     imported_payments = select(Payment.id).where(Payment.import_batch_id == batch_id)
     undone = session.execute(select(Allocation.invoice_id, Allocation.credit_note_id, Allocation.payment_id).where(
-        (Allocation.import_batch_id == batch_id) | Allocation.payment_id.in_(imported_payments))).all()
+        (Allocation.import_batch_id == batch_id) | Allocation.payment_id.in_(imported_payments)
+        | Allocation.invoice_id.in_(imported_invoices) | Allocation.credit_note_id.in_(imported_invoices))).all()
     touched = {row.invoice_id for row in undone}
     session.execute(delete(Allocation).where(Allocation.import_batch_id == batch_id))
     session.execute(delete(Allocation).where(Allocation.payment_id.in_(imported_payments)))

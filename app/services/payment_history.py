@@ -18,11 +18,12 @@ from app.models.dates import days_between
 
 def paid_invoices(session: Session, since: date, at: date, customer_id: int | None = None
                   ) -> dict[int, list[PaidInvoice]]:
-    """By customer, the invoices settled in full after ``since`` and by ``at``: their settled summary
-    (app.models.settlement) says when, so the allocations need not be read."""
-    query = select(Invoice.customer_id, Invoice.total_cents, Invoice.due_date, Invoice.settled_on).where(
-        Invoice.kind == InvoiceKind.INVOICE.value, Invoice.total_cents > 0, Invoice.settled_on > since,
-        Invoice.settled_on <= at)
+    """By customer, the invoices paid in full after ``since`` and by ``at``, on a known day: their ``paid_on``
+    (app.models.settlement) says when, so the allocations need not be read. An invoice an export only said
+    was paid has no such day and is left out: its delay is not known."""
+    query = select(Invoice.customer_id, Invoice.total_cents, Invoice.due_date, Invoice.paid_on).where(
+        Invoice.kind == InvoiceKind.INVOICE.value, Invoice.total_cents > 0, Invoice.paid_on > since,
+        Invoice.paid_on <= at)
     if customer_id is not None:
         query = query.where(Invoice.customer_id == customer_id)
     found: dict[int, list[PaidInvoice]] = defaultdict(list)
@@ -33,16 +34,16 @@ def paid_invoices(session: Session, since: date, at: date, customer_id: int | No
 
 def delay_sums(session: Session, at: date, customer_id: int | None = None) -> dict[int, DelaySums]:
     """By customer, the sums ``kpi.delays_from_sums`` turns into the average delay and its trend at ``at``:
-    one GROUP BY over the invoices settled in the last 6 months (their settled summaries say when)."""
+    one GROUP BY over the invoices paid in the last 6 months on a known day (``paid_on``)."""
     six_ago, three_ago = delay_windows(at)
-    recent = Invoice.settled_on > three_ago
-    late = Invoice.total_cents * days_between(Invoice.due_date, Invoice.settled_on)
+    recent = Invoice.paid_on > three_ago
+    late = Invoice.total_cents * days_between(Invoice.due_date, Invoice.paid_on)
     query = (select(Invoice.customer_id,
                     func.sum(case((recent, Invoice.total_cents), else_=0)), func.sum(case((recent, late), else_=0)),
                     func.sum(case((recent, 0), else_=Invoice.total_cents)), func.sum(case((recent, 0), else_=late)),
                     func.sum(case((recent, 1), else_=0)), func.sum(case((recent, 0), else_=1)))
-             .where(Invoice.kind == InvoiceKind.INVOICE.value, Invoice.total_cents > 0, Invoice.settled_on > six_ago,
-                    Invoice.settled_on <= at)
+             .where(Invoice.kind == InvoiceKind.INVOICE.value, Invoice.total_cents > 0, Invoice.paid_on > six_ago,
+                    Invoice.paid_on <= at)
              .group_by(Invoice.customer_id))
     if customer_id is not None:
         query = query.where(Invoice.customer_id == customer_id)

@@ -4,6 +4,7 @@ at once on the dashboard and for one on its card, so both show the same score.""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -12,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from app.domain import kpi
 from app.domain.aging import Buckets
+from app.domain.guarantees import covered
 from app.domain.money import from_cents
 from app.domain.scoring import Score, ScoreInput, score
 from app.domain.vocabulary import GuaranteeKind
@@ -20,7 +22,6 @@ from app.services.aging import balance_of_rows, still_due_rows
 from app.services.payment_history import delay_sums, paid_invoices
 
 COVERING = (GuaranteeKind.CREDIT_INSURANCE.value, GuaranteeKind.BANK_GUARANTEE.value)
-NO_COVER = (None, None, False)
 
 
 def customer_rows(session: Session, customer_id: int | None = None) -> list:
@@ -34,23 +35,35 @@ def customer_rows(session: Session, customer_id: int | None = None) -> list:
     return session.execute(query).all()
 
 
-def covers(session: Session, at: date, customer_id: int | None = None
-           ) -> dict[int, tuple[Decimal, date | None, bool]]:
-    """By customer: the cover in force at ``at`` (insured amount × its percentage, plus bank guarantees),
-    its earliest expiry, and whether credit insurance is among it (DOMAIN.md, Guarantees)."""
-    found: dict[int, tuple[Decimal, date | None, bool]] = {}
+class Cover(NamedTuple):
+    """A customer's guarantees in force: the amounts granted (what its exposure is compared with), each
+    guarantee's (amount, share paid), the earliest expiry, and whether credit insurance is among them."""
+
+    granted: Decimal
+    parts: tuple[tuple[Decimal, Decimal], ...]
+    ends: date | None
+    insured: bool
+
+    def covered(self, exposure: Decimal) -> Decimal:
+        return covered(exposure, self.parts)
+
+
+def covers(session: Session, at: date, customer_id: int | None = None) -> dict[int, Cover]:
+    """By customer, the guarantees in force at ``at`` (credit insurance and bank guarantees)."""
+    found: dict[int, Cover] = {}
     query = select(Guarantee).where(Guarantee.kind.in_(COVERING), Guarantee.amount_cents.is_not(None),
                                     (Guarantee.valid_from.is_(None)) | (Guarantee.valid_from <= at),
                                     (Guarantee.valid_to.is_(None)) | (Guarantee.valid_to >= at))
     if customer_id is not None:
         query = query.where(Guarantee.customer_id == customer_id)
     for g in session.scalars(query):
+        amount = from_cents(g.amount_cents)
         share = Decimal(g.percentage if g.percentage is not None else 100).scaleb(-2)
-        amount, ends, insured = found.get(g.customer_id, (Decimal(0), None, False))
-        ends = min(filter(None, (ends, g.valid_to)), default=None)
-        found[g.customer_id] = (amount + from_cents(g.amount_cents) * share, ends,
-                                insured or g.kind == GuaranteeKind.CREDIT_INSURANCE.value)
-    return {key: (amount.quantize(Decimal("0.01")), ends, insured) for key, (amount, ends, insured) in found.items()}
+        before = found.get(g.customer_id, Cover(Decimal("0.00"), (), None, False))
+        found[g.customer_id] = Cover(before.granted + amount, (*before.parts, (amount, share)),
+                                     min(filter(None, (before.ends, g.valid_to)), default=None),
+                                     before.insured or g.kind == GuaranteeKind.CREDIT_INSURANCE.value)
+    return found
 
 
 def open_disputes(session: Session, at: date, customer_id: int | None = None) -> dict[int, int]:
@@ -64,12 +77,13 @@ def open_disputes(session: Session, at: date, customer_id: int | None = None) ->
 
 
 def score_input(customer, at: date, buckets: Buckets, delays: tuple[Decimal | None, Decimal | None],
-                cover: Decimal | None, disputes: int) -> ScoreInput:
-    """What the score of ``customer`` (a ``customer_rows`` row) is computed from."""
+                cover: Cover | None, disputes: int) -> ScoreInput:
+    """What the score of ``customer`` (a ``customer_rows`` row) is computed from; the score's cover is the
+    part of the exposure the guarantees would pay."""
     return ScoreInput(
         at=at, average_delay=delays[0], delay_trend=delays[1], exposure=buckets.total, overdue=buckets.overdue,
         credit_limit=from_cents(customer.credit_limit_cents) if customer.credit_limit_cents else None,
-        cover=cover, open_disputes=disputes,
+        cover=cover.covered(buckets.total) if cover else None, open_disputes=disputes,
         customer_since=min(filter(None, (customer.first_invoice, customer.created_on)), default=None),
         segment=customer.segment, external_rating=customer.external_rating)
 
@@ -102,11 +116,12 @@ def customer_risk(session: Session, customer_id: int, at: date) -> CustomerRisk 
     buckets = balance_of_rows(due, at).by_customer.get(customer_id, Buckets())
     sums = delay_sums(session, at, customer_id).get(customer_id)
     delays = kpi.delays_from_sums(sums) if sums else (None, None)
-    cover, cover_ends, _insured = covers(session, at, customer_id).get(customer_id, NO_COVER)
+    cover = covers(session, at, customer_id).get(customer_id)
     year_ago = kpi.months_back(at, 12)[-1]
     paid = paid_invoices(session, date(*year_ago, 1) - timedelta(days=1), at, customer_id).get(customer_id, [])
     result = score(score_input(customer, at, buckets, delays, cover, open_disputes(session, at, customer_id)
                                .get(customer_id, 0)))
     return CustomerRisk(result, buckets.total, buckets.overdue,
                         from_cents(customer.credit_limit_cents) if customer.credit_limit_cents else None,
-                        cover, cover_ends, delays[0], delays[1], kpi.monthly_delays(paid, at, 12))
+                        cover.granted if cover else None, cover.ends if cover else None, delays[0], delays[1],
+                        kpi.monthly_delays(paid, at, 12))

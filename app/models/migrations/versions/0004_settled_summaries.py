@@ -24,12 +24,14 @@ def upgrade() -> None:
         with op.batch_alter_table(table) as batch:
             batch.add_column(sa.Column('settled_cents', sa.BigInteger(), server_default='0', nullable=False))
             batch.add_column(sa.Column('settled_on', sa.Date(), nullable=True))
+            if table == 'invoice':
+                batch.add_column(sa.Column('paid_on', sa.Date(), nullable=True))
     # the order of the columns lets a GROUP BY customer, due date, issue date, status stream from the index
     op.create_index('ix_invoice_open', 'invoice', ['customer_id', 'due_date', 'issue_date', 'status', 'kind',
                                                    'total_cents', 'settled_cents'],
                     sqlite_where=OPEN, postgresql_where=OPEN)
-    op.create_index('ix_invoice_settled_on', 'invoice', ['settled_on'], sqlite_where=SETTLED,
-                    postgresql_where=SETTLED)
+    paid = sa.text("paid_on IS NOT NULL")
+    op.create_index('ix_invoice_paid_on', 'invoice', ['paid_on'], sqlite_where=paid, postgresql_where=paid)
     op.create_index('ix_payment_open', 'payment', ['customer_id', 'received_on', 'amount_cents', 'settled_cents'],
                     sqlite_where=OPEN, postgresql_where=OPEN)
     op.create_index('ix_payment_settled_on', 'payment', ['settled_on'], sqlite_where=SETTLED,
@@ -63,5 +65,7 @@ def downgrade() -> None:
         op.drop_index(name, table_name=table)
     for table in ('payment', 'invoice'):
         with op.batch_alter_table(table) as batch:
+            if table == 'invoice':
+                batch.drop_column('paid_on')
             batch.drop_column('settled_on')
             batch.drop_column('settled_cents')
