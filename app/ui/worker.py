@@ -63,6 +63,45 @@ class _Runnable(QRunnable):
             pass
 
 
+class _Receiver(QObject):
+    """Takes a job's signals for as long as the widget that started it lives. It is a child of the progress
+    dialog, itself a child of that widget: when the widget goes (a screen closed, a test over), Qt drops
+    the connections with it, and a late result reaches nobody instead of a deleted dialog."""
+
+    def __init__(self, runnable: _Runnable, dialog: QProgressDialog, parent: QWidget,
+                 on_success: Callable[[Any], None], on_failure: Callable[[str], None] | None) -> None:
+        super().__init__(dialog)
+        self.runnable, self.dialog, self.parent_widget = runnable, dialog, parent
+        self.on_success, self.on_failure = on_success, on_failure
+        signals = runnable.signals
+        signals.progress.connect(self.progress)
+        signals.succeeded.connect(self.succeeded)
+        signals.failed.connect(self.failed)
+        signals.cancelled.connect(self.finish)
+
+    def progress(self, done: int, total: int, text: str) -> None:
+        self.dialog.setMaximum(max(total, 0))
+        self.dialog.setValue(min(done, total))
+        if text:
+            self.dialog.setLabelText(text)
+
+    def finish(self) -> None:
+        _running.discard(self.runnable)
+        self.dialog.reset()
+        self.dialog.deleteLater()
+
+    def succeeded(self, result: Any) -> None:
+        self.finish()
+        self.on_success(result)
+
+    def failed(self, message: str) -> None:
+        self.finish()
+        if self.on_failure is not None:
+            self.on_failure(message)
+        else:
+            QMessageBox.critical(self.parent_widget, "Encours", f"L'opération a échoué :\n{message}")
+
+
 def run_op(parent: QWidget, op: Callable[[Job], Any], on_success: Callable[[Any], None],
            on_failure: Callable[[str], None] | None = None, label: str = "Traitement en cours…") -> _Runnable:
     """Start ``op(job)`` in the thread pool behind a progress dialog; returns the runnable (tests wait on
@@ -75,29 +114,8 @@ def run_op(parent: QWidget, op: Callable[[Job], Any], on_success: Callable[[Any]
     dialog.setAutoClose(False)
     dialog.setAutoReset(False)
     dialog.canceled.connect(runnable.job.cancel)
-
-    def progress(done: int, total: int, text: str) -> None:
-        dialog.setMaximum(max(total, 0))
-        dialog.setValue(min(done, total))
-        if text:
-            dialog.setLabelText(text)
-
-    def finish() -> None:
-        _running.discard(runnable)
-        dialog.reset()
-        dialog.deleteLater()
-
-    def failed(message: str) -> None:
-        finish()
-        if on_failure is not None:
-            on_failure(message)
-        else:
-            QMessageBox.critical(parent, "Encours", f"L'opération a échoué :\n{message}")
-
-    runnable.signals.progress.connect(progress)
-    runnable.signals.succeeded.connect(lambda result: (finish(), on_success(result)))
-    runnable.signals.failed.connect(failed)
-    runnable.signals.cancelled.connect(finish)
+    dialog.receiver = _Receiver(runnable, dialog, parent, on_success, on_failure)
+    dialog.destroyed.connect(lambda: _running.discard(runnable))  # its widget gone before the result
     runnable.setAutoDelete(False)
     _running.add(runnable)
     QThreadPool.globalInstance().start(runnable)

@@ -60,3 +60,23 @@ def test_cancel_stops_the_work_at_the_next_step(qtbot):
     with qtbot.waitSignal(runnable.signals.cancelled, timeout=5000):
         pass
     assert results == [] and runnable.job.done < 1000
+
+
+def test_a_result_arriving_after_its_widget_is_gone_reaches_nobody(qtbot):
+    import time
+
+    from PySide6.QtCore import QThreadPool
+
+    parent = QWidget()
+    seen = []
+
+    def op(job):
+        time.sleep(0.2)
+        return "fini"
+
+    run_op(parent, op, seen.append)
+    parent.deleteLater()  # the screen is closed while the work runs
+    qtbot.wait(50)
+    QThreadPool.globalInstance().waitForDone(5000)
+    qtbot.wait(100)  # the result is delivered now, to nobody: no error, no callback
+    assert seen == []
