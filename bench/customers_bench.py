@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import insert  # noqa: E402
 
-from app.models import Allocation, Company, Customer, Invoice, Payment  # noqa: E402
+from app.models import Allocation, Company, Customer, Invoice, Payment, resettle  # noqa: E402
 from app.models.db import open_database  # noqa: E402
 from app.services.customers import list_customers  # noqa: E402
 
@@ -61,6 +61,7 @@ def build(path: str, customers: int) -> None:
         s.execute(insert(Invoice), invoices)
         s.execute(insert(Payment), payments)
         s.execute(insert(Allocation), allocations)
+        resettle(s, None, None)  # a bulk write refreshes the settled summaries (app.models.settlement)
     db.dispose()
 
 

@@ -171,11 +171,15 @@ def _grouped(session: Session, query, group: list):
         yield tuple(key), int(cents or 0)
 
 
-def aging_summary(session: Session, at: date) -> AgingBalance:
-    """The aging balance at ``at`` (the same as ``aging_balance(open_items(...))``), summed by the database by
-    customer and due date, then sorted into buckets by the domain's rule."""
-    rows = still_due_rows(session, at, [Invoice.customer_id, Invoice.due_date])
-    rows += still_due_rows(session, at, [Payment.customer_id, Payment.received_on], payments=True)
+def aging_summary(session: Session, at: date, customer_ids: Iterable[int] | None = None) -> AgingBalance:
+    """The aging balance at ``at`` of every customer, or of ``customer_ids`` (the same as
+    ``aging_balance(open_items(...))``), summed by the database by customer and due date, then sorted into
+    buckets by the domain's rule."""
+    ids = None if customer_ids is None else list(customer_ids)
+    rows = still_due_rows(session, at, [Invoice.customer_id, Invoice.due_date],
+                          [] if ids is None else [Invoice.customer_id.in_(ids)])
+    rows += still_due_rows(session, at, [Payment.customer_id, Payment.received_on],
+                           [] if ids is None else [Payment.customer_id.in_(ids)], payments=True)
     return balance_of_rows(rows, at)
 
 

@@ -9,12 +9,12 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from app.domain.aging import Buckets, aging_balance
+from app.domain.aging import Buckets
 from app.services.identifiers import clean_siren, siren_error
 from app.domain.money import format_eur, from_cents
 from app.domain.terms import PaymentTerms
 from app.models import SEGMENT_LABELS, Customer, Guarantee, GuaranteeKind, Segment
-from app.services.aging import open_items
+from app.services.aging import aging_summary
 
 
 @dataclass(frozen=True)
@@ -78,7 +78,7 @@ class Validation:
 
 def exposure_by_customer(session: Session, at: date, ids: list[int] | None = None) -> dict[int, Buckets]:
     """What each customer (or those of ``ids``) owes at ``at``, by aging bucket."""
-    return aging_balance(open_items(session, at, ids), at).by_customer
+    return aging_summary(session, at, ids).by_customer
 
 
 def list_customers(session: Session, at: date) -> list[CustomerRow]:

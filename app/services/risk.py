@@ -17,8 +17,8 @@ from app.domain.guarantees import covered
 from app.domain.money import from_cents
 from app.domain.scoring import Score, ScoreInput, score
 from app.domain.vocabulary import GuaranteeKind
-from app.models import Customer, Dispute, Guarantee, Invoice, Payment
-from app.services.aging import balance_of_rows, still_due_rows
+from app.models import Customer, Dispute, Guarantee, Invoice
+from app.services.aging import aging_summary
 from app.services.payment_history import delay_sums, paid_invoices
 
 COVERING = (GuaranteeKind.CREDIT_INSURANCE.value, GuaranteeKind.BANK_GUARANTEE.value)
@@ -102,6 +102,10 @@ class CustomerRisk:
     delay_trend: Decimal | None
     monthly_delays: list[tuple[date, Decimal | None]]
 
+    @property
+    def over_limit(self) -> bool:
+        return self.credit_limit is not None and self.exposure > self.credit_limit
+
 
 def customer_risk(session: Session, customer_id: int, at: date) -> CustomerRisk | None:
     """One customer's risk at ``at``, computed as the dashboard computes every customer's."""
@@ -109,11 +113,7 @@ def customer_risk(session: Session, customer_id: int, at: date) -> CustomerRisk 
     if not rows:
         return None
     customer = rows[0]
-    mine = [Invoice.customer_id == customer_id]
-    due = still_due_rows(session, at, [Invoice.customer_id, Invoice.due_date], mine)
-    due += still_due_rows(session, at, [Payment.customer_id, Payment.received_on], [Payment.customer_id == customer_id],
-                          payments=True)
-    buckets = balance_of_rows(due, at).by_customer.get(customer_id, Buckets())
+    buckets = aging_summary(session, at, [customer_id]).by_customer.get(customer_id, Buckets())
     sums = delay_sums(session, at, customer_id).get(customer_id)
     delays = kpi.delays_from_sums(sums) if sums else (None, None)
     cover = covers(session, at, customer_id).get(customer_id)

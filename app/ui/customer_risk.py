@@ -73,9 +73,8 @@ class RiskTab(QWidget):
         else:
             parts.append("aucune garantie")
         text = " · ".join(parts)
-        over = risk.credit_limit is not None and risk.exposure > risk.credit_limit
         delay = f"Retard moyen sur 6 mois : {days(risk.average_delay)}"
         if risk.delay_trend is not None:
             delay += f" ({'+' if risk.delay_trend > 0 else ''}{days(risk.delay_trend)} sur le dernier trimestre)"
-        colour = f' style="color: {LATE.name()}"' if over else ""
+        colour = f' style="color: {LATE.name()}"' if risk.over_limit else ""
         return f"<span{colour}>{text}</span><br>{delay}"
