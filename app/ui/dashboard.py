@@ -15,7 +15,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
 from PySide6.QtWidgets import (QFileDialog, QFrame, QGridLayout, QHBoxLayout, QHeaderView, QLabel, QListWidget,
-                               QListWidgetItem, QMenu, QMessageBox, QPushButton, QSplitter, QTableWidget,
+                               QListWidgetItem, QMenu, QPushButton, QSplitter, QTableWidget,
                                QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
 
 from app.services.cockpit import Cockpit, cockpit
@@ -114,12 +114,17 @@ class DashboardScreen(Screen):
         self.week = QLabel()
         self.week.setObjectName("muted")
         self.actions_bar.insertWidget(1, self.week)
+        self.problem = QLabel()  # why the figures could not be computed, in place of a dialog nobody asked for
+        self.problem.setStyleSheet(f"color: {LATE.name()};")
+        self.problem.setWordWrap(True)
+        self.problem.hide()
         self.print_button = QPushButton(icon("printer"), "Imprimer le rapport hebdo")
         self.print_button.setToolTip("Le rapport de la semaine en PDF, deux pages (Ctrl+P)")
         self.print_button.clicked.connect(self.print_report)
         QShortcut(QKeySequence.StandardKey.Print, self, self.print_report)
         self.actions_bar.addWidget(self.print_button)
 
+        self.layout_.addWidget(self.problem)
         cards = QHBoxLayout()
         self.cards = [Card() for _ in range(4)]
         for card in self.cards:
@@ -192,14 +197,18 @@ class DashboardScreen(Screen):
         self.running = run_op(self, compute, self.show_cockpit, self._failed, "Calcul des indicateurs…")
 
     def _failed(self, message: str) -> None:
+        """A background computation that fails says so on the screen, without interrupting with a dialog."""
         self.running = None
-        QMessageBox.critical(self, "Encours", f"Les indicateurs n'ont pas pu être calculés :\n{message}")
+        self.problem.setText(f"Les indicateurs n'ont pas pu être calculés ({message}). Ils le seront de nouveau "
+                             "à la prochaine ouverture de cet écran.")
+        self.problem.show()
 
     def show_cockpit(self, figures: Cockpit) -> None:
         from app.reports.charts import aging_chart, dso_chart, forecast_chart
 
         self.running = None
         self.figures = figures
+        self.problem.hide()
         if self.stale:
             self.refresh()
         monday = figures.at - timedelta(days=figures.at.weekday())

@@ -19,6 +19,10 @@ def settings(tmp_path):
 
 @pytest.fixture
 def make_window(qtbot, settings):
+    """A main window on a test database; at the end, the work its screens started in the background (the
+    dashboard's figures) is let finish before that database goes."""
+    from PySide6.QtCore import QThreadPool
+
     from app.ui.main_window import MainWindow
 
     def make(db, location="test.sqlite"):
@@ -28,7 +32,9 @@ def make_window(qtbot, settings):
         window.attach(FixedDayContext(db=db, location=location))
         return window
 
-    return make
+    yield make
+    QThreadPool.globalInstance().waitForDone(30_000)
+    qtbot.wait(1)  # their results delivered while the windows still exist
 
 
 @pytest.fixture(autouse=True)

@@ -103,3 +103,16 @@ def test_typed_stock_and_payables_show_a_working_capital_on_the_dashboard(ledger
     assert bfr.startswith("3\u202f930,00\u00a0€")  # 1 000 + 3 430 owed - 500
     shown = [dashboard.indicators.item(row, 0).text() for row in range(dashboard.indicators.rowCount())]
     assert "BFR (chiffres saisis)" in shown
+
+
+def test_a_failed_computation_is_said_on_the_screen(ledger, make_window, qtbot, monkeypatch):
+    dashboard = shown_dashboard(make_window(ledger), qtbot)
+
+    def broken(session, at):
+        raise RuntimeError("base indisponible")
+
+    monkeypatch.setattr("app.ui.dashboard.cockpit", broken)
+    dashboard.refresh()
+    qtbot.waitUntil(lambda: dashboard.running is None and dashboard.problem.isVisible(), timeout=10_000)
+    assert "base indisponible" in dashboard.problem.text()
+    assert dashboard.figures is not None  # the figures computed before stay on screen
