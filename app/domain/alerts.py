@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from app.domain.money import format_eur
+from app.domain.wording import days, percent
 
 
 class Thresholds(NamedTuple):
@@ -55,6 +56,7 @@ class CustomerFigures(NamedTuple):
     cover: Decimal | None = None      # insured or guaranteed amount in force
     cover_ends: date | None = None    # the earliest expiry of a cover in force
     delay_trend: Decimal | None = None
+    trend_invoices: int = MIN_PAID_FOR_TREND  # paid invoices in the thinner of the two quarters compared
 
 
 class DueInvoice(NamedTuple):
@@ -93,8 +95,9 @@ def customer_alerts(customer: CustomerFigures, at: date, limits: Thresholds) -> 
     if customer.cover_ends is not None and at <= customer.cover_ends <= at + timedelta(days=limits.cover_expiry_days):
         found.append(Alert("cover_expiry", f"{name} : la couverture expire le {customer.cover_ends:%d/%m/%Y} ; "
                                            "demandez son renouvellement.", customer.id, exposure))
-    if customer.delay_trend is not None and customer.delay_trend > limits.delay_growth_days:
-        found.append(Alert("delay", f"{name} paie {_days(customer.delay_trend)} plus tard qu'au trimestre "
+    if (customer.delay_trend is not None and customer.delay_trend > limits.delay_growth_days
+            and customer.trend_invoices >= MIN_PAID_FOR_TREND):
+        found.append(Alert("delay", f"{name} paie {days(customer.delay_trend)} plus tard qu'au trimestre "
                                     "précédent.", customer.id, exposure))
     return found
 
@@ -121,11 +124,11 @@ def ledger_alerts(dso: Decimal | None, top5_share: Decimal | None, receivables: 
                   limits: Thresholds) -> list[Alert]:
     found = []
     if dso is not None and dso > limits.dso_target_days:
-        found.append(Alert("dso", f"DSO de {_days(dso)}, au-dessus de l'objectif de {limits.dso_target_days} j.",
+        found.append(Alert("dso", f"DSO de {days(dso)}, au-dessus de l'objectif de {limits.dso_target_days} j.",
                            None, receivables))
     if top5_share is not None and top5_share > limits.concentration_share:
-        found.append(Alert("concentration", f"Les 5 premiers clients détiennent {_percent(top5_share)} de l'encours "
-                                            f"(seuil {_percent(limits.concentration_share)}).", None, receivables))
+        found.append(Alert("concentration", f"Les 5 premiers clients détiennent {percent(top5_share)} de l'encours "
+                                            f"(seuil {percent(limits.concentration_share)}).", None, receivables))
     return found
 
 
@@ -138,11 +141,3 @@ def alerts(at: date, limits: Thresholds, customers: Iterable[CustomerFigures], i
     for invoice in invoices:
         found += invoice_alerts(invoice, at, limits)
     return sorted(found, key=lambda alert: -alert.weight)
-
-
-def _days(days: Decimal) -> str:
-    return f"{days:.1f}".replace(".", ",") + " j"
-
-
-def _percent(share: Decimal) -> str:
-    return f"{share * 100:.0f} %"

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from app.domain import kpi
 from app.domain.aging import AgingBalance, Buckets
-from app.domain.alerts import (DECLARATION_WARNING_DAYS, MIN_PAID_FOR_TREND, Alert, CustomerFigures, DueInvoice,
+from app.domain.alerts import (DECLARATION_WARNING_DAYS, Alert, CustomerFigures, DueInvoice,
                                Thresholds, alerts)
 from app.domain.forecast import Receivable, Week, forecast
 from app.domain.money import from_cents
@@ -37,8 +37,8 @@ DEFAULT_DELAY = Decimal(0)  # a customer without history is expected on its due 
 
 
 @dataclass(frozen=True)
-class Headline:
-    """A figure of the week and the same figure a week earlier."""
+class Snapshot:
+    """The headline figures at one date: the cockpit keeps today's and a week earlier's, to show the change."""
 
     receivables: Decimal
     overdue: Decimal
@@ -64,8 +64,8 @@ class Cockpit:
     thresholds: Thresholds
     balance: AgingBalance
     names: dict[int, str]
-    now: Headline
-    week_before: Headline
+    now: Snapshot
+    week_before: Snapshot
     dso_simple: Decimal | None
     overdue_rate: Decimal | None
     doubtful_rate: Decimal | None
@@ -159,8 +159,8 @@ def cockpit(session: Session, at: date) -> Cockpit:
     week_before = at - timedelta(days=7)
     due, before_due = _still_due(session, at, week_before)
     balance = balance_of_rows(due, at)
-    now = _headline(history, balance.total, at)
-    before = _headline(history, balance_of_rows(before_due, week_before).total, week_before)
+    now = _snapshot(history, balance.total, at)
+    before = _snapshot(history, balance_of_rows(before_due, week_before).total, week_before)
     sums = delay_sums(session, at)
     delays = {customer: kpi.delays_from_sums(customer_sums) for customer, customer_sums in sums.items()}
     customers = customer_rows(session)
@@ -176,10 +176,10 @@ def cockpit(session: Session, at: date) -> Cockpit:
         data = score_input(c, at, buckets, delays.get(c.id, (None, None)), cover, disputes.get(c.id, 0))
         scores[c.id] = score(data)
         evidence = sums.get(c.id)
-        trend = data.delay_trend if evidence and min(evidence.recent_count, evidence.earlier_count) >= \
-            MIN_PAID_FOR_TREND else None
         figures.append(CustomerFigures(c.id, c.name, buckets.total, data.credit_limit,
-                                       cover.granted if cover else None, cover.ends if cover else None, trend))
+                                       cover.granted if cover else None, cover.ends if cover else None,
+                                       data.delay_trend,
+                                       min(evidence.recent_count, evidence.earlier_count) if evidence else 0))
     names = {c.id: c.name for c in customers}
     segments = {c.id: c.segment for c in customers}
     by_due = [(customer, day, cents) for customer, day, status, cents in due if status is not None]  # invoices
@@ -222,9 +222,9 @@ def _still_due(session: Session, at: date, week_before: date) -> tuple[list[tupl
     return now, before
 
 
-def _headline(history: LedgerHistory, total: Buckets, at: date) -> Headline:
+def _snapshot(history: LedgerHistory, total: Buckets, at: date) -> Snapshot:
     receivables = history.receivables(at)
-    return Headline(receivables, total.overdue,
+    return Snapshot(receivables, total.overdue,
                     kpi.dso_countback(receivables, history.sales_by_month(at, DSO_MONTHS), at, DSO_MONTHS))
 
 

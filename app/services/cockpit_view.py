@@ -9,15 +9,8 @@ from app.domain import kpi
 from app.domain.aging import BUCKET_LABELS, BUCKETS
 from app.domain.forecast import CONFIDENCE_LABELS, CONFIDENCES
 from app.domain.money import format_eur
+from app.domain.wording import days, percent
 from app.services.cockpit import Cockpit
-
-
-def days(value: Decimal | None) -> str:
-    return "—" if value is None else f"{value:.1f}".replace(".", ",") + " j"
-
-
-def percent(value: Decimal | None) -> str:
-    return "—" if value is None else f"{value * 100:.1f}".replace(".", ",").removesuffix(",0") + " %"
 
 
 def _change_amount(now: Decimal, before: Decimal) -> str:
@@ -76,6 +69,16 @@ def aging_rows(c: Cockpit, count: int = 8) -> list[tuple[str, dict[str, Decimal]
     """The aging of the customers who owe the most, for the stacked-bar chart: who owes what, how late."""
     ranked = sorted(c.balance.by_customer.items(), key=lambda pair: -pair[1].total)[:count]
     return [(c.names.get(customer, ""), dict(buckets.amounts)) for customer, buckets in ranked]
+
+
+def charts(c: Cockpit) -> list[tuple[str, object]]:
+    """The week's three charts with their titles, as the dashboard shows them and the weekly PDF prints them
+    (matplotlib loads here, on first use)."""
+    from app.reports.charts import aging_chart, dso_chart, forecast_chart
+
+    return [("Prévision d'encaissements sur 13 semaines", forecast_chart(c.forecast)),
+            ("Balance âgée des premiers clients", aging_chart(aging_rows(c))),
+            ("DSO sur 24 mois", dso_chart(c.dso_history, Decimal(c.thresholds.dso_target_days)))]
 
 
 def kpi_lines(c: Cockpit) -> list[str]:

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from app.services.cockpit_view import days
+from app.domain.wording import days
 from app.services.risk import CustomerRisk
+from app.ui.chart_view import ChartView
 from app.ui.format import AT_RISK, LATE, fr_amount, fr_date
 from app.ui.screen import RowTable
 from app.ui.table_model import Column
@@ -32,16 +33,17 @@ class RiskTab(QWidget):
         self.factors = RowTable(FACTOR_COLUMNS, sort_column=-1)  # in the score's own order
         self.factors.setSortingEnabled(False)
         self.factors.setMinimumHeight(9 * 26 + 30)  # every factor in view
-        self.chart_title = QLabel("Retard moyen de paiement, mois par mois")
-        self.chart_title.setObjectName("section")
-        self.chart = None
-        for widget in (self.headline, self.exposure, self.factors, self.chart_title):
+        self.delays = ChartView(context, minimum_height=150)
+        for widget in (self.headline, self.exposure, self.factors):
             layout.addWidget(widget)
-        self.layout_ = layout
+        layout.addWidget(self.delays, 1)
+
+    @property
+    def chart(self):
+        """The delay chart's canvas, None until the risk was shown (it is computed when first looked at)."""
+        return self.delays.canvas
 
     def show_risk(self, risk: CustomerRisk | None) -> None:
-        from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
-
         from app.reports.charts import delay_chart
 
         if risk is None:
@@ -53,14 +55,7 @@ class RiskTab(QWidget):
             self.headline.setStyleSheet(f"color: {AT_RISK.name()};")
         self.exposure.setText(self._exposure_text(risk))
         self.factors.set_rows(list(score.factors))
-        canvas = FigureCanvasQTAgg(delay_chart(risk.monthly_delays))
-        canvas.setMinimumHeight(150)
-        if self.chart is not None:
-            self.layout_.replaceWidget(self.chart, canvas)
-            self.chart.deleteLater()
-        else:
-            self.layout_.addWidget(canvas, 1)
-        self.chart = canvas
+        self.delays.show_figure("Retard moyen de paiement, mois par mois", delay_chart(risk.monthly_delays))
 
     @staticmethod
     def _exposure_text(risk: CustomerRisk) -> str:

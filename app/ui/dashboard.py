@@ -9,18 +9,18 @@ from __future__ import annotations
 
 import importlib
 from datetime import timedelta
-from decimal import Decimal
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
 from PySide6.QtWidgets import (QFileDialog, QFrame, QGridLayout, QHBoxLayout, QHeaderView, QLabel, QListWidget,
-                               QListWidgetItem, QMenu, QPushButton, QSplitter, QTableWidget,
+                               QListWidgetItem, QPushButton, QSplitter, QTableWidget,
                                QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
 
 from app.services.cockpit import Cockpit, cockpit
-from app.services.cockpit_view import aging_rows, headlines, indicators
+from app.services.cockpit_view import charts, headlines, indicators
 from app.ui.format import AT_RISK, LATE, fr_amount
+from app.ui.chart_view import ChartView
 from app.ui.icons import icon
 from app.ui.screen import RowTable, Screen
 from app.ui.table_model import Column
@@ -56,53 +56,6 @@ class Card(QFrame):
         self.label.setText(label)
         self.value.setText(value)
         self.change.setText(change)
-
-
-class ChartView(QWidget):
-    """A matplotlib figure on screen; right-click saves it as PNG."""
-
-    def __init__(self, title: str, context) -> None:
-        super().__init__()
-        self.title, self.context = title, context
-        self.layout_ = QVBoxLayout(self)
-        self.layout_.setContentsMargins(0, 0, 0, 0)
-        heading = QLabel(title)
-        heading.setObjectName("section")
-        self.layout_.addWidget(heading)
-        self.canvas = None
-        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.customContextMenuRequested.connect(self._menu)
-
-    def show_figure(self, figure) -> None:
-        from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
-
-        canvas = FigureCanvasQTAgg(figure)
-        canvas.setMinimumHeight(170)
-        canvas.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        canvas.customContextMenuRequested.connect(self._menu)
-        if self.canvas is not None:
-            self.layout_.replaceWidget(self.canvas, canvas)
-            self.canvas.deleteLater()
-        else:
-            self.layout_.addWidget(canvas, 1)
-        self.canvas = canvas
-
-    def _menu(self, position) -> None:
-        if self.canvas is None:
-            return
-        menu = QMenu(self)
-        menu.addAction(icon("save"), "Enregistrer l'image (PNG)…", self.save_png)
-        menu.exec(self.mapToGlobal(position) if self.sender() is self else self.canvas.mapToGlobal(position))
-
-    def save_png(self) -> None:
-        settings = self.context.settings
-        folder = settings.value("folders/charts", str(Path.home())) if settings else str(Path.home())
-        name, _ = QFileDialog.getSaveFileName(self, "Enregistrer le graphique", str(Path(folder) / f"{self.title}.png"),
-                                              "Image PNG (*.png)")
-        if name:
-            self.canvas.figure.savefig(name, dpi=150)
-            if settings:
-                settings.setValue("folders/charts", str(Path(name).parent))
 
 
 class DashboardScreen(Screen):
@@ -160,12 +113,10 @@ class DashboardScreen(Screen):
         right = QWidget()
         grid = QGridLayout(right)
         grid.setContentsMargins(0, 0, 0, 0)
-        self.forecast_chart = ChartView("Prévision d'encaissements sur 13 semaines", context)
-        self.aging_chart = ChartView("Balance âgée des premiers clients", context)
-        self.dso_chart = ChartView("DSO sur 24 mois", context)
-        grid.addWidget(self.forecast_chart, 0, 0, 1, 2)
-        grid.addWidget(self.aging_chart, 1, 0)
-        grid.addWidget(self.dso_chart, 1, 1)
+        self.charts = [ChartView(context) for _ in range(3)]  # forecast across the top, aging and DSO below
+        grid.addWidget(self.charts[0], 0, 0, 1, 2)
+        grid.addWidget(self.charts[1], 1, 0)
+        grid.addWidget(self.charts[2], 1, 1)
         grid.setRowStretch(0, 1)
         grid.setRowStretch(1, 1)
 
@@ -204,8 +155,6 @@ class DashboardScreen(Screen):
         self.problem.show()
 
     def show_cockpit(self, figures: Cockpit) -> None:
-        from app.reports.charts import aging_chart, dso_chart, forecast_chart
-
         self.running = None
         self.figures = figures
         self.problem.hide()
@@ -231,9 +180,8 @@ class DashboardScreen(Screen):
             self.indicators.setItem(row, 1, figure)
         self.indicators.resizeRowsToContents()
         self.to_call.set_rows(figures.to_call)
-        self.forecast_chart.show_figure(forecast_chart(figures.forecast))
-        self.aging_chart.show_figure(aging_chart(aging_rows(figures)))
-        self.dso_chart.show_figure(dso_chart(figures.dso_history, Decimal(figures.thresholds.dso_target_days)))
+        for view, (title, figure) in zip(self.charts, charts(figures)):
+            view.show_figure(title, figure)
 
     def open_alert(self, item: QListWidgetItem) -> None:
         customer_id = item.data(Qt.ItemDataRole.UserRole)

@@ -52,3 +52,9 @@ def test_ledger_alerts_and_their_order():
     customer = CustomerFigures(7, "Garage Petit", D("1500.00"), credit_limit=D("1000.00"))
     found = alerts(AT, LIMITS, [customer], [], D("60"), None, D("1500.00"))
     assert [a.kind for a in found] == ["dso", "limit"]  # 1 500 at stake before 500
+
+
+def test_paying_later_needs_enough_paid_invoices_in_each_quarter():
+    customer = CustomerFigures(7, "Garage Petit", D("1000.00"), delay_trend=D("25"), trend_invoices=2)
+    assert customer_alerts(customer, AT, LIMITS) == []  # two invoices: one late payment would be the trend
+    assert [a.kind for a in customer_alerts(customer._replace(trend_invoices=3), AT, LIMITS)] == ["delay"]

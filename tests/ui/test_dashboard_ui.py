@@ -7,7 +7,8 @@ from app.__main__ import main
 from app.domain.alerts import Thresholds
 from app.domain.money import format_eur
 from app.services.cockpit import save_thresholds
-from app.services.cockpit_view import days, indicators, percent
+from app.domain.wording import days, percent
+from app.services.cockpit_view import indicators
 from app.services.demo import create_demo_company
 from tests.cli.test_cli import location
 from tests.conftest import TODAY

@@ -1,0 +1,15 @@
+"""Figures in French words, the same on the dashboard, in the alerts, the weekly PDF and on the command line:
+"52,3 j", "23,5 %" (a dash when there is no figure). Amounts are ``money.format_eur``'s."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+
+def days(value: Decimal | None) -> str:
+    return "—" if value is None else f"{value:.1f}".replace(".", ",") + " j"
+
+
+def percent(share: Decimal | None) -> str:
+    """A share between 0 and 1 as a percentage, one decimal unless it is whole: "23,5 %", "50 %"."""
+    return "—" if share is None else f"{share * 100:.1f}".replace(".", ",").removesuffix(",0") + " %"
