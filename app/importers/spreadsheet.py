@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import codecs
 import csv
-import gc
 import io
 import re
 from collections import Counter
@@ -44,7 +43,8 @@ from pathlib import Path
 
 from app.importers.columns import (AMOUNT_FIELDS, FIELDS, fold, headers_signature, missing_required, normalise,
                                    propose_mapping, required_label)
-from app.importers.records import CustomerRecord, InvoiceRecord, Problem, ReadResult, UnreadableFile, text_hash
+from app.importers.records import (CustomerRecord, InvoiceRecord, Problem, ReadResult, UnreadableFile, collector_paused,
+                                   text_hash)
 from app.importers.values import CENT, amount_from_cell, parse_amount, parse_date
 from app.jobs import NULL_JOB, Job
 
@@ -171,7 +171,7 @@ def read(path: Path, job: Job = NULL_JOB, mapping: dict[str, str] | None = None,
     number, the date, the customer or an amount, or names a column the file lacks. ``max_rows`` stops after
     that many data rows (the wizard's preview "as it will be read")."""
     path = Path(path)
-    with _GarbageCollectionPaused():
+    with collector_paused():
         return _read(path, job, mapping, max_rows, saved)
 
 
@@ -601,20 +601,6 @@ def _parse_texts(cells: list[object]) -> list[str]:
 
 _AMOUNT_SOURCES = ("total", "debit", "credit", "still_due")
 _NEVER_WRONG = frozenset({"number", "customer_name", "customer_code", "email"})  # any text will do
-
-
-class _GarbageCollectionPaused:
-    """Python's cyclic collector off while a file is read: the rows, cells and records made by the hundred
-    thousand would have it walk the whole table again and again (a third of the time), and they hold no
-    cycles. The collector runs again as it did once the file is read."""
-
-    def __enter__(self) -> None:
-        self.was_enabled = gc.isenabled()
-        gc.disable()
-
-    def __exit__(self, *exc: object) -> None:
-        if self.was_enabled:
-            gc.enable()
 
 
 class _RowReader:

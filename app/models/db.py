@@ -14,7 +14,7 @@ from datetime import date, datetime
 from operator import itemgetter
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine, Table, create_engine, event, func, inspect, select, text
+from sqlalchemy import Connection, Date, Engine, Table, create_engine, event, func, inspect, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.config import database_url
@@ -102,24 +102,53 @@ def reserve_ids(connection: Connection, table: Table, count: int) -> list[int]:
 
 
 def bulk_insert(connection: Connection, table: Table, rows: list[dict]) -> None:
-    """Insert many rows of plain values at the driver's speed. On SQLite the rows go straight to the
-    driver's ``executemany`` (dates adapted as SQLAlchemy writes them, "YYYY-MM-DD"): SQLAlchemy's
-    per-value processing costs more than the insert itself at 100 000 rows. Other databases take the
-    ordinary Core insert."""
+    """Insert many rows given as dicts of plain values (see ``insert_values``)."""
     if not rows:
         return
     if connection.dialect.name != "sqlite":
         connection.execute(table.insert(), rows)
         return
-    defaults = {column.name: column.default.arg if column.default.is_scalar else column.default.arg(None)
-                for column in table.columns if column.default is not None and column.name not in rows[0]}
-    if defaults:  # the models' Python-side defaults, which the driver does not know
-        rows = [defaults | row for row in rows]
     columns = list(rows[0])
+    pick = itemgetter(*columns) if len(columns) > 1 else (lambda row: (row[columns[0]],))
+    insert_values(connection, table, columns, [pick(row) for row in rows])
+
+
+def insert_values(connection: Connection, table: Table, columns: list[str], values: list[tuple]) -> None:
+    """Insert many rows of plain values, each a tuple in the order of ``columns``, at the driver's speed.
+
+    On SQLite the rows go straight to the driver's ``executemany``: SQLAlchemy's per-value processing costs
+    more than the insert itself at 100 000 rows. The models' Python-side defaults are added for the columns
+    not given, and dates are written as SQLAlchemy writes them ("YYYY-MM-DD"), each distinct date converted
+    once (the driver's adapter would call back into Python for every value). Other databases take the
+    ordinary Core insert."""
+    if not values:
+        return
+    if connection.dialect.name != "sqlite":
+        connection.execute(table.insert(), [dict(zip(columns, row)) for row in values])
+        return
+    defaults = {column.name: column.default.arg if column.default.is_scalar else column.default.arg(None)
+                for column in table.columns if column.default is not None and column.name not in columns}
+    if defaults:
+        extra = tuple(defaults.values())
+        columns, values = [*columns, *defaults], [row + extra for row in values]
+    dated = [i for i, name in enumerate(columns) if isinstance(table.c[name].type, Date)]
+    if dated:
+        by_column: list = list(zip(*values))
+        iso = _IsoDates()
+        for i in dated:
+            by_column[i] = map(iso.__getitem__, by_column[i])
+        values = list(zip(*by_column))
     statement = (f"INSERT INTO {table.name} ({', '.join(columns)}) "
                  f"VALUES ({', '.join('?' for _ in columns)})")
-    pick = itemgetter(*columns) if len(columns) > 1 else (lambda row: (row[columns[0]],))
-    connection.exec_driver_sql(statement, [pick(row) for row in rows])
+    connection.exec_driver_sql(statement, values)
+
+
+class _IsoDates(dict):
+    """date -> "YYYY-MM-DD", each converted on first sight (None stays None)."""
+
+    def __missing__(self, day: date | None) -> str | None:
+        text = self[day] = None if day is None else day.isoformat()
+        return text
 
 
 def open_database(location: str) -> Database:

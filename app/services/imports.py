@@ -30,9 +30,9 @@ from app.domain.money import format_eur, from_cents, to_cents
 from app.domain.text import company_key
 from app.domain.terms import PaymentTerms
 from app.importers import detect, reader
-from app.importers.records import Problem, ReadResult, UnreadableFile
+from app.importers.records import Problem, ReadResult, UnreadableFile, collector_paused
 from app.jobs import NULL_JOB, Job
-from app.models.db import bulk_insert, reserve_ids
+from app.models.db import bulk_insert, insert_values, reserve_ids
 from app.models.payment import UNDATED
 from app.models.settlement import resettle
 from app.models import (Activity, Allocation, Customer, Dispute, DunningLetter, FiscalPeriod, Guarantee, ImportBatch,
@@ -112,7 +112,8 @@ def import_records(session: Session, path: Path, result: ReadResult, *, today: d
     session.add(batch)
     session.flush()
     summary.batch_id = batch.id
-    _Import(session, batch, result, summary, today, job).run()
+    with collector_paused():
+        _Import(session, batch, result, summary, today, job).run()
     batch.created_count = sum(summary.created.values())
     batch.updated_count = len(summary.changes)
     batch.skipped_count = summary.duplicates
@@ -180,11 +181,9 @@ class _Import:
                     f"{same_name[2]}) : créé à part, vérifiez qu'il ne s'agit pas du même client.")
             new.append(record)
         if new:
-            rows = [{"name": r.name, "code": r.code, "siren": r.siren, "vat_number": r.vat_number,
-                     "address": r.address, "postcode": r.postcode, "city": r.city, "email": r.email,
-                     "terms_kind": default.kind.value, "terms_days": default.days, "import_batch_id": self.batch.id}
-                    for r in new]
-            ids = self._insert_with_ids(Customer, rows)
+            rows = [(r.name, r.code, r.siren, r.vat_number, r.address, r.postcode, r.city, r.email,
+                     default.kind.value, default.days, self.batch.id) for r in new]
+            ids = self._insert_with_ids(Customer, _CUSTOMER, rows)
             for record, customer_id in zip(new, ids):
                 self.customer_ids[record.key] = customer_id
                 self.terms[customer_id] = default
@@ -200,12 +199,13 @@ class _Import:
         changed = [known[r.number].id for r in self.invoices if r.number in known
                    and known[r.number].row_hash != r.row_hash]
         self.allocated = self._allocated_sums(changed, [])
-        batch_id, terms, customer_ids, today = self.batch.id, self.terms, self.customer_ids, self.today
+        batch_id, customer_ids, today = self.batch.id, self.customer_ids, self.today
         open_, paid_ = InvoiceStatus.OPEN.value, InvoiceStatus.PAID.value
         invoice_, credit_note = InvoiceKind.INVOICE.value, InvoiceKind.CREDIT_NOTE.value
+        due_dates = self._due_dates()
         for record in self.invoices:
             customer_id = customer_ids[record.customer_key]
-            due = record.due_date or terms[customer_id].due_date(record.issue_date)
+            due = record.due_date or due_dates[customer_id][record.issue_date]
             total = to_cents(record.total)
             existing = known.get(record.number)
             if existing is not None:
@@ -227,21 +227,28 @@ class _Import:
             net = total if record.net is None else to_cents(record.net)
             vat = total - net if record.vat is None else to_cents(record.vat)
             paid = self._paid_per_file(record, total)
-            fresh.append({"number": record.number, "customer_id": customer_id, "issue_date": record.issue_date,
-                          "due_date": max(due, record.issue_date), "net_cents": net, "vat_cents": vat,
-                          "total_cents": total, "status": paid_ if paid == total > 0 else open_,
-                          "kind": credit_note if total < 0 else invoice_, "import_batch_id": batch_id,
-                          "source_line": record.line, "row_hash": record.row_hash, "settled_cents": paid,
-                          # settled by this import's payment "selon l'export", dated today (settle_from_file)
-                          "settled_on": (today if paid == total else None) if total else record.issue_date})
+            # settled by this import's payment "selon l'export", dated today (settle_from_file)
+            settled_on = (today if paid == total else None) if total else record.issue_date
+            fresh.append((record.number, customer_id, record.issue_date, max(due, record.issue_date), net, vat,
+                          total, paid_ if paid == total > 0 else open_, credit_note if total < 0 else invoice_,
+                          batch_id, record.line, record.row_hash, paid, settled_on))
             settled.append((record.number, customer_id, paid))
-        for (number, customer_id, paid), invoice_id in zip(settled, self._insert_with_ids(Invoice, fresh)):
+        ids = self._insert_with_ids(Invoice, _FRESH_INVOICE, fresh)
+        for (number, customer_id, paid), invoice_id in zip(settled, ids):
             self.invoice_ids[number] = invoice_id
             if paid:
                 self.settlements.append((invoice_id, customer_id, paid))
         self.summary.created["invoices"] = len(fresh)
         if self.undo:
             self.batch.undo = self.undo
+
+    def _due_dates(self) -> dict[int, dict[date, date]]:
+        """Per customer, the due date of an invoice issued on a day, from its terms: computed once per terms
+        and day (a FEC gives no due date, and most customers share the default terms)."""
+        by_terms: dict[PaymentTerms, _DueDates] = {}
+        for terms in self.terms.values():
+            by_terms.setdefault(terms, _DueDates(terms))
+        return {customer_id: by_terms[terms] for customer_id, terms in self.terms.items()}
 
     def _update(self, existing, record, total: int, due: date, customer_id: int) -> None:
         """A known invoice whose row changed: amount, due date, what remains due. Its status follows the
@@ -316,12 +323,10 @@ class _Import:
                 self.summary.duplicates += 1
                 continue
             known[record.row_hash] = None
-            fresh.append({"customer_id": self.customer_ids[record.customer_key], "received_on": record.received_on,
-                          "amount_cents": to_cents(record.amount), "reference": record.reference[:500],
-                          "method": "virement", "import_batch_id": self.batch.id, "source_line": record.line,
-                          "row_hash": record.row_hash})
+            fresh.append((self.customer_ids[record.customer_key], record.received_on, to_cents(record.amount),
+                          record.reference[:500], "virement", self.batch.id, record.line, record.row_hash))
             hashes.append(record.row_hash)
-        self.payment_ids.update(zip(hashes, self._insert_with_ids(Payment, fresh)))
+        self.payment_ids.update(zip(hashes, self._insert_with_ids(Payment, _PAYMENT, fresh)))
         self.summary.created["payments"] = len(fresh)
 
     # allocations -------------------------------------------------------------------------------------------
@@ -400,16 +405,14 @@ class _Import:
             by_customer[customer_id] += cents
         reference = f"Réglé selon {Path(self.batch.file_name).name}"
         customers = sorted(by_customer)
-        ids = self._insert_with_ids(Payment, [
-            {"customer_id": c, "received_on": self.today, "amount_cents": by_customer[c], "method": UNDATED,
-             "reference": reference, "import_batch_id": self.batch.id, "row_hash": f"settle:{self.batch.id}:{c}",
-             "settled_cents": by_customer[c], "settled_on": self.today}
-            for c in customers])
+        ids = self._insert_with_ids(Payment, _SETTLING_PAYMENT, [
+            (c, self.today, by_customer[c], UNDATED, reference, self.batch.id, f"settle:{self.batch.id}:{c}",
+             by_customer[c], self.today) for c in customers])
         payment_of = dict(zip(customers, ids))
-        bulk_insert(self.conn, Allocation.__table__, [
-            {"invoice_id": invoice_id, "payment_id": payment_of[customer_id], "allocated_on": self.today,
-             "amount_cents": cents, "import_batch_id": self.batch.id}
-            for invoice_id, customer_id, cents in self.settlements])
+        insert_values(self.conn, Allocation.__table__,
+                      ["invoice_id", "payment_id", "allocated_on", "amount_cents", "import_batch_id"],
+                      [(invoice_id, payment_of[customer_id], self.today, cents, self.batch.id)
+                       for invoice_id, customer_id, cents in self.settlements])
         self.summary.created["payments"] += len(ids)
         self.summary.created["allocations"] += len(self.settlements)
 
@@ -438,15 +441,37 @@ class _Import:
                     if name != "import_batch_id":
                         setattr(existing, name, value)
 
-    def _insert_with_ids(self, model, rows: list[dict]) -> list[int]:
-        """Insert ``rows`` in bulk, with ids reserved beforehand, and return those ids in order."""
-        if not rows:
+    def _insert_with_ids(self, model, columns: tuple[str, ...], values: list[tuple]) -> list[int]:
+        """Insert rows (tuples in the order of ``columns``) in bulk, with ids reserved beforehand, and return
+        those ids in order."""
+        if not values:
             return []
-        ids = reserve_ids(self.conn, model.__table__, len(rows))
-        for row, new_id in zip(rows, ids):
-            row["id"] = new_id
-        bulk_insert(self.conn, model.__table__, rows)
+        ids = reserve_ids(self.conn, model.__table__, len(values))
+        insert_values(self.conn, model.__table__, ["id", *columns],
+                      [(new_id, *row) for new_id, row in zip(ids, values)])
         return ids
+
+
+class _DueDates(dict):
+    """Issue date -> due date under one customer's terms, each computed on first sight."""
+
+    def __init__(self, terms: PaymentTerms) -> None:
+        super().__init__()
+        self.terms = terms
+
+    def __missing__(self, issued: date) -> date:
+        due = self[issued] = self.terms.due_date(issued)
+        return due
+
+
+_FRESH_INVOICE = ("number", "customer_id", "issue_date", "due_date", "net_cents", "vat_cents", "total_cents",
+                  "status", "kind", "import_batch_id", "source_line", "row_hash", "settled_cents", "settled_on")
+_CUSTOMER = ("name", "code", "siren", "vat_number", "address", "postcode", "city", "email", "terms_kind",
+             "terms_days", "import_batch_id")
+_PAYMENT = ("customer_id", "received_on", "amount_cents", "reference", "method", "import_batch_id",
+            "source_line", "row_hash")
+_SETTLING_PAYMENT = ("customer_id", "received_on", "amount_cents", "method", "reference", "import_batch_id",
+                     "row_hash", "settled_cents", "settled_on")
 
 
 def _chunks(items: list) -> list[list]:

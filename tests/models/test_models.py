@@ -109,3 +109,27 @@ def test_migrations_match_the_models(db):
 
     with db.engine.connect() as conn:
         assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
+
+
+def test_insert_values_writes_dates_and_defaults_as_the_orm_reads_them(db):
+    """The bulk path of the imports: rows as tuples, dates converted once each, the models' defaults added."""
+    from app.models.db import insert_values, reserve_ids
+
+    with db.transaction() as s:
+        conn = s.connection()
+        ids = reserve_ids(conn, Customer.__table__, 2)
+        insert_values(conn, Customer.__table__, ["id", "name", "code"],
+                      [(ids[0], "Alpha", "A"), (ids[1], "Bêta", "B")])
+        invoice_ids = reserve_ids(conn, Invoice.__table__, 3)
+        insert_values(conn, Invoice.__table__,
+                      ["id", "number", "customer_id", "issue_date", "due_date", "total_cents", "settled_on"],
+                      [(invoice_ids[0], "F1", ids[0], date(2026, 1, 31), date(2026, 3, 2), 12000, None),
+                       (invoice_ids[1], "F2", ids[0], date(2026, 1, 31), date(2026, 3, 2), 500, None),
+                       (invoice_ids[2], "F3", ids[1], date(2026, 2, 1), date(2026, 2, 1), 0, date(2026, 2, 1))])
+    with db.sessions() as s:
+        invoices = {i.number: i for i in s.scalars(select(Invoice))}
+        assert invoices["F1"].issue_date == date(2026, 1, 31) and invoices["F1"].due_date == date(2026, 3, 2)
+        assert invoices["F1"].settled_on is None and invoices["F3"].settled_on == date(2026, 2, 1)
+        assert invoices["F2"].status == "open" and invoices["F2"].kind == "invoice"  # the models' defaults
+        assert {c.name: c.segment for c in s.scalars(select(Customer))} == {"Alpha": "private", "Bêta": "private"}
+        assert s.scalar(select(Invoice.id).where(Invoice.issue_date == date(2026, 2, 1))) == invoice_ids[2]
