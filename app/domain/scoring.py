@@ -42,7 +42,9 @@ from app.domain.money import format_eur
 from app.domain.vocabulary import SEGMENT_LABELS, Segment
 
 GRADES = ("A", "B", "C", "D", "E")
+RISKY_GRADES = frozenset({"D", "E"})  # shown in amber wherever a class appears
 MAX_POINTS = 100
+RISING_POINTS = 10  # a rise this large is a customer getting worse, worth a look (a class is 20 points wide)
 
 NBSP = "\u00a0"  # French typography: no-break space before "%"
 
@@ -108,6 +110,20 @@ def score(data: ScoreInput) -> Score:
     return Score(points, grade_of(points), factors)
 
 
+def change_text(now: int, before: int | None) -> str:
+    """A score's change since an earlier date, in points: "+12", "−5" (the French minus sign), "=" when
+    unchanged, "" when there was no score then (a customer too new)."""
+    if before is None:
+        return ""
+    change = now - before
+    return "=" if not change else f"+{change}" if change > 0 else f"\u2212{-change}"
+
+
+def rising(now: int, before: int | None) -> bool:
+    """Has the risk grown enough since then to be pointed out?"""
+    return before is not None and now - before >= RISING_POINTS
+
+
 # --- factors: points now, words when read -------------------------------------------------------------------
 
 def _delay(average: Decimal | None) -> Factor:
@@ -165,7 +181,7 @@ def _limit(exposure: Decimal, limit: Decimal | None) -> Factor:
         points = 0
     else:
         points = _linear(exposure / limit, Decimal("0.5"), Decimal(1), 10)
-    return Factor("limit", "Encours par rapport à la limite de crédit", points, 15, (exposure, limit))
+    return Factor("limit", "Limite de crédit", points, 15, (exposure, limit))
 
 
 def _limit_detail(exposure: Decimal, limit: Decimal | None) -> str:
@@ -188,7 +204,7 @@ def _cover_detail(exposure: Decimal, covered: Decimal) -> str:
     if exposure <= 0:
         return "rien n'est dû"
     if not covered:
-        return f"aucune garantie : les {format_eur(exposure)} dus ne sont pas couverts"
+        return f"aucune garantie : {format_eur(exposure)} non couverts"
     uncovered = exposure - covered
     return f"{format_eur(uncovered)} non couverts sur {format_eur(exposure)} dus ({_percent(uncovered / exposure)})"
 

@@ -22,6 +22,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, Locator, MaxNLocator
 
 from app.domain.aging import BUCKET_LABELS, BUCKETS
+from app.domain.scoring import GRADES, RISKY_GRADES, grade_of
 
 # The palette, the same as the screens (app/ui/format.py) and the PDFs (app/reports/pdf.py).
 INK = "#22272e"          # text, the balance line
@@ -340,6 +341,39 @@ def delay_chart(points: Sequence[tuple[date, Decimal | None]]) -> Figure:
     ax.set_ylim(low - span * 0.08 if low < 0 else 0, high + span * 0.12)
     ax.set_ylabel("jours de retard")
     _days_axis(ax.yaxis)
+    _category_axis(ax, [month_label(day) for day, _ in points], label_width_pt=34)
+    return figure
+
+
+def score_chart(points: Sequence[tuple[date, int | None]]) -> Figure:
+    """A customer's risk score (0–100) month by month as a line, a gap where it was not yet a customer; the
+    class bands (A below 20 … E from 80) as faint lines with their letter at the right, the points of the
+    riskier classes (D, E) in amber, the last score written above its point."""
+    figure = _figure()
+    values = [math.nan if value is None else float(value) for _, value in points]
+    if all(math.isnan(v) for v in values):
+        empty_message(figure)
+        return figure
+
+    ax = figure.add_subplot()
+    _style(ax)
+    ax.grid(False)
+    for bound in (20, 40, 60, 80):
+        ax.axhline(bound, color=GRID, linewidth=0.8, zorder=0)
+    for index, letter in enumerate(GRADES):
+        ax.text(1.01, (index * 20 + 10) / 100, letter, transform=ax.transAxes, ha="left", va="center",
+                fontsize=SMALL_SIZE, color=MUTED)
+    positions = list(range(len(points)))
+    ax.plot(positions, values, color=NEUTRAL, linewidth=1.8, solid_capstyle="round", zorder=2)
+    ax.scatter(positions, values, s=14, zorder=3,
+               color=[AT_RISK if not math.isnan(v) and grade_of(round(v)) in RISKY_GRADES else NEUTRAL
+                      for v in values])
+    last = max(i for i, v in enumerate(values) if not math.isnan(v))
+    ax.annotate(f"{values[last]:.0f}", (last, values[last]), xytext=(0, 6), textcoords="offset points",
+                ha="center", va="bottom", fontsize=FONT_SIZE, color=INK, fontweight="bold")
+    ax.set_ylim(0, 100)
+    ax.set_yticks([0, 20, 40, 60, 80, 100])
+    ax.set_ylabel("points de risque")
     _category_axis(ax, [month_label(day) for day, _ in points], label_width_pt=34)
     return figure
 

@@ -30,6 +30,7 @@ from reportlab.platypus import (
 )
 
 from app.domain.money import format_eur
+from app.domain.scoring import RISKY_GRADES
 from app.reports.pdf import (
     AT_RISK,
     FONT,
@@ -82,6 +83,8 @@ class CallRow(NamedTuple):
     amount: Decimal
     days_late: int
     grade: str
+    score_change: str  # the score's change in four weeks: "+12", "−5", "=" or ""
+    worsening: bool
     phone: str
 
 
@@ -237,12 +240,12 @@ def _alerts(alerts: list[str], style) -> list:
 
 
 def _calls(rows: list[CallRow], width: float, style) -> list:
-    """The customers to call: name, amount due (right-aligned), days late (in red when late), grade,
-    phone."""
+    """The customers to call: name, amount due (right-aligned), days late (in red when late), grade with
+    the score's change in four weeks ("D +12", in amber when risky or rising sharply), phone."""
     flowables: list = [Paragraph("Clients à appeler cette semaine", style["heading"])]
     if not rows:
         return flowables + [Paragraph("Personne à appeler cette semaine.", style["body"])]
-    fixed = [88.0, 60.0, 44.0, 104.0]
+    fixed = [88.0, 60.0, 52.0, 104.0]
     widths = [width - sum(fixed), *fixed]
     head = [Paragraph("Client", style["cell_head"]), Paragraph("Montant dû", style["cell_head_right"]),
             Paragraph("Jours de retard", style["cell_head_right"]),
@@ -262,9 +265,11 @@ def _calls(rows: list[CallRow], width: float, style) -> list:
     ]
     for number, row in enumerate(rows[:MAX_CALLS], start=1):
         data.append([Paragraph(markup(row.name), style["cell"]), format_eur(row.amount), str(row.days_late),
-                     row.grade, Paragraph(markup(row.phone or "—"), style["cell"])])
+                     f"{row.grade} {row.score_change}".strip(), Paragraph(markup(row.phone or "—"), style["cell"])])
         if row.days_late > 0:
             commands.append(("TEXTCOLOR", (2, number), (2, number), LATE))
+        if row.grade in RISKY_GRADES or row.worsening:
+            commands.append(("TEXTCOLOR", (3, number), (3, number), AT_RISK))
     table = Table(data, colWidths=widths, repeatRows=1, hAlign="LEFT")
     table.setStyle(TableStyle(commands))
     return flowables + [table]

@@ -20,19 +20,20 @@ from app.domain.alerts import (DECLARATION_WARNING_DAYS, Alert, CustomerFigures,
                                Thresholds, alerts)
 from app.domain.forecast import Receivable, Week, forecast
 from app.domain.money import from_cents
-from app.domain.scoring import Score, score
+from app.domain.scoring import Score, change_text, rising, score
 from app.domain.vocabulary import InvoiceStatus, Segment
 from app.models import Invoice, Payment
 from app.services.aging import balance_of_rows, given_back, still_due_rows
 from app.services.company import get_company
 from app.services.ledger_history import LedgerHistory, ledger_history
 from app.services.payment_history import delay_sums
-from app.services.risk import covers, customer_rows, open_disputes, score_input
+from app.services.risk import covers, customer_rows, open_disputes, score_input, scores_at
 from app.services.working_capital import WorkingCapitalLine, working_capital_lines
 
 DSO_MONTHS = 24
 CEI_DAYS = 90          # the collection effectiveness index is measured over the last quarter
 TO_CALL = 10
+SCORE_TREND_DAYS = 28  # the customers to call show how their score moved over four weeks
 DEFAULT_DELAY = Decimal(0)  # a customer without history is expected on its due date
 
 
@@ -55,6 +56,17 @@ class CallEntry:
     overdue: Decimal
     days_late: int
     grade: str
+    points: int | None          # the risk score now,
+    points_before: int | None   # and ``SCORE_TREND_DAYS`` earlier (None: not yet a customer then)
+
+    @property
+    def score_change(self) -> str:
+        """"+12", "−5", "=" or "" (see ``scoring.change_text``)."""
+        return "" if self.points is None else change_text(self.points, self.points_before)
+
+    @property
+    def worsening(self) -> bool:
+        return self.points is not None and rising(self.points, self.points_before)
 
 
 @dataclass(frozen=True)
@@ -199,7 +211,7 @@ def cockpit(session: Session, at: date) -> Cockpit:
         alerts=alerts(at, limits, figures, _due_invoices(session, at, limits, names, segments, cover_of), now.dso,
                       top5, now.receivables),
         forecast=forecast(_receivables(by_due, delays, scores), at),
-        to_call=_to_call(by_due, at, balance, scores, customers),
+        to_call=_to_call(session, by_due, at, balance, scores, customers),
         working_capital=working_capital_lines(session, history, at),
     )
 
@@ -271,15 +283,20 @@ def _overall_delay(sums: list[kpi.DelaySums]) -> Decimal | None:
         if sums else None
 
 
-def _to_call(by_due, at: date, balance: AgingBalance, scores: dict[int, Score], customers) -> list[CallEntry]:
-    """The customers who owe the most overdue money, with the age of their oldest overdue invoice."""
+def _to_call(session: Session, by_due, at: date, balance: AgingBalance, scores: dict[int, Score],
+             customers) -> list[CallEntry]:
+    """The customers who owe the most overdue money, with the age of their oldest overdue invoice and how
+    their score moved in four weeks."""
     oldest: dict[int, int] = defaultdict(int)
     for customer, due, cents in by_due:
         if due < at and cents > 0:
             oldest[customer] = max(oldest[customer], (at - due).days)
     by_id = {c.id: c for c in customers}
     ranked = sorted(((buckets.overdue, customer) for customer, buckets in balance.by_customer.items()
-                     if buckets.overdue > 0 and customer in oldest), key=lambda pair: -pair[0])
+                     if buckets.overdue > 0 and customer in oldest), key=lambda pair: -pair[0])[:TO_CALL]
+    before = scores_at(session, [by_id[customer] for _overdue, customer in ranked],
+                       at - timedelta(days=SCORE_TREND_DAYS))
     return [CallEntry(customer, by_id[customer].name, by_id[customer].phone, overdue, oldest[customer],
-                      scores[customer].grade if customer in scores else "")
-            for overdue, customer in ranked[:TO_CALL]]
+                      scores[customer].grade if customer in scores else "",
+                      scores[customer].points if customer in scores else None, before.get(customer))
+            for overdue, customer in ranked]

@@ -4,8 +4,8 @@ at once on the dashboard and for one on its card, so both show the same score.""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import NamedTuple
 from datetime import date, timedelta
+from typing import NamedTuple
 from decimal import Decimal
 
 from sqlalchemy import func, select
@@ -22,6 +22,8 @@ from app.services.aging import aging_summary
 from app.services.payment_history import delay_sums, paid_invoices
 
 COVERING = (GuaranteeKind.CREDIT_INSURANCE.value, GuaranteeKind.BANK_GUARANTEE.value)
+HISTORY_MONTHS = 12  # the card's charts: payment delay and score, month by month
+TREND_MONTHS = 3     # the card says how the score moved over the last quarter
 
 
 def customer_rows(session: Session, customer_id: int | None = None) -> list:
@@ -88,9 +90,49 @@ def score_input(customer, at: date, buckets: Buckets, delays: tuple[Decimal | No
         segment=customer.segment, external_rating=customer.external_rating)
 
 
+def customer_score(session: Session, customer, at: date) -> Score | None:
+    """The score of ``customer`` (a ``customer_rows`` row) as it stood at ``at`` (the aging, payments,
+    guarantees and disputes of that day), or None when it was not yet a customer then."""
+    return _assessment(session, customer, at)[0]
+
+
+def score_history(session: Session, customer, at: date,
+                  months: int = HISTORY_MONTHS) -> list[tuple[date, int | None]]:
+    """The score at the end of each of the last ``months`` months, ``at`` for the current one, as (first day
+    of the month, points or None) oldest first: the same months as ``kpi.monthly_delays``."""
+    points = []
+    for year, month in reversed(kpi.months_back(at, months)):
+        first, last = kpi.month_bounds(year, month)
+        found = customer_score(session, customer, min(last, at))
+        points.append((first, None if found is None else found.points))
+    return points
+
+
+def scores_at(session: Session, customers: list, at: date) -> dict[int, int]:
+    """The points of a few customers (``customer_rows`` rows) at ``at``, for those that were customers then:
+    the dashboard compares this week's scores of the customers to call with their scores four weeks ago."""
+    found = {c.id: customer_score(session, c, at) for c in customers}
+    return {customer_id: result.points for customer_id, result in found.items() if result is not None}
+
+
+def _assessment(session: Session, customer, at: date) -> tuple[Score | None, Buckets, tuple, Cover | None]:
+    """One customer's score at ``at`` with what it was computed from: its aging, its payment delays (average
+    and trend) and its guarantees in force. The score is None before the customer's first invoice."""
+    customer_id = customer.id
+    buckets = aging_summary(session, at, [customer_id]).by_customer.get(customer_id, Buckets())
+    sums = delay_sums(session, at, customer_id).get(customer_id)
+    delays = kpi.delays_from_sums(sums) if sums else (None, None)
+    cover = covers(session, at, customer_id).get(customer_id)
+    data = score_input(customer, at, buckets, delays, cover, open_disputes(session, at, customer_id)
+                       .get(customer_id, 0))
+    known = data.customer_since is not None and data.customer_since <= at
+    return (score(data) if known else None), buckets, delays, cover
+
+
 @dataclass(frozen=True)
 class CustomerRisk:
-    """The card's Score tab: the score with each factor, exposure beside limit and cover, payment delays."""
+    """The card's Risque tab: the score with each factor and its history, exposure beside limit and cover,
+    payment delays."""
 
     score: Score
     exposure: Decimal
@@ -101,10 +143,18 @@ class CustomerRisk:
     average_delay: Decimal | None
     delay_trend: Decimal | None
     monthly_delays: list[tuple[date, Decimal | None]]
+    score_history: list[tuple[date, int | None]]
 
     @property
     def over_limit(self) -> bool:
         return self.credit_limit is not None and self.exposure > self.credit_limit
+
+    @property
+    def score_months_ago(self) -> tuple[date, int | None]:
+        """The score ``TREND_MONTHS`` month ends ago (that month's last day, points or None), to say how it
+        moved."""
+        first, points = self.score_history[-1 - TREND_MONTHS]
+        return kpi.month_bounds(first.year, first.month)[1], points
 
 
 def customer_risk(session: Session, customer_id: int, at: date) -> CustomerRisk | None:
@@ -113,15 +163,12 @@ def customer_risk(session: Session, customer_id: int, at: date) -> CustomerRisk 
     if not rows:
         return None
     customer = rows[0]
-    buckets = aging_summary(session, at, [customer_id]).by_customer.get(customer_id, Buckets())
-    sums = delay_sums(session, at, customer_id).get(customer_id)
-    delays = kpi.delays_from_sums(sums) if sums else (None, None)
-    cover = covers(session, at, customer_id).get(customer_id)
-    year_ago = kpi.months_back(at, 12)[-1]
+    result, buckets, delays, cover = _assessment(session, customer, at)
+    if result is None:  # created after ``at``
+        return None
+    year_ago = kpi.months_back(at, HISTORY_MONTHS)[-1]
     paid = paid_invoices(session, date(*year_ago, 1) - timedelta(days=1), at, customer_id).get(customer_id, [])
-    result = score(score_input(customer, at, buckets, delays, cover, open_disputes(session, at, customer_id)
-                               .get(customer_id, 0)))
     return CustomerRisk(result, buckets.total, buckets.overdue,
                         from_cents(customer.credit_limit_cents) if customer.credit_limit_cents else None,
                         cover.granted if cover else None, cover.ends if cover else None, delays[0], delays[1],
-                        kpi.monthly_delays(paid, at, 12))
+                        kpi.monthly_delays(paid, at, HISTORY_MONTHS), score_history(session, customer, at))

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (QFileDialog, QFrame, QGridLayout, QHBoxLayout, QH
                                QListWidgetItem, QPushButton, QSplitter, QTableWidget,
                                QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
 
+from app.domain.scoring import RISKY_GRADES
 from app.services.cockpit import Cockpit, cockpit
 from app.services.cockpit_view import charts, headlines, indicators
 from app.ui.format import AT_RISK, LATE, fr_amount
@@ -29,8 +30,10 @@ from app.ui.worker import run_op
 CALL_COLUMNS = (
     Column("Client", lambda r: r.name, stretch=True),
     Column("Échu", lambda r: r.overdue, fr_amount, numeric=True, width=100, colour=lambda r: LATE),
-    Column("Retard", lambda r: r.days_late, lambda d: f"{d} j", numeric=True, width=58),
-    Column("Cl.", lambda r: r.grade, width=34, colour=lambda r: AT_RISK if r.grade in ("D", "E") else None),
+    Column("Retard", lambda r: r.days_late, lambda d: f"{d} j", numeric=True, width=54),
+    # the class, and how the score moved in four weeks ("D +12"): amber when risky or getting worse
+    Column("Classe", lambda r: f"{r.grade} {r.score_change}".strip(), width=60,
+           colour=lambda r: AT_RISK if r.grade in RISKY_GRADES or r.worsening else None),
     Column("Téléphone", lambda r: r.phone, width=104),
 )
 

@@ -157,7 +157,7 @@ def test_cover_points(exposure, cover, expected):
 @pytest.mark.parametrize("cover", [None, "0", "-5"])
 def test_no_cover_detail(cover):
     detail = factor(base(exposure=D("10000"), cover=None if cover is None else D(cover)), "cover").detail
-    assert detail == f"aucune garantie : les {format_eur(D('10000'))} dus ne sont pas couverts"
+    assert detail == f"aucune garantie : {format_eur(D('10000'))} non couverts"
 
 
 def test_partial_cover_detail():
@@ -269,3 +269,11 @@ def test_later_payments_never_lower_the_score(data, first, second):
 def test_more_overdue_never_lowers_the_score(data, first, second):
     low, high = sorted((first, second))
     assert score(data._replace(overdue=low)).points <= score(data._replace(overdue=high)).points
+
+
+def test_a_change_of_score_in_points_french_minus_sign():
+    from app.domain.scoring import change_text, rising
+
+    assert [change_text(51, 46), change_text(40, 52), change_text(30, 30), change_text(30, None)] == \
+        ["+5", "\u221212", "=", ""]
+    assert rising(56, 46) and not rising(55, 46) and not rising(80, None)  # from +10 points

@@ -9,6 +9,7 @@ from app.domain.money import format_eur
 from app.services.cockpit import save_thresholds
 from app.domain.wording import days, percent
 from app.services.cockpit_view import indicators
+from app.services.risk import customer_risk
 from app.services.demo import create_demo_company
 from tests.cli.test_cli import location
 from tests.conftest import TODAY
@@ -46,6 +47,9 @@ def test_dashboard_shows_the_figures_of_kpi_json(db, make_window, qtbot, capsys)
     assert shown == [alert["text"] for alert in kpi["alerts"]]
     assert dashboard.left_tabs.tabText(0) == f"Alertes ({len(kpi['alerts'])})"
     assert len(dashboard.to_call.visible_rows()) == 10
+    classes = [dashboard.to_call.model().index(row, 3).data() for row in range(10)]
+    assert classes == [f"{e.grade} {e.score_change}" for e in dashboard.to_call.visible_rows()]
+    assert any(c.split()[1] not in ("=", "") for c in classes)  # the demo's scores moved in four weeks
 
 
 def test_clicking_an_alert_opens_the_customer(ledger, make_window, qtbot):
@@ -81,7 +85,12 @@ def test_the_customer_card_shows_the_score_of_the_dashboard(ledger, make_window,
     dashboard.open_customer(petit.customer_id)
     card = dashboard.dialog
     card.tabs.setCurrentWidget(card.risk_tab)
-    assert card.risk_tab.headline.text() == f"Classe {expected.grade} — {expected.points} points de risque sur 100"
+    with ledger.sessions() as s:
+        since, before = customer_risk(s, petit.customer_id, TODAY).score_months_ago
+    change = expected.points - before
+    assert card.risk_tab.headline.text() == (f"Classe {expected.grade} — {expected.points} points de risque sur 100"
+                                             f" · +{change} points depuis le {since:%d/%m/%Y}")
+    assert change > 0 and card.risk_tab.scores.canvas is not None
     shown = card.risk_tab.factors.visible_rows()
     assert [(f.label, f.points) for f in shown] == [(f.label, f.points) for f in expected.factors]
     # 1 550 owed for a 1 500 limit, no guarantee
