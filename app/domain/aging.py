@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import NamedTuple
 from datetime import date
 from decimal import Decimal
@@ -81,7 +82,7 @@ class Buckets:
 
     amounts: dict[str, Decimal] = field(default_factory=lambda: dict.fromkeys(BUCKETS, ZERO))
 
-    @property
+    @cached_property  # read again and again by the cockpit (scores, alerts, ranking); the amounts never change
     def total(self) -> Decimal:
         """Everything still due, all buckets (negative items included)."""
         return sum(self.amounts.values(), ZERO)

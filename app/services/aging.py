@@ -117,8 +117,8 @@ def _sides(payments: bool):
             [Invoice.status != InvoiceStatus.WRITTEN_OFF.value])
 
 
-def still_due_rows(session: Session, at: date, group: list, where: list = (), *, payments: bool = False
-                   ) -> list[tuple]:
+def still_due_rows(session: Session, at: date, group: list, where: list = (), *, payments: bool = False,
+                   few: bool = False) -> list[tuple]:
     """Cents still due at ``at`` of the invoices and credit notes (or, with ``payments``, of the unallocated
     payments, negative), summed by the ``group`` columns (expressions over Invoice, or over Payment) and
     restricted by ``where`` (a row can sum to zero: an invoice and a credit note of the same due date).
@@ -132,7 +132,7 @@ def still_due_rows(session: Session, at: date, group: list, where: list = (), *,
              .where(model.settled_on.is_(None), _unsearched(booked) <= at, *base, *where))
     for key, cents in _grouped(session, query, group):
         sums[key] += sign * cents
-    for key, cents in given_back(session, at, None, group, where, payments=payments):
+    for key, cents in given_back(session, at, None, group, where, payments=payments, few=few):
         sums[key] += cents
     return [(*key, cents) for key, cents in sums.items()]
 
@@ -145,7 +145,7 @@ def _unsearched(column):
 
 
 def given_back(session: Session, after: date, until: date | None, group: list, where: list = (), *,
-               payments: bool = False) -> list[tuple[tuple, int]]:
+               payments: bool = False, few: bool = False) -> list[tuple[tuple, int]]:
     """(group key, cents) of the allocations dated after ``after`` (and by ``until``), given back to the
     items booked by ``after`` that they settled: what those items still lacked at ``after``. Usually few:
     allocations are rarely dated after the day asked, and a week holds a week's worth."""
@@ -155,6 +155,9 @@ def given_back(session: Session, after: date, until: date | None, group: list, w
         dated = [Allocation.allocated_on > after, column.is_not(None)]
         if until is not None:
             dated.append(Allocation.allocated_on <= until)
+        if few:
+            found += _given_back_to_few(session, model, booked, base, where, group, column, dated, after, side_sign)
+            continue
         later: dict[int, int] = defaultdict(int)  # summed here: a GROUP BY would walk the whole table
         for item, cents in session.execute(select(column, Allocation.amount_cents).where(*dated)):
             later[item] += cents
@@ -163,6 +166,20 @@ def given_back(session: Session, after: date, until: date | None, group: list, w
             query = (select(*group, model.id).select_from(model)
                      .where(model.id.in_(chunk), booked <= after, *base, *where))
             found += [(tuple(key), side_sign * later[item]) for *key, item in session.execute(query)]
+    return found
+
+
+def _given_back_to_few(session: Session, model, booked, base: list, where: list, group: list, column, dated: list,
+                       after: date, side_sign: int) -> list[tuple[tuple, int]]:
+    """``given_back`` for the few items ``where`` selects (a customer's): those items first, by their own
+    index, then their allocations, rather than every allocation dated since and then their items."""
+    keys = {item: tuple(key) for item, *key in session.execute(
+        select(model.id, *group).where(booked <= after, *base, *where))}
+    ids = sorted(keys)
+    found = []
+    for chunk in (ids[i:i + CHUNK] for i in range(0, len(ids), CHUNK)):
+        found += [(keys[item], side_sign * cents) for item, cents in session.execute(
+            select(column, Allocation.amount_cents).where(column.in_(chunk), *dated))]
     return found
 
 
@@ -177,26 +194,37 @@ def aging_summary(session: Session, at: date, customer_ids: Iterable[int] | None
     buckets by the domain's rule."""
     ids = None if customer_ids is None else list(customer_ids)
     rows = still_due_rows(session, at, [Invoice.customer_id, Invoice.due_date],
-                          [] if ids is None else [Invoice.customer_id.in_(ids)])
+                          [] if ids is None else [Invoice.customer_id.in_(ids)], few=ids is not None)
     rows += still_due_rows(session, at, [Payment.customer_id, Payment.received_on],
-                           [] if ids is None else [Payment.customer_id.in_(ids)], payments=True)
+                           [] if ids is None else [Payment.customer_id.in_(ids)], payments=True, few=ids is not None)
     return balance_of_rows(rows, at)
 
 
 def balance_of_rows(rows: Iterable[tuple], at: date) -> AgingBalance:
     """The aging balance of (customer, date that places it, ..., cents) rows: an invoice's due date, a
     payment's date (``bucket_of``)."""
+    total, per_customer = _bucket_cents(rows, at, by_customer=True)
+    return AgingBalance(at=at, total=_buckets(total),
+                        by_customer={key: _buckets(amounts) for key, amounts in per_customer.items()})
+
+
+def total_of_rows(rows: Iterable[tuple], at: date) -> Buckets:
+    """The total of ``balance_of_rows``, without the customers' (a week ago's, for its change)."""
+    return _buckets(_bucket_cents(rows, at, by_customer=False)[0])
+
+
+def _bucket_cents(rows: Iterable[tuple], at: date, by_customer: bool) -> tuple[dict, dict]:
     total = dict.fromkeys(BUCKETS, 0)
     per_customer: dict[int, dict[str, int]] = {}
     for customer, due, *_rest, cents in rows:
         bucket = bucket_of(due, at)
         total[bucket] += cents
-        amounts = per_customer.get(customer)
-        if amounts is None:
-            amounts = per_customer[customer] = dict.fromkeys(BUCKETS, 0)
-        amounts[bucket] += cents
-    return AgingBalance(at=at, total=_buckets(total),
-                        by_customer={key: _buckets(amounts) for key, amounts in per_customer.items()})
+        if by_customer:
+            amounts = per_customer.get(customer)
+            if amounts is None:
+                amounts = per_customer[customer] = dict.fromkeys(BUCKETS, 0)
+            amounts[bucket] += cents
+    return total, per_customer
 
 
 def _buckets(cents: dict[str, int]) -> Buckets:

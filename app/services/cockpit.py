@@ -23,7 +23,7 @@ from app.domain.money import from_cents
 from app.domain.scoring import Score, change_text, rising, score
 from app.domain.vocabulary import InvoiceStatus, Segment
 from app.models import Invoice, Payment
-from app.services.aging import balance_of_rows, given_back, still_due_rows
+from app.services.aging import balance_of_rows, given_back, still_due_rows, total_of_rows
 from app.services.company import get_company
 from app.services.ledger_history import LedgerHistory, ledger_history
 from app.services.payment_history import delay_sums
@@ -172,7 +172,7 @@ def cockpit(session: Session, at: date) -> Cockpit:
     due, before_due = _still_due(session, at, week_before)
     balance = balance_of_rows(due, at)
     now = _snapshot(history, balance.total, at)
-    before = _snapshot(history, balance_of_rows(before_due, week_before).total, week_before)
+    before = _snapshot(history, total_of_rows(before_due, week_before), week_before)
     sums = delay_sums(session, at)
     delays = {customer: kpi.delays_from_sums(customer_sums) for customer, customer_sums in sums.items()}
     customers = customer_rows(session)

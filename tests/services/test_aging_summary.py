@@ -35,6 +35,18 @@ def test_sql_aging_equals_the_domain_aging_of_the_demo(demo, at):
         same(aging_summary(s, at), aging_balance(open_items(s, at), at))
 
 
+@pytest.mark.parametrize("at", [TODAY, date(2026, 6, 30), date(2025, 12, 31)])
+def test_sql_aging_of_a_few_customers_is_theirs_in_the_whole_aging(demo, at):
+    """A customer's card and the trend of the customers to call ask for a few customers, by another path
+    (their own items first): the same amounts as theirs in the aging of everyone."""
+    with demo.sessions() as s:
+        everyone = aging_summary(s, at)
+        few = sorted(everyone.by_customer)[::9]
+        some = aging_summary(s, at, few)
+    assert len(few) > 5 and {k: v.amounts for k, v in some.by_customer.items()} == {
+        k: everyone.by_customer[k].amounts for k in few}
+
+
 def test_still_due_in_total_equals_the_receivables(demo):
     from app.services.ledger_history import ledger_history
 
