@@ -86,6 +86,10 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("kind", choices=("weekly",), help="weekly : le rapport hebdomadaire en PDF")
     report.add_argument("--at", type=parse_date, default=None, help="date du rapport (défaut : aujourd'hui)")
     report.add_argument("--out", required=True, help="fichier PDF à écrire")
+    late = verbs.add_parser("penalties", help="pénalités de retard d'une facture (art. L441-10)")
+    late.add_argument("number", metavar="NUMERO_FACTURE", help="numéro de la facture")
+    late.add_argument("--at", type=parse_date, default=None, help="date de calcul (défaut : aujourd'hui)")
+    late.add_argument("--json", action="store_true", help="sortie JSON")
     shot = verbs.add_parser("screenshot", help="capture d'un écran en 1280×800")
     shot.add_argument("view", help="dashboard, customers, customer, invoices, reminders, imports, settings, welcome")
     shot.add_argument("--out", required=True, help="fichier PNG à écrire")
@@ -223,6 +227,19 @@ def run_report(location: str, at: date | None, out: Path) -> int:
     return 0
 
 
+def run_penalties(location: str, number: str, at: date | None, as_json: bool) -> int:
+    from app.domain.penalties import MissingRate
+    from app.services.penalties import UnknownInvoice, invoice_penalties, penalty_lines
+    from app.services.store import read
+
+    try:
+        result = read(existing_database(location), invoice_penalties, number, at or date.today())
+    except (UnknownInvoice, MissingRate) as exc:
+        raise UserError(str(exc)) from None
+    print(json.dumps(result.as_json(), ensure_ascii=False, indent=2) if as_json else "\n".join(penalty_lines(result)))
+    return 0
+
+
 def run_window(location: str, screenshot: tuple[str, str] | None = None) -> int:
     from app.ui.app import run
 
@@ -241,6 +258,8 @@ def main(argv: list[str] | None = None) -> int:
             return run_import(location, args)
         if args.command in ("kpi", "forecast"):
             return run_cockpit(location, args.command, args.at, args.json)
+        if args.command == "penalties":
+            return run_penalties(location, args.number, args.at, args.json)
         if args.command == "report":
             return run_report(location, args.at, Path(args.out))
         if args.command == "screenshot":

@@ -60,3 +60,24 @@ class ActivityKind(StrEnum):
     CALL = "call"
     PROMISE = "promise"
     STATUS = "status"
+
+
+class DunningStep(StrEnum):
+    """The steps of a dunning plan (DOMAIN.md), in their usual order."""
+
+    PRE_DUE = "pre_due"
+    FIRST_REMINDER = "first_reminder"
+    SECOND_REMINDER = "second_reminder"
+    PHONE_CALL = "phone_call"
+    FORMAL_NOTICE = "formal_notice"
+    LITIGATION = "litigation"
+
+
+DUNNING_STEP_LABELS = {
+    DunningStep.PRE_DUE: "Rappel avant échéance",
+    DunningStep.FIRST_REMINDER: "1re relance",
+    DunningStep.SECOND_REMINDER: "2e relance",
+    DunningStep.PHONE_CALL: "Appel téléphonique",
+    DunningStep.FORMAL_NOTICE: "Mise en demeure",
+    DunningStep.LITIGATION: "Dossier contentieux",
+}

@@ -13,3 +13,8 @@ def days(value: Decimal | None) -> str:
 def percent(share: Decimal | None) -> str:
     """A share between 0 and 1 as a percentage, one decimal unless it is whole: "23,5 %", "50 %"."""
     return "—" if share is None else f"{share * 100:.1f}".replace(".", ",").removesuffix(",0") + " %"
+
+
+def rate(percent_a_year: Decimal | None) -> str:
+    """A yearly rate given in percent, two decimals: "12,15 %"."""
+    return "—" if percent_a_year is None else f"{percent_a_year:.2f}".replace(".", ",") + " %"

@@ -123,8 +123,9 @@ class TermsEdit(QWidget):
 
 
 def combo_select(combo: QComboBox, data: object) -> None:
-    """Select the item of ``combo`` whose data is ``data``."""
-    combo.setCurrentIndex(max(0, combo.findData(data)))
+    """Select the item of ``combo`` whose data equals ``data`` (compared in Python: ``findData`` matches a
+    Python object such as a date only by identity), else the first."""
+    combo.setCurrentIndex(next((i for i in range(combo.count()) if combo.itemData(i) == data), 0))
 
 
 def dialog_buttons(dialog: QDialog, on_save, save_text: str | None = None) -> QDialogButtonBox:

@@ -1,5 +1,5 @@
 """Paramètres: the company's letterhead, default payment terms, penalty clause and tolerance; the cockpit's
-targets and alert thresholds."""
+targets and alert thresholds; stock and payables typed by hand; the interest rates of the penalties."""
 
 from __future__ import annotations
 
@@ -72,19 +72,21 @@ class SettingsScreen(Screen):
 
     def __init__(self, context, title, parent=None) -> None:
         super().__init__(context, title, parent)
+        from app.ui.rates_form import RatesForm
         from app.ui.thresholds_form import ThresholdsForm
         from app.ui.working_capital_form import WorkingCapitalForm
 
         self.form = CompanyForm()
         self.thresholds = ThresholdsForm()
         self.working_capital = WorkingCapitalForm()
+        self.rates = RatesForm()
         self.saved = QLabel()
         self.save_button = QPushButton(icon("save"), "Enregistrer")
         self.save_button.setShortcut("Ctrl+S")
         self.save_button.clicked.connect(self.save)
         self.tabs = QTabWidget()
         for widget, label in ((self.form, "Votre société"), (self.thresholds, "Objectifs et alertes"),
-                              (self.working_capital, "Stocks et fournisseurs")):
+                              (self.working_capital, "Stocks et fournisseurs"), (self.rates, "Taux d'intérêt")):
             page = QWidget()
             column = QVBoxLayout(page)
             column.addWidget(widget)
@@ -102,9 +104,11 @@ class SettingsScreen(Screen):
         self.form.load(self.context.db)
         self.thresholds.load(self.context.db)
         self.working_capital.load(self.context.db)
+        self.rates.load(self.context.db, self.context.today())
         self.saved.clear()
 
     def save(self) -> None:
         db = self.context.db
-        ok = self.form.save(db) and self.thresholds.save(db) and self.working_capital.save(db)
+        ok = (self.form.save(db) and self.thresholds.save(db) and self.working_capital.save(db)
+              and self.rates.save(db))
         self.saved.setText("Enregistré." if ok else "")

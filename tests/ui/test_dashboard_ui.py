@@ -50,6 +50,8 @@ def test_dashboard_shows_the_figures_of_kpi_json(db, make_window, qtbot, capsys)
     classes = [dashboard.to_call.model().index(row, 3).data() for row in range(10)]
     assert classes == [f"{e.grade} {e.score_change}" for e in dashboard.to_call.visible_rows()]
     assert any(c.split()[1] not in ("=", "") for c in classes)  # the demo's scores moved in four weeks
+    names = [dashboard.to_call.model().index(row, 0).data(Qt.ItemDataRole.ToolTipRole) for row in range(10)]
+    assert names == [e.name for e in dashboard.to_call.visible_rows()]  # whole, where the column cuts them
 
 
 def test_clicking_an_alert_opens_the_customer(ledger, make_window, qtbot):

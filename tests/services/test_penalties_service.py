@@ -1,0 +1,88 @@
+"""The penalties of an invoice of the database (the hand-made ledger of tests/conftest.py), with the rates of
+the shipped table completed by the user's: the command line, its JSON and the half-year it asks for."""
+
+import json
+from datetime import date
+from decimal import Decimal as D
+
+from sqlalchemy import select
+
+from app.__main__ import main
+from app.domain.penalties import HalfYearRates
+from app.models import Customer, DunningLetter, Invoice
+from app.services.rates import rate_rows, save_rates, shipped_rates
+from tests.cli.test_cli import location
+
+H2_2026 = date(2026, 7, 1)
+
+
+def enter_h2_2026(db):
+    with db.transaction() as s:
+        assert save_rates(s, H2_2026, "2,15", "3,00", "7,00 %", "test") == {}
+
+
+def test_the_shipped_table_is_completed_and_corrected_by_the_user(db):
+    assert shipped_rates()[-1] == HalfYearRates(date(2026, 1, 1), D("2.15"), D("2.62"), D("6.67"), "livré avec Encours")
+    enter_h2_2026(db)
+    with db.transaction() as s:
+        assert save_rates(s, date(2026, 1, 1), "2,40", "2,62", "6,67") == {}
+    with db.sessions() as s:
+        rows = rate_rows(s)
+    assert [(r.rates.start, r.rates.ecb, r.entered) for r in rows[-3:]] == [
+        (date(2025, 7, 1), D("2.15"), False), (date(2026, 1, 1), D("2.40"), True), (H2_2026, D("2.15"), True)]
+
+
+def test_a_rate_that_is_not_one_is_refused_with_its_field(db):
+    with db.transaction() as s:
+        errors = save_rates(s, date(2026, 8, 1), "deux", "3,001", "7", "")
+    assert set(errors) == {"half_year", "ecb", "legal_other"}
+    assert "« deux » n'est pas un taux" in errors["ecb"]
+    with db.sessions() as s:
+        assert len(rate_rows(s)) == len(shipped_rates())  # nothing saved
+
+
+def test_penalties_json_of_a_partly_paid_invoice(ledger, capsys):
+    enter_h2_2026(ledger)
+    assert main(["--db", location(ledger), "penalties", "F2", "--at", "2026-11-23", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    # F2: 500,00 € due 13/11, 200,00 € paid on 20/11; ECB 2,15 % + 10 = 12,15 % in H2 2026:
+    # 14/11–20/11 on 500: 500 × 0,1215 × 7 / 365 = 1,16506…; 21/11–23/11 on 300: 300 × 0,1215 × 3 / 365 = 0,29958…
+    # total 1,46465… -> 1,46; the periods rounded to add up: 1,16 + 0,30
+    assert [(p["from"], p["to"], p["amount"], p["rate"], p["interest"]) for p in out["periods"]] == [
+        ("2026-11-14", "2026-11-20", "500.00", "12.15", "1.16"),
+        ("2026-11-21", "2026-11-23", "300.00", "12.15", "0.30")]
+    assert (out["principal"], out["days_late"], out["interest"], out["indemnity"], out["total"]) == (
+        "300.00", 10, "1.46", "40.00", "41.46")
+
+
+def test_penalties_in_french_and_the_missing_half_year_asked(ledger, capsys):
+    assert main(["--db", location(ledger), "penalties", "F3", "--at", "2026-11-23"]) == 1
+    assert "taux d'intérêt manquant pour le 2e semestre 2026 : saisissez-le dans Paramètres" in capsys.readouterr().err
+    enter_h2_2026(ledger)
+    assert main(["--db", location(ledger), "penalties", "F3", "--at", "2026-11-23"]) == 0
+    out = capsys.readouterr().out
+    # F3: 300,00 € due 04/08, 111 days: 300 × 0,1215 × 111 / 365 = 11,0847… -> 11,08
+    assert "Retard : 111 jours" in out
+    assert "du 05/08/2026 au 23/11/2026 : 300,00\u00a0€ à 12,15 % pendant 111 j = 11,08\u00a0€" in out
+    assert "Total des pénalités : 51,08\u00a0€" in out
+
+
+def test_a_consumer_owes_interest_from_the_formal_notice_only(ledger, capsys):
+    enter_h2_2026(ledger)
+    with ledger.transaction() as s:
+        martin = s.query(Customer).filter_by(name="Boulangerie Martin").one()
+        martin.segment = "consumer"
+    assert main(["--db", location(ledger), "penalties", "F4", "--at", "2026-11-23", "--json"]) == 0
+    before = json.loads(capsys.readouterr().out)
+    assert (before["days_late"], before["periods"], before["indemnity"], before["total"]) == (46, [], "0.00", "0.00")
+    with ledger.transaction() as s:
+        f4 = s.scalar(select(Invoice.id).where(Invoice.number == "F4"))
+        s.add(DunningLetter(customer_id=martin.id, step="formal_notice", sent_on=date(2026, 11, 3),
+                            lines=[{"invoice_id": f4, "number": "F4", "amount_due": 200000}]))
+    assert main(["--db", location(ledger), "penalties", "F4", "--at", "2026-11-23", "--json"]) == 0
+    after = json.loads(capsys.readouterr().out)
+    # from 04/11 to 23/11, 20 days at the legal rate for private persons 7 %: 2 000 × 0,07 × 20 / 365 = 7,6712… -> 7,67
+    assert [(p["from"], p["days"], p["rate"], p["interest"]) for p in after["periods"]] == [
+        ("2026-11-04", 20, "7.00", "7.67")]
+    assert (after["indemnity"], after["total"]) == ("0.00", "7.67")
+
