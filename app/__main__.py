@@ -86,12 +86,17 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("kind", choices=("weekly",), help="weekly : le rapport hebdomadaire en PDF")
     report.add_argument("--at", type=parse_date, default=None, help="date du rapport (défaut : aujourd'hui)")
     report.add_argument("--out", required=True, help="fichier PDF à écrire")
+    remind = verbs.add_parser("remind", help="relances du jour : lettres écrites et enregistrées")
+    remind.add_argument("--at", type=parse_date, default=None, help="date des relances (défaut : aujourd'hui)")
+    remind.add_argument("--out", default=".", help="dossier où écrire les lettres PDF (défaut : le dossier courant)")
+    remind.add_argument("--dry-run", action="store_true", help="montre les relances sans rien écrire ni enregistrer")
+    remind.add_argument("--json", action="store_true", help="sortie JSON")
     late = verbs.add_parser("penalties", help="pénalités de retard d'une facture (art. L441-10)")
     late.add_argument("number", metavar="NUMERO_FACTURE", help="numéro de la facture")
     late.add_argument("--at", type=parse_date, default=None, help="date de calcul (défaut : aujourd'hui)")
     late.add_argument("--json", action="store_true", help="sortie JSON")
     shot = verbs.add_parser("screenshot", help="capture d'un écran en 1280×800")
-    shot.add_argument("view", help="dashboard, customers, customer, invoices, reminders, imports, settings, welcome")
+    shot.add_argument("view", help="dashboard, customers, customer, invoices, reminders, imports, disputes, settings, welcome")
     shot.add_argument("--out", required=True, help="fichier PNG à écrire")
     return parser
 
@@ -227,6 +232,20 @@ def run_report(location: str, at: date | None, out: Path) -> int:
     return 0
 
 
+def run_remind(location: str, args: argparse.Namespace) -> int:
+    from app.services.reminders import remind, remind_lines
+    from app.services.store import commit, rehearse
+
+    run = rehearse if args.dry_run else commit
+    reminders, holds = run(existing_database(location), remind, args.at or date.today(), Path(args.out),
+                           dry_run=args.dry_run)
+    if args.json:
+        print(json.dumps([r.as_json() for r in reminders], ensure_ascii=False, indent=2))
+    else:
+        print("\n".join(remind_lines(reminders, holds, args.dry_run)))
+    return 1 if any(r.error for r in reminders) else 0
+
+
 def run_penalties(location: str, number: str, at: date | None, as_json: bool) -> int:
     from app.domain.penalties import MissingRate
     from app.services.penalties import UnknownInvoice, invoice_penalties, penalty_lines
@@ -258,6 +277,8 @@ def main(argv: list[str] | None = None) -> int:
             return run_import(location, args)
         if args.command in ("kpi", "forecast"):
             return run_cockpit(location, args.command, args.at, args.json)
+        if args.command == "remind":
+            return run_remind(location, args)
         if args.command == "penalties":
             return run_penalties(location, args.number, args.at, args.json)
         if args.command == "report":

@@ -81,3 +81,18 @@ DUNNING_STEP_LABELS = {
     DunningStep.FORMAL_NOTICE: "Mise en demeure",
     DunningStep.LITIGATION: "Dossier contentieux",
 }
+
+
+class DisputeResolution(StrEnum):
+    """How a dispute ended."""
+
+    CREDIT_NOTE = "credit_note"
+    PAYMENT = "payment"
+    REJECTED = "rejected"
+
+
+RESOLUTION_LABELS = {
+    DisputeResolution.CREDIT_NOTE: "Avoir émis",
+    DisputeResolution.PAYMENT: "Payée",
+    DisputeResolution.REJECTED: "Contestation rejetée",
+}

@@ -18,3 +18,8 @@ def percent(share: Decimal | None) -> str:
 def rate(percent_a_year: Decimal | None) -> str:
     """A yearly rate given in percent, two decimals: "12,15 %"."""
     return "—" if percent_a_year is None else f"{percent_a_year:.2f}".replace(".", ",") + " %"
+
+
+def lateness(days_late: int) -> str:
+    """"12 j de retard", or before the due date "échéance dans 4 j" (a courtesy reminder's)."""
+    return f"{days_late} j de retard" if days_late >= 0 else f"échéance dans {-days_late} j"

@@ -28,6 +28,10 @@ class Customer(IdMixin, ContactMixin, TermsMixin, Base):
     notes: Mapped[str] = mapped_column(Text, default="")
     created_on: Mapped[date] = mapped_column(default=date.today)
     import_batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id", ondelete="SET NULL"))
+    # dunning: another segment's plan than its own ("" = its segment's), and "ne pas relancer avant" with why
+    dunning_plan: Mapped[str] = mapped_column(String(20), default="", server_default="")
+    dunning_hold_until: Mapped[date | None] = mapped_column(default=None)
+    dunning_hold_reason: Mapped[str] = mapped_column(String(200), default="", server_default="")
 
     guarantees: Mapped[list[Guarantee]] = relationship(
         back_populates="customer", cascade="all, delete-orphan", order_by="Guarantee.valid_from")

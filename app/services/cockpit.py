@@ -20,14 +20,14 @@ from app.domain.alerts import (DECLARATION_WARNING_DAYS, Alert, CustomerFigures,
                                Thresholds, alerts)
 from app.domain.forecast import Receivable, Week, forecast
 from app.domain.money import from_cents
-from app.domain.scoring import Score, change_text, rising, score
+from app.domain.scoring import Score, change_text, rising
 from app.domain.vocabulary import InvoiceStatus, Segment
 from app.models import Invoice, Payment
 from app.services.aging import balance_of_rows, given_back, still_due_rows, total_of_rows
 from app.services.company import get_company
 from app.services.ledger_history import LedgerHistory, ledger_history
 from app.services.payment_history import delay_sums
-from app.services.risk import covers, customer_rows, open_disputes, score_input, scores_at
+from app.services.risk import covers, customer_rows, open_disputes, scored, scores_at
 from app.services.working_capital import WorkingCapitalLine, working_capital_lines
 
 DSO_MONTHS = 24
@@ -180,15 +180,11 @@ def cockpit(session: Session, at: date) -> Cockpit:
     disputes = open_disputes(session, at)
     scores: dict[int, Score] = {}
     figures = []
-    for c in customers:
-        buckets = balance.by_customer.get(c.id, Buckets())
-        if c.id not in delays and not buckets.total:
-            continue
+    for c, data, result in scored(customers, at, balance, delays, cover_of, disputes):
+        scores[c.id] = result
         cover = cover_of.get(c.id)
-        data = score_input(c, at, buckets, delays.get(c.id, (None, None)), cover, disputes.get(c.id, 0))
-        scores[c.id] = score(data)
         evidence = sums.get(c.id)
-        figures.append(CustomerFigures(c.id, c.name, buckets.total, data.credit_limit,
+        figures.append(CustomerFigures(c.id, c.name, data.exposure, data.credit_limit,
                                        cover.granted if cover else None, cover.ends if cover else None,
                                        data.delay_trend,
                                        min(evidence.recent_count, evidence.earlier_count) if evidence else 0))

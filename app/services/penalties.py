@@ -53,15 +53,20 @@ def invoice_penalties(session: Session, number: str, at: date) -> InvoicePenalti
                              + (" (c'est un avoir)." if invoice is not None else "."))
     customer = session.get(Customer, invoice.customer_id)
     consumer = customer.segment == Segment.CONSUMER.value
-    settled = [(on, from_cents(cents)) for on, cents in session.execute(
-        select(Allocation.allocated_on, Allocation.amount_cents).where(Allocation.invoice_id == invoice.id))]
     owed = penalties(from_cents(invoice.total_cents), invoice.due_date, at, rate_table(session), consumer=consumer,
-                     payments=settled, formal_notice=_formal_notice(session, invoice, at) if consumer else None)
+                     payments=settlements(session, invoice.id),
+                     formal_notice=formal_notice_of(session, invoice, at) if consumer else None)
     return InvoicePenalties(invoice.number, customer.name, invoice.due_date, from_cents(invoice.total_cents),
                             consumer, owed)
 
 
-def _formal_notice(session: Session, invoice: Invoice, at: date) -> date | None:
+def settlements(session: Session, invoice_id: int) -> list[tuple[date, Decimal]]:
+    """(date, amount) of what paid part of the invoice: payments and credit notes allocated to it."""
+    return [(on, from_cents(cents)) for on, cents in session.execute(
+        select(Allocation.allocated_on, Allocation.amount_cents).where(Allocation.invoice_id == invoice_id))]
+
+
+def formal_notice_of(session: Session, invoice: Invoice, at: date) -> date | None:
     """The day the first formal notice claiming this invoice was sent, by ``at``."""
     letters = session.execute(select(DunningLetter.sent_on, DunningLetter.lines).where(
         DunningLetter.customer_id == invoice.customer_id, DunningLetter.step == DunningStep.FORMAL_NOTICE.value,

@@ -3,6 +3,7 @@ at once on the dashboard and for one on its card, so both show the same score.""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import NamedTuple
@@ -12,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.domain import kpi
-from app.domain.aging import Buckets
+from app.domain.aging import AgingBalance, Buckets
 from app.domain.guarantees import covered
 from app.domain.money import from_cents
 from app.domain.scoring import Score, ScoreInput, score
@@ -88,6 +89,25 @@ def score_input(customer, at: date, buckets: Buckets, delays: tuple[Decimal | No
         cover=cover.covered(buckets.total) if cover else None, open_disputes=disputes,
         customer_since=min(filter(None, (customer.first_invoice, customer.created_on)), default=None),
         segment=customer.segment, external_rating=customer.external_rating)
+
+
+def scored(customers, at: date, balance: AgingBalance, delays: dict[int, tuple], cover_of: dict[int, Cover],
+           disputes: dict[int, int]) -> Iterator[tuple[object, ScoreInput, Score]]:
+    """(customer row, what its score is computed from, its score) for each customer that owes something or
+    has a payment history, from figures read for all of them at once."""
+    for c in customers:
+        buckets = balance.by_customer.get(c.id, Buckets())
+        if c.id not in delays and not buckets.total:
+            continue
+        data = score_input(c, at, buckets, delays.get(c.id, (None, None)), cover_of.get(c.id), disputes.get(c.id, 0))
+        yield c, data, score(data)
+
+
+def all_scores(session: Session, at: date) -> dict[int, Score]:
+    """Every customer's score at ``at`` (the dunning's priorities), read in aggregate like the dashboard's."""
+    delays = {customer: kpi.delays_from_sums(sums) for customer, sums in delay_sums(session, at).items()}
+    return {c.id: result for c, _data, result in scored(customer_rows(session), at, aging_summary(session, at), delays,
+                                                        covers(session, at), open_disputes(session, at))}
 
 
 def customer_score(session: Session, customer, at: date) -> Score | None:

@@ -3,11 +3,10 @@ print); right-click saves it as PNG, in the folder used last time."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog, QLabel, QMenu, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QMenu, QVBoxLayout, QWidget
 
+from app.ui.forms import ask_save_path
 from app.ui.icons import icon
 
 
@@ -49,11 +48,7 @@ class ChartView(QWidget):
         menu.exec(self.mapToGlobal(position) if self.sender() is self else self.canvas.mapToGlobal(position))
 
     def save_png(self) -> None:
-        settings = self.context.settings
-        folder = settings.value("folders/charts", str(Path.home())) if settings else str(Path.home())
-        name, _ = QFileDialog.getSaveFileName(self, "Enregistrer le graphique", str(Path(folder) / f"{self.heading.text()}.png"),
-                                              "Image PNG (*.png)")
-        if name:
+        name = ask_save_path(self, self.context.settings, "charts", "Enregistrer le graphique",
+                             f"{self.heading.text()}.png", "Image PNG (*.png)")
+        if name is not None:
             self.canvas.figure.savefig(name, dpi=150)
-            if settings:
-                settings.setValue("folders/charts", str(Path(name).parent))

@@ -20,6 +20,12 @@ from app.ui.invoices import COL_CUSTOMER, COL_DUE, COL_KIND, INVOICE_COLUMNS
 from app.ui.screen import RowTable
 from app.ui.table_model import Column
 
+HISTORY_COLUMNS = (
+    Column("Date", lambda e: e.day, fr_date, width=88),
+    Column("Quoi", lambda e: e.what, width=170),
+    Column("Détail", lambda e: e.detail, stretch=True),
+    Column("Montant", lambda e: e.amount, fr_amount, numeric=True, width=110),
+)
 GUARANTEE_COLUMNS = [
     Column("Type", lambda g: GUARANTEE_LABELS[GuaranteeKind(g.kind)], width=150),
     Column("Garant / assureur", lambda g: g.guarantor, stretch=True),
@@ -80,6 +86,10 @@ class CustomerDialog(QDialog):
         if customer_id is not None:
             from app.ui.customer_risk import RiskTab
 
+            self.history = RowTable(HISTORY_COLUMNS, sort_column=-1)  # newest first
+            self.history.setSortingEnabled(False)
+            tabs.addTab(self.history, icon("history"), "Historique")
+
             self.risk_tab = RiskTab(context)
             tabs.addTab(self.risk_tab, icon("triangle-alert"), "Risque")
             tabs.currentChanged.connect(self._show_risk)  # computed when first looked at (charts load then)
@@ -136,6 +146,9 @@ class CustomerDialog(QDialog):
             self.terms.set_terms(read(db, default_terms))
             self.aging_label.setText("Aucune facture pour ce nouveau client.")
             return
+        from app.services.timeline import timeline
+
+        self.history.set_rows(read(db, timeline, self.customer_id))
         customer = read(db, customer_input, self.customer_id)
         owed = read(db, customer_exposure, self.customer_id, today)
         invoices = [row for row in read(db, list_invoices, today, self.customer_id) if row.still_due]

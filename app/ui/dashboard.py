@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import importlib
 from datetime import timedelta
-from pathlib import Path
 
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
-from PySide6.QtWidgets import (QFileDialog, QFrame, QGridLayout, QHBoxLayout, QHeaderView, QLabel, QListWidget,
+from PySide6.QtWidgets import (QFrame, QGridLayout, QHBoxLayout, QHeaderView, QLabel, QListWidget,
                                QListWidgetItem, QPushButton, QSplitter, QTableWidget,
                                QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
 
@@ -22,6 +21,7 @@ from app.services.cockpit import Cockpit, cockpit
 from app.services.cockpit_view import charts, headlines, indicators
 from app.ui.format import AT_RISK, LATE, fr_amount
 from app.ui.chart_view import ChartView
+from app.ui.forms import ask_save_path
 from app.ui.icons import icon
 from app.ui.screen import RowTable, Screen
 from app.ui.table_model import Column
@@ -202,22 +202,18 @@ class DashboardScreen(Screen):
 
     def print_report(self) -> None:
         """The weekly PDF, written in a worker, then opened in the system's viewer."""
-        settings = self.context.settings
-        folder = settings.value("folders/reports", str(Path.home())) if settings else str(Path.home())
         at = self.context.today()
-        name, _ = QFileDialog.getSaveFileName(self, "Rapport hebdomadaire",
-                                              str(Path(folder) / f"rapport-{at:%Y-%m-%d}.pdf"), "PDF (*.pdf)")
-        if not name:
+        name = ask_save_path(self, self.context.settings, "reports", "Rapport hebdomadaire",
+                             f"rapport-{at:%Y-%m-%d}.pdf", "PDF (*.pdf)")
+        if name is None:
             return
-        if settings:
-            settings.setValue("folders/reports", str(Path(name).parent))
         db = self.context.db
 
         def write(job):
             from app.services.store import read
             from app.services.weekly import write_weekly_report
 
-            return read(db, write_weekly_report, at, Path(name))
+            return read(db, write_weekly_report, at, name)
 
         run_op(self, write, lambda path: QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))),
                label="Rapport hebdomadaire en cours…")

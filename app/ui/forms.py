@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 from PySide6.QtCore import QDate, Qt, Signal
-from PySide6.QtWidgets import (QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QSizePolicy, QSpinBox,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout,
+                               QLabel, QLineEdit, QSizePolicy, QSpinBox, QVBoxLayout, QWidget)
 
 from app.domain.money import format_eur, parse_eur
 from app.domain.terms import TERMS_LABELS, PaymentTerms, TermsKind
@@ -137,3 +138,15 @@ def dialog_buttons(dialog: QDialog, on_save, save_text: str | None = None) -> QD
     buttons.accepted.connect(on_save)
     buttons.rejected.connect(dialog.reject)
     return buttons
+
+
+def ask_save_path(parent: QWidget, settings, key: str, title: str, name: str, kinds: str) -> Path | None:
+    """A "save as" dialog opened in the folder last used for this kind of file (``folders/<key>`` in the
+    window's settings), which then remembers the folder chosen; None when the user cancels."""
+    folder = settings.value(f"folders/{key}", str(Path.home())) if settings else str(Path.home())
+    chosen, _ = QFileDialog.getSaveFileName(parent, title, str(Path(folder) / name), kinds)
+    if not chosen:
+        return None
+    if settings:
+        settings.setValue(f"folders/{key}", str(Path(chosen).parent))
+    return Path(chosen)

@@ -45,6 +45,7 @@ NAVIGATION = (
     ("customers", "Clients", "users"),
     ("invoices", "Factures", "file-text"),
     ("imports", "Imports", "upload"),
+    ("disputes", "Litiges", "message-square-warning"),
     ("settings", "Paramètres", "settings"),
 )
 SCREENS = tuple(key for key, _title, _icon in NAVIGATION)
@@ -54,15 +55,16 @@ def build_screens(context: Context) -> dict[str, Screen]:
     """The screens, built once the database is open (their modules bring SQLAlchemy in)."""
     from app.ui.customers import CustomersScreen
     from app.ui.dashboard import DashboardScreen
+    from app.ui.disputes import DisputesScreen
     from app.ui.invoices import InvoicesScreen
-    from app.ui.placeholder import PlaceholderScreen
+    from app.ui.imports import ImportsScreen
+    from app.ui.reminders import RemindersScreen
     from app.ui.settings import SettingsScreen
 
-    from app.ui.imports import ImportsScreen
-
-    classes = {"dashboard": DashboardScreen, "customers": CustomersScreen, "invoices": InvoicesScreen,
-               "imports": ImportsScreen, "settings": SettingsScreen}
-    return {key: classes.get(key, PlaceholderScreen)(context, title) for key, title, _icon in NAVIGATION}
+    classes = {"dashboard": DashboardScreen, "reminders": RemindersScreen, "customers": CustomersScreen,
+               "invoices": InvoicesScreen, "imports": ImportsScreen, "disputes": DisputesScreen,
+               "settings": SettingsScreen}
+    return {key: classes[key](context, title) for key, title, _icon in NAVIGATION}
 
 
 class MainWindow(QMainWindow):

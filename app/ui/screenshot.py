@@ -7,7 +7,7 @@ import time
 
 from PySide6.QtWidgets import QApplication
 
-VIEWS = ("welcome", "dashboard", "reminders", "customers", "customer", "invoices", "invoice", "imports",
+VIEWS = ("welcome", "dashboard", "reminders", "customers", "customer", "invoices", "invoice", "imports", "disputes",
          "settings")
 
 

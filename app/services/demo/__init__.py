@@ -22,8 +22,10 @@ from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session
 
 from app.jobs import NULL_JOB, Job
+from app.domain.penalties import half_year_start, next_half_year
 from app.models import (
-    Activity, Allocation, Company, Customer, Dispute, DunningLetter, Guarantee, Invoice, Payment, resettle,
+    Activity, Allocation, Company, Customer, Dispute, DunningLetter, Guarantee, InterestRate, Invoice, Payment,
+    resettle,
 )
 from app.services.demo import followup, names
 from app.services.demo.ledger import N_CUSTOMERS, Simulation
@@ -66,11 +68,29 @@ def create_demo_company(session: Session, *, today: date, seed: int = 1, job: Jo
     _insert(session, Dispute, disputes)
     _insert(session, Activity, followup.activities(sim))
     _insert(session, DunningLetter, followup.letters(sim))
+    rates = _demo_rates(today)
+    if rates:
+        session.execute(insert(InterestRate), rates)
     _move_id_sequences(session, (Company, Customer, Invoice, Payment, Allocation, Guarantee, Dispute, Activity,
                                  DunningLetter))
     job.advance()
     return DemoSummary(customers=len(sim.customers), invoices=len(sim.invoices),
                        credit_notes=len(sim.credit_notes), payments=len(sim.payments))
+
+
+def _demo_rates(today: date) -> list[dict]:
+    """The half-years after the shipped rate table up to ``today``'s, entered as the last shipped one and
+    labelled as what they are: the demo's letters need a rate, a real company enters the published one."""
+    from app.services.rates import shipped_rates
+
+    last = shipped_rates()[-1]
+    rows, start = [], next_half_year(last.start)
+    while start <= half_year_start(today):
+        rows.append({"half_year": start, "ecb_bp": int(last.ecb * 100), "legal_other_bp": int(last.legal_other * 100),
+                     "legal_private_bp": int(last.legal_private * 100),
+                     "source": f"démonstration : taux du {last.start:%m/%Y} repris, à remplacer par le taux publié"})
+        start = next_half_year(start)
+    return rows
 
 
 def _refuse_unless_empty(session: Session) -> None:

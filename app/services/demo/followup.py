@@ -14,14 +14,16 @@ from __future__ import annotations
 import random
 from datetime import date, datetime, time, timedelta
 
+from app.domain.vocabulary import DunningStep
 from app.models import ActivityKind, GuaranteeKind, Segment
 from app.services.demo import names
 from app.services.demo.ledger import (
     BANKRUPTCY_DAYS, Behaviour, DemoCustomer, DemoInvoice, Simulation, business_day, working_day_before,
 )
 
-STEP_REMINDER_1, STEP_REMINDER_2, STEP_FORMAL_NOTICE = "reminder_1", "reminder_2", "formal_notice"
 RECOVERY_INDEMNITY_CENTS = 4_000  # art. D441-5, per late invoice, business debtors only
+LETTERS_DAYS = 365  # the owner has chased with Encours for a year
+FIRM_STEPS = frozenset({DunningStep.SECOND_REMINDER, DunningStep.FORMAL_NOTICE, DunningStep.LITIGATION})
 
 
 def add_disputes(sim: Simulation) -> list[dict]:
@@ -147,27 +149,31 @@ def at_time(day: date, rng: random.Random) -> datetime:
 
 
 def letters(sim: Simulation) -> list[dict]:
-    """Reminders sent in the past to late payers and to the customer that went bankrupt: first
-    reminder at +7 days, second at +15, formal notice at +35, while the invoice was still unpaid."""
-    rng, rows = sim.rng, []
-    late = [c for c in sim.customers if c.behaviour is Behaviour.LATE]
-    for customer in [sim.bankrupt, *sim.pick(late, 8)]:
+    """The dunning the owner did over the last year, as Encours proposed it: each step of the customer's
+    plan done on the day an invoice reached it while still unpaid (a call recorded as its step), one record
+    per customer, step and day listing its invoices late then. The steps reached in the last few days
+    (0 to 4, by customer) are left undone: they are today's to-do list."""
+    from app.services.dunning import default_plans
+
+    rng, rows, plans = sim.rng, [], default_plans()
+    since = sim.today - timedelta(days=LETTERS_DAYS)
+    for customer in sim.customers:
+        plan = plans[customer.segment.value]
         invoices = [i for i in sim.invoices if i.customer.id == customer.id and not i.disputed]
-        if customer is sim.bankrupt:  # the first invoice it never paid
-            triggers = [i for i in invoices if i.still_due() > 0][:1]
-        else:  # any invoice still unpaid a week after its due date
-            triggers = [i for i in invoices if i.still_due(i.due + timedelta(days=7)) > 0]
-        if not triggers:
-            continue
-        trigger = rng.choice(triggers)
-        for step, days in ((STEP_REMINDER_1, 7), (STEP_REMINDER_2, 15), (STEP_FORMAL_NOTICE, 35)):
-            sent = business_day(trigger.due + timedelta(days=days))
-            lines = [(i, i.still_due(sent)) for i in invoices if i.due < sent <= sim.today
-                     and i.still_due(sent) > 0]
+        done_until = sim.today - timedelta(days=rng.randint(0, 4))
+        days: dict[tuple[str, date], None] = {}
+        for step in DunningStep:
+            if step is DunningStep.PRE_DUE or step not in plan.days:
+                continue
+            for invoice in invoices:
+                sent = business_day(invoice.due + timedelta(days=plan.days[step]))
+                if since <= sent <= done_until and invoice.still_due(sent - timedelta(days=1)) > 0:
+                    days[step.value, sent] = None
+        for step, sent in sorted(days, key=lambda key: (key[1], list(DunningStep).index(DunningStep(key[0])))):
+            lines = [(i, i.still_due(sent)) for i in invoices if i.due < sent and i.still_due(sent) > 0]
             letter = _letter(rng, customer, step, sent, lines, len(rows) + 1)
-            if letter is None or not trigger.still_due(sent):
-                break
-            rows.append(letter)
+            if letter is not None:
+                rows.append(letter)
     return rows
 
 
@@ -178,10 +184,10 @@ def _letter(rng: random.Random, customer: DemoCustomer, step: str, sent: date,
     if not lines:
         return None
     indemnities = 0
-    if step != STEP_REMINDER_1 and customer.segment is not Segment.CONSUMER:
+    if step in FIRM_STEPS and customer.segment is not Segment.CONSUMER:
         indemnities = RECOVERY_INDEMNITY_CENTS * len(lines)
     mail = ""
-    if step == STEP_FORMAL_NOTICE:
+    if step == DunningStep.FORMAL_NOTICE:
         digits = f"{rng.randint(0, 10**11 - 1):011d}"
         mail = f"1A {digits[:3]} {digits[3:6]} {digits[6:10]} {digits[10]}"  # a La Poste registered letter
     return {"id": letter_id, "customer_id": customer.id, "step": step, "sent_on": sent,

@@ -1,0 +1,94 @@
+"""Disputes (litiges): an invoice the customer contests leaves the dunning letters while its dispute is open;
+the list by assignee, opening one on an invoice, following it and closing it with its resolution."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.domain.money import from_cents
+from app.domain.vocabulary import RESOLUTION_LABELS, DisputeResolution, InvoiceKind
+from app.models import Customer, Dispute, Invoice
+from app.services.aging import still_due_rows
+
+
+@dataclass(frozen=True)
+class DisputeRow:
+    id: int
+    invoice_number: str
+    customer: str
+    still_due: Decimal
+    reason: str
+    assignee: str
+    opened_on: date
+    closed_on: date | None
+    resolution: str
+
+    @property
+    def open(self) -> bool:
+        return self.closed_on is None
+
+    @property
+    def resolution_label(self) -> str:
+        return RESOLUTION_LABELS.get(self.resolution, self.resolution)
+
+
+def list_disputes(session: Session, at: date) -> list[DisputeRow]:
+    """Every dispute, with what its invoice still lacks at ``at``."""
+    rows = session.execute(select(Dispute, Invoice.number, Invoice.id, Customer.name)
+                           .join(Invoice, Invoice.id == Dispute.invoice_id)
+                           .join(Customer, Customer.id == Invoice.customer_id)).all()
+    ids = [invoice_id for _d, _n, invoice_id, _c in rows]
+    owed = dict(still_due_rows(session, at, [Invoice.id], [Invoice.id.in_(ids)], few=True)) if ids else {}
+    return [DisputeRow(d.id, number, customer, from_cents(owed.get(invoice_id, 0)), d.reason, d.assignee,
+                       d.opened_on, d.closed_on, d.resolution) for d, number, invoice_id, customer in rows]
+
+
+@dataclass(frozen=True)
+class DisputeInput:
+    invoice_number: str
+    reason: str
+    assignee: str = ""
+    note: str = ""
+    opened_on: date | None = None
+    closed_on: date | None = None
+    resolution: str = ""
+
+
+def dispute_input(session: Session, dispute_id: int) -> DisputeInput:
+    d = session.get(Dispute, dispute_id)
+    number = session.scalar(select(Invoice.number).where(Invoice.id == d.invoice_id))
+    return DisputeInput(number, d.reason, d.assignee, d.note, d.opened_on, d.closed_on, d.resolution)
+
+
+def save_dispute(session: Session, data: DisputeInput, dispute_id: int | None, at: date) -> tuple[int | None, dict]:
+    """Open (``dispute_id`` None) or update a dispute; closing needs a resolution and a date not before its
+    opening. Errors by field, in French, nothing saved when any."""
+    errors: dict[str, str] = {}
+    invoice = session.scalar(select(Invoice).where(Invoice.number == data.invoice_number.strip()))
+    if invoice is None or invoice.kind != InvoiceKind.INVOICE.value:
+        errors["invoice_number"] = f"Aucune facture n'a le numéro « {data.invoice_number.strip()} »."
+    if not data.reason.strip():
+        errors["reason"] = "Indiquez le motif du litige."
+    opened = data.opened_on or at
+    if data.closed_on is not None:
+        if data.resolution not in set(DisputeResolution):
+            errors["resolution"] = "Choisissez comment le litige s'est terminé."
+        if data.closed_on < opened:
+            errors["closed_on"] = "Un litige ne peut pas être clos avant d'être ouvert."
+    if errors:
+        return None, errors
+    dispute = session.get(Dispute, dispute_id) if dispute_id is not None else None
+    if dispute is None:
+        dispute = Dispute(opened_on=opened)
+        session.add(dispute)
+    dispute.invoice_id, dispute.reason, dispute.assignee = invoice.id, data.reason.strip(), data.assignee.strip()[:100]
+    dispute.note, dispute.opened_on = data.note.strip(), opened
+    dispute.closed_on = data.closed_on
+    dispute.resolution = data.resolution if data.closed_on is not None else ""
+    session.flush()
+    return dispute.id, {}

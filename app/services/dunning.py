@@ -1,0 +1,136 @@
+"""Today's dunning from the database: each customer's open items, letters already sent, disputes, promises and
+"ne pas relancer avant" dates gathered for the domain's rules (app.domain.dunning); what the owner does about
+them (a step recorded as done, a call, a postponement, a dispute). The letters are app.services.reminders'."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.config import RESOURCES
+from app.domain.dunning import Action, CustomerAccount, Hold, OpenInvoice, Plan, todays_actions
+from app.domain.money import ZERO, from_cents, to_cents
+from app.domain.vocabulary import ActivityKind, DunningStep, InvoiceKind, Segment
+from app.models import Activity, Company, Customer, Dispute, DunningLetter, Invoice, Payment
+from app.services.aging import still_due_rows
+from app.services.risk import all_scores
+
+PLANS = RESOURCES / "dunning" / "plans.json"
+
+
+def default_plans() -> dict[str, Plan]:
+    """The plan of each segment shipped in resources/dunning/plans.json."""
+    data = json.loads(PLANS.read_text(encoding="utf-8"))
+    return {name: Plan(name, days) for name, days in data.items() if not name.startswith("_")}
+
+
+def accounts(session: Session, at: date) -> list[CustomerAccount]:
+    """What the dunning of ``at`` needs of every customer that owes something."""
+    invoices: dict[int, list[OpenInvoice]] = defaultdict(list)
+    credits: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    steps_done = _steps_done(session, at)
+    disputes = dict(session.execute(select(Dispute.invoice_id, Dispute.reason).where(
+        Dispute.opened_on <= at, (Dispute.closed_on.is_(None)) | (Dispute.closed_on > at))).all())
+    rows = still_due_rows(session, at, [Invoice.id, Invoice.customer_id, Invoice.number, Invoice.issue_date,
+                                        Invoice.due_date, Invoice.kind])
+    for invoice_id, customer_id, number, issued, due, kind, cents in rows:
+        if kind == InvoiceKind.CREDIT_NOTE.value:
+            credits[customer_id] -= from_cents(cents)
+        elif cents > 0:
+            invoices[customer_id].append(OpenInvoice(invoice_id, number, issued, due, from_cents(cents),
+                                                     frozenset(steps_done.get(invoice_id, ())),
+                                                     disputes.get(invoice_id, "")))
+    for customer_id, cents in still_due_rows(session, at, [Payment.customer_id], payments=True):
+        credits[customer_id] -= from_cents(cents)
+    promises = dict(session.execute(select(Activity.customer_id, func.max(Activity.promised_on)).where(
+        Activity.kind == ActivityKind.PROMISE.value, Activity.promised_on >= at).group_by(Activity.customer_id)).all())
+    plans, scores = default_plans(), all_scores(session, at)
+    found = []
+    for c in session.execute(select(Customer.id, Customer.name, Customer.segment, Customer.dunning_plan,
+                                    Customer.dunning_hold_until, Customer.dunning_hold_reason)
+                             .where(Customer.id.in_(list(invoices)))):
+        hold, reason = c.dunning_hold_until, c.dunning_hold_reason or "ne pas relancer"
+        promised = promises.get(c.id)
+        if promised is not None and (hold is None or promised > hold):
+            hold, reason = promised, "promesse de paiement"
+        score = scores.get(c.id)
+        found.append(CustomerAccount(
+            c.id, c.name, plans.get(c.dunning_plan) or plans.get(c.segment) or plans[Segment.PRIVATE.value],
+            tuple(sorted(invoices[c.id], key=lambda i: (i.due_date, i.number))), max(credits[c.id], ZERO),
+            score.points if score else None, score.grade if score else "", hold, reason))
+    return found
+
+
+def _steps_done(session: Session, at: date) -> dict[int, set[str]]:
+    """By invoice, the steps a letter (or a call recorded as one) was sent for by ``at``."""
+    done: dict[int, set[str]] = defaultdict(set)
+    for step, lines in session.execute(select(DunningLetter.step, DunningLetter.lines)
+                                       .where(DunningLetter.sent_on <= at)):
+        for line in lines or []:
+            done[line["invoice_id"]].add(step)
+    return done
+
+
+def due_actions(session: Session, at: date) -> tuple[list[Action], list[Hold]]:
+    """Today's actions, most useful first, and the customers held back with why."""
+    company = session.scalar(select(Company))
+    tolerance = from_cents(company.tolerance_cents) if company else Decimal("5.00")
+    return todays_actions(at, accounts(session, at), tolerance)
+
+
+def record_sent(session: Session, action: Action, at: date, interest: Decimal = ZERO, indemnities: Decimal = ZERO,
+                rate_used: str = "") -> None:
+    """A step done for ``action`` (a letter sent, or the call made), in the customer's history: its step,
+    invoices, amounts and the rate used. A step done is not proposed again for those invoices."""
+    session.add(DunningLetter(
+        customer_id=action.customer_id, step=action.step, sent_on=at,
+        lines=[{"invoice_id": i.invoice_id, "number": i.number, "amount_due": to_cents(i.still_due)}
+               for i in action.invoices],
+        amount_due_cents=to_cents(action.amount_due), penalties_cents=to_cents(interest),
+        indemnities_cents=to_cents(indemnities), rate_used=rate_used))
+    session.flush()
+
+
+# what the owner does besides letters --------------------------------------------------------------------------
+
+def record_call(session: Session, action: Action, at: date, note: str, promised_on: date | None = None,
+                promised: Decimal | None = None) -> dict[str, str]:
+    """A call made about ``action``: the note on the customer's timeline, the promise to pay if one was
+    made (it holds the dunning until its date), and, when the call was the step due, that step done."""
+    errors = {}
+    if not note.strip() and promised_on is None:
+        errors["note"] = "Notez ce qui a été dit (ou la date promise)."
+    if promised_on is not None and promised_on < at:
+        errors["promised_on"] = "La date promise est déjà passée."
+    if promised is not None and promised <= 0:
+        errors["promised"] = "Le montant promis doit être positif."
+    if errors:
+        return errors
+    session.add(Activity(customer_id=action.customer_id, kind=ActivityKind.CALL.value, text=note.strip()))
+    if promised_on is not None:
+        session.add(Activity(customer_id=action.customer_id, kind=ActivityKind.PROMISE.value, text=note.strip(),
+                             promised_on=promised_on, promised_cents=to_cents(promised) if promised else None))
+    if action.step == DunningStep.PHONE_CALL:
+        record_sent(session, action, at)
+    session.flush()
+    return {}
+
+
+def postpone(session: Session, customer_id: int, at: date, until: date, reason: str) -> dict[str, str]:
+    """"Reporter": no dunning of the customer before ``until``, with why."""
+    errors = {}
+    if until <= at:
+        errors["until"] = "Choisissez une date à venir."
+    if not reason.strip():
+        errors["reason"] = "Dites pourquoi (il s'affichera dans les relances en attente)."
+    if errors:
+        return errors
+    customer = session.get(Customer, customer_id)
+    customer.dunning_hold_until, customer.dunning_hold_reason = until, reason.strip()[:200]
+    session.flush()
+    return {}

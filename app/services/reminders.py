@@ -1,0 +1,197 @@
+"""Dunning letters: today's actions (app.services.dunning) written as PDF (app.reports.letters) with their
+penalties computed to the letter's date, and recorded as sent: one file per letter for ``encours remind``,
+one PDF for a batch from the Relances screen."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.domain.dunning import Action, Hold, OpenInvoice
+from app.domain.money import ZERO, format_eur, from_cents
+from app.domain.penalties import MissingRate, penalties
+from app.domain.vocabulary import DUNNING_STEP_LABELS, DunningStep, InvoiceKind, Segment
+from app.domain.wording import lateness, rate
+from app.jobs import NULL_JOB, Job
+from app.models import Company, Customer, DunningLetter, Invoice, Payment
+from app.services.aging import still_due_rows
+from app.services.dunning import due_actions, record_sent
+from app.services.penalties import formal_notice_of, settlements
+from app.services.rates import rate_table
+
+LETTER_STEPS = frozenset({DunningStep.PRE_DUE, DunningStep.FIRST_REMINDER, DunningStep.SECOND_REMINDER,
+                          DunningStep.FORMAL_NOTICE, DunningStep.LITIGATION})
+WITH_PENALTIES = frozenset({DunningStep.SECOND_REMINDER, DunningStep.FORMAL_NOTICE, DunningStep.LITIGATION})
+
+
+@dataclass(frozen=True)
+class Reminder:
+    """One action of ``remind``: what it claims and the letter written (``file``), or why none was."""
+
+    action: Action
+    interest: Decimal = ZERO
+    indemnities: Decimal = ZERO
+    file: Path | None = None
+    error: str = ""
+    rate_used: str = ""
+
+    def as_json(self) -> dict:
+        return {"customer": self.action.name, "step": self.action.step,
+                "invoices": [i.number for i in self.action.invoices], "amount_due": str(self.action.amount_due),
+                "penalties": str(self.interest), "indemnities": str(self.indemnities),
+                "file": str(self.file) if self.file else None, "skipped": list(self.action.skipped),
+                **({"error": self.error} if self.error else {})}
+
+
+def remind(session: Session, at: date, out: Path | None, *, dry_run: bool = False,
+           job: Job = NULL_JOB) -> tuple[list[Reminder], list[Hold]]:
+    """Today's actions; for each letter step, the letter written to ``out`` (one PDF each) and recorded as
+    sent, unless ``dry_run``. A call is a task, not a letter: listed, never written. A letter whose
+    penalties need a half-year's rates that are missing is not written and says so."""
+    actions, holds = due_actions(session, at)
+    job.start(len(actions), "Préparation des lettres…")
+    results = []
+    for action, (reminder, letter) in zip(actions, _prepared(session, at, actions)):
+        if letter is not None and not dry_run:
+            from app.reports.letters import write_letters  # reportlab, only when a letter is written
+
+            reminder = replace(reminder, file=write_letters(_letter_path(out, at, action), [letter]))
+            record_sent(session, reminder.action, at, reminder.interest, reminder.indemnities, reminder.rate_used)
+        results.append(reminder)
+        job.advance()
+    return results, holds
+
+
+def print_letters(session: Session, at: date, actions: list[Action], path: Path, *, record: bool = True,
+                  job: Job = NULL_JOB) -> list[Reminder]:
+    """The letters of ``actions`` in one PDF at ``path``, each recorded as sent unless ``record`` is False
+    (a preview): the Relances screen's "Imprimer", "Tout imprimer" and "Aperçu". A call is not a letter; a
+    letter that lacks a half-year's rates is left out with its error."""
+    from app.reports.letters import write_letters
+
+    prepared = list(_prepared(session, at, actions))
+    letters = [letter for _reminder, letter in prepared if letter is not None]
+    job.start(len(letters), "Impression des lettres…")
+    if letters:
+        write_letters(path, letters, on_letter=lambda _i: job.advance())
+    results = []
+    for reminder, letter in prepared:
+        if letter is not None:
+            reminder = replace(reminder, file=path)
+            if record:
+                record_sent(session, reminder.action, at, reminder.interest, reminder.indemnities,
+                            reminder.rate_used)
+        results.append(reminder)
+    return results
+
+
+def _prepared(session: Session, at: date, actions: list[Action]):
+    """(reminder, letter or None) of each action: its penalties, and its letter when the step is one."""
+    table, company = rate_table(session), session.scalar(select(Company))
+    for action in actions:
+        customer = session.get(Customer, action.customer_id)
+        consumer = customer.segment == Segment.CONSUMER.value
+        try:
+            owed = {i.invoice_id: _penalties(session, i, at, table, consumer, action.step) for i in action.invoices}
+        except MissingRate as missing:
+            yield Reminder(action, error=str(missing)), None
+            continue
+        rates = sorted({period.rate for p in owed.values() if p for period in p.periods})
+        reminder = Reminder(action, sum((p.interest for p in owed.values() if p), ZERO),
+                            sum((p.indemnity for p in owed.values() if p), ZERO),
+                            rate_used=str(rates[-1]) if rates else "")
+        letter = _letter(session, action, at, company, customer, owed, rates) if action.step in LETTER_STEPS else None
+        yield reminder, letter
+
+
+def _penalties(session: Session, invoice: OpenInvoice, at: date, table, consumer: bool, step: str):
+    """The penalties quoted by the firmer letters (None for the others)."""
+    if step not in WITH_PENALTIES:
+        return None
+    record = session.get(Invoice, invoice.invoice_id)
+    return penalties(from_cents(record.total_cents), record.due_date, at, table, consumer=consumer,
+                     payments=settlements(session, record.id),
+                     formal_notice=formal_notice_of(session, record, at) if consumer else None)
+
+
+def _letter(session: Session, action: Action, at: date, company, customer, owed, rates):
+    from app.reports.letters import Creditor, Debtor, Letter, LetterLine
+
+    def place(entity) -> tuple[str, ...]:
+        return tuple(part for part in (entity.address, f"{entity.postcode} {entity.city}".strip()) if part)
+
+    creditor = Creditor(company.name, place(company), company.siren, company.vat_number, company.phone,
+                        company.email, company.iban, company.bic, company.logo_path, company.penalty_clause) \
+        if company else Creditor("", ())
+    debtor = Debtor(customer.name, place(customer), customer.contact_name, customer.code, customer.siren,
+                    customer.segment == Segment.CONSUMER.value)
+    totals = dict(session.execute(select(Invoice.id, Invoice.total_cents)
+                                  .where(Invoice.id.in_([i.invoice_id for i in action.invoices]))).all())
+    lines = tuple(LetterLine(i.number, i.issue_date, i.due_date, from_cents(totals[i.invoice_id]), i.still_due,
+                             max((at - i.due_date).days, 0),
+                             owed[i.invoice_id].interest if owed[i.invoice_id] else ZERO,
+                             owed[i.invoice_id].indemnity if owed[i.invoice_id] else ZERO)
+                  for i in action.invoices)
+    credits = tuple(_credits(session, action.customer_id, at)) if action.credits else ()
+    history = tuple((letter.sent_on, DUNNING_STEP_LABELS[DunningStep(letter.step)])
+                    for letter in session.scalars(select(DunningLetter).where(
+                        DunningLetter.customer_id == action.customer_id).order_by(DunningLetter.sent_on)))
+    rate_text = " puis ".join(rate(r) for r in rates) + (" (taux BCE + 10 points)" if rates and not
+                                                           debtor.consumer else "")
+    return Letter(action.step, at, creditor, debtor, lines, credits, rate_text, history=history)
+
+
+def _credits(session: Session, customer_id: int, at: date):
+    """The customer's unallocated credit notes and payments, as deductions on a letter."""
+    from app.reports.letters import LetterLine
+
+    notes = still_due_rows(session, at, [Invoice.number, Invoice.issue_date, Invoice.total_cents],
+                           [Invoice.customer_id == customer_id, Invoice.kind == InvoiceKind.CREDIT_NOTE.value])
+    for number, issued, total, cents in notes:
+        if cents:
+            yield LetterLine(f"Avoir {number}", issued, issued, from_cents(total), from_cents(cents))
+    payments = still_due_rows(session, at, [Payment.reference, Payment.received_on, Payment.amount_cents],
+                              [Payment.customer_id == customer_id], payments=True)
+    for reference, received, amount, cents in payments:
+        if cents:
+            yield LetterLine(f"Règlement {reference}".strip(), received, received, -from_cents(amount),
+                             from_cents(cents))
+
+
+def _letter_path(out: Path | None, at: date, action: Action) -> Path:
+    folder = Path(out or ".")
+    folder.mkdir(parents=True, exist_ok=True)
+    name = re.sub(r"[^\w\- ]+", "", action.name).strip().replace(" ", "-")[:60] or f"client-{action.customer_id}"
+    return folder / f"{at:%Y-%m-%d}_{action.step}_{name}.pdf"
+
+
+def remind_lines(reminders: list[Reminder], holds: list[Hold], dry_run: bool) -> list[str]:
+    """``encours remind``: each action in French, then the customers held back."""
+    if not reminders and not holds:
+        return ["Aucune relance à faire aujourd'hui."]
+    lines = []
+    for r in reminders:
+        a = r.action
+        count = len(a.invoices)
+        text = (f"{DUNNING_STEP_LABELS[DunningStep(a.step)]} — {a.name} : {count} facture{'s' if count > 1 else ''}, "
+                f"{format_eur(a.amount_due)} dus, {lateness(a.days_late)}")
+        if r.interest or r.indemnities:
+            text += f", pénalités {format_eur(r.interest)} et indemnités {format_eur(r.indemnities)}"
+        if a.skipped:
+            text += " (jamais faites : " + ", ".join(DUNNING_STEP_LABELS[DunningStep(s)] for s in a.skipped) + ")"
+        if r.error:
+            text += " — lettre non écrite (voir ci-dessous)"
+        elif r.file:
+            text += f" → {r.file}"
+        elif a.step in LETTER_STEPS and dry_run:
+            text += " (essai : rien n'est écrit)"
+        lines.append(text)
+    lines += [f"En attente — {h.name} : {h.reason}" for h in holds]
+    errors = list(dict.fromkeys(r.error for r in reminders if r.error))
+    return lines + [f"Lettres non écrites : {error}" for error in errors]

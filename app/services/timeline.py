@@ -1,0 +1,63 @@
+"""A customer's history in date order, newest first: the letters sent and calls made, notes and promises,
+disputes opened and closed, payments received: what the owner reads before picking up the phone."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import NamedTuple
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.domain.money import format_eur, from_cents
+from app.domain.vocabulary import DUNNING_STEP_LABELS, ActivityKind
+from app.models import Activity, Dispute, DunningLetter, Invoice, Payment
+
+ACTIVITY_LABELS = {ActivityKind.NOTE: "Note", ActivityKind.CALL: "Appel", ActivityKind.PROMISE: "Promesse de paiement",
+                   ActivityKind.STATUS: "Statut"}
+
+
+class Entry(NamedTuple):
+    day: date
+    what: str
+    detail: str
+    amount: Decimal | None = None
+
+
+def timeline(session: Session, customer_id: int) -> list[Entry]:
+    """Everything that happened with the customer, newest first (same day: in the order of the kinds)."""
+    entries = [_letter(letter) for letter in session.scalars(
+        select(DunningLetter).where(DunningLetter.customer_id == customer_id))]
+    entries += [_activity(activity) for activity in session.scalars(
+        select(Activity).where(Activity.customer_id == customer_id))]
+    disputes = (select(Dispute, Invoice.number).join(Invoice, Invoice.id == Dispute.invoice_id)
+                .where(Invoice.customer_id == customer_id))
+    for dispute, number in session.execute(disputes):
+        by = f" (suivi par {dispute.assignee})" if dispute.assignee else ""
+        entries.append(Entry(dispute.opened_on, "Litige ouvert", f"{number} : {dispute.reason}{by}"))
+        if dispute.closed_on is not None:
+            entries.append(Entry(dispute.closed_on, "Litige clos", f"{number} : {dispute.resolution or 'clos'}"))
+    entries += [Entry(p.received_on, "Règlement reçu", p.reference or p.method, from_cents(p.amount_cents))
+                for p in session.scalars(select(Payment).where(Payment.customer_id == customer_id))]
+    return sorted(entries, key=lambda e: e.day, reverse=True)
+
+
+def _letter(letter: DunningLetter) -> Entry:
+    numbers = ", ".join(line["number"] for line in letter.lines or [])
+    extra = []
+    if letter.penalties_cents or letter.indemnities_cents:
+        extra.append(f"pénalités {format_eur(from_cents(letter.penalties_cents))}, indemnités "
+                     f"{format_eur(from_cents(letter.indemnities_cents))}")
+    if letter.registered_mail_number:
+        extra.append(f"LRAR n° {letter.registered_mail_number}")
+    return Entry(letter.sent_on, DUNNING_STEP_LABELS.get(letter.step, letter.step), " ; ".join([numbers, *extra]),
+                 from_cents(letter.amount_due_cents))
+
+
+def _activity(activity: Activity) -> Entry:
+    text = activity.text
+    if activity.promised_on is not None:
+        text = f"pour le {activity.promised_on:%d/%m/%Y}" + (f" — {text}" if text else "")
+    return Entry(activity.happened_at.date(), ACTIVITY_LABELS.get(activity.kind, activity.kind), text,
+                 from_cents(activity.promised_cents) if activity.promised_cents is not None else None)

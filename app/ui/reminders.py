@@ -1,0 +1,296 @@
+"""Relances: today's actions, most useful first (amount due × risk score), the selected one in detail, and
+what to do about it: print its letter (Ctrl+P) or all of today's, preview it, call, postpone, open a dispute.
+The customers held back are listed below with their reason. Letters are written in a worker."""
+
+from __future__ import annotations
+
+import tempfile
+from datetime import timedelta
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QFormLayout, QHBoxLayout, QLabel,
+                               QLineEdit, QMessageBox, QPlainTextEdit, QPushButton, QSplitter, QVBoxLayout, QWidget)
+
+from app.domain.dunning import Action
+from app.domain.money import format_eur
+from app.domain.scoring import RISKY_GRADES
+from app.domain.vocabulary import DUNNING_STEP_LABELS, DunningStep
+from app.domain.wording import lateness
+from app.services.disputes import DisputeInput, save_dispute
+from app.services.dunning import due_actions, postpone, record_call
+from app.services.store import commit, read
+from app.ui.forms import AmountEdit, DateEdit, FieldMessages, ask_save_path, dialog_buttons
+from app.ui.format import AT_RISK, LATE, fr_amount, fr_date
+from app.ui.icons import icon
+from app.ui.screen import RowTable, Screen
+from app.ui.table_model import ROW_ROLE, Column
+from app.ui.worker import run_op
+
+LETTERS = frozenset({DunningStep.PRE_DUE, DunningStep.FIRST_REMINDER, DunningStep.SECOND_REMINDER,
+                     DunningStep.FORMAL_NOTICE, DunningStep.LITIGATION})
+FIRM = frozenset({DunningStep.FORMAL_NOTICE, DunningStep.LITIGATION})
+
+ACTION_COLUMNS = (
+    Column("Client", lambda a: a.name, stretch=True),
+    Column("Étape", lambda a: DUNNING_STEP_LABELS[DunningStep(a.step)], width=150,
+           colour=lambda a: LATE if a.step in FIRM else None),
+    Column("Montant dû", lambda a: a.amount_due, fr_amount, numeric=True, width=110),
+    Column("Retard", lambda a: a.days_late, lambda d: f"{d} j" if d >= 0 else f"dans {-d} j", numeric=True, width=70,
+           colour=lambda a: LATE if a.days_late > 0 else None),
+    Column("Factures", lambda a: len(a.invoices), str, numeric=True, width=78),
+    Column("Classe", lambda a: a.grade, width=56, colour=lambda a: AT_RISK if a.grade in RISKY_GRADES else None),
+)
+
+
+class RemindersScreen(Screen):
+    def __init__(self, context, title, parent=None) -> None:
+        super().__init__(context, title, parent)
+        self.actions: list[Action] = []
+        self.holds = []
+        self.day = QLabel()
+        self.day.setObjectName("subtitle")
+        self.actions_bar.insertWidget(1, self.day)
+        self.preview_button = QPushButton(icon("eye"), "Aperçu")
+        self.print_button = QPushButton(icon("printer"), "Imprimer")
+        self.print_button.setToolTip("La lettre de la relance choisie, enregistrée comme envoyée (Ctrl+P)")
+        self.print_all_button = QPushButton(icon("files"), "Tout imprimer")
+        self.print_all_button.setToolTip("Toutes les lettres du jour dans un seul PDF")
+        for button, slot in ((self.preview_button, self.preview), (self.print_button, self.print_selected),
+                             (self.print_all_button, self.print_all)):
+            button.clicked.connect(slot)
+            self.actions_bar.addWidget(button)
+        QShortcut(QKeySequence.StandardKey.Print, self, self.print_selected)
+
+        self.table = RowTable(ACTION_COLUMNS, sort_column=-1)  # most useful first: amount due × risk score
+        self.table.setSortingEnabled(False)
+        self.table.selectionModel().selectionChanged.connect(self.show_selected)
+        self.detail = QLabel()
+        self.detail.setWordWrap(True)
+        self.detail.setObjectName("detail")
+        self.detail.setMinimumWidth(340)
+        self.detail.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.call_button = QPushButton(icon("phone"), "Appeler")
+        self.postpone_button = QPushButton(icon("calendar-clock"), "Reporter")
+        self.dispute_button = QPushButton(icon("message-square-warning"), "Litige")
+        self.call_button.clicked.connect(self.call)
+        self.postpone_button.clicked.connect(self.postpone)
+        self.dispute_button.clicked.connect(self.dispute)
+        side = QWidget()
+        side_layout = QVBoxLayout(side)
+        side_layout.addWidget(self.detail, 1)
+        buttons = QHBoxLayout()
+        for button in (self.call_button, self.postpone_button, self.dispute_button):
+            buttons.addWidget(button)
+        side_layout.addLayout(buttons)
+        split = QSplitter()
+        split.addWidget(self.table)
+        split.addWidget(side)
+        split.setSizes([640, 380])
+        self.layout_.addWidget(split, 1)
+        self.held = QLabel()
+        self.held.setWordWrap(True)
+        self.layout_.addWidget(self.held)
+
+    # loading ---------------------------------------------------------------------------------------------------
+    def refresh(self) -> None:
+        at = self.context.today()
+        self.actions, self.holds = read(self.context.db, due_actions, at)
+        count = len(self.actions)
+        self.day.setText(f"{fr_date(at)} · {count} action{'s' if count > 1 else ''}")
+        self.table.set_rows(self.actions)
+        if self.actions:
+            self.table.selectRow(0)
+        self.show_selected()
+        self.held.setText("<b>En attente</b> : " + " · ".join(f"{h.name} ({h.reason})" for h in self.holds)
+                          if self.holds else "")
+        self.print_all_button.setEnabled(any(a.step in LETTERS for a in self.actions))
+
+    def selected(self) -> Action | None:
+        rows = self.table.selectionModel().selectedRows()
+        return rows[0].data(ROW_ROLE) if rows else None
+
+    def show_selected(self) -> None:
+        action = self.selected()
+        for button in (self.call_button, self.postpone_button, self.dispute_button, self.preview_button):
+            button.setEnabled(action is not None)
+        self.print_button.setEnabled(action is not None and action.step in LETTERS)
+        self.detail.setText(_detail(action) if action else "Aucune relance à faire aujourd'hui."
+                            if not self.actions else "")
+
+    # letters ---------------------------------------------------------------------------------------------------
+    def preview(self) -> None:
+        action = self.selected()
+        if action is None or action.step not in LETTERS:
+            return
+        path = Path(tempfile.mkdtemp(prefix="encours-")) / "apercu.pdf"
+        self._write([action], path, record=False)
+
+    def print_selected(self) -> None:
+        action = self.selected()
+        if action is not None and action.step in LETTERS:
+            self._print([action], f"{action.name}")
+
+    def print_all(self) -> None:
+        letters = [a for a in self.actions if a.step in LETTERS]
+        if letters:
+            self._print(letters, "relances")
+
+    def _print(self, actions: list[Action], name: str) -> None:
+        safe = "".join(ch if ch.isalnum() or ch in " -_" else "-" for ch in name).strip()
+        chosen = ask_save_path(self, self.context.settings, "letters", "Lettres de relance",
+                               f"{self.context.today():%Y-%m-%d} {safe}.pdf", "PDF (*.pdf)")
+        if chosen is not None:
+            self._write(actions, chosen, record=True)
+
+    def _write(self, actions: list[Action], path: Path, record: bool) -> None:
+        db, at = self.context.db, self.context.today()
+
+        def write(job):
+            from app.services.reminders import print_letters
+
+            store = commit if record else read
+            return store(db, print_letters, at, actions, path, record=record, job=job)
+
+        run_op(self, write, lambda results: self._written(results, path, record), label="Lettres en cours…")
+
+    def _written(self, results, path: Path, record: bool) -> None:
+        errors = list(dict.fromkeys(r.error for r in results if r.error))
+        if any(r.file for r in results):
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+        if errors:
+            QMessageBox.warning(self, "Encours", "Certaines lettres n'ont pas été écrites :\n" + "\n".join(errors))
+        if record:
+            self.refresh()
+
+    # what the owner does besides letters -------------------------------------------------------------------------
+    def call(self) -> None:
+        action = self.selected()
+        if action is not None and CallDialog(self.context, action, self).exec():
+            self.refresh()
+
+    def postpone(self) -> None:
+        action = self.selected()
+        if action is not None and PostponeDialog(self.context, action, self).exec():
+            self.refresh()
+
+    def dispute(self) -> None:
+        action = self.selected()
+        if action is not None and DisputeDialog(self.context, action, self).exec():
+            self.refresh()
+
+
+def _detail(action: Action) -> str:
+    """The selected action in words: its step, what it claims, what was never done, what is left out."""
+    late = f' style="color: {LATE.name()}"'
+    rows = "".join(f"<tr><td>{i.number}</td><td>échéance {fr_date(i.due_date)}</td>"
+                   f'<td align="right">{format_eur(i.still_due)}</td></tr>' for i in action.invoices)
+    parts = [f"<h3>{action.name}</h3>",
+             f"<p><b{late if action.step in FIRM else ''}>{DUNNING_STEP_LABELS[DunningStep(action.step)]}</b>"
+             f" — {format_eur(action.amount_due)} dus, {lateness(action.days_late)}</p>",
+             f"<table width='100%' cellspacing='3'>{rows}</table>"]
+    if action.credits:
+        parts.append(f"<p>Avoirs et règlements non imputés déduits : {format_eur(action.credits)}</p>")
+    if action.skipped:
+        never = ", ".join(DUNNING_STEP_LABELS[DunningStep(s)] for s in action.skipped)
+        parts.append(f'<p style="color: {AT_RISK.name()}">Jamais faites : {never}.</p>')
+    if action.held_back:
+        parts.append("<p>Hors relance : " + " ; ".join(f"{n} ({why})" for n, why in action.held_back) + "</p>")
+    return "".join(parts)
+
+
+class _ActionDialog(QDialog):
+    """A small form about one action, saved in one transaction; errors shown under their fields."""
+
+    title = ""
+
+    def __init__(self, context, action: Action, parent=None) -> None:
+        super().__init__(parent)
+        self.context, self.action = context, action
+        self.setWindowTitle(f"{self.title} — {action.name}")
+        self.setMinimumWidth(460)
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        layout.addLayout(form)
+        self.messages = FieldMessages(form)
+        self.build(form)
+        layout.addWidget(self.messages.general)
+        layout.addWidget(dialog_buttons(self, self.save))
+
+    def build(self, form: QFormLayout) -> None:
+        raise NotImplementedError
+
+    def errors(self) -> dict[str, str]:
+        raise NotImplementedError
+
+    def save(self) -> None:
+        errors = self.errors()
+        self.messages.show(errors)
+        if not errors:
+            self.accept()
+
+
+class CallDialog(_ActionDialog):
+    title = "Appel"
+
+    def build(self, form: QFormLayout) -> None:
+        from app.services.customers import get_customer
+
+        phone = read(self.context.db, get_customer, self.action.customer_id).phone or "pas de numéro enregistré"
+        form.addRow("Téléphone", QLabel(f"<b>{phone}</b>"))
+        form.addRow("Factures", QLabel(", ".join(f"{i.number} ({format_eur(i.still_due)})"
+                                                 for i in self.action.invoices)))
+        self.note = self.messages.add("note", "Ce qui a été dit", QPlainTextEdit())
+        self.note.setMaximumHeight(90)
+        self.promised = QCheckBox("Le client promet de payer le")
+        self.promised_on = DateEdit(self.context.today() + timedelta(days=7))
+        self.amount = AmountEdit(optional=True)
+        self.amount.setMaximumWidth(140)
+        row = QHBoxLayout()
+        row.addWidget(self.promised)
+        row.addWidget(self.promised_on)
+        row.addStretch(1)
+        form.addRow("Promesse", row)
+        self.messages.add("promised_on", "", QWidget())
+        self.messages.add("promised", "Montant promis (€)", self.amount)
+
+    def errors(self) -> dict[str, str]:
+        try:
+            amount = self.amount.amount()
+        except ValueError as exc:
+            return {"promised": str(exc)}
+        on = self.promised_on.value() if self.promised.isChecked() else None
+        return commit(self.context.db, record_call, self.action, self.context.today(), self.note.toPlainText(),
+                      on, amount if on else None)
+
+
+class PostponeDialog(_ActionDialog):
+    title = "Reporter les relances"
+
+    def build(self, form: QFormLayout) -> None:
+        self.until = self.messages.add("until", "Ne pas relancer avant le",
+                                       DateEdit(self.context.today() + timedelta(days=7)))
+        self.reason = self.messages.add("reason", "Pourquoi", QLineEdit(placeholderText="accord du gérant…"))
+
+    def errors(self) -> dict[str, str]:
+        return commit(self.context.db, postpone, self.action.customer_id, self.context.today(),
+                      self.until.value(), self.reason.text())
+
+
+class DisputeDialog(_ActionDialog):
+    title = "Ouvrir un litige"
+
+    def build(self, form: QFormLayout) -> None:
+        self.invoice = self.messages.add("invoice", "Facture", QComboBox())
+        for i in self.action.invoices:
+            self.invoice.addItem(f"{i.number} — {format_eur(i.still_due)}", i.number)
+        self.reason = self.messages.add("reason", "Motif", QLineEdit(placeholderText="livraison incomplète…"))
+        self.assignee = self.messages.add("assignee", "Suivi par", QLineEdit(placeholderText="le commercial…"))
+        self.note = self.messages.add("note_text", "Note", QPlainTextEdit())
+        self.note.setMaximumHeight(70)
+
+    def errors(self) -> dict[str, str]:
+        data = DisputeInput(self.invoice.currentData(), self.reason.text(), self.assignee.text(),
+                            self.note.toPlainText())
+        return commit(self.context.db, save_dispute, data, None, self.context.today())[1]

@@ -1,0 +1,72 @@
+"""Today's dunning on the hand-made ledger of tests/conftest.py (23/11/2026, the private businesses' plan:
+1st reminder at 7 days, 2nd 15, call 25, formal notice 35, litigation 50):
+- Garage Petit: F2 (300,00 € left, 10 days late: 1st reminder), F3 (300,00 €, 111 days: litigation), F1 not
+  due, an unallocated credit note of 50,00 €: the litigation step, F2 and F3 claimed, 550,00 € due;
+- Boulangerie Martin: F4 (2 000,00 €, 46 days: formal notice) less an unallocated payment of 120,00 €."""
+
+import json
+from datetime import date
+
+from app.__main__ import main
+from app.models import Activity, Customer, Dispute, Invoice
+from app.services.dunning import due_actions
+from app.services.rates import save_rates
+from tests.cli.test_cli import location
+from tests.conftest import TODAY
+
+
+def actions_of(db, at=TODAY):
+    with db.sessions() as s:
+        actions, holds = due_actions(s, at)
+    return {a.name: a for a in actions}, {h.name: h.reason for h in holds}
+
+
+def test_the_ledger_actions_grouped_at_the_highest_step_credits_deducted(ledger):
+    actions, holds = actions_of(ledger)
+    petit, martin = actions["Garage Petit"], actions["Boulangerie Martin"]
+    assert (petit.step, [i.number for i in petit.invoices], petit.credits, str(petit.amount_due)) == (
+        "litigation", ["F3", "F2"], 50, "550.00")
+    assert petit.skipped == ("first_reminder", "second_reminder", "phone_call", "formal_notice")
+    assert (martin.step, str(martin.amount_due), martin.days_late) == ("formal_notice", "1880.00", 46)
+    assert holds == {}
+
+
+def test_a_dispute_a_promise_and_a_do_not_chase_date_suspend_with_their_reason(ledger):
+    with ledger.transaction() as s:
+        f3 = s.query(Invoice).filter_by(number="F3").one()
+        s.add(Dispute(invoice_id=f3.id, reason="prix contesté", opened_on=date(2026, 11, 1)))
+        martin = s.query(Customer).filter_by(name="Boulangerie Martin").one()
+        s.add(Activity(customer_id=martin.id, kind="promise", promised_on=date(2026, 11, 27), promised_cents=188000))
+    actions, holds = actions_of(ledger)
+    petit = actions["Garage Petit"]  # F3 disputed: F2 alone, at its own step
+    assert (petit.step, [i.number for i in petit.invoices], petit.held_back) == (
+        "first_reminder", ["F2"], (("F3", "litige en cours (prix contesté)"),))
+    assert holds == {"Boulangerie Martin": "promesse de paiement jusqu'au 27/11/2026"}
+    with ledger.transaction() as s:
+        petit_row = s.query(Customer).filter_by(name="Garage Petit").one()
+        petit_row.dunning_hold_until, petit_row.dunning_hold_reason = date(2026, 12, 15), "accord du gérant"
+    actions, holds = actions_of(ledger)
+    assert actions == {} and holds["Garage Petit"] == "accord du gérant jusqu'au 15/12/2026"
+    actions, _ = actions_of(ledger, date(2026, 11, 28))  # the promise's date has passed; F4 is 51 days late
+    assert actions["Boulangerie Martin"].step == "litigation"
+
+
+def test_remind_dry_run_json_with_penalties(ledger, capsys):
+    with ledger.transaction() as s:
+        assert save_rates(s, date(2026, 7, 1), "2,15", "3,00", "7,00") == {}
+    assert main(["--db", location(ledger), "remind", "--at", "2026-11-23", "--dry-run", "--json"]) == 0
+    out = {r["customer"]: r for r in json.loads(capsys.readouterr().out)}
+    # F4: 2 000 × 12,15 % × 46 / 365 = 30,6246… -> 30,62, and 40 € of indemnity
+    assert out["Boulangerie Martin"] == {
+        "customer": "Boulangerie Martin", "step": "formal_notice", "invoices": ["F4"], "amount_due": "1880.00",
+        "penalties": "30.62", "indemnities": "40.00", "file": None,
+        "skipped": ["first_reminder", "second_reminder", "phone_call"]}
+    # F3: 300 × 12,15 % × 111 / 365 = 11,08; F2: 1,46 (tests/services/test_penalties_service.py): 12,54
+    assert (out["Garage Petit"]["penalties"], out["Garage Petit"]["indemnities"]) == ("12.54", "80.00")
+
+
+def test_remind_says_the_missing_half_year_once(ledger, capsys):
+    assert main(["--db", location(ledger), "remind", "--at", "2026-11-23", "--dry-run"]) == 1
+    out = capsys.readouterr().out
+    assert "Mise en demeure — Boulangerie Martin : 1 facture, 1\u202f880,00\u00a0€ dus, 46 j de retard" in out
+    assert out.count("taux d'intérêt manquant pour le 2e semestre 2026") == 1

@@ -1,0 +1,125 @@
+"""Relances on the hand-made ledger (tests/conftest.py, 23/11/2026): Garage Petit at the litigation step
+(F3 111 days late, F2 10 days), Boulangerie Martin at the formal notice (F4, 46 days). Printing records the
+letter and removes it from today's list; a dispute takes its invoice out of the next letter; a call with a
+promise holds the customer."""
+
+from datetime import date, timedelta
+
+from PySide6.QtWidgets import QFileDialog
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from app.models import Activity, Dispute, DunningLetter
+from app.services.rates import save_rates
+
+
+def reminders_screen(window):
+    window.show_screen("reminders")
+    return window.screens["reminders"]
+
+
+def select_customer(screen, name):
+    row = next(r for r in range(screen.table.model().rowCount()) if screen.table.model().index(r, 0).data() == name)
+    screen.table.selectRow(row)
+    return screen.selected()
+
+
+def test_the_list_shows_todays_actions_most_useful_first_with_their_detail(ledger, make_window):
+    screen = reminders_screen(make_window(ledger))
+    shown = [(screen.table.model().index(r, 0).data(), screen.table.model().index(r, 1).data(),
+              screen.table.model().index(r, 2).data()) for r in range(screen.table.model().rowCount())]
+    assert sorted(shown) == [("Boulangerie Martin", "Mise en demeure", "1\u202f880,00\u00a0€"),
+                             ("Garage Petit", "Dossier contentieux", "550,00\u00a0€")]
+    assert screen.day.text() == "23/11/2026 · 2 actions"
+    select_customer(screen, "Garage Petit")
+    detail = screen.detail.text()
+    assert "F3" in detail and "F2" in detail and "Jamais faites : 1re relance, 2e relance" in detail
+    assert "Avoirs et règlements non imputés déduits : 50,00\u00a0€" in detail
+
+
+def test_printing_a_letter_records_it_and_removes_it_from_today(ledger, make_window, qtbot, tmp_path, monkeypatch):
+    with ledger.transaction() as s:
+        assert save_rates(s, date(2026, 7, 1), "2,15", "3,00", "7,00") == {}
+    screen = reminders_screen(make_window(ledger))
+    target = tmp_path / "martin.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), "PDF (*.pdf)"))
+    opened = []
+    monkeypatch.setattr("app.ui.reminders.QDesktopServices.openUrl", lambda url: opened.append(url.toLocalFile()))
+    select_customer(screen, "Boulangerie Martin")
+    screen.print_selected()
+    qtbot.waitUntil(lambda: screen.day.text() == "23/11/2026 · 1 action", timeout=20_000)
+    assert opened == [str(target)]
+    text = "".join(page.extract_text() for page in PdfReader(target).pages)
+    assert "Boulangerie Martin" in text and "F4" in text and "mise en demeure" in text.lower()
+    with ledger.sessions() as s:
+        letter = s.scalar(select(DunningLetter))
+        assert (letter.step, letter.sent_on, [line["number"] for line in letter.lines]) == (
+            "formal_notice", date(2026, 11, 23), ["F4"])
+        assert (letter.amount_due_cents, letter.penalties_cents, letter.indemnities_cents) == (188000, 3062, 4000)
+    assert [screen.table.model().index(r, 0).data() for r in range(screen.table.model().rowCount())] == [
+        "Garage Petit"]
+
+
+def test_a_dispute_takes_its_invoice_out_of_the_next_letter(ledger, make_window, monkeypatch):
+    screen = reminders_screen(make_window(ledger))
+    action = select_customer(screen, "Garage Petit")
+    from app.ui.reminders import DisputeDialog
+
+    dialog = DisputeDialog(screen.context, action, screen)
+    dialog.invoice.setCurrentIndex(next(i for i in range(dialog.invoice.count())
+                                        if dialog.invoice.itemText(i).startswith("F3")))
+    dialog.save()
+    assert dialog.messages.labels["reason"].text() == "Indiquez le motif du litige."  # a reason is required
+    dialog.reason.setText("prix contesté")
+    dialog.assignee.setText("Karim")
+    dialog.save()
+    assert dialog.result() == dialog.DialogCode.Accepted
+    screen.refresh()
+    petit = select_customer(screen, "Garage Petit")
+    assert [i.number for i in petit.invoices] == ["F2"] and petit.step == "first_reminder"
+    assert "F3 (litige en cours (prix contesté))" in screen.detail.text()
+    with ledger.sessions() as s:
+        assert s.scalar(select(Dispute.assignee)) == "Karim"
+
+
+def test_a_call_with_a_promise_holds_the_customer_until_then(ledger, make_window):
+    screen = reminders_screen(make_window(ledger))
+    action = select_customer(screen, "Boulangerie Martin")
+    from app.ui.reminders import CallDialog
+
+    dialog = CallDialog(screen.context, action, screen)
+    dialog.note.setPlainText("Le gérant paiera à la fin du mois.")
+    dialog.promised.setChecked(True)
+    dialog.promised_on.set_date(date(2026, 11, 30))
+    dialog.amount.setText("1 880,00")
+    dialog.save()
+    assert dialog.result() == dialog.DialogCode.Accepted
+    screen.refresh()
+    assert "Boulangerie Martin (promesse de paiement jusqu'au 30/11/2026)" in screen.held.text()
+    with ledger.sessions() as s:
+        kinds = sorted((a.kind, a.promised_on, a.promised_cents) for a in s.scalars(select(Activity)))
+    assert kinds == [("call", None, None), ("promise", date(2026, 11, 30), 188000)]
+    from app.ui.customer_form import CustomerDialog
+
+    card = CustomerDialog(screen.context, action.customer_id, screen)  # the call is on the customer's history
+    model = card.history.model()
+    shown = [[model.index(r, c).data() for c in range(3)] for r in range(model.rowCount())]
+    assert ["23/11/2026", "Appel", "Le gérant paiera à la fin du mois."] in shown
+    assert shown[-1] == ["15/11/2026", "Règlement reçu", "virement"]
+
+
+def test_postponing_needs_a_date_to_come_and_a_reason(ledger, make_window):
+    screen = reminders_screen(make_window(ledger))
+    action = select_customer(screen, "Garage Petit")
+    from app.ui.reminders import PostponeDialog
+
+    dialog = PostponeDialog(screen.context, action, screen)
+    dialog.until.set_date(date(2026, 11, 23))
+    dialog.save()
+    assert dialog.messages.labels["until"].text() == "Choisissez une date à venir."
+    assert dialog.messages.labels["reason"].text() == "Dites pourquoi (il s'affichera dans les relances en attente)."
+    dialog.until.set_date(date(2026, 11, 23) + timedelta(days=10))
+    dialog.reason.setText("accord du gérant")
+    dialog.save()
+    screen.refresh()
+    assert "Garage Petit (accord du gérant jusqu'au 03/12/2026)" in screen.held.text()
