@@ -90,6 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
     remind.add_argument("--at", type=parse_date, default=None, help="date des relances (défaut : aujourd'hui)")
     remind.add_argument("--out", default=".", help="dossier où écrire les lettres PDF (défaut : le dossier courant)")
     remind.add_argument("--dry-run", action="store_true", help="montre les relances sans rien écrire ni enregistrer")
+    remind.add_argument("--eml", action="store_true", help="écrit aussi un e-mail (.eml) par lettre, PDF joint")
     remind.add_argument("--json", action="store_true", help="sortie JSON")
     late = verbs.add_parser("penalties", help="pénalités de retard d'une facture (art. L441-10)")
     late.add_argument("number", metavar="NUMERO_FACTURE", help="numéro de la facture")
@@ -238,7 +239,7 @@ def run_remind(location: str, args: argparse.Namespace) -> int:
 
     run = rehearse if args.dry_run else commit
     reminders, holds = run(existing_database(location), remind, args.at or date.today(), Path(args.out),
-                           dry_run=args.dry_run)
+                           dry_run=args.dry_run, emails=args.eml)
     if args.json:
         print(json.dumps([r.as_json() for r in reminders], ensure_ascii=False, indent=2))
     else:

@@ -9,6 +9,7 @@ from app.models.followup import Activity, Dispute, DunningLetter
 from app.models.import_batch import FiscalPeriod, ImportBatch, ImportMapping
 from app.models.invoice import Invoice
 from app.models.payment import Allocation, Payment
+from app.models.preference import Preference
 from app.models.rates import InterestRate
 from app.models.settlement import resettle  # also keeps the summaries of ORM writes up to date
 
@@ -16,5 +17,5 @@ __all__ = [
     "Activity", "ActivityKind", "Allocation", "Base", "Company", "Customer", "Dispute", "DunningLetter",
     "FiscalPeriod", "GUARANTEE_LABELS", "Guarantee", "GuaranteeKind", "ImportBatch", "ImportMapping", "InterestRate",
     "Invoice", "InvoiceKind", "InvoiceStatus",
-    "Payment", "SEGMENT_LABELS", "resettle", "STATUS_LABELS", "Segment",
+    "Payment", "Preference", "SEGMENT_LABELS", "resettle", "STATUS_LABELS", "Segment",
 ]

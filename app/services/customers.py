@@ -65,6 +65,7 @@ class CustomerInput:
     external_rating: str = ""
     salesperson: str = ""
     notes: str = ""
+    dunning_plan: str = ""  # another segment's dunning plan, "" for its own segment's
     guarantees: list[GuaranteeInput] = field(default_factory=list)
 
 
@@ -141,6 +142,8 @@ def validate_customer(session: Session, data: CustomerInput, customer_id: int | 
             if exposure > data.credit_limit:
                 warnings["credit_limit"] = (f"L'encours actuel ({format_eur(exposure)}) dépasse déjà "
                                             "cette limite.")
+    if data.dunning_plan and data.dunning_plan not in set(Segment):
+        errors["dunning_plan"] = "Plan de relance inconnu."
     for i, guarantee in enumerate(data.guarantees):
         if guarantee.percentage is not None and not 0 <= guarantee.percentage <= 100:
             errors["guarantees"] = f"Garantie {i + 1} : le pourcentage doit être entre 0 et 100."
@@ -165,6 +168,7 @@ def save_customer(session: Session, data: CustomerInput, customer_id: int | None
         setattr(customer, name, getattr(data, name).strip())
     customer.siren = clean_siren(data.siren)
     customer.segment = Segment(data.segment).value
+    customer.dunning_plan = data.dunning_plan
     customer.terms = data.terms
     customer.credit_limit = data.credit_limit
     customer.guarantees = [

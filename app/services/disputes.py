@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.domain.money import from_cents
-from app.domain.vocabulary import RESOLUTION_LABELS, DisputeResolution, InvoiceKind
+from app.domain.vocabulary import RESOLUTION_LABELS, DisputeResolution, InvoiceKind, InvoiceStatus
 from app.models import Customer, Dispute, Invoice
 from app.services.aging import still_due_rows
 
@@ -90,5 +90,16 @@ def save_dispute(session: Session, data: DisputeInput, dispute_id: int | None, a
     dispute.note, dispute.opened_on = data.note.strip(), opened
     dispute.closed_on = data.closed_on
     dispute.resolution = data.resolution if data.closed_on is not None else ""
+    _follow_status(invoice, disputed=data.closed_on is None)
     session.flush()
     return dispute.id, {}
+
+
+def _follow_status(invoice: Invoice, disputed: bool) -> None:
+    """The invoice says "en litige" while its dispute is open, and goes back to open (or paid, when settled
+    meanwhile) once it is closed; a doubtful or written-off invoice keeps its status."""
+    if disputed and invoice.status == InvoiceStatus.OPEN.value:
+        invoice.status = InvoiceStatus.DISPUTED.value
+    elif not disputed and invoice.status == InvoiceStatus.DISPUTED.value:
+        paid = invoice.settled_cents >= invoice.total_cents
+        invoice.status = (InvoiceStatus.PAID if paid else InvoiceStatus.OPEN).value

@@ -18,15 +18,52 @@ from app.domain.money import ZERO, from_cents, to_cents
 from app.domain.vocabulary import ActivityKind, DunningStep, InvoiceKind, Segment
 from app.models import Activity, Company, Customer, Dispute, DunningLetter, Invoice, Payment
 from app.services.aging import still_due_rows
+from app.services.preferences import clear_preference, preference, set_preference
 from app.services.risk import all_scores
 
 PLANS = RESOURCES / "dunning" / "plans.json"
+PLANS_KEY = "dunning_plans"
 
 
 def default_plans() -> dict[str, Plan]:
     """The plan of each segment shipped in resources/dunning/plans.json."""
     data = json.loads(PLANS.read_text(encoding="utf-8"))
     return {name: Plan(name, days) for name, days in data.items() if not name.startswith("_")}
+
+
+def plans(session: Session) -> dict[str, Plan]:
+    """Each segment's plan: the user's (Paramètres › Plans de relance) over the shipped one."""
+    mine = preference(session, PLANS_KEY, {})
+    return {name: Plan(name, mine.get(name, plan.days)) for name, plan in default_plans().items()}
+
+
+def save_plans(session: Session, days: dict[str, dict[str, int]]) -> dict[str, str]:
+    """Keep the plans of the segments (step -> day from the due date, a step left out is not used); errors
+    by segment, in French, nothing saved when any. The shipped plans come back when they are given again."""
+    errors = {}
+    for segment, steps in days.items():
+        if segment not in set(Segment):
+            errors[segment] = "Segment inconnu."
+            continue
+        used = [(step, steps[step]) for step in DunningStep if step in steps]
+        if DunningStep.PRE_DUE in steps and not -30 <= steps[DunningStep.PRE_DUE] <= 0:
+            errors[segment] = "Le rappel avant échéance se fait entre 30 jours avant et le jour de l'échéance."
+        elif any(not 1 <= day <= 365 for step, day in used if step != DunningStep.PRE_DUE):
+            errors[segment] = "Les relances se font entre 1 et 365 jours après l'échéance."
+        elif any(later <= earlier for (_s, earlier), (_t, later) in zip(used, used[1:])):
+            errors[segment] = "Chaque étape vient après la précédente : les jours doivent augmenter."
+        elif not any(step != DunningStep.PRE_DUE for step, _day in used):
+            errors[segment] = "Gardez au moins une relance après l'échéance."
+    if errors:
+        return errors
+    shipped = {name: plan.days for name, plan in default_plans().items()}
+    mine = {segment: {str(step): day for step, day in steps.items()}
+            for segment, steps in days.items() if steps != shipped.get(segment)}
+    if mine:
+        set_preference(session, PLANS_KEY, mine)
+    else:
+        clear_preference(session, PLANS_KEY)
+    return {}
 
 
 def accounts(session: Session, at: date) -> list[CustomerAccount]:
@@ -49,7 +86,7 @@ def accounts(session: Session, at: date) -> list[CustomerAccount]:
         credits[customer_id] -= from_cents(cents)
     promises = dict(session.execute(select(Activity.customer_id, func.max(Activity.promised_on)).where(
         Activity.kind == ActivityKind.PROMISE.value, Activity.promised_on >= at).group_by(Activity.customer_id)).all())
-    plans, scores = default_plans(), all_scores(session, at)
+    by_segment, scores = plans(session), all_scores(session, at)
     found = []
     for c in session.execute(select(Customer.id, Customer.name, Customer.segment, Customer.dunning_plan,
                                     Customer.dunning_hold_until, Customer.dunning_hold_reason)
@@ -60,7 +97,8 @@ def accounts(session: Session, at: date) -> list[CustomerAccount]:
             hold, reason = promised, "promesse de paiement"
         score = scores.get(c.id)
         found.append(CustomerAccount(
-            c.id, c.name, plans.get(c.dunning_plan) or plans.get(c.segment) or plans[Segment.PRIVATE.value],
+            c.id, c.name,
+            by_segment.get(c.dunning_plan) or by_segment.get(c.segment) or by_segment[Segment.PRIVATE.value],
             tuple(sorted(invoices[c.id], key=lambda i: (i.due_date, i.number))), max(credits[c.id], ZERO),
             score.points if score else None, score.grade if score else "", hold, reason))
     return found

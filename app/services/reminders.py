@@ -5,6 +5,8 @@ one PDF for a batch from the Relances screen."""
 from __future__ import annotations
 
 import re
+import string
+from email.message import EmailMessage
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
@@ -23,8 +25,10 @@ from app.models import Company, Customer, DunningLetter, Invoice, Payment
 from app.services.aging import still_due_rows
 from app.services.dunning import due_actions, record_sent
 from app.services.penalties import formal_notice_of, settlements
+from app.services.preferences import clear_preference, preference, set_preference
 from app.services.rates import rate_table
 
+TEXT_KEY = "letter:"
 LETTER_STEPS = frozenset({DunningStep.PRE_DUE, DunningStep.FIRST_REMINDER, DunningStep.SECOND_REMINDER,
                           DunningStep.FORMAL_NOTICE, DunningStep.LITIGATION})
 WITH_PENALTIES = frozenset({DunningStep.SECOND_REMINDER, DunningStep.FORMAL_NOTICE, DunningStep.LITIGATION})
@@ -49,23 +53,56 @@ class Reminder:
                 **({"error": self.error} if self.error else {})}
 
 
-def remind(session: Session, at: date, out: Path | None, *, dry_run: bool = False,
+def remind(session: Session, at: date, out: Path | None, *, dry_run: bool = False, emails: bool = False,
            job: Job = NULL_JOB) -> tuple[list[Reminder], list[Hold]]:
-    """Today's actions; for each letter step, the letter written to ``out`` (one PDF each) and recorded as
-    sent, unless ``dry_run``. A call is a task, not a letter: listed, never written. A letter whose
-    penalties need a half-year's rates that are missing is not written and says so."""
+    """Today's actions; for each letter step, the letter written to ``out`` (one PDF each, and with
+    ``emails`` an .eml beside it) and recorded as sent, unless ``dry_run``. A call is a task, not a letter:
+    listed, never written. A letter whose penalties need a half-year's rates that are missing is not
+    written and says so."""
     actions, holds = due_actions(session, at)
+    if dry_run:
+        return [reminder for reminder, _letter in _prepared(session, at, actions)], holds
+    return letters_apart(session, at, actions, out, emails=emails, job=job), holds
+
+
+def letters_apart(session: Session, at: date, actions: list[Action], folder: Path | None, *, emails: bool = False,
+                  job: Job = NULL_JOB) -> list[Reminder]:
+    """One PDF per letter in ``folder`` (and an e-mail ready to send, .eml with the PDF attached, when
+    ``emails``), each recorded as sent."""
+    from app.reports.letters import write_letters  # reportlab, only when letters are written
+
+    company, texts = session.scalar(select(Company)), letter_texts(session)
     job.start(len(actions), "Préparation des lettres…")
     results = []
     for action, (reminder, letter) in zip(actions, _prepared(session, at, actions)):
-        if letter is not None and not dry_run:
-            from app.reports.letters import write_letters  # reportlab, only when a letter is written
-
-            reminder = replace(reminder, file=write_letters(_letter_path(out, at, action), [letter]))
+        if letter is not None:
+            path = write_letters(_letter_path(folder, at, action), [letter], texts)
+            if emails:
+                _write_email(path, letter, company, session.get(Customer, action.customer_id))
+            reminder = replace(reminder, file=path)
             record_sent(session, reminder.action, at, reminder.interest, reminder.indemnities, reminder.rate_used)
         results.append(reminder)
         job.advance()
-    return results, holds
+    return results
+
+
+def _write_email(pdf: Path, letter, company, customer) -> Path:
+    """An e-mail beside the letter, the PDF attached, for the user's mail program to send (an .eml opens
+    there as a draft)."""
+    message = EmailMessage()
+    message["From"] = company.email if company and company.email else ""
+    message["To"] = customer.email or ""
+    sender = company.name if company else ""
+    message["Subject"] = f"{DUNNING_STEP_LABELS[DunningStep(letter.kind)]} — {sender}".strip(" —")
+    message["X-Unsent"] = "1"  # Outlook and Thunderbird open it as a message to send
+    numbers = ", ".join(line.number for line in letter.lines)
+    message.set_content(f"Madame, Monsieur,\n\nVeuillez trouver ci-joint notre courrier du {letter.on:%d/%m/%Y} "
+                        f"concernant les factures {numbers} ({format_eur(letter.principal)} restant dus).\n\n"
+                        f"Cordialement,\n{sender}\n")
+    message.add_attachment(pdf.read_bytes(), maintype="application", subtype="pdf", filename=pdf.name)
+    path = pdf.with_suffix(".eml")
+    path.write_bytes(bytes(message))
+    return path
 
 
 def print_letters(session: Session, at: date, actions: list[Action], path: Path, *, record: bool = True,
@@ -79,7 +116,7 @@ def print_letters(session: Session, at: date, actions: list[Action], path: Path,
     letters = [letter for _reminder, letter in prepared if letter is not None]
     job.start(len(letters), "Impression des lettres…")
     if letters:
-        write_letters(path, letters, on_letter=lambda _i: job.advance())
+        write_letters(path, letters, letter_texts(session), on_letter=lambda _i: job.advance())
     results = []
     for reminder, letter in prepared:
         if letter is not None:
@@ -89,6 +126,37 @@ def print_letters(session: Session, at: date, actions: list[Action], path: Path,
                             reminder.rate_used)
         results.append(reminder)
     return results
+
+
+def letter_texts(session: Session) -> dict[str, str]:
+    """The text of each kind of letter: the user's (Paramètres › Textes des lettres) over the shipped one."""
+    from app.reports.letters import letter_templates
+
+    return {kind: preference(session, TEXT_KEY + kind, text) for kind, text in letter_templates().items()}
+
+
+def save_letter_texts(session: Session, texts: dict[str, str]) -> dict[str, str]:
+    """Keep the user's texts of the letters, by kind; a text equal to the shipped one (or emptied) brings the
+    shipped one back. Errors by kind, in French (a brace left open, an unknown kind), nothing saved when any."""
+    from app.reports.letters import letter_templates
+
+    shipped, errors = letter_templates(), {}
+    for kind, text in texts.items():
+        if kind not in shipped:
+            errors[kind] = f"type de lettre inconnu : {kind}."
+            continue
+        try:
+            list(string.Formatter().parse(text))
+        except ValueError:
+            errors[kind] = "une accolade { ou } est mal fermée : écrivez les champs comme {client} ou {total}."
+    if errors:
+        return errors
+    for kind, text in texts.items():
+        if not text.strip() or text.strip() == shipped[kind].strip():
+            clear_preference(session, TEXT_KEY + kind)
+        else:
+            set_preference(session, TEXT_KEY + kind, text)
+    return {}
 
 
 def _prepared(session: Session, at: date, actions: list[Action]):

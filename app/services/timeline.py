@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.domain.money import format_eur, from_cents
-from app.domain.vocabulary import DUNNING_STEP_LABELS, ActivityKind
+from app.domain.vocabulary import DUNNING_STEP_LABELS, ActivityKind, DunningStep
 from app.models import Activity, Dispute, DunningLetter, Invoice, Payment
 
 ACTIVITY_LABELS = {ActivityKind.NOTE: "Note", ActivityKind.CALL: "Appel", ActivityKind.PROMISE: "Promesse de paiement",
@@ -23,6 +23,7 @@ class Entry(NamedTuple):
     what: str
     detail: str
     amount: Decimal | None = None
+    formal_notice_id: int | None = None  # a formal notice's letter, to note its registered-mail number on
 
 
 def timeline(session: Session, customer_id: int) -> list[Entry]:
@@ -51,8 +52,10 @@ def _letter(letter: DunningLetter) -> Entry:
                      f"{format_eur(from_cents(letter.indemnities_cents))}")
     if letter.registered_mail_number:
         extra.append(f"LRAR n° {letter.registered_mail_number}")
-    return Entry(letter.sent_on, DUNNING_STEP_LABELS.get(letter.step, letter.step), " ; ".join([numbers, *extra]),
-                 from_cents(letter.amount_due_cents))
+    return Entry(letter.sent_on, DUNNING_STEP_LABELS.get(letter.step, letter.step),
+                 " ; ".join(part for part in (numbers, *extra) if part),
+                 from_cents(letter.amount_due_cents),
+                 letter.id if letter.step == DunningStep.FORMAL_NOTICE else None)
 
 
 def _activity(activity: Activity) -> Entry:
@@ -61,3 +64,15 @@ def _activity(activity: Activity) -> Entry:
         text = f"pour le {activity.promised_on:%d/%m/%Y}" + (f" — {text}" if text else "")
     return Entry(activity.happened_at.date(), ACTIVITY_LABELS.get(activity.kind, activity.kind), text,
                  from_cents(activity.promised_cents) if activity.promised_cents is not None else None)
+
+
+def note_registered_mail(session: Session, letter_id: int, number: str) -> dict[str, str]:
+    """The registered-mail number of a formal notice sent (the proof of sending DOMAIN.md asks to keep)."""
+    cleaned = " ".join(number.split())
+    if not cleaned:
+        return {"number": "Saisissez le numéro du recommandé (par exemple 1A 123 456 7890 1)."}
+    if len(cleaned) > 40:
+        return {"number": "Ce numéro est trop long (40 caractères au plus)."}
+    session.get(DunningLetter, letter_id).registered_mail_number = cleaned
+    session.flush()
+    return {}

@@ -3,8 +3,8 @@ right. Checks (SIREN key, legal caps on terms, credit limit) show next to their 
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import (QComboBox, QDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
-                               QPlainTextEdit, QPushButton, QSpinBox, QTabWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QComboBox, QDialog, QFormLayout, QHBoxLayout, QInputDialog, QLabel, QLineEdit,
+                               QMessageBox, QPlainTextEdit, QPushButton, QSpinBox, QTabWidget, QVBoxLayout, QWidget)
 
 from app.domain.aging import BUCKET_LABELS, BUCKETS
 from app.domain.vocabulary import GUARANTEE_LABELS, SEGMENT_LABELS, GuaranteeKind, Segment
@@ -57,6 +57,10 @@ class CustomerDialog(QDialog):
         self.segment = add("segment", "Segment", QComboBox())
         for segment, label in SEGMENT_LABELS.items():
             self.segment.addItem(label, segment.value)
+        self.dunning_plan = add("dunning_plan", "Plan de relance", QComboBox())
+        self.dunning_plan.addItem("celui de son segment", "")
+        for segment, label in SEGMENT_LABELS.items():
+            self.dunning_plan.addItem(f"celui d'un client « {label.lower()} »", segment.value)
         self.naf_code = add("naf_code", "Code NAF", QLineEdit(placeholderText="ex. 4332A"))
         self.address = add("address", "Adresse", QLineEdit())
         city_row = QWidget()
@@ -88,6 +92,8 @@ class CustomerDialog(QDialog):
 
             self.history = RowTable(HISTORY_COLUMNS, sort_column=-1)  # newest first
             self.history.setSortingEnabled(False)
+            self.history.setToolTip("Double-cliquez une mise en demeure pour noter son n° de recommandé")
+            self.history.activated_row.connect(self.note_registered_mail)
             tabs.addTab(self.history, icon("history"), "Historique")
 
             self.risk_tab = RiskTab(context)
@@ -157,6 +163,7 @@ class CustomerDialog(QDialog):
             getattr(self, name).setText(getattr(customer, name))
         self.notes.setPlainText(customer.notes)
         combo_select(self.segment, customer.segment.value)
+        combo_select(self.dunning_plan, customer.dunning_plan)
         self.terms.set_terms(customer.terms)
         self.credit_limit.set_amount(customer.credit_limit)
         self.guarantees = customer.guarantees
@@ -165,6 +172,21 @@ class CustomerDialog(QDialog):
         parts = [f"{BUCKET_LABELS[b]} : {fr_amount(owed[b])}" for b in BUCKETS]
         self.aging_label.setText(f"<b>Encours {fr_amount(owed.total)}</b> — " + " · ".join(parts))
         self.setWindowTitle(f"Fiche client — {customer.name}")
+
+    def note_registered_mail(self, entry) -> None:
+        """A formal notice's registered-mail number, noted once the letter is posted."""
+        from app.services.timeline import note_registered_mail, timeline
+
+        if entry.formal_notice_id is None:
+            return
+        number, ok = QInputDialog.getText(self, "Mise en demeure", "N° de la lettre recommandée avec AR :")
+        if not ok:
+            return
+        errors = commit(self.context.db, note_registered_mail, entry.formal_notice_id, number)
+        if errors:
+            QMessageBox.warning(self, "Encours", errors["number"])
+            return
+        self.history.set_rows(read(self.context.db, timeline, self.customer_id))
 
     def _show_risk(self) -> None:
         from app.services.risk import customer_risk
@@ -185,7 +207,7 @@ class CustomerDialog(QDialog):
             phone=self.phone.text(), segment=Segment(self.segment.currentData()), naf_code=self.naf_code.text(),
             terms=self.terms.terms(), credit_limit=limit, external_rating=self.external_rating.text(),
             salesperson=self.salesperson.text(), notes=self.notes.toPlainText(),
-            guarantees=list(self.guarantees)), {}
+            dunning_plan=self.dunning_plan.currentData(), guarantees=list(self.guarantees)), {}
 
     def check(self) -> None:
         """Show the checks as the user types, before saving; the empty name waits for the save."""

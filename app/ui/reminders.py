@@ -10,7 +10,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QFormLayout, QHBoxLayout, QLabel,
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QFileDialog, QFormLayout, QHBoxLayout, QLabel,
                                QLineEdit, QMessageBox, QPlainTextEdit, QPushButton, QSplitter, QVBoxLayout, QWidget)
 
 from app.domain.dunning import Action
@@ -57,8 +57,11 @@ class RemindersScreen(Screen):
         self.print_button.setToolTip("La lettre de la relance choisie, enregistrée comme envoyée (Ctrl+P)")
         self.print_all_button = QPushButton(icon("files"), "Tout imprimer")
         self.print_all_button.setToolTip("Toutes les lettres du jour dans un seul PDF")
+        self.emails_button = QPushButton(icon("mail"), "E-mails…")
+        self.emails_button.setToolTip("Toutes les lettres du jour, une par client, chacune avec un e-mail (.eml) "
+                                      "prêt à envoyer depuis votre messagerie")
         for button, slot in ((self.preview_button, self.preview), (self.print_button, self.print_selected),
-                             (self.print_all_button, self.print_all)):
+                             (self.print_all_button, self.print_all), (self.emails_button, self.emails)):
             button.clicked.connect(slot)
             self.actions_bar.addWidget(button)
         QShortcut(QKeySequence.StandardKey.Print, self, self.print_selected)
@@ -105,7 +108,8 @@ class RemindersScreen(Screen):
         self.show_selected()
         self.held.setText("<b>En attente</b> : " + " · ".join(f"{h.name} ({h.reason})" for h in self.holds)
                           if self.holds else "")
-        self.print_all_button.setEnabled(any(a.step in LETTERS for a in self.actions))
+        for button in (self.print_all_button, self.emails_button):
+            button.setEnabled(any(a.step in LETTERS for a in self.actions))
 
     def selected(self) -> Action | None:
         rows = self.table.selectionModel().selectedRows()
@@ -136,6 +140,24 @@ class RemindersScreen(Screen):
         letters = [a for a in self.actions if a.step in LETTERS]
         if letters:
             self._print(letters, "relances")
+
+    def emails(self) -> None:
+        letters = [a for a in self.actions if a.step in LETTERS]
+        settings = self.context.settings
+        start = settings.value("folders/letters", str(Path.home())) if settings else str(Path.home())
+        folder = QFileDialog.getExistingDirectory(self, "Dossier des lettres et e-mails", start)
+        if not letters or not folder:
+            return
+        if settings:
+            settings.setValue("folders/letters", folder)
+        db, at = self.context.db, self.context.today()
+
+        def write(job):
+            from app.services.reminders import letters_apart
+
+            return commit(db, letters_apart, at, letters, Path(folder), emails=True, job=job)
+
+        run_op(self, write, lambda results: self._written(results, Path(folder), True), label="Lettres en cours…")
 
     def _print(self, actions: list[Action], name: str) -> None:
         safe = "".join(ch if ch.isalnum() or ch in " -_" else "-" for ch in name).strip()

@@ -1,5 +1,6 @@
 """Paramètres: the company's letterhead, default payment terms, penalty clause and tolerance; the cockpit's
-targets and alert thresholds; stock and payables typed by hand; the interest rates of the penalties."""
+targets and alert thresholds; stock and payables typed by hand; the interest rates of the penalties; the
+dunning plans and the texts of the letters."""
 
 from __future__ import annotations
 
@@ -72,6 +73,7 @@ class SettingsScreen(Screen):
 
     def __init__(self, context, title, parent=None) -> None:
         super().__init__(context, title, parent)
+        from app.ui.dunning_forms import LetterTextsForm, PlansForm
         from app.ui.rates_form import RatesForm
         from app.ui.thresholds_form import ThresholdsForm
         from app.ui.working_capital_form import WorkingCapitalForm
@@ -80,19 +82,22 @@ class SettingsScreen(Screen):
         self.thresholds = ThresholdsForm()
         self.working_capital = WorkingCapitalForm()
         self.rates = RatesForm()
+        self.plans = PlansForm()
+        self.letter_texts = LetterTextsForm()
         self.saved = QLabel()
         self.save_button = QPushButton(icon("save"), "Enregistrer")
         self.save_button.setShortcut("Ctrl+S")
         self.save_button.clicked.connect(self.save)
         self.tabs = QTabWidget()
         for widget, label in ((self.form, "Votre société"), (self.thresholds, "Objectifs et alertes"),
-                              (self.working_capital, "Stocks et fournisseurs"), (self.rates, "Taux d'intérêt")):
+                              (self.working_capital, "Stocks et fournisseurs"), (self.rates, "Taux d'intérêt"),
+                              (self.plans, "Plans de relance"), (self.letter_texts, "Textes des lettres")):
             page = QWidget()
             column = QVBoxLayout(page)
             column.addWidget(widget)
             column.addStretch(1)
             self.tabs.addTab(page, label)
-        self.tabs.setMaximumWidth(820)
+        self.tabs.setMaximumWidth(980)
         row = QHBoxLayout()
         row.addStretch(1)
         row.addWidget(self.saved)
@@ -105,10 +110,12 @@ class SettingsScreen(Screen):
         self.thresholds.load(self.context.db)
         self.working_capital.load(self.context.db)
         self.rates.load(self.context.db, self.context.today())
+        self.plans.load(self.context.db)
+        self.letter_texts.load(self.context.db)
         self.saved.clear()
 
     def save(self) -> None:
         db = self.context.db
         ok = (self.form.save(db) and self.thresholds.save(db) and self.working_capital.save(db)
-              and self.rates.save(db))
+              and self.rates.save(db) and self.plans.save(db) and self.letter_texts.save(db))
         self.saved.setText("Enregistré." if ok else "")

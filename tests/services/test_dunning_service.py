@@ -5,7 +5,10 @@
 - Boulangerie Martin: F4 (2 000,00 €, 46 days: formal notice) less an unallocated payment of 120,00 €."""
 
 import json
+from dataclasses import replace
 from datetime import date
+
+from sqlalchemy import select
 
 from app.__main__ import main
 from app.models import Activity, Customer, Dispute, Invoice
@@ -70,3 +73,39 @@ def test_remind_says_the_missing_half_year_once(ledger, capsys):
     out = capsys.readouterr().out
     assert "Mise en demeure — Boulangerie Martin : 1 facture, 1\u202f880,00\u00a0€ dus, 46 j de retard" in out
     assert out.count("taux d'intérêt manquant pour le 2e semestre 2026") == 1
+
+
+def test_a_customer_chased_as_another_segment_follows_that_plan(ledger):
+    from app.services.customers import customer_input, save_customer
+
+    with ledger.transaction() as s:
+        martin = s.query(Customer).filter_by(name="Boulangerie Martin").one()
+        data = customer_input(s, martin.id)
+        assert save_customer(s, replace(data, dunning_plan="public"), martin.id, TODAY)[1].errors == {}
+        assert save_customer(s, replace(data, dunning_plan="vip"), martin.id, TODAY)[1].errors == {
+            "dunning_plan": "Plan de relance inconnu."}
+    # F4, 46 days late: a public body's plan has its formal notice at 50 days, its call at 40
+    assert actions_of(ledger)[0]["Boulangerie Martin"].step == "phone_call"
+
+
+def test_remind_writes_each_letter_records_it_and_an_email_beside_it(ledger, capsys, tmp_path):
+    from email import policy
+    from email.parser import BytesParser
+
+    from app.models import DunningLetter
+
+    with ledger.transaction() as s:
+        assert save_rates(s, date(2026, 7, 1), "2,15", "3,00", "7,00") == {}
+        s.query(Customer).filter_by(name="Boulangerie Martin").one().email = "compta@boulangerie-martin.fr"
+    assert main(["--db", location(ledger), "remind", "--at", "2026-11-23", "--out", str(tmp_path), "--eml"]) == 0
+    assert "Mise en demeure — Boulangerie Martin" in capsys.readouterr().out
+    pdf = tmp_path / "2026-11-23_formal_notice_Boulangerie-Martin.pdf"
+    message = BytesParser(policy=policy.default).parsebytes(pdf.with_suffix(".eml").read_bytes())
+    assert (message["To"], message["Subject"]) == ("compta@boulangerie-martin.fr", "Mise en demeure — Atelier Test SARL")
+    (attachment,) = message.iter_attachments()
+    assert attachment.get_filename() == pdf.name and attachment.get_content() == pdf.read_bytes()
+    assert "F4 (1\u202f880,00\u00a0€ restant dus)" in message.get_body().get_content()
+    with ledger.sessions() as s:
+        assert sorted(s.scalars(select(DunningLetter.step))) == ["formal_notice", "litigation"]
+    assert main(["--db", location(ledger), "remind", "--at", "2026-11-23", "--dry-run"]) == 0
+    assert capsys.readouterr().out == "Aucune relance à faire aujourd'hui.\n"  # both sent: nothing left today

@@ -35,3 +35,22 @@ def test_letters_calls_promises_disputes_and_payments_newest_first(ledger):
         (date(2026, 11, 10), "Litige ouvert", "F3 : prix contesté (suivi par Karim)", None),
         (date(2026, 7, 2), "Règlement reçu", "VIR F0", D("100.00")),
     ]
+
+
+def test_a_formal_notice_keeps_its_registered_mail_number(ledger):
+    from app.services.timeline import note_registered_mail
+
+    with ledger.transaction() as s:
+        martin = s.scalar(select(Customer).where(Customer.name == "Boulangerie Martin"))
+        s.add(DunningLetter(customer_id=martin.id, step="formal_notice", sent_on=date(2026, 11, 23), lines=[],
+                            amount_due_cents=188000))
+        martin_id = martin.id
+    with ledger.sessions() as s:
+        (entry, *_rest) = timeline(s, martin_id)
+    assert entry.what == "Mise en demeure" and entry.formal_notice_id is not None
+    with ledger.transaction() as s:
+        assert note_registered_mail(s, entry.formal_notice_id, "  ") == {
+            "number": "Saisissez le numéro du recommandé (par exemple 1A 123 456 7890 1)."}
+        assert note_registered_mail(s, entry.formal_notice_id, " 1A 123  456 7890 1 ") == {}
+    with ledger.sessions() as s:
+        assert timeline(s, martin_id)[0].detail == "LRAR n° 1A 123 456 7890 1"

@@ -29,6 +29,7 @@ def test_open_follow_and_close_a_dispute(ledger, make_window):
     dialog.save()
     assert dialog.result() == dialog.DialogCode.Accepted
     assert claimed(ledger) == ["F2"]  # F3 out of the letters while its dispute is open
+    assert status_of(ledger, "F3") == "disputed"
     screen.refresh()
     row = [screen.table.model().index(0, c).data() for c in range(7)]
     assert row == ["F3", "Garage Petit", "300,00\u00a0€", "prix contesté", "Karim", "23/11/2026", "en cours"]
@@ -47,5 +48,14 @@ def test_open_follow_and_close_a_dispute(ledger, make_window):
     assert screen.table.model().rowCount() == 0  # open ones only, by default
     screen.open_only.setChecked(False)
     assert screen.table.model().index(0, 6).data() == "Contestation rejetée"
-    assert claimed(ledger) == ["F3", "F2"]
+    assert claimed(ledger) == ["F3", "F2"] and status_of(ledger, "F3") == "open"
+
+
+def status_of(ledger, number):
+    from sqlalchemy import select
+
+    from app.models import Invoice
+
+    with ledger.sessions() as s:
+        return s.scalar(select(Invoice.status).where(Invoice.number == number))
 

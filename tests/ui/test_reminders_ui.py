@@ -123,3 +123,36 @@ def test_postponing_needs_a_date_to_come_and_a_reason(ledger, make_window):
     dialog.save()
     screen.refresh()
     assert "Garage Petit (accord du gérant jusqu'au 03/12/2026)" in screen.held.text()
+
+
+def test_on_the_demo_company_printing_a_letter_records_it_and_a_dispute_leaves_the_next_one(
+        db, make_window, qtbot, tmp_path, monkeypatch):
+    from app.services.demo import create_demo_company
+    from app.ui.reminders import DisputeDialog
+
+    with db.transaction() as s:
+        create_demo_company(s, today=date(2026, 11, 23))
+    screen = reminders_screen(make_window(db))
+    before = list(screen.actions)
+    assert len(before) >= 10 and {a.step for a in before} >= {"first_reminder", "second_reminder"}
+    several = next(a for a in before if a.step not in ("pre_due", "phone_call") and len(a.invoices) >= 2)
+    select_customer(screen, several.name)
+    dialog = DisputeDialog(screen.context, several, screen)  # the most recent of its invoices is contested
+    dialog.invoice.setCurrentIndex(dialog.invoice.count() - 1)
+    dialog.reason.setText("quantités livrées contestées")
+    dialog.save()
+    screen.refresh()
+    after = select_customer(screen, several.name)
+    assert [i.number for i in after.invoices] == [i.number for i in several.invoices[:-1]]
+    target = tmp_path / "lettre.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), "PDF (*.pdf)"))
+    monkeypatch.setattr("app.ui.reminders.QDesktopServices.openUrl", lambda url: None)
+    screen.print_selected()
+    qtbot.waitUntil(lambda: several.name not in [a.name for a in screen.actions], timeout=20_000)
+    text = "".join(page.extract_text() for page in PdfReader(target).pages)
+    assert several.invoices[-1].number not in text and after.invoices[0].number in text
+    assert len(screen.actions) == len(before) - 1
+    with db.sessions() as s:
+        letter = s.scalars(select(DunningLetter).order_by(DunningLetter.id.desc())).first()
+    assert (letter.step, letter.sent_on, [line["number"] for line in letter.lines]) == (
+        after.step, date(2026, 11, 23), [i.number for i in after.invoices])

@@ -1,0 +1,132 @@
+"""Paramètres › Plans de relance (the day of each step, segment by segment) and › Textes des lettres (each
+kind of letter's text, its placeholders, and the shipped text to go back to)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFontDatabase
+from PySide6.QtWidgets import (QComboBox, QGridLayout, QLabel, QPlainTextEdit, QPushButton, QSpinBox, QVBoxLayout,
+                               QWidget)
+
+from app.domain.vocabulary import DUNNING_STEP_LABELS, SEGMENT_LABELS, DunningStep
+from app.services.dunning import plans, save_plans
+from app.services.reminders import letter_texts, save_letter_texts
+from app.services.store import commit, read
+from app.ui.format import LATE
+
+UNUSED = -31  # a spin box's value for a step the segment's plan leaves out, shown as "—"
+KIND_LABELS = {**{step.value: label for step, label in DUNNING_STEP_LABELS.items() if step != DunningStep.PHONE_CALL},
+               "statement": "Relevé de compte"}
+
+
+class PlansForm(QWidget):
+    """A grid: a row per segment, a column per step, the day from the due date in each cell."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        column = QVBoxLayout(self)
+        explanation = QLabel("Le jour de chaque étape, compté depuis l'échéance (négatif : avant). « — » : l'étape "
+                             "n'est pas utilisée pour ce segment. Un client peut suivre le plan d'un autre segment "
+                             "(sa fiche, « Plan de relance »).")
+        explanation.setWordWrap(True)
+        column.addWidget(explanation)
+        grid = QGridLayout()
+        column.addLayout(grid)
+        self.boxes: dict[tuple[str, str], QSpinBox] = {}
+        for col, step in enumerate(DunningStep, start=1):
+            header = QLabel(DUNNING_STEP_LABELS[step])
+            header.setWordWrap(True)
+            header.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            grid.addWidget(header, 0, col)
+        self.errors: dict[str, QLabel] = {}
+        for row, (segment, label) in enumerate(SEGMENT_LABELS.items(), start=1):
+            grid.addWidget(QLabel(label), 2 * row - 1, 0)
+            for col, step in enumerate(DunningStep, start=1):
+                box = QSpinBox()
+                box.setRange(UNUSED, 365)
+                box.setSpecialValueText("—")
+                box.setSuffix(" j")
+                box.setAlignment(Qt.AlignmentFlag.AlignRight)
+                self.boxes[segment.value, step.value] = box
+                grid.addWidget(box, 2 * row - 1, col)
+            error = QLabel()
+            error.setStyleSheet(f"color: {LATE.name()};")
+            error.hide()
+            self.errors[segment.value] = error
+            grid.addWidget(error, 2 * row, 1, 1, len(DunningStep))
+
+    def load(self, db) -> None:
+        for segment, plan in read(db, plans).items():
+            for step in DunningStep:
+                if (segment, step.value) in self.boxes:
+                    self.boxes[segment, step.value].setValue(plan.days.get(step.value, UNUSED))
+
+    def save(self, db) -> bool:
+        days: dict[str, dict[str, int]] = {}
+        for (segment, step), box in self.boxes.items():
+            if box.value() != UNUSED:
+                days.setdefault(segment, {})[step] = box.value()
+        errors = commit(db, save_plans, {segment: days.get(segment, {}) for segment in self.errors})
+        for segment, label in self.errors.items():
+            label.setText(errors.get(segment, ""))
+            label.setVisible(segment in errors)
+        return not errors
+
+
+class LetterTextsForm(QWidget):
+    """One kind of letter at a time: its text, editable, and the way back to the shipped one."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        column = QVBoxLayout(self)
+        self.kind = QComboBox()
+        for kind, label in KIND_LABELS.items():
+            self.kind.addItem(label, kind)
+        self.kind.currentIndexChanged.connect(self._show)
+        column.addWidget(self.kind)
+        self.text = QPlainTextEdit()
+        self.text.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.text.setMinimumHeight(300)
+        column.addWidget(self.text, 1)
+        hint = QLabel("Champs : {client}, {contact}, {date}, {factures}, {total}, {principal}, {penalites}, "
+                      "{indemnites}, {taux}, {delai}, {date_limite}, {entreprise}… Blocs : [tableau], [synthese], "
+                      "[reglement], [signature]. Paragraphes réservés : [pro], [particulier]. Le détail est dans "
+                      "resources/letters/README.md.")
+        hint.setWordWrap(True)
+        hint.setObjectName("hint")
+        column.addWidget(hint)
+        self.reset = QPushButton("Rétablir le texte d'origine")
+        self.reset.clicked.connect(self._reset)
+        column.addWidget(self.reset, 0, Qt.AlignmentFlag.AlignLeft)
+        self.message = QLabel()
+        self.message.setStyleSheet(f"color: {LATE.name()};")
+        column.addWidget(self.message)
+        self.texts: dict[str, str] = {}
+        self.shown = ""
+
+    def load(self, db) -> None:
+        self.texts = read(db, letter_texts)
+        self.shown = ""
+        self._show()
+
+    def _show(self) -> None:
+        if self.shown:  # what was typed for the previous kind is kept until saved
+            self.texts[self.shown] = self.text.toPlainText()
+        self.shown = self.kind.currentData()
+        self.text.setPlainText(self.texts.get(self.shown, ""))
+
+    def _reset(self) -> None:
+        from app.reports.letters import letter_templates
+
+        self.text.setPlainText(letter_templates()[self.shown])
+
+    def save(self, db) -> bool:
+        self.texts[self.shown] = self.text.toPlainText()
+        errors = commit(db, save_letter_texts, self.texts)
+        if errors:
+            kind, message = next(iter(errors.items()))
+            self.kind.setCurrentIndex(self.kind.findData(kind))
+            self.message.setText(f"{KIND_LABELS.get(kind, kind)} : {message}")
+            return False
+        self.message.clear()
+        return True

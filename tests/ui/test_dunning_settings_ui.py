@@ -1,0 +1,73 @@
+"""Paramètres › Plans de relance and › Textes des lettres, on the hand-made ledger (tests/conftest.py):
+Boulangerie Martin's F4 is 46 days late, at the formal notice of the private businesses' plan (35 days)."""
+
+from datetime import date
+
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from app.models import Preference
+from app.services.dunning import due_actions
+from app.services.rates import save_rates
+
+
+def martin_step(ledger):
+    with ledger.sessions() as s:
+        actions, _ = due_actions(s, date(2026, 11, 23))
+    return next(a.step for a in actions if a.name == "Boulangerie Martin")
+
+
+def test_a_segment_plan_changed_in_the_settings_changes_todays_step(ledger, make_window):
+    window = make_window(ledger)
+    window.show_screen("settings")
+    settings = window.screens["settings"]
+    boxes = settings.plans.boxes
+    assert boxes["private", "formal_notice"].value() == 35 and boxes["public", "pre_due"].text() == "—"
+    boxes["private", "formal_notice"].setValue(20)  # before the call (25): refused
+    settings.save()
+    assert settings.plans.errors["private"].text() == ("Chaque étape vient après la précédente : les jours "
+                                                        "doivent augmenter.")
+    assert martin_step(ledger) == "formal_notice"
+    boxes["private", "formal_notice"].setValue(50)
+    boxes["private", "litigation"].setValue(70)
+    settings.save()
+    assert settings.saved.text() == "Enregistré."
+    assert martin_step(ledger) == "phone_call"  # 46 days: past the call (25), not yet the formal notice (50)
+    boxes["private", "formal_notice"].setValue(35)
+    boxes["private", "litigation"].setValue(50)
+    settings.save()
+    with ledger.sessions() as s:  # the shipped plans again: nothing of the user's is kept
+        assert s.scalar(select(Preference).where(Preference.key == "dunning_plans")) is None
+
+
+def test_a_letter_text_edited_in_the_settings_prints_and_can_be_restored(ledger, make_window, tmp_path):
+    from app.services.reminders import print_letters
+
+    with ledger.transaction() as s:
+        assert save_rates(s, date(2026, 7, 1), "2,15", "3,00", "7,00") == {}
+    window = make_window(ledger)
+    window.show_screen("settings")
+    settings = window.screens["settings"]
+    texts = settings.letter_texts
+    texts.kind.setCurrentIndex(texts.kind.findData("formal_notice"))
+    shipped = texts.text.toPlainText()
+    texts.text.setPlainText("Bonjour {client, vous devez {total}.")
+    settings.save()
+    assert texts.message.text() == ("Mise en demeure : une accolade { ou } est mal fermée : écrivez les champs "
+                                    "comme {client} ou {total}.")
+    texts.text.setPlainText("**Mise en demeure**\n\nMonsieur le gérant de {client}, vous nous devez {total}.\n\n"
+                            "[tableau]\n\n[signature]")
+    settings.save()
+    assert settings.saved.text() == "Enregistré."
+    with ledger.transaction() as s:
+        actions, _ = due_actions(s, date(2026, 11, 23))
+        martin = [a for a in actions if a.name == "Boulangerie Martin"]
+        print_letters(s, date(2026, 11, 23), martin, tmp_path / "mad.pdf", record=False)
+    # 1 880,00 € still due + 30,62 € of penalties + 40,00 € of indemnity
+    text = " ".join(PdfReader(tmp_path / "mad.pdf").pages[0].extract_text().split())
+    assert "Monsieur le gérant de Boulangerie Martin, vous nous devez 1 950,62 €." in text.replace("\u202f", " ")
+    texts.reset.click()
+    assert texts.text.toPlainText() == shipped
+    settings.save()
+    with ledger.sessions() as s:
+        assert s.scalar(select(Preference).where(Preference.key == "letter:formal_notice")) is None
