@@ -237,9 +237,16 @@ def run_remind(location: str, args: argparse.Namespace) -> int:
     from app.services.reminders import remind, remind_lines
     from app.services.store import commit, rehearse
 
+    from app.services.reminders import unmatched_receipts, unmatched_warning
+    from app.services.store import read
+
+    db = existing_database(location)
+    warning = unmatched_warning(*read(db, unmatched_receipts))
+    if warning:
+        print(f"Attention : {warning}", file=sys.stderr)
     run = rehearse if args.dry_run else commit
-    reminders, holds = run(existing_database(location), remind, args.at or date.today(), Path(args.out),
-                           dry_run=args.dry_run, emails=args.eml)
+    reminders, holds = run(db, remind, args.at or date.today(), Path(args.out), dry_run=args.dry_run,
+                           emails=args.eml)
     if args.json:
         print(json.dumps([r.as_json() for r in reminders], ensure_ascii=False, indent=2))
     else:

@@ -4,7 +4,9 @@ Between businesses, penalties run from the day after the due date without any re
 the terms agreed, never below three times the legal interest rate ("other cases"); when the terms say
 nothing, the ECB main refinancing rate + 10 points, the rate in force on 1 January for the first half-year
 and on 1 July for the second. Each late invoice also owes a fixed recovery indemnity of 40 €. A consumer owes
-no indemnity, and interest at the legal rate for private persons only from the formal notice.
+no indemnity, and interest at the legal rate only from the formal notice: the rate "for all other cases",
+since the private persons' rate is the one owed to a creditor who is a private person (Code monétaire et
+financier L313-2), and the creditor here is a business.
 
 Simple interest on what is still due, day by day: amount × rate × days / 365 (the day count is a setting).
 A partial payment stops the interest on the part it paid at its date: a part paid on day P, due on day D,
@@ -131,11 +133,11 @@ def penalties(amount: Decimal, due: date, at: date, table: RateTable, *, consume
     """The penalties of an invoice of ``amount`` due on ``due``, computed to ``at``; ``payments`` are the
     (date, amount) that settled part of it (credit notes included). A business owes interest from the day
     after the due date at the agreed rate (floored at three times the legal rate) or ECB + 10 points, and
-    the 40 € indemnity; a consumer owes interest at the legal rate for private persons from the formal
-    notice (none before it), and no indemnity."""
+    the 40 € indemnity; a consumer owes interest at the legal rate ("autres cas": the creditor is a business)
+    from the formal notice (none before it), and no indemnity."""
     paid = sorted((day, value) for day, value in payments if day <= at)
     principal = max(amount - sum((value for _day, value in paid), ZERO), ZERO)
-    settled_on = at if principal > 0 or not paid else paid[-1][0]  # the day it stopped being late
+    settled_on = at if principal > 0 else _paid_in_full_on(amount, paid)  # the day it stopped being late
     days_late = max((settled_on - due).days, 0)
     if days_late == 0 or amount <= 0:
         return Penalties(principal, 0, (), ZERO)
@@ -149,11 +151,22 @@ def penalties(amount: Decimal, due: date, at: date, table: RateTable, *, consume
     return Penalties(principal, days_late, tuple(periods), ZERO if consumer else INDEMNITY)
 
 
+def _paid_in_full_on(amount: Decimal, paid: list[tuple[date, Decimal]]) -> date:
+    """The first day the payments (in date order) reach ``amount``."""
+    total = ZERO
+    for day, value in paid:
+        total += value
+        if total >= amount:
+            return day
+    raise ValueError("the invoice is not paid in full")
+
+
 def rate_for(rates: HalfYearRates, consumer: bool, agreed_rate: Decimal | None) -> Decimal:
-    """The yearly rate in percent for a half-year: a consumer's legal rate; a business's agreed rate, at
-    least three times the legal rate; else the ECB rate + 10 points."""
+    """The yearly rate in percent for a half-year: the legal rate for a consumer (the "other cases" one: the
+    private persons' rate is owed to a creditor who is a private person); a business's agreed rate, at least
+    three times the legal rate; else the ECB rate + 10 points."""
     if consumer:
-        return rates.legal_private
+        return rates.legal_other
     if agreed_rate is not None:
         return max(agreed_rate, LEGAL_FLOOR_TIMES * rates.legal_other)
     return rates.ecb + ECB_MARGIN

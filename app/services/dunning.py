@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from app.config import RESOURCES
 from app.domain.dunning import Action, CustomerAccount, Hold, OpenInvoice, Plan, todays_actions
 from app.domain.money import ZERO, from_cents, to_cents
-from app.domain.vocabulary import ActivityKind, DunningStep, InvoiceKind, Segment
+from app.domain.vocabulary import ActivityKind, DunningStep, InvoiceKind, InvoiceStatus, Segment
 from app.models import Activity, Company, Customer, Dispute, DunningLetter, Invoice, Payment
 from app.services.aging import still_due_rows
 from app.services.preferences import clear_preference, preference, set_preference
@@ -74,14 +74,15 @@ def accounts(session: Session, at: date) -> list[CustomerAccount]:
     disputes = dict(session.execute(select(Dispute.invoice_id, Dispute.reason).where(
         Dispute.opened_on <= at, (Dispute.closed_on.is_(None)) | (Dispute.closed_on > at))).all())
     rows = still_due_rows(session, at, [Invoice.id, Invoice.customer_id, Invoice.number, Invoice.issue_date,
-                                        Invoice.due_date, Invoice.kind])
-    for invoice_id, customer_id, number, issued, due, kind, cents in rows:
+                                        Invoice.due_date, Invoice.kind, Invoice.status])
+    for invoice_id, customer_id, number, issued, due, kind, status, cents in rows:
         if kind == InvoiceKind.CREDIT_NOTE.value:
             credits[customer_id] -= from_cents(cents)
-        elif cents > 0:
+        elif cents > 0:  # an invoice marked "en litige" on its card is in dispute too, even without its record
+            dispute = disputes.get(invoice_id) or ("facture marquée en litige"
+                                                   if status == InvoiceStatus.DISPUTED.value else "")
             invoices[customer_id].append(OpenInvoice(invoice_id, number, issued, due, from_cents(cents),
-                                                     frozenset(steps_done.get(invoice_id, ())),
-                                                     disputes.get(invoice_id, "")))
+                                                     frozenset(steps_done.get(invoice_id, ())), dispute))
     for customer_id, cents in still_due_rows(session, at, [Payment.customer_id], payments=True):
         credits[customer_id] -= from_cents(cents)
     promises = dict(session.execute(select(Activity.customer_id, func.max(Activity.promised_on)).where(

@@ -16,7 +16,8 @@ from app.domain.money import format_eur, from_cents
 from app.domain.penalties import Penalties, penalties
 from app.domain.vocabulary import DunningStep, InvoiceKind, Segment
 from app.domain.wording import rate
-from app.models import Allocation, Customer, DunningLetter, Invoice
+from app.models import Allocation, Customer, DunningLetter, Invoice, Payment
+from app.models.payment import UNDATED
 from app.services.rates import rate_table
 
 
@@ -54,16 +55,20 @@ def invoice_penalties(session: Session, number: str, at: date) -> InvoicePenalti
     customer = session.get(Customer, invoice.customer_id)
     consumer = customer.segment == Segment.CONSUMER.value
     owed = penalties(from_cents(invoice.total_cents), invoice.due_date, at, rate_table(session), consumer=consumer,
-                     payments=settlements(session, invoice.id),
+                     payments=settlements(session, invoice),
                      formal_notice=formal_notice_of(session, invoice, at) if consumer else None)
     return InvoicePenalties(invoice.number, customer.name, invoice.due_date, from_cents(invoice.total_cents),
                             consumer, owed)
 
 
-def settlements(session: Session, invoice_id: int) -> list[tuple[date, Decimal]]:
-    """(date, amount) of what paid part of the invoice: payments and credit notes allocated to it."""
-    return [(on, from_cents(cents)) for on, cents in session.execute(
-        select(Allocation.allocated_on, Allocation.amount_cents).where(Allocation.invoice_id == invoice_id))]
+def settlements(session: Session, invoice: Invoice) -> list[tuple[date, Decimal]]:
+    """(date, amount) of what paid part of the invoice: payments and credit notes allocated to it. A part an
+    export only said was paid, without saying when (an "inconnu" payment), counts as paid on the due date:
+    no interest is claimed on money the customer may well have paid on time."""
+    rows = session.execute(select(Allocation.allocated_on, Allocation.amount_cents, Payment.method)
+                           .outerjoin(Payment, Payment.id == Allocation.payment_id)
+                           .where(Allocation.invoice_id == invoice.id))
+    return [(invoice.due_date if method == UNDATED else on, from_cents(cents)) for on, cents, method in rows]
 
 
 def formal_notice_of(session: Session, invoice: Invoice, at: date) -> date | None:

@@ -12,7 +12,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.domain.dunning import Action, Hold, OpenInvoice
@@ -29,6 +29,7 @@ from app.services.preferences import clear_preference, preference, set_preferenc
 from app.services.rates import rate_table
 
 TEXT_KEY = "letter:"
+NO_COMPANY = "créez d'abord votre société (Paramètres) : une lettre dit qui l'envoie."
 LETTER_STEPS = frozenset({DunningStep.PRE_DUE, DunningStep.FIRST_REMINDER, DunningStep.SECOND_REMINDER,
                           DunningStep.FORMAL_NOTICE, DunningStep.LITIGATION})
 WITH_PENALTIES = frozenset({DunningStep.SECOND_REMINDER, DunningStep.FORMAL_NOTICE, DunningStep.LITIGATION})
@@ -76,9 +77,10 @@ def letters_apart(session: Session, at: date, actions: list[Action], folder: Pat
     results = []
     for action, (reminder, letter) in zip(actions, _prepared(session, at, actions)):
         if letter is not None:
-            path = write_letters(_letter_path(folder, at, action), [letter], texts)
+            customer = session.get(Customer, action.customer_id)
+            path = write_letters(_letter_path(folder, at, action, customer.code), [letter], texts)
             if emails:
-                _write_email(path, letter, company, session.get(Customer, action.customer_id))
+                _write_email(path, letter, company, customer)
             reminder = replace(reminder, file=path)
             record_sent(session, reminder.action, at, reminder.interest, reminder.indemnities, reminder.rate_used)
         results.append(reminder)
@@ -128,6 +130,12 @@ def print_letters(session: Session, at: date, actions: list[Action], path: Path,
     return results
 
 
+def _rates_in_order(owed) -> list[Decimal]:
+    """The rates the penalties ran at, in the order they applied (half-year after half-year), each once."""
+    periods = sorted((period.start, period.rate) for p in owed if p for period in p.periods)
+    return list(dict.fromkeys(rate for _start, rate in periods))
+
+
 def letter_texts(session: Session) -> dict[str, str]:
     """The text of each kind of letter: the user's (Paramètres › Textes des lettres) over the shipped one."""
     from app.reports.letters import letter_templates
@@ -162,7 +170,16 @@ def save_letter_texts(session: Session, texts: dict[str, str]) -> dict[str, str]
 def _prepared(session: Session, at: date, actions: list[Action]):
     """(reminder, letter or None) of each action: its penalties, and its letter when the step is one."""
     table, company = rate_table(session), session.scalar(select(Company))
+    # a list computed earlier (another screen, another workstation) may hold a letter sent since
+    sent_today = set(session.execute(select(DunningLetter.customer_id, DunningLetter.step)
+                                     .where(DunningLetter.sent_on == at)).all())
     for action in actions:
+        if company is None and action.step in LETTER_STEPS:
+            yield Reminder(action, error=NO_COMPANY), None
+            continue
+        if (action.customer_id, action.step) in sent_today:
+            yield Reminder(action, error=f"{action.name} : lettre déjà envoyée aujourd'hui."), None
+            continue
         customer = session.get(Customer, action.customer_id)
         consumer = customer.segment == Segment.CONSUMER.value
         try:
@@ -170,10 +187,10 @@ def _prepared(session: Session, at: date, actions: list[Action]):
         except MissingRate as missing:
             yield Reminder(action, error=str(missing)), None
             continue
-        rates = sorted({period.rate for p in owed.values() if p for period in p.periods})
+        rates = _rates_in_order(owed.values())
         reminder = Reminder(action, sum((p.interest for p in owed.values() if p), ZERO),
                             sum((p.indemnity for p in owed.values() if p), ZERO),
-                            rate_used=str(rates[-1]) if rates else "")
+                            rate_used=str(rates[-1]) if rates else "")  # the rate in force at the letter's date
         letter = _letter(session, action, at, company, customer, owed, rates) if action.step in LETTER_STEPS else None
         yield reminder, letter
 
@@ -184,7 +201,7 @@ def _penalties(session: Session, invoice: OpenInvoice, at: date, table, consumer
         return None
     record = session.get(Invoice, invoice.invoice_id)
     return penalties(from_cents(record.total_cents), record.due_date, at, table, consumer=consumer,
-                     payments=settlements(session, record.id),
+                     payments=settlements(session, record),
                      formal_notice=formal_notice_of(session, record, at) if consumer else None)
 
 
@@ -195,8 +212,7 @@ def _letter(session: Session, action: Action, at: date, company, customer, owed,
         return tuple(part for part in (entity.address, f"{entity.postcode} {entity.city}".strip()) if part)
 
     creditor = Creditor(company.name, place(company), company.siren, company.vat_number, company.phone,
-                        company.email, company.iban, company.bic, company.logo_path, company.penalty_clause) \
-        if company else Creditor("", ())
+                        company.email, company.iban, company.bic, company.logo_path, company.penalty_clause)
     debtor = Debtor(customer.name, place(customer), customer.contact_name, customer.code, customer.siren,
                     customer.segment == Segment.CONSUMER.value)
     totals = dict(session.execute(select(Invoice.id, Invoice.total_cents)
@@ -232,11 +248,29 @@ def _credits(session: Session, customer_id: int, at: date):
                              from_cents(cents))
 
 
-def _letter_path(out: Path | None, at: date, action: Action) -> Path:
+def _letter_path(out: Path | None, at: date, action: Action, code: str) -> Path:
+    """"2026-11-23_formal_notice_Garage-Petit_C0001.pdf": the customer's code tells apart two namesakes."""
     folder = Path(out or ".")
     folder.mkdir(parents=True, exist_ok=True)
-    name = re.sub(r"[^\w\- ]+", "", action.name).strip().replace(" ", "-")[:60] or f"client-{action.customer_id}"
-    return folder / f"{at:%Y-%m-%d}_{action.step}_{name}.pdf"
+    name = re.sub(r"[^\w\- ]+", "", action.name).strip().replace(" ", "-")[:60]
+    tag = re.sub(r"[^\w\-]+", "", code) or str(action.customer_id)
+    return folder / f"{at:%Y-%m-%d}_{action.step}_{name}_{tag}.pdf"
+
+
+def unmatched_receipts(session: Session) -> tuple[int, Decimal]:
+    """The money received that no customer has been found for yet (bank lines still to match), how many
+    and how much: a customer who has paid must not get a reminder, so the owner is warned before printing."""
+    count, cents = session.execute(select(func.count(), func.coalesce(func.sum(Payment.amount_cents
+                                                                             - Payment.settled_cents), 0))
+                                   .where(Payment.customer_id.is_(None),
+                                          Payment.amount_cents > Payment.settled_cents)).one()
+    return count, from_cents(cents)
+
+
+def unmatched_warning(count: int, amount: Decimal) -> str:
+    return (f"{count} encaissement{'s' if count > 1 else ''} ({format_eur(amount)}) "
+            f"{'ne sont rattachés' if count > 1 else 'n’est rattaché'} à aucun client : un client qui a payé "
+            "pourrait recevoir une relance. Rapprochez d'abord le relevé bancaire.") if count else ""
 
 
 def remind_lines(reminders: list[Reminder], holds: list[Hold], dry_run: bool) -> list[str]:

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.domain.money import format_eur, from_cents
-from app.domain.vocabulary import DUNNING_STEP_LABELS, ActivityKind, DunningStep
+from app.domain.vocabulary import DUNNING_STEP_LABELS, RESOLUTION_LABELS, ActivityKind, DunningStep
 from app.models import Activity, Dispute, DunningLetter, Invoice, Payment
 
 ACTIVITY_LABELS = {ActivityKind.NOTE: "Note", ActivityKind.CALL: "Appel", ActivityKind.PROMISE: "Promesse de paiement",
@@ -38,7 +38,8 @@ def timeline(session: Session, customer_id: int) -> list[Entry]:
         by = f" (suivi par {dispute.assignee})" if dispute.assignee else ""
         entries.append(Entry(dispute.opened_on, "Litige ouvert", f"{number} : {dispute.reason}{by}"))
         if dispute.closed_on is not None:
-            entries.append(Entry(dispute.closed_on, "Litige clos", f"{number} : {dispute.resolution or 'clos'}"))
+            outcome = RESOLUTION_LABELS.get(dispute.resolution, dispute.resolution) or "clos"
+            entries.append(Entry(dispute.closed_on, "Litige clos", f"{number} : {outcome}"))
     entries += [Entry(p.received_on, "Règlement reçu", p.reference or p.method, from_cents(p.amount_cents))
                 for p in session.scalars(select(Payment).where(Payment.customer_id == customer_id))]
     return sorted(entries, key=lambda e: e.day, reverse=True)

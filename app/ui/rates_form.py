@@ -34,7 +34,8 @@ class RatesForm(QWidget):
         explanation = QLabel(
             "Entre professionnels, les pénalités de retard courent au taux de la BCE en vigueur au 1er janvier "
             "(1er semestre) ou au 1er juillet (2e semestre), majoré de 10 points ; un particulier doit le taux "
-            "d'intérêt légal des particuliers à partir de la mise en demeure. Encours ne devine jamais un taux : "
+            "d'intérêt légal (celui des « autres cas », votre entreprise étant le créancier) à partir de la mise en "
+            "demeure. Encours ne devine jamais un taux : "
             "entrez ceux d'un semestre qui manque.")
         explanation.setWordWrap(True)
         column.addWidget(explanation)
@@ -67,7 +68,8 @@ class RatesForm(QWidget):
         self.rows = {row.rates.start: row for row in rows}
         self.table.set_rows(rows)
         current = half_year_start(today)
-        starts, start = [], min([current, *self.rows])
+        # back five years: an invoice that old is still claimable between merchants (L110-4)
+        starts, start = [], min([half_year_start(today.replace(year=today.year - 5)), *self.rows])
         while start <= next_half_year(current):
             starts.append(start)
             start = next_half_year(start)
@@ -96,7 +98,8 @@ class RatesForm(QWidget):
         start = self.half_year.currentData()
         known = self.rows.get(start)
         unchanged = known is not None and all(
-            text == f"{getattr(known.rates, name):.2f}".replace(".", ",") for name, text in texts.items())
+            text == f"{getattr(known.rates, name):.2f}".replace(".", ",") for name, text in texts.items()) \
+            and self.source.text().strip() == (known.rates.source if known.entered else "")
         if start is None or unchanged or not any(texts.values()):
             self.messages.show({})
             return True

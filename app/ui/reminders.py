@@ -5,6 +5,7 @@ The customers held back are listed below with their reason. Letters are written 
 from __future__ import annotations
 
 import tempfile
+from html import escape as _escape
 from datetime import timedelta
 from pathlib import Path
 
@@ -49,6 +50,8 @@ class RemindersScreen(Screen):
         super().__init__(context, title, parent)
         self.actions: list[Action] = []
         self.holds = []
+        self.running = None
+        self.stale = False
         self.day = QLabel()
         self.day.setObjectName("subtitle")
         self.actions_bar.insertWidget(1, self.day)
@@ -98,18 +101,35 @@ class RemindersScreen(Screen):
 
     # loading ---------------------------------------------------------------------------------------------------
     def refresh(self) -> None:
-        at = self.context.today()
-        self.actions, self.holds = read(self.context.db, due_actions, at)
+        """Today's actions, computed in a worker (a large ledger scores every customer): the screen keeps the
+        previous list meanwhile."""
+        if self.running is not None:
+            self.stale = True  # the data may have changed since that computation started: once more after it
+            return
+        self.stale = False
+        db, at = self.context.db, self.context.today()
+        self.running = run_op(self, lambda job: read(db, due_actions, at), self._show, self._failed,
+                              "Calcul des relances du jour…")
+
+    def _failed(self, message: str) -> None:
+        self.running = None
+        self.day.setText(f"Les relances n'ont pas pu être calculées ({message}).")
+
+    def _show(self, result) -> None:
+        self.running = None
+        self.actions, self.holds = result
         count = len(self.actions)
-        self.day.setText(f"{fr_date(at)} · {count} action{'s' if count > 1 else ''}")
+        self.day.setText(f"{fr_date(self.context.today())} · {count} action{'s' if count > 1 else ''}")
         self.table.set_rows(self.actions)
         if self.actions:
             self.table.selectRow(0)
         self.show_selected()
-        self.held.setText("<b>En attente</b> : " + " · ".join(f"{h.name} ({h.reason})" for h in self.holds)
-                          if self.holds else "")
+        self.held.setText("<b>En attente</b> : " + " · ".join(f"{escape(h.name)} ({escape(h.reason)})"
+                                                              for h in self.holds) if self.holds else "")
         for button in (self.print_all_button, self.emails_button):
             button.setEnabled(any(a.step in LETTERS for a in self.actions))
+        if self.stale:
+            self.refresh()
 
     def selected(self) -> Action | None:
         rows = self.table.selectionModel().selectedRows()
@@ -141,12 +161,25 @@ class RemindersScreen(Screen):
         if letters:
             self._print(letters, "relances")
 
+    def _go_ahead(self) -> bool:
+        """Warn before printing while bank lines are still unmatched (DOMAIN.md): a customer who has paid
+        must not get a reminder."""
+        from app.services.reminders import unmatched_receipts, unmatched_warning
+
+        warning = unmatched_warning(*read(self.context.db, unmatched_receipts))
+        if not warning:
+            return True
+        answer = QMessageBox.question(self, "Encours", f"{warning}\n\nImprimer quand même ?")
+        return answer == QMessageBox.StandardButton.Yes
+
     def emails(self) -> None:
         letters = [a for a in self.actions if a.step in LETTERS]
+        if not letters or not self._go_ahead():
+            return
         settings = self.context.settings
         start = settings.value("folders/letters", str(Path.home())) if settings else str(Path.home())
         folder = QFileDialog.getExistingDirectory(self, "Dossier des lettres et e-mails", start)
-        if not letters or not folder:
+        if not folder:
             return
         if settings:
             settings.setValue("folders/letters", folder)
@@ -160,6 +193,8 @@ class RemindersScreen(Screen):
         run_op(self, write, lambda results: self._written(results, Path(folder), True), label="Lettres en cours…")
 
     def _print(self, actions: list[Action], name: str) -> None:
+        if not self._go_ahead():
+            return
         safe = "".join(ch if ch.isalnum() or ch in " -_" else "-" for ch in name).strip()
         chosen = ask_save_path(self, self.context.settings, "letters", "Lettres de relance",
                                f"{self.context.today():%Y-%m-%d} {safe}.pdf", "PDF (*.pdf)")
@@ -203,12 +238,17 @@ class RemindersScreen(Screen):
             self.refresh()
 
 
+def escape(text: str) -> str:
+    """Names and reasons shown as rich text: "<" and "&" as written ("livré <5 unités")."""
+    return _escape(text, quote=False)
+
+
 def _detail(action: Action) -> str:
     """The selected action in words: its step, what it claims, what was never done, what is left out."""
     late = f' style="color: {LATE.name()}"'
-    rows = "".join(f"<tr><td>{i.number}</td><td>échéance {fr_date(i.due_date)}</td>"
+    rows = "".join(f"<tr><td>{escape(i.number)}</td><td>échéance {fr_date(i.due_date)}</td>"
                    f'<td align="right">{format_eur(i.still_due)}</td></tr>' for i in action.invoices)
-    parts = [f"<h3>{action.name}</h3>",
+    parts = [f"<h3>{escape(action.name)}</h3>",
              f"<p><b{late if action.step in FIRM else ''}>{DUNNING_STEP_LABELS[DunningStep(action.step)]}</b>"
              f" — {format_eur(action.amount_due)} dus, {lateness(action.days_late)}</p>",
              f"<table width='100%' cellspacing='3'>{rows}</table>"]
@@ -218,7 +258,8 @@ def _detail(action: Action) -> str:
         never = ", ".join(DUNNING_STEP_LABELS[DunningStep(s)] for s in action.skipped)
         parts.append(f'<p style="color: {AT_RISK.name()}">Jamais faites : {never}.</p>')
     if action.held_back:
-        parts.append("<p>Hors relance : " + " ; ".join(f"{n} ({why})" for n, why in action.held_back) + "</p>")
+        parts.append("<p>Hors relance : " + " ; ".join(f"{escape(n)} ({escape(why)})" for n, why in action.held_back)
+                     + "</p>")
     return "".join(parts)
 
 

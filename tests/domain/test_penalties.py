@@ -1,6 +1,6 @@
 """Late penalties (L441-10, D441-5), each figure computed by hand in the test. Shipped rates (resources):
 ECB 3,15 % in H1 2025, 2,15 % in H2 2025 and H1 2026; legal rate "other cases" 2,62 % and for private
-persons 6,67 % in H1 2026."""
+persons 6,67 % in H1 2026 (owed to a private creditor: never ours)."""
 
 from datetime import date, timedelta
 from decimal import Decimal as D
@@ -59,10 +59,11 @@ def test_an_agreed_rate_is_never_below_three_times_the_legal_rate():
 def test_a_consumer_owes_the_legal_rate_from_the_formal_notice_and_no_indemnity():
     owed = penalties(D("1000.00"), date(2025, 12, 1), date(2026, 2, 9), TABLE, consumer=True,
                      formal_notice=date(2026, 1, 10))
-    # 11/01–09/02: 30 days at 6,67 %: 1 000 × 0,0667 × 30 / 365 = 5,4821… -> 5,48
+    # the legal rate "autres cas" (the creditor is a business, CMF L313-2), not the private persons' 6,67 %:
+    # 11/01–09/02: 30 days at 2,62 %: 1 000 × 0,0262 × 30 / 365 = 2,1534… -> 2,15
     assert [(p.start, p.days, p.rate, p.interest) for p in owed.periods] == [
-        (date(2026, 1, 11), 30, D("6.67"), D("5.48"))]
-    assert (owed.indemnity, owed.total) == (D("0"), D("5.48"))
+        (date(2026, 1, 11), 30, D("2.62"), D("2.15"))]
+    assert (owed.indemnity, owed.total) == (D("0"), D("2.15"))
     before_notice = penalties(D("1000.00"), date(2025, 12, 1), date(2026, 2, 9), TABLE, consumer=True)
     assert (before_notice.days_late, before_notice.periods, before_notice.total) == (70, (), D("0"))
 
@@ -96,3 +97,11 @@ def test_properties_days_add_up_and_paying_earlier_never_costs_more(cents, due, 
     early = penalties(amount, due, at, TABLE, payments=[(paid_on, part)])
     late_ = penalties(amount, due, at, TABLE, payments=[(later, part)])
     assert early.interest <= late_.interest <= alone.interest
+
+
+def test_payments_beyond_the_amount_end_the_lateness_the_day_it_was_paid_in_full():
+    owed = penalties(D("1000.00"), date(2025, 3, 1), date(2025, 5, 1), TABLE,
+                     payments=[(date(2025, 3, 31), D("1000.00")), (date(2025, 4, 28), D("100.00"))])
+    # paid in full on 31/03 (30 days): 1 000 × 13,15 % × 30 / 365 = 10,8082… -> 10,81; the extra 100 changes nothing
+    assert (owed.days_late, [(p.amount, p.days) for p in owed.periods], owed.interest) == (
+        30, [(D("1000.00"), 30)], D("10.81"))

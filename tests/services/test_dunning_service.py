@@ -99,7 +99,7 @@ def test_remind_writes_each_letter_records_it_and_an_email_beside_it(ledger, cap
         s.query(Customer).filter_by(name="Boulangerie Martin").one().email = "compta@boulangerie-martin.fr"
     assert main(["--db", location(ledger), "remind", "--at", "2026-11-23", "--out", str(tmp_path), "--eml"]) == 0
     assert "Mise en demeure — Boulangerie Martin" in capsys.readouterr().out
-    pdf = tmp_path / "2026-11-23_formal_notice_Boulangerie-Martin.pdf"
+    pdf = tmp_path / "2026-11-23_formal_notice_Boulangerie-Martin_C0002.pdf"
     message = BytesParser(policy=policy.default).parsebytes(pdf.with_suffix(".eml").read_bytes())
     assert (message["To"], message["Subject"]) == ("compta@boulangerie-martin.fr", "Mise en demeure — Atelier Test SARL")
     (attachment,) = message.iter_attachments()
@@ -109,3 +109,31 @@ def test_remind_writes_each_letter_records_it_and_an_email_beside_it(ledger, cap
         assert sorted(s.scalars(select(DunningLetter.step))) == ["formal_notice", "litigation"]
     assert main(["--db", location(ledger), "remind", "--at", "2026-11-23", "--dry-run"]) == 0
     assert capsys.readouterr().out == "Aucune relance à faire aujourd'hui.\n"  # both sent: nothing left today
+
+
+def test_an_invoice_marked_en_litige_on_its_card_is_not_chased(ledger):
+    with ledger.transaction() as s:
+        s.query(Invoice).filter_by(number="F4").one().status = "disputed"
+    actions, holds = actions_of(ledger)
+    assert "Boulangerie Martin" not in actions
+    assert holds["Boulangerie Martin"] == "F4 : litige en cours (facture marquée en litige)"
+
+
+def test_a_letter_printed_from_a_list_computed_earlier_is_not_sent_twice(ledger, tmp_path):
+    from app.models import DunningLetter
+    from app.services.reminders import print_letters
+
+    with ledger.transaction() as s:
+        assert save_rates(s, date(2026, 7, 1), "2,15", "3,00", "7,00") == {}
+    with ledger.sessions() as s:
+        earlier, _ = due_actions(s, TODAY)  # two workstations, the same list
+    martin = [a for a in earlier if a.name == "Boulangerie Martin"]
+    with ledger.transaction() as s:
+        (first,) = print_letters(s, TODAY, martin, tmp_path / "a.pdf")
+    with ledger.transaction() as s:
+        (second,) = print_letters(s, TODAY, martin, tmp_path / "b.pdf")
+    assert first.file == tmp_path / "a.pdf" and not first.error
+    assert (second.file, second.error) == (None, "Boulangerie Martin : lettre déjà envoyée aujourd'hui.")
+    assert not (tmp_path / "b.pdf").exists()
+    with ledger.sessions() as s:
+        assert s.scalars(select(DunningLetter.step)).all() == ["formal_notice"]

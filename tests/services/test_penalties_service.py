@@ -81,8 +81,26 @@ def test_a_consumer_owes_interest_from_the_formal_notice_only(ledger, capsys):
                             lines=[{"invoice_id": f4, "number": "F4", "amount_due": 200000}]))
     assert main(["--db", location(ledger), "penalties", "F4", "--at", "2026-11-23", "--json"]) == 0
     after = json.loads(capsys.readouterr().out)
-    # from 04/11 to 23/11, 20 days at the legal rate for private persons 7 %: 2 000 × 0,07 × 20 / 365 = 7,6712… -> 7,67
+    # from 04/11 to 23/11, 20 days at the legal rate "autres cas" 3 % (the creditor is a business):
+    # 2 000 × 0,03 × 20 / 365 = 3,2876… -> 3,29
     assert [(p["from"], p["days"], p["rate"], p["interest"]) for p in after["periods"]] == [
-        ("2026-11-04", 20, "7.00", "7.67")]
-    assert (after["indemnity"], after["total"]) == ("0.00", "7.67")
+        ("2026-11-04", 20, "3.00", "3.29")]
+    assert (after["indemnity"], after["total"]) == ("0.00", "3.29")
 
+
+
+def test_what_an_export_says_was_paid_without_a_date_bears_no_interest(db, tmp_path):
+    from app.importers.records import CustomerRecord, ReadResult
+    from app.services.penalties import invoice_penalties
+    from tests.services.test_imports import invoice, run
+
+    run(db, tmp_path, ReadResult(kind="invoices", customers=[CustomerRecord("C1", "Client SA", code="C1")],
+                                 invoices=[invoice("F1", "C1", "1000.00", issued=date(2026, 8, 1),
+                                                   still_due=D("100.00"))]))
+    enter_h2_2026(db)
+    with db.sessions() as s:
+        owed = invoice_penalties(s, "F1", date(2026, 11, 23)).penalties
+    # due 31/08 (30 days' terms); the 900 € "réglés selon l'export" count as paid on the due date:
+    # only the 100 € left bear interest, 01/09–23/11 = 84 days: 100 × 12,15 % × 84 / 365 = 2,7962… -> 2,80
+    assert (owed.principal, [(p.amount, p.days) for p in owed.periods], owed.interest) == (
+        D("100.00"), [(D("100.00"), 84)], D("2.80"))

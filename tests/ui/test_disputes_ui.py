@@ -49,6 +49,15 @@ def test_open_follow_and_close_a_dispute(ledger, make_window):
     screen.open_only.setChecked(False)
     assert screen.table.model().index(0, 6).data() == "Contestation rejetée"
     assert claimed(ledger) == ["F3", "F2"] and status_of(ledger, "F3") == "open"
+    from sqlalchemy import select
+
+    from app.models import Customer
+    from app.services.timeline import timeline
+
+    with ledger.sessions() as s:
+        petit = s.scalar(select(Customer.id).where(Customer.name == "Garage Petit"))
+        history = [(e.what, e.detail) for e in timeline(s, petit)]
+    assert ("Litige clos", "F3 : Contestation rejetée") in history
 
 
 def status_of(ledger, number):

@@ -13,6 +13,9 @@ def test_the_missing_half_year_is_offered_and_once_entered_the_penalties_compute
     settings = window.screens["settings"]
     rates = settings.rates
     assert rates.half_year.currentText() == "2e semestre 2026 — manquant"  # the tests' day is 23/11/2026
+    offered = [rates.half_year.itemText(i) for i in range(rates.half_year.count())]
+    assert offered[0] == "1er semestre 2027 — manquant"  # the next one, and back five years (L110-4)
+    assert offered[-1] == "2e semestre 2021 — manquant" and "2e semestre 2024" in offered
     assert rates.table.model().rowCount() == 4  # the shipped half-years
     assert [rates.table.model().index(row, 2).data() for row in range(4)] == [
         "14,25 %", "13,15 %", "12,15 %", "12,15 %"]  # ECB + 10 points

@@ -13,9 +13,16 @@ from app.models import Activity, Dispute, DunningLetter
 from app.services.rates import save_rates
 
 
-def reminders_screen(window):
+def reminders_screen(window, qtbot):
     window.show_screen("reminders")
-    return window.screens["reminders"]
+    screen = window.screens["reminders"]
+    qtbot.waitUntil(lambda: screen.running is None, timeout=20_000)  # today's actions come from a worker
+    return screen
+
+
+def reloaded(screen, qtbot):
+    screen.refresh()
+    qtbot.waitUntil(lambda: screen.running is None, timeout=20_000)
 
 
 def select_customer(screen, name):
@@ -24,8 +31,8 @@ def select_customer(screen, name):
     return screen.selected()
 
 
-def test_the_list_shows_todays_actions_most_useful_first_with_their_detail(ledger, make_window):
-    screen = reminders_screen(make_window(ledger))
+def test_the_list_shows_todays_actions_most_useful_first_with_their_detail(ledger, make_window, qtbot):
+    screen = reminders_screen(make_window(ledger), qtbot)
     shown = [(screen.table.model().index(r, 0).data(), screen.table.model().index(r, 1).data(),
               screen.table.model().index(r, 2).data()) for r in range(screen.table.model().rowCount())]
     assert sorted(shown) == [("Boulangerie Martin", "Mise en demeure", "1\u202f880,00\u00a0€"),
@@ -40,7 +47,7 @@ def test_the_list_shows_todays_actions_most_useful_first_with_their_detail(ledge
 def test_printing_a_letter_records_it_and_removes_it_from_today(ledger, make_window, qtbot, tmp_path, monkeypatch):
     with ledger.transaction() as s:
         assert save_rates(s, date(2026, 7, 1), "2,15", "3,00", "7,00") == {}
-    screen = reminders_screen(make_window(ledger))
+    screen = reminders_screen(make_window(ledger), qtbot)
     target = tmp_path / "martin.pdf"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), "PDF (*.pdf)"))
     opened = []
@@ -60,8 +67,8 @@ def test_printing_a_letter_records_it_and_removes_it_from_today(ledger, make_win
         "Garage Petit"]
 
 
-def test_a_dispute_takes_its_invoice_out_of_the_next_letter(ledger, make_window, monkeypatch):
-    screen = reminders_screen(make_window(ledger))
+def test_a_dispute_takes_its_invoice_out_of_the_next_letter(ledger, make_window, qtbot, monkeypatch):
+    screen = reminders_screen(make_window(ledger), qtbot)
     action = select_customer(screen, "Garage Petit")
     from app.ui.reminders import DisputeDialog
 
@@ -74,7 +81,7 @@ def test_a_dispute_takes_its_invoice_out_of_the_next_letter(ledger, make_window,
     dialog.assignee.setText("Karim")
     dialog.save()
     assert dialog.result() == dialog.DialogCode.Accepted
-    screen.refresh()
+    reloaded(screen, qtbot)
     petit = select_customer(screen, "Garage Petit")
     assert [i.number for i in petit.invoices] == ["F2"] and petit.step == "first_reminder"
     assert "F3 (litige en cours (prix contesté))" in screen.detail.text()
@@ -82,8 +89,8 @@ def test_a_dispute_takes_its_invoice_out_of_the_next_letter(ledger, make_window,
         assert s.scalar(select(Dispute.assignee)) == "Karim"
 
 
-def test_a_call_with_a_promise_holds_the_customer_until_then(ledger, make_window):
-    screen = reminders_screen(make_window(ledger))
+def test_a_call_with_a_promise_holds_the_customer_until_then(ledger, make_window, qtbot):
+    screen = reminders_screen(make_window(ledger), qtbot)
     action = select_customer(screen, "Boulangerie Martin")
     from app.ui.reminders import CallDialog
 
@@ -94,7 +101,7 @@ def test_a_call_with_a_promise_holds_the_customer_until_then(ledger, make_window
     dialog.amount.setText("1 880,00")
     dialog.save()
     assert dialog.result() == dialog.DialogCode.Accepted
-    screen.refresh()
+    reloaded(screen, qtbot)
     assert "Boulangerie Martin (promesse de paiement jusqu'au 30/11/2026)" in screen.held.text()
     with ledger.sessions() as s:
         kinds = sorted((a.kind, a.promised_on, a.promised_cents) for a in s.scalars(select(Activity)))
@@ -108,8 +115,8 @@ def test_a_call_with_a_promise_holds_the_customer_until_then(ledger, make_window
     assert shown[-1] == ["15/11/2026", "Règlement reçu", "virement"]
 
 
-def test_postponing_needs_a_date_to_come_and_a_reason(ledger, make_window):
-    screen = reminders_screen(make_window(ledger))
+def test_postponing_needs_a_date_to_come_and_a_reason(ledger, make_window, qtbot):
+    screen = reminders_screen(make_window(ledger), qtbot)
     action = select_customer(screen, "Garage Petit")
     from app.ui.reminders import PostponeDialog
 
@@ -121,7 +128,7 @@ def test_postponing_needs_a_date_to_come_and_a_reason(ledger, make_window):
     dialog.until.set_date(date(2026, 11, 23) + timedelta(days=10))
     dialog.reason.setText("accord du gérant")
     dialog.save()
-    screen.refresh()
+    reloaded(screen, qtbot)
     assert "Garage Petit (accord du gérant jusqu'au 03/12/2026)" in screen.held.text()
 
 
@@ -132,7 +139,7 @@ def test_on_the_demo_company_printing_a_letter_records_it_and_a_dispute_leaves_t
 
     with db.transaction() as s:
         create_demo_company(s, today=date(2026, 11, 23))
-    screen = reminders_screen(make_window(db))
+    screen = reminders_screen(make_window(db), qtbot)
     before = list(screen.actions)
     assert len(before) >= 10 and {a.step for a in before} >= {"first_reminder", "second_reminder"}
     several = next(a for a in before if a.step not in ("pre_due", "phone_call") and len(a.invoices) >= 2)
@@ -141,7 +148,7 @@ def test_on_the_demo_company_printing_a_letter_records_it_and_a_dispute_leaves_t
     dialog.invoice.setCurrentIndex(dialog.invoice.count() - 1)
     dialog.reason.setText("quantités livrées contestées")
     dialog.save()
-    screen.refresh()
+    reloaded(screen, qtbot)
     after = select_customer(screen, several.name)
     assert [i.number for i in after.invoices] == [i.number for i in several.invoices[:-1]]
     target = tmp_path / "lettre.pdf"
@@ -156,3 +163,22 @@ def test_on_the_demo_company_printing_a_letter_records_it_and_a_dispute_leaves_t
         letter = s.scalars(select(DunningLetter).order_by(DunningLetter.id.desc())).first()
     assert (letter.step, letter.sent_on, [line["number"] for line in letter.lines]) == (
         after.step, date(2026, 11, 23), [i.number for i in after.invoices])
+
+
+def test_printing_while_bank_lines_are_unmatched_asks_first(ledger, make_window, qtbot, monkeypatch, tmp_path):
+    from PySide6.QtWidgets import QMessageBox
+
+    from app.models import Payment
+
+    with ledger.transaction() as s:  # received, but nobody knows from whom yet
+        s.add(Payment(customer_id=None, received_on=date(2026, 11, 22), amount_cents=188000, reference="VIR SEPA"))
+    screen = reminders_screen(make_window(ledger), qtbot)
+    asked = []
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda *a, **k: asked.append(a[2]) or QMessageBox.StandardButton.No)
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(tmp_path / "x.pdf"), ""))
+    select_customer(screen, "Boulangerie Martin")
+    screen.print_selected()
+    assert asked == ["1 encaissement (1\u202f880,00\u00a0€) n’est rattaché à aucun client : un client qui a payé "
+                     "pourrait recevoir une relance. Rapprochez d'abord le relevé bancaire.\n\nImprimer quand même ?"]
+    assert not (tmp_path / "x.pdf").exists()
