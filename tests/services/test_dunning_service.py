@@ -137,3 +137,25 @@ def test_a_letter_printed_from_a_list_computed_earlier_is_not_sent_twice(ledger,
     assert not (tmp_path / "b.pdf").exists()
     with ledger.sessions() as s:
         assert s.scalars(select(DunningLetter.step)).all() == ["formal_notice"]
+
+
+def test_a_letter_keeps_the_rate_in_force_and_prints_the_rates_in_the_order_they_applied(db, tmp_path):
+    from pypdf import PdfReader
+
+    from app.models import Company, DunningLetter
+    from app.services.reminders import print_letters
+    from tests.conftest import invoice
+
+    at = date(2025, 7, 20)
+    with db.transaction() as s:
+        s.add(Company(name="Atelier Test SARL", siren="732829320"))
+        client = Customer(name="Client Ancien", code="C9", segment="private")
+        s.add(invoice("A1", client, date(2025, 5, 16), date(2025, 6, 15), 1000000))
+    with db.transaction() as s:
+        (action,) = due_actions(s, at)[0]  # 35 days late: the formal notice
+        (reminder,) = print_letters(s, at, [action], tmp_path / "mad.pdf")
+    text = " ".join(" ".join(page.extract_text() for page in PdfReader(tmp_path / "mad.pdf").pages).split())
+    # ECB 3,15 % + 10 in H1 2025, then 2,15 % + 10 in H2 2025 (the shipped table)
+    assert "13,15 % puis 12,15 %" in text
+    with db.sessions() as s:
+        assert s.scalar(select(DunningLetter.rate_used)) == "12.15"  # the rate in force on the letter's day
