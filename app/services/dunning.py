@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import func, select
@@ -150,10 +150,13 @@ def record_call(session: Session, action: Action, at: date, note: str, promised_
         errors["promised"] = "Le montant promis doit être positif."
     if errors:
         return errors
-    session.add(Activity(customer_id=action.customer_id, kind=ActivityKind.CALL.value, text=note.strip()))
+    when = datetime.combine(at, datetime.now().time())  # the program's day (the tests fix it), at this hour
+    session.add(Activity(customer_id=action.customer_id, kind=ActivityKind.CALL.value, text=note.strip(),
+                         happened_at=when))
     if promised_on is not None:
         session.add(Activity(customer_id=action.customer_id, kind=ActivityKind.PROMISE.value, text=note.strip(),
-                             promised_on=promised_on, promised_cents=to_cents(promised) if promised else None))
+                             happened_at=when, promised_on=promised_on,
+                             promised_cents=to_cents(promised) if promised else None))
     if action.step == DunningStep.PHONE_CALL:
         record_sent(session, action, at)
     session.flush()

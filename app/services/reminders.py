@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import re
 import string
-from email.message import EmailMessage
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
+from email.message import EmailMessage
 from pathlib import Path
 
 from sqlalchemy import func, select

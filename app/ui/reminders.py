@@ -21,6 +21,8 @@ from app.domain.vocabulary import DUNNING_STEP_LABELS, DunningStep
 from app.domain.wording import lateness
 from app.services.disputes import DisputeInput, save_dispute
 from app.services.dunning import due_actions, postpone, record_call
+from app.services.reminders import (LETTER_STEPS, letters_apart, print_letters, unmatched_receipts,
+                                    unmatched_warning)
 from app.services.store import commit, read
 from app.ui.forms import AmountEdit, DateEdit, FieldMessages, ask_save_path, dialog_buttons
 from app.ui.format import AT_RISK, LATE, fr_amount, fr_date
@@ -29,8 +31,6 @@ from app.ui.screen import RowTable, Screen
 from app.ui.table_model import ROW_ROLE, Column
 from app.ui.worker import run_op
 
-LETTERS = frozenset({DunningStep.PRE_DUE, DunningStep.FIRST_REMINDER, DunningStep.SECOND_REMINDER,
-                     DunningStep.FORMAL_NOTICE, DunningStep.LITIGATION})
 FIRM = frozenset({DunningStep.FORMAL_NOTICE, DunningStep.LITIGATION})
 
 ACTION_COLUMNS = (
@@ -127,7 +127,7 @@ class RemindersScreen(Screen):
         self.held.setText("<b>En attente</b> : " + " · ".join(f"{escape(h.name)} ({escape(h.reason)})"
                                                               for h in self.holds) if self.holds else "")
         for button in (self.print_all_button, self.emails_button):
-            button.setEnabled(any(a.step in LETTERS for a in self.actions))
+            button.setEnabled(any(a.step in LETTER_STEPS for a in self.actions))
         if self.stale:
             self.refresh()
 
@@ -139,33 +139,31 @@ class RemindersScreen(Screen):
         action = self.selected()
         for button in (self.call_button, self.postpone_button, self.dispute_button, self.preview_button):
             button.setEnabled(action is not None)
-        self.print_button.setEnabled(action is not None and action.step in LETTERS)
+        self.print_button.setEnabled(action is not None and action.step in LETTER_STEPS)
         self.detail.setText(_detail(action) if action else "Aucune relance à faire aujourd'hui."
                             if not self.actions else "")
 
     # letters ---------------------------------------------------------------------------------------------------
     def preview(self) -> None:
         action = self.selected()
-        if action is None or action.step not in LETTERS:
+        if action is None or action.step not in LETTER_STEPS:
             return
         path = Path(tempfile.mkdtemp(prefix="encours-")) / "apercu.pdf"
         self._write([action], path, record=False)
 
     def print_selected(self) -> None:
         action = self.selected()
-        if action is not None and action.step in LETTERS:
+        if action is not None and action.step in LETTER_STEPS:
             self._print([action], f"{action.name}")
 
     def print_all(self) -> None:
-        letters = [a for a in self.actions if a.step in LETTERS]
+        letters = [a for a in self.actions if a.step in LETTER_STEPS]
         if letters:
             self._print(letters, "relances")
 
     def _go_ahead(self) -> bool:
         """Warn before printing while bank lines are still unmatched (DOMAIN.md): a customer who has paid
         must not get a reminder."""
-        from app.services.reminders import unmatched_receipts, unmatched_warning
-
         warning = unmatched_warning(*read(self.context.db, unmatched_receipts))
         if not warning:
             return True
@@ -173,7 +171,7 @@ class RemindersScreen(Screen):
         return answer == QMessageBox.StandardButton.Yes
 
     def emails(self) -> None:
-        letters = [a for a in self.actions if a.step in LETTERS]
+        letters = [a for a in self.actions if a.step in LETTER_STEPS]
         if not letters or not self._go_ahead():
             return
         settings = self.context.settings
@@ -186,8 +184,6 @@ class RemindersScreen(Screen):
         db, at = self.context.db, self.context.today()
 
         def write(job):
-            from app.services.reminders import letters_apart
-
             return commit(db, letters_apart, at, letters, Path(folder), emails=True, job=job)
 
         run_op(self, write, lambda results: self._written(results, Path(folder), True), label="Lettres en cours…")
@@ -205,8 +201,6 @@ class RemindersScreen(Screen):
         db, at = self.context.db, self.context.today()
 
         def write(job):
-            from app.services.reminders import print_letters
-
             store = commit if record else read
             return store(db, print_letters, at, actions, path, record=record, job=job)
 
