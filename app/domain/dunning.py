@@ -13,7 +13,7 @@ skipped silently, the owner decides.
 Nothing is chased while it is suspended, and the reason is said: an open dispute keeps its invoice out of
 the letters; a promise to pay holds the customer until its date; so does a "ne pas relancer avant" date.
 Amounts under the tolerance (a few euros left over) are not chased either. The actions come most useful
-first: amount due × risk score.
+first: amount due × risk score, the courtesy reminders (nothing late yet) after the late payers.
 """
 
 from __future__ import annotations
@@ -73,6 +73,7 @@ class CustomerAccount:
     grade: str = ""
     hold_until: date | None = None    # "ne pas relancer avant", or a promise to pay's date
     hold_reason: str = ""
+    last_letter_on: date | None = None  # the last day a step was done for the customer
 
 
 @dataclass(frozen=True)
@@ -109,7 +110,7 @@ def todays_actions(at: date, accounts: list[CustomerAccount], tolerance: Decimal
             actions.append(found)
         elif found:
             holds.append(Hold(account.customer_id, account.name, found))
-    actions.sort(key=lambda a: (-a.priority, -a.days_late, a.name))
+    actions.sort(key=lambda a: (a.step == DunningStep.PRE_DUE, -a.priority, -a.days_late, a.name))
     return actions, holds
 
 
@@ -140,14 +141,18 @@ def _action(at: date, account: CustomerAccount, tolerance: Decimal) -> Action | 
         return "; ".join(f"{number} : {why}" for number, why in held_back) or None
     if account.hold_until is not None and account.hold_until >= at:
         return f"{account.hold_reason or 'ne pas relancer'} jusqu'au {account.hold_until:%d/%m/%Y}"
-    # a new late invoice of a customer already under formal notice joins the next formal notice, not a
-    # friendly first reminder: the letter goes at the highest step any of its late invoices reached; a
-    # courtesy reminder before a due date only when nothing late is to be chased
-    late_pending = [i.invoice_id for i in overdue if i.invoice_id in pending]
-    step = max((reached[i.invoice_id] for i in overdue if i.invoice_id in reached), key=ORDER.index) \
+    if account.last_letter_on == at:
+        return None  # chased today already: one action a customer a day
+    late_pending = [i for i in overdue if i.invoice_id in pending]
+    if not late_pending and overdue:
+        return None  # a courtesy reminder to a customer whose late invoices are being chased would contradict them
+    step = max((_target(i, reached, overdue) for i in late_pending), key=ORDER.index) \
         if late_pending else DunningStep.PRE_DUE.value
-    # a courtesy reminder names what falls due soon; a letter about late invoices lists them all, and only them
+    # a courtesy reminder names what falls due soon; a letter about late invoices lists them all, and only them;
+    # a litigation file claims only what went through a formal notice (an injonction de payer needs one)
     claimed = upcoming if step == DunningStep.PRE_DUE else overdue
+    if step == DunningStep.LITIGATION:
+        claimed = [i for i in claimed if _noticed(i, reached)]
     owed = sum((i.still_due for i in claimed), ZERO)
     credits = min(account.credits, owed)
     if owed - credits < tolerance:
@@ -159,6 +164,21 @@ def _action(at: date, account: CustomerAccount, tolerance: Decimal) -> Action | 
                   max((at - i.due_date).days for i in claimed),
                   (owed - credits) * (account.score if account.score is not None else NEUTRAL_SCORE), skipped,
                   tuple(held_back), account.grade)
+
+
+def _target(invoice: OpenInvoice, reached: dict[int, str], overdue: list[OpenInvoice]) -> str:
+    """The step a late invoice is chased at: the highest any late invoice of its customer reached (a new one
+    joins the customer's formal notice rather than getting a friendly first reminder), but a litigation file
+    only once the invoice itself had its formal notice (or reached the litigation day)."""
+    highest = max((reached[i.invoice_id] for i in overdue if i.invoice_id in reached), key=ORDER.index)
+    if highest == DunningStep.LITIGATION and not _noticed(invoice, reached):
+        return DunningStep.FORMAL_NOTICE.value
+    return highest
+
+
+def _noticed(invoice: OpenInvoice, reached: dict[int, str]) -> bool:
+    return (DunningStep.FORMAL_NOTICE in invoice.steps_done or DunningStep.LITIGATION in invoice.steps_done
+            or reached.get(invoice.invoice_id) == DunningStep.LITIGATION)
 
 
 def _done(step: str, steps_done: frozenset[str]) -> bool:

@@ -3,7 +3,8 @@
 Between businesses, penalties run from the day after the due date without any reminder. Their rate is the one
 the terms agreed, never below three times the legal interest rate ("other cases"); when the terms say
 nothing, the ECB main refinancing rate + 10 points, the rate in force on 1 January for the first half-year
-and on 1 July for the second. Each late invoice also owes a fixed recovery indemnity of 40 €. A consumer owes
+and on 1 July for the second; a public buyer owes ECB + 8 points (Code de la commande publique R2192-31).
+Each late invoice also owes a fixed recovery indemnity of 40 €. A consumer owes
 no indemnity, and interest at the legal rate only from the formal notice: the rate "for all other cases",
 since the private persons' rate is the one owed to a creditor who is a private person (Code monétaire et
 financier L313-2), and the creditor here is a business.
@@ -29,6 +30,7 @@ from app.domain.money import CENT, ZERO
 
 INDEMNITY = Decimal("40.00")     # D441-5: per late invoice, business debtors only
 ECB_MARGIN = Decimal(10)         # points added to the ECB rate when the terms say nothing
+PUBLIC_MARGIN = Decimal(8)       # a public buyer's late-payment interest: ECB + 8 points (CCP R2192-31)
 LEGAL_FLOOR_TIMES = 3            # an agreed rate may not be below three times the legal rate
 DAYS_IN_YEAR = 365
 
@@ -128,7 +130,7 @@ class Penalties:
 
 
 def penalties(amount: Decimal, due: date, at: date, table: RateTable, *, consumer: bool = False,
-              agreed_rate: Decimal | None = None, payments: list[tuple[date, Decimal]] = (),
+              public_body: bool = False, agreed_rate: Decimal | None = None, payments: list[tuple[date, Decimal]] = (),
               formal_notice: date | None = None, days_in_year: int = DAYS_IN_YEAR) -> Penalties:
     """The penalties of an invoice of ``amount`` due on ``due``, computed to ``at``; ``payments`` are the
     (date, amount) that settled part of it (credit notes included). A business owes interest from the day
@@ -147,7 +149,8 @@ def penalties(amount: Decimal, due: date, at: date, table: RateTable, *, consume
     periods: list[Period] = []
     if first is not None and first <= settled_on:
         table.check(first, settled_on)
-        periods = _periods(amount, first, settled_on, paid, table, consumer, agreed_rate, days_in_year)
+        periods = _periods(amount, first, settled_on, paid, table, consumer, public_body, agreed_rate,
+                           days_in_year)
     return Penalties(principal, days_late, tuple(periods), ZERO if consumer else INDEMNITY)
 
 
@@ -161,19 +164,22 @@ def _paid_in_full_on(amount: Decimal, paid: list[tuple[date, Decimal]]) -> date:
     raise ValueError("the invoice is not paid in full")
 
 
-def rate_for(rates: HalfYearRates, consumer: bool, agreed_rate: Decimal | None) -> Decimal:
+def rate_for(rates: HalfYearRates, consumer: bool, agreed_rate: Decimal | None,
+             public_body: bool = False) -> Decimal:
     """The yearly rate in percent for a half-year: the legal rate for a consumer (the "other cases" one: the
     private persons' rate is owed to a creditor who is a private person); a business's agreed rate, at least
     three times the legal rate; else the ECB rate + 10 points."""
     if consumer:
         return rates.legal_other
+    if public_body:  # a public buyer owes the rate of public procurement, whatever the terms say
+        return rates.ecb + PUBLIC_MARGIN
     if agreed_rate is not None:
         return max(agreed_rate, LEGAL_FLOOR_TIMES * rates.legal_other)
     return rates.ecb + ECB_MARGIN
 
 
 def _periods(amount: Decimal, first: date, last: date, paid: list[tuple[date, Decimal]], table: RateTable,
-             consumer: bool, agreed_rate: Decimal | None, days_in_year: int) -> list[Period]:
+             consumer: bool, public_body: bool, agreed_rate: Decimal | None, days_in_year: int) -> list[Period]:
     """Days ``first``..``last`` cut where the rate changes (1 January, 1 July) and where a payment lowers
     what is due (the day after it: its part bears interest up to its own date). The total interest is
     rounded once, and the periods' rounded interests made to add up to it (the largest takes the cent)."""
@@ -184,7 +190,7 @@ def _periods(amount: Decimal, first: date, last: date, paid: list[tuple[date, De
     for start, following in zip(starts, [*starts[1:], last + timedelta(days=1)]):
         end = following - timedelta(days=1)
         due_then = amount - sum((value for day, value in paid if day < start), ZERO)
-        rate = rate_for(table.rates(half_year_start(start)), consumer, agreed_rate)
+        rate = rate_for(table.rates(half_year_start(start)), consumer, agreed_rate, public_body)
         exact.append((start, end, due_then, rate, due_then * rate / 100 * ((end - start).days + 1) / days_in_year))
     rounded = [interest.quantize(CENT, ROUND_HALF_UP) for *_rest, interest in exact]
     if rounded:

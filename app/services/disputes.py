@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.domain.money import from_cents
@@ -69,7 +69,9 @@ def save_dispute(session: Session, data: DisputeInput, dispute_id: int | None, a
     """Open (``dispute_id`` None) or update a dispute; closing needs a resolution and a date not before its
     opening. Errors by field, in French, nothing saved when any."""
     errors: dict[str, str] = {}
-    invoice = session.scalar(select(Invoice).where(Invoice.number == data.invoice_number.strip()))
+    number = data.invoice_number.strip()
+    invoice = session.scalar(select(Invoice).where(Invoice.number == number)) or session.scalar(
+        select(Invoice).where(func.lower(Invoice.number) == number.lower()).limit(1))  # "f2026-0142" too
     if invoice is None or invoice.kind != InvoiceKind.INVOICE.value:
         errors["invoice_number"] = f"Aucune facture n'a le numéro « {data.invoice_number.strip()} »."
     if not data.reason.strip():

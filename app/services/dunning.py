@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy import func, select
@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from app.config import RESOURCES
 from app.domain.dunning import Action, CustomerAccount, Hold, OpenInvoice, Plan, todays_actions
-from app.domain.money import ZERO, from_cents, to_cents
+from app.domain.money import ZERO, format_eur, from_cents, to_cents
 from app.domain.vocabulary import ActivityKind, DunningStep, InvoiceKind, InvoiceStatus, Segment
 from app.models import Activity, Company, Customer, Dispute, DunningLetter, Invoice, Payment
 from app.services.aging import still_due_rows
@@ -87,6 +87,8 @@ def accounts(session: Session, at: date) -> list[CustomerAccount]:
         credits[customer_id] -= from_cents(cents)
     promises = dict(session.execute(select(Activity.customer_id, func.max(Activity.promised_on)).where(
         Activity.kind == ActivityKind.PROMISE.value, Activity.promised_on >= at).group_by(Activity.customer_id)).all())
+    last_letters = dict(session.execute(select(DunningLetter.customer_id, func.max(DunningLetter.sent_on))
+                                        .where(DunningLetter.sent_on <= at).group_by(DunningLetter.customer_id)).all())
     by_segment, scores = plans(session), all_scores(session, at)
     found = []
     for c in session.execute(select(Customer.id, Customer.name, Customer.segment, Customer.dunning_plan,
@@ -101,7 +103,7 @@ def accounts(session: Session, at: date) -> list[CustomerAccount]:
             c.id, c.name,
             by_segment.get(c.dunning_plan) or by_segment.get(c.segment) or by_segment[Segment.PRIVATE.value],
             tuple(sorted(invoices[c.id], key=lambda i: (i.due_date, i.number))), max(credits[c.id], ZERO),
-            score.points if score else None, score.grade if score else "", hold, reason))
+            score.points if score else None, score.grade if score else "", hold, reason, last_letters.get(c.id)))
     return found
 
 
@@ -148,6 +150,8 @@ def record_call(session: Session, action: Action, at: date, note: str, promised_
         errors["promised_on"] = "La date promise est déjà passée."
     if promised is not None and promised <= 0:
         errors["promised"] = "Le montant promis doit être positif."
+    elif promised is not None and promised > action.amount_due:
+        errors["promised"] = f"C'est plus que ce qui est dû ({format_eur(action.amount_due)})."
     if errors:
         return errors
     when = datetime.combine(at, datetime.now().time())  # the program's day (the tests fix it), at this hour
@@ -168,6 +172,8 @@ def postpone(session: Session, customer_id: int, at: date, until: date, reason: 
     errors = {}
     if until <= at:
         errors["until"] = "Choisissez une date à venir."
+    elif until > at + timedelta(days=366):
+        errors["until"] = "Au plus un an : au-delà, la créance risque la prescription sans qu'on la relance."
     if not reason.strip():
         errors["reason"] = "Dites pourquoi (il s'affichera dans les relances en attente)."
     if errors:

@@ -55,6 +55,7 @@ def invoice_penalties(session: Session, number: str, at: date) -> InvoicePenalti
     customer = session.get(Customer, invoice.customer_id)
     consumer = customer.segment == Segment.CONSUMER.value
     owed = penalties(from_cents(invoice.total_cents), invoice.due_date, at, rate_table(session), consumer=consumer,
+                     public_body=customer.segment == Segment.PUBLIC.value,
                      payments=settlements(session, invoice),
                      formal_notice=formal_notice_of(session, invoice, at) if consumer else None)
     return InvoicePenalties(invoice.number, customer.name, invoice.due_date, from_cents(invoice.total_cents),
@@ -96,5 +97,5 @@ def penalty_lines(result: InvoicePenalties) -> list[str]:
     lines.append(f"Intérêts de retard : {format_eur(owed.interest)}")
     lines.append(f"Indemnité forfaitaire de recouvrement : {format_eur(owed.indemnity)}"
                  + (" (pas d'indemnité pour un particulier)" if result.consumer else ""))
-    lines.append(f"Total des pénalités : {format_eur(owed.total)}")
+    lines.append(f"Total (intérêts et indemnité) : {format_eur(owed.total)}")
     return lines

@@ -32,6 +32,9 @@ TEXT_KEY = "letter:"
 NO_COMPANY = "créez d'abord votre société (Paramètres) : une lettre dit qui l'envoie."
 LETTER_STEPS = frozenset({DunningStep.PRE_DUE, DunningStep.FIRST_REMINDER, DunningStep.SECOND_REMINDER,
                           DunningStep.FORMAL_NOTICE, DunningStep.LITIGATION})
+FILE_STEPS = {DunningStep.PRE_DUE: "rappel", DunningStep.FIRST_REMINDER: "relance-1",
+              DunningStep.SECOND_REMINDER: "relance-2", DunningStep.FORMAL_NOTICE: "mise-en-demeure",
+              DunningStep.LITIGATION: "dossier-contentieux"}
 WITH_PENALTIES = frozenset({DunningStep.SECOND_REMINDER, DunningStep.FORMAL_NOTICE, DunningStep.LITIGATION})
 
 
@@ -146,17 +149,23 @@ def letter_texts(session: Session) -> dict[str, str]:
 def save_letter_texts(session: Session, texts: dict[str, str]) -> dict[str, str]:
     """Keep the user's texts of the letters, by kind; a text equal to the shipped one (or emptied) brings the
     shipped one back. Errors by kind, in French (a brace left open, an unknown kind), nothing saved when any."""
-    from app.reports.letters import letter_templates
+    from app.reports.letters import Creditor, Debtor, Letter, letter_templates, placeholders
 
     shipped, errors = letter_templates(), {}
+    known = placeholders(Letter("first_reminder", date.today(), Creditor("", ()), Debtor("", ()), ()))
     for kind, text in texts.items():
         if kind not in shipped:
             errors[kind] = f"type de lettre inconnu : {kind}."
             continue
         try:
-            list(string.Formatter().parse(text))
+            names = {name for _text, name, _spec, _conversion in string.Formatter().parse(text) if name}
         except ValueError:
             errors[kind] = "une accolade { ou } est mal fermée : écrivez les champs comme {client} ou {total}."
+            continue
+        unknown = sorted(names - known.keys())
+        if unknown:
+            errors[kind] = (f"champ inconnu : {', '.join('{' + n + '}' for n in unknown)} ; les champs possibles "
+                            f"sont {', '.join('{' + n + '}' for n in sorted(known))}.")
     if errors:
         return errors
     for kind, text in texts.items():
@@ -182,8 +191,10 @@ def _prepared(session: Session, at: date, actions: list[Action]):
             continue
         customer = session.get(Customer, action.customer_id)
         consumer = customer.segment == Segment.CONSUMER.value
+        public_body = customer.segment == Segment.PUBLIC.value
         try:
-            owed = {i.invoice_id: _penalties(session, i, at, table, consumer, action.step) for i in action.invoices}
+            owed = {i.invoice_id: _penalties(session, i, at, table, consumer, public_body, action.step)
+                    for i in action.invoices}
         except MissingRate as missing:
             yield Reminder(action, error=str(missing)), None
             continue
@@ -195,12 +206,14 @@ def _prepared(session: Session, at: date, actions: list[Action]):
         yield reminder, letter
 
 
-def _penalties(session: Session, invoice: OpenInvoice, at: date, table, consumer: bool, step: str):
+def _penalties(session: Session, invoice: OpenInvoice, at: date, table, consumer: bool, public_body: bool,
+               step: str):
     """The penalties quoted by the firmer letters (None for the others)."""
     if step not in WITH_PENALTIES:
         return None
     record = session.get(Invoice, invoice.invoice_id)
     return penalties(from_cents(record.total_cents), record.due_date, at, table, consumer=consumer,
+                     public_body=public_body,
                      payments=settlements(session, record),
                      formal_notice=formal_notice_of(session, record, at) if consumer else None)
 
@@ -223,11 +236,15 @@ def _letter(session: Session, action: Action, at: date, company, customer, owed,
                              owed[i.invoice_id].indemnity if owed[i.invoice_id] else ZERO)
                   for i in action.invoices)
     credits = tuple(_credits(session, action.customer_id, at)) if action.credits else ()
-    history = tuple((letter.sent_on, DUNNING_STEP_LABELS[DunningStep(letter.step)])
-                    for letter in session.scalars(select(DunningLetter).where(
-                        DunningLetter.customer_id == action.customer_id).order_by(DunningLetter.sent_on)))
-    rate_text = " puis ".join(rate(r) for r in rates) + (" (taux BCE + 10 points)" if rates and not
-                                                           debtor.consumer else "")
+    claimed = {i.invoice_id for i in action.invoices}  # the history of these invoices only, in date order
+    letters = [letter for letter in session.scalars(select(DunningLetter).where(
+        DunningLetter.customer_id == action.customer_id)) if claimed & {line["invoice_id"] for line in letter.lines}]
+    history = tuple((letter.sent_on, DUNNING_STEP_LABELS[DunningStep(letter.step)]) for letter in sorted(
+        letters, key=lambda letter: (letter.sent_on, list(DunningStep).index(DunningStep(letter.step)))))
+    basis = "" if debtor.consumer or not rates else (" (taux BCE + 8 points, commande publique)"
+                                                     if customer.segment == Segment.PUBLIC.value
+                                                     else " (taux BCE + 10 points)")
+    rate_text = " puis ".join(rate(r) for r in rates) + basis
     return Letter(action.step, at, creditor, debtor, lines, credits, rate_text, history=history)
 
 
@@ -249,12 +266,12 @@ def _credits(session: Session, customer_id: int, at: date):
 
 
 def _letter_path(out: Path | None, at: date, action: Action, code: str) -> Path:
-    """"2026-11-23_formal_notice_Garage-Petit_C0001.pdf": the customer's code tells apart two namesakes."""
+    """"2026-11-23_mise-en-demeure_Garage-Petit_C0001.pdf": the customer's code tells apart two namesakes."""
     folder = Path(out or ".")
     folder.mkdir(parents=True, exist_ok=True)
-    name = re.sub(r"[^\w\- ]+", "", action.name).strip().replace(" ", "-")[:60]
+    name = re.sub(r"-{2,}", "-", re.sub(r"[^\w\- ]+", "", action.name).strip().replace(" ", "-"))[:60]
     tag = re.sub(r"[^\w\-]+", "", code) or str(action.customer_id)
-    return folder / f"{at:%Y-%m-%d}_{action.step}_{name}_{tag}.pdf"
+    return folder / f"{at:%Y-%m-%d}_{FILE_STEPS[action.step]}_{name}_{tag}.pdf"
 
 
 def unmatched_receipts(session: Session) -> tuple[int, Decimal]:

@@ -99,6 +99,7 @@ class LetterTextsForm(QWidget):
         self.reset.clicked.connect(self._reset)
         column.addWidget(self.reset, 0, Qt.AlignmentFlag.AlignLeft)
         self.message = QLabel()
+        self.message.setWordWrap(True)
         self.message.setStyleSheet(f"color: {LATE.name()};")
         column.addWidget(self.message)
         self.texts: dict[str, str] = {}

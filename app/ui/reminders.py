@@ -284,7 +284,9 @@ class _ActionDialog(QDialog):
     def save(self) -> None:
         errors = self.errors()
         self.messages.show(errors)
-        if not errors:
+        if errors:
+            self.adjustSize()  # room for the messages under their fields
+        else:
             self.accept()
 
 

@@ -102,10 +102,29 @@ def test_a_new_late_invoice_joins_the_step_its_customer_has_reached():
         "formal_notice", ["OLD", "NEW"], ())
 
 
-def test_a_courtesy_reminder_does_not_send_again_the_letters_of_late_invoices():
+def test_no_courtesy_reminder_to_a_customer_whose_late_invoices_are_chased():
     done = ("first_reminder", "second_reminder")
-    (action,), _ = run(account(bill("OLD", 20, "800.00", done=done), bill("SOON", -2, "300.00"), grade="E"))
-    assert (action.step, [i.number for i in action.invoices]) == ("pre_due", ["SOON"])
+    # a "thank you for paying on time" letter to a customer under second reminder would contradict it
+    assert run(account(bill("OLD", 20, "800.00", done=done), bill("SOON", -2, "300.00"), grade="E")) == ([], [])
+
+
+def test_one_action_a_day_and_a_litigation_file_only_for_invoices_formally_noticed():
+    noticed = ("first_reminder", "second_reminder", "phone_call", "formal_notice")
+    (action,), _ = run(account(bill("OLD", 55, "800.00", done=noticed), bill("NEW", 9, "200.00")))
+    # OLD reached the litigation day (55 >= 50) after its formal notice: its file, without NEW (never noticed)
+    assert (action.step, [i.number for i in action.invoices]) == ("litigation", ["OLD"])
+    (action,), _ = run(account(bill("OLD", 55, "800.00", done=(*noticed, "litigation")), bill("NEW", 9, "200.00")))
+    # the file is done; NEW joins its customer's level... a formal notice, not a litigation file
+    assert (action.step, [i.number for i in action.invoices]) == ("formal_notice", ["OLD", "NEW"])
+    (action,), _ = run(account(bill("OLD", 55, "800.00", done=noticed), bill("MID", 40, "300.00",
+                                                                            done=noticed[:3])))
+    # MID reached its formal notice (40 >= 35) but OLD's file comes first, without MID (not yet noticed)
+    assert (action.step, [i.number for i in action.invoices]) == ("litigation", ["OLD"])
+    (action,), _ = run(account(bill("OLD", 55, "800.00", done=noticed), bill("LATE", 52, "300.00")))
+    # LATE reached the litigation day on its own: the file claims both
+    assert (action.step, [i.number for i in action.invoices]) == ("litigation", ["OLD", "LATE"])
+    assert run(account(bill("OLD", 55, "800.00", done=noticed), bill("NEW", 9, "200.00"),
+                       last_letter_on=AT)) == ([], [])  # a letter went today already
 
 
 def test_a_letter_at_a_higher_step_covers_the_lower_ones():

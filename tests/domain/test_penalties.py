@@ -105,3 +105,11 @@ def test_payments_beyond_the_amount_end_the_lateness_the_day_it_was_paid_in_full
     # paid in full on 31/03 (30 days): 1 000 × 13,15 % × 30 / 365 = 10,8082… -> 10,81; the extra 100 changes nothing
     assert (owed.days_late, [(p.amount, p.days) for p in owed.periods], owed.interest) == (
         30, [(D("1000.00"), 30)], D("10.81"))
+
+
+def test_a_public_buyer_owes_ecb_plus_8_points_and_the_indemnity():
+    owed = penalties(D("1000.00"), date(2025, 9, 1), date(2025, 10, 1), TABLE, public_body=True, agreed_rate=D("15"))
+    # Code de la commande publique R2192-31: ECB 2,15 % + 8 = 10,15 %, whatever the terms say:
+    # 1 000 × 0,1015 × 30 / 365 = 8,3424… -> 8,34
+    assert [(p.rate, p.days, p.interest) for p in owed.periods] == [(D("10.15"), 30, D("8.34"))]
+    assert owed.indemnity == D("40.00")

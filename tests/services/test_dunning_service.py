@@ -1,7 +1,8 @@
 """Today's dunning on the hand-made ledger of tests/conftest.py (23/11/2026, the private businesses' plan:
 1st reminder at 7 days, 2nd 15, call 25, formal notice 35, litigation 50):
 - Garage Petit: F2 (300,00 € left, 10 days late: 1st reminder), F3 (300,00 €, 111 days: litigation), F1 not
-  due, an unallocated credit note of 50,00 €: the litigation step, F2 and F3 claimed, 550,00 € due;
+  due, an unallocated credit note of 50,00 €: the litigation file, for F3 only (F2 never had a formal
+  notice), 250,00 € due;
 - Boulangerie Martin: F4 (2 000,00 €, 46 days: formal notice) less an unallocated payment of 120,00 €."""
 
 import json
@@ -28,7 +29,7 @@ def test_the_ledger_actions_grouped_at_the_highest_step_credits_deducted(ledger)
     actions, holds = actions_of(ledger)
     petit, martin = actions["Garage Petit"], actions["Boulangerie Martin"]
     assert (petit.step, [i.number for i in petit.invoices], petit.credits, str(petit.amount_due)) == (
-        "litigation", ["F3", "F2"], 50, "550.00")
+        "litigation", ["F3"], 50, "250.00")
     assert petit.skipped == ("first_reminder", "second_reminder", "phone_call", "formal_notice")
     assert (martin.step, str(martin.amount_due), martin.days_late) == ("formal_notice", "1880.00", 46)
     assert holds == {}
@@ -64,8 +65,8 @@ def test_remind_dry_run_json_with_penalties(ledger, capsys):
         "customer": "Boulangerie Martin", "step": "formal_notice", "invoices": ["F4"], "amount_due": "1880.00",
         "penalties": "30.62", "indemnities": "40.00", "file": None,
         "skipped": ["first_reminder", "second_reminder", "phone_call"]}
-    # F3: 300 × 12,15 % × 111 / 365 = 11,08; F2: 1,46 (tests/services/test_penalties_service.py): 12,54
-    assert (out["Garage Petit"]["penalties"], out["Garage Petit"]["indemnities"]) == ("12.54", "80.00")
+    # the litigation file claims F3 alone: 300 × 12,15 % × 111 / 365 = 11,0847… -> 11,08, and 40 €
+    assert (out["Garage Petit"]["penalties"], out["Garage Petit"]["indemnities"]) == ("11.08", "40.00")
 
 
 def test_remind_says_the_missing_half_year_once(ledger, capsys):
@@ -99,7 +100,7 @@ def test_remind_writes_each_letter_records_it_and_an_email_beside_it(ledger, cap
         s.query(Customer).filter_by(name="Boulangerie Martin").one().email = "compta@boulangerie-martin.fr"
     assert main(["--db", location(ledger), "remind", "--at", "2026-11-23", "--out", str(tmp_path), "--eml"]) == 0
     assert "Mise en demeure — Boulangerie Martin" in capsys.readouterr().out
-    pdf = tmp_path / "2026-11-23_formal_notice_Boulangerie-Martin_C0002.pdf"
+    pdf = tmp_path / "2026-11-23_mise-en-demeure_Boulangerie-Martin_C0002.pdf"
     message = BytesParser(policy=policy.default).parsebytes(pdf.with_suffix(".eml").read_bytes())
     assert (message["To"], message["Subject"]) == ("compta@boulangerie-martin.fr", "Mise en demeure — Atelier Test SARL")
     (attachment,) = message.iter_attachments()
@@ -159,3 +160,21 @@ def test_a_letter_keeps_the_rate_in_force_and_prints_the_rates_in_the_order_they
     assert "13,15 % puis 12,15 %" in text
     with db.sessions() as s:
         assert s.scalar(select(DunningLetter.rate_used)) == "12.15"  # the rate in force on the letter's day
+
+
+def test_promises_postponements_and_disputes_within_reason(ledger):
+    from decimal import Decimal as D
+
+    from app.services.disputes import DisputeInput, save_dispute
+    from app.services.dunning import postpone, record_call
+
+    actions, _ = actions_of(ledger)
+    martin = actions["Boulangerie Martin"]  # 1 880,00 € due
+    with ledger.transaction() as s:
+        assert record_call(s, martin, TODAY, "promet tout", date(2026, 11, 30), D("99999")) == {
+            "promised": "C'est plus que ce qui est dû (1\u202f880,00\u00a0€)."}
+        assert postpone(s, martin.customer_id, TODAY, date(2030, 1, 1), "vacances") == {
+            "until": "Au plus un an : au-delà, la créance risque la prescription sans qu'on la relance."}
+        saved, errors = save_dispute(s, DisputeInput("f4", "quantités"), None, TODAY)  # any case
+        assert errors == {} and saved is not None
+    assert "Boulangerie Martin" not in actions_of(ledger)[0]

@@ -64,7 +64,7 @@ def test_penalties_in_french_and_the_missing_half_year_asked(ledger, capsys):
     # F3: 300,00 € due 04/08, 111 days: 300 × 0,1215 × 111 / 365 = 11,0847… -> 11,08
     assert "Retard : 111 jours" in out
     assert "du 05/08/2026 au 23/11/2026 : 300,00\u00a0€ à 12,15 % pendant 111 j = 11,08\u00a0€" in out
-    assert "Total des pénalités : 51,08\u00a0€" in out
+    assert "Total (intérêts et indemnité) : 51,08\u00a0€" in out
 
 
 def test_a_consumer_owes_interest_from_the_formal_notice_only(ledger, capsys):

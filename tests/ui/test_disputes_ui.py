@@ -48,7 +48,7 @@ def test_open_follow_and_close_a_dispute(ledger, make_window):
     assert screen.table.model().rowCount() == 0  # open ones only, by default
     screen.open_only.setChecked(False)
     assert screen.table.model().index(0, 6).data() == "Contestation rejetée"
-    assert claimed(ledger) == ["F3", "F2"] and status_of(ledger, "F3") == "open"
+    assert claimed(ledger) == ["F3"] and status_of(ledger, "F3") == "open"  # its litigation file again
     from sqlalchemy import select
 
     from app.models import Customer

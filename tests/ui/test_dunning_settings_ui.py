@@ -55,6 +55,10 @@ def test_a_letter_text_edited_in_the_settings_prints_and_can_be_restored(ledger,
     settings.save()
     assert texts.message.text() == ("Mise en demeure : une accolade { ou } est mal fermée : écrivez les champs "
                                     "comme {client} ou {total}.")
+    texts.text.setPlainText("Vous nous devez {totl}.")
+    settings.save()
+    assert texts.message.text().startswith("Mise en demeure : champ inconnu : {totl} ; les champs possibles sont ")
+    assert "{total}" in texts.message.text()
     texts.text.setPlainText("**Mise en demeure**\n\nMonsieur le gérant de {client}, vous nous devez {total}.\n\n"
                             "[tableau]\n\n[signature]")
     settings.save()
