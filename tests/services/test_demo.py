@@ -249,6 +249,11 @@ def test_follow_up_rows(session):
     assert letters and all(letter.sent_on <= TODAY for letter in letters)
     for letter in letters:
         assert letter.amount_due_cents == sum(line["amount_due"] for line in letter.lines) > 0
+    # the history follows the dunning rules: a customer chased once a day at most, every step of the plans
+    days = [(letter.customer_id, letter.sent_on) for letter in letters]
+    assert len(days) == len(set(days))
+    assert {letter.step for letter in letters} >= {"first_reminder", "second_reminder", "phone_call",
+                                                    "formal_notice", "litigation"}
 
 
 # Refusal and cancellation ----------------------------------------------------------------------------------

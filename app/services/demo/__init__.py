@@ -22,7 +22,6 @@ from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session
 
 from app.jobs import NULL_JOB, Job
-from app.domain.penalties import half_year_start, next_half_year
 from app.models import (
     Activity, Allocation, Company, Customer, Dispute, DunningLetter, Guarantee, InterestRate, Invoice, Payment,
     resettle,
@@ -79,18 +78,14 @@ def create_demo_company(session: Session, *, today: date, seed: int = 1, job: Jo
 
 
 def _demo_rates(today: date) -> list[dict]:
-    """The half-years after the shipped rate table up to ``today``'s, entered as the last shipped one and
-    labelled as what they are: the demo's letters need a rate, a real company enters the published one."""
+    """The demo's rates beyond the shipped table, as the user would have entered them (labelled as what they
+    are)."""
     from app.services.rates import shipped_rates
 
-    last = shipped_rates()[-1]
-    rows, start = [], next_half_year(last.start)
-    while start <= half_year_start(today):
-        rows.append({"half_year": start, "ecb_bp": int(last.ecb * 100), "legal_other_bp": int(last.legal_other * 100),
-                     "legal_private_bp": int(last.legal_private * 100),
-                     "source": f"démonstration : taux du {last.start:%m/%Y} repris, à remplacer par le taux publié"})
-        start = next_half_year(start)
-    return rows
+    shipped = {rates.start for rates in shipped_rates()}
+    return [{"half_year": r.start, "ecb_bp": int(r.ecb * 100), "legal_other_bp": int(r.legal_other * 100),
+             "legal_private_bp": int(r.legal_private * 100), "source": r.source}
+            for r in followup.demo_rates(today) if r.start not in shipped]
 
 
 def _refuse_unless_empty(session: Session) -> None:

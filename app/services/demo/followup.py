@@ -12,8 +12,14 @@ Each function returns plain dicts ready to insert, with ids counted from 1.
 from __future__ import annotations
 
 import random
+from collections import defaultdict
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 
+from app.domain.dunning import CustomerAccount, OpenInvoice, todays_actions
+from app.domain.money import ZERO, from_cents, to_cents
+from app.domain.penalties import (HalfYearRates, MissingRate, RateTable, half_year_start, next_half_year,
+                                  penalties)
 from app.domain.vocabulary import DunningStep
 from app.models import ActivityKind, GuaranteeKind, Segment
 from app.services.demo import names
@@ -24,6 +30,7 @@ from app.services.demo.ledger import (
 RECOVERY_INDEMNITY_CENTS = 4_000  # art. D441-5, per late invoice, business debtors only
 LETTERS_DAYS = 365  # the owner has chased with Encours for a year
 FIRM_STEPS = frozenset({DunningStep.SECOND_REMINDER, DunningStep.FORMAL_NOTICE, DunningStep.LITIGATION})
+TOLERANCE = Decimal("5.00")  # the company's default: nothing under it is chased
 
 
 def add_disputes(sim: Simulation) -> list[dict]:
@@ -148,41 +155,84 @@ def at_time(day: date, rng: random.Random) -> datetime:
     return datetime.combine(day, time(rng.randint(8, 17), rng.choice((0, 10, 15, 30, 45, 50))))
 
 
+def demo_rates(today: date) -> list[HalfYearRates]:
+    """The rate table the demo company uses: the shipped half-years, then each one up to ``today``'s entered
+    as the last shipped one (the demo's letters need a rate; a real company enters the published one)."""
+    from app.services.rates import shipped_rates
+
+    table = shipped_rates()
+    last = table[-1]
+    start = next_half_year(last.start)
+    while start <= half_year_start(today):
+        source = f"démonstration : taux du {last.start:%m/%Y} repris, à remplacer par le taux publié"
+        table.append(HalfYearRates(start, last.ecb, last.legal_other, last.legal_private, source))
+        start = next_half_year(start)
+    return table
+
+
 def letters(sim: Simulation) -> list[dict]:
-    """The dunning the owner did over the last year, as Encours proposed it: each step of the customer's
-    plan done on the day an invoice reached it while still unpaid (a call recorded as its step), one record
-    per customer, step and day listing its invoices late then. The steps reached in the last few days
-    (0 to 4, by customer) are left undone: they are today's to-do list."""
+    """The dunning the owner did over the last year with Encours, as its rules proposed it
+    (app.domain.dunning): on Mondays and Thursdays, every action of the day done, letters sent and calls
+    made. The last few days are left undone: they are today's to-do list."""
     from app.services.dunning import default_plans
 
     rng, rows, plans = sim.rng, [], default_plans()
-    since = sim.today - timedelta(days=LETTERS_DAYS)
-    for customer in sim.customers:
-        plan = plans[customer.segment.value]
-        invoices = [i for i in sim.invoices if i.customer.id == customer.id and not i.disputed]
-        done_until = sim.today - timedelta(days=rng.randint(0, 4))
-        days: dict[tuple[str, date], None] = {}
-        for step in DunningStep:
-            if step is DunningStep.PRE_DUE or step not in plan.days:
-                continue
-            for invoice in invoices:
-                sent = business_day(invoice.due + timedelta(days=plan.days[step]))
-                if since <= sent <= done_until and invoice.still_due(sent - timedelta(days=1)) > 0:
-                    days[step.value, sent] = None
-        for step, sent in sorted(days, key=lambda key: (key[1], list(DunningStep).index(DunningStep(key[0])))):
-            lines = [(i, i.still_due(sent)) for i in invoices if i.due < sent and i.still_due(sent) > 0]
-            letter = _letter(rng, customer, step, sent, lines, len(rows) + 1)
-            if letter is not None:
-                rows.append(letter)
+    table = RateTable(demo_rates(sim.today))
+    steps_done: dict[int, set[str]] = defaultdict(set)
+    last_letter: dict[int, date] = {}
+    by_customer: dict[int, list[DemoInvoice]] = defaultdict(list)
+    for invoice in sim.invoices:
+        if not invoice.disputed:
+            by_customer[invoice.customer.id].append(invoice)
+    day = sim.today - timedelta(days=LETTERS_DAYS)
+    stop = sim.today - timedelta(days=3)
+    while day <= stop:
+        if day.weekday() in (0, 3):
+            accounts = [_account(customer, by_customer[customer.id], day, plans, steps_done, last_letter)
+                        for customer in sim.customers if by_customer[customer.id]]
+            actions, _holds = todays_actions(day, [a for a in accounts if a.invoices], TOLERANCE)
+            for action in actions:
+                customer = next(c for c in sim.customers if c.id == action.customer_id)
+                invoices = {i.id: i for i in by_customer[customer.id]}
+                lines = [(invoices[i.invoice_id], to_cents(i.still_due)) for i in action.invoices]
+                interest = _interest(action, invoices, customer, day, table) if action.step in FIRM_STEPS else 0
+                rows.append(_letter(rng, customer, action.step, day, lines, len(rows) + 1, interest))
+                for invoice in action.invoices:
+                    steps_done[invoice.invoice_id].add(action.step)
+                last_letter[customer.id] = day
+        day += timedelta(days=1)
     return rows
 
 
+def _account(customer: DemoCustomer, invoices: list[DemoInvoice], day: date, plans, steps_done, last_letter):
+    """The customer as the dunning rules saw it on ``day``: its invoices then open, the steps done by then."""
+    open_ = tuple(OpenInvoice(i.id, i.number, i.issue, i.due, from_cents(i.still_due(day)),
+                              frozenset(steps_done[i.id])) for i in invoices
+                  if i.issue <= day and i.still_due(day) > 0)
+    return CustomerAccount(customer.id, customer.name, plans[customer.segment.value], open_,
+                           last_letter_on=last_letter.get(customer.id))
+
+
+def _interest(action, invoices: dict[int, DemoInvoice], customer: DemoCustomer, day: date, table) -> int:
+    """The late-payment interest the letter claimed, as the program computes it (cents); none when the rate
+    table does not reach back to the invoice (a demo dated before the shipped half-years)."""
+    total = ZERO
+    for line in action.invoices:
+        invoice = invoices[line.invoice_id]
+        try:
+            owed = penalties(from_cents(invoice.total), invoice.due, day, table,
+                             consumer=customer.segment is Segment.CONSUMER,
+                             public_body=customer.segment is Segment.PUBLIC,
+                             payments=[(on, from_cents(cents)) for on, cents in invoice.settled if on <= day])
+        except MissingRate:
+            return 0
+        total += owed.interest
+    return to_cents(total)
+
+
 def _letter(rng: random.Random, customer: DemoCustomer, step: str, sent: date,
-            lines: list[tuple[DemoInvoice, int]], letter_id: int) -> dict | None:
-    """The record of a letter; None when nothing was due then. Late-payment interest is left out: it is
-    computed by the dunning rules from the rate table, not by the demo."""
-    if not lines:
-        return None
+            lines: list[tuple[DemoInvoice, int]], letter_id: int, interest: int) -> dict:
+    """The record of a letter (or of the call made, for that step)."""
     indemnities = 0
     if step in FIRM_STEPS and customer.segment is not Segment.CONSUMER:
         indemnities = RECOVERY_INDEMNITY_CENTS * len(lines)
@@ -192,5 +242,5 @@ def _letter(rng: random.Random, customer: DemoCustomer, step: str, sent: date,
         mail = f"1A {digits[:3]} {digits[3:6]} {digits[6:10]} {digits[10]}"  # a La Poste registered letter
     return {"id": letter_id, "customer_id": customer.id, "step": step, "sent_on": sent,
             "lines": [{"invoice_id": i.id, "number": i.number, "amount_due": due} for i, due in lines],
-            "amount_due_cents": sum(due for _, due in lines), "penalties_cents": 0,
+            "amount_due_cents": sum(due for _, due in lines), "penalties_cents": interest,
             "indemnities_cents": indemnities, "rate_used": "", "registered_mail_number": mail}
