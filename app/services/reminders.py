@@ -49,6 +49,11 @@ class Reminder:
     error: str = ""
     rate_used: str = ""
 
+    @property
+    def total(self) -> Decimal:
+        """What the letter claims in all: the amount due (credits deducted), penalties and indemnities."""
+        return self.action.amount_due + self.interest + self.indemnities
+
     def as_json(self) -> dict:
         return {"customer": self.action.name, "step": self.action.step,
                 "invoices": [i.number for i in self.action.invoices], "amount_due": str(self.action.amount_due),
@@ -176,8 +181,16 @@ def save_letter_texts(session: Session, texts: dict[str, str]) -> dict[str, str]
     return {}
 
 
-def _prepared(session: Session, at: date, actions: list[Action]):
-    """(reminder, letter or None) of each action: its penalties, and its letter when the step is one."""
+def claims(session: Session, at: date, actions: list[Action]) -> dict[int, Reminder]:
+    """By customer, what its action's letter would claim today (penalties, indemnities), or why it could not
+    be written: the Relances screen shows it before anything is printed."""
+    return {reminder.action.customer_id: reminder
+            for reminder, _letter in _prepared(session, at, actions, with_letters=False)}
+
+
+def _prepared(session: Session, at: date, actions: list[Action], with_letters: bool = True):
+    """(reminder, letter or None) of each action: its penalties, and its letter when the step is one (and
+    ``with_letters``)."""
     table, company = rate_table(session), session.scalar(select(Company))
     # a list computed earlier (another screen, another workstation) may hold a letter sent since
     sent_today = set(session.execute(select(DunningLetter.customer_id, DunningLetter.step)
@@ -202,8 +215,8 @@ def _prepared(session: Session, at: date, actions: list[Action]):
         reminder = Reminder(action, sum((p.interest for p in owed.values() if p), ZERO),
                             sum((p.indemnity for p in owed.values() if p), ZERO),
                             rate_used=str(rates[-1]) if rates else "")  # the rate in force at the letter's date
-        letter = _letter(session, action, at, company, customer, owed, rates) if action.step in LETTER_STEPS else None
-        yield reminder, letter
+        writes = with_letters and action.step in LETTER_STEPS
+        yield reminder, _letter(session, action, at, company, customer, owed, rates) if writes else None
 
 
 def _penalties(session: Session, invoice: OpenInvoice, at: date, table, consumer: bool, public_body: bool,

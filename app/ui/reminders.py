@@ -21,7 +21,7 @@ from app.domain.vocabulary import DUNNING_STEP_LABELS, DunningStep
 from app.domain.wording import lateness
 from app.services.disputes import DisputeInput, save_dispute
 from app.services.dunning import due_actions, postpone, record_call
-from app.services.reminders import (LETTER_STEPS, letters_apart, print_letters, unmatched_receipts,
+from app.services.reminders import (LETTER_STEPS, claims, letters_apart, print_letters, unmatched_receipts,
                                     unmatched_warning)
 from app.services.store import commit, read
 from app.ui.forms import AmountEdit, DateEdit, FieldMessages, ask_save_path, dialog_buttons
@@ -50,6 +50,7 @@ class RemindersScreen(Screen):
         super().__init__(context, title, parent)
         self.actions: list[Action] = []
         self.holds = []
+        self.claims: dict = {}  # by customer: what its letter would claim, or why it cannot be written
         self.running = None
         self.stale = False
         self.day = QLabel()
@@ -108,8 +109,11 @@ class RemindersScreen(Screen):
             return
         self.stale = False
         db, at = self.context.db, self.context.today()
-        self.running = run_op(self, lambda job: read(db, due_actions, at), self._show, self._failed,
-                              "Calcul des relances du jour…")
+        def compute(job):
+            actions, holds = read(db, due_actions, at)
+            return actions, holds, read(db, claims, at, actions)
+
+        self.running = run_op(self, compute, self._show, self._failed, "Calcul des relances du jour…")
 
     def _failed(self, message: str) -> None:
         self.running = None
@@ -117,7 +121,7 @@ class RemindersScreen(Screen):
 
     def _show(self, result) -> None:
         self.running = None
-        self.actions, self.holds = result
+        self.actions, self.holds, self.claims = result
         count = len(self.actions)
         self.day.setText(f"{fr_date(self.context.today())} · {count} action{'s' if count > 1 else ''}")
         self.table.set_rows(self.actions)
@@ -140,8 +144,8 @@ class RemindersScreen(Screen):
         for button in (self.call_button, self.postpone_button, self.dispute_button, self.preview_button):
             button.setEnabled(action is not None)
         self.print_button.setEnabled(action is not None and action.step in LETTER_STEPS)
-        self.detail.setText(_detail(action) if action else "Aucune relance à faire aujourd'hui."
-                            if not self.actions else "")
+        self.detail.setText(_detail(action, self.claims.get(action.customer_id)) if action
+                            else "Aucune relance à faire aujourd'hui." if not self.actions else "")
 
     # letters ---------------------------------------------------------------------------------------------------
     def preview(self) -> None:
@@ -237,7 +241,7 @@ def escape(text: str) -> str:
     return _escape(text, quote=False)
 
 
-def _detail(action: Action) -> str:
+def _detail(action: Action, claim=None) -> str:
     """The selected action in words: its step, what it claims, what was never done, what is left out."""
     late = f' style="color: {LATE.name()}"'
     rows = "".join(f"<tr><td>{escape(i.number)}</td><td>échéance {fr_date(i.due_date)}</td>"
@@ -248,6 +252,11 @@ def _detail(action: Action) -> str:
              f"<table width='100%' cellspacing='3'>{rows}</table>"]
     if action.credits:
         parts.append(f"<p>Avoirs et règlements non imputés déduits : {format_eur(action.credits)}</p>")
+    if claim is not None and claim.error:
+        parts.append(f'<p style="color: {LATE.name()}">La lettre ne peut pas être écrite : {escape(claim.error)}</p>')
+    elif claim is not None and (claim.interest or claim.indemnities):
+        parts.append(f"<p>Pénalités {format_eur(claim.interest)} · indemnités {format_eur(claim.indemnities)} · "
+                     f"<b>total réclamé {format_eur(claim.total)}</b></p>")
     if action.skipped:
         never = ", ".join(DUNNING_STEP_LABELS[DunningStep(s)] for s in action.skipped)
         parts.append(f'<p style="color: {AT_RISK.name()}">Jamais faites : {never}.</p>')

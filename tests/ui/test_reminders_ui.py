@@ -43,6 +43,8 @@ def test_the_list_shows_todays_actions_most_useful_first_with_their_detail(ledge
     # the litigation file claims F3 alone: F2 (10 days late) never had a formal notice
     assert "F3" in detail and "F2" not in detail and "Jamais faites : 1re relance, 2e relance" in detail
     assert "Avoirs et règlements non imputés déduits : 50,00\u00a0€" in detail
+    # the ledger has no rate for the 2nd half of 2026 yet: the letter cannot be written, and it says so
+    assert "La lettre ne peut pas être écrite : taux d'intérêt manquant pour le 2e semestre 2026" in detail
 
 
 def test_printing_a_letter_records_it_and_removes_it_from_today(ledger, make_window, qtbot, tmp_path, monkeypatch):
@@ -54,6 +56,9 @@ def test_printing_a_letter_records_it_and_removes_it_from_today(ledger, make_win
     opened = []
     monkeypatch.setattr("app.ui.reminders.QDesktopServices.openUrl", lambda url: opened.append(url.toLocalFile()))
     select_customer(screen, "Boulangerie Martin")
+    # 1 880,00 € + 30,62 € of penalties (2 000 × 12,15 % × 46 / 365) + 40,00 € of indemnity
+    assert "Pénalités 30,62\u00a0€ · indemnités 40,00\u00a0€ · <b>total réclamé 1\u202f950,62\u00a0€</b>" in \
+        screen.detail.text()
     screen.print_selected()
     qtbot.waitUntil(lambda: screen.day.text() == "23/11/2026 · 1 action", timeout=20_000)
     assert opened == [str(target)]
