@@ -199,6 +199,7 @@ def placeholders(letter: Letter) -> dict[str, str]:
         "signataire": creditor.signatory,
         "client": debtor.name,
         "contact": debtor.contact_name,
+        "madame_monsieur": _addressed(debtor.contact_name),
         "code_client": debtor.code,
         "siren_client": debtor.siren,
         "adresse_client": ", ".join(debtor.address_lines),
@@ -218,6 +219,16 @@ def placeholders(letter: Letter) -> dict[str, str]:
         "tribunal": "tribunal judiciaire" if debtor.consumer else "tribunal de commerce",
         "recommande": letter.registered_mail_number,
     }
+
+
+def _addressed(contact: str) -> str:
+    """How the letter greets its reader: "Madame" or "Monsieur" when the contact says which, else both."""
+    first = contact.strip().split(" ", 1)[0].rstrip(".").casefold() if contact.strip() else ""
+    if first in ("mme", "madame", "mlle"):
+        return "Madame"
+    if first in ("m", "monsieur", "mr"):
+        return "Monsieur"
+    return "Madame, Monsieur"
 
 
 _DEFAULT_CLAUSE = ("Tout retard de paiement entraîne de plein droit des pénalités de retard au taux directeur de "

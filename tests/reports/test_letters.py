@@ -334,3 +334,14 @@ def test_a_letter_with_nothing_known_still_prints(tmp_path):
     pages = texts(tmp_path, bare)
     assert len(pages) >= len(KINDS)
     assert "Le 23/11/2026" in pages[0] and "page 1 / 1" in pages[0]
+
+
+def test_the_greeting_follows_the_contact():
+    from app.reports.letters import Creditor, Debtor, Letter, placeholders
+
+    def greeting(contact):
+        letter = Letter("first_reminder", date(2026, 11, 23), Creditor("A", ()), Debtor("B", (), contact), ())
+        return placeholders(letter)["madame_monsieur"]
+
+    assert [greeting("Mme Claire Martin"), greeting("M. Lucas Blanc"), greeting("Service comptable"),
+            greeting("")] == ["Madame", "Monsieur", "Madame, Monsieur", "Madame, Monsieur"]
