@@ -683,10 +683,16 @@ def _footer(canvas, creditor: Creditor, page: int, pages: int) -> None:
     canvas.setLineWidth(0.6)
     canvas.line(LEFT, y + 10, RIGHT, y + 10)
     number = f"page {page} / {pages}"
-    identity = " · ".join(part for part in (
-        creditor.name, ", ".join(creditor.address_lines), f"SIREN {creditor.siren}" if creditor.siren else "",
-        f"TVA {creditor.vat_number}" if creditor.vat_number else "") if part)
+    place = " · ".join(part for part in (creditor.name, ", ".join(creditor.address_lines)) if part)
+    ids = " · ".join(part for part in (f"SIREN {creditor.siren}" if creditor.siren else "",
+                                       f"TVA {creditor.vat_number}" if creditor.vat_number else "") if part)
+    room = WIDTH - canvas.stringWidth(number, FONT, 7) - 16
+    identity = " · ".join(part for part in (place, ids) if part)
     canvas.setFont(FONT, 7)
     canvas.setFillColor(MUTED)
-    canvas.drawString(LEFT, y, fit(identity, FONT, 7, WIDTH - canvas.stringWidth(number, FONT, 7) - 16))
+    if canvas.stringWidth(identity, FONT, 7) <= room:
+        canvas.drawString(LEFT, y, identity)
+    else:  # a long address: the identifiers on a line of their own rather than cut off
+        canvas.drawString(LEFT, y, fit(place, FONT, 7, room))
+        canvas.drawString(LEFT, y - 8.5, fit(ids, FONT, 7, room))
     canvas.drawRightString(RIGHT, y, number)
