@@ -184,7 +184,4 @@ def _noticed(invoice: OpenInvoice, reached: dict[int, str]) -> bool:
 def _done(step: str, steps_done: frozenset[str]) -> bool:
     """Is ``step`` done for an invoice: that step or a later one (a letter at a higher step covers it)."""
     rank = ORDER.index(DunningStep(step))
-    return any(ORDER.index(DunningStep(done)) >= rank for done in steps_done if done in _KNOWN)
-
-
-_KNOWN = frozenset(DunningStep)
+    return any(ORDER.index(DunningStep(done)) >= rank for done in steps_done)

@@ -62,6 +62,14 @@ class ActivityKind(StrEnum):
     STATUS = "status"
 
 
+ACTIVITY_LABELS = {
+    ActivityKind.NOTE: "Note",
+    ActivityKind.CALL: "Appel",
+    ActivityKind.PROMISE: "Promesse de paiement",
+    ActivityKind.STATUS: "Statut",
+}
+
+
 class DunningStep(StrEnum):
     """The steps of a dunning plan (DOMAIN.md), in their usual order."""
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import io
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from decimal import Decimal
 
@@ -189,7 +189,14 @@ def _days_axis(axis) -> None:
     axis.set_major_formatter(FuncFormatter(lambda y, pos: format_days(y)))
 
 
-def _value(amount: Decimal | None) -> float:
+def _label_last(ax, values: list[float], text: Callable[[float], str]) -> None:
+    """The last known value of a line written above its point, in bold: the figure the eye looks for."""
+    last = max(i for i, v in enumerate(values) if not math.isnan(v))
+    ax.annotate(text(values[last]), (last, values[last]), xytext=(0, 6), textcoords="offset points",
+                ha="center", va="bottom", fontsize=FONT_SIZE, color=INK, fontweight="bold")
+
+
+def _value(amount: Decimal | int | None) -> float:
     """A Decimal as drawn: a float, NaN (a gap in a line) for None."""
     return math.nan if amount is None else float(amount)
 
@@ -262,10 +269,7 @@ def dso_chart(points: Sequence[tuple[date, Decimal | None]], target: Decimal | N
         label = f"Objectif {format_days(target)} j"
         handles.append(ax.axhline(goal, color=MUTED, linestyle="--", linewidth=1.0, label=label))
         labels.append(label)
-    last = max(i for i, v in enumerate(values) if not math.isnan(v))
-    ax.annotate(f"{format_days(values[last])} j", (last, values[last]), xytext=(0, 6),
-                textcoords="offset points", ha="center", va="bottom", fontsize=FONT_SIZE, color=INK,
-                fontweight="bold")
+    _label_last(ax, values, lambda v: f"{format_days(v)} j")
     ax.set_ylim(0, max(top * 1.22, 1))
     ax.set_ylabel("jours")
     _days_axis(ax.yaxis)
@@ -350,7 +354,7 @@ def score_chart(points: Sequence[tuple[date, int | None]]) -> Figure:
     class bands (A below 20 … E from 80) as faint lines with their letter at the right, the points of the
     riskier classes (D, E) in amber, the last score written above its point."""
     figure = _figure()
-    values = [math.nan if value is None else float(value) for _, value in points]
+    values = [_value(value) for _, value in points]
     if all(math.isnan(v) for v in values):
         empty_message(figure)
         return figure
@@ -368,9 +372,7 @@ def score_chart(points: Sequence[tuple[date, int | None]]) -> Figure:
     ax.scatter(positions, values, s=14, zorder=3,
                color=[AT_RISK if not math.isnan(v) and grade_of(round(v)) in RISKY_GRADES else NEUTRAL
                       for v in values])
-    last = max(i for i, v in enumerate(values) if not math.isnan(v))
-    ax.annotate(f"{values[last]:.0f}", (last, values[last]), xytext=(0, 6), textcoords="offset points",
-                ha="center", va="bottom", fontsize=FONT_SIZE, color=INK, fontweight="bold")
+    _label_last(ax, values, lambda v: f"{v:.0f}")
     ax.set_ylim(0, 100)
     ax.set_yticks([0, 20, 40, 60, 80, 100])
     ax.set_ylabel("points de risque")

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.config import RESOURCES
-from app.domain.penalties import HalfYearRates, RateTable
+from app.domain.penalties import HalfYearRates, RateTable, rate_for
 from app.models import InterestRate
 
 SHIPPED = RESOURCES / "rates" / "interest_rates.csv"
@@ -29,6 +29,11 @@ def shipped_rates() -> list[HalfYearRates]:
 class RateRow(NamedTuple):
     rates: HalfYearRates
     entered: bool  # by the user (else shipped)
+
+    @property
+    def penalty_rate(self) -> Decimal:
+        """What a business owes on late payment that half-year when its terms say nothing (ECB + 10)."""
+        return rate_for(self.rates, consumer=False, agreed_rate=None)
 
 
 def rate_rows(session: Session) -> list[RateRow]:

@@ -69,8 +69,8 @@ def remind(session: Session, at: date, out: Path | None, *, dry_run: bool = Fals
     listed, never written. A letter whose penalties need a half-year's rates that are missing is not
     written and says so."""
     actions, holds = due_actions(session, at)
-    if dry_run:
-        return [reminder for reminder, _letter in _prepared(session, at, actions)], holds
+    if dry_run:  # what each letter would claim; no letter laid out
+        return list(claims(session, at, actions).values()), holds
     return letters_apart(session, at, actions, out, emails=emails, job=job), holds
 
 
@@ -90,7 +90,7 @@ def letters_apart(session: Session, at: date, actions: list[Action], folder: Pat
             if emails:
                 _write_email(path, letter, company, customer)
             reminder = replace(reminder, file=path)
-            record_sent(session, reminder.action, at, reminder.interest, reminder.indemnities, reminder.rate_used)
+            _record(session, reminder, at)
         results.append(reminder)
         job.advance()
     return results
@@ -99,16 +99,18 @@ def letters_apart(session: Session, at: date, actions: list[Action], folder: Pat
 def _write_email(pdf: Path, letter, company, customer) -> Path:
     """An e-mail beside the letter, the PDF attached, for the user's mail program to send (an .eml opens
     there as a draft)."""
+    from app.reports.letters import placeholders
+
+    words = placeholders(letter)  # the letter's own greeting and list of invoices
     message = EmailMessage()
-    message["From"] = company.email if company and company.email else ""
+    message["From"] = company.email
     message["To"] = customer.email or ""
-    sender = company.name if company else ""
-    message["Subject"] = f"{DUNNING_STEP_LABELS[DunningStep(letter.kind)]} — {sender}".strip(" —")
+    message["Subject"] = f"{DUNNING_STEP_LABELS[DunningStep(letter.kind)]} — {company.name}"
     message["X-Unsent"] = "1"  # Outlook and Thunderbird open it as a message to send
-    numbers = ", ".join(line.number for line in letter.lines)
-    message.set_content(f"Madame, Monsieur,\n\nVeuillez trouver ci-joint notre courrier du {letter.on:%d/%m/%Y} "
-                        f"concernant les factures {numbers} ({format_eur(letter.principal)} restant dus).\n\n"
-                        f"Cordialement,\n{sender}\n")
+    message.set_content(f"{words['madame_monsieur']},\n\nVeuillez trouver ci-joint notre courrier du {words['date']} "
+                        f"concernant {'la facture' if len(letter.lines) == 1 else 'les factures'} {words['factures']} "
+                        f"({words['principal']} restant dus).\n\n"
+                        f"Cordialement,\n{company.name}\n")
     message.add_attachment(pdf.read_bytes(), maintype="application", subtype="pdf", filename=pdf.name)
     path = pdf.with_suffix(".eml")
     path.write_bytes(bytes(message))
@@ -132,10 +134,14 @@ def print_letters(session: Session, at: date, actions: list[Action], path: Path,
         if letter is not None:
             reminder = replace(reminder, file=path)
             if record:
-                record_sent(session, reminder.action, at, reminder.interest, reminder.indemnities,
-                            reminder.rate_used)
+                _record(session, reminder, at)
         results.append(reminder)
     return results
+
+
+def _record(session: Session, reminder: Reminder, at: date) -> None:
+    """The letter of ``reminder`` sent: in the customer's history, with what it claimed and the rate used."""
+    record_sent(session, reminder.action, at, reminder.interest, reminder.indemnities, reminder.rate_used)
 
 
 def _rates_in_order(owed) -> list[Decimal]:

@@ -11,11 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.domain.money import format_eur, from_cents
-from app.domain.vocabulary import DUNNING_STEP_LABELS, RESOLUTION_LABELS, ActivityKind, DunningStep
+from app.domain.vocabulary import ACTIVITY_LABELS, DUNNING_STEP_LABELS, RESOLUTION_LABELS, DunningStep
 from app.models import Activity, Dispute, DunningLetter, Invoice, Payment
-
-ACTIVITY_LABELS = {ActivityKind.NOTE: "Note", ActivityKind.CALL: "Appel", ActivityKind.PROMISE: "Promesse de paiement",
-                   ActivityKind.STATUS: "Statut"}
 
 
 class Entry(NamedTuple):

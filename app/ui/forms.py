@@ -143,10 +143,21 @@ def dialog_buttons(dialog: QDialog, on_save, save_text: str | None = None) -> QD
 def ask_save_path(parent: QWidget, settings, key: str, title: str, name: str, kinds: str) -> Path | None:
     """A "save as" dialog opened in the folder last used for this kind of file (``folders/<key>`` in the
     window's settings), which then remembers the folder chosen; None when the user cancels."""
-    folder = settings.value(f"folders/{key}", str(Path.home())) if settings else str(Path.home())
-    chosen, _ = QFileDialog.getSaveFileName(parent, title, str(Path(folder) / name), kinds)
-    if not chosen:
-        return None
+    chosen, _ = QFileDialog.getSaveFileName(parent, title, str(_last_folder(settings, key) / name), kinds)
+    return _remember(settings, key, Path(chosen).parent, Path(chosen)) if chosen else None
+
+
+def ask_folder(parent: QWidget, settings, key: str, title: str) -> Path | None:
+    """A folder chosen from the one last used for this kind of file, then remembered; None when cancelled."""
+    chosen = QFileDialog.getExistingDirectory(parent, title, str(_last_folder(settings, key)))
+    return _remember(settings, key, Path(chosen), Path(chosen)) if chosen else None
+
+
+def _last_folder(settings, key: str) -> Path:
+    return Path(settings.value(f"folders/{key}", str(Path.home())) if settings else Path.home())
+
+
+def _remember(settings, key: str, folder: Path, chosen: Path) -> Path:
     if settings:
-        settings.setValue(f"folders/{key}", str(Path(chosen).parent))
-    return Path(chosen)
+        settings.setValue(f"folders/{key}", str(folder))
+    return chosen

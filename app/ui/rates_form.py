@@ -7,7 +7,7 @@ from datetime import date
 
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
-from app.domain.penalties import half_year_label, half_year_start, next_half_year, rate_for
+from app.domain.penalties import half_year_label, half_year_start, next_half_year
 from app.domain.wording import rate
 from app.services.rates import RateRow, rate_rows, save_rates
 from app.services.store import commit, read
@@ -18,7 +18,7 @@ from app.ui.table_model import Column
 COLUMNS = (
     Column("Semestre", lambda r: r.rates.start, lambda d: half_year_label(d), width=150),
     Column("Taux BCE", lambda r: r.rates.ecb, rate, numeric=True, width=90),
-    Column("BCE + 10 pts", lambda r: rate_for(r.rates, False, None), rate, numeric=True, width=110),
+    Column("BCE + 10 pts", lambda r: r.penalty_rate, rate, numeric=True, width=110),
     Column("Taux légal", lambda r: r.rates.legal_other, rate, numeric=True, width=90),
     Column("Particuliers", lambda r: r.rates.legal_private, rate, numeric=True, width=100),
     Column("Source", lambda r: r.rates.source, stretch=True),

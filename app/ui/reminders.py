@@ -11,7 +11,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QFileDialog, QFormLayout, QHBoxLayout, QLabel,
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QFormLayout, QHBoxLayout, QLabel,
                                QLineEdit, QMessageBox, QPlainTextEdit, QPushButton, QSplitter, QVBoxLayout, QWidget)
 
 from app.domain.dunning import Action
@@ -24,7 +24,7 @@ from app.services.dunning import due_actions, postpone, record_call
 from app.services.reminders import (LETTER_STEPS, claims, letters_apart, print_letters, unmatched_receipts,
                                     unmatched_warning)
 from app.services.store import commit, read
-from app.ui.forms import AmountEdit, DateEdit, FieldMessages, ask_save_path, dialog_buttons
+from app.ui.forms import AmountEdit, DateEdit, FieldMessages, ask_folder, ask_save_path, dialog_buttons
 from app.ui.format import AT_RISK, LATE, fr_amount, fr_date
 from app.ui.icons import icon
 from app.ui.screen import RowTable, Screen
@@ -178,19 +178,15 @@ class RemindersScreen(Screen):
         letters = [a for a in self.actions if a.step in LETTER_STEPS]
         if not letters or not self._go_ahead():
             return
-        settings = self.context.settings
-        start = settings.value("folders/letters", str(Path.home())) if settings else str(Path.home())
-        folder = QFileDialog.getExistingDirectory(self, "Dossier des lettres et e-mails", start)
-        if not folder:
+        folder = ask_folder(self, self.context.settings, "letters", "Dossier des lettres et e-mails")
+        if folder is None:
             return
-        if settings:
-            settings.setValue("folders/letters", folder)
         db, at = self.context.db, self.context.today()
 
         def write(job):
-            return commit(db, letters_apart, at, letters, Path(folder), emails=True, job=job)
+            return commit(db, letters_apart, at, letters, folder, emails=True, job=job)
 
-        run_op(self, write, lambda results: self._written(results, Path(folder), True), label="Lettres en cours…")
+        run_op(self, write, lambda results: self._written(results, folder, True), label="Lettres en cours…")
 
     def _print(self, actions: list[Action], name: str) -> None:
         if not self._go_ahead():
