@@ -95,7 +95,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 from app.importers.records import (CustomerRecord, InvoiceRecord, LetteredGroup, PaymentRecord, PeriodBalances,
-                                   Problem, ReadResult, UnreadableFile, collector_paused, row_hash, text_hash)
+                                   Problem, ReadResult, UnreadableFile, collector_paused, text_hash)
 from app.importers.values import CENT, parse_amount, parse_date
 from app.jobs import NULL_JOB, Job
 
@@ -256,7 +256,7 @@ class _Group:
     base: str
     base_is_entry: bool           # the number comes from the entry, not from PieceRef
     total: Decimal = ZERO
-    hashes: list[str] = field(default_factory=list)
+    identities: list[str] = field(default_factory=list)  # its lines', each with its rank (see _records)
     number: str = ""
 
     def suffixed(self, level: int) -> str:
@@ -437,7 +437,8 @@ class _Reader:
         groups: dict[tuple, _Group] = {}
         lettered: dict[tuple[str, str], tuple[list[_Group], list[str]]] = {}
         seen: dict[str, int] = {}
-        iso: dict[date | None, str] = {None: ""}
+        iso = _IsoDates()
+        other_dates, openings = self.other_dates, self.openings  # their first sights go through the methods
         for count, (number, fields, entry_date, debit, credit) in enumerate(customer_lines, 1):
             if count % PROGRESS_EVERY == 0:
                 self.job.check()
@@ -449,11 +450,11 @@ class _Reader:
             readable = True
             text = fields[i_piece_date].strip()
             if text:
-                issue_date = self._other_date(text, number, name_piece_date)
+                issue_date = other_dates.get(text) or self._other_date(text, number, name_piece_date)
                 readable = issue_date is not None
             text = fields[i_due].strip()
             if text:
-                due_date = self._other_date(text, number, name_due)
+                due_date = other_dates.get(text) or self._other_date(text, number, name_due)
                 readable = readable and due_date is not None
             if not readable:
                 self.tainted.add((key, journal, entry_number, piece))
@@ -464,18 +465,16 @@ class _Reader:
             net = debit - credit
             if not net:
                 continue
-            for day in (entry_date, issue_date, due_date):
-                if day not in iso:
-                    iso[day] = day.isoformat()
             # what identifies the line (not its lettering: see the module docstring), and its rank among
-            # identical lines; hashed as row_hash("fec", *fields, rank) would, joined here once (hot spot)
+            # identical lines; joined here once, as row_hash("fec", *fields, rank) would (hot spot)
             identity = "\x1f".join(("fec", journal, entry_number, iso[entry_date], account, auxiliary, piece,
                                     iso[issue_date], label, str(debit), str(credit), iso[due_date]))
             rank = seen[identity] = seen.get(identity, 0) + 1
-            line_hash = text_hash(f"{identity}\x1f{rank}")
+            identity = f"{identity}\x1f{rank}"
             entry = (journal, entry_number, entry_date, piece)
             in_sales_entry = entry in sales_entries
             if net < 0 and not in_sales_entry:
+                line_hash = text_hash(identity)
                 reference = " ".join(part for part in (label, piece) if not _PLACEHOLDER.fullmatch(part))
                 result.payments.append(PaymentRecord(customer_key=key, received_on=entry_date, amount=-net,
                                                      reference=reference, letter=letter, line=number,
@@ -483,7 +482,10 @@ class _Reader:
                 if letter:
                     lettered.setdefault((key, letter), ([], []))[1].append(line_hash)
                 continue
-            opening = self._opening(journal, fields[i_journal_name].strip())
+            journal_name = fields[i_journal_name]
+            opening = openings.get((journal, journal_name))
+            if opening is None:
+                opening = self._opening(journal, journal_name)
             group_key = (net > 0, key, entry, letter) + ((number,) if opening else ())
             group = groups.get(group_key)
             if group is None:
@@ -495,7 +497,7 @@ class _Reader:
                 if letter:
                     lettered.setdefault((key, letter), ([], []))[0].append(group)
             group.total += net
-            group.hashes.append(line_hash)
+            group.identities.append(identity)
         if self.tainted:  # an invoice one of whose lines is unreadable is not handed over: its total is wrong
             for group_key in [k for k, g in groups.items()
                               if (g.customer, g.journal, g.entry_number, g.piece) in self.tainted]:
@@ -507,7 +509,7 @@ class _Reader:
         result.customers = list(customers.values())
         result.invoices = [InvoiceRecord(number=g.number, customer_key=g.customer, issue_date=g.issue_date,
                                          total=g.total, due_date=g.due_date, paid=bool(g.letter), line=g.line,
-                                         row_hash=row_hash("fec-invoice", *g.hashes))
+                                         row_hash=text_hash("\x1f".join(("fec-invoice", *g.identities))))
                            for g in groups.values()]
         result.lettered = [LetteredGroup(letter, key, tuple(g.number for g in group_list), tuple(hashes))
                            for (key, letter), (group_list, hashes) in lettered.items() if group_list or hashes]
@@ -522,13 +524,11 @@ class _Reader:
         return value
 
     def _opening(self, journal: str, journal_name: str) -> bool:
-        """Is this journal the opening entries' (à-nouveaux)?"""
-        found = self.openings.get((journal, journal_name))
-        if found is None:
-            plain = unicodedata.normalize("NFKD", journal_name.casefold())
-            plain = " ".join("".join(ch if ch.isascii() and ch.isalnum() else " " for ch in plain).split())
-            found = self.openings[journal, journal_name] = (_key(journal) in _OPENING_CODES
-                                                           or bool(_OPENING_NAMES.search(plain)))
+        """Is this journal the opening entries' (à-nouveaux)? Remembered in ``openings``."""
+        plain = unicodedata.normalize("NFKD", journal_name.casefold())
+        plain = " ".join("".join(ch if ch.isascii() and ch.isalnum() else " " for ch in plain).split())
+        found = self.openings[journal, journal_name] = (_key(journal) in _OPENING_CODES
+                                                       or bool(_OPENING_NAMES.search(plain)))
         return found
 
 
@@ -571,6 +571,14 @@ def _entry_reference(journal: str, entry_number: str, line: int) -> str:
     if not journal or entry_number.startswith(journal):
         return entry_number
     return f"{journal}-{entry_number}"
+
+
+class _IsoDates(dict):
+    """date -> "YYYY-MM-DD", each converted on first sight; no date is ""."""
+
+    def __missing__(self, day: date | None) -> str:
+        text = self[day] = "" if day is None else day.isoformat()
+        return text
 
 
 def _unquote(text: str) -> str:
