@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from datetime import date, datetime
 from pathlib import Path
 
 from app.config import DB_ENV, database_location
+from app.importers import KINDS
 
 
 class UserError(Exception):
@@ -70,7 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
     aging.add_argument("--json", action="store_true", help="sortie JSON")
     imp = verbs.add_parser("import", help="importe des fichiers (factures, FEC, Factur-X)")
     imp.add_argument("files", nargs="+", metavar="FICHIER", help="fichier(s) à importer")
-    imp.add_argument("--as", dest="kind", choices=("invoices", "fec", "facturx"),
+    imp.add_argument("--as", dest="kind", choices=KINDS,
                      help="type de fichier (sinon détecté)")
     imp.add_argument("--mapping", help="nom d'une correspondance de colonnes enregistrée")
     imp.add_argument("--dry-run", action="store_true", help="montre ce qui serait importé, sans rien écrire")
@@ -123,6 +125,7 @@ def run_demo(location: str, seed: int, today: date | None) -> int:
         raise UserError(str(exc)) from None
     print(f"Société de démonstration créée dans {location} : {summary.customers} clients, "
           f"{summary.invoices} factures, {summary.credit_notes} avoirs, {summary.payments} règlements.")
+    print(f"Relevé bancaire des 13 dernières semaines : {summary.bank.text()}.")
     return 0
 
 
@@ -194,6 +197,8 @@ def print_summary(summary, dry_run: bool) -> None:
     if summary.rejected:
         print(f"{summary.file} : refusé, {len(summary.errors)} erreur(s) ; rien n'a été importé "
               "(--valid-rows importe les lignes valides).", file=sys.stderr)
+    elif summary.matching is not None:
+        print(f"{summary.file} ({summary.kind}) {verb} : {summary.statement_text()}")
     else:
         print(f"{summary.file} ({summary.kind}) {verb} : {created['customers']} client(s), {created['invoices']} "
               f"facture(s), {created['payments']} règlement(s), {created['allocations']} lettrage(s) créés ; "
@@ -296,6 +301,9 @@ def main(argv: list[str] | None = None) -> int:
         return run_window(location)
     except UserError as exc:
         print(f"encours : {exc}", file=sys.stderr)
+        return 1
+    except BrokenPipeError:  # the output went to a reader that stopped early (``| head``): nothing to say
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
     except Exception as exc:  # the database cannot be opened: say so plainly
         from sqlalchemy.exc import SQLAlchemyError

@@ -18,8 +18,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
 
 from app.domain.money import ZERO
+from app.domain.text import fold
 
 CONFIDENCES = ("sure", "probable", "uncertain")
+RECURRING_MONTHS = 3    # a debit seen in at least 2 of the 3 months before the forecast comes back every month
 CONFIDENCE_LABELS = {"sure": "Sûr", "probable": "Probable", "uncertain": "Incertain"}
 
 _CONFIDENCE_BY_GRADE = {"A": "sure", "B": "sure", "C": "probable", "D": "uncertain", "E": "uncertain"}
@@ -38,6 +40,14 @@ class Receivable(NamedTuple):
 class Outflow(NamedTuple):
     on: date
     amount: Decimal            # money going out, positive
+
+
+class Debit(NamedTuple):
+    """Money that went out of the bank account (a statement's debit line)."""
+
+    on: date
+    amount: Decimal            # positive
+    label: str
 
 
 class Week(NamedTuple):
@@ -98,3 +108,45 @@ def forecast(items: Iterable[Receivable], at: date, opening_balance: Decimal | N
             balance = balance + expected - spent[index]
         result.append(Week(first + timedelta(weeks=index), expected, receipts[index], spent[index], balance))
     return result
+
+
+def recurring_outflows(debits: Iterable[Debit], at: date, weeks: int = 13) -> list[Outflow]:
+    """The known outflows of the forecast: the debits that come back every month (rent, loan, salaries,
+    subscriptions), projected on the weeks ahead. A debit is recurring when a label like its own (digits left
+    out: they carry dates and references) was paid in at least two of the three calendar months before
+    ``at``'s month; it is expected again every month on the day of the month it last went out, at its last
+    amount. One-off debits are not projected: nothing says they will come again."""
+    first = week_start(at)
+    this_month = at.year * 12 + at.month - 1
+    seen: dict[str, set[int]] = {}
+    last: dict[str, Debit] = {}
+    for debit in debits:
+        month = debit.on.year * 12 + debit.on.month - 1
+        if not this_month - RECURRING_MONTHS <= month < this_month:
+            continue
+        key = " ".join("".join(" " if c.isdigit() else c for c in fold(debit.label)).split())
+        seen.setdefault(key, set()).add(month)
+        if key not in last or (debit.on, debit.amount) > (last[key].on, last[key].amount):
+            last[key] = debit
+    end = first + timedelta(weeks=weeks)
+    result = []
+    for key, months in seen.items():
+        if len(months) < 2:
+            continue
+        debit = last[key]
+        month = debit.on.year * 12 + debit.on.month  # the month after the last one paid
+        while True:
+            year, month0 = divmod(month, 12)
+            day = _day_in_month(year, month0 + 1, debit.on.day)
+            if day >= end:
+                break
+            if day >= first:
+                result.append(Outflow(day, debit.amount))
+            month += 1
+    return sorted(result)
+
+
+def _day_in_month(year: int, month: int, day: int) -> date:
+    """``day`` of that month, or its last day when the month is shorter (a debit of the 31st in April: 30th)."""
+    last_day = (date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)).day
+    return date(year, month, min(day, last_day))

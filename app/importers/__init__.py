@@ -13,14 +13,16 @@ from types import ModuleType
 
 from app.importers.records import UnreadableFile
 
-READERS = ("fec", "facturx", "spreadsheet")  # asked in this order; the spreadsheet reader takes what is left
+# asked in this order, most specific first; the spreadsheet reader (invoices) takes what is left
+READERS = ("fec", "facturx", "cfonb", "camt", "ofx", "spreadsheet")
+KINDS = ("invoices", "fec", "facturx", "cfonb", "camt", "ofx")  # the names ``--as`` takes
 
 
 def reader(kind: str) -> ModuleType:
-    """The reader module for ``kind`` (fec, facturx, invoices)."""
+    """The reader module for ``kind`` (one of ``KINDS``)."""
     name = "spreadsheet" if kind == "invoices" else kind
     if name not in READERS:
-        raise UnreadableFile(f"type d'import inconnu « {kind} » (possibles : invoices, fec, facturx)")
+        raise UnreadableFile(f"type d'import inconnu « {kind} » (possibles : {', '.join(KINDS)})")
     return import_module(f"app.importers.{name}")
 
 
@@ -31,4 +33,4 @@ def detect(path: Path) -> ModuleType:
         if module.identify(path):
             return module
     raise UnreadableFile(f"{path.name} : format non reconnu (attendu : FEC, facture Factur-X, tableau CSV, "
-                         "XLSX ou ODS de factures).")
+                         "XLSX ou ODS de factures, relevé bancaire CFONB 120, camt.053 ou OFX).")

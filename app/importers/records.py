@@ -107,6 +107,35 @@ class PeriodBalances:
     suppliers: Decimal
 
 
+class BankLineRecord(NamedTuple):
+    """One line of a bank statement: a credit (money received, ``amount`` > 0) or a debit (money paid out,
+    ``amount`` < 0). ``label`` is every text the bank gives about it (label, remittance information,
+    complementary records), joined by spaces: the matching looks for invoice numbers and names in it.
+    ``value_on`` is the value date when the bank gives one; ``account`` the account's IBAN or number when
+    the file says it (a file may hold several accounts)."""
+
+    booked_on: date
+    amount: Decimal
+    label: str
+    value_on: date | None = None
+    counterparty: str = ""
+    iban: str = ""            # the counterparty's IBAN, when the bank gives it
+    reference: str = ""       # end-to-end or bank reference, when given apart from the label
+    account: str = ""
+    line: int | None = None
+    row_hash: str = ""
+
+
+class StatementBalance(NamedTuple):
+    """A balance the statement states: the closing one starts the cash forecast (``on`` is its date)."""
+
+    account: str
+    on: date
+    amount: Decimal
+    closing: bool = True
+    line: int | None = None
+
+
 @dataclass
 class ReadResult:
     """All a reader found in one file; ``problems`` empty means the whole file was understood (a problem
@@ -119,6 +148,8 @@ class ReadResult:
     payments: list[PaymentRecord] = field(default_factory=list)
     lettered: list[LetteredGroup] = field(default_factory=list)
     balances: list[PeriodBalances] = field(default_factory=list)
+    bank_lines: list[BankLineRecord] = field(default_factory=list)
+    statement_balances: list[StatementBalance] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     rows: int = 0
@@ -137,6 +168,19 @@ def row_hash(*parts: object) -> str:
 def text_hash(text: str) -> str:
     """``row_hash`` of a row already joined into one text (readers hashing 100 000 rows skip the join)."""
     return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def with_bank_hashes(lines: list[BankLineRecord]) -> list[BankLineRecord]:
+    """The lines with their ``row_hash``: account, booking date, amount and label, plus the line's rank among
+    lines alike in all of these (two identical card payments on one day are two lines). Not the position in
+    the file, so that the next statement, which overlaps this one, finds the same lines again."""
+    seen: dict[tuple, int] = {}
+    hashed = []
+    for line in lines:
+        identity = (line.account, line.booked_on, line.amount, " ".join(line.label.split()))
+        rank = seen[identity] = seen.get(identity, 0) + 1
+        hashed.append(line._replace(row_hash=row_hash("bank", *identity, rank)))
+    return hashed
 
 
 @contextmanager

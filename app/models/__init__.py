@@ -2,6 +2,7 @@
 
 from app.domain.vocabulary import (GUARANTEE_LABELS, SEGMENT_LABELS, STATUS_LABELS, ActivityKind, GuaranteeKind,
                                    InvoiceKind, InvoiceStatus, Segment)
+from app.models.bank import BankBalance, BankLine
 from app.models.base import Base
 from app.models.company import Company
 from app.models.customer import Customer, Guarantee
@@ -14,7 +15,7 @@ from app.models.rates import InterestRate
 from app.models.settlement import resettle  # also keeps the summaries of ORM writes up to date
 
 __all__ = [
-    "Activity", "ActivityKind", "Allocation", "Base", "Company", "Customer", "Dispute", "DunningLetter",
+    "Activity", "ActivityKind", "Allocation", "BankBalance", "BankLine", "Base", "Company", "Customer", "Dispute", "DunningLetter",
     "FiscalPeriod", "GUARANTEE_LABELS", "Guarantee", "GuaranteeKind", "ImportBatch", "ImportMapping", "InterestRate",
     "Invoice", "InvoiceKind", "InvoiceStatus",
     "Payment", "Preference", "SEGMENT_LABELS", "resettle", "STATUS_LABELS", "Segment",

@@ -18,7 +18,7 @@ from app.domain import kpi
 from app.domain.aging import AgingBalance, Buckets
 from app.domain.alerts import (DECLARATION_WARNING_DAYS, Alert, CustomerFigures, DueInvoice,
                                Thresholds, alerts)
-from app.domain.forecast import Receivable, Week, forecast
+from app.domain.forecast import Receivable, Week, forecast, recurring_outflows
 from app.domain.money import from_cents
 from app.domain.scoring import Score, change_text, rising
 from app.domain.vocabulary import InvoiceStatus, Segment
@@ -29,6 +29,7 @@ from app.services.ledger_history import LedgerHistory, ledger_history
 from app.services.payment_history import delay_sums
 from app.services.risk import covers, customer_rows, open_disputes, scored, scores_at
 from app.services.working_capital import WorkingCapitalLine, working_capital_lines
+from app.services.statements import cash_position
 
 DSO_MONTHS = 24
 CEI_DAYS = 90          # the collection effectiveness index is measured over the last quarter
@@ -88,6 +89,7 @@ class Cockpit:
     scores: dict[int, Score]
     alerts: list[Alert]
     forecast: list[Week]
+    cash_on: date | None  # the day of the bank balance the forecast starts from (None: no statement yet)
     to_call: list[CallEntry]
     working_capital: list[WorkingCapitalLine]
 
@@ -194,6 +196,7 @@ def cockpit(session: Session, at: date) -> Cockpit:
     exposures = [buckets.total for buckets in balance.by_customer.values()]
     top5 = kpi.top_share(exposures)
     doubtful = sum(cents for _c, _d, status, cents in due if status == InvoiceStatus.DOUBTFUL.value)
+    cash = cash_position(session, at)
     return Cockpit(
         at=at, company=company.name if company else "", thresholds=limits, balance=balance, names=names,
         now=now, week_before=before,
@@ -206,7 +209,9 @@ def cockpit(session: Session, at: date) -> Cockpit:
         scores=scores,
         alerts=alerts(at, limits, figures, _due_invoices(session, at, limits, names, segments, cover_of), now.dso,
                       top5, now.receivables),
-        forecast=forecast(_receivables(by_due, delays, scores), at),
+        forecast=forecast(_receivables(by_due, delays, scores), at, cash.balance,
+                          recurring_outflows(cash.debits, at)),
+        cash_on=cash.balance_on,
         to_call=_to_call(session, by_due, at, balance, scores, customers),
         working_capital=working_capital_lines(session, history, at),
     )

@@ -37,6 +37,11 @@ class DisputeRow:
         return RESOLUTION_LABELS.get(self.resolution, self.resolution)
 
 
+def open_count(session: Session) -> int:
+    """How many disputes are still open (the count beside "Litiges" in the navigation)."""
+    return session.scalar(select(func.count()).select_from(Dispute).where(Dispute.closed_on.is_(None)))
+
+
 def list_disputes(session: Session, at: date) -> list[DisputeRow]:
     """Every dispute, with what its invoice still lacks at ``at``."""
     rows = session.execute(select(Dispute, Invoice.number, Invoice.id, Customer.name)

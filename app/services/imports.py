@@ -35,9 +35,11 @@ from app.jobs import NULL_JOB, Job
 from app.models.db import bulk_insert, insert_values, reserve_ids
 from app.models.payment import UNDATED
 from app.models.settlement import resettle
-from app.models import (Activity, Allocation, Customer, Dispute, DunningLetter, FiscalPeriod, Guarantee, ImportBatch,
-                        ImportMapping, Invoice, InvoiceKind, InvoiceStatus, Payment)
+from app.models import (Activity, Allocation, BankBalance, BankLine, Customer, Dispute, DunningLetter, FiscalPeriod,
+                        Guarantee, ImportBatch, ImportMapping, Invoice, InvoiceKind, InvoiceStatus, Payment)
 from app.services.company import default_terms
+from app.services.reconciliation import MatchCounts
+from app.services.statements import is_statement, record_statement
 
 CHUNK = 5000
 
@@ -57,18 +59,28 @@ class ImportSummary:
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     batch_id: int | None = None
+    statement_lines: int = 0  # a bank statement's new lines (credits and debits)
+    matching: MatchCounts | None = None  # a bank statement's credits: matched, proposed, unmatched
 
     @property
     def rejected(self) -> bool:
         """Nothing was imported because of errors."""
         return self.batch_id is None and bool(self.errors)
 
+    def statement_text(self) -> str:
+        """What a bank statement's import did, in French (the command line and the wizard say the same)."""
+        m = self.matching or MatchCounts()
+        return (f"{self.statement_lines} ligne(s) de relevé nouvelle(s), dont {self.created['payments']} "
+                f"encaissement(s) : {m.auto} rapproché(s) automatiquement, {m.proposed} à confirmer (écran "
+                f"« À rapprocher »), {m.unmatched} sans correspondance ; {self.duplicates} ligne(s) déjà connue(s).")
+
     def as_json(self) -> dict:
         return {"file": self.file, "kind": self.kind, "created": self.created, "updated": len(self.changes),
                 "changes": self.changes, "duplicates": self.duplicates,
                 "possible_duplicates": self.possible_duplicates,
                 "errors": [_problem_json(p) for p in self.errors],
-                "warnings": [_problem_json(p) for p in self.warnings]}
+                "warnings": [_problem_json(p) for p in self.warnings],
+                **({"statement_lines": self.statement_lines, **self.matching.as_json()} if self.matching else {})}
 
 
 def _problem_json(problem: Problem) -> dict:
@@ -113,7 +125,10 @@ def import_records(session: Session, path: Path, result: ReadResult, *, today: d
     session.flush()
     summary.batch_id = batch.id
     with collector_paused():
-        _Import(session, batch, result, summary, today, job).run()
+        if is_statement(result):
+            record_statement(session, batch, result, summary, job)
+        else:
+            _Import(session, batch, result, summary, today, job).run()
     batch.created_count = sum(summary.created.values())
     batch.updated_count = len(summary.changes)
     batch.skipped_count = summary.duplicates
@@ -554,6 +569,8 @@ def undo_import(session: Session, batch_id: int) -> str:
     session.execute(delete(Allocation).where(Allocation.payment_id.in_(imported_payments)))
     session.execute(delete(Allocation).where(Allocation.invoice_id.in_(imported_invoices)))
     session.execute(delete(Allocation).where(Allocation.credit_note_id.in_(imported_invoices)))
+    session.execute(delete(BankLine).where(BankLine.import_batch_id == batch_id))
+    session.execute(delete(BankBalance).where(BankBalance.import_batch_id == batch_id))
     session.execute(delete(Payment).where(Payment.import_batch_id == batch_id))
     session.execute(delete(Invoice).where(Invoice.import_batch_id == batch_id))
     still_used = select(Invoice.customer_id).union(  # a customer with a history of its own stays

@@ -44,6 +44,7 @@ NAVIGATION = (
     ("reminders", "Relances", "bell-ring"),
     ("customers", "Clients", "users"),
     ("invoices", "Factures", "file-text"),
+    ("reconcile", "À rapprocher", "git-compare-arrows"),
     ("imports", "Imports", "upload"),
     ("disputes", "Litiges", "message-square-warning"),
     ("settings", "Paramètres", "settings"),
@@ -58,12 +59,13 @@ def build_screens(context: Context) -> dict[str, Screen]:
     from app.ui.disputes import DisputesScreen
     from app.ui.invoices import InvoicesScreen
     from app.ui.imports import ImportsScreen
+    from app.ui.reconciliation import ReconcileScreen
     from app.ui.reminders import RemindersScreen
     from app.ui.settings import SettingsScreen
 
     classes = {"dashboard": DashboardScreen, "reminders": RemindersScreen, "customers": CustomersScreen,
-               "invoices": InvoicesScreen, "imports": ImportsScreen, "disputes": DisputesScreen,
-               "settings": SettingsScreen}
+               "invoices": InvoicesScreen, "reconcile": ReconcileScreen, "imports": ImportsScreen,
+               "disputes": DisputesScreen, "settings": SettingsScreen}
     return {key: classes[key](context, title) for key, title, _icon in NAVIGATION}
 
 
@@ -172,6 +174,20 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(screen)
         screen.refresh()
         self.settings.setValue("window/screen", key)
+        self.refresh_counts()
+
+    def refresh_counts(self) -> None:
+        """The number of items waiting beside a screen's name ("À rapprocher  12"), read again each time the
+        user moves, so that it follows what was just done; none when nothing waits."""
+        from app.services.disputes import open_count
+        from app.services.reconciliation import pending_count
+        from app.services.store import read
+
+        for row, (key, title, _icon) in enumerate(NAVIGATION):
+            count = {"reconcile": pending_count, "disputes": open_count}.get(key)
+            if count is not None:
+                waiting = read(self.context.db, count)
+                self.nav.item(row).setText(f"{title}  {waiting}" if waiting else title)
 
     def dragEnterEvent(self, event) -> None:
         if self.screens and event.mimeData().hasUrls() and all(u.isLocalFile() for u in event.mimeData().urls()):

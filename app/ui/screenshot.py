@@ -7,12 +7,12 @@ import time
 
 from PySide6.QtWidgets import QApplication
 
-VIEWS = ("welcome", "dashboard", "reminders", "customers", "customer", "invoices", "invoice", "imports", "disputes",
-         "settings")
+VIEWS = ("welcome", "dashboard", "reminders", "customers", "customer", "invoices", "invoice", "reconcile", "imports",
+         "disputes", "settings")
 
 
 def _wait_for(screen, seconds: float = 30) -> None:
-    """Let a screen that computes in a worker (the dashboard) finish before the picture is taken."""
+    """Let a screen that computes in a worker (the dashboard, À rapprocher) finish before the picture is taken."""
     deadline = time.monotonic() + seconds
     while getattr(screen, "running", None) is not None and time.monotonic() < deadline:
         QApplication.processEvents()

@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.domain.forecast import (CONFIDENCE_LABELS, CONFIDENCES, Outflow, Receivable, confidence,
-                                 expected_date, forecast, week_start)
+from app.domain.forecast import (CONFIDENCE_LABELS, CONFIDENCES, Debit, Outflow, Receivable, confidence,
+                                 expected_date, forecast, recurring_outflows, week_start)
 
 AT = date(2026, 11, 25)       # a Wednesday
 MONDAY = date(2026, 11, 23)   # its week's Monday
@@ -147,3 +147,44 @@ def test_last_balance_is_opening_plus_receipts_minus_outflows(items, at, outflow
     first, end = week_start(at), week_start(at) + timedelta(weeks=13)
     spent = sum((o.amount for o in outflows if first <= o.on < end), D(0))
     assert result[-1].balance == D("1234.56") + sum(w.expected for w in result) - spent
+
+
+# known outflows: the debits that come back every month ------------------------------------------------------
+
+def test_a_monthly_debit_is_projected_on_its_day_at_its_last_amount():
+    """Rent paid on the 5th in September (1 180 €) and October (1 200 €): seen in 2 of the 3 months before
+    November, it is expected on the 5th of each month of the 13 weeks from Monday 23/11/2026 (to 21/02/2027):
+    05/12, 05/01, 05/02, at the last amount, 1 200 €. The 5th of November is before the first week: already
+    in the balance the statement gives, or not yet known, it is not projected."""
+    debits = [Debit(date(2026, 9, 5), D("1180.00"), "PRLV SEPA LOYER SCI DES LILAS 09/2026"),
+              Debit(date(2026, 10, 5), D("1200.00"), "PRLV SEPA LOYER SCI DES LILAS 10/2026")]
+    assert recurring_outflows(debits, date(2026, 11, 23)) == [
+        Outflow(date(2026, 12, 5), D("1200.00")), Outflow(date(2027, 1, 5), D("1200.00")),
+        Outflow(date(2027, 2, 5), D("1200.00"))]
+
+
+def test_a_one_off_or_old_debit_is_not_projected():
+    """A debit seen in one month only, or in months more than three before ``at``'s, says nothing of the
+    weeks ahead."""
+    debits = [Debit(date(2026, 10, 12), D("49.90"), "CB BOULANGERIE MARTIN"),
+              Debit(date(2026, 5, 3), D("300.00"), "PRLV ASSURANCE"), Debit(date(2026, 6, 3), D("300.00"),
+                                                                         "PRLV ASSURANCE")]
+    assert recurring_outflows(debits, date(2026, 11, 23)) == []
+
+
+def test_a_debit_of_the_31st_falls_on_the_last_day_of_shorter_months():
+    """Salaries paid on 31/08 and 30/09 and 31/10 (last seen the 31st): expected 30/11, 31/12, 31/01 and, in
+    February, on the 28th... but 28/02/2027 is after the 13 weeks from 23/11 (the last week starts 15/02 and
+    ends 21/02), so three of them."""
+    debits = [Debit(date(2026, m, d), D("5400.00"), "VIR SALAIRES") for m, d in ((8, 31), (9, 30), (10, 31))]
+    assert [o.on for o in recurring_outflows(debits, date(2026, 11, 23))] == [
+        date(2026, 11, 30), date(2026, 12, 31), date(2027, 1, 31)]
+
+
+def test_projected_outflows_lower_the_balance_of_their_week():
+    """Opening 10 000 €, no receipt, the rent of 1 200 € on Saturday 05/12/2026: the week of Monday 30/11 ends
+    at 8 800 €, and so do the following ones until the next rent (week of 04/01/2027: 7 600 €)."""
+    debits = [Debit(date(2026, 9, 5), D("1200.00"), "LOYER"), Debit(date(2026, 10, 5), D("1200.00"), "LOYER")]
+    weeks = forecast([], date(2026, 11, 23), D("10000.00"), recurring_outflows(debits, date(2026, 11, 23)))
+    assert [w.balance for w in weeks[:7]] == [D("10000.00"), D("8800.00"), D("8800.00"), D("8800.00"),
+                                             D("8800.00"), D("8800.00"), D("7600.00")]

@@ -81,7 +81,8 @@ def open_items(session) -> list[OpenItem]:
              for invoice in session.scalars(select(Invoice))]
     items += [OpenItem(payment.customer_id, payment.received_on, payment.received_on,
                        -from_cents(payment.amount_cents), tuple(on_payment[payment.id]))
-              for payment in session.scalars(select(Payment))]
+              for payment in session.scalars(select(Payment))
+              if payment.customer_id is not None]  # money from a payer not recognised yet is on no account
     return items
 
 

@@ -150,20 +150,22 @@ def test_on_the_demo_company_printing_a_letter_records_it_and_a_dispute_leaves_t
     assert len(before) >= 5 and {a.step for a in before} >= {"first_reminder", "second_reminder"}
     several = next(a for a in before if a.step not in ("pre_due", "phone_call") and len(a.invoices) >= 2)
     select_customer(screen, several.name)
-    dialog = DisputeDialog(screen.context, several, screen)  # the most recent of its invoices is contested
-    dialog.invoice.setCurrentIndex(dialog.invoice.count() - 1)
+    # the oldest of its invoices is contested (the newest may be the only one whose step is due today: with it
+    # in dispute, there would be nothing to send)
+    dialog = DisputeDialog(screen.context, several, screen)
+    dialog.invoice.setCurrentIndex(0)
     dialog.reason.setText("quantités livrées contestées")
     dialog.save()
     reloaded(screen, qtbot)
     after = select_customer(screen, several.name)
-    assert [i.number for i in after.invoices] == [i.number for i in several.invoices[:-1]]
+    assert [i.number for i in after.invoices] == [i.number for i in several.invoices[1:]]
     target = tmp_path / "lettre.pdf"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), "PDF (*.pdf)"))
     monkeypatch.setattr("app.ui.reminders.QDesktopServices.openUrl", lambda url: None)
     screen.print_selected()
     qtbot.waitUntil(lambda: several.name not in [a.name for a in screen.actions], timeout=20_000)
     text = "".join(page.extract_text() for page in PdfReader(target).pages)
-    assert several.invoices[-1].number not in text and after.invoices[0].number in text
+    assert several.invoices[0].number not in text and after.invoices[0].number in text
     assert len(screen.actions) == len(before) - 1
     with db.sessions() as s:
         letter = s.scalars(select(DunningLetter).order_by(DunningLetter.id.desc())).first()

@@ -59,8 +59,10 @@ def test_ctrl_number_switches_screens(ledger, make_window, qtbot):
     window.activateWindow()
     qtbot.waitActive(window)
     handle = window.windowHandle()
-    qtbot.keyClick(handle, Qt.Key.Key_7, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(handle, Qt.Key.Key_8, Qt.KeyboardModifier.ControlModifier)
     assert window.current_screen() is window.screens["settings"]
+    qtbot.keyClick(handle, Qt.Key.Key_5, Qt.KeyboardModifier.ControlModifier)
+    assert window.current_screen() is window.screens["reconcile"]
     qtbot.keyClick(handle, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
     assert window.current_screen() is window.screens["invoices"]
     qtbot.keyClick(handle, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
@@ -149,3 +151,26 @@ def test_real_tables_pass_qt_checks(ledger, make_window, qtmodeltester):
     for key in ("customers", "invoices"):
         window.show_screen(key)
         qtmodeltester.check(window.screens[key].table.proxy)
+
+
+def test_the_navigation_counts_what_waits(ledger, make_window):
+    """A bank credit nobody has matched yet and an open dispute: "À rapprocher  1", "Litiges  1"; once the
+    credit is allocated the count goes when the user moves."""
+    from datetime import date
+
+    from app.models import BankLine, Dispute, Invoice, Payment
+
+    with ledger.transaction() as s:
+        payment = Payment(customer_id=None, received_on=date(2026, 11, 20), amount_cents=30000, reference="VIR")
+        s.add(BankLine(booked_on=date(2026, 11, 20), amount_cents=30000, label="VIR", payment=payment,
+                       row_hash="h1"))
+        f3 = s.query(Invoice).filter_by(number="F3").one()
+        s.add(Dispute(invoice_id=f3.id, opened_on=date(2026, 11, 1), reason="quantités"))
+    window = make_window(ledger)
+    texts = [window.nav.item(row).text() for row in range(window.nav.count())]
+    assert texts[4:7] == ["À rapprocher  1", "Imports", "Litiges  1"]
+    with ledger.transaction() as s:
+        from app.services.reconciliation import allocate
+        allocate(s, s.query(Payment).filter_by(reference="VIR").one().id, [(f3.id, 300)])
+    window.show_screen("invoices")
+    assert window.nav.item(4).text() == "À rapprocher"

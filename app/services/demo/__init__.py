@@ -22,11 +22,12 @@ from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session
 
 from app.jobs import NULL_JOB, Job
+from app.services.reconciliation import follow_status
 from app.models import (
     Activity, Allocation, Company, Customer, Dispute, DunningLetter, Guarantee, InterestRate, Invoice, Payment,
     resettle,
 )
-from app.services.demo import followup, names
+from app.services.demo import bank, followup, names
 from app.services.demo.ledger import N_CUSTOMERS, Simulation
 
 
@@ -36,6 +37,7 @@ class DemoSummary:
     invoices: int
     credit_notes: int
     payments: int
+    bank: bank.BankMatching  # how the matching did on the last thirteen weeks' statement
 
 
 def create_demo_company(session: Session, *, today: date, seed: int = 1, job: Job = NULL_JOB) -> DemoSummary:
@@ -59,9 +61,11 @@ def create_demo_company(session: Session, *, today: date, seed: int = 1, job: Jo
     sim.set_statuses()
     job.advance(label="Enregistrement des factures et des règlements")
     _insert(session, Invoice, [invoice.row() for invoice in sim.invoices + sim.credit_notes])
-    _insert(session, Payment, sim.payments)
-    _insert(session, Allocation, sim.allocations)
+    payments, allocations, held, truth = bank.hold_back(sim.payments, sim.allocations, today)
+    _insert(session, Payment, payments)
+    _insert(session, Allocation, allocations)
     resettle(session, None, None)  # every invoice and payment: what its allocations settle
+    follow_status(session, {a["invoice_id"] for a in truth})  # paid by the statement, not yet matched
     job.advance(label="Garanties, litiges et relances")
     _insert(session, Guarantee, followup.guarantees(sim))
     _insert(session, Dispute, disputes)
@@ -72,9 +76,10 @@ def create_demo_company(session: Session, *, today: date, seed: int = 1, job: Jo
         session.execute(insert(InterestRate), rates)
     _move_id_sequences(session, (Company, Customer, Invoice, Payment, Allocation, Guarantee, Dispute, Activity,
                                  DunningLetter))
+    matching = bank.import_statement(session, names.company()["iban"], held, truth, today, seed)
     job.advance()
     return DemoSummary(customers=len(sim.customers), invoices=len(sim.invoices),
-                       credit_notes=len(sim.credit_notes), payments=len(sim.payments))
+                       credit_notes=len(sim.credit_notes), payments=len(sim.payments), bank=matching)
 
 
 def _demo_rates(today: date) -> list[dict]:

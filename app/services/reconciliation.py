@@ -1,0 +1,310 @@
+"""Matching bank credits to invoices (lettrage), in the caller's transaction: what the matcher is certain of is
+applied by the import, the rest waits in the "À rapprocher" screen for the owner to confirm, change, split or
+leave; any allocation can be taken back.
+
+The matcher (``app.domain.matching``) sees the customers (with the IBANs they have paid from before) and the
+open items of the database; this module reads them, applies proposals as allocations, and keeps the invoices'
+status following their amounts (fully allocated: paid; no longer: open again). A credit whose customer is
+found but whose invoices are not stays that customer's unallocated cash, deducted in the aging and in the
+letters, so that a customer who paid is never chased for it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import Session
+
+from app.domain.matching import Book, Credit, OpenItem, Party, Proposal, match_all, propose
+from app.domain.money import format_eur, from_cents, to_cents
+from app.jobs import NULL_JOB, Job
+from app.models import Allocation, BankLine, Customer, Invoice, InvoiceKind, InvoiceStatus, Payment
+from app.models.db import bulk_insert
+from app.models.settlement import resettle
+
+CHUNK = 5000
+CERTAIN = "certain"
+CONFIDENCE_LABELS = {"certain": "Certain", "probable": "Probable", "possible": "Possible"}
+
+
+@dataclass(frozen=True)
+class MatchCounts:
+    """What a matching run did with its credits: applied (certain), proposed to the owner, found nothing for."""
+
+    auto: int = 0
+    proposed: int = 0
+    unmatched: int = 0
+    allocations: int = 0
+
+    def as_json(self) -> dict:
+        return {"matched_auto": self.auto, "proposed": self.proposed, "unmatched": self.unmatched}
+
+
+@dataclass(frozen=True)
+class Pending:
+    """A bank credit not (fully) allocated, for the "À rapprocher" screen, with the matcher's proposal."""
+
+    payment_id: int
+    received_on: date
+    amount: Decimal
+    left: Decimal               # what is not allocated yet
+    label: str
+    customer_id: int | None
+    customer_name: str
+    proposal: Proposal | None
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """An open item the owner may pick for a credit (the screen's list to split or change a proposal)."""
+
+    invoice_id: int
+    number: str
+    customer_id: int
+    customer_name: str
+    due: Decimal
+    due_date: date
+
+
+def book(session: Session) -> Book:
+    """The matcher's view of the database: every customer, the IBANs each has paid from, the open items."""
+    ibans: dict[int, set[str]] = defaultdict(set)
+    for customer_id, iban in session.execute(select(Payment.customer_id, Payment.payer_iban).distinct().where(
+            Payment.customer_id.is_not(None), Payment.payer_iban != "")):
+        ibans[customer_id].add(_plain_iban(iban))
+    parties = [Party(c.id, c.name, c.code or "", c.siren or "", tuple(sorted(ibans.get(c.id, ()))))
+               for c in session.execute(select(Customer.id, Customer.name, Customer.code, Customer.siren))]
+    return Book(parties, _open_items(session))
+
+
+def _open_items(session: Session) -> list[OpenItem]:
+    """Invoices with something still due and credit notes with something still to give back, written-off
+    ones aside (ix_invoice_open: the open items only)."""
+    rows = session.execute(select(Invoice.id, Invoice.number, Invoice.customer_id, Invoice.total_cents,
+                                  Invoice.settled_cents, Invoice.issue_date, Invoice.due_date, Invoice.kind)
+                           .where(Invoice.settled_on.is_(None), Invoice.status != InvoiceStatus.WRITTEN_OFF.value))
+    items = []
+    for row in rows:
+        if row.kind == InvoiceKind.CREDIT_NOTE.value or row.total_cents < 0:
+            due = -(abs(row.total_cents) - row.settled_cents)
+        else:
+            due = row.total_cents - row.settled_cents
+        if due:
+            items.append(OpenItem(row.id, row.number, row.customer_id, from_cents(due), row.issue_date, row.due_date))
+    return items
+
+
+def _plain_iban(iban: str) -> str:
+    return "".join(iban.split()).upper()
+
+
+def _credits(session: Session, payment_ids: Iterable[int]) -> list[Credit]:
+    """The matcher's view of these payments: what is left of each, its label, its payer's IBAN."""
+    credits = []
+    ids = sorted(payment_ids)
+    for start in range(0, len(ids), CHUNK):
+        for row in session.execute(select(Payment.id, Payment.amount_cents, Payment.settled_cents,
+                                          Payment.received_on, Payment.reference, Payment.payer_iban,
+                                          Payment.customer_id).where(Payment.id.in_(ids[start:start + CHUNK]))):
+            left = row.amount_cents - row.settled_cents
+            if left > 0:
+                credits.append(Credit(row.id, from_cents(left), row.received_on, row.reference,
+                                      _plain_iban(row.payer_iban), row.customer_id))
+    return credits
+
+
+def match_payments(session: Session, payment_ids: Sequence[int], *, batch_id: int | None = None,
+                   job: Job = NULL_JOB) -> MatchCounts:
+    """Match these payments: apply the certain proposals (allocations under ``batch_id``, so that undoing the
+    import takes them back), give the customer found to the other payments (their invoices only proposed, or
+    none found: a deposit), unless a doubtful guess of invoices is all that names it, and count what is left
+    for the owner."""
+    credits = _credits(session, payment_ids)
+    if not credits:
+        return MatchCounts()
+    job.start(len(credits), "Rapprochement des règlements…")
+    proposals = {p.credit_key: p for p in match_all(credits, book(session))}
+    job.advance(len(credits))
+    auto = proposed = allocations = 0
+    owners: dict[int, int] = {}
+    for credit in credits:
+        proposal = proposals.get(credit.key)
+        if proposal is None:
+            continue
+        if proposal.confidence == CERTAIN and proposal.allocations:
+            allocations += _apply(session, credit.key, credit.on, proposal, batch_id)
+            auto += 1
+        else:
+            proposed += 1
+        # the customer is known unless only a doubtful guess of invoices named it
+        if proposal.customer_id is not None and (proposal.confidence != "possible" or not proposal.allocations):
+            owners[credit.key] = proposal.customer_id
+    for payment_id, customer_id in owners.items():
+        session.execute(update(Payment).where(Payment.id == payment_id, Payment.customer_id.is_(None))
+                        .values(customer_id=customer_id))
+    return MatchCounts(auto, proposed, len(credits) - auto - proposed, allocations)
+
+
+def _apply(session: Session, payment_id: int, on: date, proposal: Proposal, batch_id: int | None) -> int:
+    """Write a certain proposal's allocations. Returns how many allocations were written."""
+    wanted = [(a.invoice_id, to_cents(a.amount)) for a in proposal.allocations]
+    session.execute(update(Payment).where(Payment.id == payment_id).values(customer_id=proposal.customer_id))
+    return _write(session, payment_id, on, wanted, batch_id)
+
+
+def _write(session: Session, payment_id: int, on: date, wanted: Sequence[tuple[int, int]],
+           batch_id: int | None) -> int:
+    """Allocations of (item id, cents) pairs, dated ``on``: a negative amount is a credit note used, which
+    settles the invoices first (in the order given); the payment settles the rest. Summaries and statuses
+    follow. Returns how many allocations were written."""
+    debts = [[invoice_id, cents] for invoice_id, cents in wanted if cents > 0]
+    rows = []
+    for note_id, cents in ((i, -c) for i, c in wanted if c < 0):
+        for debt in debts:
+            used = min(cents, debt[1])
+            if used:
+                rows.append({"invoice_id": debt[0], "credit_note_id": note_id, "payment_id": None,
+                             "allocated_on": on, "amount_cents": used, "import_batch_id": batch_id})
+                debt[1] -= used
+                cents -= used
+    rows += [{"invoice_id": invoice_id, "credit_note_id": None, "payment_id": payment_id, "allocated_on": on,
+              "amount_cents": cents, "import_batch_id": batch_id} for invoice_id, cents in debts if cents]
+    bulk_insert(session.connection(), Allocation.__table__, rows)
+    items = {row["invoice_id"] for row in rows} | {row["credit_note_id"] for row in rows if row["credit_note_id"]}
+    resettle(session, items, [payment_id])
+    follow_status(session, items)
+    return len(rows)
+
+
+def follow_status(session: Session, invoice_ids: Iterable[int]) -> None:
+    """An open invoice allocated in full becomes paid; a paid one that no longer is, open again."""
+    ids = sorted(set(invoice_ids))
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start:start + CHUNK]
+        session.execute(update(Invoice).where(Invoice.id.in_(chunk), Invoice.status == InvoiceStatus.OPEN.value,
+                                              Invoice.kind == InvoiceKind.INVOICE.value,
+                                              Invoice.settled_cents >= Invoice.total_cents)
+                        .values(status=InvoiceStatus.PAID.value), execution_options={"synchronize_session": False})
+        session.execute(update(Invoice).where(Invoice.id.in_(chunk), Invoice.status == InvoiceStatus.PAID.value,
+                                              Invoice.settled_cents < Invoice.total_cents)
+                        .values(status=InvoiceStatus.OPEN.value), execution_options={"synchronize_session": False})
+
+
+# the "À rapprocher" screen -------------------------------------------------------------------------------------
+
+def pending_count(session: Session) -> int:
+    """How many bank credits wait for the owner (the count beside "À rapprocher" in the navigation)."""
+    return session.scalar(select(func.count()).select_from(Payment).join(BankLine, BankLine.payment_id == Payment.id)
+                          .where(Payment.settled_on.is_(None)))
+
+
+def pending(session: Session) -> list[Pending]:
+    """The bank credits not fully allocated, oldest first, each with what the matcher proposes for what is left
+    (none of them applied: the owner decides)."""
+    rows = session.execute(
+        select(Payment.id, Payment.amount_cents, Payment.settled_cents, Payment.received_on, Payment.reference,
+               Payment.payer_iban, Payment.customer_id, Customer.name)
+        .join(BankLine, BankLine.payment_id == Payment.id).outerjoin(Customer, Customer.id == Payment.customer_id)
+        .where(Payment.settled_on.is_(None)).order_by(Payment.received_on, Payment.id)).all()
+    if not rows:
+        return []
+    the_book = book(session)
+    result = []
+    for row in rows:
+        left = from_cents(row.amount_cents - row.settled_cents)
+        # asked first as the bank line alone, so that the reason says how the customer is recognised; again
+        # with the customer the payment was given (by the import or the owner) when the line says otherwise
+        credit = Credit(row.id, left, row.received_on, row.reference, _plain_iban(row.payer_iban))
+        proposal = propose(credit, the_book)
+        if row.customer_id is not None and (proposal is None or proposal.customer_id != row.customer_id):
+            proposal = propose(credit._replace(customer_id=row.customer_id), the_book)
+        result.append(Pending(row.id, row.received_on, from_cents(row.amount_cents), left, row.reference,
+                              row.customer_id, row.name or "", proposal))
+    return result
+
+
+def candidates(session: Session, customer_id: int | None = None) -> list[Candidate]:
+    """The open items the owner can allocate a credit to: one customer's, or everybody's, oldest first."""
+    query = (select(Invoice.id, Invoice.number, Invoice.customer_id, Customer.name, Invoice.total_cents,
+                    Invoice.settled_cents, Invoice.due_date)
+             .join(Customer, Customer.id == Invoice.customer_id)
+             .where(Invoice.settled_on.is_(None), Invoice.status != InvoiceStatus.WRITTEN_OFF.value,
+                    Invoice.total_cents > 0)
+             .order_by(Invoice.due_date, Invoice.id))
+    if customer_id is not None:
+        query = query.where(Invoice.customer_id == customer_id)
+    return [Candidate(r.id, r.number, r.customer_id, r.name, from_cents(r.total_cents - r.settled_cents), r.due_date)
+            for r in session.execute(query)]
+
+
+def allocate(session: Session, payment_id: int, allocations: Sequence[tuple[int, Decimal]]) -> str:
+    """The owner's decision: allocate ``allocations`` ((item id, amount) pairs; a negative amount uses a credit
+    note, as the matcher proposes "two invoices minus a credit note") of this payment, dated on the
+    payment's day, and make the payment its invoices' customer's. Refused in French when an amount is more
+    than the item still owes (or gives back), more than the payment has left, or the items are several
+    customers'. Returns what was done, in words."""
+    payment = session.get(Payment, payment_id)
+    if payment is None:
+        raise ValueError("Ce règlement n'existe plus (import annulé ?).")
+    wanted = [(invoice_id, to_cents(amount)) for invoice_id, amount in allocations if amount]
+    if not wanted:
+        raise ValueError("Choisissez au moins une facture et un montant.")
+    items = {i.id: i for i in session.scalars(select(Invoice).where(Invoice.id.in_([i for i, _ in wanted])))}
+    if len(items) != len({i for i, _ in wanted}):
+        raise ValueError("Une des factures choisies n'existe plus.")
+    customers = {item.customer_id for item in items.values()}
+    if len(customers) > 1:
+        raise ValueError("Un règlement ne peut être imputé qu'aux factures d'un seul client.")
+    customer_id = customers.pop()
+    if payment.customer_id not in (None, customer_id) and payment.settled_cents:
+        raise ValueError("Ce règlement est déjà en partie imputé aux factures d'un autre client : annulez d'abord "
+                         "ces imputations.")
+    for item_id, cents in wanted:
+        item = items[item_id]
+        left = abs(item.total_cents) - item.settled_cents
+        if (cents < 0) != (item.total_cents < 0):
+            raise ValueError(f"{item.number} : un montant imputé sur une facture est positif, sur un avoir négatif.")
+        if abs(cents) > left:
+            verb = "ne rend plus que" if cents < 0 else "ne doit plus que"
+            raise ValueError(f"{item.number} {verb} {format_eur(from_cents(left))} : "
+                             f"{format_eur(from_cents(abs(cents)))} est trop.")
+    total = sum(cents for _, cents in wanted)
+    left = payment.amount_cents - payment.settled_cents
+    if total <= 0:
+        raise ValueError("Les avoirs choisis couvrent déjà les factures : rien à imputer de ce règlement.")
+    if total > left:
+        raise ValueError(f"Il ne reste que {format_eur(from_cents(left))} de ce règlement à imputer "
+                         f"({format_eur(from_cents(total))} demandés).")
+    payment.customer_id = customer_id
+    session.flush()
+    _write(session, payment_id, payment.received_on, wanted, None)
+    numbers = ", ".join(items[i].number for i, _ in wanted)
+    return f"{format_eur(from_cents(total))} imputés sur {numbers}."
+
+
+def unallocate(session: Session, payment_id: int) -> str:
+    """Take back every allocation of this payment: its invoices are due again, the payment stays its
+    customer's unallocated cash (to be matched again)."""
+    invoice_ids = list(session.scalars(select(Allocation.invoice_id).where(Allocation.payment_id == payment_id)))
+    if not invoice_ids:
+        raise ValueError("Ce règlement n'est imputé à aucune facture.")
+    cents = session.scalar(select(func.sum(Allocation.amount_cents)).where(Allocation.payment_id == payment_id))
+    session.execute(delete(Allocation).where(Allocation.payment_id == payment_id))
+    resettle(session, invoice_ids, [payment_id])
+    follow_status(session, invoice_ids)
+    return f"Imputations annulées : {format_eur(from_cents(cents))} à nouveau à rapprocher."
+
+
+def set_customer(session: Session, payment_id: int, customer_id: int | None) -> None:
+    """Say whose a credit is without allocating it yet (it becomes that customer's unallocated cash)."""
+    payment = session.get(Payment, payment_id)
+    if payment is None:
+        raise ValueError("Ce règlement n'existe plus (import annulé ?).")
+    if payment.settled_cents:
+        raise ValueError("Ce règlement est déjà imputé : annulez d'abord ses imputations.")
+    payment.customer_id = customer_id

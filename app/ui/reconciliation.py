@@ -1,0 +1,547 @@
+"""À rapprocher: the bank credits the import could not allocate for certain, each with what the matcher
+proposes (invoices, reason, confidence), for the owner to decide one after the other from the keyboard.
+
+Enter (a double-click, "Valider") applies the proposal, or the split typed in the candidate invoices ("Répartir…"), and
+moves to the next credit; "Ignorer" moves on without recording anything; "Client…" says whose a credit is
+without allocating it; "Annuler l'imputation" takes back what a credit already settled. Every decision goes
+through ``services.reconciliation``, which checks it and says what it did in French; this screen only adds up
+the amounts typed, to show what is left to allocate. The list is computed in a worker: matching a few
+thousand credits against the open items takes a while.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cached_property
+from html import escape
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QCompleter, QDialog, QFormLayout, QHBoxLayout,
+                               QHeaderView, QLabel, QLineEdit, QMessageBox, QPushButton, QSplitter,
+                               QStyledItemDelegate, QTableView, QVBoxLayout, QWidget)
+
+from app.domain.money import format_eur, parse_eur
+from app.domain.text import without_accents
+from app.services.customers import customer_choices
+from app.services.reconciliation import (CONFIDENCE_LABELS, Candidate, Pending, allocate, candidates, pending,
+                                         set_customer, unallocate)
+from app.services.store import commit, read
+from app.ui.format import AT_RISK, LATE, fr_amount, fr_date
+from app.ui.forms import AmountEdit, FieldMessages, combo_select, dialog_buttons
+from app.ui.icons import icon
+from app.ui.screen import RowTable, Screen
+from app.ui.table_model import ROW_ROLE, Column, RowTableModel
+from app.ui.worker import run_op
+
+NOBODY = "—"
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """A credit waiting for a decision, with the numbers of the invoices proposed for it (the proposal
+    knows them by id only)."""
+
+    credit: Pending
+    numbers: tuple[str, ...]
+
+    @property
+    def proposed(self) -> str:
+        return ", ".join(self.numbers)
+
+    @property
+    def confidence(self) -> str:
+        proposal = self.credit.proposal
+        return CONFIDENCE_LABELS.get(proposal.confidence, proposal.confidence) if proposal else ""
+
+    @property
+    def reason(self) -> str:
+        return self.credit.proposal.reason if self.credit.proposal else "aucune facture trouvée"
+
+    @property
+    def customer_id(self) -> int | None:
+        """The credit's customer, else the one the matcher proposes: whose open invoices are offered."""
+        proposal = self.credit.proposal
+        return self.credit.customer_id or (proposal.customer_id if proposal else None)
+
+
+@dataclass
+class Loaded:
+    """What one computation brings back: the credits, the open invoices by customer, the customers."""
+
+    rows: list[Waiting]
+    open_items: dict[int, list[Candidate]]
+    customers: list[tuple[int, str]]
+
+    @cached_property
+    def names(self) -> dict[int, str]:
+        return dict(self.customers)
+
+
+def load(session) -> Loaded:
+    """Everything the screen shows, read at once so that moving from a credit to the next reads nothing."""
+    open_items: dict[int, list[Candidate]] = defaultdict(list)
+    numbers = {}
+    for candidate in candidates(session):
+        open_items[candidate.customer_id].append(candidate)
+        numbers[candidate.invoice_id] = candidate.number
+    rows = [Waiting(credit, tuple(numbers.get(a.invoice_id, "avoir") for a in credit.proposal.allocations)
+                    if credit.proposal else ()) for credit in pending(session)]
+    return Loaded(rows, dict(open_items), customer_choices(session))
+
+
+WAITING_COLUMNS = (
+    Column("Date", lambda w: w.credit.received_on, fr_date, width=82),
+    Column("Montant", lambda w: w.credit.amount, fr_amount, numeric=True, width=100),
+    Column("Reste à imputer", lambda w: w.credit.left, fr_amount, numeric=True, width=128),
+    Column("Libellé bancaire", lambda w: w.credit.label, stretch=True),
+    Column("Client", lambda w: w.credit.customer_name or NOBODY, width=130),
+    Column("Proposition", lambda w: w.proposed, width=110),
+    Column("Confiance", lambda w: w.confidence, width=80,
+           colour=lambda w: AT_RISK if w.credit.proposal and w.credit.proposal.confidence == "possible" else None),
+    Column("Motif", lambda w: w.reason, width=170),
+)
+COL_CHECK, COL_AMOUNT = 0, 3
+
+
+class SplitModel(RowTableModel):
+    """The open invoices a credit may go to, each with a box to tick and the amount to allocate to it:
+    taken from the proposal, or typed by the owner ("Répartir"). Ticking an invoice offers what it still
+    owes; the service decides whether the split is acceptable."""
+
+    edited = Signal()
+    refused = Signal(str)
+
+    def __init__(self, parent=None) -> None:
+        super().__init__((
+            Column("Facture", lambda c: c.number, width=110),
+            Column("Échéance", lambda c: c.due_date, fr_date, width=84),
+            Column("Reste dû", lambda c: c.due, fr_amount, numeric=True, width=104),
+            Column("À imputer", lambda c: self.amounts.get(c.invoice_id), fr_amount, numeric=True, width=104),
+        ), parent)
+        self.amounts: dict[int, Decimal] = {}  # the ticked invoices and their amounts
+
+    def set_candidates(self, rows: list[Candidate], amounts: dict[int, Decimal]) -> None:
+        self.amounts = dict(amounts)
+        self.set_rows(rows)
+
+    def allocations(self) -> list[tuple[int, Decimal]]:
+        return list(self.amounts.items())
+
+    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
+        flags = super().flags(index)
+        if index.column() == COL_CHECK:
+            flags |= Qt.ItemFlag.ItemIsUserCheckable
+        elif index.column() == COL_AMOUNT:
+            flags |= Qt.ItemFlag.ItemIsEditable
+        return flags
+
+    def data(self, index, role: int = Qt.ItemDataRole.DisplayRole):
+        if index.isValid() and index.column() == COL_CHECK and role == Qt.ItemDataRole.CheckStateRole:
+            ticked = self.rows[index.row()].invoice_id in self.amounts
+            return Qt.CheckState.Checked if ticked else Qt.CheckState.Unchecked
+        if index.isValid() and index.column() == COL_AMOUNT and role == Qt.ItemDataRole.EditRole:
+            amount = self.amounts.get(self.rows[index.row()].invoice_id)
+            return "" if amount is None else format_eur(amount, symbol=False)
+        return super().data(index, role)
+
+    def setData(self, index, value, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        candidate = self.rows[index.row()]
+        if role == Qt.ItemDataRole.CheckStateRole:
+            if Qt.CheckState(value) == Qt.CheckState.Checked:
+                self.amounts[candidate.invoice_id] = candidate.due
+            else:
+                self.amounts.pop(candidate.invoice_id, None)
+        elif role == Qt.ItemDataRole.EditRole:
+            if not str(value).strip():
+                self.amounts.pop(candidate.invoice_id, None)
+            else:
+                try:
+                    self.amounts[candidate.invoice_id] = parse_eur(str(value))
+                except ValueError as wrong:
+                    self.refused.emit(str(wrong))
+                    return False
+        else:
+            return False
+        self.dataChanged.emit(self.index(index.row(), 0), self.index(index.row(), len(self.columns) - 1))
+        self.edited.emit()
+        return True
+
+
+class AmountDelegate(QStyledItemDelegate):
+    """Amounts typed in the split as in the forms: French format, right-aligned."""
+
+    def createEditor(self, parent, option, index) -> QWidget:
+        return AmountEdit(parent)
+
+
+class SplitView(QTableView):
+    """The candidate invoices: Space ticks one, typing edits its amount, Enter (when no amount is being
+    typed) confirms the split, as Enter does in the list of credits."""
+
+    confirmed = Signal()
+
+    def __init__(self, model: SplitModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setModel(model)
+        self.setItemDelegateForColumn(COL_AMOUNT, AmountDelegate(self))
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked | QAbstractItemView.EditTrigger.EditKeyPressed
+                             | QAbstractItemView.EditTrigger.AnyKeyPressed)
+        self.verticalHeader().hide()
+        self.verticalHeader().setDefaultSectionSize(26)
+        for number, column in enumerate(model.columns):
+            self.horizontalHeader().resizeSection(number, column.width)
+        self.horizontalHeader().setSectionResizeMode(COL_CHECK, QHeaderView.ResizeMode.Stretch)
+
+    def keyPressEvent(self, event) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.state() != self.State.EditingState:
+            self.confirmed.emit()
+            return
+        super().keyPressEvent(event)
+
+
+def customer_picker() -> QComboBox:
+    """A combo of the customers that finds one from any part of its name as it is typed."""
+    combo = QComboBox()
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(24)  # not as wide as the longest name
+    combo.setEditable(True)
+    combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+    combo.completer().setFilterMode(Qt.MatchFlag.MatchContains)
+    combo.completer().setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+    return combo
+
+
+def fill_customers(combo: QComboBox, customers: list[tuple[int, str]], nobody: str) -> None:
+    """The customers in ``combo``, after a first item ``nobody`` (no customer), without signalling."""
+    combo.blockSignals(True)
+    combo.clear()
+    combo.addItem(nobody, None)
+    for customer_id, name in customers:
+        combo.addItem(name, customer_id)
+    combo.blockSignals(False)
+
+
+class ReconcileScreen(Screen):
+    def __init__(self, context, title, parent=None) -> None:
+        super().__init__(context, title, parent)
+        self.loaded = Loaded([], {}, [])
+        self.running = None
+        self.stale = False
+        self.follow: int | None = None  # the credit to select once the list is back (the next one)
+        self.editing = False            # the owner changed the split: Valider applies it, not the proposal
+        self.offered: int | None = None  # the customer whose open invoices are offered
+        self.count = QLabel()
+        self.count.setObjectName("subtitle")
+        self.actions_bar.insertWidget(1, self.count)
+        self.search = QLineEdit(placeholderText="Libellé, client ou montant… (Ctrl+F)")
+        self.search.setClearButtonEnabled(True)
+        self.search.setMinimumWidth(300)
+        self.search.textChanged.connect(self.apply_filter)
+        self.actions_bar.addWidget(self.search)
+
+        self.table = RowTable(WAITING_COLUMNS, sort_column=-1)  # the service's order: oldest first
+        self.table.selectionModel().selectionChanged.connect(self.show_selected)
+        self.table.activated_row.connect(lambda _row: self.validate())
+
+        self.detail = QLabel()
+        self.detail.setWordWrap(True)
+        self.detail.setTextFormat(Qt.TextFormat.RichText)
+        self.detail.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.invoices_title = QLabel()
+        self.invoices_title.setObjectName("section")
+        self.invoices_title.setMinimumWidth(1)  # a long name is cut rather than taking the detail's room
+        self.picker = customer_picker()
+        self.picker.currentIndexChanged.connect(self._picked)
+        self.split = SplitModel(self)
+        self.split.edited.connect(self._edited)
+        self.split.refused.connect(self._refused)
+        self.split_view = SplitView(self.split)
+        self.split_view.confirmed.connect(self.validate)
+        self.left_label = QLabel()
+        self.left_label.setAlignment(Qt.AlignmentFlag.AlignRight)
+
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        heading = QHBoxLayout()
+        heading.addWidget(self.invoices_title)
+        heading.addWidget(self.picker, 1)  # "Factures ouvertes de [client ▾]" when the credit's is not known
+        right_layout.addLayout(heading)
+        right_layout.addWidget(self.split_view, 1)
+        right_layout.addWidget(self.left_label)
+        detail_split = QSplitter()
+        detail_split.addWidget(self.detail)
+        detail_split.addWidget(right)
+        detail_split.setSizes([440, 600])
+
+        self.validate_button = QPushButton(icon("shield-check"), "Valider")
+        self.validate_button.setToolTip("Imputer la proposition ou la répartition saisie, puis passer au suivant "
+                                        "(Entrée)")
+        self.split_button = QPushButton(icon("git-compare-arrows"), "Répartir…")
+        self.split_button.setToolTip("Choisir les factures et les montants à imputer")
+        self.customer_button = QPushButton(icon("users"), "Client…")
+        self.customer_button.setToolTip("Dire de quel client est ce règlement, sans l'imputer")
+        self.skip_button = QPushButton("Ignorer")
+        self.skip_button.setToolTip("Laisser ce règlement pour plus tard et passer au suivant")
+        self.undo_button = QPushButton(icon("rotate-ccw"), "Annuler l'imputation")
+        self.undo_button.setToolTip("Reprendre ce qui est déjà imputé de ce règlement")
+        self.last_allocated: int | None = None  # the credit the outcome's "Annuler" link takes back
+        self.outcome = QLabel()
+        self.outcome.setWordWrap(True)
+        self.outcome.linkActivated.connect(lambda _link: self.undo(self.last_allocated))
+        buttons = QHBoxLayout()
+        for button, slot in ((self.validate_button, self.validate), (self.split_button, self.start_split),
+                             (self.customer_button, self.choose_customer), (self.skip_button, self.skip),
+                             (self.undo_button, lambda: self.undo(self._selected_id()))):
+            button.clicked.connect(slot)
+            buttons.addWidget(button)
+        buttons.addWidget(self.outcome, 1)
+
+        bottom = QWidget()
+        bottom_layout = QVBoxLayout(bottom)
+        bottom_layout.setContentsMargins(0, 6, 0, 0)
+        bottom_layout.addWidget(detail_split, 1)
+        bottom_layout.addLayout(buttons)
+        body = QSplitter(Qt.Orientation.Vertical)
+        body.addWidget(self.table)
+        body.addWidget(bottom)
+        body.setSizes([330, 370])
+        self.layout_.addWidget(body, 1)
+        self.show_selected()
+
+    # loading ---------------------------------------------------------------------------------------------------
+    def refresh(self) -> None:
+        """The credits waiting, matched in a worker; the screen keeps the previous list meanwhile."""
+        if self.running is not None:
+            self.stale = True  # the data may have changed since that computation started: once more after it
+            return
+        self.stale = False
+        db = self.context.db
+        self.running = run_op(self, lambda job: read(db, load), self._show, self._failed, "Rapprochement en cours…")
+
+    def _failed(self, message: str) -> None:
+        self.running = None
+        self.count.setText(f"La liste n'a pas pu être calculée ({message}).")
+
+    def _show(self, loaded: Loaded) -> None:
+        self.running = None
+        follow = self.follow if self.follow is not None else self._selected_id()
+        self.loaded, self.follow = loaded, None
+        count = len(loaded.rows)
+        self.count.setText(f"{count} règlement{'s' if count > 1 else ''} en attente" if count
+                           else "Tous les règlements sont rapprochés.")
+        fill_customers(self.picker, loaded.customers, "Choisir le client…")
+        self.table.set_rows(loaded.rows)
+        self.apply_filter()
+        visible = self.table.visible_rows()
+        ids = [w.credit.payment_id for w in visible]
+        self._select(ids.index(follow) if follow in ids else 0)
+        if self.stale:
+            self.refresh()
+
+    def apply_filter(self) -> None:
+        words = without_accents(self.search.text()).split()
+        self.table.proxy.set_predicate(lambda w: all(word in without_accents(_haystack(w)) for word in words))
+
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    # the selected credit ---------------------------------------------------------------------------------------
+    def selected(self) -> Waiting | None:
+        rows = self.table.selectionModel().selectedRows()
+        return rows[0].data(ROW_ROLE) if rows else None
+
+    def _selected_id(self) -> int | None:
+        waiting = self.selected()
+        return waiting.credit.payment_id if waiting else None
+
+    def _select(self, row: int) -> None:
+        """Select a row of the list (the last one when past the end) and give the list the keyboard."""
+        count = self.table.proxy.rowCount()
+        if count:
+            self.table.selectRow(min(row, count - 1))
+            self.table.setFocus()
+        else:
+            self.show_selected()
+
+    def show_selected(self) -> None:
+        waiting = self.selected()
+        self.editing = False
+        for button in (self.validate_button, self.split_button, self.customer_button, self.skip_button):
+            button.setEnabled(waiting is not None)
+        self.undo_button.setEnabled(waiting is not None and waiting.credit.left < waiting.credit.amount)
+        self.detail.setText(_detail(waiting, self.loaded.names) if waiting else "")
+        customer_id = waiting.customer_id if waiting else None
+        self.picker.setVisible(waiting is not None and customer_id is None)
+        self.picker.blockSignals(True)
+        self.picker.setCurrentIndex(0)
+        self.picker.blockSignals(False)
+        self._offer(customer_id)
+
+    def _offer(self, customer_id: int | None) -> None:
+        """The open invoices of this customer, the proposal's ticked with its amounts."""
+        waiting = self.selected()
+        proposal = waiting.credit.proposal if waiting else None
+        proposed = {a.invoice_id: a.amount for a in proposal.allocations} if proposal else {}
+        self.offered = customer_id
+        offered = self.loaded.open_items.get(customer_id, []) if customer_id is not None else []
+        self.split.set_candidates(offered, {c.invoice_id: proposed[c.invoice_id] for c in offered
+                                            if c.invoice_id in proposed})
+        name = "" if self.picker.isVisibleTo(self) else self.loaded.names.get(customer_id, "")
+        self.invoices_title.setText(f"Factures ouvertes de {name}".strip() if waiting else "")
+        self.split_view.setEnabled(bool(offered))
+        self._show_left()
+
+    def _picked(self) -> None:
+        self._offer(self.picker.currentData())
+
+    def _edited(self) -> None:
+        self.editing = True
+        self._show_left()
+
+    def _show_left(self) -> None:
+        """What the ticked amounts leave of the credit: plain addition of what is shown, checked by the
+        service when it is applied."""
+        waiting = self.selected()
+        if waiting is None:
+            self.left_label.setText("")
+            return
+        left = waiting.credit.left - sum(self.split.amounts.values(), Decimal(0))
+        colour = f' style="color: {LATE.name()}"' if left < 0 else ""
+        self.left_label.setText(f"Reste à imputer : <b{colour}>{format_eur(left)}</b>")
+
+    # decisions -------------------------------------------------------------------------------------------------
+    def validate(self) -> None:
+        """Apply the proposal, or the split the owner edited, then go on to the next credit."""
+        waiting = self.selected()
+        if waiting is None:
+            return
+        proposal = waiting.credit.proposal
+        if self.editing or proposal is None:
+            wanted = self.split.allocations()
+        else:
+            wanted = [(a.invoice_id, a.amount) for a in proposal.allocations]
+        if self._apply(allocate, waiting.credit.payment_id, wanted, next_row=True):
+            self.last_allocated = waiting.credit.payment_id
+
+    def start_split(self) -> None:
+        """Put the keyboard in the amount of the first invoice offered: tick with Space, type the amounts."""
+        if not self.split.rows:
+            self.picker.setFocus()
+            return
+        self.editing = True
+        self.split_view.setFocus()
+        self.split_view.setCurrentIndex(self.split.index(0, COL_AMOUNT))
+
+    def skip(self) -> None:
+        self._select(self.table.currentIndex().row() + 1)
+
+    def choose_customer(self) -> None:
+        waiting = self.selected()
+        if waiting is None:
+            return
+        dialog = PayerDialog(self.context, waiting, self.offered, self.loaded.customers, self)
+        if dialog.exec():
+            self.outcome.setText(dialog.said)
+            self.refresh()
+
+    def undo(self, payment_id: int | None) -> None:
+        if payment_id is None:
+            return
+        answer = QMessageBox.question(self, "Annuler l'imputation",
+                                      "Reprendre tout ce qui est imputé de ce règlement ? Ses factures seront de "
+                                      "nouveau dues et le règlement reviendra dans cette liste.")
+        if answer == QMessageBox.StandardButton.Yes:
+            self._apply(unallocate, payment_id)
+
+    def _apply(self, use_case, *args, next_row: bool = False) -> bool:
+        """Run a decision in one transaction and say what it did, or why the service refused it; then reload,
+        selecting the next credit (``next_row``) or the same one. While the list is being reloaded, the row
+        on screen may be already decided: a second Enter then does nothing."""
+        if self.running is not None:
+            return False
+        try:
+            said = commit(self.context.db, use_case, *args)
+        except ValueError as refused:
+            self._refused(str(refused))
+            return False
+        undo = ' <a href="annuler">Annuler</a>' if use_case is allocate else ""
+        self.outcome.setText(escape(said) + undo)
+        visible = self.table.visible_rows()
+        row = self.table.currentIndex().row() + (1 if next_row else 0)
+        self.follow = visible[row].credit.payment_id if row < len(visible) else None
+        self.refresh()
+        return True
+
+    def _refused(self, message: str) -> None:
+        QMessageBox.warning(self, "À rapprocher", message)
+
+
+def _haystack(waiting: Waiting) -> str:
+    credit = waiting.credit
+    return f"{credit.label} {credit.customer_name} {format_eur(credit.amount)} {waiting.proposed}"
+
+
+def _detail(waiting: Waiting, names: dict[int, str]) -> str:
+    """The selected credit in words: its label in full, what is left of it, whose it is, the proposal."""
+    credit, proposal = waiting.credit, waiting.credit.proposal
+    allocated = credit.amount - credit.left
+    parts = [f"<p><b>{escape(credit.label) or 'Sans libellé'}</b></p>",
+             f"<p>Reçu le {fr_date(credit.received_on)} : {format_eur(credit.amount)}"
+             + (f", dont {format_eur(allocated)} déjà imputés" if allocated else "") + "</p>"]
+    if credit.customer_id is not None:
+        parts.append(f"<p>Client : {escape(credit.customer_name)}</p>")
+    elif proposal is not None and proposal.customer_id is not None:
+        parts.append(f"<p>Client proposé : {escape(names.get(proposal.customer_id, ''))}</p>")
+    else:
+        parts.append("<p>Client : non identifié</p>")
+    if proposal is None:
+        parts.append("<p>Aucune facture ne correspond : choisissez le client puis les factures.</p>")
+        return "".join(parts)
+    colour = f' style="color: {AT_RISK.name()}"' if proposal.confidence == "possible" else ""
+    parts.append(f"<p>Proposition <b{colour}>{escape(waiting.confidence.lower())}</b> : {escape(proposal.reason)}</p>")
+    rows = "".join(f"<tr><td>{escape(number)}</td><td align='right'>{format_eur(a.amount)}</td></tr>"
+                   for number, a in zip(waiting.numbers, proposal.allocations))
+    if rows:
+        parts.append(f"<table cellspacing='3'>{rows}</table>")
+    return "".join(parts)
+
+
+class PayerDialog(QDialog):
+    """Say whose a credit is without allocating it yet: it becomes that customer's unallocated cash,
+    deducted from what the letters claim."""
+
+    def __init__(self, context, waiting: Waiting, customer_id: int | None, customers: list[tuple[int, str]],
+                 parent=None) -> None:
+        super().__init__(parent)
+        self.context, self.waiting = context, waiting
+        self.said = ""
+        self.setWindowTitle("Client du règlement")
+        self.setMinimumWidth(480)
+        form = QFormLayout()
+        form.addRow("Règlement", QLabel(f"{fr_date(waiting.credit.received_on)} — {format_eur(waiting.credit.amount)}"))
+        self.messages = FieldMessages(form)
+        self.customer = self.messages.add("customer", "Client", customer_picker())
+        fill_customers(self.customer, customers, "Non identifié")
+        combo_select(self.customer, customer_id)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.messages.general)
+        layout.addWidget(dialog_buttons(self, self.save))
+
+    def save(self) -> None:
+        customer_id = self.customer.currentData()
+        try:
+            commit(self.context.db, set_customer, self.waiting.credit.payment_id, customer_id)
+        except ValueError as refused:
+            self.messages.show({"customer": str(refused)})
+            return
+        self.said = (f"Règlement attribué à {self.customer.currentText()}." if customer_id is not None
+                     else "Règlement sans client.")
+        self.accept()

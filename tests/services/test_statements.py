@@ -1,0 +1,177 @@
+"""A bank statement imported: its lines, balances and credits recorded, the certain matches applied, the
+others left to the owner, everything undone with the import; and the owner's decisions (allocate, take back)."""
+
+from datetime import date
+from decimal import Decimal as D
+
+import pytest
+from sqlalchemy import func, select
+
+from app.importers.records import BankLineRecord, ReadResult, StatementBalance, with_bank_hashes
+from app.models import Allocation, BankBalance, BankLine, Company, Customer, Invoice, Payment
+from app.services.cockpit import cockpit
+from app.services.imports import import_records, undo_import
+from app.services.reconciliation import allocate, pending, unallocate
+from app.services.statements import cash_position
+from tests.conftest import TODAY
+
+IBAN_PETIT = "FR7630006000011234567890189"
+
+
+@pytest.fixture
+def firm(db):
+    """Garage Petit (code C0001, pays from IBAN_PETIT): F2026-0142 1 200 €, F2026-0150 800 €, F2026-0160 450 €;
+    Boulangerie Martin: F2026-0201 300 €."""
+    with db.transaction() as s:
+        s.add(Company(name="Atelier Test SARL", siren="732829320"))
+        petit = Customer(name="Garage Petit", code="C0001", siren="552100554")
+        martin = Customer(name="Boulangerie Martin", code="C0002")
+        s.add_all([petit, martin])
+        s.flush()
+        for number, customer, cents, issued in (("F2026-0142", petit, 120000, date(2026, 9, 1)),
+                                                 ("F2026-0150", petit, 80000, date(2026, 9, 15)),
+                                                 ("F2026-0160", petit, 45000, date(2026, 10, 1)),
+                                                 ("F2026-0201", martin, 30000, date(2026, 10, 5))):
+            s.add(Invoice(number=number, customer=customer, issue_date=issued, due_date=issued, total_cents=cents,
+                          net_cents=cents))
+        old = Payment(customer=petit, received_on=date(2026, 6, 1), amount_cents=1000, payer_iban=IBAN_PETIT)
+        s.add(old)
+    return db
+
+
+def statement(*lines, balances=()) -> ReadResult:
+    records = [BankLineRecord(on, D(amount), label, iban=iban, account="FR76ACCOUNT", line=i)
+               for i, (on, amount, label, iban) in enumerate(lines, 2)]
+    return ReadResult(kind="cfonb", rows=len(records), bank_lines=with_bank_hashes(records),
+                      statement_balances=list(balances))
+
+
+def run(db, tmp_path, result):
+    source = tmp_path / "releve.txt"
+    source.write_text("relevé")
+    with db.transaction() as s:
+        return import_records(s, source, result, today=TODAY)
+
+
+NOVEMBER = statement(
+    (date(2026, 11, 2), "1200.00", "VIR SEPA GARAGE PETIT FACT F2026-0142", ""),      # quoted, exact: applied
+    (date(2026, 11, 3), "450.00", "VIR SEPA REGLEMENT", IBAN_PETIT),                   # IBAN, amount of 0160
+    (date(2026, 11, 4), "99.00", "VIR INCONNU SA", ""),                                # nobody
+    (date(2026, 11, 5), "-1500.00", "PRLV LOYER SCI", ""),                            # a debit
+    balances=[StatementBalance("FR76ACCOUNT", date(2026, 11, 1), D("10000.00"), closing=False),
+              StatementBalance("FR76ACCOUNT", date(2026, 11, 20), D("10149.00"))])
+
+
+def test_a_statement_records_its_lines_and_applies_only_the_certain_match(firm, tmp_path):
+    summary = run(firm, tmp_path, NOVEMBER)
+    assert summary.as_json()["matched_auto"] == 1
+    assert (summary.as_json()["proposed"], summary.as_json()["unmatched"]) == (1, 1)
+    assert summary.statement_lines == 4 and summary.created["payments"] == 3
+    with firm.sessions() as s:
+        assert s.scalar(select(Invoice.status).where(Invoice.number == "F2026-0142")) == "paid"
+        assert s.scalar(select(Invoice.status).where(Invoice.number == "F2026-0160")) == "open"  # only proposed
+        allocations = s.execute(select(Allocation.amount_cents, Allocation.allocated_on)).all()
+        assert allocations == [(120000, date(2026, 11, 2))]
+        owners = dict(s.execute(select(Payment.amount_cents, Customer.name).outerjoin(Customer)
+                                .where(Payment.received_on >= date(2026, 11, 1))).all())
+        # the IBAN's credit is Garage Petit's unallocated cash (deducted in the aging), the unknown one nobody's
+        assert owners == {120000: "Garage Petit", 45000: "Garage Petit", 9900: None}
+        assert s.scalar(select(func.count()).select_from(BankLine).where(BankLine.payment_id.is_(None))) == 1
+        balances = s.execute(select(BankBalance.stated_on, BankBalance.amount_cents).order_by(BankBalance.stated_on))
+        assert balances.all() == [(date(2026, 10, 31), 1000000), (date(2026, 11, 20), 1014900)]
+
+
+def test_the_same_statement_again_adds_nothing_and_undo_takes_it_all_back(firm, tmp_path):
+    first = run(firm, tmp_path, NOVEMBER)
+    again = run(firm, tmp_path, NOVEMBER)
+    assert again.statement_lines == 0 and again.duplicates == 4 and again.created["payments"] == 0
+    with firm.transaction() as s:
+        undo_import(s, again.batch_id)
+        undo_import(s, first.batch_id)
+    with firm.sessions() as s:
+        assert [s.scalar(select(func.count()).select_from(m)) for m in (BankLine, BankBalance, Allocation)] == [0, 0, 0]
+        assert s.scalar(select(func.count()).select_from(Payment)) == 1  # the old one only
+        assert s.scalar(select(Invoice.status).where(Invoice.number == "F2026-0142")) == "open"
+
+
+def test_pending_credits_are_proposed_and_the_owner_allocates_and_takes_back(firm, tmp_path):
+    run(firm, tmp_path, NOVEMBER)
+    with firm.sessions() as s:
+        waiting = {p.amount: p for p in pending(s)}
+    assert set(waiting) == {D("450.00"), D("99.00")}
+    proposal = waiting[D("450.00")].proposal
+    assert proposal.confidence != "certain" and proposal.customer_id is not None
+    with firm.sessions() as s:
+        f0160 = s.scalar(select(Invoice.id).where(Invoice.number == "F2026-0160"))
+        f0150 = s.scalar(select(Invoice.id).where(Invoice.number == "F2026-0150"))
+        f0201 = s.scalar(select(Invoice.id).where(Invoice.number == "F2026-0201"))
+    assert [a.invoice_id for a in proposal.allocations] == [f0160]
+    payment_id = waiting[D("450.00")].payment_id
+    with firm.transaction() as s, pytest.raises(ValueError, match="ne doit plus que 450,00"):
+        allocate(s, payment_id, [(f0160, D("460.00"))])
+    with firm.transaction() as s, pytest.raises(ValueError, match="un seul client"):
+        allocate(s, payment_id, [(f0160, D("100.00")), (f0201, D("100.00"))])
+    with firm.transaction() as s:  # split: 300 on F2026-0150, 150 on F2026-0160
+        assert allocate(s, payment_id, [(f0150, D("300.00")), (f0160, D("150.00"))]) == \
+            "450,00\u00a0€ imputés sur F2026-0150, F2026-0160."
+    with firm.sessions() as s:
+        assert [p.amount for p in pending(s)] == [D("99.00")]
+        assert s.get(Invoice, f0150).settled_cents == 30000 and s.get(Invoice, f0150).status == "open"
+    with firm.transaction() as s:
+        assert unallocate(s, payment_id) == "Imputations annulées : 450,00\u00a0€ à nouveau à rapprocher."
+    with firm.sessions() as s:
+        assert {p.amount for p in pending(s)} == {D("450.00"), D("99.00")}
+        assert s.get(Invoice, f0150).settled_cents == 0
+
+
+def test_an_allocation_that_pays_an_invoice_in_full_makes_it_paid_and_feeds_its_payment_date(firm, tmp_path):
+    run(firm, tmp_path, NOVEMBER)
+    with firm.sessions() as s:
+        payment_id = next(p.payment_id for p in pending(s) if p.amount == D("450.00"))
+        f0160 = s.scalar(select(Invoice.id).where(Invoice.number == "F2026-0160"))
+    with firm.transaction() as s:
+        allocate(s, payment_id, [(f0160, D("450.00"))])
+    with firm.sessions() as s:
+        invoice = s.get(Invoice, f0160)
+        assert (invoice.status, invoice.paid_on) == ("paid", date(2026, 11, 3))
+
+
+def test_the_forecast_starts_from_the_latest_balance_with_the_monthly_debits(firm, tmp_path):
+    """Rent debited on the 5th of September and October: projected on 05/12 (week of 30/11), from the balance
+    of 20/11 (10 149 €)."""
+    run(firm, tmp_path, statement((date(2026, 9, 5), "-1500.00", "PRLV LOYER SCI 09", ""),
+                                  (date(2026, 10, 5), "-1500.00", "PRLV LOYER SCI 10", ""),
+                                  balances=[StatementBalance("FR76ACCOUNT", date(2026, 11, 20), D("10149.00"))]))
+    with firm.sessions() as s:
+        position = cash_position(s, TODAY)
+        figures = cockpit(s, TODAY)
+    assert (position.balance, position.balance_on) == (D("10149.00"), date(2026, 11, 20))
+    assert figures.cash_on == date(2026, 11, 20)
+    assert figures.forecast[1].week_start == date(2026, 11, 30) and figures.forecast[1].outflows == D("1500.00")
+    assert figures.forecast[0].balance == D("10149.00") + figures.forecast[0].expected
+
+
+def test_the_owner_can_validate_two_invoices_minus_a_credit_note(firm, tmp_path):
+    """1 150 € = F2026-0142 (1 200) + F2026-0150 (800) - credit note AV-0170 (850): the credit note settles 850
+    of F2026-0142, the payment its other 350 and F2026-0150's 800; both invoices paid, the credit note used."""
+    with firm.transaction() as s:
+        petit = s.scalar(select(Customer).where(Customer.code == "C0001"))
+        s.add(Invoice(number="AV-0170", customer=petit, issue_date=date(2026, 10, 20), due_date=date(2026, 10, 20),
+                      total_cents=-85000, net_cents=-85000, kind="credit_note"))
+    run(firm, tmp_path, statement((date(2026, 11, 6), "1150.00", "VIR GARAGE PETIT", "")))
+    with firm.sessions() as s:
+        ids = dict(s.execute(select(Invoice.number, Invoice.id)).all())
+        payment_id = pending(s)[0].payment_id
+    with firm.transaction() as s, pytest.raises(ValueError, match="ne rend plus que 850,00"):
+        allocate(s, payment_id, [(ids["F2026-0142"], D("1200.00")), (ids["AV-0170"], D("-900.00"))])
+    with firm.transaction() as s:
+        allocate(s, payment_id, [(ids["F2026-0142"], D("1200.00")), (ids["F2026-0150"], D("800.00")),
+                                 (ids["AV-0170"], D("-850.00"))])
+    with firm.sessions() as s:
+        rows = sorted(s.execute(select(Allocation.invoice_id, Allocation.credit_note_id, Allocation.payment_id,
+                                       Allocation.amount_cents)).all(), key=lambda r: (r[0], r[3]))
+        assert rows == [(ids["F2026-0142"], None, payment_id, 35000),
+                        (ids["F2026-0142"], ids["AV-0170"], None, 85000),
+                        (ids["F2026-0150"], None, payment_id, 80000)]
+        assert {s.get(Invoice, ids[n]).status for n in ("F2026-0142", "F2026-0150")} == {"paid"}
+        assert s.get(Invoice, ids["AV-0170"]).settled_cents == 85000 and pending(s) == []

@@ -1,0 +1,191 @@
+"""À rapprocher on the hand-made ledger (tests/conftest.py) with three bank credits waiting: Enter applies the
+proposal and moves on, a credit is split over two invoices, an over-allocation is refused in French and
+writes nothing, a partial allocation is taken back, and a credit is given its customer."""
+
+from datetime import date
+from decimal import Decimal as D
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
+from sqlalchemy import select
+
+from app.models import Allocation, BankLine, Customer, Invoice, Payment
+from app.ui.forms import combo_select
+from app.ui.reconciliation import COL_AMOUNT, COL_CHECK, PayerDialog
+from tests.conftest import invoice
+
+MARTIN_LABEL = "VIR SEPA BOULANGERIE MARTIN REF FACTURE F2026-0042 NOVEMBRE"
+PETIT_LABEL = "VIR SEPA GARAGE PETIT"
+CHEQUE_LABEL = "REMISE CHEQUE 4521"
+
+
+def bank_credit(session, on, cents, label):
+    """A credit of an imported statement: a payment of nobody yet and its bank line."""
+    payment = Payment(received_on=on, amount_cents=cents, reference=label)
+    session.add(payment)
+    session.flush()
+    session.add(BankLine(booked_on=on, amount_cents=cents, label=label, payment_id=payment.id, row_hash=label))
+
+
+@pytest.fixture
+def credits(ledger):
+    """The ledger, with F2026-0042 (1 234,56 €) for Boulangerie Martin, and three credits not allocated:
+    12/11 1 234,56 € quoting F2026-0042; 16/11 1 300,00 € from Garage Petit, no invoice of that amount;
+    18/11 100,00 € of a cheque nobody is recognised in."""
+    with ledger.transaction() as s:
+        martin = s.scalar(select(Customer).where(Customer.name == "Boulangerie Martin"))
+        s.add(invoice("F2026-0042", martin, date(2026, 10, 31), date(2026, 11, 30), 123456))
+        bank_credit(s, date(2026, 11, 12), 123456, MARTIN_LABEL)
+        bank_credit(s, date(2026, 11, 16), 130000, PETIT_LABEL)
+        bank_credit(s, date(2026, 11, 18), 10000, CHEQUE_LABEL)
+    return ledger
+
+
+def open_screen(window, qtbot):
+    window.show_screen("reconcile")
+    screen = window.screens["reconcile"]
+    wait(screen, qtbot)
+    return screen
+
+
+def wait(screen, qtbot):
+    qtbot.waitUntil(lambda: screen.running is None, timeout=30_000)
+
+
+def allocations_of(db, label):
+    with db.sessions() as s:
+        return sorted(tuple(row) for row in s.execute(
+            select(Invoice.number, Allocation.amount_cents).join(Allocation, Allocation.invoice_id == Invoice.id)
+            .join(Payment, Payment.id == Allocation.payment_id).where(Payment.reference == label)))
+
+
+def status_of(db, number):
+    with db.sessions() as s:
+        return s.scalar(select(Invoice.status).where(Invoice.number == number))
+
+
+def candidate_row(screen, number):
+    return next(r for r in range(screen.split.rowCount()) if screen.split.index(r, COL_CHECK).data() == number)
+
+
+@pytest.fixture
+def answers(monkeypatch):
+    """The message boxes the screen shows, recorded instead of waiting for a click; questions say yes."""
+    said = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: said.append(text))
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda parent, title, text: said.append(text) or QMessageBox.StandardButton.Yes)
+    return said
+
+
+def test_enter_applies_the_proposal_then_moves_to_the_next_credit(credits, make_window, qtbot, answers):
+    screen = open_screen(make_window(credits), qtbot)
+    model = screen.table.model()
+    assert screen.count.text() == "3 règlements en attente"
+    assert [model.index(0, c).data() for c in range(7)] == [
+        "12/11/2026", "1\u202f234,56\xa0€", "1\u202f234,56\xa0€", MARTIN_LABEL, "—", "F2026-0042", "Certain"]
+    assert model.index(0, 1).data(Qt.ItemDataRole.TextAlignmentRole) & Qt.AlignmentFlag.AlignRight
+    assert model.index(0, 3).data(Qt.ItemDataRole.ToolTipRole) == MARTIN_LABEL  # the label in full
+    assert screen.selected().credit.label == MARTIN_LABEL
+    assert MARTIN_LABEL in screen.detail.text() and "F2026-0042" in screen.detail.text()
+    row = candidate_row(screen, "F2026-0042")
+    assert screen.split.index(row, COL_CHECK).data(Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.Checked
+
+    qtbot.keyClick(screen.table, Qt.Key.Key_Return)
+    wait(screen, qtbot)
+    assert allocations_of(credits, MARTIN_LABEL) == [("F2026-0042", 123456)]
+    assert status_of(credits, "F2026-0042") == "paid"
+    assert screen.outcome.text().startswith("1\u202f234,56\xa0€ imputés sur F2026-0042.")
+    assert screen.count.text() == "2 règlements en attente"
+    assert screen.selected().credit.label == PETIT_LABEL  # the next one, ready for Enter
+
+    screen.outcome.linkActivated.emit("annuler")  # "Annuler" beside what was just done
+    wait(screen, qtbot)
+    assert allocations_of(credits, MARTIN_LABEL) == [] and status_of(credits, "F2026-0042") == "open"
+    assert screen.count.text() == "3 règlements en attente"
+    assert answers[0].startswith("Reprendre tout ce qui est imputé de ce règlement ?")
+
+
+def test_split_one_credit_over_two_invoices(credits, make_window, qtbot):
+    screen = open_screen(make_window(credits), qtbot)
+    qtbot.keyClick(screen.table, Qt.Key.Key_Down)  # arrows move in the list
+    assert screen.selected().credit.label == PETIT_LABEL
+    assert screen.invoices_title.text() == "Factures ouvertes de Garage Petit"
+    assert [screen.split.index(r, COL_CHECK).data() for r in range(screen.split.rowCount())] == ["F3", "F2", "F1"]
+    assert screen.split.allocations() == []  # the customer is known, no invoice proposed
+
+    screen.split_button.click()
+    assert screen.split_view.currentIndex() == screen.split.index(0, COL_AMOUNT)  # ready to type an amount
+    screen.split.setData(screen.split.index(candidate_row(screen, "F3"), COL_CHECK), Qt.CheckState.Checked.value,
+                         Qt.ItemDataRole.CheckStateRole)  # ticked: what F3 still owes is offered
+    assert screen.split.index(candidate_row(screen, "F3"), COL_AMOUNT).data() == "300,00\xa0€"
+    assert screen.left_label.text() == "Reste à imputer : <b>1\u202f000,00\xa0€</b>"
+    screen.split.setData(screen.split.index(candidate_row(screen, "F1"), COL_AMOUNT), "1 000")  # typed: ticked
+    assert screen.left_label.text() == "Reste à imputer : <b>0,00\xa0€</b>"
+
+    qtbot.keyClick(screen.split_view, Qt.Key.Key_Return)  # Enter in the invoices confirms the split too
+    wait(screen, qtbot)
+    assert allocations_of(credits, PETIT_LABEL) == [("F1", 100000), ("F3", 30000)]
+    assert status_of(credits, "F1") == "paid" and status_of(credits, "F3") == "paid"
+    assert screen.outcome.text().startswith("1\u202f300,00\xa0€ imputés sur ")
+    assert screen.selected().credit.label == CHEQUE_LABEL
+
+
+def test_over_allocation_is_refused_then_a_partial_one_is_taken_back(credits, make_window, qtbot, answers):
+    screen = open_screen(make_window(credits), qtbot)
+    screen.table.selectRow(2)
+    assert screen.selected().credit.label == CHEQUE_LABEL
+    assert screen.table.model().index(2, 4).data() == "—"
+    assert screen.picker.isVisibleTo(screen) and screen.split.rowCount() == 0  # whose is it? pick a customer
+    with credits.sessions() as s:
+        martin = s.scalar(select(Customer.id).where(Customer.name == "Boulangerie Martin"))
+    combo_select(screen.picker, martin)
+    assert (screen.invoices_title.text(), screen.picker.currentText()) == ("Factures ouvertes de", "Boulangerie Martin")
+    f4 = screen.split.index(candidate_row(screen, "F4"), COL_CHECK)
+    screen.split.setData(f4, Qt.CheckState.Checked.value, Qt.ItemDataRole.CheckStateRole)
+    assert screen.left_label.text() == "Reste à imputer : <b style=\"color: #b03a2e\">-1\u202f900,00\xa0€</b>"
+
+    screen.validate_button.click()
+    assert answers == ["Il ne reste que 100,00\xa0€ de ce règlement à imputer (2\u202f000,00\xa0€ demandés)."]
+    assert allocations_of(credits, CHEQUE_LABEL) == []
+
+    assert not screen.split.setData(f4.siblingAtColumn(COL_AMOUNT), "quarante")
+    assert answers[-1] == "« quarante » n'est pas un montant (exemple : 1 234,56)"
+    screen.split.setData(f4.siblingAtColumn(COL_AMOUNT), "40")
+    screen.validate_button.click()
+    wait(screen, qtbot)
+    assert allocations_of(credits, CHEQUE_LABEL) == [("F4", 4000)]
+    assert screen.selected().credit.label == CHEQUE_LABEL  # partly allocated: still listed, the last one
+    assert screen.table.model().index(2, 2).data() == "60,00\xa0€"
+    assert screen.table.model().index(2, 4).data() == "Boulangerie Martin"
+    assert screen.undo_button.isEnabled()
+
+    screen.undo_button.click()
+    wait(screen, qtbot)
+    assert allocations_of(credits, CHEQUE_LABEL) == []
+    assert screen.outcome.text() == "Imputations annulées : 40,00\xa0€ à nouveau à rapprocher."
+    assert screen.table.model().index(2, 2).data() == "100,00\xa0€"
+    assert not screen.undo_button.isEnabled()
+
+
+def test_client_gives_a_credit_its_customer_and_skip_moves_on(credits, make_window, qtbot):
+    screen = open_screen(make_window(credits), qtbot)
+    screen.skip_button.click()
+    screen.skip_button.click()
+    assert screen.selected().credit.label == CHEQUE_LABEL
+    with credits.sessions() as s:
+        petit = s.scalar(select(Customer.id).where(Customer.name == "Garage Petit"))
+    dialog = PayerDialog(screen.context, screen.selected(), None, screen.loaded.customers, screen)
+    combo_select(dialog.customer, petit)
+    dialog.save()
+    assert dialog.result() == dialog.DialogCode.Accepted and dialog.said == "Règlement attribué à Garage Petit."
+    with credits.sessions() as s:
+        assert s.scalar(select(Payment.customer_id).where(Payment.reference == CHEQUE_LABEL)) == petit
+    assert allocations_of(credits, CHEQUE_LABEL) == []  # nothing allocated: the customer's unallocated cash
+    screen.refresh()
+    wait(screen, qtbot)
+    assert screen.table.model().index(2, 4).data() == "Garage Petit"
+    assert screen.invoices_title.text() == "Factures ouvertes de Garage Petit"
+    assert not screen.picker.isVisibleTo(screen)
+    assert screen.selected().credit.amount == D("100.00")
