@@ -14,8 +14,8 @@ from types import ModuleType
 from app.importers.records import UnreadableFile
 
 # asked in this order, most specific first; the spreadsheet reader (invoices) takes what is left
-READERS = ("fec", "facturx", "cfonb", "camt", "ofx", "spreadsheet")
-KINDS = ("invoices", "fec", "facturx", "cfonb", "camt", "ofx")  # the names ``--as`` takes
+READERS = ("fec", "facturx", "cfonb", "camt", "ofx", "bank", "spreadsheet")
+KINDS = ("invoices", "fec", "facturx", "bank", "cfonb", "camt", "ofx")  # the names ``--as`` takes
 
 
 def reader(kind: str) -> ModuleType:

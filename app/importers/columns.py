@@ -1,5 +1,9 @@
-"""Which column of a spreadsheet holds what: the fields an invoice table can give, their French labels for
-the import wizard, and the header names billing programs and accountants use for them.
+"""Which column of a spreadsheet holds what: the fields a table can give, their French labels for the import
+wizard, and the header names programs, banks and accountants use for them.
+
+A ``Schema`` is one kind of table: ``INVOICES`` (a billing program's export or an aged balance) and ``BANK``
+(a bank's statement export). The spreadsheet reader and the wizard work with any schema, so that a new kind
+of table is a new schema, not a new reader; every function here takes the schema, ``INVOICES`` by default.
 
 ``propose_mapping`` guesses a mapping from a table's headers (French and English, accents, case and
 punctuation ignored); the user confirms or corrects it in the wizard, and the mapping is saved under a name
@@ -10,8 +14,11 @@ asking. The spreadsheet reader uses the mapping; nothing here reads a file.
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass, field
 
 from app.domain.text import fold
+
+# --- Invoices ---------------------------------------------------------------------------------------------
 
 # The fields, in the order the wizard lists them, with their French labels.
 FIELDS: dict[str, str] = {
@@ -135,21 +142,148 @@ def normalise(text: object) -> str:
     return " ".join(word for word in fold(text).split() if word not in _LITTLE_WORDS)
 
 
-def _index() -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
-    """Synonyms and keywords as ``normalise`` leaves them (so that "reste a payer" is looked up as "reste
-    payer"); a synonym given to two fields is a mistake in the tables above."""
-    exact: dict[str, str] = {}
-    for name, synonyms in SYNONYMS.items():
-        for synonym in synonyms:
-            if exact.setdefault(normalise(synonym), name) != name:
-                raise AssertionError(f"synonym {synonym!r} given to two fields")
-    keywords = {name: tuple(normalise(word) for word in words) for name, words in _KEYWORDS.items()}
-    return exact, keywords
+@dataclass(frozen=True)
+class Schema:
+    """One kind of table: its fields (French labels, in the wizard's order), how each reads (amount, date,
+    text), what it must give, and the header names that say which column is which field.
+
+    ``required``: each group is satisfied by any one of its fields; ``missing_required`` names a group by its
+    first field, and the group's French wording says what is missing. ``synonyms``: whole headers, as
+    ``normalise`` leaves them, each given to one field. ``keywords``: words that, found anywhere in a longer
+    header, say which field it is, unless the header also holds one of the field's ``blocked`` words.
+    ``second_choices``: whole headers a field takes only when the field they name first is already placed
+    (a bank's second "Libellé" column is the detail of the first). ``example`` names usual headers, for the
+    message saying that no header row was found."""
+
+    fields: dict[str, str]
+    amounts: tuple[str, ...]
+    dates: tuple[str, ...]
+    texts: tuple[str, ...]
+    required: tuple[tuple[tuple[str, ...], str], ...]
+    synonyms: dict[str, tuple[str, ...]]
+    keywords: dict[str, tuple[str, ...]]
+    blocked: dict[str, tuple[str, ...]]
+    example: str
+    second_choices: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    _exact: dict[str, str] = field(init=False, repr=False, compare=False)
+    _seconds: dict[str, tuple[str, ...]] = field(init=False, repr=False, compare=False)
+    _keywords: dict[str, tuple[str, ...]] = field(init=False, repr=False, compare=False)
+    _keyword_words: frozenset[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        """The header tables as ``normalise`` leaves them (so that "reste a payer" is looked up as "reste
+        payer"); a synonym given to two fields, or a field the schema lacks, is a mistake in the tables."""
+        exact: dict[str, str] = {}
+        for name, synonyms in self.synonyms.items():
+            for synonym in synonyms:
+                if exact.setdefault(normalise(synonym), name) != name:
+                    raise AssertionError(f"synonym {synonym!r} given to two fields")
+        seconds: dict[str, tuple[str, ...]] = {}
+        for name, headers in self.second_choices.items():
+            for header in headers:
+                key = normalise(header)
+                seconds[key] = (*seconds.get(key, ()), name)
+        keywords = {name: tuple(normalise(word) for word in words) for name, words in self.keywords.items()}
+        named = {*self.synonyms, *self.second_choices, *self.keywords, *self.blocked, *self.amounts, *self.dates,
+                 *self.texts, *(name for group, _label in self.required for name in group)}
+        if not named <= self.fields.keys():
+            raise AssertionError(f"fields not in the schema: {sorted(named - self.fields.keys())}")
+        object.__setattr__(self, "_exact", exact)
+        object.__setattr__(self, "_seconds", seconds)
+        object.__setattr__(self, "_keywords", keywords)
+        object.__setattr__(self, "_keyword_words", frozenset(
+            word for words in keywords.values() for keyword in words for word in keyword.split()))
 
 
-_EXACT, _KEYWORDS_NORMALISED = _index()
-_KEYWORD_WORDS = frozenset(word for keywords in _KEYWORDS_NORMALISED.values() for keyword in keywords
-                           for word in keyword.split())
+INVOICES = Schema(
+    fields=FIELDS, amounts=AMOUNT_FIELDS, dates=DATE_FIELDS, texts=TEXT_FIELDS, required=REQUIRED,
+    synonyms=SYNONYMS, keywords=_KEYWORDS, blocked=_BLOCKED, example="N° facture, Date, Client, Montant TTC...")
+
+
+# --- Bank statements -------------------------------------------------------------------------------------
+# A line's texts come in up to three columns (the bank's short label, its full label, complementary
+# information), which the reader joins into the line's label; the reference, the counterparty and its IBAN
+# are kept apart as well. The amount is one signed column, or a debit and a credit column. A Qonto-like
+# "Status" column says which lines are booked (the reader skips the others, listed).
+
+BANK = Schema(
+    fields={
+        "booked_on": "Date d'opération (comptabilisation)",
+        "value_on": "Date de valeur",
+        "label": "Libellé",
+        "detail": "Libellé détaillé",
+        "information": "Informations complémentaires",
+        "debit": "Débit",
+        "credit": "Crédit",
+        "amount": "Montant (signé)",
+        "balance": "Solde",
+        "counterparty": "Tiers",
+        "iban": "IBAN du tiers",
+        "reference": "Référence",
+        "account": "Compte",
+        "status": "Statut",
+    },
+    amounts=("debit", "credit", "amount", "balance"),
+    dates=("booked_on", "value_on"),
+    texts=("label", "detail", "information", "counterparty", "iban", "reference", "account", "status"),
+    required=(
+        (("booked_on",), "Date d'opération"),
+        (("label",), "Libellé"),
+        (("amount", "debit", "credit"), "Montant (signé, ou Débit / Crédit)"),
+    ),
+    synonyms={
+        "booked_on": ("date", "date operation", "date op", "dateop", "date comptabilisation", "date comptable",
+                      "date ecriture", "date mouvement", "date transaction", "date execution", "operation date",
+                      "operation date utc", "settlement date", "settlement date utc", "booking date",
+                      "booked date", "transaction date", "posting date"),
+        "value_on": ("date valeur", "dateval", "date val", "valeur", "value date", "value date utc"),
+        "label": ("libelle", "libelles", "libelle operation", "libelle simplifie", "libelle mouvement",
+                  "libelle ecriture", "intitule", "intitule operation", "nature operation", "operation",
+                  "designation", "label", "description", "wording", "counterparty name"),
+        "detail": ("detail", "details", "detail ecriture", "detail operation", "libelle detaille",
+                   "libelle complet", "libelle long", "libelle complementaire", "complement libelle",
+                   "libelle 2", "motif", "remittance information", "communication"),
+        "information": ("informations complementaires", "information complementaire", "infos complementaires",
+                        "info complementaire", "complement information", "informations", "additional information"),
+        "debit": ("debit", "debits", "montant debit", "debit eur", "sortie", "sorties", "paid out", "money out",
+                  "withdrawal", "withdrawals"),
+        "credit": ("credit", "credits", "montant credit", "credit eur", "entree", "entrees", "paid in",
+                   "money in", "deposit", "deposits"),
+        "amount": ("montant", "montants", "montant operation", "montant mouvement", "somme", "amount",
+                   "transaction amount", "total amount", "total amount incl vat", "amount incl vat"),
+        "balance": ("solde", "solde compte", "solde apres operation", "nouveau solde", "accountbalance",
+                    "account balance", "balance", "running balance"),
+        "counterparty": ("tiers", "nom tiers", "contrepartie", "nom contrepartie", "beneficiaire",
+                         "nom beneficiaire", "emetteur", "donneur ordre", "creancier", "counterparty", "payee",
+                         "payer", "merchant", "commercant", "supplierfound"),
+        "iban": ("iban", "iban tiers", "iban contrepartie", "iban beneficiaire", "counterparty iban"),
+        "reference": ("reference", "ref", "references", "reference operation", "reference transaction",
+                      "reference bancaire", "numero operation", "no operation", "transaction id",
+                      "id transaction", "end end id"),
+        "account": ("compte", "no compte", "numero compte", "compte bancaire", "accountnum", "account",
+                    "account number", "account iban", "iban compte", "rib"),
+        "status": ("status", "statut", "etat", "state", "statut operation"),
+    },
+    keywords={
+        "booked_on": ("date operation", "date comptabilisation", "operation date", "settlement date",
+                      "booking date"),
+        "value_on": ("date valeur", "value date"),
+        "label": ("libelle",),
+        "debit": ("debit",),
+        "credit": ("credit",),
+        "amount": ("montant", "amount"),
+        "balance": ("solde",),
+        "iban": ("iban",),
+    },
+    blocked={
+        **{name: ("date", "tva", "vat", "tax", "taxe", "frais", "fee", "fees", "commission", "local", "devise",
+                  "currency", "taux", "rate") for name in ("debit", "credit", "amount", "balance")},
+        "label": ("compte", "account", "categorie", "category"),
+        "iban": ("compte", "account"),
+    },
+    second_choices={"detail": ("libelle operation", "libelle simplifie", "libelle", "label", "reference", "ref")},
+    example="Date, Libellé, Débit, Crédit ou Montant...",
+)
 
 
 def _contains(words: list[str], phrase: str) -> bool:
@@ -159,20 +293,24 @@ def _contains(words: list[str], phrase: str) -> bool:
     return any(words[i:i + size] == wanted for i in range(len(words) - size + 1))
 
 
-def _candidates(header: str) -> list[tuple[int, str]]:
-    """(score, field) pairs a header could be: an exact synonym scores above any keyword found in it."""
+def _candidates(header: str, schema: Schema) -> list[tuple[int, str]]:
+    """(score, field) pairs a header could be: an exact synonym scores above a second choice, which scores
+    above any keyword found in it."""
     key = normalise(header)
     if not key:
         return []
-    exact = _EXACT.get(key)
+    exact = schema._exact.get(key)
+    seconds = [(500 + len(key), name) for name in schema._seconds.get(key, ())] if schema._seconds else []
     if exact is not None:
-        return [(1000 + len(key), exact)]
+        return [(1000 + len(key), exact), *seconds]
+    if seconds:
+        return seconds
     words = key.split()
-    if _KEYWORD_WORDS.isdisjoint(words):  # most cells of a data row: the header search asks about them too
+    if schema._keyword_words.isdisjoint(words):  # most cells of a data row: the header search asks about them too
         return []
     found = []
-    for name, keywords in _KEYWORDS_NORMALISED.items():
-        if any(word in words for word in _BLOCKED.get(name, ())):
+    for name, keywords in schema._keywords.items():
+        if any(word in words for word in schema.blocked.get(name, ())):
             continue
         matched = [len(keyword) for keyword in keywords if _contains(words, keyword)]
         if matched:
@@ -180,35 +318,36 @@ def _candidates(header: str) -> list[tuple[int, str]]:
     return found
 
 
-def propose_mapping(headers: list[str] | tuple[str, ...]) -> dict[str, str]:
+def propose_mapping(headers: list[str] | tuple[str, ...], schema: Schema = INVOICES) -> dict[str, str]:
     """The field each header most likely holds, as ``{field: header}``: exact synonyms first (the longer
-    the more specific: "Date facture" beats "Date"), then headers holding a telling word ("Montant TTC
-    remisé"); each field and each header is used at most once, the leftmost header winning a tie."""
+    the more specific: "Date facture" beats "Date"), then second choices, then headers holding a telling word
+    ("Montant TTC remisé"); each field and each header is used at most once, the leftmost header winning a
+    tie."""
     candidates = [(score, -position, name, header)
                   for position, header in enumerate(headers)
-                  for score, name in _candidates(header)]
+                  for score, name in _candidates(header, schema)]
     mapping: dict[str, str] = {}
     used: set[str] = set()
     for _score, _position, name, header in sorted(candidates, key=lambda c: (-c[0], -c[1])):
         if name not in mapping and header not in used:
             mapping[name] = header
             used.add(header)
-    return {name: mapping[name] for name in FIELDS if name in mapping}
+    return {name: mapping[name] for name in schema.fields if name in mapping}
 
 
-def missing_required(mapping: dict[str, str]) -> list[str]:
-    """The required fields the mapping does not place, each group named by its first field: "number",
-    "issue_date", "customer_name" (neither name nor code), "total" (no amount column at all)."""
-    return [group[0] for group, _label in REQUIRED if not any(mapping.get(name) for name in group)]
+def missing_required(mapping: dict[str, str], schema: Schema = INVOICES) -> list[str]:
+    """The required fields the mapping does not place, each group named by its first field: for invoices
+    "number", "issue_date", "customer_name" (neither name nor code), "total" (no amount column at all)."""
+    return [group[0] for group, _label in schema.required if not any(mapping.get(name) for name in group)]
 
 
-def required_label(name: str) -> str:
+def required_label(name: str, schema: Schema = INVOICES) -> str:
     """The French wording of what a missing required field stands for ("Client (raison sociale ou code
     client)" for "customer_name")."""
-    for group, label in REQUIRED:
+    for group, label in schema.required:
         if name in group:
             return label
-    return FIELDS.get(name, name)
+    return schema.fields.get(name, name)
 
 
 def headers_signature(headers: list[str] | tuple[str, ...]) -> str:

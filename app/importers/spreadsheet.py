@@ -1,12 +1,13 @@
 """Reading a table of invoices: CSV or text exported by a billing program, or the accountant's aged balance
-as XLSX, XLS or ODS.
+as XLSX, XLS or ODS; and the machinery any table is read with (``read_table``, ``RowReader``), whose fields a
+``columns.Schema`` gives: the bank statement reader (``bank``) is this machinery with the ``BANK`` schema.
 
 What is guessed, so that the user has nothing to say for a usual file:
 - the encoding of a text file: UTF-8 with or without BOM, UTF-16 with BOM (Excel's "Unicode text"), else
   Windows-1252 (Latin-1 when a byte is not Windows-1252);
 - the separator (tab, ";", "," or "|"): the one that cuts the most rows into the same number of cells;
-- the header row: the row among the first 50 whose cells name the most fields (``columns.propose_mapping``),
-  so titles, company name and date above the table are passed over;
+- the header row: the row among the first 50 whose cells name the most fields of the schema
+  (``columns.propose_mapping``), so titles, company name and date above the table are passed over;
 - which column holds what (``columns``), which the import wizard shows for the user to confirm or correct,
   with ``inspect`` giving the headers and the first rows as the file writes them;
 - dates written d/m/y are day first, unless the file's dates show otherwise (``_day_first``).
@@ -40,8 +41,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
+from typing import NamedTuple
 
-from app.importers.columns import (AMOUNT_FIELDS, FIELDS, fold, headers_signature, missing_required, normalise,
+from app.importers.columns import (INVOICES, Schema, fold, headers_signature, missing_required, normalise,
                                    propose_mapping, required_label)
 from app.importers.records import (CustomerRecord, InvoiceRecord, Problem, ReadResult, UnreadableFile, collector_paused,
                                    text_hash)
@@ -50,18 +52,18 @@ from app.jobs import NULL_JOB, Job
 
 KIND = "invoices"
 LABEL = "Tableau de factures (CSV, XLSX, ODS)"
+SCHEMA = INVOICES
 
 TEXT_SUFFIXES = (".csv", ".txt", ".tsv", ".tab")
 BOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 SEPARATORS = ("\t", ";", ",", "|")  # a tie goes to the first: "1234,56;..." is cut on ";"
 HEADER_SEARCH = 50  # rows looked at for the header
+HEAD_BYTES = 65536  # what ``identify`` and ``head_headers`` read of a text file
 PREVIEW_ROWS = 10
 PROGRESS_STEP = 1000
 ZERO = Decimal("0.00")
 
 _SEPARATOR_NAMES = {"\t": "tabulation", ";": "point-virgule", ",": "virgule", "|": "barre verticale"}
-_TOTAL_WORDS = frozenset({"total", "totaux", "cumul", "cumuls", "reporter", "report", "subtotal"})
-_TOTAL_PAIRS = frozenset({("sous", "total"), ("sous", "totaux"), ("grand", "total"), ("total", "general")})
 _PLAIN_AMOUNT = re.compile(r"-?\d{1,15}(?:[.,]\d{1,2})?")
 _DASHES = frozenset({"-", "\u2013", "\u2014"})
 _SLASH_DATE = re.compile(r"\s*(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})(?:\s.*)?")
@@ -128,7 +130,7 @@ def identify(path: Path) -> bool:
     suffix = path.suffix.lower()
     try:
         with path.open("rb") as handle:
-            head = handle.read(65536)
+            head = handle.read(HEAD_BYTES)
         if suffix in BOOK_SUFFIXES:
             return head.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0"))
         if suffix in TEXT_SUFFIXES:
@@ -140,12 +142,34 @@ def identify(path: Path) -> bool:
     return False
 
 
-def inspect(path: Path) -> Sheet:
+def head_headers(path: Path, schema: Schema) -> list[str] | None:
+    """The headers of the table in ``path`` as ``schema`` finds them, from its first rows only (the first
+    64 KB of a text file), for a reader's ``identify`` to tell its tables from others cheaply; None when
+    ``path`` holds no table."""
+    path = Path(path)
+    if not identify(path):
+        return None
+    try:
+        if path.suffix.lower() in BOOK_SUFFIXES:
+            table = _load_book(path, HEADER_SEARCH, schema)
+        else:
+            with path.open("rb") as handle:
+                head = handle.read(HEAD_BYTES)
+            cut = len(head) == HEAD_BYTES
+            if cut:  # the last line may be a piece
+                head = head[:head.rfind(b"\n") + 1] or head
+            table = _text_table(path, head, HEADER_SEARCH, final=not cut)
+        return _layout(table, path, schema).headers
+    except (OSError, UnreadableFile, csv.Error, ValueError):
+        return None
+
+
+def inspect(path: Path, schema: Schema = INVOICES) -> Sheet:
     """How ``path`` would be read, for the import wizard: encoding, separator, header line, headers, the
     first rows as they appear, and the mapping proposed with what it still misses."""
     path = Path(path)
-    table = _load(path, limit=HEADER_SEARCH + 5 * PREVIEW_ROWS)
-    layout = _layout(table, path)
+    table = _load(path, schema, limit=HEADER_SEARCH + 5 * PREVIEW_ROWS)
+    layout = _layout(table, path, schema)
     preview, preview_lines = [], []
     width = len(layout.headers)
     for row, line in zip(table.rows[layout.header_index + 1:], table.lines[layout.header_index + 1:]):
@@ -155,10 +179,10 @@ def inspect(path: Path) -> Sheet:
             preview_lines.append(line)
             if len(preview) == PREVIEW_ROWS:
                 break
-    mapping = propose_mapping(layout.headers)
+    mapping = propose_mapping(layout.headers, schema)
     return Sheet(encoding=table.encoding, separator=table.separator, sheet_name=table.sheet_name,
                  header_line=table.lines[layout.header_index], headers=layout.headers, preview=preview,
-                 preview_lines=preview_lines, mapping=mapping, missing=missing_required(mapping),
+                 preview_lines=preview_lines, mapping=mapping, missing=missing_required(mapping, schema),
                  signature=headers_signature(layout.headers))
 
 
@@ -170,22 +194,33 @@ def read(path: Path, job: Job = NULL_JOB, mapping: dict[str, str] | None = None,
     proposed one (asking here spares reading the file twice); ``UnreadableFile`` when it does not place the
     number, the date, the customer or an amount, or names a column the file lacks. ``max_rows`` stops after
     that many data rows (the wizard's preview "as it will be read")."""
+    return read_table(path, _InvoiceRows, job, mapping, max_rows=max_rows, saved=saved)
+
+
+def read_table(path: Path, rows: type[RowReader], job: Job = NULL_JOB, mapping: dict[str, str] | None = None, *,
+               max_rows: int | None = None, saved: Callable[[str], dict[str, str] | None] = lambda _signature: None
+               ) -> SheetResult:
+    """``read`` for any kind of table: ``rows`` (a ``RowReader``) gives the schema and turns the rows below
+    the header into records."""
     path = Path(path)
     with collector_paused():
-        return _read(path, job, mapping, max_rows, saved)
+        return _read_table(path, rows, job, mapping, max_rows, saved)
 
 
-def _read(path: Path, job: Job, mapping: dict[str, str] | None, max_rows: int | None,
-          saved: Callable[[str], dict[str, str] | None]) -> SheetResult:
-    table = _load(path)
-    layout = _layout(table, path)
+def _read_table(path: Path, rows: type[RowReader], job: Job, mapping: dict[str, str] | None, max_rows: int | None,
+                saved: Callable[[str], dict[str, str] | None]) -> SheetResult:
+    """``read_table`` with the collector paused, the file's cells freed on return, before the collector
+    runs again (freed after, they would be counted as new objects and walked once more)."""
+    schema = rows.SCHEMA
+    table = _load(path, schema)
+    layout = _layout(table, path, schema)
     header_line = table.lines[layout.header_index]
     if mapping is None:
-        mapping = saved(headers_signature(layout.headers)) or propose_mapping(layout.headers)
-    mapping = _check_mapping(path, layout.headers, header_line, mapping)
+        mapping = saved(headers_signature(layout.headers)) or propose_mapping(layout.headers, schema)
+    mapping = _check_mapping(path, layout.headers, header_line, mapping, schema)
     columns = {name: layout.headers.index(header) for name, header in mapping.items()}
-    result = SheetResult(kind=KIND, header_line=header_line, mapping=mapping)
-    reader = _RowReader(path, columns, layout.headers, result, book=table.separator is None)
+    result = SheetResult(kind=rows.KIND, header_line=header_line, mapping=mapping)
+    reader = rows(path, columns, layout.headers, result, book=table.separator is None)
     reader.read(table, layout.header_index + 1, job, max_rows)
     return result
 
@@ -194,13 +229,16 @@ def _read(path: Path, job: Job, mapping: dict[str, str] | None, max_rows: int | 
 # Files to rows of cells
 
 
-def _load(path: Path, limit: int | None = None) -> _Table:
+def _load(path: Path, schema: Schema, limit: int | None = None) -> _Table:
     """The rows of a text file or of a workbook's sheet (at most ``limit`` rows, for ``inspect``)."""
     if not path.is_file():
         raise UnreadableFile(f"{path.name} : fichier introuvable.")
     if path.suffix.lower() in BOOK_SUFFIXES:
-        return _load_book(path, limit)
-    return _load_text(path, limit)
+        return _load_book(path, limit, schema)
+    data = path.read_bytes()
+    if not data.strip():
+        raise UnreadableFile(f"{path.name} : le fichier est vide.")
+    return _text_table(path, data, limit)
 
 
 def _decode(data: bytes, final: bool = True) -> tuple[str, str]:
@@ -241,12 +279,10 @@ def _sniff(text: str) -> tuple[str, int, int]:
     return best
 
 
-def _load_text(path: Path, limit: int | None) -> _Table:
-    data = path.read_bytes()
-    if not data.strip():
-        raise UnreadableFile(f"{path.name} : le fichier est vide.")
+def _text_table(path: Path, data: bytes, limit: int | None, final: bool = True) -> _Table:
+    """The rows of a text file's ``data`` (its head only when ``final`` is False)."""
     try:
-        encoding, text = _decode(data)
+        encoding, text = _decode(data, final)
     except UnreadableFile as exc:
         raise UnreadableFile(f"{path.name} : {exc}") from None
     if "\x00" in text:
@@ -270,8 +306,8 @@ def _load_text(path: Path, limit: int | None) -> _Table:
     return _Table(rows, lines, encoding=encoding, separator=separator)
 
 
-def _load_book(path: Path, limit: int | None) -> _Table:
-    """The first sheet that holds a table of invoices (else the first sheet with anything in it), through
+def _load_book(path: Path, limit: int | None, schema: Schema) -> _Table:
+    """The first sheet that holds a table of the schema (else the first sheet with anything in it), through
     calamine (10 times faster than openpyxl on 100 000 rows)."""
     try:
         from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
@@ -290,7 +326,7 @@ def _load_book(path: Path, limit: int | None) -> _Table:
                 continue
             first = (sheet.start or (0, 0))[0] + 1
             table = _Table(cells, list(range(first, first + len(cells))), sheet_name=meta.name)
-            if _find_header(table.rows)[1] >= 2:
+            if _find_header(table.rows, schema)[1] >= 2:
                 return table
             fallback = fallback or table
     except UnreadableFile:
@@ -337,15 +373,15 @@ def _header_names(cells: list[str], width: int) -> list[str]:
     return names
 
 
-def _find_header(rows: list[list[object]]) -> tuple[int, int]:
-    """(index, score) of the row among the first ones whose cells name the most fields; (-1, 0) if none
-    names any."""
+def _find_header(rows: list[list[object]], schema: Schema) -> tuple[int, int]:
+    """(index, score) of the row among the first ones whose cells name the most fields of the schema;
+    (-1, 0) if none names any."""
     best = (-1, 0)
     for index, row in enumerate(rows[:HEADER_SEARCH]):
         cells = [_display(cell) for cell in row]
         if sum(1 for cell in cells if cell) < 2:
             continue
-        score = len(propose_mapping(_header_names(cells, len(cells))))
+        score = len(propose_mapping(_header_names(cells, len(cells)), schema))
         if score > best[1]:
             best = (index, score)
     return best
@@ -364,11 +400,11 @@ def _looks_like_value(text: str) -> bool:
         return False
 
 
-def _layout(table: _Table, path: Path) -> _Layout:
+def _layout(table: _Table, path: Path, schema: Schema) -> _Layout:
     """Where the header is and the column names. A header naming two fields or more wins; else the first
     row made only of labels (no amount, no date) and about as wide as the widest row: the wizard then asks
     for the mapping."""
-    index, score = _find_header(table.rows)
+    index, score = _find_header(table.rows, schema)
     if score < 2:
         index = -1
         filled = [[_display(cell) for cell in row if _display(cell)] for row in table.rows[:HEADER_SEARCH]]
@@ -379,8 +415,7 @@ def _layout(table: _Table, path: Path) -> _Layout:
                 break
     if index < 0:
         raise UnreadableFile(f"{path.name} : aucune ligne d'en-tête trouvée dans les {HEADER_SEARCH} premières "
-                             "lignes (attendu une ligne de titres de colonnes : N° facture, Date, Client, "
-                             "Montant TTC...).")
+                             f"lignes (attendu une ligne de titres de colonnes : {schema.example}).")
     header = [_display(cell) for cell in table.rows[index]]
     width = len(header)
     while width and not header[width - 1]:
@@ -399,7 +434,8 @@ def _layout(table: _Table, path: Path) -> _Layout:
     return _Layout(index, _header_names(header, width))
 
 
-def _check_mapping(path: Path, headers: list[str], header_line: int, mapping: dict[str, str]) -> dict[str, str]:
+def _check_mapping(path: Path, headers: list[str], header_line: int, mapping: dict[str, str],
+                   schema: Schema) -> dict[str, str]:
     """The mapping with each header as the file spells it (a saved one may differ in case or accents);
     ``UnreadableFile`` for an unknown field, a column the file lacks, or a required field not placed."""
     checked: dict[str, str] = {}
@@ -410,22 +446,22 @@ def _check_mapping(path: Path, headers: list[str], header_line: int, mapping: di
     for name, header in mapping.items():
         if not header:
             continue
-        if name not in FIELDS:
+        if name not in schema.fields:
             raise UnreadableFile(f"{path.name} : champ inconnu « {name} » dans la correspondance des colonnes "
-                                 f"(attendu : {', '.join(FIELDS)}).")
+                                 f"(attendu : {', '.join(schema.fields)}).")
         if header not in headers:
             same = by_key.get(normalise(header), [])
             if len(same) != 1:
-                raise UnreadableFile(f"{path.name} : la colonne « {header} » ({FIELDS[name]}) n'existe pas dans "
-                                     f"ce fichier ; en-tête ligne {header_line} : {found}.")
+                raise UnreadableFile(f"{path.name} : la colonne « {header} » ({schema.fields[name]}) n'existe pas "
+                                     f"dans ce fichier ; en-tête ligne {header_line} : {found}.")
             header = same[0]
         checked[name] = header
-    missing = missing_required(checked)
+    missing = missing_required(checked, schema)
     if missing:
-        labels = ", ".join(required_label(name) for name in missing)
+        labels = ", ".join(required_label(name, schema) for name in missing)
         raise UnreadableFile(f"{path.name} : colonnes introuvables : {labels} ; en-tête lu ligne {header_line} : "
                              f"{found}. Indiquez-les dans l'assistant d'import.")
-    return {name: checked[name] for name in FIELDS if name in checked}
+    return {name: checked[name] for name in schema.fields if name in checked}
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -599,14 +635,23 @@ def _parse_texts(cells: list[object]) -> list[str]:
     return list(map(_text, cells))
 
 
-_AMOUNT_SOURCES = ("total", "debit", "credit", "still_due")
-_NEVER_WRONG = frozenset({"number", "customer_name", "customer_code", "email"})  # any text will do
+class RowReader:
+    """Turns the rows below a header into records, problems and skipped notes, for one kind of table: a
+    subclass gives the ``SCHEMA``, the fields that tell a data row from a total or a footer, and ``build``,
+    which makes the records. The rows are first sorted (data, blank, total, stray: ``sort_rows``), then each
+    mapped column is parsed as a whole (``parse``); ``cells`` reads one row cell by cell, to say what is wrong
+    with it."""
 
-
-class _RowReader:
-    """Turns the rows below the header into records, problems and skipped notes. The rows are first sorted
-    (data, blank, total, stray), then each mapped column is parsed as a whole; a row whose cells all read
-    becomes an invoice at once, any other goes through ``read_row``, which says what is wrong with it."""
+    KIND: str
+    SCHEMA: Schema
+    IDENTITY: str  # the field naming what a row is (an invoice's number, a bank line's label)
+    DATE: str  # the field of its date
+    PARTY: tuple[str, ...] = ()  # the fields naming whom it concerns (the customer)
+    STRAY: str  # the problem said of a row amid the table that is no record
+    TOTAL_WORDS = frozenset({"total", "totaux", "cumul", "cumuls", "reporter", "report", "subtotal"})
+    TOTAL_PAIRS = frozenset({("sous", "total"), ("sous", "totaux"), ("grand", "total"), ("total", "general")})
+    SPECIAL: dict[str, Callable[[object], object]] = {}  # fields with a parser of their own, not their kind's
+    LENIENT: frozenset[str] = frozenset()  # fields whose unreadable cell is a warning, the value left empty
 
     def __init__(self, path: Path, columns: dict[str, int], headers: list[str], result: SheetResult,
                  book: bool) -> None:
@@ -615,11 +660,9 @@ class _RowReader:
         self.columns = columns
         self.headers = headers
         self.result = result
-        self.customers: dict[str, CustomerRecord] = {}
-        self.numbers: dict[str, int] = {}  # invoice number -> line first read
-        self.parsers: dict[str, object] = {}  # field -> the function reading one of its cells
+        self.parsers: dict[str, Callable[[object], object]] = {}  # field -> the function reading one cell
         self.day_first = True  # d/m/y dates, unless the file shows m/d/y
-        self.amount_sources = [name for name in _AMOUNT_SOURCES if name in columns]
+        self.never_wrong = frozenset(name for name in self.SCHEMA.texts if name not in self.SPECIAL)
 
     def header_of(self, name: str) -> str:
         return self.headers[self.columns[name]]
@@ -628,17 +671,23 @@ class _RowReader:
         data = self.sort_rows(table, start, max_rows)
         self.build(table, data, job)
         self.result.problems.sort(key=lambda problem: problem.line or 0)
+        self.result.skipped.sort(key=lambda note: note.line or 0)
+
+    def build(self, table: _Table, data: list[int], job: Job) -> None:
+        """The records of the data rows at ``data`` (positions in ``table.rows``), or their problems."""
+        raise NotImplementedError
 
     def sort_rows(self, table: _Table, start: int, max_rows: int | None) -> list[int]:
         """The positions of the data rows; totals, repeated headers and what lies below the table go to
-        ``skipped``, rows naming no invoice amid the table to ``problems``."""
+        ``skipped``, rows naming no record amid the table to ``problems``."""
         rows, lines, columns, result = table.rows, table.lines, self.columns, self.result
-        number_at, date_at = columns["number"], columns["issue_date"]
-        customer_at = [columns[name] for name in ("customer_name", "customer_code") if name in columns]
-        amount_at = [columns[name] for name in AMOUNT_FIELDS if name in columns]
-        number_header, date_header = self.header_of("number"), self.header_of("issue_date")
+        number_at, date_at = columns[self.IDENTITY], columns[self.DATE]
+        customer_at = [columns[name] for name in self.PARTY if name in columns]
+        amount_at = [columns[name] for name in self.SCHEMA.amounts if name in columns]
+        number_header, date_header = self.header_of(self.IDENTITY), self.header_of(self.DATE)
+        is_total = self.is_total
         data: list[int] = []
-        pending: list[int] = []  # rows that are no invoice, not yet judged: total or footer if below the table
+        pending: list[int] = []  # rows that are no record, not yet judged: total or footer if below the table
         for position in range(start, len(rows)):
             row = rows[position]
             size = len(row)
@@ -654,14 +703,15 @@ class _RowReader:
                 issued_empty = issued is None or (isinstance(issued, str) and not issued.strip())
                 if not any(map(_display, row)):
                     continue  # a blank row
-                if issued_empty and (not number or _is_total_label(number)) and _has_total_label(row):
+                if issued_empty and (not number or is_total(number)) and any(
+                        isinstance(cell, str) and cell.strip() and is_total(cell) for cell in row):
                     self.skip(lines[position], row, "ligne de total ignorée")
                     continue
                 if issued_empty and not any(_text(row[at]) for at in customer_at if at < size) and (
                         not number or not any(_display(row[at]) for at in amount_at if at < size)):
-                    pending.append(position)  # no date, no customer, and no number or no amount
+                    pending.append(position)  # no date, no party, and no identity or no amount
                     continue
-            for stray in pending:  # above an invoice: not a total below the table
+            for stray in pending:  # above a record: not a total below the table
                 self.stray(lines[stray], rows[stray])
             pending = []
             data.append(position)
@@ -670,6 +720,11 @@ class _RowReader:
         for stray in pending:
             self.skip(lines[stray], rows[stray], "ligne sous le tableau ignorée (total ou pied de page)")
         return data
+
+    def is_total(self, text: str) -> bool:
+        """"Total", "TOTAL GÉNÉRAL", "Sous-total client", "Cumul", "À reporter", "Grand total"..."""
+        words = normalise(text).split()
+        return bool(words) and (words[0] in self.TOTAL_WORDS or tuple(words[:2]) in self.TOTAL_PAIRS)
 
     def columns_of(self, data_rows: list[list[object]]) -> dict[str, list[object]]:
         """The cells of each mapped column ("" where a row is short; a workbook's TRUE/FALSE as text, since
@@ -688,40 +743,112 @@ class _RowReader:
 
     def parse_column(self, name: str, cells: list[object], texts: list[str]) -> list[object]:
         """The parsed value of each cell of one column, a ``ValueError`` where the cell does not read."""
-        if name in ("issue_date", "due_date"):
+        schema = self.SCHEMA
+        if name in schema.dates:
             parse = self.parsers[name] = _date_parser(self.day_first)
             return _parse_distinct(cells, parse)
-        if name in AMOUNT_FIELDS:
+        if name in schema.amounts:
             self.parsers[name] = _amount
             return _parse_amounts(cells, texts)
-        if name == "siren":
-            self.parsers[name] = _siren_cell
-            return _parse_distinct(cells, _siren_cell)
+        special = self.SPECIAL.get(name)
+        if special is not None:
+            self.parsers[name] = special
+            return _parse_distinct(cells, special)
         self.parsers[name] = _text
         return _parse_texts(cells)
 
-    def build(self, table: _Table, data: list[int], job: Job) -> None:
-        """The data rows column by column, then a row whose cells all read and that names an invoice, a
-        date, a customer and an amount is an invoice at once; any other row goes through ``read_row``."""
-        result, columns = self.result, self.columns
-        count = len(data)
+    def parse(self, table: _Table, data: list[int]) -> _Parsed:
+        """The data rows column by column: each mapped column parsed as a whole, a cell that does not read
+        left "" and its row marked suspect."""
+        columns = self.columns
         data_rows = [table.rows[position] for position in data]
-        data_lines = [table.lines[position] for position in data]
         cells = self.columns_of(data_rows)
         texts = {name: _as_texts(column) for name, column in cells.items()} if self.book else cells
         self.day_first = _day_first(list(dict.fromkeys(
-            cell for name in ("issue_date", "due_date") if name in columns for cell in dict.fromkeys(cells[name]))))
+            cell for name in self.SCHEMA.dates if name in columns for cell in dict.fromkeys(cells[name]))))
         values: dict[str, list[object]] = {}
         suspect: set[int] = set()  # rows with a cell that does not read
-        for name in FIELDS:
+        for name in self.SCHEMA.fields:
             if name in columns:
                 column = values[name] = self.parse_column(name, cells[name], texts[name])  # type: ignore[arg-type]
                 wrong = [index for index, value in enumerate(column) if value.__class__ is ValueError] if (
-                    name not in _NEVER_WRONG) else []
+                    name not in self.never_wrong) else []
                 if wrong:
                     suspect.update(wrong)
                     for index in wrong:
                         column[index] = ""
+        return _Parsed(data_rows, [table.lines[position] for position in data], texts, values, suspect)
+
+    def cells(self, row: list[object], line: int) -> tuple[dict[str, object], list[Problem]]:
+        """One row read cell by cell: the value of each mapped field whose cell reads, and a problem for each
+        other (a warning only for a ``LENIENT`` field, its value left empty: "" for text, else None)."""
+        problems: list[Problem] = []
+        values: dict[str, object] = {}
+        for name, at in self.columns.items():
+            cell = row[at] if at < len(row) else ""
+            value = _outcome(self.parsers[name], _display(cell) if cell.__class__ is bool else cell)
+            if isinstance(value, ValueError):
+                problem = Problem(line, self.header_of(name), _display(cell), str(value))
+                if name not in self.LENIENT:
+                    problems.append(problem)
+                    continue
+                self.result.warnings.append(problem)
+                value = "" if name in self.SCHEMA.texts else None
+            values[name] = value
+        return values, problems
+
+    def preamble(self, table: _Table, header_index: int) -> list[tuple[int, str]]:
+        """The rows above the header as (line, text), each row's cells joined by spaces, for a reader to
+        find what the file says there (an account, a balance)."""
+        return [(line, " ".join(text for text in map(_display, row) if text))
+                for row, line in zip(table.rows[:header_index], table.lines)]
+
+    def skip(self, line: int, row: list[object], why: str) -> None:
+        first = next((text for text in map(_display, row) if text), "")
+        self.result.skipped.append(Problem(line, None, first, why))
+
+    def stray(self, line: int, row: list[object]) -> None:
+        self.result.rows += 1
+        first = next((text for text in map(_display, row) if text), "")
+        self.result.problems.append(Problem(line, self.header_of(self.IDENTITY), first, self.STRAY))
+
+
+class _Parsed(NamedTuple):
+    """The data rows of a table as ``RowReader.parse`` leaves them."""
+
+    rows: list[list[object]]
+    lines: list[int]
+    texts: dict[str, list[str]]  # each mapped column as the file writes it
+    values: dict[str, list[object]]  # each mapped column parsed
+    suspect: set[int]  # the indexes of the rows with a cell that does not read
+
+
+_AMOUNT_SOURCES = ("total", "debit", "credit", "still_due")
+
+
+class _InvoiceRows(RowReader):
+    """Invoices: a row whose cells all read and that names an invoice, a date, a customer and an amount is
+    an invoice at once; any other row goes through ``read_row``, which says what is wrong with it."""
+
+    KIND = KIND
+    SCHEMA = INVOICES
+    IDENTITY, DATE, PARTY = "number", "issue_date", ("customer_name", "customer_code")
+    STRAY = ("ligne sans date ni client, ni numéro ou montant (attendu une facture, ou une ligne de total sous "
+             "le tableau)")
+    SPECIAL = {"siren": _siren_cell}
+    LENIENT = frozenset({"siren"})  # a bad SIREN does not keep the invoice out
+
+    def __init__(self, path: Path, columns: dict[str, int], headers: list[str], result: SheetResult,
+                 book: bool) -> None:
+        super().__init__(path, columns, headers, result, book)
+        self.customers: dict[str, CustomerRecord] = {}
+        self.numbers: dict[str, int] = {}  # invoice number -> line first read
+        self.amount_sources = [name for name in _AMOUNT_SOURCES if name in columns]
+
+    def build(self, table: _Table, data: list[int], job: Job) -> None:
+        result, columns = self.result, self.columns
+        count = len(data)
+        data_rows, data_lines, texts, values, suspect = self.parse(table, data)
         # the row as the file writes it, in the mapping's columns, after the names of the fields they hold
         fields = [",".join(columns)] * count
         digests = list(map(text_hash, map("\x1f".join, zip(fields, *texts.values()))))  # type: ignore[arg-type]
@@ -766,40 +893,16 @@ class _RowReader:
         job.advance(count - reported)
         result.customers = list(customers.values())
 
-    def skip(self, line: int, row: list[object], why: str) -> None:
-        first = next((text for text in map(_display, row) if text), "")
-        self.result.skipped.append(Problem(line, None, first, why))
-
-    def stray(self, line: int, row: list[object]) -> None:
-        self.result.rows += 1
-        first = next((text for text in map(_display, row) if text), "")
-        self.result.problems.append(Problem(
-            line, self.header_of("number"), first,
-            "ligne sans date ni client, ni numéro ou montant (attendu une facture, ou une ligne de total sous "
-            "le tableau)"))
-
     def read_row(self, row: list[object], line: int, digest: str) -> None:
         """One data row, cell by cell: an invoice, or the problems that keep it out. A bad SIREN is reported
         but does not keep the invoice out (the SIREN is then left empty)."""
-        problems: list[Problem] = []
-        warnings: list[Problem] = []
-        bad: set[str] = set()
+        values, problems = self.cells(row, line)
+        bad = self.columns.keys() - values.keys()
 
         def problem(name: str, value: object, message: str) -> None:
             problems.append(Problem(line, self.header_of(name), _display(value), message))
             bad.add(name)
 
-        values: dict[str, object] = {}
-        for name, at in self.columns.items():
-            cell = row[at] if at < len(row) else ""
-            value = _outcome(self.parsers[name], _display(cell) if cell.__class__ is bool else cell)
-            if isinstance(value, ValueError):
-                if name != "siren":
-                    problem(name, cell, str(value))
-                    continue
-                warnings.append(Problem(line, self.header_of(name), _display(cell), str(value)))
-                value = ""
-            values[name] = value
         number = values.get("number", "")
         if not number and "number" not in bad:
             problem("number", "", "n° de facture manquant (attendu le numéro de la facture ou de l'avoir)")
@@ -821,7 +924,6 @@ class _RowReader:
         if not problems and number in self.numbers:
             problem("number", number, f"n° de facture déjà lu ligne {self.numbers[number]} : ligne ignorée "
                     "(une facture en plusieurs échéances n'est pas encore gérée)")
-        self.result.warnings.extend(warnings)
         self.result.problems.extend(problems)
         if problems:
             return
@@ -834,16 +936,6 @@ class _RowReader:
         if key not in self.customers:
             self.customers[key] = CustomerRecord(key=key, name=name_text or code or siren, code=code, siren=siren,
                                                  email=email, line=line)
-
-
-def _has_total_label(row: list[object]) -> bool:
-    return any(isinstance(cell, str) and cell.strip() and _is_total_label(cell) for cell in row)
-
-
-def _is_total_label(text: str) -> bool:
-    """"Total", "TOTAL GÉNÉRAL", "Sous-total client", "Cumul", "À reporter", "Grand total"..."""
-    words = normalise(text).split()
-    return bool(words) and (words[0] in _TOTAL_WORDS or tuple(words[:2]) in _TOTAL_PAIRS)
 
 
 def _siren(cell: object) -> str | None:

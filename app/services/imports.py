@@ -97,10 +97,11 @@ def file_hash(path: Path) -> str:
 
 def read_file(session: Session, path: Path, kind: str | None, mapping: dict[str, str] | None,
               job: Job) -> ReadResult:
-    """Read ``path`` with the reader of ``kind`` (detected when None). A spreadsheet without an explicit
-    mapping uses the one saved for its headers, else the proposed one."""
+    """Read ``path`` with the reader of ``kind`` (detected when None). A spreadsheet (of invoices or of bank
+    lines: a reader with a ``SCHEMA`` of columns) without an explicit mapping uses the one saved for its
+    headers, else the proposed one."""
     module = reader(kind) if kind else detect(path)
-    if module.KIND != "invoices":
+    if not hasattr(module, "SCHEMA"):
         return module.read(path, job)
     return module.read(path, job, mapping=mapping, saved=partial(saved_mapping, session))
 

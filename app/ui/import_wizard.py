@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QFormLayout, QHBox
                                QPushButton, QStackedWidget, QVBoxLayout, QWidget)
 
 from app.importers import detect
-from app.importers.columns import FIELDS
 from app.importers.records import UnreadableFile
 from app.services.imports import ImportSummary, import_file, save_mapping, saved_mapping
 from app.services.store import commit, read
@@ -30,6 +29,13 @@ PREVIEW_COLUMNS = [  # rows are (invoice record, customer name)
     Column("Échéance", lambda r: r[0].due_date, fr_date, width=82),
     Column("Montant TTC", lambda r: r[0].total, fr_amount, numeric=True, width=100),
     Column("Reste dû", lambda r: r[0].still_due, fr_amount, numeric=True, width=100),
+]
+BANK_PREVIEW_COLUMNS = [  # rows are (bank line record, "")
+    Column("Ligne", lambda r: r[0].line, numeric=True, width=48),
+    Column("Date", lambda r: r[0].booked_on, fr_date, width=82),
+    Column("Valeur", lambda r: r[0].value_on, fr_date, width=82),
+    Column("Libellé", lambda r: r[0].label, stretch=True),
+    Column("Montant", lambda r: r[0].amount, fr_amount, numeric=True, width=110),
 ]
 PROBLEM_COLUMNS = [
     Column("Ligne", lambda p: p.line, numeric=True, width=60),
@@ -73,7 +79,8 @@ class ImportWizard(QDialog):
         except UnreadableFile as exc:
             self.show_failure(str(exc))
             return
-        first = self._mapping_page() if self.reader.KIND == "invoices" else self._plain_page()
+        # a reader of tables (invoices, bank statements) has a schema: its fields are mapped to columns
+        first = self._mapping_page() if hasattr(self.reader, "SCHEMA") else self._plain_page()
         self.pages.insertWidget(0, first)
         if not self.failed:  # inspecting the spreadsheet may have failed already
             self.pages.setCurrentWidget(first)
@@ -103,7 +110,7 @@ class ImportWizard(QDialog):
         page = QWidget()
         row = QHBoxLayout(page)
         form = QFormLayout()
-        for name, label in FIELDS.items():
+        for name, label in self.reader.SCHEMA.fields.items():
             combo = QComboBox()
             combo.addItem(NO_COLUMN, None)
             for header in sheet.headers:
@@ -121,7 +128,8 @@ class ImportWizard(QDialog):
         left.setMaximumWidth(430)
         right = QVBoxLayout()
         right.addWidget(QLabel("Les premières lignes, telles qu'elles seront lues :"))
-        self.preview = RowTable(PREVIEW_COLUMNS, sort_column=0)
+        self.preview = RowTable(BANK_PREVIEW_COLUMNS if self.reader.KIND == "bank" else PREVIEW_COLUMNS,
+                                sort_column=0)
         right.addWidget(self.preview, 2)
         self.preview_problems = RowTable(PROBLEM_COLUMNS, sort_column=0)
         right.addWidget(self.preview_problems, 1)
@@ -150,7 +158,8 @@ class ImportWizard(QDialog):
             self.import_button.setEnabled(False)
             return
         names = {customer.key: customer.name for customer in result.customers}
-        self.preview.set_rows([(invoice, names.get(invoice.customer_key, "")) for invoice in result.invoices])
+        self.preview.set_rows([(invoice, names.get(invoice.customer_key, "")) for invoice in result.invoices]
+                              + [(line, "") for line in result.bank_lines])
         self.preview_problems.set_rows(result.problems)
         self.preview_problems.setVisible(bool(result.problems))
         self.mapping_message.setText("")
@@ -190,6 +199,8 @@ class ImportWizard(QDialog):
                     "dans le fichier, listées ci-dessous. Corrigez le fichier et recommencez, ou importez "
                     "seulement les lignes valides.</p>")
             self.valid_rows_button.show()
+        elif summary.matching is not None:
+            head = f"<p><b>Relevé importé.</b> {summary.statement_text()}</p>"
         else:
             head = (f"<p><b>Import terminé.</b> Créés : {created['customers']} client(s), {created['invoices']} "
                     f"facture(s) ou avoir(s), {created['payments']} règlement(s), {created['allocations']} "

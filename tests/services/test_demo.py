@@ -319,3 +319,20 @@ def test_progress_reaches_its_total(tmp_path):
     done, total, _ = reports[-1]
     assert done == total > 100
     db.dispose()
+
+
+def test_the_last_weeks_receipts_come_through_a_statement_matched_without_a_wrong_allocation(demo, session):
+    """The payments of the last 13 weeks arrive as bank lines: most are applied by the matcher, the others wait
+    for the owner, none is applied to invoices it did not pay, and every credit is on a customer's account
+    (so that nobody who paid is chased for it)."""
+    from app.models import BankBalance, BankLine
+
+    _, summary = demo
+    bank = summary.bank
+    assert bank.credits == session.scalar(select(func.count()).select_from(BankLine).where(BankLine.amount_cents > 0))
+    assert bank.auto + bank.proposed + bank.unmatched == bank.credits > 300
+    assert bank.wrong_auto == 0 and bank.wrong_proposed == 0
+    assert bank.auto >= 0.8 * bank.credits
+    assert session.scalar(select(func.count()).select_from(Payment).where(Payment.customer_id.is_(None))) == 0
+    assert session.scalar(select(func.count()).select_from(BankLine).where(BankLine.amount_cents < 0)) > 30
+    assert session.scalar(select(func.max(BankBalance.stated_on))) == TODAY

@@ -1,8 +1,10 @@
 """A bank statement imported: its lines, balances and credits recorded, the certain matches applied, the
 others left to the owner, everything undone with the import; and the owner's decisions (allocate, take back)."""
 
-from datetime import date
+import json
+from datetime import date, timedelta
 from decimal import Decimal as D
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -10,9 +12,13 @@ from sqlalchemy import func, select
 from app.importers.records import BankLineRecord, ReadResult, StatementBalance, with_bank_hashes
 from app.models import Allocation, BankBalance, BankLine, Company, Customer, Invoice, Payment
 from app.services.cockpit import cockpit
-from app.services.imports import import_records, undo_import
+from app.__main__ import main
+from app.domain.money import from_cents
+from app.services.imports import import_file, import_records, undo_import
 from app.services.reconciliation import allocate, pending, unallocate
 from app.services.statements import cash_position
+from tests.cli.test_cli import location
+from tests.importers.test_cfonb import record, write
 from tests.conftest import TODAY
 
 IBAN_PETIT = "FR7630006000011234567890189"
@@ -175,3 +181,45 @@ def test_the_owner_can_validate_two_invoices_minus_a_credit_note(firm, tmp_path)
                         (ids["F2026-0150"], None, payment_id, 80000)]
         assert {s.get(Invoice, ids[n]).status for n in ("F2026-0142", "F2026-0150")} == {"paid"}
         assert s.get(Invoice, ids["AV-0170"]).settled_cents == 85000 and pending(s) == []
+
+
+FIXTURES = Path(__file__).resolve().parents[2].parent / "shared" / "fixtures"
+BANK_FILES = sorted(p for folder in ("cfonb120", "camt053", "ofx", "bank_csv_fr") if (FIXTURES / folder).is_dir()
+                    for p in (FIXTURES / folder).iterdir()
+                    if p.name != "SOURCE.txt" and not p.name.startswith("not-a-statement"))
+
+
+@pytest.mark.skipif(not BANK_FILES, reason="../shared/fixtures absent (CI has it beside the checkout)")
+@pytest.mark.parametrize("path", BANK_FILES, ids=lambda p: p.name)
+def test_every_bank_file_of_the_fixtures_is_recorded_once(db, path):
+    """Through the import service, as ``encours import`` does: every line the reader reads is recorded, every
+    credit is a payment of the same amount, the stated balances are kept; the same file again adds nothing."""
+    from app.importers import detect
+
+    read = detect(path).read(path)
+    with db.transaction() as s:
+        first = import_file(s, path, today=TODAY)
+    assert first.errors == [] and first.statement_lines == len(read.bank_lines)
+    credits = sorted(line.amount for line in read.bank_lines if line.amount > 0)
+    with db.sessions() as s:
+        assert sorted(from_cents(c) for c in s.scalars(select(Payment.amount_cents))) == credits
+        assert s.scalar(select(func.count()).select_from(BankLine)) == len(read.bank_lines)
+        assert s.scalar(select(func.count()).select_from(BankBalance)) == len(
+            {(b.account, b.on if b.closing else b.on - timedelta(days=1)) for b in read.statement_balances})
+    with db.transaction() as s:
+        again = import_file(s, path, today=TODAY)
+    assert (again.statement_lines, again.duplicates, again.created["payments"]) == (0, len(read.bank_lines), 0)
+
+
+def test_the_command_line_says_what_the_matching_did(firm, tmp_path, capsys):
+    """``encours import --as cfonb --json`` on a CFONB statement of two credits: one quoting F2026-0142 for its
+    exact amount (applied), one from nobody (left)."""
+    statement_file = write(tmp_path / "releve.cfo", [
+        record("01", on="011126", amount="0000000100000{"),
+        record("04", on="021126", label="VIR GARAGE PETIT F2026-0142", amount="0000000012000{"),
+        record("04", on="031126", label="VIR INCONNU SA", amount="0000000000990{"),
+        record("07", on="301126", amount="0000000112990{")])
+    assert main(["--db", location(firm), "import", "--as", "cfonb", "--json", str(statement_file)]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert (report["matched_auto"], report["proposed"], report["unmatched"]) == (1, 0, 1)
+    assert report["created"]["payments"] == 2 and report["statement_lines"] == 2

@@ -78,3 +78,32 @@ def test_an_unknown_file_says_so_without_importing(ledger, make_window, tmp_path
     _, wizard = open_wizard(make_window(ledger), junk)
     assert "format non reconnu" in wizard.detected.text()
     assert wizard.close_button.text() == "Fermer" and not wizard.import_button.isVisible()
+
+
+BANK_CSV = """Date;Date de valeur;Débit;Crédit;Libellé;Solde
+20/11/2026;20/11/2026;;1 000,00;VIR SEPA GARAGE PETIT FACTURE F1;5 000,00
+21/11/2026;21/11/2026;-240,00;;PRLV SEPA LOYER;4 760,00
+"""
+
+
+def test_a_bank_statement_goes_through_the_wizard_and_waits_to_be_matched(ledger, make_window, qtbot, tmp_path):
+    """A Crédit Mutuel export: the bank's columns proposed, its two lines previewed with their signs; its credit
+    names Garage Petit and F1, its exact amount, but "F1" is too short a number to be sure of: it is proposed,
+    not applied, and the 1 000 € are Garage Petit's unallocated cash meanwhile."""
+    from app.models import Allocation, BankLine, Customer, Payment
+
+    window = make_window(ledger)
+    _screen, wizard = open_wizard(window, write(tmp_path, BANK_CSV, "releve.csv"))
+    assert (wizard.combos["booked_on"].currentText(), wizard.combos["credit"].currentText()) == ("Date", "Crédit")
+    assert [(line.label, str(line.amount)) for line, _ in wizard.preview.visible_rows()] == [
+        ("VIR SEPA GARAGE PETIT FACTURE F1", "1000.00"), ("PRLV SEPA LOYER", "-240.00")]
+    qtbot.mouseClick(wizard.import_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: wizard.pages.currentWidget() is wizard.summary_page, timeout=10_000)
+    assert "Relevé importé" in wizard.summary_text.text()
+    assert "dont 1 encaissement(s) : 0 rapproché(s) automatiquement, 1 à confirmer" in wizard.summary_text.text()
+    with ledger.sessions() as s:
+        assert s.scalar(select(func.count()).select_from(BankLine)) == 2
+        assert s.scalar(select(Invoice.status).where(Invoice.number == "F1")) == "open"
+        payment = s.scalar(select(Payment).join(BankLine, BankLine.payment_id == Payment.id))
+        assert (payment.amount_cents, s.get(Customer, payment.customer_id).name) == (100000, "Garage Petit")
+        assert s.scalar(select(func.count()).select_from(Allocation).where(Allocation.payment_id == payment.id)) == 0
