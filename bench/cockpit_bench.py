@@ -21,14 +21,14 @@ import random
 import sqlite3
 import sys
 import tempfile
-import time
 from datetime import date, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from timing import best  # noqa: E402  (bench/, the script's folder)
+
 AT = date(2026, 11, 23)
-RUNS = 3
 RAW_AGING = """
 SELECT customer_id,
        CASE WHEN due_date >= :at THEN 'not_due' WHEN due_date >= :d30 THEN '1_30' WHEN due_date >= :d60 THEN '31_60'
@@ -93,15 +93,6 @@ def generate(path: Path, invoices: int, customers: int) -> None:
     connection.execute("ANALYZE")
     connection.close()
     print(f"generated {invoices} invoices ({len(payment_rows)} paid), {customers} customers in {path}")
-
-
-def best(action) -> tuple[float, object]:
-    times, result = [], None
-    for _ in range(RUNS):
-        start = time.perf_counter()
-        result = action()
-        times.append(time.perf_counter() - start)
-    return min(times), result
 
 
 def main() -> None:

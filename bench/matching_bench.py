@@ -23,19 +23,19 @@ from __future__ import annotations
 
 import random
 import sys
-import time
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from timing import RUNS, best  # noqa: E402  (bench/, the script's folder)
+
 from app.domain.matching import Book, Credit, OpenItem, Party, match_all  # noqa: E402
 
 CUSTOMERS = 5_000
 ITEMS = 100_000
 SIZES = (5_000, 10_000, 20_000)
-RUNS = 3
 START = date(2025, 1, 1)
 
 ACTIVITIES = ("Garage", "Boulangerie", "Transports", "Menuiserie", "Plomberie", "Pharmacie", "Hôtel", "Café",
@@ -146,15 +146,6 @@ def generate(rng: random.Random) -> tuple[list[Party], list[OpenItem], list[Cred
             account = iban(rng) if rng.random() < 0.5 else ""
         credits.append(Credit(key, amount, on, label, account))
     return parties, items, credits
-
-
-def best(action) -> tuple[float, object]:
-    times, result = [], None
-    for _ in range(RUNS):
-        start = time.perf_counter()
-        result = action()
-        times.append(time.perf_counter() - start)
-    return min(times), result
 
 
 def baseline(credits: list[Credit], numbers: dict[str, OpenItem]) -> int:

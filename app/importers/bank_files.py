@@ -40,16 +40,6 @@ def file_bytes(path: Path) -> bytes:
     return data
 
 
-def text_of(data: bytes) -> str:
-    """The bytes as text: UTF-8 (with or without BOM), else Windows-1252, else latin-1 (see above)."""
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return data.decode("latin-1")
-
-
 def paced(job: Job, items: Sequence[_T]) -> Iterator[_T]:
     """The items, with ``job`` told of the progress every ``PROGRESS_EVERY`` of them (and so given the
     chance to cancel: ``advance`` raises ``JobCancelled``)."""
@@ -104,8 +94,18 @@ class Currencies:
                                          "repris tels quels, sans conversion en euros."))
 
 
-def bank_result(kind: str, rows: int, lines: list[BankLineRecord], balances: list[StatementBalance],
-                problems: list[Problem], warnings: list[Problem]) -> ReadResult:
-    """The reader's result, its lines with their ``row_hash``."""
-    return ReadResult(kind=kind, rows=rows, bank_lines=with_bank_hashes(lines), statement_balances=balances,
-                      problems=problems, warnings=warnings)
+class StatementReader:
+    """What a statement reader collects as it goes (lines, balances, problems, warnings and the currencies
+    met), and the result it hands over: its lines with their ``row_hash``, the currency warnings first."""
+
+    def __init__(self) -> None:
+        self.lines: list[BankLineRecord] = []
+        self.balances: list[StatementBalance] = []
+        self.problems: list[Problem] = []
+        self.warnings: list[Problem] = []
+        self.currencies = Currencies()
+
+    def result(self, kind: str, rows: int) -> ReadResult:
+        return ReadResult(kind=kind, rows=rows, bank_lines=with_bank_hashes(self.lines),
+                          statement_balances=self.balances, problems=self.problems,
+                          warnings=self.currencies.warnings + self.warnings)

@@ -40,7 +40,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from app.importers.bank_files import (ASK_THE_BANK, Currencies, amount_problem, bank_result, date_problem,
+from app.importers.bank_files import (ASK_THE_BANK, StatementReader, amount_problem, date_problem,
                                       file_bytes, joined, paced, plausible)
 from app.importers.records import BankLineRecord, Problem, ReadResult, StatementBalance, UnreadableFile
 from app.jobs import NULL_JOB, Job
@@ -136,15 +136,8 @@ class _Amount:
     problem: Problem | None = None
 
 
-class _Reader:
+class _Reader(StatementReader):
     """One camt message being read: its statements, their balances and entries."""
-
-    def __init__(self) -> None:
-        self.lines: list[BankLineRecord] = []
-        self.balances: list[StatementBalance] = []
-        self.problems: list[Problem] = []
-        self.warnings: list[Problem] = []
-        self.currencies = Currencies()
 
     def read(self, message: etree._Element, container: str, job: Job) -> ReadResult:
         entries = []
@@ -155,8 +148,7 @@ class _Reader:
             entries += [(entry, account) for entry in statement.iterfind(_local("Ntry"))]
         for entry, account in paced(job, entries):
             self.entry(entry, account)
-        self.warnings[:0] = self.currencies.warnings
-        return bank_result(KIND, len(entries), self.lines, self.balances, self.problems, self.warnings)
+        return self.result(KIND, len(entries))
 
     def statement_balances(self, statement: etree._Element, account: str) -> None:
         by_code = {}

@@ -39,10 +39,11 @@ from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
-from app.importers.bank_files import (ASK_THE_BANK, Currencies, amount_problem, bank_result, date_problem,
-                                      file_bytes, joined, paced, text_of)
+from app.importers.bank_files import (ASK_THE_BANK, StatementReader, amount_problem, date_problem,
+                                      file_bytes, joined, paced)
 from app.importers.records import (BankLineRecord, Problem, ReadResult, StatementBalance, UnreadableFile,
                                    collector_paused)
+from app.importers.values import text_of
 from app.jobs import NULL_JOB, Job
 
 KIND = "cfonb"
@@ -127,14 +128,11 @@ def _order_file(line: str) -> str | None:
     return None
 
 
-class _Reader:
+class _Reader(StatementReader):
     """One statement being read, record after record; a movement is kept until its complements are in."""
 
     def __init__(self) -> None:
-        self.lines: list[BankLineRecord] = []
-        self.balances: list[StatementBalance] = []
-        self.problems: list[Problem] = []
-        self.currencies = Currencies()
+        super().__init__()
         self.pending: BankLineRecord | None = None  # the last movement, its 05 complements still coming
         self.extra: dict[str, str] = {}              # its complements by qualifier (first of each)
         self.texts: list[str] = []                   # the texts of its complements
@@ -155,8 +153,7 @@ class _Reader:
                 self.problems.append(Problem(number, "type d'enregistrement", record[:2],
                                              "type d'enregistrement inconnu (attendu 01, 04, 05 ou 07)."))
         self.flush()
-        return bank_result(KIND, len(records), self.lines, self.balances, self.problems,
-                           self.currencies.warnings)
+        return self.result(KIND, len(records))
 
     def balance(self, number: int, record: str, closing: bool) -> None:
         account = record[21:32].strip()

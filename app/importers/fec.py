@@ -96,7 +96,7 @@ from pathlib import Path
 
 from app.importers.records import (CustomerRecord, InvoiceRecord, LetteredGroup, PaymentRecord, PeriodBalances,
                                    Problem, ReadResult, UnreadableFile, collector_paused, text_hash)
-from app.importers.values import CENT, parse_amount, parse_date
+from app.importers.values import CENT, parse_amount, parse_date, text_of
 from app.jobs import NULL_JOB, Job
 
 KIND = "fec"
@@ -175,12 +175,7 @@ def _decode(data: bytes) -> str:
             return data.decode("utf-16")
         except UnicodeDecodeError:
             pass
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return data.decode("latin-1")
+    return text_of(data)
 
 
 def identify(path: Path) -> bool:

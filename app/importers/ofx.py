@@ -9,7 +9,7 @@ as the closing balance (``BALAMT`` on ``DTASOF``). Amounts stay ``Decimal`` as o
 
 What is cleaned before ofxparse sees the file, because it trips on it:
 - the encoding: OFX 1 headers say USASCII or CHARSET:1252 whatever the bytes are, and ofxparse decodes
-  strictly by that header; the text is decoded here (``bank_files.text_of``) and handed over as ASCII with
+  strictly by that header; the text is decoded here (``values.text_of``) and handed over as ASCII with
   character references, which its HTML parser turns back into the same characters;
 - the header lines before ``<OFX>`` (leading blank lines break ofxparse's header reader): they are
   replaced by as many line breaks, so that line numbers stay those of the file;
@@ -34,9 +34,10 @@ from pathlib import Path
 
 from ofxparse import AccountType, OfxParser
 
-from app.importers.bank_files import (ASK_THE_BANK, Currencies, amount_problem, bank_result, date_problem,
-                                      file_bytes, joined, paced, plausible, text_of)
+from app.importers.bank_files import (ASK_THE_BANK, StatementReader, amount_problem, date_problem,
+                                      file_bytes, joined, paced, plausible)
 from app.importers.records import BankLineRecord, Problem, ReadResult, StatementBalance, UnreadableFile
+from app.importers.values import text_of
 from app.jobs import NULL_JOB, Job
 
 KIND = "ofx"
@@ -138,15 +139,8 @@ def _tag_text(parent, name: str) -> str:
     return tag.get_text().strip() if tag is not None else ""
 
 
-class _Reader:
+class _Reader(StatementReader):
     """The accounts ofxparse found, turned into lines, balances and problems."""
-
-    def __init__(self) -> None:
-        self.lines: list[BankLineRecord] = []
-        self.balances: list[StatementBalance] = []
-        self.problems: list[Problem] = []
-        self.warnings: list[Problem] = []
-        self.currencies = Currencies()
 
     def read(self, accounts: list, job: Job) -> ReadResult:
         transactions, rejected = [], 0
@@ -168,8 +162,7 @@ class _Reader:
         for transaction, number in paced(job, transactions):
             self.transaction(transaction, number)
         self.problems.sort(key=lambda problem: problem.line or 0)
-        return bank_result(KIND, len(transactions) + rejected, self.lines, self.balances,
-                           self.problems, self.currencies.warnings + self.warnings)
+        return self.result(KIND, len(transactions) + rejected)
 
     def transaction(self, transaction, account: str) -> None:
         line, amount, posted = transaction.line, _decimal(transaction.amount), transaction.date

@@ -89,3 +89,15 @@ def excel_serial(days: int) -> date:
     if not 20000 <= days <= 80000:  # 1954 .. 2119
         raise ValueError("n'est pas une date (attendu JJ/MM/AAAA)")
     return EXCEL_EPOCH + timedelta(days=days)
+
+
+def text_of(data: bytes) -> str:
+    """The bytes of a text file as text: UTF-8 (with or without BOM), else Windows-1252, else latin-1, which
+    reads any byte (French banks and accounting programs write one of these; a byte Windows-1252 leaves
+    undefined means the file is in latin-1)."""
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return data.decode("latin-1")

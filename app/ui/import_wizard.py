@@ -22,7 +22,7 @@ from app.ui.worker import run_op
 
 NO_COLUMN = "— aucune —"
 PREVIEW_COLUMNS = [  # rows are (invoice record, customer name)
-    Column("Ligne", lambda r: r[0].line, numeric=True, width=48),
+    Column("Ligne", lambda r: r[0].line, numeric=True, width=58),
     Column("N°", lambda r: r[0].number, width=105),
     Column("Client", lambda r: r[1], stretch=True),
     Column("Date", lambda r: r[0].issue_date, fr_date, width=82),
@@ -31,7 +31,7 @@ PREVIEW_COLUMNS = [  # rows are (invoice record, customer name)
     Column("Reste dû", lambda r: r[0].still_due, fr_amount, numeric=True, width=100),
 ]
 BANK_PREVIEW_COLUMNS = [  # rows are (bank line record, "")
-    Column("Ligne", lambda r: r[0].line, numeric=True, width=48),
+    Column("Ligne", lambda r: r[0].line, numeric=True, width=58),
     Column("Date", lambda r: r[0].booked_on, fr_date, width=82),
     Column("Valeur", lambda r: r[0].value_on, fr_date, width=82),
     Column("Libellé", lambda r: r[0].label, stretch=True),

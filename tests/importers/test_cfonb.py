@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 from app.importers import cfonb
 from app.importers.records import Problem, ReadResult, UnreadableFile
 from app.jobs import Job, JobCancelled
+from tests.importers.garbling import garbled, mutations
 
 FIXTURES = Path(__file__).resolve().parents[2].parent / "shared" / "fixtures"
 CFONB_DIR = FIXTURES / "cfonb120"
@@ -395,23 +396,13 @@ def test_garbage_bytes_never_raise_anything_else(tmp_path, data):
     check_outcome(path)
 
 
-MUTATION = st.tuples(st.sampled_from(("replace", "insert", "delete")), st.integers(0, 2000),
-                     st.binary(min_size=1, max_size=6) | st.sampled_from(
-                         [b"\n", b"\r\n", b" ", b"{", b"}", b"J", b"Z", b"9" * 14, b"05", b"04", b"\xe9", b"\x00"]))
+EDITS = mutations(2000, [b"\n", b"\r\n", b" ", b"{", b"}", b"J", b"Z", b"9" * 14, b"05", b"04", b"\xe9", b"\x00"])
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.lists(MUTATION, min_size=1, max_size=6), st.booleans())
-def test_mutated_statement_never_raises_anything_else(tmp_path, mutations, flat):
-    data = bytearray(("" if flat else "\n").join(STATEMENT).encode("latin-1"))
-    for kind, where, chunk in mutations:
-        at = where % (len(data) + 1)
-        if kind == "replace":
-            data[at:at + len(chunk)] = chunk
-        elif kind == "insert":
-            data[at:at] = chunk
-        else:
-            del data[at:at + len(chunk)]
+@given(EDITS, st.booleans())
+def test_mutated_statement_never_raises_anything_else(tmp_path, edits, flat):
+    data = garbled(("" if flat else "\n").join(STATEMENT).encode("latin-1"), edits)
     path = tmp_path / "mutated.txt"
-    path.write_bytes(bytes(data))
+    path.write_bytes(data)
     check_outcome(path)
