@@ -9,7 +9,9 @@ the customer the caller already knows (``Credit.customer_id``); the payer's IBAN
 written in the label, when one customer has paid from it before; a SIREN in the label (9 digits, or a
 14-digit SIRET's first 9, spaced or not); the customer code as a whole word; the name, folded as
 ``text.company_key`` does (accents, case, punctuation, legal forms and small words like "ets", "de"
-ignored), every significant word of it in the label.
+ignored), every significant word of it in the label (of two names found, one inside the other, the longer:
+"Boulangerie Martin", not "Martin"). Every customer any rule names is kept too: a number quoted in a line
+that names others, and not its own customer, is never certain.
 
 The invoices. A number is quoted when a run of digit groups of the label (separated by nothing but spaces
 or punctuation) has the number's digit groups, letters ignored and leading zeros of a group optional:
@@ -21,7 +23,9 @@ number. A number is weak when it has fewer than 4 digits ("142"); when it is one
 its letters and fewer than 6 digits ("10234" for FA10234: "2025" may be a year, "75011" a postcode);
 when digits of its run beside it quote nothing ("01420" in "F2025-01420": F-1420, or a number of another
 series?); or when several open items share it and the letters before it do not tell them apart ("F" from
-"AV"). A weak number counts only among the items of a customer recognised otherwise.
+"AV"); or when it follows a word naming another document ("CDE", "BC", "COMMANDE", "DEVIS": the customer's
+own reference may have the same digits). A weak number counts only among the items of a customer recognised
+otherwise.
 Then, for the customer's open items, oldest first (due date, then issue date): the quoted invoices (with
 the credit notes quoted beside them): exact, partial (allocated oldest first) or overpaid; else the exact
 amount of one invoice; else the exact sum of its oldest invoices, less none, then one, then two... of its
@@ -67,6 +71,11 @@ MIN_NUMERIC_CODE = 6  # a code of digits only is found by chance in amounts and 
 # words of a name that say nothing of who it is (the legal forms are dropped by company_key already)
 SMALL_WORDS = frozenset({"ets", "etablissements", "ste", "societe", "cie", "et", "de", "du", "des", "la", "le",
                          "les", "l", "d", "a", "au", "aux", "en"})
+# words (folded) that name another kind of document than an invoice: a number right after one of them, unless
+# they are its own letters, is weak ("CDE 2026-0142", "BC2026-0142": the customer's order of the same digits)
+OTHER_DOCUMENTS = frozenset({"cde", "cmd", "commande", "bc", "bon", "po", "order", "devis", "dev", "contrat",
+                             "ctr", "bl", "livraison", "dossier", "mandat", "rum", "client", "cli", "compte",
+                             "cpt", "chq", "cheque", "ordre", "lot", "chantier", "affaire", "marche", "engagement"})
 # IBAN lengths (ISO 13616) of the countries French customers pay from; an IBAN of another country in a
 # label is not recognised, and its digits are still scanned for numbers
 IBAN_LENGTHS = {"fr": 27, "mc": 27, "de": 22, "be": 16, "lu": 20, "ch": 21, "it": 27, "es": 24, "nl": 18,
@@ -146,6 +155,7 @@ class _Look(NamedTuple):
 
     found: _Found | None
     quotes: tuple[tuple[tuple[int, ...], bool], ...]
+    named: frozenset[int] = frozenset()  # every customer any rule named, even among several
 
 
 class Book:
@@ -231,7 +241,8 @@ class Book:
 
         plain = _SIREN.sub(siren, plain)
         plain = _DATE_OR_AMOUNT.sub(_set_aside_date_or_amount, plain)
-        return _Look(self._identify(credit, ibans, sirens, plain), self._quotes(_TOKEN.findall(plain)))
+        found, named = self._identify(credit, ibans, sirens, plain)
+        return _Look(found, self._quotes(_TOKEN.findall(plain)), named)
 
     @staticmethod
     def _set_aside_ibans(plain: str, ibans: list[str]) -> str:
@@ -253,30 +264,33 @@ class Book:
                 plain = f"{plain[:match.start()]}{_BREAK}{plain[end:]}"
         return plain
 
-    def _identify(self, credit: Credit, ibans: list[str], sirens: list[str], plain: str) -> _Found | None:
-        """The customer, by the first rule that names exactly one (the label's words read only when the
-        IBAN and the SIREN have not told)."""
-        if credit.customer_id is not None:
-            return _Found(credit.customer_id, "client indiqué")
-        for iban in ibans:
-            if (one := _only(self._by_iban.get(iban, ()))) is not None:
-                return _Found(one, "client reconnu par son IBAN")
-        for siren in sirens:
-            if (one := _only(self._by_siren[siren])) is not None:
-                return _Found(one, "client reconnu par son SIREN")
+    def _identify(self, credit: Credit, ibans: list[str], sirens: list[str],
+                  plain: str) -> tuple[_Found | None, frozenset[int]]:
+        """The customer, by the first rule that names exactly one; and every customer any rule names, so
+        that a number quoted in a line that names someone else (or several others) is never taken as
+        certain. Of names found in the label, one contained in another ("Martin" in "Boulangerie Martin")
+        gives way to the longer."""
+        by_iban = [set(self._by_iban.get(iban, ())) for iban in ibans]
+        by_siren = [set(self._by_siren[siren]) for siren in sirens]
         words = fold(plain).split()
         coded: set[int] = set()
         for size in range(1, self._code_words + 2):  # one word more: "C-00002" for C00002
             for start in range(len(words) - size + 1):
                 coded.update(self._by_code.get("".join(words[start:start + size]), ()))
-        if (one := _only(coded)) is not None:
-            return _Found(one, "client reconnu par son code")
         present = self._vocabulary.intersection(words)
-        named = {customer_id for key in _keys(present, alone=True)
+        names = {customer_id: name for key in _keys(present, alone=True)
                  for customer_id, name in self._by_words.get(key, ()) if name <= present}
-        if (one := _only(named)) is not None:
-            return _Found(one, "client reconnu par son nom")
-        return None
+        named = {customer_id for customer_id, name in names.items()
+                 if not any(name < other for other in names.values())}
+        every = frozenset().union(*by_iban, *by_siren, coded, named)
+        if credit.customer_id is not None:
+            return _Found(credit.customer_id, "client indiqué"), every
+        for candidates, how in [*((c, "client reconnu par son IBAN") for c in by_iban),
+                                *((c, "client reconnu par son SIREN") for c in by_siren),
+                                (coded, "client reconnu par son code"), (named, "client reconnu par son nom")]:
+            if (one := _only(candidates)) is not None:
+                return _Found(one, how), every
+        return None, every
 
     def _quotes(self, tokens: list[str]) -> tuple[tuple[tuple[int, ...], bool], ...]:
         """The numbers the label's tokens quote: each as the ids it may be, and whether it is weak. Digit
@@ -311,7 +325,12 @@ class Book:
                         ids = [i for i in ids if self._prefix[i] == letters] or ids
                     digits = sum(map(len, groups))
                     bare = len(groups) == 1 and not (first == start and all(self._prefix[i] == letters for i in ids))
-                    in_run.append((first, last, tuple(ids), digits < SHORT_DIGITS or bare and digits < BARE_DIGITS))
+                    # after a word naming another document ("CDE 2026-0142", "BC2026-0142"), the same digits
+                    # may be the customer's own reference
+                    foreign = (first == start and letters in OTHER_DOCUMENTS
+                               and not any(self._prefix[i] == letters for i in ids))
+                    in_run.append((first, last, tuple(ids),
+                                   digits < SHORT_DIGITS or bare and digits < BARE_DIGITS or foreign))
             in_run = [(first, last, ids, short) for first, last, ids, short in in_run
                       if not any(a <= first and last <= b and (a, b) != (first, last) for a, b, _, _ in in_run)]
             covered = {run for first, last, _, _ in in_run for run in range(first, last)}
@@ -550,6 +569,8 @@ def _decide(credit: Credit, look: _Look, book: Book, ledgers: dict[int, _Ledger]
     elif len(customers := {item.customer_id for item in quoted}) > 1:
         return Proposal(credit.key, None, (), POSSIBLE, f"{_numbers(quoted)} de clients différents",
                         from_cents(amount))
+    elif customers and look.named and not customers <= look.named:  # the line names others, not this one
+        cap, after = POSSIBLE, " ; mais le libellé nomme un autre client"
 
     invoices = [item for item in quoted if due(item) > 0]
     if invoices:

@@ -35,7 +35,7 @@ access (DESIGN.md).
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -162,7 +162,10 @@ class _Reader(StatementReader):
         if on is None:
             self.problems.append(date_problem(number, "date", record[34:40], DATE_FORMAT))
         elif amount is not None:
-            self.balances.append(StatementBalance(account, on, amount, closing=closing, line=number))
+            # a 01 is dated the day of the balance it brings forward (the previous statement's 07): it opens
+            # the day after
+            opens = on if closing else on + timedelta(days=1)
+            self.balances.append(StatementBalance(account, opens, amount, closing=closing, line=number))
 
     def movement(self, number: int, record: str) -> None:
         account = record[21:32].strip()

@@ -127,7 +127,9 @@ class BankLineRecord(NamedTuple):
 
 
 class StatementBalance(NamedTuple):
-    """A balance the statement states: the closing one starts the cash forecast (``on`` is its date)."""
+    """A balance the statement states: the closing one starts the cash forecast. ``on`` is the day whose end
+    a closing balance is, or the day an opening balance opens (so, the balance at the end of the day
+    before: the day before the statement's first day)."""
 
     account: str
     on: date

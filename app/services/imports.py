@@ -60,6 +60,7 @@ class ImportSummary:
     warnings: list[Problem] = field(default_factory=list)
     batch_id: int | None = None
     statement_lines: int = 0  # a bank statement's new lines (credits and debits)
+    recorded_before: int = 0  # its credits that were payments already (the accountant's, or typed in)
     matching: MatchCounts | None = None  # a bank statement's credits: matched, proposed, unmatched
 
     @property
@@ -70,9 +71,12 @@ class ImportSummary:
     def statement_text(self) -> str:
         """What a bank statement's import did, in French (the command line and the wizard say the same)."""
         m = self.matching or MatchCounts()
+        before = (f" ; {self.recorded_before} encaissement(s) déjà enregistré(s) (export comptable ou saisie), "
+                  "reliés à leur ligne" if self.recorded_before else "")
         return (f"{self.statement_lines} ligne(s) de relevé nouvelle(s), dont {self.created['payments']} "
                 f"encaissement(s) : {m.auto} rapproché(s) automatiquement, {m.proposed} à confirmer (écran "
-                f"« À rapprocher »), {m.unmatched} sans correspondance ; {self.duplicates} ligne(s) déjà connue(s).")
+                f"« À rapprocher »), {m.unmatched} sans correspondance{before} ; {self.duplicates} ligne(s) "
+                "déjà connue(s).")
 
     def as_json(self) -> dict:
         return {"file": self.file, "kind": self.kind, "created": self.created, "updated": len(self.changes),
@@ -80,7 +84,8 @@ class ImportSummary:
                 "possible_duplicates": self.possible_duplicates,
                 "errors": [_problem_json(p) for p in self.errors],
                 "warnings": [_problem_json(p) for p in self.warnings],
-                **({"statement_lines": self.statement_lines, **self.matching.as_json()} if self.matching else {})}
+                **({"statement_lines": self.statement_lines, "recorded_before": self.recorded_before,
+                    **self.matching.as_json()} if self.matching else {})}
 
 
 def _problem_json(problem: Problem) -> dict:

@@ -86,17 +86,10 @@ def _open_items(session: Session) -> list[OpenItem]:
     """Invoices with something still due and credit notes with something still to give back, written-off
     ones aside (ix_invoice_open: the open items only)."""
     rows = session.execute(select(Invoice.id, Invoice.number, Invoice.customer_id, Invoice.total_cents,
-                                  Invoice.settled_cents, Invoice.issue_date, Invoice.due_date, Invoice.kind)
+                                  Invoice.settled_cents, Invoice.issue_date, Invoice.due_date)
                            .where(Invoice.settled_on.is_(None), Invoice.status != InvoiceStatus.WRITTEN_OFF.value))
-    items = []
-    for row in rows:
-        if row.kind == InvoiceKind.CREDIT_NOTE.value or row.total_cents < 0:
-            due = -(abs(row.total_cents) - row.settled_cents)
-        else:
-            due = row.total_cents - row.settled_cents
-        if due:
-            items.append(OpenItem(row.id, row.number, row.customer_id, from_cents(due), row.issue_date, row.due_date))
-    return items
+    return [OpenItem(row.id, row.number, row.customer_id, due, row.issue_date, row.due_date)
+            for row in rows if (due := _still_open(row.total_cents, row.settled_cents))]
 
 
 def _plain_iban(iban: str) -> str:
@@ -229,17 +222,24 @@ def pending(session: Session) -> list[Pending]:
 
 
 def candidates(session: Session, customer_id: int | None = None) -> list[Candidate]:
-    """The open items the owner can allocate a credit to: one customer's, or everybody's, oldest first."""
+    """The open items the owner can allocate a credit to: one customer's, or everybody's, oldest first; a
+    credit note with what it still gives back (negative), so that a split can deduct it as the customer
+    did."""
     query = (select(Invoice.id, Invoice.number, Invoice.customer_id, Customer.name, Invoice.total_cents,
                     Invoice.settled_cents, Invoice.due_date)
              .join(Customer, Customer.id == Invoice.customer_id)
              .where(Invoice.settled_on.is_(None), Invoice.status != InvoiceStatus.WRITTEN_OFF.value,
-                    Invoice.total_cents > 0)
+                    Invoice.total_cents != 0)
              .order_by(Invoice.due_date, Invoice.id))
     if customer_id is not None:
         query = query.where(Invoice.customer_id == customer_id)
-    return [Candidate(r.id, r.number, r.customer_id, r.name, from_cents(r.total_cents - r.settled_cents), r.due_date)
+    return [Candidate(r.id, r.number, r.customer_id, r.name, _still_open(r.total_cents, r.settled_cents), r.due_date)
             for r in session.execute(query)]
+
+
+def _still_open(total_cents: int, settled_cents: int) -> Decimal:
+    """What an item still owes (an invoice), or still gives back (a credit note: negative)."""
+    return from_cents(total_cents - settled_cents if total_cents > 0 else total_cents + settled_cents)
 
 
 def allocate(session: Session, payment_id: int, allocations: Sequence[tuple[int, Decimal]]) -> str:
@@ -251,7 +251,10 @@ def allocate(session: Session, payment_id: int, allocations: Sequence[tuple[int,
     payment = session.get(Payment, payment_id)
     if payment is None:
         raise ValueError("Ce règlement n'existe plus (import annulé ?).")
-    wanted = [(invoice_id, to_cents(amount)) for invoice_id, amount in allocations if amount]
+    summed: dict[int, int] = {}
+    for invoice_id, amount in allocations:  # an item named twice is checked on its total
+        summed[invoice_id] = summed.get(invoice_id, 0) + to_cents(amount)
+    wanted = [(invoice_id, cents) for invoice_id, cents in summed.items() if cents]
     if not wanted:
         raise ValueError("Choisissez au moins une facture et un montant.")
     items = {i.id: i for i in session.scalars(select(Invoice).where(Invoice.id.in_([i for i, _ in wanted])))}
@@ -282,6 +285,7 @@ def allocate(session: Session, payment_id: int, allocations: Sequence[tuple[int,
                          f"({format_eur(from_cents(total))} demandés).")
     payment.customer_id = customer_id
     session.flush()
+    wanted.sort(key=lambda pair: (items[pair[0]].due_date, pair[0]))  # a credit note settles the oldest first
     _write(session, payment_id, payment.received_on, wanted, None)
     numbers = ", ".join(items[i].number for i, _ in wanted)
     return f"{format_eur(from_cents(total))} imputés sur {numbers}."
@@ -289,7 +293,8 @@ def allocate(session: Session, payment_id: int, allocations: Sequence[tuple[int,
 
 def unallocate(session: Session, payment_id: int) -> str:
     """Take back every allocation of this payment: its invoices are due again, the payment stays its
-    customer's unallocated cash (to be matched again)."""
+    customer's unallocated cash (to be matched again). A credit note used beside it stays on its invoice:
+    the customer deducted it, and it does offset that invoice whoever pays the rest."""
     invoice_ids = list(session.scalars(select(Allocation.invoice_id).where(Allocation.payment_id == payment_id)))
     if not invoice_ids:
         raise ValueError("Ce règlement n'est imputé à aucune facture.")

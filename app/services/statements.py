@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from app.domain.forecast import RECURRING_MONTHS, Debit
 from app.domain.money import from_cents, to_cents
-from app.importers.records import ReadResult
+from app.importers.records import Problem, ReadResult
 from app.jobs import Job
 from app.models import BankBalance, BankLine, ImportBatch, Payment
 from app.models.db import insert_values, reserve_ids
@@ -27,6 +27,7 @@ from app.services.reconciliation import match_payments
 
 CHUNK = 5000
 TRANSFER = "virement"
+SAME_PAYMENT_DAYS = 5  # a payment the accountant booked and the bank's credit of it: a few days apart at most
 
 _PAYMENT = ("customer_id", "received_on", "amount_cents", "method", "reference", "payer_iban", "import_batch_id",
             "source_line", "row_hash")
@@ -41,10 +42,20 @@ def is_statement(result: ReadResult) -> bool:
 
 def record_statement(session: Session, batch: ImportBatch, result: ReadResult, summary, job: Job) -> None:
     """Record the statement's new lines and balances under ``batch`` and match its credits; ``summary`` (an
-    ``ImportSummary``) gets the counts."""
+    ``ImportSummary``) gets the counts. A line of 0,00 € moves no money: it is left out, with a warning. A
+    credit that is already a payment in the database (the accountant's export or a payment typed in, same
+    amount, within ``SAME_PAYMENT_DAYS`` days, not yet tied to a bank line) is that payment: the bank line
+    is tied to it, and no second payment is made of the same money."""
     conn = session.connection()
     rejected = {p.line for p in result.problems if p.line is not None}
-    lines = [line for line in result.bank_lines if line.line not in rejected]
+    lines = []
+    for line in result.bank_lines:
+        if line.line in rejected:
+            continue
+        if not to_cents(line.amount):
+            summary.warnings.append(Problem(line.line, None, line.label[:40], "montant nul : ligne ignorée"))
+            continue
+        lines.append(line)
     known: set[str] = set()
     hashes = [line.row_hash for line in lines]
     for start in range(0, len(hashes), CHUNK):
@@ -56,12 +67,14 @@ def record_statement(session: Session, batch: ImportBatch, result: ReadResult, s
             continue
         seen.add(line.row_hash)
         fresh.append(line)
-    credits = [line for line in fresh if line.amount > 0]
+    paid_by = _recorded_before(session, [line for line in fresh if line.amount > 0])
+    credits = [line for line in fresh if line.amount > 0 and line.row_hash not in paid_by]
     payment_ids = reserve_ids(conn, Payment.__table__, len(credits)) if credits else []
     insert_values(conn, Payment.__table__, ["id", *_PAYMENT], [
         (payment_id, None, line.booked_on, to_cents(line.amount), TRANSFER, _reference(line), line.iban, batch.id,
          line.line, line.row_hash) for payment_id, line in zip(payment_ids, credits)])
-    paid_by = dict(zip((line.row_hash for line in credits), payment_ids))
+    summary.recorded_before = len(paid_by)
+    paid_by.update(zip((line.row_hash for line in credits), payment_ids))
     insert_values(conn, BankLine.__table__, list(_LINE), [
         (line.account, line.booked_on, line.value_on, to_cents(line.amount), line.label, line.counterparty,
          line.iban, line.reference, paid_by.get(line.row_hash), batch.id, line.line, line.row_hash)
@@ -72,6 +85,30 @@ def record_statement(session: Session, batch: ImportBatch, result: ReadResult, s
     counts = match_payments(session, payment_ids, batch_id=batch.id, job=job)
     summary.created["allocations"] = counts.allocations
     summary.matching = counts
+
+
+def _recorded_before(session: Session, credits: list) -> dict[str, int]:
+    """The credits that are payments already recorded otherwise, by row hash: the payment of the same amount
+    not tied to a bank line, nearest in date within ``SAME_PAYMENT_DAYS`` days (each payment taken once)."""
+    if not credits:
+        return {}
+    first = min(line.booked_on for line in credits) - timedelta(days=SAME_PAYMENT_DAYS)
+    last = max(line.booked_on for line in credits) + timedelta(days=SAME_PAYMENT_DAYS)
+    tied = select(BankLine.id).where(BankLine.payment_id == Payment.id).exists()
+    by_amount: dict[int, list[tuple[int, date]]] = {}
+    for payment_id, cents, received_on in session.execute(
+            select(Payment.id, Payment.amount_cents, Payment.received_on)
+            .where(Payment.received_on >= first, Payment.received_on <= last, ~tied)):
+        by_amount.setdefault(cents, []).append((payment_id, received_on))
+    found: dict[str, int] = {}
+    for line in credits:
+        candidates = [(abs((received_on - line.booked_on).days), payment_id)
+                      for payment_id, received_on in by_amount.get(to_cents(line.amount), ())
+                      if abs((received_on - line.booked_on).days) <= SAME_PAYMENT_DAYS
+                      and payment_id not in found.values()]
+        if candidates:
+            found[line.row_hash] = min(candidates)[1]
+    return found
 
 
 def _reference(line) -> str:

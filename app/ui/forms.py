@@ -7,8 +7,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from PySide6.QtCore import QDate, Qt, Signal
-from PySide6.QtWidgets import (QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout,
-                               QLabel, QLineEdit, QSizePolicy, QSpinBox, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QComboBox, QCompleter, QDateEdit, QDialog, QDialogButtonBox, QFileDialog, QFormLayout,
+                               QHBoxLayout, QLabel, QLineEdit, QSizePolicy, QSpinBox, QVBoxLayout, QWidget)
 
 from app.domain.money import format_eur, parse_eur
 from app.domain.terms import TERMS_LABELS, PaymentTerms, TermsKind
@@ -161,3 +161,15 @@ def _remember(settings, key: str, folder: Path, chosen: Path) -> Path:
     if settings:
         settings.setValue(f"folders/{key}", str(folder))
     return chosen
+
+
+def customer_picker() -> QComboBox:
+    """A combo of the customers that finds one from any part of its name as it is typed."""
+    combo = QComboBox()
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(24)  # not as wide as the longest name
+    combo.setEditable(True)
+    combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+    combo.completer().setFilterMode(Qt.MatchFlag.MatchContains)
+    combo.completer().setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+    return combo

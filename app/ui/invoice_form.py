@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QComboBox, QCompleter, QDialog, QFormLayout, QLabel, QLineEdit,
+from PySide6.QtWidgets import (QComboBox, QDialog, QFormLayout, QLabel, QLineEdit,
                                QVBoxLayout, QWidget)
 
 from app.domain.money import gross
@@ -12,7 +12,7 @@ from app.services.customers import customer_choices
 from app.services.invoices import InvoiceInput, invoice_card, save_invoice, suggested_due_date
 from app.services.store import commit, read
 from app.ui.format import LATE, fr_amount, fr_date
-from app.ui.forms import AmountEdit, DateEdit, FieldMessages, combo_select, dialog_buttons
+from app.ui.forms import AmountEdit, DateEdit, FieldMessages, combo_select, customer_picker, dialog_buttons
 from app.ui.screen import RowTable
 from app.ui.table_model import Column
 
@@ -37,11 +37,7 @@ class InvoiceDialog(QDialog):
         self.kind = add("kind", "Type", QComboBox())
         self.kind.addItem("Facture", InvoiceKind.INVOICE.value)
         self.kind.addItem("Avoir", InvoiceKind.CREDIT_NOTE.value)
-        self.customer = add("customer", "Client *", QComboBox())
-        self.customer.setEditable(True)
-        self.customer.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.customer.completer().setFilterMode(Qt.MatchFlag.MatchContains)
-        self.customer.completer().setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        self.customer = add("customer", "Client *", customer_picker())
         self.issue_date = add("issue_date", "Date de facture", DateEdit())
         self.due_date = add("due_date", "Échéance", DateEdit())
         self.net = add("net", "Montant HT (€)", AmountEdit())

@@ -18,7 +18,7 @@ from functools import cached_property
 from html import escape
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QCompleter, QDialog, QFormLayout, QHBoxLayout,
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QFormLayout, QHBoxLayout,
                                QHeaderView, QLabel, QLineEdit, QMessageBox, QPushButton, QSplitter,
                                QStyledItemDelegate, QTableView, QVBoxLayout, QWidget)
 
@@ -29,7 +29,7 @@ from app.services.reconciliation import (CONFIDENCE_LABELS, Candidate, Pending, 
                                          set_customer, unallocate)
 from app.services.store import commit, read
 from app.ui.format import AT_RISK, LATE, fr_amount, fr_date
-from app.ui.forms import AmountEdit, FieldMessages, combo_select, dialog_buttons
+from app.ui.forms import AmountEdit, FieldMessages, combo_select, customer_picker, dialog_buttons
 from app.ui.icons import icon
 from app.ui.screen import RowTable, Screen
 from app.ui.table_model import ROW_ROLE, Column, RowTableModel
@@ -158,7 +158,9 @@ class SplitModel(RowTableModel):
                 self.amounts.pop(candidate.invoice_id, None)
             else:
                 try:
-                    self.amounts[candidate.invoice_id] = parse_eur(str(value))
+                    typed = parse_eur(str(value))
+                    # a credit note gives back: what is typed on it counts against the invoices
+                    self.amounts[candidate.invoice_id] = -abs(typed) if candidate.due < 0 else typed
                 except ValueError as wrong:
                     self.refused.emit(str(wrong))
                     return False
@@ -201,18 +203,6 @@ class SplitView(QTableView):
             self.confirmed.emit()
             return
         super().keyPressEvent(event)
-
-
-def customer_picker() -> QComboBox:
-    """A combo of the customers that finds one from any part of its name as it is typed."""
-    combo = QComboBox()
-    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-    combo.setMinimumContentsLength(24)  # not as wide as the longest name
-    combo.setEditable(True)
-    combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-    combo.completer().setFilterMode(Qt.MatchFlag.MatchContains)
-    combo.completer().setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
-    return combo
 
 
 def fill_customers(combo: QComboBox, customers: list[tuple[int, str]], nobody: str) -> None:
@@ -431,13 +421,13 @@ class ReconcileScreen(Screen):
             self.last_allocated = waiting.credit.payment_id
 
     def start_split(self) -> None:
-        """Put the keyboard in the amount of the first invoice offered: tick with Space, type the amounts."""
+        """Put the keyboard on the first invoice offered: Space ticks it, typing gives its amount."""
         if not self.split.rows:
             self.picker.setFocus()
             return
         self.editing = True
         self.split_view.setFocus()
-        self.split_view.setCurrentIndex(self.split.index(0, COL_AMOUNT))
+        self.split_view.setCurrentIndex(self.split.index(0, COL_CHECK))
 
     def skip(self) -> None:
         self._select(self.table.currentIndex().row() + 1)
@@ -475,7 +465,7 @@ class ReconcileScreen(Screen):
         self.outcome.setText(escape(said) + undo)
         visible = self.table.visible_rows()
         row = self.table.currentIndex().row() + (1 if next_row else 0)
-        self.follow = visible[row].credit.payment_id if row < len(visible) else None
+        self.follow = visible[row].credit.payment_id if 0 <= row < len(visible) else None
         self.refresh()
         return True
 

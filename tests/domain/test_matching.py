@@ -430,3 +430,35 @@ def test_propose_alone_keeps_within_the_book(case):
             continue
         assert sum((a.amount for a in proposal.allocations), D(0)) + proposal.left == one.amount
         assert all(abs(a.amount) <= abs(by_id[a.invoice_id].due) for a in proposal.allocations)
+
+
+# --- found in review: a certain match must never name the wrong customer ------------------------------------
+
+REVIEWED = Book([Party(1, "Garage Petit"), Party(2, "Boulangerie Martin", "C0002"), Party(3, "Martin", "C0003"),
+                 Party(4, "Hôtel Dubois", "", "", (IBAN_SHARED,)), Party(5, "Dubois Frères", "", "", (IBAN_SHARED,))],
+                [item(10, "F2026-0142", 1, "1200.00", "2026-10-01"), item(30, "F2026-0300", 3, "80.00", "2026-10-01")])
+
+
+@pytest.mark.parametrize("label, iban", [
+    ("VIR SEPA BOULANGERIE MARTIN FACT F2026-0142", ""),   # a name that contains another customer's name
+    ("VIR C0002 C0003 FACT F2026-0142", ""),                # two codes, neither Garage Petit's
+    ("VIR SEPA FACT F2026-0142", IBAN_SHARED),              # an IBAN two other customers paid from
+])
+def test_a_number_quoted_in_a_line_that_names_other_customers_is_not_certain(label, iban):
+    proposal = propose(credit(label, "1200.00", iban=iban), REVIEWED)
+    assert proposal.confidence == "possible" and allocated(proposal) == [(10, D("1200.00"))]
+
+
+def test_the_longer_of_two_names_found_in_a_label_is_the_customer():
+    """"Martin" is in "Boulangerie Martin": the line names the bakery, whose credit has no invoice of 80 €; it
+    is not Martin's F2026-0300."""
+    proposal = propose(credit("VIR SEPA BOULANGERIE MARTIN", "80.00"), REVIEWED)
+    assert (proposal.customer_id, allocated(proposal)) == (2, [])
+
+
+@pytest.mark.parametrize("label", ["VIR SEPA CDE 2026-0142", "VIR GARAGE PETIT BC2026-0142",
+                                   "VIR REGLEMENT COMMANDE 2026 0142"])
+def test_an_order_with_the_digits_of_an_invoice_is_not_certain(label):
+    """The customer's order (CDE, BC, COMMANDE) may carry the same digits as one of our invoices."""
+    proposal = propose(credit(label, "1200.00"), REVIEWED)
+    assert proposal is None or proposal.confidence != "certain"

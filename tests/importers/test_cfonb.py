@@ -11,7 +11,7 @@ a property test feeds garbage and mutated statements: ``UnreadableFile`` or loca
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal as D
 from pathlib import Path
 
@@ -73,7 +73,9 @@ class Expected:
             elif r[:2] == "05":
                 self.movements[-1]["texts"].append((r[45:48], r[48:118].split()))
             else:
-                self.balances.append((r[21:32].strip(), day(r[34:40]), money(r[90:104], r[19]), r[:2] == "07", n))
+                # a 01 is dated the day of the balance it brings forward: it opens the day after
+                opens = day(r[34:40]) + timedelta(days=0 if r[:2] == "07" else 1)
+                self.balances.append((r[21:32].strip(), opens, money(r[90:104], r[19]), r[:2] == "07", n))
 
 
 def segments(path: Path) -> list[tuple[str, D, D, D]]:
@@ -154,7 +156,7 @@ def test_oca_customer_transfers_with_their_complements():
     lines = result.bank_lines
     assert len(lines) == 13 and len([b for b in lines if b.amount > 0]) == 9
     assert [(b.on, b.amount, b.closing) for b in result.statement_balances] == [
-        (date(2024, 1, 12), D("1017311.89"), False), (date(2024, 1, 13), D("1031585.79"), True)]
+        (date(2024, 1, 13), D("1017311.89"), False), (date(2024, 1, 13), D("1031585.79"), True)]
     first = lines[0]
     assert (first.booked_on, first.amount, first.counterparty, first.account) == (
         date(2024, 1, 13), D("1040.17"), "MA JOLIE BOUTIQUE", "01234567890")
@@ -197,7 +199,8 @@ def test_pennylane_two_accounts_blank_lines_and_reference_zone():
 def test_silarhi_days_without_movement_and_entry_number_as_reference():
     result = cfonb.read(CFONB_DIR / "silarhi_complex-test.txt")
     assert len(result.statement_balances) == 16
-    assert result.statement_balances[-2:] == [("00020427603", date(2020, 4, 23), D("584353.02"), False, 25),
+    # a day without movement: the 01 of 23/04 opens the 24th, which closes at the same balance
+    assert result.statement_balances[-2:] == [("00020427603", date(2020, 4, 24), D("584353.02"), False, 25),
                                               ("00020427603", date(2020, 4, 24), D("584353.02"), True, 26)]
     invoice = next(b for b in result.bank_lines if "FACTURE" in b.label)
     assert (invoice.amount, invoice.reference, invoice.value_on) == (D("-117.75"), "0001692", date(2020, 4, 1))

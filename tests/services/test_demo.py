@@ -322,17 +322,21 @@ def test_progress_reaches_its_total(tmp_path):
 
 
 def test_the_last_weeks_receipts_come_through_a_statement_matched_without_a_wrong_allocation(demo, session):
-    """The payments of the last 13 weeks arrive as bank lines: most are applied by the matcher, the others wait
-    for the owner, none is applied to invoices it did not pay, and every credit is on a customer's account
-    (so that nobody who paid is chased for it)."""
+    """The payments of the last 13 weeks arrive as bank lines, worded as banks do (the cheques of a day paid in
+    together, a few invoice numbers mistyped): most are applied by the matcher, the others wait for the owner,
+    none is applied to invoices it did not pay; only the pooled cheques are nobody's yet."""
     from app.models import BankBalance, BankLine
 
     _, summary = demo
     bank = summary.bank
     assert bank.credits == session.scalar(select(func.count()).select_from(BankLine).where(BankLine.amount_cents > 0))
     assert bank.auto + bank.proposed + bank.unmatched == bank.credits > 300
-    assert bank.wrong_auto == 0 and bank.wrong_proposed == 0
-    assert bank.auto >= 0.8 * bank.credits
-    assert session.scalar(select(func.count()).select_from(Payment).where(Payment.customer_id.is_(None))) == 0
+    assert bank.wrong_auto == 0 and bank.wrong_proposed < 0.1 * bank.proposed
+    assert bank.auto >= 0.75 * bank.credits
+    nobodys = select(BankLine.label).join(Payment, BankLine.payment_id == Payment.id).where(
+        Payment.customer_id.is_(None))
+    labels = session.scalars(nobodys).all()
+    assert 0 < len(labels) <= bank.unmatched + bank.proposed
+    assert sum(label.startswith("REMISE") and "CHEQUES" in label for label in labels) >= len(labels) // 2
     assert session.scalar(select(func.count()).select_from(BankLine).where(BankLine.amount_cents < 0)) > 30
     assert session.scalar(select(func.max(BankBalance.stated_on))) == TODAY

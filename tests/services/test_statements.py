@@ -223,3 +223,35 @@ def test_the_command_line_says_what_the_matching_did(firm, tmp_path, capsys):
     report = json.loads(capsys.readouterr().out)
     assert (report["matched_auto"], report["proposed"], report["unmatched"]) == (1, 0, 1)
     assert report["created"]["payments"] == 2 and report["statement_lines"] == 2
+
+
+def test_a_credit_already_recorded_by_the_accountant_is_tied_to_that_payment_not_doubled(firm, tmp_path):
+    """Garage Petit's 1 200 € of 02/11 is already in the database (the accountant's export, received on 31/10):
+    the bank's credit of 02/11 is that payment; no second payment, nothing deducted twice from Garage Petit."""
+    with firm.transaction() as s:
+        petit = s.scalar(select(Customer).where(Customer.code == "C0001"))
+        s.add(Payment(customer=petit, received_on=date(2026, 10, 31), amount_cents=120000, reference="FEC BQ 512"))
+    summary = run(firm, tmp_path, statement((date(2026, 11, 2), "1200.00", "VIR SEPA GARAGE PETIT", "")))
+    assert (summary.recorded_before, summary.created["payments"], summary.statement_lines) == (1, 0, 1)
+    assert "1 encaissement(s) déjà enregistré(s)" in summary.statement_text()
+    with firm.sessions() as s:
+        assert s.scalar(select(func.count()).select_from(Payment).where(Payment.amount_cents == 120000)) == 1
+        line = s.scalar(select(BankLine))
+        assert s.get(Payment, line.payment_id).reference == "FEC BQ 512"
+
+
+def test_a_zero_line_is_left_out_with_a_warning(firm, tmp_path):
+    """A 0,00 € line (a fee waived) moves no money: the statement imports, the line is named in a warning."""
+    summary = run(firm, tmp_path, statement((date(2026, 11, 2), "0.00", "FRAIS OFFERTS", ""),
+                                            (date(2026, 11, 3), "-12.00", "COTISATION CARTE", "")))
+    assert summary.statement_lines == 1 and [w.line for w in summary.warnings] == [2]
+    assert "montant nul" in summary.warnings[0].message
+
+
+def test_an_invoice_named_twice_is_checked_on_its_total(firm, tmp_path):
+    run(firm, tmp_path, NOVEMBER)
+    with firm.sessions() as s:
+        payment_id = next(p.payment_id for p in pending(s) if p.amount == D("450.00"))
+        f0160 = s.scalar(select(Invoice.id).where(Invoice.number == "F2026-0160"))
+    with firm.transaction() as s, pytest.raises(ValueError, match="ne doit plus que 450,00"):
+        allocate(s, payment_id, [(f0160, D("300.00")), (f0160, D("300.00"))])

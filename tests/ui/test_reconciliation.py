@@ -112,13 +112,15 @@ def test_split_one_credit_over_two_invoices(credits, make_window, qtbot):
     qtbot.keyClick(screen.table, Qt.Key.Key_Down)  # arrows move in the list
     assert screen.selected().credit.label == PETIT_LABEL
     assert screen.invoices_title.text() == "Factures ouvertes de Garage Petit"
-    assert [screen.split.index(r, COL_CHECK).data() for r in range(screen.split.rowCount())] == ["F3", "F2", "F1"]
+    # its open items oldest first, the credit note AV1 among them (what it still gives back)
+    assert [(screen.split.index(r, COL_CHECK).data(), screen.split.index(r, 2).data())
+            for r in range(screen.split.rowCount())] == [
+        ("F3", "300,00\xa0€"), ("AV1", "-50,00\xa0€"), ("F2", "300,00\xa0€"), ("F1", "1\u202f000,00\xa0€")]
     assert screen.split.allocations() == []  # the customer is known, no invoice proposed
 
     screen.split_button.click()
-    assert screen.split_view.currentIndex() == screen.split.index(0, COL_AMOUNT)  # ready to type an amount
-    screen.split.setData(screen.split.index(candidate_row(screen, "F3"), COL_CHECK), Qt.CheckState.Checked.value,
-                         Qt.ItemDataRole.CheckStateRole)  # ticked: what F3 still owes is offered
+    assert screen.split_view.currentIndex() == screen.split.index(0, COL_CHECK)  # on F3, its box
+    qtbot.keyClick(screen.split_view, Qt.Key.Key_Space)  # ticked: what F3 still owes is offered
     assert screen.split.index(candidate_row(screen, "F3"), COL_AMOUNT).data() == "300,00\xa0€"
     assert screen.left_label.text() == "Reste à imputer : <b>1\u202f000,00\xa0€</b>"
     screen.split.setData(screen.split.index(candidate_row(screen, "F1"), COL_AMOUNT), "1 000")  # typed: ticked
@@ -189,3 +191,37 @@ def test_client_gives_a_credit_its_customer_and_skip_moves_on(credits, make_wind
     assert screen.invoices_title.text() == "Factures ouvertes de Garage Petit"
     assert not screen.picker.isVisibleTo(screen)
     assert screen.selected().credit.amount == D("100.00")
+
+
+def test_a_split_deducts_a_credit_note_as_the_customer_did(credits, make_window, qtbot):
+    """Garage Petit's 1 300 € pays F1 (1 000) and F2 (300 still due), and 50 of F3 with its credit note AV1:
+    the amount typed on the credit note counts against the invoices."""
+    screen = open_screen(make_window(credits), qtbot)
+    qtbot.keyClick(screen.table, Qt.Key.Key_Down)
+    for number, typed in (("F1", "1000"), ("F2", "300"), ("F3", "50"), ("AV1", "50")):
+        screen.split.setData(screen.split.index(candidate_row(screen, number), COL_AMOUNT), typed)
+    assert screen.split.amounts[next(c.invoice_id for c in screen.split.rows if c.number == "AV1")] == D("-50.00")
+    assert screen.left_label.text() == "Reste à imputer : <b>0,00\xa0€</b>"
+    screen.validate_button.click()
+    wait(screen, qtbot)
+    # the credit note settles the oldest invoice first (F3), the payment the rest
+    assert allocations_of(credits, PETIT_LABEL) == [("F1", 100000), ("F2", 30000)]
+    assert [status_of(credits, n) for n in ("F1", "F2", "F3")] == ["paid", "paid", "open"]
+    with credits.sessions() as s:
+        assert s.scalar(select(Invoice.settled_cents).where(Invoice.number == "AV1")) == 5000
+        assert s.scalar(select(Invoice.settled_cents).where(Invoice.number == "F3")) == 5000
+
+
+def test_undo_after_the_last_visible_credit_was_allocated(credits, make_window, qtbot, answers):
+    """The list filtered down to one credit, Enter allocates it (the list is empty), then "Annuler": taken
+    back, and the list shows it again."""
+    screen = open_screen(make_window(credits), qtbot)
+    screen.search.setText("F2026-0042")
+    assert len(screen.table.visible_rows()) == 1
+    qtbot.keyClick(screen.table, Qt.Key.Key_Return)
+    wait(screen, qtbot)
+    assert screen.table.visible_rows() == []
+    screen.outcome.linkActivated.emit("annuler")
+    wait(screen, qtbot)
+    assert allocations_of(credits, MARTIN_LABEL) == [] and len(screen.table.visible_rows()) == 1
+    assert screen.count.text() == "3 règlements en attente"

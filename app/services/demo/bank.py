@@ -13,6 +13,7 @@ the simulation knows: how many credits were applied, proposed, left, and how man
 from __future__ import annotations
 
 import random
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -36,7 +37,9 @@ MONTHLY_DEBITS = (("PRLV SEPA LOYER SCI DES TILLEULS", 5, Decimal("0.03")), ("VI
                   ("PRLV SEPA URSSAF RHONE ALPES", 15, Decimal("0.14")), ("PRLV SEPA EDF PRO", 10, Decimal("0.01")),
                   ("PRLV SEPA LEASING UTILITAIRE", 3, Decimal("0.01")))
 SUPPLIERS = ("VIR BOIS ET PANNEAUX DU LYONNAIS", "VIR QUINCAILLERIE PRO RHONE", "VIR VERNIS ET FINITIONS SA")
-SUPPLIERS_SHARE = Decimal("0.42")  # of the receipts: wood, hardware and varnish, paid every week or so
+SUPPLIERS_SHARE = Decimal("0.42")
+MISTYPED = 0.04  # of the transfers quoting an invoice, the share whose number the payer mistyped
+_TYPO = re.compile(r"(F\d{4}-\d{3})(\d)(\d)")  # the last two digits of an invoice number, to swap  # of the receipts: wood, hardware and varnish, paid every week or so
 
 @dataclass(frozen=True)
 class BankMatching:
@@ -74,13 +77,12 @@ def import_statement(session: Session, company_iban: str, held: list[dict], trut
     rng = random.Random(seed * 7919)  # its own draws: the rest of the demo does not move
     since = today - timedelta(weeks=STATEMENT_WEEKS)
     account = "".join(company_iban.split())
-    entries = [(BankLineRecord(p["received_on"], from_cents(p["amount_cents"]), p["reference"],
-                               iban=p["payer_iban"], account=account), p["id"]) for p in held]
+    entries = _credits(rng, held, account)
     monthly = sum((line.amount for line, _ in entries), Decimal(0)) / STATEMENT_WEEKS * Decimal("4.33")
-    entries += [(line, None) for line in _debits(rng, since, today, account, monthly)]
+    entries += [(line, []) for line in _debits(rng, since, today, account, monthly)]
     entries.sort(key=lambda entry: entry[0].booked_on)
     lines = with_bank_hashes([line._replace(line=number) for number, (line, _) in enumerate(entries, 1)])
-    hash_of = {payment_id: line.row_hash for line, (_, payment_id) in zip(lines, entries) if payment_id}
+    hash_of = {payment_id: line.row_hash for line, (_, paid) in zip(lines, entries) for payment_id in paid}
     opening = Decimal(rng.randint(35_000, 60_000))
     closing = opening + sum((line.amount for line in lines), Decimal(0))
     result = ReadResult(kind="cfonb", rows=len(lines), bank_lines=lines, statement_balances=[
@@ -92,6 +94,31 @@ def import_statement(session: Session, company_iban: str, held: list[dict], trut
     record_statement(session, batch, result, summary, NULL_JOB)
     batch.created_count = sum(summary.created.values())
     return _measure(session, truth, hash_of, summary)
+
+
+def _credits(rng: random.Random, held: list[dict], account: str) -> list[tuple[BankLineRecord, list[int]]]:
+    """The held-back payments as the bank words them, with what makes matching hard in real life: the
+    cheques of one day paid in together (one line, no name, no number), and now and then an invoice number
+    mistyped by the payer (two digits swapped)."""
+    entries, cheques = [], defaultdict(list)
+    for p in held:
+        if p["method"] == "chèque":
+            cheques[p["received_on"]].append(p)
+            continue
+        label = p["reference"]
+        if rng.random() < MISTYPED:
+            label = _TYPO.sub(lambda m: m.group(1) + m.group(3) + m.group(2), label, count=1)
+        entries.append((BankLineRecord(p["received_on"], from_cents(p["amount_cents"]), label, iban=p["payer_iban"],
+                                       account=account), [p["id"]]))
+    for day, paid in cheques.items():
+        if len(paid) == 1:
+            entries.append((BankLineRecord(day, from_cents(paid[0]["amount_cents"]), paid[0]["reference"],
+                                           account=account), [paid[0]["id"]]))
+        else:
+            entries.append((BankLineRecord(day, from_cents(sum(p["amount_cents"] for p in paid)),
+                                           f"REMISE {len(paid)} CHEQUES BORDEREAU {rng.randint(100_000, 999_999)}",
+                                           account=account), [p["id"] for p in paid]))
+    return entries
 
 
 def _debits(rng: random.Random, since: date, today: date, account: str, monthly: Decimal) -> list[BankLineRecord]:
@@ -136,4 +163,4 @@ def _measure(session: Session, truth: list[dict], hash_of: dict[int, str], summa
         if not proposed <= paid.get(hashes[waiting.payment_id], set()):
             wrong_proposed += 1
     counts = summary.matching
-    return BankMatching(len(hash_of), counts.auto, counts.proposed, counts.unmatched, wrong_auto, wrong_proposed)
+    return BankMatching(len(set(hash_of.values())), counts.auto, counts.proposed, counts.unmatched, wrong_auto, wrong_proposed)
