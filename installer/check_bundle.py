@@ -113,11 +113,14 @@ def run_bundle(exe: Path) -> None:
 
 
 def run_imports(exe: Path) -> None:
-    """The bundled readers work: a FEC and a Factur-X PDF of the shared fixtures (when present) are imported
-    by the bundle's own ``encours import``."""
+    """The bundled readers work (each is loaded by name, and OFX needs ofxparse and BeautifulSoup): a FEC, a
+    Factur-X PDF and a bank statement of each format of the shared fixtures (when present) are imported by
+    the bundle's own ``encours import``."""
     fixtures = ROOT.parent / "shared" / "fixtures"
     files = [fixtures / "fec" / "ekylibre_sage_coala_2020.txt",
-             fixtures / "facturx" / "zugferd-corpus_FNFE_Facture_FR_BASICWL.pdf"]
+             fixtures / "facturx" / "zugferd-corpus_FNFE_Facture_FR_BASICWL.pdf",
+             fixtures / "cfonb120" / "oca_l10n-france_cfonb_classic.cfo", fixtures / "camt053" / "test-camt053.xml",
+             fixtures / "ofx" / "ofxparse_checking.ofx", fixtures / "bank_csv_fr" / "creditmutuel_ccm_courant_synthetic.csv"]
     if not all(f.is_file() for f in files):
         print(f"imports: skipped, fixtures absent ({fixtures})")
         return
@@ -130,7 +133,7 @@ def run_imports(exe: Path) -> None:
         created = [sum(report["created"].values()) for report in reports]
         if not all(created):
             raise CheckFailed(f"the bundle's import created nothing: {result.stdout[-2000:]}")
-        print(f"imports: FEC and Factur-X read by the bundle ({created} rows created)")
+        print(f"imports: FEC, Factur-X, CFONB, camt, OFX and bank CSV read by the bundle ({created} rows created)")
 
 
 def check_libraries(internal: Path) -> None:
