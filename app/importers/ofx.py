@@ -30,9 +30,9 @@ import re
 import warnings
 from datetime import datetime
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 
-from ofxparse import AccountType, OfxParser
 
 from app.importers.bank_files import (ASK_THE_BANK, StatementReader, amount_problem, date_problem,
                                       file_bytes, joined, paced, plausible)
@@ -73,7 +73,7 @@ def read(path: Path, job: Job = NULL_JOB, **options: object) -> ReadResult:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # bs4 warns that XML is parsed as HTML: what ofxparse wants
-            ofx = _Parser.parse(io.BytesIO(_cleaned(text, start.start())), fail_fast=False)
+            ofx = _parser().parse(io.BytesIO(_cleaned(text, start.start())), fail_fast=False)
     except Exception:  # ofxparse raises whatever its parsing meets (IndexError, ValueError, AttributeError...)
         raise UnreadableFile(f"{path.name} : ce fichier OFX est mal formé et ne peut pas être lu. Demandez à "
                              "votre banque un autre format d'export du relevé : CFONB 120, camt.053 ou CSV."
@@ -96,24 +96,35 @@ def _filled(match: re.Match) -> str:
     return f"<{name}> {chr(10) * (match.group(2) or '').count(chr(10))}</{name}>"
 
 
-class _Parser(OfxParser):
-    """ofxparse (its method names), keeping where each transaction and ledger balance starts and the
-    text of what we check, for the problems to quote."""
+INVESTMENT = 3  # ofxparse.AccountType.Investment: a securities account (imported with ofxparse, on first use)
 
-    @classmethod
-    def parseTransaction(cls, txn_ofx):
-        transaction = super().parseTransaction(txn_ofx)
-        transaction.line = txn_ofx.sourceline
-        transaction.written = {name: _tag_text(txn_ofx, name) for name in ("trnamt", "dtposted")}
-        return transaction
 
-    @classmethod
-    def parseStatement(cls, stmt_ofx):
-        statement = super().parseStatement(stmt_ofx)
-        ledger = stmt_ofx.find("ledgerbal")
-        statement.ledger = None if ledger is None else (
-            ledger.sourceline, *(_tag_text(ledger, name) for name in ("balamt", "dtasof")))
-        return statement
+@lru_cache(maxsize=1)
+def _parser() -> type:
+    """ofxparse's parser, imported on first use: ofxparse and BeautifulSoup take a tenth of a second to load,
+    and every file imported is first shown to each reader's ``identify``."""
+    from ofxparse import OfxParser
+
+    class Parser(OfxParser):
+        """ofxparse (its method names), keeping where each transaction and ledger balance starts and the
+        text of what we check, for the problems to quote."""
+
+        @classmethod
+        def parseTransaction(cls, txn_ofx):
+            transaction = super().parseTransaction(txn_ofx)
+            transaction.line = txn_ofx.sourceline
+            transaction.written = {name: _tag_text(txn_ofx, name) for name in ("trnamt", "dtposted")}
+            return transaction
+
+        @classmethod
+        def parseStatement(cls, stmt_ofx):
+            statement = super().parseStatement(stmt_ofx)
+            ledger = stmt_ofx.find("ledgerbal")
+            statement.ledger = None if ledger is None else (
+                ledger.sourceline, *(_tag_text(ledger, name) for name in ("balamt", "dtasof")))
+            return statement
+
+    return Parser
 
 
 def _decimal(value: object) -> Decimal | None:
@@ -146,7 +157,7 @@ class _Reader(StatementReader):
         transactions, rejected = [], 0
         for account in accounts:
             number = account.account_id or ""
-            if account.type == AccountType.Investment:
+            if account.type == INVESTMENT:
                 self.warnings.append(Problem(None, "INVSTMTRS", number, "compte-titres : ce n'est pas un relevé "
                                              "bancaire, il n'est pas repris."))
                 continue
@@ -182,11 +193,11 @@ class _Reader(StatementReader):
         line, amount, posted = tag.sourceline, _tag_text(tag, "trnamt"), _tag_text(tag, "dtposted")
         if not amount:
             return Problem(line, "TRNAMT", "", "montant de l'opération absent.")
-        if not _readable(lambda: _decimal(_Parser.toDecimal(tag.find("trnamt")))):
+        if not _readable(lambda: _decimal(_parser().toDecimal(tag.find("trnamt")))):
             return amount_problem(line, "TRNAMT", amount, AMOUNT_FORMAT)
         if not posted:
             return Problem(line, "DTPOSTED", "", "date de l'opération absente.")
-        if not _readable(lambda: _Parser.parseOfxDateTime(posted)):
+        if not _readable(lambda: _parser().parseOfxDateTime(posted)):
             return date_problem(line, "DTPOSTED", posted, DATE_FORMAT)
         return Problem(line, "STMTTRN", "", f"opération illisible ({error[:80]}).")
 
