@@ -70,7 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
     aging = verbs.add_parser("aging", help="balance âgée")
     aging.add_argument("--at", type=parse_date, default=None, help="date de la balance (défaut : aujourd'hui)")
     aging.add_argument("--json", action="store_true", help="sortie JSON")
-    imp = verbs.add_parser("import", help="importe des fichiers (factures, FEC, Factur-X)")
+    imp = verbs.add_parser("import", help="importe des fichiers (factures, FEC, Factur-X, relevés bancaires)")
     imp.add_argument("files", nargs="+", metavar="FICHIER", help="fichier(s) à importer")
     imp.add_argument("--as", dest="kind", choices=KINDS,
                      help="type de fichier (sinon détecté)")
@@ -179,7 +179,8 @@ def run_import(location: str, args: argparse.Namespace) -> int:
             failed = True
             reports.append({"file": path.name, "kind": args.kind, "error": str(exc)})
             if not args.json:
-                print(f"{path.name} : {exc}", file=sys.stderr)
+                said = str(exc)
+                print(said if said.startswith(path.name) else f"{path.name} : {said}", file=sys.stderr)
             continue
         failed |= summary.rejected or bool(summary.errors and not args.valid_rows)  # rows left out
         reports.append(summary.as_json())
@@ -209,6 +210,8 @@ def print_summary(summary, dry_run: bool) -> None:
         print(f"  … et {len(summary.changes) - 20} autres factures modifiées (--json les liste toutes)")
     for warning in summary.possible_duplicates:
         print(f"  doublon possible : {warning}")
+    for remark in summary.warnings:
+        print(f"  remarque : {remark}")
     for problem in summary.errors:
         print(f"  {summary.file}, {problem}", file=sys.stderr)
 

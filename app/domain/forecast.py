@@ -12,7 +12,7 @@ invoice already more than 90 days late is uncertain whatever the class, because 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
@@ -150,3 +150,27 @@ def _day_in_month(year: int, month: int, day: int) -> date:
     """``day`` of that month, or its last day when the month is shorter (a debit of the 31st in April: 30th)."""
     last_day = (date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)).day
     return date(year, month, min(day, last_day))
+
+
+def net_of_credits(items: Iterable[tuple[Hashable, date, int]]) -> list[tuple[Hashable, date, int]]:
+    """(customer, due date, cents) items of the open accounts with each customer's credits (negative items:
+    payments received but not allocated, credit notes not used) taken off its oldest items first: money
+    already in the bank is not expected again. Items paid off this way are left out; a customer's credits
+    beyond what it owes are left out too (nothing to expect from them)."""
+    credits: dict[Hashable, int] = {}
+    owed = []
+    for customer, due, cents in items:
+        if cents < 0:
+            credits[customer] = credits.get(customer, 0) - cents
+        elif cents > 0:
+            owed.append((customer, due, cents))
+    result = []
+    for customer, due, cents in sorted(owed, key=lambda item: item[1]):
+        left = credits.get(customer, 0)
+        if left:
+            used = min(left, cents)
+            credits[customer] = left - used
+            cents -= used
+        if cents:
+            result.append((customer, due, cents))
+    return result

@@ -28,6 +28,8 @@ def reader(kind: str) -> ModuleType:
 
 def detect(path: Path) -> ModuleType:
     """The reader that recognises ``path``; ``UnreadableFile`` when none does."""
+    if path.stat().st_size == 0:
+        raise UnreadableFile(f"{path.name} : le fichier est vide (0 octet) ; exportez-le ou téléchargez-le à nouveau.")
     for name in READERS:
         module = import_module(f"app.importers.{name}")
         if module.identify(path):

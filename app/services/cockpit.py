@@ -18,7 +18,7 @@ from app.domain import kpi
 from app.domain.aging import AgingBalance, Buckets
 from app.domain.alerts import (DECLARATION_WARNING_DAYS, Alert, CustomerFigures, DueInvoice,
                                Thresholds, alerts)
-from app.domain.forecast import Receivable, Week, forecast, recurring_outflows
+from app.domain.forecast import Receivable, Week, forecast, net_of_credits, recurring_outflows
 from app.domain.money import from_cents
 from app.domain.scoring import Score, change_text, rising
 from app.domain.vocabulary import InvoiceStatus, Segment
@@ -89,7 +89,8 @@ class Cockpit:
     scores: dict[int, Score]
     alerts: list[Alert]
     forecast: list[Week]
-    cash_on: date | None  # the day of the bank balance the forecast starts from (None: no statement yet)
+    cash: Decimal | None  # the bank balance the forecast starts from (None: no statement yet) ...
+    cash_on: date | None  # ... and its day
     to_call: list[CallEntry]
     working_capital: list[WorkingCapitalLine]
 
@@ -209,9 +210,9 @@ def cockpit(session: Session, at: date) -> Cockpit:
         scores=scores,
         alerts=alerts(at, limits, figures, _due_invoices(session, at, limits, names, segments, cover_of), now.dso,
                       top5, now.receivables),
-        forecast=forecast(_receivables(by_due, delays, scores), at, cash.balance,
+        forecast=forecast(_receivables(due, delays, scores), at, cash.balance,
                           recurring_outflows(cash.debits, at)),
-        cash_on=cash.balance_on,
+        cash=cash.balance, cash_on=cash.balance_on,
         to_call=_to_call(session, by_due, at, balance, scores, customers),
         working_capital=working_capital_lines(session, history, at),
     )
@@ -271,11 +272,12 @@ def _due_invoices(session: Session, at: date, limits: Thresholds, names: dict[in
             for _id, number, customer, due, cents in rows if cents > 0]
 
 
-def _receivables(by_due, delays, scores: dict[int, Score]) -> list[Receivable]:
-    """What each customer owes by due date, as the forecast expects it: its usual delay and risk class."""
-    return [Receivable(due, from_cents(cents), delays.get(customer, (None, None))[0] or DEFAULT_DELAY,
+def _receivables(due, delays, scores: dict[int, Score]) -> list[Receivable]:
+    """What each customer still has to pay by due date, its unallocated payments and credit notes deducted
+    (``forecast.net_of_credits``), as the forecast expects it: with its usual delay and risk class."""
+    return [Receivable(day, from_cents(cents), delays.get(customer, (None, None))[0] or DEFAULT_DELAY,
                        scores[customer].grade if customer in scores else "C")
-            for customer, due, cents in by_due]
+            for customer, day, cents in net_of_credits((item[0], item[1], item[3]) for item in due)]
 
 
 def _overall_delay(sums: list[kpi.DelaySums]) -> Decimal | None:

@@ -34,7 +34,8 @@ def headlines(c: Cockpit) -> list[tuple[str, str, str]]:
     overdue_share = c.overdue_rate
     last = c.forecast[-1] if c.forecast else None
     if last is not None and last.balance is not None:
-        cash = ("Trésorerie à 13 semaines", format_eur(last.balance), "solde bancaire projeté")
+        cash = ("Trésorerie à 13 semaines", format_eur(last.balance),
+                f"depuis {format_eur(c.cash)} en banque le {c.cash_on:%d/%m/%Y}")
     else:
         cash = ("Encaissements attendus", format_eur(c.expected_13_weeks), "sur les 13 prochaines semaines")
     return [

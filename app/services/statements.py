@@ -27,6 +27,7 @@ from app.services.reconciliation import match_payments
 
 CHUNK = 5000
 TRANSFER = "virement"
+CURRENT_BALANCE_DAYS = 62  # two months: an account not stated since is not counted in today's cash
 SAME_PAYMENT_DAYS = 5  # a payment the accountant booked and the bank's credit of it: a few days apart at most
 
 _PAYMENT = ("customer_id", "received_on", "amount_cents", "method", "reference", "payer_iban", "import_batch_id",
@@ -35,9 +36,22 @@ _LINE = ("account", "booked_on", "value_on", "amount_cents", "label", "counterpa
          "payment_id", "import_batch_id", "source_line", "row_hash")
 
 
+def account_key(account: str) -> str:
+    """One name for one bank account whatever the file: a French IBAN is cut down to its account number
+    (the 11 characters a CFONB statement or a bank's CSV give), so that statements of the same account in
+    two formats state one balance."""
+    plain = "".join(account.split()).upper()
+    if len(plain) == 27 and plain[:2] in ("FR", "MC"):
+        return plain[14:25]
+    return plain
+
+
+STATEMENT_KINDS = frozenset({"bank", "cfonb", "camt", "ofx"})
+
+
 def is_statement(result: ReadResult) -> bool:
-    """Did the reader find a bank statement (rather than invoices)?"""
-    return bool(result.bank_lines or result.statement_balances)
+    """Did the reader read a bank statement (rather than invoices)?"""
+    return result.kind in STATEMENT_KINDS
 
 
 def record_statement(session: Session, batch: ImportBatch, result: ReadResult, summary, job: Job) -> None:
@@ -76,10 +90,11 @@ def record_statement(session: Session, batch: ImportBatch, result: ReadResult, s
     summary.recorded_before = len(paid_by)
     paid_by.update(zip((line.row_hash for line in credits), payment_ids))
     insert_values(conn, BankLine.__table__, list(_LINE), [
-        (line.account, line.booked_on, line.value_on, to_cents(line.amount), line.label, line.counterparty,
+        (account_key(line.account), line.booked_on, line.value_on, to_cents(line.amount), line.label, line.counterparty,
          line.iban, line.reference, paid_by.get(line.row_hash), batch.id, line.line, line.row_hash)
         for line in fresh])
     _record_balances(session, batch, result)
+    summary.warnings += _incomplete(result)
     summary.created["payments"] = len(credits)
     summary.statement_lines = len(fresh)
     counts = match_payments(session, payment_ids, batch_id=batch.id, job=job)
@@ -111,6 +126,18 @@ def _recorded_before(session: Session, credits: list) -> dict[str, int]:
     return found
 
 
+def _incomplete(result: ReadResult) -> list[Problem]:
+    """What says a statement file was cut short: nothing read at all, or an account opened and not closed."""
+    if not result.bank_lines and not result.statement_balances:
+        return [Problem(None, None, "", "aucune opération ni aucun solde lus : le fichier est-il complet ? "
+                                        "Téléchargez à nouveau le relevé depuis l'espace en ligne de la banque.")]
+    opened = {b.account for b in result.statement_balances if not b.closing}
+    closed = {b.account for b in result.statement_balances if b.closing}
+    return [Problem(None, None, account, "le relevé de ce compte a un solde initial mais pas de solde final : "
+                                         "fichier incomplet ? Téléchargez-le à nouveau.")
+            for account in sorted(opened - closed)]
+
+
 def _reference(line) -> str:
     """What the payment says of itself: the label, with the counterparty when the label does not name it."""
     if line.counterparty and line.counterparty.casefold() not in line.label.casefold():
@@ -122,10 +149,11 @@ def _record_balances(session: Session, batch: ImportBatch, result: ReadResult) -
     """Each stated balance as the balance at the end of its day; a later statement restates the same day."""
     for balance in result.statement_balances:
         day = balance.on if balance.closing else balance.on - timedelta(days=1)
-        existing = session.scalar(select(BankBalance).where(BankBalance.account == balance.account,
+        account = account_key(balance.account)
+        existing = session.scalar(select(BankBalance).where(BankBalance.account == account,
                                                             BankBalance.stated_on == day))
         if existing is None:
-            session.add(BankBalance(account=balance.account, stated_on=day, amount_cents=to_cents(balance.amount),
+            session.add(BankBalance(account=account, stated_on=day, amount_cents=to_cents(balance.amount),
                                     import_batch_id=batch.id))
         else:
             existing.amount_cents = to_cents(balance.amount)
@@ -143,9 +171,12 @@ class CashPosition(NamedTuple):
 
 def cash_position(session: Session, at: date) -> CashPosition:
     """The bank balance known at ``at`` and the debits of the ``RECURRING_MONTHS`` months before its month
-    (the forecast projects those that come back every month)."""
+    (the forecast projects those that come back every month). The balance adds each account's latest one,
+    of the accounts stated in the last ``CURRENT_BALANCE_DAYS`` days: an account whose last statement is
+    older (closed, or a file imported to try) says nothing of the cash today."""
     latest = (select(BankBalance.account, func.max(BankBalance.stated_on).label("stated_on"))
-              .where(BankBalance.stated_on <= at).group_by(BankBalance.account).subquery())
+              .where(BankBalance.stated_on <= at).group_by(BankBalance.account)
+              .having(func.max(BankBalance.stated_on) >= at - timedelta(days=CURRENT_BALANCE_DAYS)).subquery())
     rows = session.execute(select(BankBalance.amount_cents, BankBalance.stated_on).join(
         latest, (BankBalance.account == latest.c.account) & (BankBalance.stated_on == latest.c.stated_on))).all()
     month = at.year * 12 + at.month - 1 - RECURRING_MONTHS

@@ -5,6 +5,7 @@ worker with progress and Annuler, and its summary (created, updated, already kno
 from __future__ import annotations
 
 from datetime import date
+from html import escape
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -206,7 +207,8 @@ class ImportWizard(QDialog):
                     f"facture(s) ou avoir(s), {created['payments']} règlement(s), {created['allocations']} "
                     f"lettrage(s). Mis à jour : {len(summary.changes)}. Déjà connus : {summary.duplicates}. "
                     f"Lignes rejetées : {len({p.line for p in summary.errors})}.</p>")
-        details = "".join(f"<li>{text}</li>" for text in summary.changes[:20] + summary.possible_duplicates)
+        details = "".join(f"<li>{escape(str(text))}</li>" for text in
+                          summary.changes[:20] + summary.possible_duplicates + summary.warnings)
         self.summary_text.setText(head + (f"<ul>{details}</ul>" if details else ""))
         self.problems.set_rows(summary.errors)
         self.problems.setVisible(bool(summary.errors))

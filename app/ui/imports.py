@@ -70,7 +70,7 @@ class ImportsScreen(Screen):
         from app.ui.import_wizard import ImportWizard
 
         self.wizard = ImportWizard(self.context, path, self)
-        self.wizard.finished.connect(lambda _result: self.refresh())
+        self.wizard.finished.connect(lambda _result: (self.refresh(), self.changed.emit()))
         self.wizard.open()
 
     def undo_selected(self) -> None:
@@ -90,4 +90,5 @@ class ImportsScreen(Screen):
             QMessageBox.warning(self, "Annuler cet import", str(refused))
             return
         self.refresh()
+        self.changed.emit()
         self.window().statusBar().showMessage(message, 8000)

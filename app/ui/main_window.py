@@ -137,6 +137,7 @@ class MainWindow(QMainWindow):
         self.screens = build_screens(context)
         for key, screen in self.screens.items():
             self.stack.addWidget(screen)
+            screen.changed.connect(self.refresh_counts)
             state = self.settings.value(f"columns/{key}")
             if isinstance(state, QByteArray) and hasattr(screen, "table"):
                 screen.table.restore_state(state)

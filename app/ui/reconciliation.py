@@ -440,6 +440,7 @@ class ReconcileScreen(Screen):
         if dialog.exec():
             self.outcome.setText(dialog.said)
             self.refresh()
+            self.changed.emit()
 
     def undo(self, payment_id: int | None) -> None:
         if payment_id is None:
@@ -467,6 +468,7 @@ class ReconcileScreen(Screen):
         row = self.table.currentIndex().row() + (1 if next_row else 0)
         self.follow = visible[row].credit.payment_id if 0 <= row < len(visible) else None
         self.refresh()
+        self.changed.emit()
         return True
 
     def _refused(self, message: str) -> None:

@@ -18,7 +18,10 @@ from app.ui.table_model import ROW_ROLE, Column, RowFilterProxy, RowTableModel
 
 class Screen(QWidget):
     """A page of the main window, titled as in the navigation; ``refresh()`` reloads it from the database
-    when it is shown."""
+    when it is shown. ``changed`` says the user changed data here (an import, an allocation): the window
+    then reads again the counts it shows beside the screens' names."""
+
+    changed = Signal()
 
     def __init__(self, context: Context, title: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)

@@ -30,7 +30,7 @@ def test_forecast_json_has_13_weeks(ledger, capsys):
     assert main(["--db", location(ledger), "forecast", "--at", "2026-11-23", "--json"]) == 0
     weeks = json.loads(capsys.readouterr().out)
     assert len(weeks) == 13
-    assert weeks[0]["week_start"] == "2026-11-23" and weeks[0]["expected"] == "2600.00"
+    assert weeks[0]["week_start"] == "2026-11-23" and weeks[0]["expected"] == "2430.00"  # credits deducted (see test_cockpit)
     assert weeks[1]["week_start"] == "2026-11-30" and weeks[1]["expected"] == "1000.00"
     assert set(weeks[0]["by_confidence"]) == {"sure", "probable", "uncertain"}
     assert weeks[0]["balance"] is None

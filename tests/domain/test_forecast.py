@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from app.domain.forecast import (CONFIDENCE_LABELS, CONFIDENCES, Debit, Outflow, Receivable, confidence,
-                                 expected_date, forecast, recurring_outflows, week_start)
+                                 expected_date, forecast, net_of_credits, recurring_outflows, week_start)
 
 AT = date(2026, 11, 25)       # a Wednesday
 MONDAY = date(2026, 11, 23)   # its week's Monday
@@ -188,3 +188,12 @@ def test_projected_outflows_lower_the_balance_of_their_week():
     weeks = forecast([], date(2026, 11, 23), D("10000.00"), recurring_outflows(debits, date(2026, 11, 23)))
     assert [w.balance for w in weeks[:7]] == [D("10000.00"), D("8800.00"), D("8800.00"), D("8800.00"),
                                              D("8800.00"), D("8800.00"), D("7600.00")]
+
+
+def test_money_already_received_is_not_expected_again():
+    """Customer 1 owes 300 € due 01/10 and 500 € due 01/11, and has paid 350 € not yet allocated: the 300 €
+    is covered and 450 € of the 500 € remain to come (350 − 300 = 50 taken off it). Customer 2's credit note
+    of 80 € is more than its 60 € invoice: nothing is expected from it. Customer 3 has no credit."""
+    items = [(1, date(2026, 11, 1), 50000), (1, date(2026, 10, 1), 30000), (1, date(2026, 11, 5), -35000),
+             (2, date(2026, 12, 1), 6000), (2, date(2026, 9, 1), -8000), (3, date(2026, 12, 15), 12000)]
+    assert net_of_credits(items) == [(1, date(2026, 11, 1), 45000), (3, date(2026, 12, 15), 12000)]

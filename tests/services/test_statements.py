@@ -255,3 +255,26 @@ def test_an_invoice_named_twice_is_checked_on_its_total(firm, tmp_path):
         f0160 = s.scalar(select(Invoice.id).where(Invoice.number == "F2026-0160"))
     with firm.transaction() as s, pytest.raises(ValueError, match="ne doit plus que 450,00"):
         allocate(s, payment_id, [(f0160, D("300.00")), (f0160, D("300.00"))])
+
+
+def test_one_account_in_two_formats_states_one_balance_and_an_old_account_none(firm, tmp_path):
+    """The same account stated by its IBAN (camt, OFX) and by its number (CFONB, CSV): one account, its latest
+    balance; an account last stated a year ago is left out of today's cash."""
+    iban = "FR7630006000011234567890189"
+    run(firm, tmp_path, statement(balances=[StatementBalance(iban, date(2026, 11, 10), D("5000.00"))]))
+    run(firm, tmp_path, statement(balances=[StatementBalance("12345678901", date(2026, 11, 20), D("5200.00")),
+                                            StatementBalance("99999999999", date(2025, 11, 30), D("700.00"))]))
+    with firm.sessions() as s:
+        position = cash_position(s, TODAY)
+        assert set(s.scalars(select(BankBalance.account))) == {"12345678901", "99999999999"}
+    assert (position.balance, position.balance_on) == (D("5200.00"), date(2026, 11, 20))
+
+
+def test_a_statement_cut_short_says_so(firm, tmp_path):
+    """An account opened (01) and never closed (07), or a file where nothing was read: imported, with a
+    remark saying the file may be incomplete."""
+    cut = run(firm, tmp_path, statement((date(2026, 11, 2), "-10.00", "FRAIS", ""), balances=[
+        StatementBalance("FR76ACCOUNT", date(2026, 11, 2), D("100.00"), closing=False)]))
+    assert [w.value for w in cut.warnings] == ["FR76ACCOUNT"] and "pas de solde final" in cut.warnings[0].message
+    empty = run(firm, tmp_path, ReadResult(kind="ofx"))
+    assert empty.matching is not None and "aucune opération ni aucun solde lus" in empty.warnings[0].message

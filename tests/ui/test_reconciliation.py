@@ -80,7 +80,9 @@ def answers(monkeypatch):
 
 
 def test_enter_applies_the_proposal_then_moves_to_the_next_credit(credits, make_window, qtbot, answers):
-    screen = open_screen(make_window(credits), qtbot)
+    window = make_window(credits)
+    screen = open_screen(window, qtbot)
+    assert window.nav.item(4).text() == "À rapprocher  3"
     model = screen.table.model()
     assert screen.count.text() == "3 règlements en attente"
     assert [model.index(0, c).data() for c in range(7)] == [
@@ -98,6 +100,7 @@ def test_enter_applies_the_proposal_then_moves_to_the_next_credit(credits, make_
     assert status_of(credits, "F2026-0042") == "paid"
     assert screen.outcome.text().startswith("1\u202f234,56\xa0€ imputés sur F2026-0042.")
     assert screen.count.text() == "2 règlements en attente"
+    assert window.nav.item(4).text() == "À rapprocher  2"  # the count beside the screen's name follows
     assert screen.selected().credit.label == PETIT_LABEL  # the next one, ready for Enter
 
     screen.outcome.linkActivated.emit("annuler")  # "Annuler" beside what was just done
