@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from app.domain.forecast import RECURRING_MONTHS, Debit
 from app.domain.money import from_cents, to_cents
+from app.importers.bank_files import joined
 from app.importers.records import Problem, ReadResult
 from app.jobs import Job
 from app.models import BankBalance, BankLine, ImportBatch, Payment
@@ -139,10 +140,10 @@ def _incomplete(result: ReadResult) -> list[Problem]:
 
 
 def _reference(line) -> str:
-    """What the payment says of itself: the label, with the counterparty when the label does not name it."""
-    if line.counterparty and line.counterparty.casefold() not in line.label.casefold():
-        return f"{line.label} {line.counterparty}".strip()
-    return line.label
+    """What the payment says of itself, where the matching looks for names and numbers: the label, with the
+    counterparty and the bank's reference (an end-to-end id is often the invoice number) when the label
+    does not hold them already."""
+    return joined((line.label, line.counterparty, line.reference))
 
 
 def _record_balances(session: Session, batch: ImportBatch, result: ReadResult) -> None:

@@ -70,8 +70,8 @@ class RowTableModel(QAbstractTableModel):
         if not index.isValid():
             return None
         row, column = self.rows[index.row()], self.columns[index.column()]
-        if role == Qt.ItemDataRole.DisplayRole or (role == Qt.ItemDataRole.ToolTipRole and column.stretch):
-            value = column.value(row)  # the stretching column (a name, a finding) may be cut: its tooltip is whole
+        if role == Qt.ItemDataRole.DisplayRole or (role == Qt.ItemDataRole.ToolTipRole and not column.numeric):
+            value = column.value(row)  # a text (a name, a label, a reason) may be cut: its tooltip is whole
             return "" if value is None else column.text(value)
         if role == SORT_ROLE:
             return (column.sort_key or column.value)(row)

@@ -278,3 +278,14 @@ def test_a_statement_cut_short_says_so(firm, tmp_path):
     assert [w.value for w in cut.warnings] == ["FR76ACCOUNT"] and "pas de solde final" in cut.warnings[0].message
     empty = run(firm, tmp_path, ReadResult(kind="ofx"))
     assert empty.matching is not None and "aucune opération ni aucun solde lus" in empty.warnings[0].message
+
+
+def test_the_banks_reference_is_read_for_invoice_numbers(firm, tmp_path):
+    """A Caisse d'Épargne line keeps the payer's reference apart from the label: F2026-0142 quoted there, for
+    its exact amount, is applied as if it were in the label."""
+    line = BankLineRecord(date(2026, 11, 2), D("1200.00"), "VIR SEPA RECU", reference="F2026-0142",
+                          account="FR76ACCOUNT", line=2)
+    summary = run(firm, tmp_path, ReadResult(kind="bank", rows=1, bank_lines=with_bank_hashes([line])))
+    assert summary.matching.auto == 1
+    with firm.sessions() as s:
+        assert s.scalar(select(Invoice.status).where(Invoice.number == "F2026-0142")) == "paid"

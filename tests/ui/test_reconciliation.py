@@ -89,6 +89,8 @@ def test_enter_applies_the_proposal_then_moves_to_the_next_credit(credits, make_
         "12/11/2026", "1\u202f234,56\xa0€", "1\u202f234,56\xa0€", MARTIN_LABEL, "—", "F2026-0042", "Certain"]
     assert model.index(0, 1).data(Qt.ItemDataRole.TextAlignmentRole) & Qt.AlignmentFlag.AlignRight
     assert model.index(0, 3).data(Qt.ItemDataRole.ToolTipRole) == MARTIN_LABEL  # the label in full
+    assert model.index(0, 7).data(Qt.ItemDataRole.ToolTipRole) == model.index(0, 7).data()  # the reason too
+    assert model.index(0, 1).data(Qt.ItemDataRole.ToolTipRole) is None  # an amount is never cut
     assert screen.selected().credit.label == MARTIN_LABEL
     assert MARTIN_LABEL in screen.detail.text() and "F2026-0042" in screen.detail.text()
     row = candidate_row(screen, "F2026-0042")
