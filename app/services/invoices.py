@@ -88,6 +88,7 @@ class SettlementRow:
     on: date
     origin: str
     amount: Decimal
+    payment_id: int | None = None  # None for a credit note
 
 
 @dataclass(frozen=True)
@@ -108,7 +109,8 @@ def invoice_card(session: Session, invoice_id: int, at: date) -> InvoiceCard:
     allocations = session.scalars(select(Allocation).where(Allocation.invoice_id == invoice_id)
                                   .order_by(Allocation.allocated_on))
     settlements = [SettlementRow(a.allocated_on, f"Avoir {a.credit_note.number}" if a.credit_note_id else
-                                 f"Règlement {a.payment.method} {a.payment.reference}".strip(), a.amount)
+                                 f"Règlement {a.payment.method} {a.payment.reference}".strip(), a.amount,
+                                 a.payment_id)
                    for a in allocations]
     return InvoiceCard(data, row, settlements)
 

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QComboBox, QDialog, QFormLayout, QLabel, QLineEdit,
+from PySide6.QtWidgets import (QComboBox, QDialog, QFormLayout, QLabel, QLineEdit, QMessageBox, QPushButton,
                                QVBoxLayout, QWidget)
 
 from app.domain.money import gross
 from app.domain.vocabulary import STATUS_LABELS, InvoiceKind, InvoiceStatus
 from app.services.customers import customer_choices
 from app.services.invoices import InvoiceInput, invoice_card, save_invoice, suggested_due_date
+from app.services.reconciliation import unallocate
 from app.services.store import commit, read
 from app.ui.format import LATE, fr_amount, fr_date
 from app.ui.forms import AmountEdit, DateEdit, FieldMessages, combo_select, customer_picker, dialog_buttons
 from app.ui.screen import RowTable
-from app.ui.table_model import Column
+from app.ui.table_model import ROW_ROLE, Column
 
 SETTLEMENT_COLUMNS = [
     Column("Date", lambda a: a.on, fr_date, width=90),
@@ -53,12 +54,20 @@ class InvoiceDialog(QDialog):
             self.status.addItem(label, status.value)
         self.allocations = RowTable(SETTLEMENT_COLUMNS)
         self.allocations.setMaximumHeight(150)
+        self.unallocate_button = QPushButton("Annuler l'imputation")
+        self.unallocate_button.setToolTip("Reprendre ce règlement : la facture est de nouveau due, le règlement "
+                                          "revient dans « À rapprocher »")
+        self.unallocate_button.setEnabled(False)
+        self.unallocate_button.clicked.connect(self.unallocate)
+        self.allocations.selectionModel().selectionChanged.connect(
+            lambda *_: self.unallocate_button.setEnabled(self._selected_payment() is not None))
 
         buttons = dialog_buttons(self, self.save)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(QLabel("Règlements et avoirs imputés"))
         layout.addWidget(self.allocations)
+        layout.addWidget(self.unallocate_button, alignment=Qt.AlignmentFlag.AlignRight)
         layout.addWidget(self.messages.general)
         layout.addWidget(buttons)
 
@@ -75,7 +84,11 @@ class InvoiceDialog(QDialog):
         self.customer.setCurrentIndex(-1)
         if self.invoice_id is None:
             return
-        card = read(db, invoice_card, self.invoice_id, self.context.today())
+        self.load_card()
+
+    def load_card(self) -> None:
+        """The invoice as it stands: its fields, what remains due and its allocations."""
+        card = read(self.context.db, invoice_card, self.invoice_id, self.context.today())
         invoice, row = card.data, card.row
         self.number.setText(invoice.number)
         combo_select(self.kind, invoice.kind.value)
@@ -92,6 +105,31 @@ class InvoiceDialog(QDialog):
                 label.setStyleSheet(f"color: {LATE.name()};")
         self.allocations.set_rows(card.settlements)
         self.setWindowTitle(f"Facture {invoice.number}")
+
+    def _selected_payment(self) -> int | None:
+        rows = self.allocations.selectionModel().selectedRows()
+        return rows[0].data(ROW_ROLE).payment_id if rows else None
+
+    def unallocate(self) -> None:
+        """Take back the selected payment's allocations (all of them: a payment split over several invoices
+        comes back whole to "À rapprocher"), after the user confirms."""
+        payment_id = self._selected_payment()
+        if payment_id is None:
+            return
+        answer = QMessageBox.question(self, "Annuler l'imputation",
+                                      "Reprendre tout ce qui est imputé de ce règlement, sur cette facture et les "
+                                      "autres ? Elles seront de nouveau dues et le règlement reviendra dans "
+                                      "« À rapprocher ».")
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            said = commit(self.context.db, unallocate, payment_id)
+        except ValueError as refused:
+            QMessageBox.warning(self, "Annuler l'imputation", str(refused))
+            return
+        self.messages.general.setStyleSheet("")  # said, not refused
+        self.messages.general.setText(said)
+        self.load_card()
 
     def chosen_customer(self) -> int | None:
         """The customer picked in the list; None when the text typed names none of them."""

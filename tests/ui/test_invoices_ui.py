@@ -66,3 +66,28 @@ def test_new_invoice_due_date_follows_customer_terms(ledger, make_window, qtbot)
     with ledger.sessions() as s:
         assert s.scalar(select(Invoice.total_cents).where(Invoice.number == "F100")) == 120000
     assert "F100" in numbers(screen)
+
+
+def test_an_allocation_is_taken_back_from_the_invoice_card(ledger, make_window, monkeypatch):
+    """F2's card lists the 200,00 € of 20/11 allocated to it: "Annuler l'imputation" (after a yes) makes it due
+    again in full, and the card says so."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from app.models import Allocation
+
+    window = make_window(ledger)
+    window.show_screen("invoices")
+    screen = window.screens["invoices"]
+    with ledger.sessions() as s:
+        f2 = s.scalar(select(Invoice.id).where(Invoice.number == "F2"))
+    screen.open(f2)
+    dialog = screen.dialog
+    assert dialog.remaining.text() == "300,00\u00a0€" and not dialog.unallocate_button.isEnabled()
+    dialog.allocations.selectRow(0)
+    assert dialog.unallocate_button.isEnabled()
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    dialog.unallocate_button.click()
+    assert dialog.messages.general.text() == "Imputations annulées : 200,00\u00a0€ à nouveau à rapprocher."
+    assert dialog.remaining.text() == "500,00\u00a0€" and dialog.allocations.visible_rows() == []
+    with ledger.sessions() as s:
+        assert s.scalar(select(Allocation.id).where(Allocation.invoice_id == f2)) is None
