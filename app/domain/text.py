@@ -27,3 +27,15 @@ def fold(text: object) -> str:
 def company_key(name: str) -> str:
     """A firm's name as customers are matched on: ``fold`` without the legal form ("SARL", "S.A.")."""
     return " ".join(word for word in fold(name).split() if word not in LEGAL_FORMS)
+
+
+class IsoDates(dict):
+    """date -> its ISO text ("2026-11-23"), each date converted on first sight: bulk writes and row hashes
+    meet the same few hundred dates a hundred thousand times. No date (None) gives ``none``."""
+
+    def __init__(self, none: str | None = None) -> None:
+        super().__init__({None: none})
+
+    def __missing__(self, day) -> str:
+        text = self[day] = day.isoformat()
+        return text

@@ -94,6 +94,7 @@ from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
+from app.domain.text import IsoDates
 from app.importers.records import (CustomerRecord, InvoiceRecord, LetteredGroup, PaymentRecord, PeriodBalances,
                                    Problem, ReadResult, UnreadableFile, collector_paused, text_hash)
 from app.importers.values import CENT, parse_amount, parse_date, text_of
@@ -432,7 +433,7 @@ class _Reader:
         groups: dict[tuple, _Group] = {}
         lettered: dict[tuple[str, str], tuple[list[_Group], list[str]]] = {}
         seen: dict[str, int] = {}
-        iso = _IsoDates()
+        iso = IsoDates("")
         other_dates, openings = self.other_dates, self.openings  # their first sights go through the methods
         for count, (number, fields, entry_date, debit, credit) in enumerate(customer_lines, 1):
             if count % PROGRESS_EVERY == 0:
@@ -566,14 +567,6 @@ def _entry_reference(journal: str, entry_number: str, line: int) -> str:
     if not journal or entry_number.startswith(journal):
         return entry_number
     return f"{journal}-{entry_number}"
-
-
-class _IsoDates(dict):
-    """date -> "YYYY-MM-DD", each converted on first sight; no date is ""."""
-
-    def __missing__(self, day: date | None) -> str:
-        text = self[day] = "" if day is None else day.isoformat()
-        return text
 
 
 def _unquote(text: str) -> str:

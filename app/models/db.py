@@ -18,6 +18,7 @@ from sqlalchemy import Connection, Date, Engine, Table, create_engine, event, fu
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.config import database_url
+from app.domain.text import IsoDates
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 SCHEMA_REVISION = "0010"  # the head of migrations/versions; a test checks they agree
@@ -134,21 +135,13 @@ def insert_values(connection: Connection, table: Table, columns: list[str], valu
     dated = [i for i, name in enumerate(columns) if isinstance(table.c[name].type, Date)]
     if dated:
         by_column: list = list(zip(*values))
-        iso = _IsoDates()
+        iso = IsoDates()
         for i in dated:
             by_column[i] = map(iso.__getitem__, by_column[i])
         values = list(zip(*by_column))
     statement = (f"INSERT INTO {table.name} ({', '.join(columns)}) "
                  f"VALUES ({', '.join('?' for _ in columns)})")
     connection.exec_driver_sql(statement, values)
-
-
-class _IsoDates(dict):
-    """date -> "YYYY-MM-DD", each converted on first sight (None stays None)."""
-
-    def __missing__(self, day: date | None) -> str | None:
-        text = self[day] = None if day is None else day.isoformat()
-        return text
 
 
 def open_database(location: str) -> Database:

@@ -38,7 +38,7 @@ from app.models.settlement import resettle
 from app.models import (Activity, Allocation, BankBalance, BankLine, Customer, Dispute, DunningLetter, FiscalPeriod,
                         Guarantee, ImportBatch, ImportMapping, Invoice, InvoiceKind, InvoiceStatus, Payment)
 from app.services.company import default_terms
-from app.services.reconciliation import MatchCounts
+from app.services.reconciliation import MatchCounts, follow_status
 from app.services.statements import is_statement, record_statement
 
 CHUNK = 5000
@@ -167,7 +167,7 @@ class _Import:
 
     def run(self) -> None:
         steps = (self.customers, self.new_invoices, self.new_payments, self.lettering, self.settle_from_file,
-                 self.mark_paid, self.balances, self.summaries)
+                 self.balances, self.summaries)
         self.job.start(len(steps), "Enregistrement dans la base…")
         for step in steps:
             step()
@@ -437,16 +437,11 @@ class _Import:
         self.summary.created["payments"] += len(ids)
         self.summary.created["allocations"] += len(self.settlements)
 
-    def mark_paid(self) -> None:
-        """Invoices this import settled in full become "paid" (their status follows the amounts)."""
-        for chunk in _chunks(sorted(self.paid_ids)):
-            self.session.execute(update(Invoice).where(Invoice.id.in_(chunk), Invoice.status == InvoiceStatus.OPEN)
-                                 .values(status=InvoiceStatus.PAID.value))
-
     def summaries(self) -> None:
         """Known invoices and payments whose allocations changed get their settled summaries refreshed (new
-        ones were inserted with theirs)."""
+        ones were inserted with theirs); the invoices this import settled in full become "paid"."""
         resettle(self.session, self.resettled, self.resettled_payments)
+        follow_status(self.session, self.paid_ids)
 
     def balances(self) -> None:
         for period in self.result.balances:
@@ -584,14 +579,10 @@ def undo_import(session: Session, batch_id: int) -> str:
         select(Activity.customer_id), select(Guarantee.customer_id))
     session.execute(delete(Customer).where(Customer.import_batch_id == batch_id, Customer.id.not_in(still_used)))
     session.execute(delete(FiscalPeriod).where(FiscalPeriod.import_batch_id == batch_id))
-    allocated = (select(func.coalesce(func.sum(Allocation.amount_cents), 0))
-                 .where(Allocation.invoice_id == Invoice.id).scalar_subquery())
-    for chunk in _chunks(sorted(touched)):  # invoices this import had settled are open again
-        session.execute(update(Invoice).where(Invoice.id.in_(chunk), Invoice.status == InvoiceStatus.PAID,
-                                              Invoice.total_cents != allocated).values(status=InvoiceStatus.OPEN.value))
     changed = {entry["invoice_id"] for entry in batch.undo}  # their totals are back
     resettle(session, touched | changed | {row.credit_note_id for row in undone if row.credit_note_id},
              {row.payment_id for row in undone if row.payment_id})
+    follow_status(session, touched)  # invoices this import had settled are open again
     name = Path(batch.file_name).name
     session.delete(batch)
     return f"Import de {name} annulé."

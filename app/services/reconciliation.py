@@ -242,6 +242,12 @@ def _still_open(total_cents: int, settled_cents: int) -> Decimal:
     return from_cents(total_cents - settled_cents if total_cents > 0 else total_cents + settled_cents)
 
 
+def left_after(left: Decimal, amounts: Iterable[Decimal]) -> Decimal:
+    """What a credit would still have to allocate after these amounts (a credit note's, negative, adds back):
+    shown while the owner splits it; ``allocate`` checks it when applied."""
+    return left - sum(amounts, Decimal(0))
+
+
 def allocate(session: Session, payment_id: int, allocations: Sequence[tuple[int, Decimal]]) -> str:
     """The owner's decision: allocate ``allocations`` ((item id, amount) pairs; a negative amount uses a credit
     note, as the matcher proposes "two invoices minus a credit note") of this payment, dated on the

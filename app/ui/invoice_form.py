@@ -14,6 +14,7 @@ from app.services.reconciliation import unallocate
 from app.services.store import commit, read
 from app.ui.format import LATE, fr_amount, fr_date
 from app.ui.forms import AmountEdit, DateEdit, FieldMessages, combo_select, customer_picker, dialog_buttons
+from app.ui.reconciliation import take_back_confirmed
 from app.ui.screen import RowTable
 from app.ui.table_model import ROW_ROLE, Column
 
@@ -116,11 +117,7 @@ class InvoiceDialog(QDialog):
         payment_id = self._selected_payment()
         if payment_id is None:
             return
-        answer = QMessageBox.question(self, "Annuler l'imputation",
-                                      "Reprendre tout ce qui est imputé de ce règlement, sur cette facture et les "
-                                      "autres ? Elles seront de nouveau dues et le règlement reviendra dans "
-                                      "« À rapprocher ».")
-        if answer != QMessageBox.StandardButton.Yes:
+        if not take_back_confirmed(self):
             return
         try:
             said = commit(self.context.db, unallocate, payment_id)

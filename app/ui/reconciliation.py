@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QFormLayou
 from app.domain.money import format_eur, parse_eur
 from app.domain.text import without_accents
 from app.services.customers import customer_choices
-from app.services.reconciliation import (CONFIDENCE_LABELS, Candidate, Pending, allocate, candidates, pending,
-                                         set_customer, unallocate)
+from app.services.reconciliation import (CONFIDENCE_LABELS, Candidate, Pending, allocate, candidates, left_after,
+                                         pending, set_customer, unallocate)
 from app.services.store import commit, read
 from app.ui.format import AT_RISK, LATE, fr_amount, fr_date
 from app.ui.forms import AmountEdit, FieldMessages, combo_select, customer_picker, dialog_buttons
@@ -396,13 +396,12 @@ class ReconcileScreen(Screen):
         self._show_left()
 
     def _show_left(self) -> None:
-        """What the ticked amounts leave of the credit: plain addition of what is shown, checked by the
-        service when it is applied."""
+        """What the ticked amounts leave of the credit."""
         waiting = self.selected()
         if waiting is None:
             self.left_label.setText("")
             return
-        left = waiting.credit.left - sum(self.split.amounts.values(), Decimal(0))
+        left = left_after(waiting.credit.left, self.split.amounts.values())
         colour = f' style="color: {LATE.name()}"' if left < 0 else ""
         self.left_label.setText(f"Reste à imputer : <b{colour}>{format_eur(left)}</b>")
 
@@ -443,12 +442,7 @@ class ReconcileScreen(Screen):
             self.changed.emit()
 
     def undo(self, payment_id: int | None) -> None:
-        if payment_id is None:
-            return
-        answer = QMessageBox.question(self, "Annuler l'imputation",
-                                      "Reprendre tout ce qui est imputé de ce règlement ? Ses factures seront de "
-                                      "nouveau dues et le règlement reviendra dans cette liste.")
-        if answer == QMessageBox.StandardButton.Yes:
+        if payment_id is not None and take_back_confirmed(self):
             self._apply(unallocate, payment_id)
 
     def _apply(self, use_case, *args, next_row: bool = False) -> bool:
@@ -473,6 +467,13 @@ class ReconcileScreen(Screen):
 
     def _refused(self, message: str) -> None:
         QMessageBox.warning(self, "À rapprocher", message)
+
+
+def take_back_confirmed(parent: QWidget) -> bool:
+    """Ask before taking back a payment's allocations (this screen's "Annuler", or an invoice's card)."""
+    return QMessageBox.question(parent, "Annuler l'imputation",
+                                "Reprendre tout ce qui est imputé de ce règlement ? Ses factures seront de nouveau "
+                                "dues et le règlement reviendra dans « À rapprocher ».") == QMessageBox.StandardButton.Yes
 
 
 def _haystack(waiting: Waiting) -> str:
