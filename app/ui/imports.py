@@ -39,7 +39,8 @@ class ImportsScreen(Screen):
         self.actions_bar.addWidget(self.undo_button)
         self.actions_bar.addWidget(self.import_button)
         hint = QLabel("Relevés du cabinet comptable (FEC), exports de votre logiciel de facturation (CSV, XLSX, "
-                      "ODS) ou factures Factur-X : déposez le fichier sur la fenêtre ou cliquez sur\u00a0«\u00a0Importer\u00a0».")
+                      "ODS), factures Factur-X ou relevés de votre banque (CFONB, camt, OFX, CSV) : déposez le "
+                      "fichier sur la fenêtre ou cliquez sur\u00a0«\u00a0Importer\u00a0».")
         hint.setWordWrap(True)
         self.layout_.addWidget(hint)
         self.table = RowTable(COLUMNS, sort_column=0, descending=True)
