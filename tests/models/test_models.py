@@ -1,8 +1,9 @@
+from contextlib import nullcontext
 from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlalchemy import inspect, select, text
+from sqlalchemy import event, inspect, select, text
 from sqlalchemy.exc import IntegrityError
 
 from app.models import Allocation, Customer, Invoice, Payment
@@ -133,3 +134,43 @@ def test_insert_values_writes_dates_and_defaults_as_the_orm_reads_them(db):
         assert invoices["F2"].status == "open" and invoices["F2"].kind == "invoice"  # the models' defaults
         assert {c.name: c.segment for c in s.scalars(select(Customer))} == {"Alpha": "private", "Bêta": "private"}
         assert s.scalar(select(Invoice.id).where(Invoice.issue_date == date(2026, 2, 1))) == invoice_ids[2]
+
+
+def _indexes(db) -> list[tuple[str, str]]:
+    with db.engine.connect() as conn:
+        return conn.execute(text("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'invoice' "
+                                 "ORDER BY name")).all()
+
+
+@pytest.mark.parametrize("fails", [False, True])
+def test_a_load_bigger_than_its_table_builds_the_indexes_again_or_rolls_them_back(db, monkeypatch, fails):
+    """A first import of a whole file builds the invoice indexes after its rows (faster than row by row):
+    afterwards they are the same indexes, holding every row; an import failing after the load puts them
+    back with the table as it was."""
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite only: other databases take the ordinary insert")
+    import app.models.db as database
+    from app.models.db import insert_values, reserve_ids
+
+    monkeypatch.setattr(database, "BULK_LOAD", 3)
+    before = _indexes(db)
+    assert sum(1 for _name, sql in before if sql) >= 5  # the unique number's own index has none: it stays
+    statements = []
+    event.listen(db.engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+    with pytest.raises(RuntimeError) if fails else nullcontext(), db.transaction() as s:
+        conn = s.connection()
+        customer = reserve_ids(conn, Customer.__table__, 1)[0]
+        insert_values(conn, Customer.__table__, ["id", "name"], [(customer, "Alpha")])
+        ids = reserve_ids(conn, Invoice.__table__, 4)
+        insert_values(conn, Invoice.__table__, ["id", "number", "customer_id", "issue_date", "due_date",
+                                                "total_cents"],
+                      [(i, f"F{i}", customer, date(2026, 1, i), date(2026, 2, i), 100 * i) for i in ids])
+        if fails:
+            raise RuntimeError("une erreur après le chargement")
+    assert sum(sql.startswith("DROP INDEX") for sql in statements) == len(before) - 1
+    assert _indexes(db) == before
+    with db.sessions() as s:
+        count = s.scalar(text("SELECT count(*) FROM invoice INDEXED BY ix_invoice_issued "
+                              "WHERE issue_date >= '2026-01-01'"))
+        assert count == (0 if fails else 4)
+        assert s.scalar(text("PRAGMA integrity_check")) == "ok"
