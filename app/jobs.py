@@ -7,8 +7,10 @@ runs synchronously in tests and on the command line.
 
 from __future__ import annotations
 
+import gc
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 
 class JobCancelled(Exception):
@@ -50,3 +52,18 @@ class Job:
 
 
 NULL_JOB = Job()
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cyclic collector off during bulk work (reading or importing a file, computing the cockpit):
+    the rows, cells, records and figures made by the hundred thousand would have it walk them all again and
+    again (a third of the time or more), and they hold no cycles. The collector runs again as it did before,
+    whatever happens."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()

@@ -66,8 +66,11 @@ def week_start(day: date) -> date:
 def expected_date(item: Receivable) -> date:
     """Due date plus the usual delay rounded to whole days, half-up (halves away from zero, as Decimal's
     ROUND_HALF_UP and the rest of the program: 2.5 -> 3 days later, -2.5 -> 3 days earlier)."""
-    days = int(item.usual_delay.quantize(Decimal(1), ROUND_HALF_UP))
-    return item.due + timedelta(days=days)
+    return item.due + timedelta(days=_whole_days(item.usual_delay))
+
+
+def _whole_days(delay: Decimal) -> int:
+    return int(delay.quantize(Decimal(1), ROUND_HALF_UP))
 
 
 def confidence(item: Receivable, at: date) -> str:
@@ -90,10 +93,14 @@ def forecast(items: Iterable[Receivable], at: date, opening_balance: Decimal | N
     first = week_start(at)
     receipts = [{c: ZERO for c in CONFIDENCES} for _ in range(weeks)]
     spent = [ZERO] * weeks
+    shifts: dict[Decimal, int] = {}  # each customer's delay is rounded once, not once per invoice
     for item in items:
         if item.amount <= 0:
             continue
-        index = max(0, (expected_date(item) - first).days // 7)
+        shift = shifts.get(item.usual_delay)
+        if shift is None:
+            shift = shifts[item.usual_delay] = _whole_days(item.usual_delay)
+        index = max(0, ((item.due - first).days + shift) // 7)  # expected_date's week
         if index < weeks:
             receipts[index][confidence(item, at)] += item.amount
     for outflow in outflows:

@@ -65,6 +65,10 @@ class ScoreInput(NamedTuple):
     external_rating: str = ""       # a letter A–E (A safest) or a digit 1–5 (1 safest); else ignored
 
 
+# the bounds of the factors' lines, made once: every customer is scored on each dashboard
+_0, _HALF, _1, _30, _60 = Decimal(0), Decimal("0.5"), Decimal(1), Decimal(30), Decimal(60)
+
+
 class Factor(NamedTuple):
     """A factor's points, and the facts its French finding (``detail``) is written from: the finding is
     written only when someone reads it, since the dashboard scores every customer and shows none of them."""
@@ -127,7 +131,7 @@ def rising(now: int, before: int | None) -> bool:
 # --- factors: points now, words when read -------------------------------------------------------------------
 
 def _delay(average: Decimal | None) -> Factor:
-    points = 8 if average is None else _linear(average, Decimal(0), Decimal(60), 30)
+    points = 8 if average is None else _linear(average, _0, _60, 30)
     return Factor("delay", "Retard moyen de paiement", points, 30, (average,))
 
 
@@ -150,7 +154,7 @@ def _signed_days(days: Decimal, later: str, earlier: str, even: str) -> str:
 
 
 def _trend(trend: Decimal | None) -> Factor:
-    points = 0 if trend is None else _linear(trend, Decimal(0), Decimal(30), 10)
+    points = 0 if trend is None else _linear(trend, _0, _30, 10)
     return Factor("trend", "Évolution des retards", points, 10, (trend,))
 
 
@@ -162,7 +166,7 @@ def _trend_detail(trend: Decimal | None) -> str:
 
 
 def _overdue(exposure: Decimal, overdue: Decimal) -> Factor:
-    points = 0 if exposure <= 0 else _linear(overdue / exposure, Decimal(0), Decimal(1), 20)
+    points = 0 if exposure <= 0 else _linear(overdue / exposure, _0, _1, 20)
     return Factor("overdue", "Part de l'encours en retard", points, 20, (exposure, overdue))
 
 
@@ -180,7 +184,7 @@ def _limit(exposure: Decimal, limit: Decimal | None) -> Factor:
     elif limit <= 0:  # a zero limit with nothing owed
         points = 0
     else:
-        points = _linear(exposure / limit, Decimal("0.5"), Decimal(1), 10)
+        points = _linear(exposure / limit, _HALF, _1, 10)
     return Factor("limit", "Limite de crédit", points, 15, (exposure, limit))
 
 
@@ -195,8 +199,8 @@ def _limit_detail(exposure: Decimal, limit: Decimal | None) -> str:
 
 
 def _cover(exposure: Decimal, cover: Decimal | None) -> Factor:
-    covered = min(exposure, max(cover or Decimal(0), Decimal(0))) if exposure > 0 else Decimal(0)
-    points = 0 if exposure <= 0 else _linear((exposure - covered) / exposure, Decimal(0), Decimal(1), 10)
+    covered = min(exposure, max(cover or _0, _0)) if exposure > 0 else _0
+    points = 0 if exposure <= 0 else _linear((exposure - covered) / exposure, _0, _1, 10)
     return Factor("cover", "Encours non garanti", points, 10, (exposure, covered))
 
 
@@ -247,11 +251,11 @@ _SEGMENT_POINTS = {
 }
 
 
+_POINTS_BY_SEGMENT = {segment.value: points for segment, (points, _text) in _SEGMENT_POINTS.items()}
+
+
 def _segment(segment: str) -> Factor:
-    try:
-        points = _SEGMENT_POINTS[Segment(segment)][0]
-    except ValueError:
-        points = 3
+    points = _POINTS_BY_SEGMENT.get(segment, 3)
     return Factor("segment", "Type de client", points, 5, (segment,))
 
 
@@ -298,7 +302,7 @@ def _linear(value: Decimal, zero_at: Decimal, full_at: Decimal, maximum: int) ->
     if value >= full_at:
         return maximum
     exact = (value - zero_at) / (full_at - zero_at) * maximum
-    return int(exact.quantize(Decimal(1), ROUND_HALF_UP))
+    return int(exact.quantize(_1, ROUND_HALF_UP))
 
 
 def _days(value: Decimal) -> str:

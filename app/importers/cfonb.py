@@ -41,10 +41,9 @@ from pathlib import Path
 
 from app.importers.bank_files import (ASK_THE_BANK, StatementReader, amount_problem, date_problem,
                                       file_bytes, joined, paced)
-from app.importers.records import (BankLineRecord, Problem, ReadResult, StatementBalance, UnreadableFile,
-                                   collector_paused)
+from app.importers.records import (BankLineRecord, Problem, ReadResult, StatementBalance, UnreadableFile)
 from app.importers.values import text_of
-from app.jobs import NULL_JOB, Job
+from app.jobs import NULL_JOB, Job, collector_paused
 
 KIND = "cfonb"
 LABEL = "Relevé bancaire CFONB 120"

@@ -96,9 +96,9 @@ from pathlib import Path
 
 from app.domain.text import IsoDates
 from app.importers.records import (CustomerRecord, InvoiceRecord, LetteredGroup, PaymentRecord, PeriodBalances,
-                                   Problem, ReadResult, UnreadableFile, collector_paused, text_hash)
+                                   Problem, ReadResult, UnreadableFile, text_hash)
 from app.importers.values import CENT, parse_amount, parse_date, text_of
-from app.jobs import NULL_JOB, Job
+from app.jobs import NULL_JOB, Job, collector_paused
 
 KIND = "fec"
 LABEL = "FEC (Fichier des écritures comptables)"

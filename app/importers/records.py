@@ -10,10 +10,7 @@ immutable, and cheap to make by the hundred thousand.
 
 from __future__ import annotations
 
-import gc
 import hashlib
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -183,17 +180,3 @@ def with_bank_hashes(lines: list[BankLineRecord]) -> list[BankLineRecord]:
         rank = seen[identity] = seen.get(identity, 0) + 1
         hashed.append(line._replace(row_hash=row_hash("bank", *identity, rank)))
     return hashed
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Python's cyclic collector off while a file is read or imported: the rows, cells, records and database
-    rows made by the hundred thousand would have it walk them all again and again (a third of the time),
-    and they hold no cycles. The collector runs again as it did before, whatever happens."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()

@@ -46,10 +46,10 @@ from typing import NamedTuple
 
 from app.importers.columns import (INVOICES, Schema, fold, headers_signature, missing_required, normalise,
                                    propose_mapping, required_label)
-from app.importers.records import (CustomerRecord, InvoiceRecord, Problem, ReadResult, UnreadableFile, collector_paused,
+from app.importers.records import (CustomerRecord, InvoiceRecord, Problem, ReadResult, UnreadableFile,
                                    text_hash)
 from app.importers.values import CENT, amount_from_cell, parse_amount, parse_date
-from app.jobs import NULL_JOB, Job
+from app.jobs import NULL_JOB, Job, collector_paused
 
 KIND = "invoices"
 LABEL = "Tableau de factures (CSV, XLSX, ODS)"

@@ -22,12 +22,13 @@ from app.domain.forecast import Receivable, Week, forecast, net_of_credits, recu
 from app.domain.money import from_cents
 from app.domain.scoring import Score, change_text, rising
 from app.domain.vocabulary import InvoiceStatus, Segment
+from app.jobs import collector_paused
 from app.models import Invoice, Payment
 from app.services.aging import balance_of_rows, given_back, still_due_rows, total_of_rows
 from app.services.company import get_company
 from app.services.ledger_history import LedgerHistory, ledger_history
 from app.services.payment_history import delay_sums
-from app.services.risk import covers, customer_rows, open_disputes, scored, scores_at
+from app.services.risk import covers, customer_rows, insured_customers, open_disputes, scored, scores_at
 from app.services.working_capital import WorkingCapitalLine, working_capital_lines
 from app.services.statements import cash_position
 
@@ -165,6 +166,7 @@ def save_thresholds(session: Session, values: Thresholds) -> dict[str, str]:
     return {}
 
 
+@collector_paused()
 def cockpit(session: Session, at: date) -> Cockpit:
     """Everything the Monday-morning screen shows at ``at``, read in aggregate: the database sums what is
     still due (``still_due_rows``), no invoice becomes a Python object one by one."""
@@ -262,10 +264,13 @@ def _cei(history: LedgerHistory, total: Buckets, at: date) -> Decimal | None:
 def _due_invoices(session: Session, at: date, limits: Thresholds, names: dict[int, str], segments: dict[int, str],
                   covers) -> list[DueInvoice]:
     """Open invoices old enough for a deadline to approach: the insurer's declaration (months after the due
-    date) or prescription (2 years on a consumer, 5 between merchants), each announced ahead."""
-    horizon = min(limits.declaration_days - DECLARATION_WARNING_DAYS, 2 * 365 - limits.prescription_days)
+    date, for an insured customer) or prescription (2 years on a consumer, 5 between merchants), each
+    announced ahead."""
+    declaration = at - timedelta(days=max(limits.declaration_days - DECLARATION_WARNING_DAYS, 0))
+    prescription = at - timedelta(days=max(2 * 365 - limits.prescription_days, 0))
     rows = still_due_rows(session, at, [Invoice.id, Invoice.number, Invoice.customer_id, Invoice.due_date],
-                          [Invoice.due_date <= at - timedelta(days=max(horizon, 0))])
+                          [(Invoice.due_date <= prescription)
+                           | ((Invoice.due_date <= declaration) & Invoice.customer_id.in_(insured_customers(at)))])
     return [DueInvoice(customer, names.get(customer, ""), number, due, from_cents(cents),
                        segments.get(customer) == Segment.CONSUMER.value,
                        customer in covers and covers[customer].insured)
@@ -275,9 +280,11 @@ def _due_invoices(session: Session, at: date, limits: Thresholds, names: dict[in
 def _receivables(due, delays, scores: dict[int, Score]) -> list[Receivable]:
     """What each customer still has to pay by due date, its unallocated payments and credit notes deducted
     (``forecast.net_of_credits``), as the forecast expects it: with its usual delay and risk class."""
-    return [Receivable(day, from_cents(cents), delays.get(customer, (None, None))[0] or DEFAULT_DELAY,
-                       scores[customer].grade if customer in scores else "C")
-            for customer, day, cents in net_of_credits((item[0], item[1], item[3]) for item in due)]
+    owed = net_of_credits((item[0], item[1], item[3]) for item in due)
+    habits = {customer: (delays.get(customer, (None, None))[0] or DEFAULT_DELAY,
+                         scores[customer].grade if customer in scores else "C")
+              for customer in {customer for customer, _day, _cents in owed}}
+    return [Receivable(day, from_cents(cents), *habits[customer]) for customer, day, cents in owed]
 
 
 def _overall_delay(sums: list[kpi.DelaySums]) -> Decimal | None:

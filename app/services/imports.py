@@ -30,8 +30,8 @@ from app.domain.money import format_eur, from_cents, to_cents
 from app.domain.text import company_key
 from app.domain.terms import PaymentTerms
 from app.importers import detect, reader
-from app.importers.records import Problem, ReadResult, UnreadableFile, collector_paused
-from app.jobs import NULL_JOB, Job
+from app.importers.records import Problem, ReadResult, UnreadableFile
+from app.jobs import NULL_JOB, Job, collector_paused
 from app.models.db import bulk_insert, insert_values, reserve_ids
 from app.models.payment import UNDATED
 from app.models.settlement import resettle

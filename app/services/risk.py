@@ -18,6 +18,7 @@ from app.domain.guarantees import covered
 from app.domain.money import from_cents
 from app.domain.scoring import Score, ScoreInput, score
 from app.domain.vocabulary import GuaranteeKind
+from app.jobs import collector_paused
 from app.models import Customer, Dispute, Guarantee, Invoice
 from app.services.aging import aging_summary
 from app.services.payment_history import delay_sums, paid_invoices
@@ -54,9 +55,7 @@ class Cover(NamedTuple):
 def covers(session: Session, at: date, customer_id: int | None = None) -> dict[int, Cover]:
     """By customer, the guarantees in force at ``at`` (credit insurance and bank guarantees)."""
     found: dict[int, Cover] = {}
-    query = select(Guarantee).where(Guarantee.kind.in_(COVERING), Guarantee.amount_cents.is_not(None),
-                                    (Guarantee.valid_from.is_(None)) | (Guarantee.valid_from <= at),
-                                    (Guarantee.valid_to.is_(None)) | (Guarantee.valid_to >= at))
+    query = select(Guarantee).where(*_in_force(at))
     if customer_id is not None:
         query = query.where(Guarantee.customer_id == customer_id)
     for g in session.scalars(query):
@@ -67,6 +66,18 @@ def covers(session: Session, at: date, customer_id: int | None = None) -> dict[i
                                      min(filter(None, (before.ends, g.valid_to)), default=None),
                                      before.insured or g.kind == GuaranteeKind.CREDIT_INSURANCE.value)
     return found
+
+
+def insured_customers(at: date):
+    """The ids of the customers with credit insurance in force at ``at`` (``Cover.insured``), as a subquery."""
+    return select(Guarantee.customer_id).where(Guarantee.kind == GuaranteeKind.CREDIT_INSURANCE.value,
+                                               *_in_force(at))
+
+
+def _in_force(at: date) -> list:
+    return [Guarantee.kind.in_(COVERING), Guarantee.amount_cents.is_not(None),
+            (Guarantee.valid_from.is_(None)) | (Guarantee.valid_from <= at),
+            (Guarantee.valid_to.is_(None)) | (Guarantee.valid_to >= at)]
 
 
 def open_disputes(session: Session, at: date, customer_id: int | None = None) -> dict[int, int]:
@@ -103,6 +114,7 @@ def scored(customers, at: date, balance: AgingBalance, delays: dict[int, tuple],
         yield c, data, score(data)
 
 
+@collector_paused()
 def all_scores(session: Session, at: date) -> dict[int, Score]:
     """Every customer's score at ``at`` (the dunning's priorities), read in aggregate like the dashboard's."""
     delays = {customer: kpi.delays_from_sums(sums) for customer, sums in delay_sums(session, at).items()}

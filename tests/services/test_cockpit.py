@@ -3,11 +3,16 @@ from decimal import Decimal as D
 
 import pytest
 
+from sqlalchemy import select
+
 from app.domain.alerts import Thresholds
+from app.domain.vocabulary import GuaranteeKind, InvoiceStatus, Segment
+from app.models import Allocation, Customer, Guarantee, Invoice, Payment
+from app.models.settlement import resettle
 from app.services.aging import aging_at
 from app.services.cockpit import cockpit, save_thresholds, thresholds
 from app.services.ledger_history import ledger_history
-from tests.conftest import TODAY
+from tests.conftest import TODAY, invoice
 
 
 def test_receivables_from_daily_sums_equal_the_aging_total(ledger):
@@ -101,3 +106,44 @@ def test_paying_later_is_announced_only_on_enough_invoices(db, per_quarter, aler
     with db.sessions() as s:
         kinds = {a.kind for a in cockpit(s, TODAY).alerts}
     assert ("delay" in kinds) is alerted
+
+
+def test_a_written_off_invoice_leaves_the_receivables_and_its_payments_count_as_received(ledger):
+    """Writing off F3 (300,00 €, of which 100,00 € were paid on 01/09) takes its 200,00 € left out of what
+    is owed, at every date after it was issued, in the daily sums as in the aging."""
+    with ledger.transaction() as s:
+        f3 = s.scalar(select(Invoice).where(Invoice.number == "F3"))
+        payment = Payment(customer_id=f3.customer_id, received_on=date(2026, 9, 1), amount_cents=10000)
+        s.add_all([payment, Allocation(invoice=f3, payment=payment, allocated_on=date(2026, 9, 1),
+                                       amount_cents=10000)])
+        f3.status = InvoiceStatus.WRITTEN_OFF.value
+        resettle(s, {f3.id}, set())
+    with ledger.sessions() as s:
+        history = ledger_history(s)
+        for day in (TODAY, date(2026, 9, 1), date(2026, 8, 31), date(2026, 7, 5)):
+            assert history.receivables(day) == aging_at(s, day).balance.total.total, day
+        # 3 430 before, less F3's 300: it is neither owed nor, for its 100 paid, still receivable
+        assert history.receivables(TODAY) == D("3130.00")
+        assert history.sales(date(2026, 7, 4), date(2026, 7, 5)) == D("300.00")  # still a sale
+
+
+def test_deadline_alerts_name_the_insured_customers_invoices_and_the_old_consumer_ones(ledger):
+    """The insurer's deadline (150 days after the due date, announced 15 days ahead) concerns the customers
+    with credit insurance in force; prescription (2 years on a consumer, announced 90 days ahead) everyone."""
+    with ledger.transaction() as s:
+        petit, martin = (s.scalar(select(Customer).where(Customer.code == code)) for code in ("C0001", "C0002"))
+        s.add(Guarantee(customer_id=petit.id, kind=GuaranteeKind.CREDIT_INSURANCE.value, amount_cents=500000,
+                        percentage=90, valid_from=date(2026, 1, 1), valid_to=date(2026, 12, 31)))
+        s.add(Guarantee(customer_id=martin.id, kind=GuaranteeKind.CREDIT_INSURANCE.value, amount_cents=500000,
+                        percentage=90, valid_from=date(2025, 1, 1), valid_to=date(2025, 12, 31)))  # expired
+        consumer = Customer(name="Mme Durand", code="C0003", segment=Segment.CONSUMER.value)
+        # due 140 days ago: the insurer's deadline is in 10 days, for Garage Petit only
+        s.add_all([invoice("F5", petit, date(2026, 6, 6), date(2026, 7, 6), 40000),
+                   invoice("F6", martin, date(2026, 6, 6), date(2026, 7, 6), 60000),
+                   # due 01/02/2025: prescribed on 01/02/2027, within 90 days; a merchant's would not be
+                   invoice("F7", consumer, date(2025, 1, 2), date(2025, 2, 1), 7000),
+                   invoice("F8", martin, date(2025, 1, 2), date(2025, 2, 1), 8000)])
+    with ledger.sessions() as s:
+        found = sorted((a.kind, a.text.split(" de ")[0]) for a in cockpit(s, TODAY).alerts
+                       if a.kind in ("declaration", "prescription"))
+    assert found == [("declaration", "Facture F5"), ("prescription", "Facture F7")]
