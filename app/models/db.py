@@ -102,6 +102,15 @@ def reserve_ids(connection: Connection, table: Table, count: int) -> list[int]:
     return list(range(start, start + count))
 
 
+def plain_rows(session: Session, query):
+    """The rows of a query over columns (no mapped object), read through the session's connection: the same
+    rows as ``session.execute`` gives, without the ORM's bookkeeping of each row, which costs as much as
+    the read itself on the cockpit's aggregates of a large ledger. Pending changes are flushed first, as
+    ``session.execute`` would."""
+    session.flush()
+    return session.connection().execute(query)
+
+
 def bulk_insert(connection: Connection, table: Table, rows: list[dict]) -> None:
     """Insert many rows given as dicts of plain values (see ``insert_values``)."""
     if not rows:

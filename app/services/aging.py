@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from app.domain.aging import BUCKETS, AgingBalance, Buckets, OpenItem, Settlement, bucket_of
 from app.domain.money import ZERO, from_cents
 from app.models import Allocation, Customer, Invoice, InvoiceKind, InvoiceStatus, Payment
+from app.models.db import plain_rows
 
 CHUNK = 5000  # ids per IN (...) list: well under SQLite's and PostgreSQL's limits
 
@@ -52,8 +53,8 @@ def open_items(session: Session, at: date, customer_ids: Iterable[int] | None = 
         ids = list(customer_ids)
         invoice_query = invoice_query.where(Invoice.customer_id.in_(ids))
         payment_query = payment_query.where(Payment.customer_id.in_(ids))
-    invoices = session.execute(invoice_query).all()
-    payments = session.execute(payment_query).all()
+    invoices = plain_rows(session, invoice_query).all()
+    payments = plain_rows(session, payment_query).all()
     settlements = _settlements_of(session, at, [r.id for r in invoices if r.settled],  # most have none
                                   [r.id for r in payments if r.settled])
     items = [
@@ -85,7 +86,7 @@ def _settlements_of(session: Session, at: date, invoice_ids: list[int], payment_
         for chunk in (ids[i:i + CHUNK] for i in range(0, len(ids), CHUNK)):
             query = select(column, Allocation.allocated_on, Allocation.amount_cents).where(
                 column.in_(chunk), Allocation.allocated_on <= at)
-            for key, on, cents in session.execute(query):
+            for key, on, cents in plain_rows(session, query):
                 found[side][key].append(Settlement(on, from_cents(sign * cents)))
     return found
 
@@ -93,7 +94,7 @@ def _settlements_of(session: Session, at: date, invoice_ids: list[int], payment_
 def aging_at(session: Session, at: date) -> AgingReport:
     """The aging balance of the whole ledger at ``at`` (DOMAIN.md, Indicators)."""
     balance = aging_summary(session, at)
-    customers = session.execute(select(Customer.id, Customer.name, Customer.siren)).all()
+    customers = plain_rows(session, select(Customer.id, Customer.name, Customer.siren)).all()
     return AgingReport(balance, {c.id: c.name for c in customers}, {c.id: c.siren for c in customers})
 
 
@@ -128,10 +129,13 @@ def still_due_rows(session: Session, at: date, group: list, where: list = (), *,
     settled since (``given_back``). An item settled in full by ``at`` is in neither."""
     model, booked, sign, lacking, _sides_, base = _sides(payments)
     sums: dict[tuple, int] = defaultdict(int)
-    query = (select(*group, func.sum(lacking)).select_from(model)
+    # grouped by the item itself (its id among the columns), each row is its own group: no GROUP BY, which
+    # would have the database read the whole table in id order rather than the open items' index
+    per_item = any(column is model.id for column in group)
+    query = (select(*group, lacking if per_item else func.sum(lacking)).select_from(model)
              .where(model.settled_on.is_(None), _unsearched(booked) <= at, *base, *where))
-    for key, cents in _grouped(session, query, group):
-        sums[key] += sign * cents
+    for *key, cents in plain_rows(session, query if per_item else query.group_by(*group)):
+        sums[tuple(key)] += sign * int(cents or 0)
     for key, cents in given_back(session, at, None, group, where, payments=payments, few=few):
         sums[key] += cents
     return [(*key, cents) for key, cents in sums.items()]
@@ -159,13 +163,13 @@ def given_back(session: Session, after: date, until: date | None, group: list, w
             found += _given_back_to_few(session, model, booked, base, where, group, column, dated, after, side_sign)
             continue
         later: dict[int, int] = defaultdict(int)  # summed here: a GROUP BY would walk the whole table
-        for item, cents in session.execute(select(column, Allocation.amount_cents).where(*dated)):
+        for item, cents in plain_rows(session, select(column, Allocation.amount_cents).where(*dated)):
             later[item] += cents
         ids = sorted(later)
         for chunk in (ids[i:i + CHUNK] for i in range(0, len(ids), CHUNK)):
             query = (select(*group, model.id).select_from(model)
                      .where(model.id.in_(chunk), booked <= after, *base, *where))
-            found += [(tuple(key), side_sign * later[item]) for *key, item in session.execute(query)]
+            found += [(tuple(key), side_sign * later[item]) for *key, item in plain_rows(session, query)]
     return found
 
 
@@ -173,19 +177,14 @@ def _given_back_to_few(session: Session, model, booked, base: list, where: list,
                        after: date, side_sign: int) -> list[tuple[tuple, int]]:
     """``given_back`` for the few items ``where`` selects (a customer's): those items first, by their own
     index, then their allocations, rather than every allocation dated since and then their items."""
-    keys = {item: tuple(key) for item, *key in session.execute(
-        select(model.id, *group).where(booked <= after, *base, *where))}
+    keys = {item: tuple(key) for item, *key in plain_rows(
+        session, select(model.id, *group).where(booked <= after, *base, *where))}
     ids = sorted(keys)
     found = []
     for chunk in (ids[i:i + CHUNK] for i in range(0, len(ids), CHUNK)):
-        found += [(keys[item], side_sign * cents) for item, cents in session.execute(
-            select(column, Allocation.amount_cents).where(column.in_(chunk), *dated))]
+        found += [(keys[item], side_sign * cents) for item, cents in plain_rows(
+            session, select(column, Allocation.amount_cents).where(column.in_(chunk), *dated))]
     return found
-
-
-def _grouped(session: Session, query, group: list):
-    for *key, cents in session.execute(query.group_by(*group)):
-        yield tuple(key), int(cents or 0)
 
 
 def aging_summary(session: Session, at: date, customer_ids: Iterable[int] | None = None) -> AgingBalance:

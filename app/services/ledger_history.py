@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from app.domain.money import from_cents
 from app.models import Allocation, Invoice, InvoiceStatus, Payment
+from app.models.db import plain_rows
 
 ONE_DAY = timedelta(days=1)
 
@@ -78,17 +79,17 @@ class LedgerHistory:
 
 def ledger_history(session: Session) -> LedgerHistory:
     """The daily series of the whole ledger, in three aggregate queries (no invoice loaded one by one)."""
-    written_off = Invoice.status == InvoiceStatus.WRITTEN_OFF.value
+    written_off = InvoiceStatus.WRITTEN_OFF.value
     # by day and status, in the order of ix_invoice_issued, which the database then reads alone; grouping
     # by "written off or not" instead would sort the whole table again (0.3 s at 1 000 000 invoices)
-    rows = [(day, status == InvoiceStatus.WRITTEN_OFF.value, cents) for day, status, cents in session.execute(
-        select(Invoice.issue_date, Invoice.status, func.sum(Invoice.total_cents))
-        .group_by(Invoice.issue_date, Invoice.status))]
-    received = session.execute(select(Payment.received_on, func.sum(Payment.amount_cents))
-                               .where(Payment.customer_id.is_not(None)).group_by(Payment.received_on)).all()
-    lost = select(Invoice.id).where(written_off)  # ix_invoice_written_off: a few rows
-    lost_paid = session.execute(select(Allocation.allocated_on, func.sum(Allocation.amount_cents))
-                                .where(Allocation.invoice_id.in_(lost)).group_by(Allocation.allocated_on)).all()
+    by_status = plain_rows(session, select(Invoice.issue_date, Invoice.status, func.sum(Invoice.total_cents))
+                           .group_by(Invoice.issue_date, Invoice.status))
+    rows = [(day, status == written_off, cents) for day, status, cents in by_status]
+    received = plain_rows(session, select(Payment.received_on, func.sum(Payment.amount_cents))
+                          .where(Payment.customer_id.is_not(None)).group_by(Payment.received_on)).all()
+    lost = select(Invoice.id).where(Invoice.status == written_off)  # ix_invoice_written_off: a few rows
+    lost_paid = plain_rows(session, select(Allocation.allocated_on, func.sum(Allocation.amount_cents))
+                           .where(Allocation.invoice_id.in_(lost)).group_by(Allocation.allocated_on)).all()
     return LedgerHistory(
         receivable_invoiced=_Series.of((day, cents) for day, lost, cents in rows if not lost),
         invoiced=_Series.of((day, cents) for day, _lost, cents in rows),

@@ -14,6 +14,7 @@ from app.domain.kpi import DelaySums, PaidInvoice, delay_windows
 from app.domain.money import from_cents
 from app.models import Invoice, InvoiceKind
 from app.models.dates import days_between
+from app.models.db import plain_rows
 
 
 def paid_invoices(session: Session, since: date, at: date, customer_id: int | None = None
@@ -27,7 +28,7 @@ def paid_invoices(session: Session, since: date, at: date, customer_id: int | No
     if customer_id is not None:
         query = query.where(Invoice.customer_id == customer_id)
     found: dict[int, list[PaidInvoice]] = defaultdict(list)
-    for customer, cents, due, paid_on in session.execute(query):
+    for customer, cents, due, paid_on in plain_rows(session, query):
         found[customer].append(PaidInvoice(from_cents(cents), due, paid_on))
     return found
 
@@ -48,4 +49,4 @@ def delay_sums(session: Session, at: date, customer_id: int | None = None) -> di
     if customer_id is not None:
         query = query.where(Invoice.customer_id == customer_id)
     return {customer: DelaySums(*(from_cents(int(value or 0)) for value in sums[:4]), *map(int, sums[4:]))
-            for customer, *sums in session.execute(query)}
+            for customer, *sums in plain_rows(session, query)}

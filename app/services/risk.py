@@ -20,6 +20,7 @@ from app.domain.scoring import Score, ScoreInput, score
 from app.domain.vocabulary import GuaranteeKind
 from app.jobs import collector_paused
 from app.models import Customer, Dispute, Guarantee, Invoice
+from app.models.db import plain_rows
 from app.services.aging import aging_summary
 from app.services.payment_history import delay_sums, paid_invoices
 
@@ -36,7 +37,7 @@ def customer_rows(session: Session, customer_id: int | None = None) -> list:
                    Customer.external_rating, Customer.created_on, first_invoice.label("first_invoice"))
     if customer_id is not None:
         query = query.where(Customer.id == customer_id)
-    return session.execute(query).all()
+    return plain_rows(session, query).all()
 
 
 class Cover(NamedTuple):
@@ -87,7 +88,7 @@ def open_disputes(session: Session, at: date, customer_id: int | None = None) ->
              .group_by(Invoice.customer_id))
     if customer_id is not None:
         query = query.where(Invoice.customer_id == customer_id)
-    return dict(session.execute(query).all())
+    return dict(plain_rows(session, query).all())
 
 
 def score_input(customer, at: date, buckets: Buckets, delays: tuple[Decimal | None, Decimal | None],
@@ -143,15 +144,19 @@ def score_history(session: Session, customer, at: date,
 def scores_at(session: Session, customers: list, at: date) -> dict[int, int]:
     """The points of a few customers (``customer_rows`` rows) at ``at``, for those that were customers then:
     the dashboard compares this week's scores of the customers to call with their scores four weeks ago."""
-    found = {c.id: customer_score(session, c, at) for c in customers}
+    balance = aging_summary(session, at, [c.id for c in customers])  # their agings in one read
+    found = {c.id: _assessment(session, c, at, balance.by_customer.get(c.id, Buckets()))[0] for c in customers}
     return {customer_id: result.points for customer_id, result in found.items() if result is not None}
 
 
-def _assessment(session: Session, customer, at: date) -> tuple[Score | None, Buckets, tuple, Cover | None]:
-    """One customer's score at ``at`` with what it was computed from: its aging, its payment delays (average
-    and trend) and its guarantees in force. The score is None before the customer's first invoice."""
+def _assessment(session: Session, customer, at: date, buckets: Buckets | None = None
+                ) -> tuple[Score | None, Buckets, tuple, Cover | None]:
+    """One customer's score at ``at`` with what it was computed from: its aging (read here unless given),
+    its payment delays (average and trend) and its guarantees in force. The score is None before the
+    customer's first invoice."""
     customer_id = customer.id
-    buckets = aging_summary(session, at, [customer_id]).by_customer.get(customer_id, Buckets())
+    if buckets is None:
+        buckets = aging_summary(session, at, [customer_id]).by_customer.get(customer_id, Buckets())
     sums = delay_sums(session, at, customer_id).get(customer_id)
     delays = kpi.delays_from_sums(sums) if sums else (None, None)
     cover = covers(session, at, customer_id).get(customer_id)

@@ -75,3 +75,18 @@ def test_delays_summed_by_the_database_are_the_domains(demo, at):
     for customer, invoices in paid.items():
         assert kpi.delays_from_sums(sums[customer]) == (kpi.average_delay(invoices, at),
                                                         kpi.delay_trend(invoices, at)), customer
+
+
+@pytest.mark.parametrize("at", [TODAY, TODAY - timedelta(days=7), date(2025, 12, 31)])
+def test_still_due_invoice_by_invoice_is_each_open_items(demo, at):
+    """Grouped by the invoice itself (the deadline alerts), each row is one invoice, read without GROUP BY:
+    what is still due on each, at any date, is its open item's."""
+    from app.domain.aging import still_due
+    from app.models import Invoice
+
+    with demo.sessions() as s:
+        rows = still_due_rows(s, at, [Invoice.id, Invoice.customer_id])
+        items = {item.key[1]: still_due(item, at) for item in open_items(s, at) if item.key[0] == "invoice"}
+    by_invoice = {invoice: from_cents(cents) for invoice, _customer, cents in rows if cents}
+    assert len(by_invoice) > 50
+    assert by_invoice == {invoice: amount for invoice, amount in items.items() if amount}
