@@ -13,6 +13,11 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 
+class Refused(Exception):
+    """Work refused for a reason its French message tells the user in full (a file that cannot be read, a
+    rate missing from the table): expected, nothing for a developer to look into."""
+
+
 class JobCancelled(Exception):
     """Raised inside the work when the user asked to stop; the transaction is then rolled back."""
 

@@ -27,6 +27,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
 
 from app.domain.money import CENT, ZERO
+from app.jobs import Refused
 
 INDEMNITY = Decimal("40.00")     # D441-5: per late invoice, business debtors only
 ECB_MARGIN = Decimal(10)         # points added to the ECB rate when the terms say nothing
@@ -61,7 +62,7 @@ def half_year_label(start: date) -> str:
     return f"{'1er' if start.month == 1 else '2e'} semestre {start.year}"
 
 
-class MissingRate(Exception):
+class MissingRate(Refused):
     """Half-years the table lacks; the message (French) says which and what to do."""
 
     def __init__(self, starts: list[date]) -> None:

@@ -16,6 +16,8 @@ from datetime import date
 from decimal import Decimal
 from typing import NamedTuple
 
+from app.jobs import Refused
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -154,7 +156,7 @@ class ReadResult:
     rows: int = 0
 
 
-class UnreadableFile(Exception):
+class UnreadableFile(Refused):
     """The file as a whole cannot be read (not this format, empty, no header found); the message says what
     to do, in French."""
 

@@ -60,7 +60,7 @@ def amount_from_cell(value: object) -> Decimal:
 
 
 _DATE_FORMATS = ("%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d", "%Y%m%d", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%Y %H:%M:%S",
-                 "%Y-%m-%d %H:%M:%S")
+                 "%Y-%m-%d %H:%M:%S", "%d/%m/%Y %H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S")  # banks stamp the time
 
 
 def parse_date(text: object) -> date:

@@ -2,7 +2,8 @@
 the matching then allocates (``reconciliation``), all in the import's transaction.
 
 A line already recorded (same ``row_hash``: same account, day, amount, label and rank) is a duplicate, so
-that the next statement, which overlaps this one, adds only what is new. Each credit becomes a ``Payment``
+that the next statement, which overlaps this one, adds only what is new; the same movements downloaded again
+in another format (other labels) are recognised by account, day and amount. Each credit becomes a ``Payment``
 of no customer yet, its reference the bank's label: the matching finds whose it is. Debits are kept as the
 known outflows of the cash forecast. The balances are stored as the balance at the end of a day: an opening
 balance of the 1st is the closing balance of the day before.
@@ -10,6 +11,7 @@ balance of the 1st is the closing balance of the day before.
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import NamedTuple
@@ -82,6 +84,7 @@ def record_statement(session: Session, batch: ImportBatch, result: ReadResult, s
             continue
         seen.add(line.row_hash)
         fresh.append(line)
+    fresh = _not_stated_elsewhere(session, lines, fresh, summary)
     paid_by = _recorded_before(session, [line for line in fresh if line.amount > 0])
     credits = [line for line in fresh if line.amount > 0 and line.row_hash not in paid_by]
     payment_ids = reserve_ids(conn, Payment.__table__, len(credits)) if credits else []
@@ -101,6 +104,41 @@ def record_statement(session: Session, batch: ImportBatch, result: ReadResult, s
     counts = match_payments(session, payment_ids, batch_id=batch.id, job=job)
     summary.created["allocations"] = counts.allocations
     summary.matching = counts
+
+
+def _movement(line) -> tuple[str, date, int]:
+    return account_key(line.account), line.booked_on, to_cents(line.amount)
+
+
+def _not_stated_elsewhere(session: Session, lines: list, fresh: list, summary) -> list:
+    """The new lines, less those already recorded from a file in another wording (the same week downloaded as
+    CSV, then as OFX: other labels, so other hashes): the same account, day and amount as lines of the
+    database that no line of this file accounts for are the same movements, left out with a warning. A
+    second 100 € the same day is new when the file holds more of them than the database. Lines of no known
+    account are not compared (two banks' exports without account numbers could share a day and amount)."""
+    keys = {_movement(line) for line in fresh if account_key(line.account)}
+    if not keys:
+        return fresh
+    days = [day for _account, day, _cents in keys]
+    recorded = Counter(key for key in map(tuple, session.execute(
+        select(BankLine.account, BankLine.booked_on, BankLine.amount_cents)
+        .where(BankLine.booked_on >= min(days), BankLine.booked_on <= max(days)))) if key in keys)
+    if not recorded:
+        return fresh
+    in_file, new = Counter(map(_movement, lines)), Counter(map(_movement, fresh))
+    # what the database holds of each movement beyond the lines of this file it already recognised by hash
+    elsewhere = {key: min(count, in_file[key]) - (in_file[key] - new[key]) for key, count in recorded.items()}
+    kept = []
+    for line in fresh:
+        key = _movement(line)
+        if elsewhere.get(key, 0) > 0:
+            elsewhere[key] -= 1
+            summary.duplicates += 1
+            summary.warnings.append(Problem(line.line, None, line.label[:40], "même compte, même jour et même montant "
+                                            "qu'une opération déjà relevée depuis un autre fichier : ignorée"))
+            continue
+        kept.append(line)
+    return kept
 
 
 def _recorded_before(session: Session, credits: list) -> dict[str, int]:

@@ -15,7 +15,8 @@ from app.ui.screen import RowTable, Screen
 from app.ui.table_model import ROW_ROLE, Column
 
 FILE_FILTER = "Fichiers de factures ou de comptabilité (*.csv *.txt *.xlsx *.xls *.ods *.pdf *.xml);;Tous (*)"
-KIND_LABELS = {"invoices": "Tableau de factures", "fec": "FEC", "facturx": "Factur-X"}
+KIND_LABELS = {"invoices": "Tableau de factures", "fec": "FEC", "facturx": "Factur-X", "bank": "Relevé (tableur)",
+               "cfonb": "Relevé CFONB", "camt": "Relevé camt", "ofx": "Relevé OFX"}
 
 COLUMNS = [
     Column("Date", lambda r: r.imported_at, lambda d: f"{fr_date(d)} {d:%H:%M}", width=130),

@@ -15,7 +15,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
-from app.jobs import Job, JobCancelled
+from app.jobs import Job, JobCancelled, Refused
 
 PROGRESS_INTERVAL = 0.05
 _running: set[_Runnable] = set()  # keeps each runnable alive until it has reported
@@ -47,8 +47,9 @@ class _Runnable(QRunnable):
             result = self._op(self.job)
         except JobCancelled:
             self._report(self.signals.cancelled)
-        except Exception as exc:  # reported to the user, never lost
-            traceback.print_exc()
+        except Exception as exc:  # reported to the user, never lost; on the terminal too when unexpected
+            if not isinstance(exc, Refused):
+                traceback.print_exc()
             self._report(self.signals.failed, str(exc) or exc.__class__.__name__)
         else:
             self._report(self.signals.succeeded, result)

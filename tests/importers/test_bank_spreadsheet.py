@@ -465,3 +465,12 @@ def test_wizard_proposes_a_bank_statements_columns(ledger, qtbot, tmp_path):
     assert chosen == bank.inspect(path).mapping
     assert wizard.mapping() == chosen and wizard.import_button.isEnabled()
     assert "Relevé bancaire" in wizard.detected.text() and "en-têtes à la ligne 1" in wizard.detected.text()
+
+
+@pytest.mark.parametrize("stamp", ["23/11/2026 10:02", "2026-11-23 10:02", "2026-11-23T10:02:59"])
+def test_dates_stamped_with_the_time_keep_their_day(tmp_path, stamp):
+    """Some banks and payment platforms stamp each line with its time: the day is read, the time left."""
+    path = write(tmp_path, "releve.csv", f"Date;Libellé;Montant\n{stamp};VIR GARAGE PETIT F-100;1 200,00\n", "utf-8")
+    result = bank.read(path)
+    assert not result.problems
+    assert summary(result) == [(date(2026, 11, 23), D("1200.00"), "VIR GARAGE PETIT F-100")]

@@ -289,3 +289,27 @@ def test_the_banks_reference_is_read_for_invoice_numbers(firm, tmp_path):
     assert summary.matching.auto == 1
     with firm.sessions() as s:
         assert s.scalar(select(Invoice.status).where(Invoice.number == "F2026-0142")) == "paid"
+
+
+def test_the_same_week_in_another_format_adds_only_what_is_new(firm, tmp_path):
+    """The week downloaded as CFONB (account number), then as OFX (IBAN, other labels): the movements already
+    recorded are recognised by account, day and amount and left out with a warning; a second 99,00 € of the
+    same day, which the first file did not have, is new. Lines of no known account are not compared."""
+    def lines(account, *rows):
+        records = [BankLineRecord(on, D(amount), label, account=account, line=i)
+                   for i, (on, amount, label) in enumerate(rows, 2)]
+        return ReadResult(kind="ofx", rows=len(records), bank_lines=with_bank_hashes(records))
+
+    run(firm, tmp_path, lines("12345678901", (date(2026, 11, 2), "1200.00", "VIR GARAGE PETIT F2026-0142"),
+                              (date(2026, 11, 4), "99.00", "VIR INCONNU"), (date(2026, 11, 5), "-1500.00", "LOYER")))
+    again = run(firm, tmp_path, lines(
+        "FR76 3000 6000 0112 3456 7890 189", (date(2026, 11, 2), "1200.00", "VIREMENT SEPA RECU DE GARAGE PETIT"),
+        (date(2026, 11, 4), "99.00", "VIREMENT SEPA RECU INCONNU"), (date(2026, 11, 4), "99.00", "VIR DEUX"),
+        (date(2026, 11, 5), "-1500.00", "PRELEVEMENT LOYER")))
+    assert again.statement_lines == 1 and again.duplicates == 3
+    assert [w.line for w in again.warnings if "autre fichier" in w.message] == [2, 3, 5]
+    unknown = run(firm, tmp_path, lines("", (date(2026, 11, 4), "99.00", "VIR AUTRE BANQUE")))
+    assert unknown.statement_lines == 1 and not unknown.warnings
+    with firm.sessions() as s:
+        assert s.scalar(select(func.count()).select_from(BankLine)) == 5
+        assert s.scalar(select(func.count()).select_from(Payment).where(Payment.amount_cents == 120000)) == 1

@@ -6,6 +6,7 @@ from PySide6.QtWidgets import QMessageBox
 from sqlalchemy import func, select
 
 from app.models import ImportMapping, Invoice
+from app.ui.imports import COLUMNS
 
 CSV = """Export des factures;;;;
 Atelier Test SARL;;;;
@@ -107,3 +108,7 @@ def test_a_bank_statement_goes_through_the_wizard_and_waits_to_be_matched(ledger
         payment = s.scalar(select(Payment).join(BankLine, BankLine.payment_id == Payment.id))
         assert (payment.amount_cents, s.get(Customer, payment.customer_id).name) == (100000, "Garage Petit")
         assert s.scalar(select(func.count()).select_from(Allocation).where(Allocation.payment_id == payment.id)) == 0
+    wizard.close_button.click()
+    screen = window.screens["imports"]
+    type_column = next(i for i, column in enumerate(COLUMNS) if column.title == "Type")
+    assert screen.table.model().index(0, type_column).data() == "Relevé (tableur)"  # not the program's "bank"

@@ -80,3 +80,21 @@ def test_a_result_arriving_after_its_widget_is_gone_reaches_nobody(qtbot):
     QThreadPool.globalInstance().waitForDone(5000)
     qtbot.wait(100)  # the result is delivered now, to nobody: no error, no callback
     assert seen == []
+
+
+def test_a_refusal_reaches_the_user_alone_and_a_bug_the_terminal_too(qtbot, capfd):
+    """A file refused for a reason the user is told (``Refused``) prints nothing on the terminal; an
+    unexpected error is reported the same way and leaves its traceback there, for whoever investigates."""
+    from app.importers.records import UnreadableFile
+
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    messages = []
+    for error in (UnreadableFile("vide.csv : le fichier est vide."), KeyError("customer")):
+        def op(job, error=error):
+            raise error
+        run_op(parent, op, on_success=messages.append, on_failure=messages.append)
+        qtbot.waitUntil(lambda: len(messages) == (1 if isinstance(error, UnreadableFile) else 2), timeout=5000)
+        printed = capfd.readouterr().err
+        assert ("Traceback" in printed) == (not isinstance(error, UnreadableFile))
+    assert messages == ["vide.csv : le fichier est vide.", "'customer'"]
