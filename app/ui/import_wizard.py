@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QFormLayout, QHBox
 from app.importers import detect
 from app.importers.records import UnreadableFile
 from app.services.imports import ImportSummary, import_file, save_mapping, saved_mapping
+from app.services.statements import STATEMENT_KINDS
 from app.services.store import commit, read
 from app.ui.format import LATE, fr_amount, fr_date
 from app.ui.screen import RowTable
@@ -89,12 +90,33 @@ class ImportWizard(QDialog):
     # what was detected ----------------------------------------------------------------------------------------
     def _plain_page(self) -> QWidget:
         self.detected.setText(f"<b>{self.path.name}</b> — format reconnu : {self.reader.LABEL}.")
+        if self.reader.KIND in STATEMENT_KINDS:
+            return self._statement_page()
         text = QLabel("Les clients, factures, avoirs et règlements du fichier seront ajoutés ; ceux qui sont déjà "
                       "connus sont reconnus et ne sont pas dupliqués. L'import pourra être annulé depuis l'écran "
                       "Imports.")
         text.setWordWrap(True)
         text.setAlignment(Qt.AlignmentFlag.AlignTop)
         return text
+
+    def _statement_page(self) -> QWidget:
+        """A statement file (CFONB, camt, OFX) has no columns to choose: its lines as they will be recorded,
+        read here (a statement is a few thousand lines at most), and the lines it could not read."""
+        try:
+            result = self.reader.read(self.path)
+        except UnreadableFile as exc:
+            self.show_failure(str(exc))
+            return QWidget()
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        text = QLabel(f"{len(result.bank_lines)} opération(s), telles qu'elles seront enregistrées. Les encaissements "
+                      "seront rapprochés des factures ; les lignes déjà relevées ne sont pas dupliquées. L'import "
+                      "pourra être annulé depuis l'écran Imports.")
+        text.setWordWrap(True)
+        layout.addWidget(text)
+        self._add_previews(layout, BANK_PREVIEW_COLUMNS)
+        self._show_preview(result)
+        return page
 
     def _mapping_page(self) -> QWidget:
         try:
@@ -129,11 +151,7 @@ class ImportWizard(QDialog):
         left.setMaximumWidth(430)
         right = QVBoxLayout()
         right.addWidget(QLabel("Les premières lignes, telles qu'elles seront lues :"))
-        self.preview = RowTable(BANK_PREVIEW_COLUMNS if self.reader.KIND == "bank" else PREVIEW_COLUMNS,
-                                sort_column=0)
-        right.addWidget(self.preview, 2)
-        self.preview_problems = RowTable(PROBLEM_COLUMNS, sort_column=0)
-        right.addWidget(self.preview_problems, 1)
+        self._add_previews(right, BANK_PREVIEW_COLUMNS if self.reader.KIND == "bank" else PREVIEW_COLUMNS)
         self.mapping_message = QLabel()
         self.mapping_message.setWordWrap(True)
         self.mapping_message.setStyleSheet(f"color: {LATE.name()};")
@@ -158,13 +176,23 @@ class ImportWizard(QDialog):
             self.mapping_message.setText(str(exc))
             self.import_button.setEnabled(False)
             return
+        self._show_preview(result)
+        self.mapping_message.setText("")
+        self.import_button.setEnabled(True)
+
+    def _add_previews(self, layout, columns: list[Column]) -> None:
+        """The table of the rows as they will be read, and below it the table of the rows that cannot be."""
+        self.preview = RowTable(columns, sort_column=0)
+        layout.addWidget(self.preview, 2)
+        self.preview_problems = RowTable(PROBLEM_COLUMNS, sort_column=0)
+        layout.addWidget(self.preview_problems, 1)
+
+    def _show_preview(self, result) -> None:
         names = {customer.key: customer.name for customer in result.customers}
         self.preview.set_rows([(invoice, names.get(invoice.customer_key, "")) for invoice in result.invoices]
                               + [(line, "") for line in result.bank_lines])
         self.preview_problems.set_rows(result.problems)
         self.preview_problems.setVisible(bool(result.problems))
-        self.mapping_message.setText("")
-        self.import_button.setEnabled(True)
 
     # the import ---------------------------------------------------------------------------------------------------
     def start(self, accept_valid_rows: bool) -> None:

@@ -2,7 +2,7 @@
 summary, the history and undo."""
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QLabel, QMessageBox
 from sqlalchemy import func, select
 
 from app.models import ImportMapping, Invoice
@@ -112,3 +112,23 @@ def test_a_bank_statement_goes_through_the_wizard_and_waits_to_be_matched(ledger
     screen = window.screens["imports"]
     type_column = next(i for i, column in enumerate(COLUMNS) if column.title == "Type")
     assert screen.table.model().index(0, type_column).data() == "Relevé (tableur)"  # not the program's "bank"
+
+
+def test_a_cfonb_statement_is_previewed_line_by_line_before_its_import(ledger, make_window, qtbot, tmp_path):
+    """A CFONB file has no columns to choose: the wizard lists its movements, signed, as they will be
+    recorded, and speaks of matching, not of customers and invoices."""
+    from tests.importers.test_cfonb import STATEMENT, write as write_cfonb
+
+    from app.importers import cfonb
+
+    window = make_window(ledger)
+    path = write_cfonb(tmp_path / "releve.txt", STATEMENT)
+    _screen, wizard = open_wizard(window, path)
+    assert "CFONB 120" in wizard.detected.text() and "rapprochés des factures" in wizard.pages.currentWidget().findChild(
+        QLabel).text()
+    shown = [(line.booked_on, line.amount) for line, _ in wizard.preview.visible_rows()]
+    assert shown == [(line.booked_on, line.amount) for line in cfonb.read(path).bank_lines]
+    assert len(shown) >= 2 and min(amount for _day, amount in shown) < 0 < max(amount for _day, amount in shown)
+    qtbot.mouseClick(wizard.import_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: wizard.pages.currentWidget() is wizard.summary_page, timeout=10_000)
+    assert "Relevé importé" in wizard.summary_text.text()
