@@ -540,6 +540,17 @@ def list_imports(session: Session) -> list[ImportRow]:
             for b in session.scalars(select(ImportBatch).order_by(ImportBatch.id.desc()))]
 
 
+def allocated_since(session: Session, batch_id: int) -> int:
+    """How many allocations made after an import, by hand or by a later matching, undoing it would take back
+    with its payments and invoices (the owner is told before confirming)."""
+    imported_payments = select(Payment.id).where(Payment.import_batch_id == batch_id)
+    imported_invoices = select(Invoice.id).where(Invoice.import_batch_id == batch_id)
+    return session.scalar(select(func.count()).select_from(Allocation).where(
+        Allocation.payment_id.in_(imported_payments) | Allocation.invoice_id.in_(imported_invoices)
+        | Allocation.credit_note_id.in_(imported_invoices),
+        Allocation.import_batch_id.is_(None) | (Allocation.import_batch_id != batch_id)))
+
+
 def undo_import(session: Session, batch_id: int) -> str:
     """Take back everything an import did: its allocations, payments, invoices, the customers it created
     (when nothing else refers to them: no invoice, payment, letter, note or guarantee), its balances; invoices

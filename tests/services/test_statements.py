@@ -14,7 +14,7 @@ from app.models import Allocation, BankBalance, BankLine, Company, Customer, Inv
 from app.services.cockpit import cockpit
 from app.__main__ import main
 from app.domain.money import from_cents
-from app.services.imports import import_file, import_records, undo_import
+from app.services.imports import allocated_since, import_file, import_records, undo_import
 from app.services.reconciliation import allocate, pending, unallocate
 from app.services.statements import cash_position
 from tests.cli.test_cli import location
@@ -313,3 +313,18 @@ def test_the_same_week_in_another_format_adds_only_what_is_new(firm, tmp_path):
     with firm.sessions() as s:
         assert s.scalar(select(func.count()).select_from(BankLine)) == 5
         assert s.scalar(select(func.count()).select_from(Payment).where(Payment.amount_cents == 120000)) == 1
+
+
+def test_undoing_a_statement_counts_the_allocations_made_since_on_its_payments(firm, tmp_path):
+    """The import applied F2026-0142 itself; the owner then split the 450 € over two invoices: undoing the
+    import would take those two back too, and the confirmation counts them (not the import's own)."""
+    first = run(firm, tmp_path, NOVEMBER)
+    with firm.sessions() as s:
+        assert allocated_since(s, first.batch_id) == 0
+        payment_id = next(p.payment_id for p in pending(s) if p.amount == D("450.00"))
+        f0150, f0160 = (s.scalar(select(Invoice.id).where(Invoice.number == n)) for n in ("F2026-0150", "F2026-0160"))
+    with firm.transaction() as s:
+        allocate(s, payment_id, [(f0150, D("300.00")), (f0160, D("150.00"))])
+    with firm.sessions() as s:
+        assert allocated_since(s, first.batch_id) == 2
+        assert s.scalar(select(func.count()).select_from(Allocation)) == 3
