@@ -59,16 +59,26 @@ class Job:
 NULL_JOB = Job()
 
 
+_paused = threading.Lock()
+_pausing = {"depth": 0, "was_enabled": False}  # sections paused now, in any thread, and the state before the first
+
+
 @contextmanager
 def collector_paused() -> Iterator[None]:
     """Python's cyclic collector off during bulk work (reading or importing a file, computing the cockpit):
     the rows, cells, records and figures made by the hundred thousand would have it walk them all again and
-    again (a third of the time or more), and they hold no cycles. The collector runs again as it did before,
-    whatever happens."""
-    was_enabled = gc.isenabled()
-    gc.disable()
+    again (a third of the time or more), and they hold no cycles. Sections may overlap across workers (the
+    dashboard and the reminders after an import): the first to start turns the collector off, the last to
+    end puts it back as it was, whatever happens."""
+    with _paused:
+        if _pausing["depth"] == 0:
+            _pausing["was_enabled"] = gc.isenabled()
+            gc.disable()
+        _pausing["depth"] += 1
     try:
         yield
     finally:
-        if was_enabled:
-            gc.enable()
+        with _paused:
+            _pausing["depth"] -= 1
+            if _pausing["depth"] == 0 and _pausing["was_enabled"]:
+                gc.enable()

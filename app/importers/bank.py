@@ -56,7 +56,7 @@ _AMOUNTS = ("amount", "debit", "credit")
 # "Solde au 31/10/2026 : 12 345,67 €", "Solde créditeur au 18/12/19 13,37 EUR"
 _STATED = re.compile(r"\bsolde\b\D*?(\d{1,2}/\d{1,2}/\d{2,4})\D*?([-+]?\s*\d[\d\s.,]*)\D*$", re.IGNORECASE)
 _IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){3,7}(?: ?[A-Z0-9]{1,3})?\b")
-_ACCOUNT_NUMBER = re.compile(r"\b(?:n\s?°|no|num|numero|numéro)\.?\s*:?\s*(\d[\d ]{3,}\d)\b", re.IGNORECASE)
+_ACCOUNT_NUMBER = re.compile(r"(?:\bn\s?°|\bno|\bnum|\bnumero|\bnuméro|\brib)\.?\s*:?\s*(\d[\d ]{3,}\d)\b", re.IGNORECASE)
 
 
 def identify(path: Path) -> bool:
@@ -121,7 +121,7 @@ class _BankRows(RowReader):
                 continue
             record = self.record(got, line, problems)
             if not problems and not record.amount:
-                self.skip(line, row, "opération de montant nul ignorée")
+                self.skip(line, row, "opération de montant nul ignorée", remark=True)
                 continue
             self.result.rows += 1
             if problems:
@@ -141,7 +141,7 @@ class _BankRows(RowReader):
         if not status or fold(status) in _BOOKED:
             return True
         if fold(status) in _NOT_BOOKED:
-            self.skip(line, row, f"opération non passée ignorée (statut « {status} »)")
+            self.skip(line, row, f"opération non passée ignorée (statut « {status} »)", remark=True)
             return False
         self.result.rows += 1
         self.result.problems.extend([*problems, Problem(
@@ -198,7 +198,7 @@ def _closing_balances(lines: list[tuple[BankLineRecord, Decimal | None]]) -> dic
 
 def _preamble_account(preamble: list[tuple[int, str]]) -> str:
     """The account the lines above the header name: an IBAN, else a number after "n°" ("Compte de Dépôt
-    n° 04106119371"); "" when none does."""
+    n° 04106119371") or "RIB" ("RIB : 30004 00012 00012345678 90"); "" when none does."""
     for pattern in (_IBAN, _ACCOUNT_NUMBER):
         for _line, text in preamble:
             found = pattern.search(text)

@@ -809,9 +809,11 @@ class RowReader:
         return [(line, " ".join(text for text in map(_display, row) if text))
                 for row, line in zip(table.rows[:header_index], table.lines)]
 
-    def skip(self, line: int, row: list[object], why: str) -> None:
+    def skip(self, line: int, row: list[object], why: str, *, remark: bool = False) -> None:
+        """Leave a row out, noted in ``skipped``; or, when the user should hear of it (a bank line not booked
+        yet), in the remarks (``warnings``) the import shows."""
         first = next((text for text in map(_display, row) if text), "")
-        self.result.skipped.append(Problem(line, None, first, why))
+        (self.result.warnings if remark else self.result.skipped).append(Problem(line, None, first, why))
 
     def stray(self, line: int, row: list[object]) -> None:
         self.result.rows += 1

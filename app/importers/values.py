@@ -59,8 +59,11 @@ def amount_from_cell(value: object) -> Decimal:
     return parse_amount(str(value))
 
 
-_DATE_FORMATS = ("%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d", "%Y%m%d", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%Y %H:%M:%S",
-                 "%Y-%m-%d %H:%M:%S", "%d/%m/%Y %H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S")  # banks stamp the time
+_DATE_FORMATS = ("%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d", "%Y%m%d", "%d-%m-%Y", "%d.%m.%Y")
+# a time after the date, as banks and payment platforms stamp their lines ("23/11/2026 10:02", "à 10h02",
+# "2026-11-23T10:02:59.000Z", "+01:00"): the day written is the date, whatever the time zone
+_WITH_TIME = re.compile(r"(\S+?)(?:T|\s+(?:à\s+)?)\d{1,2}[:h]\d{2}(?::\d{2}(?:[.,]\d+)?)?\s*(?:Z|[+-]\d{2}:?\d{2})?",
+                        re.IGNORECASE)
 
 
 def parse_date(text: object) -> date:
@@ -76,6 +79,9 @@ def parse_date(text: object) -> date:
     raw = str(text).strip()
     if re.fullmatch(r"\d{5}(\.0+)?", raw):
         return excel_serial(int(float(raw)))  # float-ok: a day number, not money
+    stamped = _WITH_TIME.fullmatch(raw)
+    if stamped:
+        raw = stamped.group(1)
     for fmt in _DATE_FORMATS:
         try:
             return datetime.strptime(raw, fmt).date()

@@ -163,14 +163,15 @@ def _indexes_built_after(connection: Connection, table: str, incoming: int):
     table's secondary indexes and create them again afterwards from their own SQL: sorting the rows once
     costs less than updating each B-tree row by row (0.3 s of a first 100 000-invoice import). Only inside a
     transaction the caller opened by writing, so a failure anywhere rolls the indexes back with the rows;
-    unique constraints stay in place throughout, being the table's own."""
+    unique constraints and unique indexes stay in place throughout: they guard the rows as they come."""
     driver = connection.connection.driver_connection
     if incoming < BULK_LOAD or not getattr(driver, "in_transaction", False):
         yield
         return
     held = connection.exec_driver_sql(f"SELECT coalesce(max(rowid), 0) FROM {table}").scalar()
     indexes = connection.exec_driver_sql(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL",
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL "
+        "AND sql NOT LIKE 'CREATE UNIQUE%'",
         (table,)).all() if held < incoming else []
     for name, _sql in indexes:
         connection.exec_driver_sql(f'DROP INDEX "{name}"')

@@ -39,7 +39,7 @@ from app.models import (Activity, Allocation, BankBalance, BankLine, Customer, D
                         Guarantee, ImportBatch, ImportMapping, Invoice, InvoiceKind, InvoiceStatus, Payment)
 from app.services.company import default_terms
 from app.services.reconciliation import MatchCounts, follow_status
-from app.services.statements import is_statement, record_statement
+from app.services.statements import STATEMENT_KINDS, is_statement, record_statement
 
 CHUNK = 5000
 
@@ -540,15 +540,49 @@ def list_imports(session: Session) -> list[ImportRow]:
             for b in session.scalars(select(ImportBatch).order_by(ImportBatch.id.desc()))]
 
 
-def allocated_since(session: Session, batch_id: int) -> int:
-    """How many allocations made after an import, by hand or by a later matching, undoing it would take back
-    with its payments and invoices (the owner is told before confirming)."""
+def undo_question(session: Session, batch_id: int) -> tuple[bool, str]:
+    """(True, the question to put to the owner) when the import can be undone, saying what would go: what it
+    created, what it changed, and the allocations made since on its payments or invoices, by hand or by a
+    later matching; else (False, why not)."""
+    batch = session.get(ImportBatch, batch_id)
+    refusal = _undo_refusal(session, batch)
+    if refusal:
+        return False, refusal
+    name = Path(batch.file_name).name
+    if batch.kind in STATEMENT_KINDS:
+        question = (f"Annuler l'import du relevé {name} ?\n\nSes lignes de relevé, ses soldes et les {batch.created_count} "
+                    "encaissement(s) qu'il a créés seront supprimés, avec leurs imputations.")
+    else:
+        question = (f"Annuler l'import de {name} ?\n\nLes {batch.created_count} éléments qu'il a créés (clients, "
+                    f"factures, règlements, lettrages) seront supprimés et les {batch.updated_count} factures qu'il a "
+                    "modifiées retrouveront leurs valeurs d'avant.")
     imported_payments = select(Payment.id).where(Payment.import_batch_id == batch_id)
     imported_invoices = select(Invoice.id).where(Invoice.import_batch_id == batch_id)
-    return session.scalar(select(func.count()).select_from(Allocation).where(
+    since = session.scalar(select(func.count()).select_from(Allocation).where(
         Allocation.payment_id.in_(imported_payments) | Allocation.invoice_id.in_(imported_invoices)
         | Allocation.credit_note_id.in_(imported_invoices),
         Allocation.import_batch_id.is_(None) | (Allocation.import_batch_id != batch_id)))
+    if since:
+        question += (f"\n\n{since} imputation(s) faite(s) depuis sur ses règlements ou ses factures (« À rapprocher », "
+                     "fiches des factures) seront annulées aussi.")
+    return True, question
+
+
+def _undo_refusal(session: Session, batch: ImportBatch | None) -> str | None:
+    """Why an import cannot be undone: already undone, a later import may depend on it, or a dispute was
+    opened on one of its invoices since."""
+    if batch is None:
+        return "Cet import a déjà été annulé."
+    later = session.scalar(select(func.count()).select_from(ImportBatch).where(ImportBatch.id > batch.id))
+    if later:
+        return (f"{later} import(s) plus récent(s) peuvent dépendre de celui-ci : annulez-les d'abord, du plus récent "
+                "au plus ancien.")
+    imported_invoices = select(Invoice.id).where(Invoice.import_batch_id == batch.id)
+    disputed = session.scalar(select(func.count()).select_from(Dispute).where(Dispute.invoice_id.in_(imported_invoices)))
+    if disputed:
+        return (f"{disputed} facture(s) de cet import ont un litige enregistré depuis : l'import ne peut plus être "
+                "annulé sans perdre cet historique.")
+    return None
 
 
 def undo_import(session: Session, batch_id: int) -> str:
@@ -557,17 +591,10 @@ def undo_import(session: Session, batch_id: int) -> str:
     it changed get their previous values back. Only the latest import can be undone (a later one may have
     changed or settled what this one created), and not once a dispute was opened on one of its invoices."""
     batch = session.get(ImportBatch, batch_id)
-    if batch is None:
-        raise ValueError("Cet import a déjà été annulé.")
-    later = session.scalar(select(func.count()).select_from(ImportBatch).where(ImportBatch.id > batch_id))
-    if later:
-        raise ValueError(f"{later} import(s) plus récent(s) peuvent dépendre de celui-ci : annulez-les d'abord, "
-                         "du plus récent au plus ancien.")
+    refusal = _undo_refusal(session, batch)
+    if refusal:
+        raise ValueError(refusal)
     imported_invoices = select(Invoice.id).where(Invoice.import_batch_id == batch_id)
-    disputed = session.scalar(select(func.count()).select_from(Dispute).where(Dispute.invoice_id.in_(imported_invoices)))
-    if disputed:
-        raise ValueError(f"{disputed} facture(s) de cet import ont un litige enregistré depuis : l'import ne peut "
-                         "plus être annulé sans perdre cet historique.")
     for entry in batch.undo:
         before = dict(entry["before"], due_date=date.fromisoformat(entry["before"]["due_date"]))
         session.execute(update(Invoice).where(Invoice.id == entry["invoice_id"], Invoice.number == entry["number"])

@@ -3,10 +3,10 @@ the matching then allocates (``reconciliation``), all in the import's transactio
 
 A line already recorded (same ``row_hash``: same account, day, amount, label and rank) is a duplicate, so
 that the next statement, which overlaps this one, adds only what is new; the same movements downloaded again
-in another format (other labels) are recognised by account, day and amount. Each credit becomes a ``Payment``
-of no customer yet, its reference the bank's label: the matching finds whose it is. Debits are kept as the
-known outflows of the cash forecast. The balances are stored as the balance at the end of a day: an opening
-balance of the 1st is the closing balance of the day before.
+in another format (other labels) are recognised by account, day and amount when that is unambiguous. Each
+credit becomes a ``Payment`` of no customer yet, its reference the bank's label: the matching finds whose it
+is. Debits are kept as the known outflows of the cash forecast. The balances are stored as the balance at
+the end of a day: an opening balance of the 1st is the closing balance of the day before.
 """
 
 from __future__ import annotations
@@ -40,12 +40,17 @@ _LINE = ("account", "booked_on", "value_on", "amount_cents", "label", "counterpa
 
 
 def account_key(account: str) -> str:
-    """One name for one bank account whatever the file: a French IBAN is cut down to its account number
-    (the 11 characters a CFONB statement or a bank's CSV give), so that statements of the same account in
-    two formats state one balance."""
+    """One name for one bank account whatever the file: a French IBAN (27 characters), a RIB (bank, branch,
+    account and key: 23) or an account number followed by its key (13 digits, as some OFX write it) is cut
+    down to its account number, the 11 characters a CFONB statement or a bank's CSV give, so that statements
+    of the same account in two formats state one balance and their movements are recognised."""
     plain = "".join(account.split()).upper()
     if len(plain) == 27 and plain[:2] in ("FR", "MC"):
         return plain[14:25]
+    if len(plain) == 23 and plain[:10].isdigit() and plain[21:].isdigit():
+        return plain[10:21]
+    if len(plain) == 13 and plain.isdigit():
+        return plain[:11]
     return plain
 
 
@@ -112,10 +117,13 @@ def _movement(line) -> tuple[str, date, int]:
 
 def _not_stated_elsewhere(session: Session, lines: list, fresh: list, summary) -> list:
     """The new lines, less those already recorded from a file in another wording (the same week downloaded as
-    CSV, then as OFX: other labels, so other hashes): the same account, day and amount as lines of the
-    database that no line of this file accounts for are the same movements, left out with a warning. A
-    second 100 € the same day is new when the file holds more of them than the database. Lines of no known
-    account are not compared (two banks' exports without account numbers could share a day and amount)."""
+    CSV, then as OFX: other labels, so other hashes), recognised by account, day and amount, but only where
+    that is unambiguous: the database holds at least as many lines of that account, day and amount as this
+    file, and none of the file's was recognised by its hash (an overlap in the same format, where a line of
+    that amount is then new). Those are left out with a warning. Otherwise the lines are recorded, each with
+    a "doublon possible" warning: which of two 300 € of a day is the new one, only the owner can tell, and
+    dropping the wrong one would leave a paid invoice open. Lines of no known account are not compared (two
+    banks' exports without account numbers could share a day and amount)."""
     keys = {_movement(line) for line in fresh if account_key(line.account)}
     if not keys:
         return fresh
@@ -126,18 +134,20 @@ def _not_stated_elsewhere(session: Session, lines: list, fresh: list, summary) -
     if not recorded:
         return fresh
     in_file, new = Counter(map(_movement, lines)), Counter(map(_movement, fresh))
-    # what the database holds of each movement beyond the lines of this file it already recognised by hash
-    elsewhere = {key: min(count, in_file[key]) - (in_file[key] - new[key]) for key, count in recorded.items()}
     kept = []
     for line in fresh:
         key = _movement(line)
-        if elsewhere.get(key, 0) > 0:
-            elsewhere[key] -= 1
+        if not recorded[key]:
+            kept.append(line)
+        elif recorded[key] >= in_file[key] == new[key]:
             summary.duplicates += 1
             summary.warnings.append(Problem(line.line, None, line.label[:40], "même compte, même jour et même montant "
                                             "qu'une opération déjà relevée depuis un autre fichier : ignorée"))
-            continue
-        kept.append(line)
+        else:
+            kept.append(line)
+            summary.warnings.append(Problem(line.line, None, line.label[:40], "doublon possible : une opération du même "
+                                            "compte, du même jour et du même montant est déjà relevée ; enregistrée, "
+                                            "vérifiez-la dans « À rapprocher »"))
     return kept
 
 

@@ -23,6 +23,8 @@ from app.ui.table_model import Column
 from app.ui.worker import run_op
 
 NO_COLUMN = "— aucune —"
+PREVIEW_BYTES = 1_000_000  # a statement file previewed in full up to this size (8 000 CFONB lines)
+SUMMARY_NOTES = 20  # changes and look-alike customers listed in the summary; the count of the rest
 PREVIEW_COLUMNS = [  # rows are (invoice record, customer name)
     Column("Ligne", lambda r: r[0].line, numeric=True, width=58),
     Column("N°", lambda r: r[0].number, width=105),
@@ -34,6 +36,7 @@ PREVIEW_COLUMNS = [  # rows are (invoice record, customer name)
 ]
 BANK_PREVIEW_COLUMNS = [  # rows are (bank line record, "")
     Column("Ligne", lambda r: r[0].line, numeric=True, width=58),
+    Column("Compte", lambda r: r[0].account, width=110),
     Column("Date", lambda r: r[0].booked_on, fr_date, width=82),
     Column("Valeur", lambda r: r[0].value_on, fr_date, width=82),
     Column("Libellé", lambda r: r[0].label, stretch=True),
@@ -100,8 +103,17 @@ class ImportWizard(QDialog):
         return text
 
     def _statement_page(self) -> QWidget:
-        """A statement file (CFONB, camt, OFX) has no columns to choose: its lines as they will be recorded,
-        read here (a statement is a few thousand lines at most), and the lines it could not read."""
+        """A statement file (CFONB, camt, OFX) has no columns to choose: its lines as they read, and the lines
+        it could not read. Read here, in the window's thread, when the file is a statement's usual size (a
+        few thousand lines, a few hundredths of a second); a larger one is read by the import only, in its
+        worker."""
+        if self.path.stat().st_size > PREVIEW_BYTES:
+            text = QLabel("Fichier volumineux : pas d'aperçu ligne à ligne. Les encaissements seront rapprochés des "
+                          "factures ; les opérations déjà relevées ne seront pas enregistrées deux fois. L'import "
+                          "pourra être annulé depuis l'écran Imports.")
+            text.setWordWrap(True)
+            text.setAlignment(Qt.AlignmentFlag.AlignTop)
+            return text
         try:
             result = self.reader.read(self.path)
         except UnreadableFile as exc:
@@ -109,9 +121,9 @@ class ImportWizard(QDialog):
             return QWidget()
         page = QWidget()
         layout = QVBoxLayout(page)
-        text = QLabel(f"{len(result.bank_lines)} opération(s), telles qu'elles seront enregistrées. Les encaissements "
-                      "seront rapprochés des factures ; les lignes déjà relevées ne sont pas dupliquées. L'import "
-                      "pourra être annulé depuis l'écran Imports.")
+        text = QLabel(f"{len(result.bank_lines)} opération(s) lue(s) dans le fichier. Les encaissements seront "
+                      "rapprochés des factures ; les opérations déjà relevées, depuis ce fichier ou un autre, ne "
+                      "seront pas enregistrées deux fois. L'import pourra être annulé depuis l'écran Imports.")
         text.setWordWrap(True)
         layout.addWidget(text)
         self._add_previews(layout, BANK_PREVIEW_COLUMNS)
@@ -191,8 +203,8 @@ class ImportWizard(QDialog):
         names = {customer.key: customer.name for customer in result.customers}
         self.preview.set_rows([(invoice, names.get(invoice.customer_key, "")) for invoice in result.invoices]
                               + [(line, "") for line in result.bank_lines])
-        self.preview_problems.set_rows(result.problems)
-        self.preview_problems.setVisible(bool(result.problems))
+        self.preview_problems.set_rows(result.problems + result.warnings)  # what will be refused, or remarked
+        self.preview_problems.setVisible(bool(result.problems or result.warnings))
 
     # the import ---------------------------------------------------------------------------------------------------
     def start(self, accept_valid_rows: bool) -> None:
@@ -235,11 +247,14 @@ class ImportWizard(QDialog):
                     f"facture(s) ou avoir(s), {created['payments']} règlement(s), {created['allocations']} "
                     f"lettrage(s). Mis à jour : {len(summary.changes)}. Déjà connus : {summary.duplicates}. "
                     f"Lignes rejetées : {len({p.line for p in summary.errors})}.</p>")
-        details = "".join(f"<li>{escape(str(text))}</li>" for text in
-                          summary.changes[:20] + summary.possible_duplicates + summary.warnings)
+        notes = summary.changes + summary.possible_duplicates
+        details = "".join(f"<li>{escape(str(text))}</li>" for text in notes[:SUMMARY_NOTES])
+        if len(notes) > SUMMARY_NOTES:
+            details += f"<li>… et {len(notes) - SUMMARY_NOTES} autre(s).</li>"
         self.summary_text.setText(head + (f"<ul>{details}</ul>" if details else ""))
-        self.problems.set_rows(summary.errors)
-        self.problems.setVisible(bool(summary.errors))
+        # the rejected rows and the remarks, however many, in a table that scrolls, under the summary
+        self.problems.set_rows(summary.errors + summary.warnings)
+        self.problems.setVisible(bool(summary.errors or summary.warnings))
         self.pages.setCurrentWidget(self.summary_page)
         self.import_button.hide()
         self.close_button.setText("Fermer")

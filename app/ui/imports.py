@@ -7,7 +7,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QLabel, QMessageBox, QPushButton
 
-from app.services.imports import ImportRow, allocated_since, list_imports, undo_import
+from app.services.imports import ImportRow, list_imports, undo_import, undo_question
 from app.services.store import commit, read
 from app.ui.format import fr_date
 from app.ui.icons import icon
@@ -79,18 +79,16 @@ class ImportsScreen(Screen):
         row = self.selected()
         if row is None:
             return
-        since = read(self.context.db, allocated_since, row.id)
-        answer = QMessageBox.question(
-            self, "Annuler cet import",
-            f"Annuler l'import de {row.file_name} ?\n\nLes {row.created} éléments qu'il a créés (clients, factures, "
-            f"règlements, lettrages) seront supprimés et les {row.updated} factures qu'il a modifiées retrouveront "
-            "leurs valeurs d'avant." + (f"\n\n{since} imputation(s) faite(s) depuis sur ses règlements ou ses factures "
-                                        "(« À rapprocher », fiches des factures) seront annulées aussi." if since else ""))
+        possible, question = read(self.context.db, undo_question, row.id)
+        if not possible:
+            QMessageBox.warning(self, "Annuler cet import", question)
+            return
+        answer = QMessageBox.question(self, "Annuler cet import", question)
         if answer != QMessageBox.StandardButton.Yes:
             return
         try:
             message = commit(self.context.db, undo_import, row.id)
-        except ValueError as refused:  # a later import depends on it, or a dispute was opened since
+        except ValueError as refused:  # undone, or depended on, from another workstation meanwhile
             QMessageBox.warning(self, "Annuler cet import", str(refused))
             return
         self.refresh()

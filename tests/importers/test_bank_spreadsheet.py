@@ -256,8 +256,8 @@ def test_qonto(tmp_path):
                                (date(2026, 10, 30), D("-99.90"), "OVH Serveur, octobre")]
     first = result.bank_lines[0]
     assert (first.iban, first.reference) == ("FR7630004000031234567890143", "tx-0001")
-    # the lines the bank has not booked are listed, with their status, not read and not lost
-    assert [(note.line, note.message) for note in result.skipped] == [
+    # the lines the bank has not booked are remarks the user sees, with their status, not read and not lost
+    assert [(note.line, note.message) for note in result.warnings] == [
         (3, "opération non passée ignorée (statut « declined »)"),
         (4, "opération non passée ignorée (statut « pending »)"),
         (6, "opération non passée ignorée (statut « reversed »)")]
@@ -333,9 +333,11 @@ def test_located_problems_totals_and_footers(tmp_path):
     assert "libellé manquant" in result.problems[2].message and "montant manquant" in result.problems[3].message
     assert summary(result) == [(date(2026, 10, 1), D("100.00"), "VIR GARAGE PETIT"),
                                (date(2026, 10, 6), D("20.00"), "VIR DURAND")]
-    assert [(p.line, p.column, p.value) for p in result.warnings] == [(8, "Solde", "1 O55,20")]
+    # the line of 0,00 € is a remark the user sees, the totals and footers are only noted
+    assert [(p.line, p.column, p.value) for p in result.warnings] == [(7, None, "06/10/2026"), (8, "Solde", "1 O55,20")]
+    assert result.warnings[0].message == "opération de montant nul ignorée"
     assert [(note.line, note.message) for note in result.skipped] == [
-        (7, "opération de montant nul ignorée"), (9, "ligne de total ignorée"), (10, "ligne de total ignorée"),
+        (9, "ligne de total ignorée"), (10, "ligne de total ignorée"),
         (11, "ligne sous le tableau ignorée (total ou pied de page)")]
     assert result.rows == 6
     assert result.statement_balances == []  # the last line's balance did not read: none is guessed
@@ -467,10 +469,19 @@ def test_wizard_proposes_a_bank_statements_columns(ledger, qtbot, tmp_path):
     assert "Relevé bancaire" in wizard.detected.text() and "en-têtes à la ligne 1" in wizard.detected.text()
 
 
-@pytest.mark.parametrize("stamp", ["23/11/2026 10:02", "2026-11-23 10:02", "2026-11-23T10:02:59"])
+@pytest.mark.parametrize("stamp", ["23/11/2026 10:02", "2026-11-23 10:02", "2026-11-23T10:02:59", "23/11/26 10:02",
+                                   "2026-11-23T23:02:59.000Z", "2026-11-23T10:02:59+01:00", "23.11.2026 10:02",
+                                   "23/11/2026 10h02", "23/11/2026 à 10:02"])
 def test_dates_stamped_with_the_time_keep_their_day(tmp_path, stamp):
-    """Some banks and payment platforms stamp each line with its time: the day is read, the time left."""
+    """Some banks and payment platforms stamp each line with its time: the day written is read, the time (and its
+    zone: 23:02 UTC is the 24th in Paris, but the export says the 23rd) left."""
     path = write(tmp_path, "releve.csv", f"Date;Libellé;Montant\n{stamp};VIR GARAGE PETIT F-100;1 200,00\n", "utf-8")
     result = bank.read(path)
     assert not result.problems
     assert summary(result) == [(date(2026, 11, 23), D("1200.00"), "VIR GARAGE PETIT F-100")]
+
+
+def test_the_account_a_preamble_names_by_its_rib(tmp_path):
+    text = "Relevé de compte\nRIB : 30004 00012 00012345678 90\nDate;Libellé;Montant\n16/11/2026;VIR DURAND;100,00\n"
+    result = bank.read(write(tmp_path, "releve.csv", text, "utf-8"))
+    assert [line.account for line in result.bank_lines] == ["30004000120001234567890"]

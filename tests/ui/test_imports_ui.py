@@ -132,3 +132,27 @@ def test_a_cfonb_statement_is_previewed_line_by_line_before_its_import(ledger, m
     qtbot.mouseClick(wizard.import_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: wizard.pages.currentWidget() is wizard.summary_page, timeout=10_000)
     assert "Relevé importé" in wizard.summary_text.text()
+
+
+def test_many_remarks_are_listed_in_a_table_that_scrolls_not_in_the_summary(ledger, make_window, qtbot, tmp_path):
+    """Forty lines of 0,00 € are forty remarks: the summary stays a few lines, the remarks go to the table
+    under it, and the window keeps to a 1280×800 screen."""
+    zeros = "".join(f"{day:02d}/11/2026;{day:02d}/11/2026;0,00;;FRAIS OFFERTS {day};\n" for day in range(1, 21)) * 2
+    window = make_window(ledger)
+    _screen, wizard = open_wizard(window, write(tmp_path, BANK_CSV + zeros, "releve.csv"))
+    qtbot.mouseClick(wizard.import_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: wizard.pages.currentWidget() is wizard.summary_page, timeout=10_000)
+    assert "Relevé importé" in wizard.summary_text.text() and "montant nul" not in wizard.summary_text.text()
+    remarks = wizard.problems.visible_rows()
+    assert len(remarks) == 40 and all("montant nul" in r.message for r in remarks)
+    assert wizard.sizeHint().height() < 760
+
+
+def test_a_large_statement_is_not_read_in_the_window_for_its_preview(ledger, make_window, tmp_path, monkeypatch):
+    """Above PREVIEW_BYTES the wizard says there is no preview and leaves the reading to the import's worker."""
+    import app.ui.import_wizard as import_wizard
+    from tests.importers.test_cfonb import STATEMENT, write as write_cfonb
+
+    monkeypatch.setattr(import_wizard, "PREVIEW_BYTES", 100)
+    _screen, wizard = open_wizard(make_window(ledger), write_cfonb(tmp_path / "releve.txt", STATEMENT))
+    assert "pas d'aperçu" in wizard.pages.currentWidget().text() and wizard.import_button.isEnabled()
