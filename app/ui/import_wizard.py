@@ -95,12 +95,9 @@ class ImportWizard(QDialog):
         self.detected.setText(f"<b>{self.path.name}</b> — format reconnu : {self.reader.LABEL}.")
         if self.reader.KIND in STATEMENT_KINDS:
             return self._statement_page()
-        text = QLabel("Les clients, factures, avoirs et règlements du fichier seront ajoutés ; ceux qui sont déjà "
-                      "connus sont reconnus et ne sont pas dupliqués. L'import pourra être annulé depuis l'écran "
-                      "Imports.")
-        text.setWordWrap(True)
-        text.setAlignment(Qt.AlignmentFlag.AlignTop)
-        return text
+        return _note("Les clients, factures, avoirs et règlements du fichier seront ajoutés ; ceux qui sont déjà "
+                     "connus sont reconnus et ne sont pas dupliqués. L'import pourra être annulé depuis l'écran "
+                     "Imports.")
 
     def _statement_page(self) -> QWidget:
         """A statement file (CFONB, camt, OFX) has no columns to choose: its lines as they read, and the lines
@@ -108,12 +105,9 @@ class ImportWizard(QDialog):
         few thousand lines, a few hundredths of a second); a larger one is read by the import only, in its
         worker."""
         if self.path.stat().st_size > PREVIEW_BYTES:
-            text = QLabel("Fichier volumineux : pas d'aperçu ligne à ligne. Les encaissements seront rapprochés des "
-                          "factures ; les opérations déjà relevées ne seront pas enregistrées deux fois. L'import "
-                          "pourra être annulé depuis l'écran Imports.")
-            text.setWordWrap(True)
-            text.setAlignment(Qt.AlignmentFlag.AlignTop)
-            return text
+            return _note("Fichier volumineux : pas d'aperçu ligne à ligne. Les encaissements seront rapprochés des "
+                         "factures ; les opérations déjà relevées ne seront pas enregistrées deux fois. L'import "
+                         "pourra être annulé depuis l'écran Imports.")
         try:
             result = self.reader.read(self.path)
         except UnreadableFile as exc:
@@ -267,6 +261,14 @@ class ImportWizard(QDialog):
         self.pages.setCurrentWidget(self.summary_page)
         self.import_button.hide()
         self.close_button.setText("Fermer")
+
+
+def _note(text: str) -> QLabel:
+    """A page that is only a few lines of explanation, at the top."""
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setAlignment(Qt.AlignmentFlag.AlignTop)
+    return label
 
 
 def run_import(db, path: Path, kind: str, mapping, keep, accept_valid_rows: bool, today: date, job):
