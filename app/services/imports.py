@@ -556,12 +556,8 @@ def undo_question(session: Session, batch_id: int) -> tuple[bool, str]:
         question = (f"Annuler l'import de {name} ?\n\nLes {batch.created_count} éléments qu'il a créés (clients, "
                     f"factures, règlements, lettrages) seront supprimés et les {batch.updated_count} factures qu'il a "
                     "modifiées retrouveront leurs valeurs d'avant.")
-    imported_payments = select(Payment.id).where(Payment.import_batch_id == batch_id)
-    imported_invoices = select(Invoice.id).where(Invoice.import_batch_id == batch_id)
     since = session.scalar(select(func.count()).select_from(Allocation).where(
-        Allocation.payment_id.in_(imported_payments) | Allocation.invoice_id.in_(imported_invoices)
-        | Allocation.credit_note_id.in_(imported_invoices),
-        Allocation.import_batch_id.is_(None) | (Allocation.import_batch_id != batch_id)))
+        _on_its_items(batch_id), Allocation.import_batch_id.is_(None) | (Allocation.import_batch_id != batch_id)))
     if since:
         question += (f"\n\n{since} imputation(s) faite(s) depuis sur ses règlements ou ses factures (« À rapprocher », "
                      "fiches des factures) seront annulées aussi.")
@@ -577,12 +573,24 @@ def _undo_refusal(session: Session, batch: ImportBatch | None) -> str | None:
     if later:
         return (f"{later} import(s) plus récent(s) peuvent dépendre de celui-ci : annulez-les d'abord, du plus récent "
                 "au plus ancien.")
-    imported_invoices = select(Invoice.id).where(Invoice.import_batch_id == batch.id)
-    disputed = session.scalar(select(func.count()).select_from(Dispute).where(Dispute.invoice_id.in_(imported_invoices)))
+    disputed = session.scalar(select(func.count()).select_from(Dispute).where(
+        Dispute.invoice_id.in_(_imported(Invoice, batch.id))))
     if disputed:
         return (f"{disputed} facture(s) de cet import ont un litige enregistré depuis : l'import ne peut plus être "
                 "annulé sans perdre cet historique.")
     return None
+
+
+def _imported(model, batch_id: int):
+    """The ids of the invoices (or payments) an import created, as a subquery."""
+    return select(model.id).where(model.import_batch_id == batch_id)
+
+
+def _on_its_items(batch_id: int):
+    """The allocations on an import's payments, invoices or credit notes, whoever made them."""
+    invoices = _imported(Invoice, batch_id)
+    return (Allocation.payment_id.in_(_imported(Payment, batch_id)) | Allocation.invoice_id.in_(invoices)
+            | Allocation.credit_note_id.in_(invoices))
 
 
 def undo_import(session: Session, batch_id: int) -> str:
@@ -594,20 +602,15 @@ def undo_import(session: Session, batch_id: int) -> str:
     refusal = _undo_refusal(session, batch)
     if refusal:
         raise ValueError(refusal)
-    imported_invoices = select(Invoice.id).where(Invoice.import_batch_id == batch_id)
     for entry in batch.undo:
         before = dict(entry["before"], due_date=date.fromisoformat(entry["before"]["due_date"]))
         session.execute(update(Invoice).where(Invoice.id == entry["invoice_id"], Invoice.number == entry["number"])
                         .values(**before))
-    imported_payments = select(Payment.id).where(Payment.import_batch_id == batch_id)
-    undone = session.execute(select(Allocation.invoice_id, Allocation.credit_note_id, Allocation.payment_id).where(
-        (Allocation.import_batch_id == batch_id) | Allocation.payment_id.in_(imported_payments)
-        | Allocation.invoice_id.in_(imported_invoices) | Allocation.credit_note_id.in_(imported_invoices))).all()
+    its_allocations = (Allocation.import_batch_id == batch_id) | _on_its_items(batch_id)
+    undone = session.execute(select(Allocation.invoice_id, Allocation.credit_note_id, Allocation.payment_id)
+                             .where(its_allocations)).all()
     touched = {row.invoice_id for row in undone}
-    session.execute(delete(Allocation).where(Allocation.import_batch_id == batch_id))
-    session.execute(delete(Allocation).where(Allocation.payment_id.in_(imported_payments)))
-    session.execute(delete(Allocation).where(Allocation.invoice_id.in_(imported_invoices)))
-    session.execute(delete(Allocation).where(Allocation.credit_note_id.in_(imported_invoices)))
+    session.execute(delete(Allocation).where(its_allocations))
     session.execute(delete(BankLine).where(BankLine.import_batch_id == batch_id))
     session.execute(delete(BankBalance).where(BankBalance.import_batch_id == batch_id))
     session.execute(delete(Payment).where(Payment.import_batch_id == batch_id))
