@@ -569,7 +569,8 @@ def _undo_refusal(session: Session, batch: ImportBatch | None) -> str | None:
     opened on one of its invoices since."""
     if batch is None:
         return "Cet import a déjà été annulé."
-    later = session.scalar(select(func.count()).select_from(ImportBatch).where(ImportBatch.id > batch.id))
+    later = sum(_left_something(session, other)
+                for other in session.scalars(select(ImportBatch).where(ImportBatch.id > batch.id)))
     if later:
         return (f"{later} import(s) plus récent(s) peuvent dépendre de celui-ci : annulez-les d'abord, du plus récent "
                 "au plus ancien.")
@@ -579,6 +580,16 @@ def _undo_refusal(session: Session, batch: ImportBatch | None) -> str | None:
         return (f"{disputed} facture(s) de cet import ont un litige enregistré depuis : l'import ne peut plus être "
                 "annulé sans perdre cet historique.")
     return None
+
+
+def _left_something(session: Session, batch: ImportBatch) -> bool:
+    """Did this import leave anything: a change it could undo, or a row of its own (customer, invoice, payment,
+    allocation, bank line or balance, fiscal period)? One that recorded nothing (the same file imported
+    again) depends on no earlier import, so it does not stop their undo."""
+    if batch.undo or batch.created_count or batch.updated_count:
+        return True
+    return any(session.scalar(select(table.c.import_batch_id).where(table.c.import_batch_id == batch.id).limit(1))
+               is not None for table in ImportBatch.metadata.sorted_tables if "import_batch_id" in table.c)
 
 
 def _imported(model, batch_id: int):
@@ -596,8 +607,9 @@ def _on_its_items(batch_id: int):
 def undo_import(session: Session, batch_id: int) -> str:
     """Take back everything an import did: its allocations, payments, invoices, the customers it created
     (when nothing else refers to them: no invoice, payment, letter, note or guarantee), its balances; invoices
-    it changed get their previous values back. Only the latest import can be undone (a later one may have
-    changed or settled what this one created), and not once a dispute was opened on one of its invoices."""
+    it changed get their previous values back. Only the latest import that recorded something can be undone (a
+    later one may have changed or settled what this one created), and not once a dispute was opened on one of
+    its invoices."""
     batch = session.get(ImportBatch, batch_id)
     refusal = _undo_refusal(session, batch)
     if refusal:

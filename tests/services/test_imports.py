@@ -165,6 +165,18 @@ def test_only_the_latest_import_can_be_undone(db, tmp_path):
     assert counts(db) == (0, 0, 0, 0)
 
 
+def test_an_import_again_that_recorded_nothing_does_not_stop_the_undo_of_the_one_before(db, tmp_path):
+    first = run(db, tmp_path, fec_like())
+    again = run(db, tmp_path, fec_like())
+    assert again.duplicates == 4 and not any(again.created.values()) and not again.changes
+    assert counts(db) == (2, 3, 1, 2)
+    with db.transaction() as s:
+        undo_import(s, first.batch_id)
+    assert counts(db) == (0, 0, 0, 0)
+    with db.sessions() as s:  # the second stays in the history, as an import that recorded nothing
+        assert s.scalars(select(ImportBatch.id)).all() == [again.batch_id]
+
+
 def test_an_invoice_number_of_another_customer_is_an_error_not_a_match(db, tmp_path):
     run(db, tmp_path, fec_like())
     clash = ReadResult(kind="invoices", customers=[CustomerRecord("Z", "Zinc SAS")],

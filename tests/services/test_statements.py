@@ -354,8 +354,9 @@ def test_a_line_recognised_by_its_hash_makes_the_others_of_its_day_and_amount_ne
 
 def test_undoing_a_statement_counts_the_allocations_made_since_on_its_payments(firm, tmp_path):
     """The import applied F2026-0142 itself; the owner then split the 450 € over two invoices: undoing the
-    import would take those two back too, and the question counts them (not the import's own). Once a later
-    import exists, the answer is why it cannot be undone, before any question."""
+    import would take those two back too, and the question counts them (not the import's own). The same
+    statement imported again records nothing and does not stand in the way; a later one that recorded only a
+    debit does, and the answer is then why the import cannot be undone, before any question."""
     first = run(firm, tmp_path, NOVEMBER)
     with firm.sessions() as s:
         possible, question = undo_question(s, first.batch_id)
@@ -368,7 +369,12 @@ def test_undoing_a_statement_counts_the_allocations_made_since_on_its_payments(f
         possible, question = undo_question(s, first.batch_id)
         assert possible and "2 imputation(s) faite(s) depuis" in question
         assert s.scalar(select(func.count()).select_from(Allocation)) == 3
-    run(firm, tmp_path, NOVEMBER)
+    again = run(firm, tmp_path, NOVEMBER)
+    assert again.batch_id != first.batch_id and not any(again.created.values())
+    with firm.sessions() as s:
+        assert undo_question(s, first.batch_id)[0]
+    debit_only = run(firm, tmp_path, statement((date(2026, 11, 25), "-80.00", "PRLV EDF", "")))
+    assert not any(debit_only.created.values())  # its bank line is all it left
     with firm.sessions() as s:
         assert undo_question(s, first.batch_id) == (False, "1 import(s) plus récent(s) peuvent dépendre de celui-ci : "
                                                            "annulez-les d'abord, du plus récent au plus ancien.")
