@@ -32,6 +32,18 @@ class IdMixin:
     id: Mapped[int] = mapped_column(primary_key=True)
 
 
+class Versioned:
+    """A row that people edit: each save raises ``version``, and a save made from an older version is refused
+    (SQLAlchemy's ``StaleDataError``), so that two users saving the same row never silently overwrite each
+    other (one is told, and reloads)."""
+
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict:
+        return {"version_id_col": cls.version}
+
+
 class ContactMixin:
     """Where a firm is and how to reach it: the company itself and its customers."""
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import BigInteger, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.models.base import Base, ContactMixin, IdMixin, TermsMixin, money_property
+from app.models.base import Base, ContactMixin, IdMixin, TermsMixin, Versioned, money_property
 
 DEFAULT_PENALTY_CLAUSE = (
     "En cas de retard de paiement, des pénalités calculées au taux de la BCE majoré de 10 points sont "
@@ -15,7 +15,7 @@ DEFAULT_PENALTY_CLAUSE = (
 )
 
 
-class Company(IdMixin, ContactMixin, TermsMixin, Base):
+class Company(IdMixin, Versioned, ContactMixin, TermsMixin, Base):
     __tablename__ = "company"
 
     name: Mapped[str] = mapped_column(String(200))

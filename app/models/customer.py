@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.domain.vocabulary import GUARANTEE_LABELS, SEGMENT_LABELS, GuaranteeKind, Segment
-from app.models.base import Base, ContactMixin, IdMixin, TermsMixin, money_property
+from app.models.base import Base, ContactMixin, IdMixin, TermsMixin, Versioned, money_property
 
 
-class Customer(IdMixin, ContactMixin, TermsMixin, Base):
+class Customer(IdMixin, Versioned, ContactMixin, TermsMixin, Base):
     __tablename__ = "customer"
-    __table_args__ = (Index("ix_customer_name", "name"), Index("ix_customer_siren", "siren"))
+    __table_args__ = (Index("ix_customer_name", "name"), Index("ix_customer_siren", "siren"),
+                      # one customer per code: two imports of the same new customers at once create it once
+                      Index("uq_customer_code", "code", unique=True, sqlite_where=text("code != ''"),
+                            postgresql_where=text("code != ''")))
 
     code: Mapped[str] = mapped_column(String(60), default="")
     name: Mapped[str] = mapped_column(String(200))

@@ -9,17 +9,19 @@ from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, String, U
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.domain.vocabulary import STATUS_LABELS, InvoiceKind, InvoiceStatus
-from app.models.base import Base, IdMixin, money_property
+from app.models.base import Base, IdMixin, Versioned, money_property
 from app.models.customer import Customer
 
 
-class Invoice(IdMixin, Base):
+class Invoice(IdMixin, Versioned, Base):
     __tablename__ = "invoice"
     __table_args__ = (
         UniqueConstraint("number"),
         CheckConstraint("due_date >= issue_date", name="due_after_issue"),
         CheckConstraint("(kind = 'invoice' AND total_cents >= 0) OR (kind = 'credit_note' AND total_cents <= 0)",
                         name="sign_by_kind"),
+        # whoever writes, an invoice is never settled beyond its amount (nor a credit note used beyond its own)
+        CheckConstraint("settled_cents >= 0 AND settled_cents <= abs(total_cents)", name="settled_within_total"),
         Index("ix_invoice_customer", "customer_id", "issue_date", "status"),  # a customer's invoices, first one
         # what the cockpit reads of the invoices still open, without touching the settled ones (most of them)
         # (settled_on too, which its condition names: the database then reads those rows from the index alone)

@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.models.base import Base, IdMixin, money_property
+from app.models.base import Base, IdMixin, Versioned, money_property
 from app.models.customer import Customer
 from app.models.invoice import Invoice
 
@@ -16,10 +16,12 @@ from app.models.invoice import Invoice
 UNDATED = "inconnu"  # the method of a payment an export says was made, without saying when (nor how)
 
 
-class Payment(IdMixin, Base):
+class Payment(IdMixin, Versioned, Base):
     __tablename__ = "payment"
     __table_args__ = (
         CheckConstraint("amount_cents > 0", name="positive"),
+        # whoever writes, a payment is never allocated beyond its amount
+        CheckConstraint("settled_cents >= 0 AND settled_cents <= amount_cents", name="settled_within_amount"),
         Index("ix_payment_open", "customer_id", "received_on", "amount_cents", "settled_cents",
               sqlite_where=text("settled_on IS NULL"), postgresql_where=text("settled_on IS NULL")),
         Index("ix_payment_settled_on", "settled_on", sqlite_where=text("settled_on IS NOT NULL"),

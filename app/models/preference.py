@@ -6,10 +6,10 @@ from __future__ import annotations
 from sqlalchemy import JSON, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.models.base import Base, IdMixin
+from app.models.base import Base, IdMixin, Versioned
 
 
-class Preference(IdMixin, Base):
+class Preference(IdMixin, Versioned, Base):
     __tablename__ = "preference"
 
     key: Mapped[str] = mapped_column(String(100), unique=True)  # "dunning_plans", "letter:formal_notice"…
