@@ -70,6 +70,35 @@ ACTIVITY_LABELS = {
 }
 
 
+class EventKind(StrEnum):
+    """What an ``Event`` of the history records (DOMAIN.md: every change of money or terms is recorded)."""
+
+    ALLOCATION = "allocation"        # money (a payment, a credit note) put on invoices
+    UNALLOCATION = "unallocation"    # taken back
+    REPORTED = "reported"            # a settlement a file reports, awaiting the bank's evidence
+    CONFIRMED = "confirmed"          # the bank credit that proves a reported settlement
+    STATUS = "status"                # an invoice paid, open again, doubtful, written off
+    EDIT = "edit"                    # a customer's terms, limit, guarantees or identity changed
+    POSTPONEMENT = "postponement"    # "ne pas relancer avant"
+    DISPUTE = "dispute"
+    LETTER = "letter"
+    IMPORT = "import"                # a file imported or its import undone
+
+
+EVENT_LABELS = {
+    EventKind.ALLOCATION: "Imputation",
+    EventKind.UNALLOCATION: "Imputation annulée",
+    EventKind.REPORTED: "Règlement déclaré",
+    EventKind.CONFIRMED: "Règlement confirmé par la banque",
+    EventKind.STATUS: "Statut",
+    EventKind.EDIT: "Modification",
+    EventKind.POSTPONEMENT: "Relances reportées",
+    EventKind.DISPUTE: "Litige",
+    EventKind.LETTER: "Lettre",
+    EventKind.IMPORT: "Import",
+}
+
+
 class DunningStep(StrEnum):
     """The steps of a dunning plan (DOMAIN.md), in their usual order."""
 
