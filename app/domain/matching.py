@@ -492,6 +492,11 @@ def propose(credit: Credit, book: Book) -> Proposal | None:
     return _decide(credit, book._look(credit), book, {})
 
 
+def quoted(credit: Credit, book: Book) -> frozenset[int]:
+    """The items whose number the credit's label quotes, each alone and whole (not weak)."""
+    return frozenset(ids[0] for ids, weak in book._look(credit).quotes if len(ids) == 1 and not weak)
+
+
 def match_all(credits: Iterable[Credit], book: Book) -> list[Proposal]:
     """One proposal per credit that gets one, in date order (then the caller's order). What a proposal
     allocates is taken off the items it uses, so two credits never allocate the same euro twice. The

@@ -9,15 +9,17 @@ undoable as a whole.
 - An invoice already known by its number is left alone when its source row is the same; when the amount, the
   due date or what remains due changed, it is updated, the summary says so, and the batch keeps the previous
   values so that undoing the import restores them.
-- Lettered groups (FEC) become allocations, oldest first, credit notes before payments. When a spreadsheet says
-  what remains due (or that an invoice is settled) without saying by which payment, the difference is recorded
-  as a payment "selon l'export", dated the day of the import, since the file does not say when it was paid.
+- Lettered groups (FEC) become allocations by the settlement rule (``app.domain.settlement.allocate``: credit
+  notes first, then payments, oldest first). When a file says what remains due (or that an invoice is settled)
+  without saying by which payment, it *reports* a state as of its date: only what neither the bank nor an
+  earlier file explained is booked, as a reported settlement awaiting the bank's evidence
+  (``services.reported``); a file saying more is due than Encours knows is a disagreement listed to the owner.
+  Every allocation is written by ``services.settlement``.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import partial
@@ -26,19 +28,20 @@ from pathlib import Path
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
+from app.domain import settlement as rule
 from app.domain.money import format_eur, from_cents, to_cents
+from app.domain.settlement import CREDIT_NOTE, PAYMENT, Debt, ImpossibleRemaining, Source
 from app.domain.text import company_key
 from app.domain.terms import PaymentTerms
 from app.importers import detect, reader
 from app.importers.records import Problem, ReadResult, UnreadableFile
 from app.jobs import NULL_JOB, Job, collector_paused
-from app.models.db import bulk_insert, insert_values, reserve_ids
-from app.models.payment import UNDATED
-from app.models.settlement import resettle
+from app.models.db import insert_values, reserve_ids
 from app.models import (Activity, Allocation, BankBalance, BankLine, Customer, Dispute, DunningLetter, FiscalPeriod,
                         Guarantee, ImportBatch, ImportMapping, Invoice, InvoiceKind, InvoiceStatus, Payment)
 from app.services.company import default_terms
-from app.services.reconciliation import MatchCounts, follow_status
+from app.services import reported, settlement
+from app.services.reconciliation import MatchCounts
 from app.services.statements import STATEMENT_KINDS, is_statement, record_statement
 
 CHUNK = 5000
@@ -59,8 +62,14 @@ class ImportSummary:
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     batch_id: int | None = None
+    as_of: date | None = None  # the date the file's paid / remaining amounts are stated at
+    as_of_said: str = ""      # where that date comes from, in French
+    reported: int = 0         # invoices booked as settled per the file, awaiting the bank's evidence
+    by_bank: int = 0          # invoices the file says are paid that bank credits already imported explain
+    disagreements: list[str] = field(default_factory=list)  # the file says more is due than Encours knows
     statement_lines: int = 0  # a bank statement's new lines (credits and debits)
     recorded_before: int = 0  # its credits that were payments already (the accountant's, or typed in)
+    confirmed: int = 0        # its credits that confirmed settlements a file had reported
     matching: MatchCounts | None = None  # a bank statement's credits: matched, proposed, unmatched
 
     @property
@@ -73,18 +82,37 @@ class ImportSummary:
         m = self.matching or MatchCounts()
         before = (f" ; {self.recorded_before} encaissement(s) déjà enregistré(s) (export comptable ou saisie), "
                   "reliés à leur ligne" if self.recorded_before else "")
+        if self.confirmed:
+            before += (f" ; {self.confirmed} règlement(s) déclaré(s) par un export confirmé(s) par la banque "
+                       "(comptés une seule fois)")
         return (f"{self.statement_lines} ligne(s) de relevé nouvelle(s), dont {self.created['payments']} "
                 f"encaissement(s) : {m.auto} rapproché(s) automatiquement, {m.proposed} à confirmer (écran "
                 f"« À rapprocher »), {m.unmatched} sans correspondance{before} ; {self.duplicates} ligne(s) "
                 "déjà connue(s).")
 
+    def reported_text(self) -> str:
+        """What the file's paid / remaining amounts did, and the date they were taken at, in French."""
+        if self.as_of is None or not (self.reported or self.by_bank or self.disagreements):
+            return ""
+        said = f"Règlements selon le fichier au {self.as_of:%d/%m/%Y} ({self.as_of_said}) : "
+        parts = [f"{self.reported} facture(s) réglée(s) selon le fichier, en attente du relevé bancaire"]
+        if self.by_bank:
+            parts.append(f"{self.by_bank} déjà expliquée(s) par des virements reçus")
+        if self.disagreements:
+            parts.append(f"{len(self.disagreements)} désaccord(s) à vérifier")
+        return said + ", ".join(parts) + "."
+
     def as_json(self) -> dict:
         return {"file": self.file, "kind": self.kind, "created": self.created, "updated": len(self.changes),
                 "changes": self.changes, "duplicates": self.duplicates,
+                **({"as_of": self.as_of.isoformat(), "as_of_source": self.as_of_said, "reported": self.reported,
+                    "explained_by_bank": self.by_bank, "disagreements": self.disagreements}
+                   if self.as_of is not None else {}),
                 "possible_duplicates": self.possible_duplicates,
                 "errors": [_problem_json(p) for p in self.errors],
                 "warnings": [_problem_json(p) for p in self.warnings],
                 **({"statement_lines": self.statement_lines, "recorded_before": self.recorded_before,
+                    "confirmed": self.confirmed,
                     **self.matching.as_json()} if self.matching else {})}
 
 
@@ -113,17 +141,28 @@ def read_file(session: Session, path: Path, kind: str | None, mapping: dict[str,
 
 def import_file(session: Session, path: Path, *, today: date, kind: str | None = None,
                 mapping: dict[str, str] | None = None, accept_valid_rows: bool = False,
-                job: Job = NULL_JOB) -> ImportSummary:
+                as_of: date | None = None, job: Job = NULL_JOB) -> ImportSummary:
     """Import one file in the caller's transaction; ``UnreadableFile`` when it cannot be read at all."""
     return import_records(session, path, read_file(session, path, kind, mapping, job), today=today,
-                          accept_valid_rows=accept_valid_rows, job=job)
+                          accept_valid_rows=accept_valid_rows, as_of=as_of, job=job)
+
+
+def file_date(path: Path) -> date:
+    """The day the file was written (its modification time): proposed as the date its paid and remaining
+    amounts are stated at, when the user gives none."""
+    return date.fromtimestamp(path.stat().st_mtime)
 
 
 def import_records(session: Session, path: Path, result: ReadResult, *, today: date,
-                   accept_valid_rows: bool = False, job: Job = NULL_JOB) -> ImportSummary:
-    """Apply what a reader found in ``path``: nothing when it has problems, unless ``accept_valid_rows``."""
+                   accept_valid_rows: bool = False, as_of: date | None = None,
+                   job: Job = NULL_JOB) -> ImportSummary:
+    """Apply what a reader found in ``path``: nothing when it has problems, unless ``accept_valid_rows``.
+    ``as_of``: the date the file states its paid and remaining amounts at (else the file's own date)."""
     summary = ImportSummary(file=path.name, kind=result.kind, rows=result.rows, errors=list(result.problems),
                             warnings=list(result.warnings))
+    if not is_statement(result):
+        summary.as_of = as_of or min(file_date(path), today)
+        summary.as_of_said = "date donnée" if as_of else "date du fichier"
     if result.problems and not accept_valid_rows:
         return summary
     batch = ImportBatch(file_name=str(path), file_hash=file_hash(path), kind=result.kind, undo=[])
@@ -134,7 +173,7 @@ def import_records(session: Session, path: Path, result: ReadResult, *, today: d
         if is_statement(result):
             record_statement(session, batch, result, summary, job)
         else:
-            _Import(session, batch, result, summary, today, job).run()
+            _Import(session, batch, result, summary, job).run()
     batch.created_count = sum(summary.created.values())
     batch.updated_count = len(summary.changes)
     batch.skipped_count = summary.duplicates
@@ -146,9 +185,9 @@ class _Import:
     """One file's records applied to the database; each step reads what it needs in bulk (no query per row)."""
 
     def __init__(self, session: Session, batch: ImportBatch, result: ReadResult, summary: ImportSummary,
-                 today: date, job: Job) -> None:
+                 job: Job) -> None:
         self.session, self.batch, self.result, self.summary = session, batch, result, summary
-        self.today, self.job = today, job
+        self.as_of, self.job = summary.as_of, job
         self.conn = session.connection()
         rejected = {p.line for p in result.problems if p.line is not None}
         self.invoices = [r for r in result.invoices if r.line not in rejected]
@@ -157,17 +196,15 @@ class _Import:
         self.terms: dict[int, PaymentTerms] = {}
         self.invoice_ids: dict[str, int] = {}
         self.payment_ids: dict[str, int] = {}
-        self.settlements: list[tuple[int, int, int]] = []  # (invoice id, customer id, cents paid per the file)
-        self.paid_ids: set[int] = set()  # invoices this import settles in full
+        self.reports: list[reported.ToReport] = []  # what the file says is paid beyond what is settled here
         self.lettered_numbers = {n for group in result.lettered for n in group.invoice_numbers}
         self.undo: list[dict] = []      # the previous values of the invoices this import changes
         self.allocated: dict[tuple[str, int], int] = {}
-        self.resettled: set[int] = set()  # known invoices whose allocations this import changes
-        self.resettled_payments: set[int] = set()
+        self.changed_totals: set[int] = set()  # known invoices whose total this import changes
 
     def run(self) -> None:
         steps = (self.customers, self.new_invoices, self.new_payments, self.lettering, self.settle_from_file,
-                 self.balances, self.summaries)
+                 self.balances)
         self.job.start(len(steps), "Enregistrement dans la base…")
         for step in steps:
             step()
@@ -216,12 +253,12 @@ class _Import:
         known = {row.number: row for row in self.session.execute(select(
             Invoice.id, Invoice.number, Invoice.row_hash, Invoice.total_cents, Invoice.due_date,
             Invoice.issue_date, Invoice.customer_id, Invoice.status))} if self.invoices else {}
-        fresh, settled, seen = [], [], set()
+        fresh, stated, seen = [], [], set()
         changed = [known[r.number].id for r in self.invoices if r.number in known
                    and known[r.number].row_hash != r.row_hash]
-        self.allocated = self._allocated_sums(changed, [])
-        batch_id, customer_ids, today = self.batch.id, self.customer_ids, self.today
-        open_, paid_ = InvoiceStatus.OPEN.value, InvoiceStatus.PAID.value
+        self.allocated = settlement.settled_sums(self.session, changed)
+        batch_id, customer_ids = self.batch.id, self.customer_ids
+        open_ = InvoiceStatus.OPEN.value
         invoice_, credit_note = InvoiceKind.INVOICE.value, InvoiceKind.CREDIT_NOTE.value
         due_dates = self._due_dates()
         for record in self.invoices:
@@ -244,21 +281,22 @@ class _Import:
             if record.number in seen:
                 self.summary.duplicates += 1
                 continue
+            remaining = self._stated_remaining(record, total)
+            if remaining is not None and not self._possible(record, total, remaining):
+                continue
             seen.add(record.number)
             net = total if record.net is None else to_cents(record.net)
             vat = total - net if record.vat is None else to_cents(record.vat)
-            paid = self._paid_per_file(record, total)
-            # settled by this import's payment "selon l'export", dated today (settle_from_file)
-            settled_on = (today if paid == total else None) if total else record.issue_date
+            # settled from the start only when there is nothing to pay (the settlement service writes the rest)
             fresh.append((record.number, customer_id, record.issue_date, max(due, record.issue_date), net, vat,
-                          total, paid_ if paid == total > 0 else open_, credit_note if total < 0 else invoice_,
-                          batch_id, record.line, record.row_hash, paid, settled_on))
-            settled.append((record.number, customer_id, paid))
+                          total, open_, credit_note if total < 0 else invoice_, batch_id, record.line,
+                          record.row_hash, 0, None if total else record.issue_date))
+            stated.append((record.number, customer_id, total, remaining))
         ids = self._insert_with_ids(Invoice, _FRESH_INVOICE, fresh)
-        for (number, customer_id, paid), invoice_id in zip(settled, ids):
+        for (number, customer_id, total, remaining), invoice_id in zip(stated, ids):
             self.invoice_ids[number] = invoice_id
-            if paid:
-                self.settlements.append((invoice_id, customer_id, paid))
+            if remaining is not None and total - remaining > 0:
+                self.reports.append(reported.ToReport(invoice_id, customer_id, total - remaining))
         self.summary.created["invoices"] = len(fresh)
         if self.undo:
             self.batch.undo = self.undo
@@ -294,42 +332,51 @@ class _Import:
         if record.due_date is not None and existing.due_date != due:
             changes.append(f"échéance {existing.due_date:%d/%m/%Y} → {due:%d/%m/%Y}")
             values["due_date"] = due
-        paid = self._paid_per_file(record, total)
-        if paid > paid_before:
-            self.settlements.append((existing.id, customer_id, paid - paid_before))
-            self.resettled.add(existing.id)
-            if paid == total:
-                self.paid_ids.add(existing.id)
-            changes.append("réglée" if record.paid else f"reste dû → {format_eur(record.still_due)}")
-        elif record.still_due is not None and total - to_cents(record.still_due) < paid_before:
-            self.summary.warnings.append(Problem(
-                record.line, "Reste dû", format_eur(record.still_due),
-                f"{record.number} : le fichier dit davantage dû que la base ({format_eur(from_cents(total - paid_before))}) ; "
-                "un règlement a peut-être été rejeté : vérifiez ses imputations."))
+        remaining = self._stated_remaining(record, total)
+        if remaining is not None and not self._possible(record, total, remaining):
+            return
+        state = rule.reported(total, remaining, paid_before) if remaining is not None else rule.Reported()
+        if state.to_book:
+            self.reports.append(reported.ToReport(existing.id, customer_id, state.to_book))
+            changes.append("réglée" if not remaining else f"reste dû → {format_eur(from_cents(remaining))}")
+        elif state.disagreement:
+            self.summary.disagreements.append(
+                f"{record.number} : le fichier dit {format_eur(from_cents(remaining))} restant dû, Encours "
+                f"{format_eur(from_cents(total - paid_before))} (des règlements reçus après la date du fichier, un règlement rejeté, ou imputé à tort ?) : "
+                "vérifiez ses imputations sur la fiche de la facture.")
         if not changes:
             self.summary.duplicates += 1
             return
-        if "total_cents" in values:  # the status follows the amounts
-            values["status"] = (InvoiceStatus.PAID if paid_before >= total else InvoiceStatus.OPEN).value \
-                if existing.status in (InvoiceStatus.OPEN, InvoiceStatus.PAID) else existing.status
         self.undo.append({"invoice_id": existing.id, "number": record.number,
                           "before": {"total_cents": existing.total_cents, "due_date": existing.due_date.isoformat(),
                                      "status": existing.status, "row_hash": existing.row_hash}})
         values["row_hash"] = record.row_hash
         self.session.execute(update(Invoice).where(Invoice.id == existing.id).values(**values))
-        self.resettled.add(existing.id)
+        if "total_cents" in values:  # settled in full, or no longer: the settlement service says (settle_from_file)
+            self.changed_totals.add(existing.id)
         self.summary.changes.append(f"{record.number} : " + ", ".join(changes))
 
-    def _paid_per_file(self, record, total: int) -> int:
-        """The cents of an invoice the file says are paid without naming the payment (0 for a credit note,
-        or when the file says nothing; a lettered invoice is settled by its lettering instead)."""
-        if total < 0:
+    def _stated_remaining(self, record, total: int) -> int | None:
+        """What the file says remains due on an invoice, in cents, without naming the payments: 0 when it
+        says "paid"; None when it says nothing, for a credit note, and for a lettered invoice (its lettering
+        names the payments)."""
+        if total <= 0 or record.number in self.lettered_numbers:
+            return None
+        if record.paid:
             return 0
-        if record.paid and record.number not in self.lettered_numbers:
-            return total
-        if record.still_due is not None:  # a negative "reste dû" (a credit) settles it in full, no more
-            return min(max(total - to_cents(record.still_due), 0), total)
-        return 0
+        return None if record.still_due is None else to_cents(record.still_due)
+
+    def _possible(self, record, total: int, remaining: int) -> bool:
+        """A stated remaining amount below zero or above the total is refused at its line (DOMAIN.md)."""
+        try:
+            rule.reported(total, remaining, 0)
+        except ImpossibleRemaining:
+            self.summary.errors.append(Problem(
+                record.line, "Reste dû", format_eur(from_cents(remaining)),
+                f"le reste dû de {record.number} ne peut être ni négatif ni supérieur au montant de la facture "
+                f"({format_eur(from_cents(total))}) : ligne ignorée."))
+            return False
+        return True
 
     # payments ----------------------------------------------------------------------------------------------
     def new_payments(self) -> None:
@@ -352,7 +399,8 @@ class _Import:
 
     # allocations -------------------------------------------------------------------------------------------
     def lettering(self) -> None:
-        """Allocate each lettered group: credit notes first, then payments, to its invoices oldest first."""
+        """Allocate each lettered group by the settlement rule: its credit notes, then its payments oldest
+        first, on its invoices oldest first."""
         if not self.result.lettered:
             return
         invoice_ids = [self.invoice_ids[n] for g in self.result.lettered for n in g.invoice_numbers
@@ -369,79 +417,33 @@ class _Import:
             for row in self.session.execute(select(Payment.id, Payment.received_on, Payment.amount_cents)
                                             .where(Payment.id.in_(chunk))):
                 payments[row.id] = row
-        used = self._allocated_sums(invoice_ids, payment_ids)
-        rows = []
+        used = settlement.settled_sums(self.session, invoice_ids, payment_ids)
+        shares = []
         for group in self.result.lettered:
             group_invoices = sorted({self.invoice_ids[n] for n in group.invoice_numbers if n in self.invoice_ids},
                                     key=lambda i: (invoices[i].issue_date, i))
-            debts = [[i, invoices[i].total_cents - used["invoice", i]] for i in group_invoices
-                     if invoices[i].total_cents > 0]
-            sources = [("credit_note", i, -invoices[i].total_cents - used["credit_note", i], invoices[i].issue_date)
+            debts = [Debt(i, invoices[i].total_cents - used["invoice", i], invoices[i].issue_date)
+                     for i in group_invoices if invoices[i].total_cents > 0]
+            sources = [Source(CREDIT_NOTE, i, -invoices[i].total_cents - used["credit_note", i], invoices[i].issue_date)
                        for i in group_invoices if invoices[i].total_cents < 0]
-            sources += sorted((("payment", p, payments[p].amount_cents - used["payment", p],
-                                payments[p].received_on)
-                               for p in {self.payment_ids[h] for h in group.payment_hashes if h in self.payment_ids}),
-                              key=lambda s: (s[3], s[1]))
-            for side, source_id, available, on in sources:
-                for debt in debts:
-                    if available <= 0:
-                        break
-                    amount = min(available, debt[1])
-                    if amount <= 0:
-                        continue
-                    rows.append({"invoice_id": debt[0], "payment_id": source_id if side == "payment" else None,
-                                 "credit_note_id": source_id if side == "credit_note" else None,
-                                 # settled once both exist: a deposit before its invoice counts from the invoice
-                                 "allocated_on": max(on, invoices[debt[0]].issue_date), "amount_cents": amount,
-                                 "import_batch_id": self.batch.id})
-                    debt[1] -= amount
-                    available -= amount
-                    if debt[1] == 0:
-                        self.paid_ids.add(debt[0])
-        bulk_insert(self.conn, Allocation.__table__, rows)
-        self.summary.created["allocations"] += len(rows)
-        for row in rows:
-            self.resettled.update(filter(None, (row["invoice_id"], row["credit_note_id"])))
-            if row["payment_id"]:
-                self.resettled_payments.add(row["payment_id"])
-
-    def _allocated_sums(self, invoice_ids: list[int], payment_ids: list[int]) -> dict[tuple[str, int], int]:
-        sums: dict[tuple[str, int], int] = defaultdict(int)
-        for side, column, ids in (("invoice", Allocation.invoice_id, invoice_ids),
-                                  ("credit_note", Allocation.credit_note_id, invoice_ids),
-                                  ("payment", Allocation.payment_id, payment_ids)):
-            for chunk in _chunks(ids):
-                for key, cents in self.session.execute(select(column, func.sum(Allocation.amount_cents))
-                                                       .where(column.in_(chunk)).group_by(column)):
-                    sums[side, key] = cents
-        return sums
+            sources += [Source(PAYMENT, p, payments[p].amount_cents - used["payment", p], payments[p].received_on)
+                        for p in {self.payment_ids[h] for h in group.payment_hashes if h in self.payment_ids}]
+            shares += rule.allocate(debts, sources)[0]
+        written = settlement.write(self.session, shares, batch_id=self.batch.id, why=self._file_name())
+        self.summary.created["allocations"] += written.allocations
 
     def settle_from_file(self) -> None:
-        """What the file says is paid without naming the payments: one payment per customer "selon l'export",
-        allocated to each of those invoices."""
-        if not self.settlements:
-            return
-        by_customer: dict[int, int] = defaultdict(int)
-        for _invoice, customer_id, cents in self.settlements:
-            by_customer[customer_id] += cents
-        reference = f"Réglé selon {Path(self.batch.file_name).name}"
-        customers = sorted(by_customer)
-        ids = self._insert_with_ids(Payment, _SETTLING_PAYMENT, [
-            (c, self.today, by_customer[c], UNDATED, reference, self.batch.id, f"settle:{self.batch.id}:{c}",
-             by_customer[c], self.today) for c in customers])
-        payment_of = dict(zip(customers, ids))
-        insert_values(self.conn, Allocation.__table__,
-                      ["invoice_id", "payment_id", "allocated_on", "amount_cents", "import_batch_id"],
-                      [(invoice_id, payment_of[customer_id], self.today, cents, self.batch.id)
-                       for invoice_id, customer_id, cents in self.settlements])
-        self.summary.created["payments"] += len(ids)
-        self.summary.created["allocations"] += len(self.settlements)
+        """What the file says is paid without naming the payments, beyond what is settled here: explained by
+        bank credits already imported, else booked as reported settlements as of the file's date."""
+        settlement.refresh(self.session, self.changed_totals)  # a total changed: paid, or open again
+        booked = reported.book(self.session, self.reports, as_of=self.as_of, batch_id=self.batch.id,
+                               source=self._file_name())
+        self.summary.reported, self.summary.by_bank = booked.reported, booked.by_bank
+        self.summary.created["payments"] += booked.reported
+        self.summary.created["allocations"] += booked.reported + booked.by_bank
 
-    def summaries(self) -> None:
-        """Known invoices and payments whose allocations changed get their settled summaries refreshed (new
-        ones were inserted with theirs); the invoices this import settled in full become "paid"."""
-        resettle(self.session, self.resettled, self.resettled_payments)
-        follow_status(self.session, self.paid_ids)
+    def _file_name(self) -> str:
+        return Path(self.batch.file_name).name
 
     def balances(self) -> None:
         for period in self.result.balances:
@@ -486,8 +488,6 @@ _CUSTOMER = ("name", "code", "siren", "vat_number", "address", "postcode", "city
              "terms_days", "import_batch_id")
 _PAYMENT = ("customer_id", "received_on", "amount_cents", "reference", "method", "import_batch_id",
             "source_line", "row_hash")
-_SETTLING_PAYMENT = ("customer_id", "received_on", "amount_cents", "method", "reference", "import_batch_id",
-                     "row_hash", "settled_cents", "settled_on")
 
 
 def _chunks(items: list) -> list[list]:
@@ -579,6 +579,14 @@ def _undo_refusal(session: Session, batch: ImportBatch | None) -> str | None:
     if disputed:
         return (f"{disputed} facture(s) de cet import ont un litige enregistré depuis : l'import ne peut plus être "
                 "annulé sans perdre cet historique.")
+    for entry in batch.undo:  # a total it raised, settled since beyond the total it had before
+        if "invoice_id" not in entry:
+            continue
+        settled = session.scalar(select(Invoice.settled_cents).where(Invoice.id == entry["invoice_id"])) or 0
+        if settled > abs(entry["before"]["total_cents"]):
+            return (f"{format_eur(from_cents(settled))} sont imputés sur {entry['number']}, plus que son montant "
+                    f"d'avant cet import ({format_eur(from_cents(abs(entry['before']['total_cents'])))}) : annulez "
+                    "d'abord ces imputations depuis la fiche de la facture.")
     return None
 
 
@@ -614,15 +622,15 @@ def undo_import(session: Session, batch_id: int) -> str:
     refusal = _undo_refusal(session, batch)
     if refusal:
         raise ValueError(refusal)
-    for entry in batch.undo:
+    name = Path(batch.file_name).name
+    reported.undo_confirmations(session, batch)  # while its lines still tie the settlements they confirmed
+    settlement.take_back(session, (Allocation.import_batch_id == batch_id) | _on_its_items(batch_id),
+                         why=f"Annulation de l'import de {name}", per_customer=True)
+    changed = [entry for entry in batch.undo if "invoice_id" in entry]
+    for entry in changed:
         before = dict(entry["before"], due_date=date.fromisoformat(entry["before"]["due_date"]))
         session.execute(update(Invoice).where(Invoice.id == entry["invoice_id"], Invoice.number == entry["number"])
                         .values(**before))
-    its_allocations = (Allocation.import_batch_id == batch_id) | _on_its_items(batch_id)
-    undone = session.execute(select(Allocation.invoice_id, Allocation.credit_note_id, Allocation.payment_id)
-                             .where(its_allocations)).all()
-    touched = {row.invoice_id for row in undone}
-    session.execute(delete(Allocation).where(its_allocations))
     session.execute(delete(BankLine).where(BankLine.import_batch_id == batch_id))
     session.execute(delete(BankBalance).where(BankBalance.import_batch_id == batch_id))
     session.execute(delete(Payment).where(Payment.import_batch_id == batch_id))
@@ -632,10 +640,6 @@ def undo_import(session: Session, batch_id: int) -> str:
         select(Activity.customer_id), select(Guarantee.customer_id))
     session.execute(delete(Customer).where(Customer.import_batch_id == batch_id, Customer.id.not_in(still_used)))
     session.execute(delete(FiscalPeriod).where(FiscalPeriod.import_batch_id == batch_id))
-    changed = {entry["invoice_id"] for entry in batch.undo}  # their totals are back
-    resettle(session, touched | changed | {row.credit_note_id for row in undone if row.credit_note_id},
-             {row.payment_id for row in undone if row.payment_id})
-    follow_status(session, touched)  # invoices this import had settled are open again
-    name = Path(batch.file_name).name
+    settlement.refresh(session, [entry["invoice_id"] for entry in changed])  # their totals are back
     session.delete(batch)
     return f"Import de {name} annulé."

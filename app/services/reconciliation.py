@@ -17,15 +17,16 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from app.domain import settlement as rule
 from app.domain.matching import Book, Credit, OpenItem, Party, Proposal, match_all, propose
 from app.domain.money import format_eur, from_cents, to_cents
+from app.domain.settlement import CREDIT_NOTE, PAYMENT, Debt, Source
 from app.jobs import NULL_JOB, Job
-from app.models import Allocation, BankLine, Customer, Invoice, InvoiceKind, InvoiceStatus, Payment
-from app.models.db import bulk_insert
-from app.models.settlement import resettle
+from app.models import Allocation, BankLine, Customer, Invoice, InvoiceStatus, Payment
+from app.services import settlement
 
 CHUNK = 5000
 CERTAIN = "certain"
@@ -73,13 +74,17 @@ class Candidate:
 
 def book(session: Session) -> Book:
     """The matcher's view of the database: every customer, the IBANs each has paid from, the open items."""
+    return Book(parties(session), _open_items(session))
+
+
+def parties(session: Session) -> list[Party]:
+    """Every customer as the matcher recognises it: name, code, SIREN and the IBANs it has paid from."""
     ibans: dict[int, set[str]] = defaultdict(set)
     for customer_id, iban in session.execute(select(Payment.customer_id, Payment.payer_iban).distinct().where(
             Payment.customer_id.is_not(None), Payment.payer_iban != "")):
         ibans[customer_id].add(_plain_iban(iban))
-    parties = [Party(c.id, c.name, c.code or "", c.siren or "", tuple(sorted(ibans.get(c.id, ()))))
-               for c in session.execute(select(Customer.id, Customer.name, Customer.code, Customer.siren))]
-    return Book(parties, _open_items(session))
+    return [Party(c.id, c.name, c.code or "", c.siren or "", tuple(sorted(ibans.get(c.id, ()))))
+            for c in session.execute(select(Customer.id, Customer.name, Customer.code, Customer.siren))]
 
 
 def _open_items(session: Session) -> list[OpenItem]:
@@ -96,9 +101,9 @@ def _plain_iban(iban: str) -> str:
     return "".join(iban.split()).upper()
 
 
-def _credits(session: Session, payment_ids: Iterable[int]) -> list[Credit]:
+def credits(session: Session, payment_ids: Iterable[int]) -> list[Credit]:
     """The matcher's view of these payments: what is left of each, its label, its payer's IBAN."""
-    credits = []
+    found = []
     ids = sorted(payment_ids)
     for start in range(0, len(ids), CHUNK):
         for row in session.execute(select(Payment.id, Payment.amount_cents, Payment.settled_cents,
@@ -106,9 +111,9 @@ def _credits(session: Session, payment_ids: Iterable[int]) -> list[Credit]:
                                           Payment.customer_id).where(Payment.id.in_(ids[start:start + CHUNK]))):
             left = row.amount_cents - row.settled_cents
             if left > 0:
-                credits.append(Credit(row.id, from_cents(left), row.received_on, row.reference,
+                found.append(Credit(row.id, from_cents(left), row.received_on, row.reference,
                                       _plain_iban(row.payer_iban), row.customer_id))
-    return credits
+    return found
 
 
 def match_payments(session: Session, payment_ids: Sequence[int], *, batch_id: int | None = None,
@@ -117,15 +122,15 @@ def match_payments(session: Session, payment_ids: Sequence[int], *, batch_id: in
     import takes them back), give the customer found to the other payments (their invoices only proposed, or
     none found: a deposit), unless a doubtful guess of invoices is all that names it, and count what is left
     for the owner."""
-    credits = _credits(session, payment_ids)
-    if not credits:
+    waiting = credits(session, payment_ids)
+    if not waiting:
         return MatchCounts()
-    job.start(len(credits), "Rapprochement des règlements…")
-    proposals = {p.credit_key: p for p in match_all(credits, book(session))}
-    job.advance(len(credits))
+    job.start(len(waiting), "Rapprochement des règlements…")
+    proposals = {p.credit_key: p for p in match_all(waiting, book(session))}
+    job.advance(len(waiting))
     auto = proposed = allocations = 0
     owners: dict[int, int] = {}
-    for credit in credits:
+    for credit in waiting:
         proposal = proposals.get(credit.key)
         if proposal is None:
             continue
@@ -140,52 +145,28 @@ def match_payments(session: Session, payment_ids: Sequence[int], *, batch_id: in
     for payment_id, customer_id in owners.items():
         session.execute(update(Payment).where(Payment.id == payment_id, Payment.customer_id.is_(None))
                         .values(customer_id=customer_id))
-    return MatchCounts(auto, proposed, len(credits) - auto - proposed, allocations)
+    return MatchCounts(auto, proposed, len(waiting) - auto - proposed, allocations)
 
 
 def _apply(session: Session, payment_id: int, on: date, proposal: Proposal, batch_id: int | None) -> int:
     """Write a certain proposal's allocations. Returns how many allocations were written."""
     wanted = [(a.invoice_id, to_cents(a.amount)) for a in proposal.allocations]
     session.execute(update(Payment).where(Payment.id == payment_id).values(customer_id=proposal.customer_id))
-    return _write(session, payment_id, on, wanted, batch_id)
+    return _write(session, payment_id, on, wanted, batch_id, why=f"rapprochement automatique ({proposal.reason})")
 
 
 def _write(session: Session, payment_id: int, on: date, wanted: Sequence[tuple[int, int]],
-           batch_id: int | None) -> int:
+           batch_id: int | None, why: str = "") -> int:
     """Allocations of (item id, cents) pairs, dated ``on``: a negative amount is a credit note used, which
-    settles the invoices first (in the order given); the payment settles the rest. Summaries and statuses
-    follow. Returns how many allocations were written."""
-    debts = [[invoice_id, cents] for invoice_id, cents in wanted if cents > 0]
-    rows = []
-    for note_id, cents in ((i, -c) for i, c in wanted if c < 0):
-        for debt in debts:
-            used = min(cents, debt[1])
-            if used:
-                rows.append({"invoice_id": debt[0], "credit_note_id": note_id, "payment_id": None,
-                             "allocated_on": on, "amount_cents": used, "import_batch_id": batch_id})
-                debt[1] -= used
-                cents -= used
-    rows += [{"invoice_id": invoice_id, "credit_note_id": None, "payment_id": payment_id, "allocated_on": on,
-              "amount_cents": cents, "import_batch_id": batch_id} for invoice_id, cents in debts if cents]
-    bulk_insert(session.connection(), Allocation.__table__, rows)
-    items = {row["invoice_id"] for row in rows} | {row["credit_note_id"] for row in rows if row["credit_note_id"]}
-    resettle(session, items, [payment_id])
-    follow_status(session, items)
-    return len(rows)
-
-
-def follow_status(session: Session, invoice_ids: Iterable[int]) -> None:
-    """An open invoice allocated in full becomes paid; a paid one that no longer is, open again."""
-    ids = sorted(set(invoice_ids))
-    for start in range(0, len(ids), CHUNK):
-        chunk = ids[start:start + CHUNK]
-        session.execute(update(Invoice).where(Invoice.id.in_(chunk), Invoice.status == InvoiceStatus.OPEN.value,
-                                              Invoice.kind == InvoiceKind.INVOICE.value,
-                                              Invoice.settled_cents >= Invoice.total_cents)
-                        .values(status=InvoiceStatus.PAID.value), execution_options={"synchronize_session": False})
-        session.execute(update(Invoice).where(Invoice.id.in_(chunk), Invoice.status == InvoiceStatus.PAID.value,
-                                              Invoice.settled_cents < Invoice.total_cents)
-                        .values(status=InvoiceStatus.OPEN.value), execution_options={"synchronize_session": False})
+    settles the invoices first (in the order given); the payment settles the rest (the settlement rule,
+    ``app.domain.settlement.allocate``). Returns how many allocations were written."""
+    debts = [(invoice_id, cents) for invoice_id, cents in wanted if cents > 0]
+    issued = dict(session.execute(select(Invoice.id, Invoice.issue_date)
+                                  .where(Invoice.id.in_([i for i, _ in debts]))).all()) if debts else {}
+    sources = [Source(CREDIT_NOTE, i, -c, on) for i, c in wanted if c < 0]
+    sources.append(Source(PAYMENT, payment_id, sum(c for _, c in debts), on))
+    shares, _left = rule.allocate([Debt(i, c, issued[i]) for i, c in debts], sources)
+    return settlement.write(session, shares, batch_id=batch_id, why=why).allocations
 
 
 # the "À rapprocher" screen -------------------------------------------------------------------------------------
@@ -248,22 +229,32 @@ def left_after(left: Decimal, amounts: Iterable[Decimal]) -> Decimal:
     return left - sum(amounts, Decimal(0))
 
 
-def allocate(session: Session, payment_id: int, allocations: Sequence[tuple[int, Decimal]]) -> str:
+def allocate(session: Session, payment_id: int, allocations: Sequence[tuple[int, Decimal]], *,
+             expected_left: Decimal | None = None) -> str:
     """The owner's decision: allocate ``allocations`` ((item id, amount) pairs; a negative amount uses a credit
     note, as the matcher proposes "two invoices minus a credit note") of this payment, dated on the
     payment's day, and make the payment its invoices' customer's. Refused in French when an amount is more
     than the item still owes (or gives back), more than the payment has left, or the items are several
-    customers'. Returns what was done, in words."""
-    payment = session.get(Payment, payment_id)
-    if payment is None:
-        raise ValueError("Ce règlement n'existe plus (import annulé ?).")
+    customers'. ``expected_left``: what the screen showed left of the payment; when another user allocated
+    some of it since, ``TakenMeanwhile`` says so instead of booking the same money twice. Returns what was
+    done, in words."""
     summed: dict[int, int] = {}
     for invoice_id, amount in allocations:  # an item named twice is checked on its total
         summed[invoice_id] = summed.get(invoice_id, 0) + to_cents(amount)
     wanted = [(invoice_id, cents) for invoice_id, cents in summed.items() if cents]
     if not wanted:
         raise ValueError("Choisissez au moins une facture et un montant.")
-    items = {i.id: i for i in session.scalars(select(Invoice).where(Invoice.id.in_([i for i, _ in wanted])))}
+    settlement.lock(session, [i for i, _ in wanted], [payment_id])  # before reading what is settled of them
+    payment = session.get(Payment, payment_id, populate_existing=True)
+    if payment is None:
+        raise ValueError("Ce règlement n'existe plus (import annulé ?).")
+    left = payment.amount_cents - payment.settled_cents
+    if expected_left is not None and left < to_cents(expected_left):
+        raise settlement.TakenMeanwhile(
+            "Ce règlement vient d'être imputé par un autre poste : il n'en reste que "
+            f"{format_eur(from_cents(left))} à imputer. La liste est rechargée : vérifiez avant de confirmer.")
+    items = {i.id: i for i in session.scalars(select(Invoice).where(Invoice.id.in_([i for i, _ in wanted]))
+                                              .execution_options(populate_existing=True))}
     if len(items) != len({i for i, _ in wanted}):
         raise ValueError("Une des factures choisies n'existe plus.")
     customers = {item.customer_id for item in items.values()}
@@ -275,15 +266,14 @@ def allocate(session: Session, payment_id: int, allocations: Sequence[tuple[int,
                          "ces imputations.")
     for item_id, cents in wanted:
         item = items[item_id]
-        left = abs(item.total_cents) - item.settled_cents
+        item_left = abs(item.total_cents) - item.settled_cents
         if (cents < 0) != (item.total_cents < 0):
             raise ValueError(f"{item.number} : un montant imputé sur une facture est positif, sur un avoir négatif.")
-        if abs(cents) > left:
+        if abs(cents) > item_left:
             verb = "ne rend plus que" if cents < 0 else "ne doit plus que"
-            raise ValueError(f"{item.number} {verb} {format_eur(from_cents(left))} : "
+            raise ValueError(f"{item.number} {verb} {format_eur(from_cents(item_left))} : "
                              f"{format_eur(from_cents(abs(cents)))} est trop.")
     total = sum(cents for _, cents in wanted)
-    left = payment.amount_cents - payment.settled_cents
     if total <= 0:
         raise ValueError("Les avoirs choisis couvrent déjà les factures : rien à imputer de ce règlement.")
     if total > left:
@@ -292,7 +282,7 @@ def allocate(session: Session, payment_id: int, allocations: Sequence[tuple[int,
     payment.customer_id = customer_id
     session.flush()
     wanted.sort(key=lambda pair: (items[pair[0]].due_date, pair[0]))  # a credit note settles the oldest first
-    _write(session, payment_id, payment.received_on, wanted, None)
+    _write(session, payment_id, payment.received_on, wanted, None, why="confirmé dans « À rapprocher »")
     numbers = ", ".join(items[i].number for i, _ in wanted)
     return f"{format_eur(from_cents(total))} imputés sur {numbers}."
 
@@ -301,14 +291,11 @@ def unallocate(session: Session, payment_id: int) -> str:
     """Take back every allocation of this payment: its invoices are due again, the payment stays its
     customer's unallocated cash (to be matched again). A credit note used beside it stays on its invoice:
     the customer deducted it, and it does offset that invoice whoever pays the rest."""
-    invoice_ids = list(session.scalars(select(Allocation.invoice_id).where(Allocation.payment_id == payment_id)))
-    if not invoice_ids:
+    settlement.lock(session, payment_ids=[payment_id])
+    changed = settlement.take_back(session, Allocation.payment_id == payment_id, why="imputation annulée")
+    if not changed.allocations:
         raise ValueError("Ce règlement n'est imputé à aucune facture.")
-    cents = session.scalar(select(func.sum(Allocation.amount_cents)).where(Allocation.payment_id == payment_id))
-    session.execute(delete(Allocation).where(Allocation.payment_id == payment_id))
-    resettle(session, invoice_ids, [payment_id])
-    follow_status(session, invoice_ids)
-    return f"Imputations annulées : {format_eur(from_cents(cents))} à nouveau à rapprocher."
+    return f"Imputations annulées : {format_eur(from_cents(changed.cents))} à nouveau à rapprocher."
 
 
 def set_customer(session: Session, payment_id: int, customer_id: int | None) -> None:

@@ -27,6 +27,7 @@ from app.jobs import Job
 from app.models import BankBalance, BankLine, ImportBatch, Payment
 from app.models.db import insert_values, reserve_ids
 from app.services.reconciliation import match_payments
+from app.services.reported import REPORTED, confirm_with_statement
 
 CHUNK = 5000
 TRANSFER = "virement"
@@ -104,8 +105,11 @@ def record_statement(session: Session, batch: ImportBatch, result: ReadResult, s
         for line in fresh])
     _record_balances(session, batch, result)
     summary.warnings += _incomplete(result)
-    summary.created["payments"] = len(credits)
     summary.statement_lines = len(fresh)
+    summary.confirmed = len(confirmed := confirm_with_statement(session, batch, payment_ids))
+    summary.created["payments"] = len(credits) - summary.confirmed
+    for bank_payment_id, reported_id in confirmed:  # the reported settlement is that money now: what it
+        payment_ids[payment_ids.index(bank_payment_id)] = reported_id  # brings beyond is matched as any other
     counts = match_payments(session, payment_ids, batch_id=batch.id, job=job)
     summary.created["allocations"] = counts.allocations
     summary.matching = counts
@@ -159,10 +163,11 @@ def _recorded_before(session: Session, credits: list) -> dict[str, int]:
     first = min(line.booked_on for line in credits) - timedelta(days=SAME_PAYMENT_DAYS)
     last = max(line.booked_on for line in credits) + timedelta(days=SAME_PAYMENT_DAYS)
     tied = select(BankLine.id).where(BankLine.payment_id == Payment.id).exists()
+    # a settlement a file reported is confirmed by the rule of reported settlements, not by its amount alone
     by_amount: dict[int, list[tuple[int, date]]] = {}
     for payment_id, cents, received_on in session.execute(
             select(Payment.id, Payment.amount_cents, Payment.received_on)
-            .where(Payment.received_on >= first, Payment.received_on <= last, ~tied)):
+            .where(Payment.received_on >= first, Payment.received_on <= last, ~tied, Payment.method != REPORTED)):
         by_amount.setdefault(cents, []).append((payment_id, received_on))
     found: dict[str, int] = {}
     for line in credits:

@@ -42,12 +42,17 @@ def test_an_update_cannot_lower_a_total_below_what_is_allocated(db, tmp_path):
     same_aging(db, date(2026, 10, 1), TODAY)
 
 
-def test_a_negative_amount_still_due_settles_the_invoice_no_more(db, tmp_path):
-    run(db, tmp_path, ReadResult(kind="invoices", customers=ROUX,
-                                 invoices=[invoice("F1", "C1", "100.00", still_due=D("-20.00"))]))
-    with db.sessions() as s:
-        f1 = s.scalar(select(Invoice).where(Invoice.number == "F1"))
-        assert (f1.settled_cents, f1.status) == (10000, "paid")  # 100 allocated, not 120
+def test_a_stated_remaining_below_zero_or_above_the_total_is_refused_at_its_line(db, tmp_path):
+    """DOMAIN.md: -50 € remaining once marked a 100 € invoice paid with a 100 € payment dated today."""
+    for still_due in (D("-20.00"), D("100.01")):
+        summary = run(db, tmp_path, ReadResult(kind="invoices", customers=ROUX,
+                                               invoices=[invoice("F1", "C1", "100.00", still_due=still_due)]),
+                      accept_valid_rows=True)
+        assert [(e.line, e.column) for e in summary.errors] == [(2, "Reste dû")]
+        assert "ni négatif ni supérieur" in summary.errors[0].message
+        with db.sessions() as s:
+            assert s.scalar(select(Invoice).where(Invoice.number == "F1")) is None
+            assert s.scalars(select(Payment)).all() == []
 
 
 def test_invoices_an_export_says_are_paid_have_no_known_delay(db, tmp_path):

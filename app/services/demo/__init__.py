@@ -22,11 +22,10 @@ from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session
 
 from app.jobs import NULL_JOB, Job
-from app.services.reconciliation import follow_status
 from app.models import (
     Activity, Allocation, Company, Customer, Dispute, DunningLetter, Guarantee, InterestRate, Invoice, Payment,
-    resettle,
 )
+from app.services import settlement
 from app.services.demo import bank, followup, names
 from app.services.demo.ledger import N_CUSTOMERS, Simulation
 
@@ -63,9 +62,8 @@ def create_demo_company(session: Session, *, today: date, seed: int = 1, job: Jo
     _insert(session, Invoice, [invoice.row() for invoice in sim.invoices + sim.credit_notes])
     payments, allocations, held, truth = bank.hold_back(sim.payments, sim.allocations, today)
     _insert(session, Payment, payments)
-    _insert(session, Allocation, allocations)
-    resettle(session, None, None)  # every invoice and payment: what its allocations settle
-    follow_status(session, {a["invoice_id"] for a in truth})  # paid by the statement, not yet matched
+    settlement.load(session, allocations)
+    settlement.refresh(session, {a["invoice_id"] for a in truth})  # paid by the statement, not yet matched
     job.advance(label="Garanties, litiges et relances")
     _insert(session, Guarantee, followup.guarantees(sim))
     _insert(session, Dispute, disputes)

@@ -1,0 +1,205 @@
+"""Reported settlements (DOMAIN.md, "Money received from several sources"): what a billing export, an
+accountant's file or a Factur-X invoice says is paid, booked once, and confirmed when the bank's credit
+arrives, whichever comes first.
+
+- A file that reports an invoice paid (or what remains of it) books only what nothing here explains yet:
+  first the bank credits already imported that are that money (``app.domain.settlement.evidence``), then, for
+  the rest, a *reported settlement*: a payment of method ``REPORTED`` dated the file's as-of date, allocated
+  to the invoice, awaiting the bank's evidence.
+- A statement imported later whose credit is the evidence of a reported settlement confirms it: the bank
+  line is tied to that payment, which takes the credit's date, amount and label (what the credit brings
+  beyond is new money, matched as any other), instead of a second payment being applied to the invoice.
+  Undoing the statement puts the reported settlement back as it was.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from app.domain.matching import Book, OpenItem
+from app.domain.money import format_eur, from_cents, to_cents
+from app.domain.settlement import BANK_DELAY_DAYS, PAYMENT, Report, Share, evidence
+from app.domain.vocabulary import EventKind
+from app.models import Allocation, BankLine, ImportBatch, Invoice, Payment
+from app.models.db import insert_values, reserve_ids
+from app.models.payment import UNDATED as REPORTED
+from app.services import settlement
+from app.services.history import Happened, record
+from app.services.reconciliation import credits, parties
+
+TRANSFER = "virement"
+
+
+@dataclass(frozen=True)
+class ToReport:
+    """What a file says is paid of one invoice, beyond what is settled here: to be explained or booked."""
+
+    invoice_id: int
+    customer_id: int
+    cents: int
+
+
+@dataclass(frozen=True)
+class Booked:
+    """What ``book`` did: invoices explained by bank credits already imported, reported settlements booked."""
+
+    by_bank: int = 0
+    reported: int = 0
+    reported_cents: int = 0
+
+
+def book(session: Session, reports: list[ToReport], *, as_of: date, batch_id: int, source: str) -> Booked:
+    """Book what ``reports`` say is paid (as of ``as_of``, per the file ``source``): the bank's evidence
+    already here first, then reported settlements for the rest, all under ``batch_id``."""
+    if not reports:
+        return Booked()
+    reports = sorted(reports, key=lambda r: r.invoice_id)
+    found = _bank_evidence(session, reports, as_of)
+    shares, explained = [], 0
+    rest = {r.invoice_id: r.cents for r in reports}
+    issued = _issued(session, rest)
+    for payment_id, on, cents, report in found:
+        shares.append(Share(report.invoice_id, PAYMENT, payment_id, cents, max(on, issued[report.invoice_id])))
+        rest[report.invoice_id] -= cents
+        explained += 1
+    owners = {report.invoice_id: report.customer_id for report in reports}
+    booked = [(invoice_id, cents) for invoice_id, cents in rest.items() if cents > 0]
+    ids = reserve_ids(session.connection(), Payment.__table__, len(booked)) if booked else []
+    reference = f"Réglé selon {source} au {as_of:%d/%m/%Y}"
+    insert_values(session.connection(), Payment.__table__,
+                  ["id", "customer_id", "received_on", "amount_cents", "method", "reference", "import_batch_id",
+                   "row_hash"],
+                  [(payment_id, owners[invoice_id], as_of, cents, REPORTED, reference, batch_id,
+                    f"reported:{batch_id}:{invoice_id}") for payment_id, (invoice_id, cents) in zip(ids, booked)])
+    shares += [Share(invoice_id, PAYMENT, payment_id, cents, max(as_of, issued[invoice_id]))
+               for payment_id, (invoice_id, cents) in zip(ids, booked)]
+    settlement.write(session, shares, batch_id=batch_id, why=source)
+    return Booked(explained, len(booked), sum(cents for _, cents in booked))
+
+
+def _issued(session: Session, invoice_ids: Iterable[int]) -> dict[int, date]:
+    ids = sorted(invoice_ids)
+    found = {}
+    for start in range(0, len(ids), settlement.CHUNK):
+        found.update(session.execute(select(Invoice.id, Invoice.issue_date)
+                                     .where(Invoice.id.in_(ids[start:start + settlement.CHUNK]))).all())
+    return found
+
+
+def _items(session: Session, reports: list[Report]) -> list[OpenItem]:
+    """The reported invoices as the matcher's open items, each due what was reported of it (so that a credit
+    quoting its number is recognised)."""
+    cents = {r.invoice_id: r.cents for r in reports}
+    ids = sorted(cents)
+    items = []
+    for start in range(0, len(ids), settlement.CHUNK):
+        for row in session.execute(select(Invoice.id, Invoice.number, Invoice.customer_id, Invoice.issue_date,
+                                          Invoice.due_date).where(Invoice.id.in_(ids[start:start + settlement.CHUNK]))):
+            items.append(OpenItem(row.id, row.number, row.customer_id, from_cents(cents[row.id]), row.issue_date,
+                                  row.due_date))
+    return items
+
+
+def _bank_evidence(session: Session, reports: list[ToReport], as_of: date) -> list[tuple[int, date, int, ToReport]]:
+    """The bank credits already imported, not fully allocated, that are the money these reports speak of:
+    (payment id, its date, cents, report). Their customer becomes the report's when it was unknown."""
+    customers = {r.customer_id for r in reports}
+    rows = session.execute(select(Payment.id).join(BankLine, BankLine.payment_id == Payment.id).where(
+        Payment.settled_on.is_(None), Payment.received_on <= as_of + timedelta(days=BANK_DELAY_DAYS),
+        Payment.customer_id.is_(None) | Payment.customer_id.in_(customers))).scalars().all()
+    waiting = credits(session, rows)
+    if not waiting:
+        return []
+    domain_reports = [Report(i, r.invoice_id, r.customer_id, r.cents, as_of) for i, r in enumerate(reports)]
+    pairs = evidence(waiting, domain_reports, Book(parties(session), _items(session, domain_reports)))
+    by_key = {credit.key: credit for credit in waiting}
+    found = []
+    for credit_key, report in pairs:
+        credit = by_key[credit_key]
+        cents = min(report.cents, to_cents(credit.amount))
+        found.append((credit.key, credit.on, cents, reports[report.key]))
+        session.execute(update(Payment).where(Payment.id == credit.key, Payment.customer_id.is_(None))
+                        .values(customer_id=report.customer_id))
+    return found
+
+
+def confirm_with_statement(session: Session, batch: ImportBatch, payment_ids: list[int]) -> list[tuple[int, int]]:
+    """A statement's new credits that are the evidence of reported settlements awaiting it confirm them
+    (``confirm``). Returns the (credit's payment, reported settlement) pairs: the first is gone, the second
+    is the credit's payment now."""
+    waiting = _awaiting(session) if payment_ids else []
+    if not waiting:
+        return []
+    new = credits(session, payment_ids)
+    pairs = evidence(new, waiting, Book(parties(session), _items(session, waiting)))
+    for credit_key, report in pairs:
+        confirm(session, credit_key, report.key, batch)
+    return [(credit_key, report.key) for credit_key, report in pairs]
+
+
+def _awaiting(session: Session) -> list[Report]:
+    """The reported settlements no bank line has confirmed yet, each with the one invoice it settles."""
+    tied = select(BankLine.id).where(BankLine.payment_id == Payment.id).exists()
+    rows = session.execute(
+        select(Payment.id, Payment.customer_id, Payment.amount_cents, Payment.received_on,
+               func.min(Allocation.invoice_id).label("invoice_id"), func.count(Allocation.id).label("count"))
+        .join(Allocation, Allocation.payment_id == Payment.id)
+        .where(Payment.method == REPORTED, ~tied)
+        .group_by(Payment.id, Payment.customer_id, Payment.amount_cents, Payment.received_on)).all()
+    return [Report(r.id, r.invoice_id, r.customer_id, r.amount_cents, r.received_on) for r in rows if r.count == 1]
+
+
+def confirm(session: Session, bank_payment_id: int, reported_id: int, batch: ImportBatch) -> None:
+    """The bank credit ``bank_payment_id`` (a statement's, not yet allocated) is the money the reported
+    settlement ``reported_id`` spoke of: its bank line is tied to the reported settlement, which takes the
+    credit's date, amount, label and payer (what it brings beyond the report is its unallocated part), its
+    allocations are dated the credit's day, and the credit's own payment goes. ``batch`` (the statement's
+    import) keeps what the reported settlement was, for its undo."""
+    bank = session.get(Payment, bank_payment_id)
+    reported = session.get(Payment, reported_id)
+    allocations = session.execute(select(Allocation.id, Allocation.allocated_on, Invoice.issue_date, Invoice.number,
+                                         Invoice.id.label("invoice_id"))
+                                  .join(Invoice, Invoice.id == Allocation.invoice_id)
+                                  .where(Allocation.payment_id == reported_id)).all()
+    batch.undo = [*batch.undo, {"confirmed": reported_id, "before": {
+        "received_on": reported.received_on.isoformat(), "amount_cents": reported.amount_cents,
+        "method": reported.method, "reference": reported.reference, "payer_iban": reported.payer_iban},
+        "allocations": [[a.id, a.allocated_on.isoformat()] for a in allocations]}]
+    session.execute(update(BankLine).where(BankLine.payment_id == bank_payment_id).values(payment_id=reported_id))
+    said = (f"{format_eur(from_cents(reported.amount_cents))} déclarés réglés ({reported.reference}) : confirmés par "
+            f"le virement du {bank.received_on:%d/%m/%Y} de {format_eur(from_cents(bank.amount_cents))}")
+    reported.received_on, reported.amount_cents = bank.received_on, max(bank.amount_cents, reported.amount_cents)
+    reported.method, reported.reference, reported.payer_iban = TRANSFER, bank.reference, bank.payer_iban
+    session.delete(bank)
+    session.flush()
+    for allocation_id, _on, issued, _number, _invoice in allocations:
+        session.execute(update(Allocation).where(Allocation.id == allocation_id)
+                        .values(allocated_on=max(reported.received_on, issued)))
+    settlement.refresh(session, [a.invoice_id for a in allocations], [reported_id])
+    numbers = ", ".join(a.number for a in allocations)
+    record(session, Happened(EventKind.CONFIRMED, f"{numbers} : {said}", reported.customer_id,
+                             allocations[0].invoice_id if allocations else None, reported_id, reported.amount_cents))
+
+
+def undo_confirmations(session: Session, batch: ImportBatch) -> None:
+    """Undoing a statement: the reported settlements its credits confirmed await their evidence again, as
+    they were (what was allocated since of the credits' extra money is taken back)."""
+    for entry in batch.undo:
+        if "confirmed" not in entry:
+            continue
+        payment_id, before = entry["confirmed"], entry["before"]
+        kept = [allocation_id for allocation_id, _on in entry["allocations"]]
+        invoices = session.scalars(select(Allocation.invoice_id).where(Allocation.id.in_(kept))).all()
+        settlement.take_back(session, (Allocation.payment_id == payment_id) & Allocation.id.not_in(kept),
+                             why=f"annulation de l'import de {batch.file_name}")
+        for allocation_id, on in entry["allocations"]:
+            session.execute(update(Allocation).where(Allocation.id == allocation_id)
+                            .values(allocated_on=date.fromisoformat(on)))
+        session.execute(update(Payment).where(Payment.id == payment_id).values(
+            {**before, "received_on": date.fromisoformat(before["received_on"])}))
+        settlement.refresh(session, invoices, [payment_id])

@@ -1,0 +1,212 @@
+"""The one place that writes allocations (lettrage) and what follows from them: the settled amounts of
+invoices and payments, the invoices' status (paid when fully settled, open again when no longer) and the
+events of the history. Imports, « À rapprocher », the invoice card, undo and the demo all come here, so the
+same money is never counted twice by two paths, and the database's own constraints (migration 0012) stop
+anything settled beyond its amount whoever writes.
+
+Which money goes on which invoice is decided by ``app.domain.settlement`` (or by the owner); this module only
+writes it, in the caller's transaction. Several users: ``lock`` is taken before reading what an allocation
+depends on, so the second of two people confirming the same payment sees the first's allocation.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from sqlalchemy import ColumnElement, case, delete, func, select, update
+from sqlalchemy.orm import Session
+
+from app.domain.money import format_eur, from_cents
+from app.domain.settlement import CREDIT_NOTE, Share
+from app.domain.vocabulary import EventKind, InvoiceKind, InvoiceStatus
+from app.models import Allocation, Invoice, Payment
+from app.models.db import bulk_insert
+from app.models.settlement import resettle
+from app.services.history import Happened, record
+
+CHUNK = 5000
+
+
+@dataclass
+class Changed:
+    """What a settlement change did: the invoices and payments whose settled amounts it changed, how many
+    allocations it wrote or took back, the invoices it made paid and those it opened again."""
+
+    invoices: set[int] = field(default_factory=set)
+    payments: set[int] = field(default_factory=set)
+    allocations: int = 0
+    cents: int = 0          # what those allocations amount to
+    paid: set[int] = field(default_factory=set)
+    reopened: set[int] = field(default_factory=set)
+
+
+class TakenMeanwhile(ValueError):
+    """Another user allocated the same money or settled the same invoice since the screen was read."""
+
+
+def lock(session: Session, invoice_ids: Iterable[int] = (), payment_ids: Iterable[int] = ()) -> None:
+    """Hold these invoices and payments until the transaction ends, before reading what is settled of them:
+    row locks on PostgreSQL (in id order, so that two users never wait on each other in a circle), the
+    database's write lock on SQLite (a first write, which waits for another writer to finish). What is read
+    afterwards is what the other user committed."""
+    for model, ids in ((Payment, sorted(set(payment_ids))), (Invoice, sorted(set(invoice_ids)))):
+        for start in range(0, len(ids), CHUNK):
+            chunk = ids[start:start + CHUNK]
+            if session.get_bind().dialect.name == "postgresql":
+                session.execute(select(model.id).where(model.id.in_(chunk)).order_by(model.id).with_for_update())
+            else:
+                session.execute(update(model).where(model.id.in_(chunk)).values(version=model.version),
+                                execution_options={"synchronize_session": False})
+
+
+def write(session: Session, shares: Iterable[Share], *, batch_id: int | None = None, why: str = "") -> Changed:
+    """Write these shares as allocations (under ``batch_id`` when an import makes them, so that its undo takes
+    them back), then the settled amounts, the statuses and the events: one per allocation when the owner
+    made it, one per customer for an import (``why`` names the file)."""
+    rows = [{"invoice_id": s.invoice_id, "payment_id": None if s.kind == CREDIT_NOTE else s.source,
+             "credit_note_id": s.source if s.kind == CREDIT_NOTE else None, "allocated_on": s.on,
+             "amount_cents": s.cents, "import_batch_id": batch_id} for s in shares if s.cents > 0]
+    if not rows:
+        return Changed()
+    bulk_insert(session.connection(), Allocation.__table__, rows)
+    changed = _refreshed(session, {r["invoice_id"] for r in rows} | {r["credit_note_id"] for r in rows} - {None},
+                         {r["payment_id"] for r in rows} - {None})
+    changed.allocations, changed.cents = len(rows), sum(r["amount_cents"] for r in rows)
+    if batch_id is not None:
+        _record_per_customer(session, EventKind.ALLOCATION, why, rows, changed)
+    else:
+        _record_each(session, EventKind.ALLOCATION, why, rows, changed)
+    return changed
+
+
+def take_back(session: Session, which: ColumnElement[bool], *, why: str = "", per_customer: bool = False) -> Changed:
+    """Delete the allocations ``which`` selects; the invoices they settled are due again (open), the payments
+    they used are unallocated cash again. ``per_customer``: one event per customer (an import undone)."""
+    rows = [row._asdict() for row in session.execute(select(
+        Allocation.invoice_id, Allocation.payment_id, Allocation.credit_note_id, Allocation.allocated_on,
+        Allocation.amount_cents).where(which))]
+    if not rows:
+        return Changed()
+    session.execute(delete(Allocation).where(which), execution_options={"synchronize_session": False})
+    changed = _refreshed(session, {r["invoice_id"] for r in rows} | {r["credit_note_id"] for r in rows} - {None},
+                         {r["payment_id"] for r in rows} - {None})
+    changed.allocations, changed.cents = len(rows), sum(r["amount_cents"] for r in rows)
+    (_record_per_customer if per_customer else _record_each)(session, EventKind.UNALLOCATION, why, rows, changed)
+    return changed
+
+
+def refresh(session: Session, invoice_ids: Iterable[int], payment_ids: Iterable[int] = ()) -> Changed:
+    """The settled amounts and statuses of invoices whose total changed (an export's correction, an undo)
+    or whose allocations were removed by the database itself (a deleted payment's cascade)."""
+    return _refreshed(session, set(invoice_ids), set(payment_ids))
+
+
+def load(session: Session, rows: list[dict]) -> None:
+    """A whole ledger's allocations written at once, as plain rows (the demo company's three years): every
+    invoice's and payment's settled amounts computed from them. The statuses are the ledger's own; ``refresh``
+    those that may not follow."""
+    bulk_insert(session.connection(), Allocation.__table__, rows)
+    resettle(session, None, None)
+
+
+def _refreshed(session: Session, invoice_ids: set[int], payment_ids: set[int]) -> Changed:
+    resettle(session, invoice_ids, payment_ids)
+    paid, reopened = _follow_status(session, invoice_ids)
+    return Changed(invoice_ids, payment_ids, paid=paid, reopened=reopened)
+
+
+def _follow_status(session: Session, invoice_ids: set[int]) -> tuple[set[int], set[int]]:
+    """An open invoice settled in full becomes paid; a paid one that no longer is, open again (a disputed,
+    doubtful or written-off invoice keeps the status the owner gave it). Returns (paid, reopened)."""
+    becomes_paid = ((Invoice.status == InvoiceStatus.OPEN.value) & (Invoice.kind == InvoiceKind.INVOICE.value)
+                    & (Invoice.settled_cents >= Invoice.total_cents))
+    reopens = (Invoice.status == InvoiceStatus.PAID.value) & (Invoice.settled_cents < Invoice.total_cents)
+    new_status = case((becomes_paid, InvoiceStatus.PAID.value), else_=InvoiceStatus.OPEN.value)
+    paid, reopened = set(), set()
+    ids = sorted(invoice_ids)
+    for start in range(0, len(ids), CHUNK):
+        rows = session.execute(update(Invoice).where(Invoice.id.in_(ids[start:start + CHUNK]), becomes_paid | reopens).values(status=new_status)
+                               .returning(Invoice.id, Invoice.status),
+                               execution_options={"synchronize_session": False}).all()
+        for invoice_id, status in rows:
+            (paid if status == InvoiceStatus.PAID.value else reopened).add(invoice_id)
+    return paid, reopened
+
+
+def _described(session: Session, rows: list[dict]) -> tuple[dict[int, tuple[int, str]], dict[int, str]]:
+    """The customer and number of each invoice the rows touch, and a few words on each payment."""
+    invoice_ids = sorted({r["invoice_id"] for r in rows} | {r["credit_note_id"] for r in rows} - {None})
+    payment_ids = sorted({r["payment_id"] for r in rows} - {None})
+    invoices, payments = {}, {}
+    for start in range(0, len(invoice_ids), CHUNK):
+        invoices.update((i, (c, n)) for i, c, n in session.execute(select(
+            Invoice.id, Invoice.customer_id, Invoice.number).where(Invoice.id.in_(invoice_ids[start:start + CHUNK]))))
+    for start in range(0, len(payment_ids), CHUNK):
+        payments.update((p, f"le règlement du {on:%d/%m/%Y} ({format_eur(from_cents(cents))})")
+                        for p, on, cents in session.execute(select(
+                            Payment.id, Payment.received_on, Payment.amount_cents)
+                            .where(Payment.id.in_(payment_ids[start:start + CHUNK]))))
+    return invoices, payments
+
+
+def _record_each(session: Session, kind: EventKind, why: str, rows: list[dict], changed: Changed) -> None:
+    """One event per allocation written or taken back, one per invoice whose status followed."""
+    invoices, payments = _described(session, rows)
+    verb = "imputés sur" if kind == EventKind.ALLOCATION else "retirés de"
+    events = []
+    for row in rows:
+        customer_id, number = invoices[row["invoice_id"]]
+        source = (payments.get(row["payment_id"], "un règlement") if row["payment_id"]
+                  else f"l'avoir {invoices[row['credit_note_id']][1]}")
+        text = f"{format_eur(from_cents(row['amount_cents']))} de {source} {verb} {number}"
+        events.append(Happened(kind, text + (f" ({why})" if why else ""), customer_id, row["invoice_id"],
+                               row["payment_id"], row["amount_cents"]))
+    for ids, text in ((changed.paid, "réglée"), (changed.reopened, "à nouveau due")):
+        events += [Happened(EventKind.STATUS, f"{invoices[i][1]} {text}", invoices[i][0], i) for i in sorted(ids)
+                   if i in invoices]
+    record(session, *events)
+
+
+def _record_per_customer(session: Session, kind: EventKind, why: str, rows: list[dict], changed: Changed) -> None:
+    """One event per customer for the many allocations of an import (or of its undo)."""
+    invoices, _payments = _described(session, rows)
+    count: dict[int, int] = defaultdict(int)
+    cents: dict[int, int] = defaultdict(int)
+    for row in rows:
+        customer_id = invoices[row["invoice_id"]][0]
+        count[customer_id] += 1
+        cents[customer_id] += row["amount_cents"]
+    paid: dict[int, int] = defaultdict(int)
+    reopened: dict[int, int] = defaultdict(int)
+    for ids, counter in ((changed.paid, paid), (changed.reopened, reopened)):
+        for invoice_id in ids:
+            if invoice_id in invoices:
+                counter[invoices[invoice_id][0]] += 1
+    verb = "imputation(s)" if kind == EventKind.ALLOCATION else "imputation(s) annulée(s)"
+    events = []
+    for customer_id in sorted(count):
+        text = f"{why} : {count[customer_id]} {verb}, {format_eur(from_cents(cents[customer_id]))}"
+        if paid[customer_id]:
+            text += f" ; {paid[customer_id]} facture(s) réglée(s)"
+        if reopened[customer_id]:
+            text += f" ; {reopened[customer_id]} facture(s) à nouveau due(s)"
+        events.append(Happened(kind, text, customer_id, cents=cents[customer_id]))
+    record(session, *events)
+
+
+def settled_sums(session: Session, invoice_ids: Iterable[int] = (), payment_ids: Iterable[int] = ()
+                 ) -> dict[tuple[str, int], int]:
+    """What the allocations settle of these invoices ("invoice"), credit notes ("credit_note") and payments
+    ("payment"), read from the allocations themselves (0 when none)."""
+    sums: dict[tuple[str, int], int] = defaultdict(int)
+    invoice_ids, payment_ids = sorted(set(invoice_ids)), sorted(set(payment_ids))
+    for side, column, ids in (("invoice", Allocation.invoice_id, invoice_ids),
+                              ("credit_note", Allocation.credit_note_id, invoice_ids),
+                              ("payment", Allocation.payment_id, payment_ids)):
+        for start in range(0, len(ids), CHUNK):
+            for key, total in session.execute(select(column, func.sum(Allocation.amount_cents))
+                                              .where(column.in_(ids[start:start + CHUNK])).group_by(column)):
+                sums[side, key] = total
+    return sums
