@@ -78,6 +78,9 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--dry-run", action="store_true", help="montre ce qui serait importé, sans rien écrire")
     imp.add_argument("--valid-rows", action="store_true",
                      help="importe les lignes valides d'un fichier qui contient des erreurs")
+    imp.add_argument("--as-of", type=parse_date, default=None,
+                     help="date à laquelle le fichier donne ses montants réglés / restant dus (défaut : la date du "
+                          "fichier)")
     imp.add_argument("--json", action="store_true", help="sortie JSON")
     kpi = verbs.add_parser("kpi", help="indicateurs de la semaine (DSO, taux de retard, alertes...)")
     forecast = verbs.add_parser("forecast", help="prévision d'encaissements sur 13 semaines")
@@ -174,7 +177,7 @@ def run_import(location: str, args: argparse.Namespace) -> int:
             raise UserError(f"le fichier {name} n'existe pas.")
         try:
             summary = run(db, import_file, path, today=date.today(), kind=args.kind, mapping=mapping,
-                          accept_valid_rows=args.valid_rows)
+                          accept_valid_rows=args.valid_rows, as_of=args.as_of)
         except UnreadableFile as exc:
             failed = True
             reports.append({"file": path.name, "kind": args.kind, "error": str(exc)})
@@ -208,6 +211,10 @@ def print_summary(summary, dry_run: bool) -> None:
         print(f"  modifiée : {change}")
     if len(summary.changes) > 20:
         print(f"  … et {len(summary.changes) - 20} autres factures modifiées (--json les liste toutes)")
+    if summary.reported_text():
+        print(f"  {summary.reported_text()}")
+    for disagreement in summary.disagreements:
+        print(f"  désaccord : {disagreement}")
     for warning in summary.possible_duplicates:
         print(f"  doublon possible : {warning}")
     for remark in summary.warnings:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import cached_property
+from functools import cached_property, partial
 from html import escape
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
@@ -27,6 +27,7 @@ from app.domain.text import without_accents
 from app.services.customers import customer_choices
 from app.services.reconciliation import (CONFIDENCE_LABELS, Candidate, Pending, allocate, candidates, left_after,
                                          pending, set_customer, unallocate)
+from app.services.settlement import TakenMeanwhile
 from app.services.store import commit, read
 from app.ui.format import AT_RISK, LATE, fr_amount, fr_date
 from app.ui.forms import AmountEdit, FieldMessages, combo_select, customer_picker, dialog_buttons
@@ -416,7 +417,8 @@ class ReconcileScreen(Screen):
             wanted = self.split.allocations()
         else:
             wanted = [(a.invoice_id, a.amount) for a in proposal.allocations]
-        if self._apply(allocate, waiting.credit.payment_id, wanted, next_row=True):
+        allocate_left = partial(allocate, expected_left=waiting.credit.left)  # another user may take it first
+        if self._apply(allocate_left, waiting.credit.payment_id, wanted, next_row=True):
             self.last_allocated = waiting.credit.payment_id
 
     def start_split(self) -> None:
@@ -453,10 +455,15 @@ class ReconcileScreen(Screen):
             return False
         try:
             said = commit(self.context.db, use_case, *args)
+        except TakenMeanwhile as taken:
+            self._refused(str(taken))
+            self.refresh()  # what the other user did shows
+            self.changed.emit()
+            return False
         except ValueError as refused:
             self._refused(str(refused))
             return False
-        undo = ' <a href="annuler">Annuler</a>' if use_case is allocate else ""
+        undo = ' <a href="annuler">Annuler</a>' if use_case is not unallocate else ""
         self.outcome.setText(escape(said) + undo)
         visible = self.table.visible_rows()
         row = self.table.currentIndex().row() + (1 if next_row else 0)
