@@ -95,7 +95,8 @@ class ImportSummary:
         if self.as_of is None or not (self.reported or self.by_bank or self.disagreements):
             return ""
         said = f"Règlements selon le fichier au {self.as_of:%d/%m/%Y} ({self.as_of_said}) : "
-        parts = [f"{self.reported} facture(s) réglée(s) selon le fichier, en attente du relevé bancaire"]
+        parts = [f"{self.reported} facture(s) réglée(s) selon le fichier, en attente du relevé bancaire"] \
+            if self.reported else []
         if self.by_bank:
             parts.append(f"{self.by_bank} déjà expliquée(s) par des virements reçus")
         if self.disagreements:
@@ -162,7 +163,7 @@ def import_records(session: Session, path: Path, result: ReadResult, *, today: d
                             warnings=list(result.warnings))
     if not is_statement(result):
         summary.as_of = as_of or min(file_date(path), today)
-        summary.as_of_said = "date donnée" if as_of else "date du fichier"
+        summary.as_of_said = "date indiquée" if as_of else "date du fichier"
     if result.problems and not accept_valid_rows:
         return summary
     batch = ImportBatch(file_name=str(path), file_hash=file_hash(path), kind=result.kind, undo=[])

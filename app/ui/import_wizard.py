@@ -14,10 +14,11 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QFormLayout, QHBox
 
 from app.importers import detect
 from app.importers.records import UnreadableFile
-from app.services.imports import ImportSummary, import_file, save_mapping, saved_mapping
+from app.services.imports import ImportSummary, file_date, import_file, save_mapping, saved_mapping
 from app.services.statements import STATEMENT_KINDS
 from app.services.store import commit, read
 from app.ui.format import LATE, fr_amount, fr_date
+from app.ui.forms import DateEdit
 from app.ui.screen import RowTable
 from app.ui.table_model import Column
 from app.ui.worker import run_op
@@ -67,7 +68,14 @@ class ImportWizard(QDialog):
         self.valid_rows_button = QPushButton("Importer les lignes valides")
         self.valid_rows_button.hide()
         self.close_button = QPushButton("Annuler")
+        # what an export says is paid is a state as of a date: proposed, the file's own date
+        self.as_of = DateEdit(min(file_date(path), context.today()))
+        self.as_of.setToolTip("Ce que le fichier dit réglé ou restant dû l'est à cette date : un virement reçu "
+                              "jusqu'à quelques jours après est le même argent, il ne sera pas compté deux fois.")
+        self.as_of_label = QLabel("Montants réglés et restant dus au :")
         buttons = QHBoxLayout()
+        buttons.addWidget(self.as_of_label)
+        buttons.addWidget(self.as_of)
         buttons.addStretch(1)
         for button in (self.valid_rows_button, self.import_button, self.close_button):
             buttons.addWidget(button)
@@ -86,6 +94,7 @@ class ImportWizard(QDialog):
             return
         # a reader of tables (invoices, bank statements) has a schema: its fields are mapped to columns
         first = self._mapping_page() if hasattr(self.reader, "SCHEMA") else self._plain_page()
+        self._show_as_of(self.reader.KIND not in STATEMENT_KINDS)
         self.pages.insertWidget(0, first)
         if not self.failed:  # inspecting the spreadsheet may have failed already
             self.pages.setCurrentWidget(first)
@@ -203,12 +212,13 @@ class ImportWizard(QDialog):
     # the import ---------------------------------------------------------------------------------------------------
     def start(self, accept_valid_rows: bool) -> None:
         db, path, kind, mapping = self.context.db, self.path, self.reader.KIND, self.mapping()
-        today = self.context.today()
+        today, as_of = self.context.today(), self.as_of.value()
         keep = (self.mapping_name.text().strip(), self.sheet.signature, mapping) \
             if mapping and self.save_mapping.isChecked() and self.mapping_name.text().strip() else None
         self.import_button.setEnabled(False)
         self.valid_rows_button.hide()
-        self.op = run_op(self, lambda job: run_import(db, path, kind, mapping, keep, accept_valid_rows, today, job),
+        self.op = run_op(self, lambda job: run_import(db, path, kind, mapping, keep, accept_valid_rows, today,
+                                                           as_of, job),
                          on_success=self.show_summary, on_failure=self.show_failure,
                          label=f"Import de {path.name}…")
         self.op.signals.cancelled.connect(lambda: self.import_button.setEnabled(True))
@@ -220,6 +230,7 @@ class ImportWizard(QDialog):
         self.summary_text.setObjectName("summary")
         self.summary_text.setWordWrap(True)
         self.summary_text.setTextFormat(Qt.TextFormat.RichText)
+        self.summary_text.setAlignment(Qt.AlignmentFlag.AlignTop)  # at the top, whether remarks follow or not
         self.summary_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.summary_text)
         self.problems = RowTable(PROBLEM_COLUMNS, sort_column=0)
@@ -241,7 +252,10 @@ class ImportWizard(QDialog):
                     f"facture(s) ou avoir(s), {created['payments']} règlement(s), {created['allocations']} "
                     f"lettrage(s). Mis à jour : {len(summary.changes)}. Déjà connus : {summary.duplicates}. "
                     f"Lignes rejetées : {len({p.line for p in summary.errors})}.</p>")
-        notes = summary.changes + summary.possible_duplicates
+            if summary.reported_text():
+                head += f"<p>{escape(summary.reported_text())}</p>"
+        notes = [f"Désaccord : {text}" for text in summary.disagreements] + summary.changes \
+            + summary.possible_duplicates
         details = "".join(f"<li>{escape(str(text))}</li>" for text in notes[:SUMMARY_NOTES])
         if len(notes) > SUMMARY_NOTES:
             details += f"<li>… et {len(notes) - SUMMARY_NOTES} autre(s).</li>"
@@ -251,10 +265,17 @@ class ImportWizard(QDialog):
         self.problems.setVisible(bool(summary.errors or summary.warnings))
         self.pages.setCurrentWidget(self.summary_page)
         self.import_button.hide()
+        self._show_as_of(False)
         self.close_button.setText("Fermer")
+
+    def _show_as_of(self, shown: bool) -> None:
+        """The as-of date is asked for files that say what is paid (not for bank statements)."""
+        self.as_of.setVisible(shown)
+        self.as_of_label.setVisible(shown)
 
     def show_failure(self, message: str) -> None:
         self.failed = True
+        self._show_as_of(False)
         self.detected.setText(f"<b>{self.path.name}</b> — <span style='color:{LATE.name()}'>{message}</span>")
         self.summary_text.setText("Ce fichier n'a pas pu être importé ; rien n'a été modifié.")
         self.problems.hide()
@@ -271,9 +292,9 @@ def _note(text: str) -> QLabel:
     return label
 
 
-def run_import(db, path: Path, kind: str, mapping, keep, accept_valid_rows: bool, today: date, job):
+def run_import(db, path: Path, kind: str, mapping, keep, accept_valid_rows: bool, today: date, as_of: date, job):
     """In the worker: save the confirmed columns, then import, each in one transaction."""
     if keep is not None:
         commit(db, save_mapping, *keep)
     return commit(db, import_file, path, today=today, kind=kind, mapping=mapping,
-                  accept_valid_rows=accept_valid_rows, job=job)
+                  accept_valid_rows=accept_valid_rows, as_of=None if kind in STATEMENT_KINDS else as_of, job=job)

@@ -63,8 +63,8 @@ def known(db, tmp_path):
 
 def test_export_first_then_the_bank_credit_it_counted_confirms_it_then_the_rest_next_week(known, tmp_path):
     summary = run(known, tmp_path, export(), "export.csv", as_of=AS_OF)
-    assert (summary.reported, summary.as_of, summary.as_of_said) == (1, AS_OF, "date donnée")
-    assert "au 30/11/2026 (date donnée)" in summary.reported_text()
+    assert (summary.reported, summary.as_of, summary.as_of_said) == (1, AS_OF, "date indiquée")
+    assert "au 30/11/2026 (date indiquée)" in summary.reported_text()
     assert invoice_state(known) == (600000, "open")
     first = run(known, tmp_path, FIRST, "releve-novembre.cfo")
     assert first.confirmed == 1 and first.created["payments"] == 0

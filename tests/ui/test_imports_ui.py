@@ -156,3 +156,35 @@ def test_a_large_statement_is_not_read_in_the_window_for_its_preview(ledger, mak
     monkeypatch.setattr(import_wizard, "PREVIEW_BYTES", 100)
     _screen, wizard = open_wizard(make_window(ledger), write_cfonb(tmp_path / "releve.txt", STATEMENT))
     assert "pas d'aperçu" in wizard.pages.currentWidget().text() and wizard.import_button.isEnabled()
+
+
+EXPORT = """N° facture;Date;Échéance;Client;Montant TTC;Reste dû
+F-200;01/10/2026;31/10/2026;Garage Petit;12 000,00 €;6 000,00 €
+"""
+
+
+def test_an_export_s_paid_amounts_are_taken_as_of_the_date_the_owner_confirms(ledger, make_window, qtbot, tmp_path):
+    """The wizard proposes the file's date for what it says is paid; the summary says which date was used and
+    that the 6 000 € wait for the bank's statement."""
+    from datetime import date
+
+    from app.models import Payment
+
+    window = make_window(ledger)
+    _screen, wizard = open_wizard(window, write(tmp_path, EXPORT, "export.csv"))
+    assert wizard.as_of.isVisibleTo(wizard) and wizard.as_of.value() <= date.today()
+    wizard.as_of.set_date(date(2026, 11, 20))
+    qtbot.mouseClick(wizard.import_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: wizard.pages.currentWidget() is wizard.summary_page, timeout=10_000)
+    text = wizard.summary_text.text()
+    assert "Règlements selon le fichier au 20/11/2026 (date indiquée)" in text
+    assert "1 facture(s) réglée(s) selon le fichier, en attente du relevé bancaire" in text
+    assert not wizard.as_of.isVisibleTo(wizard)
+    with ledger.sessions() as s:
+        reported = s.scalar(select(Payment).where(Payment.reference.like("Réglé selon export.csv%")))
+        assert (reported.received_on, reported.amount_cents) == (date(2026, 11, 20), 600000)
+
+
+def test_a_bank_statement_asks_no_as_of_date(ledger, make_window, tmp_path):
+    _screen, wizard = open_wizard(make_window(ledger), write(tmp_path, BANK_CSV, "releve.csv"))
+    assert not wizard.as_of.isVisibleTo(wizard)
