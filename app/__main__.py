@@ -14,6 +14,7 @@ from pathlib import Path
 
 from app.config import DB_ENV, database_location
 from app.importers import KINDS
+from app.jobs import Refused
 
 
 class UserError(Exception):
@@ -104,21 +105,33 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def existing_database(location: str):
-    """Open a database that must already exist: a verb that only reads never creates an empty file."""
+def opened(location: str):
+    """Open the database (creating it when it is a new file); a failure to open it (not a database, a folder
+    that cannot be written, a server that does not answer) is said plainly."""
+    from sqlalchemy.exc import SQLAlchemyError
+
     from app.services.store import open_database
 
+    try:
+        return open_database(location)
+    except SQLAlchemyError as exc:
+        raise UserError(f"impossible d'ouvrir la base de données {location} ({exc.__class__.__name__}). "
+                        "Vérifiez le chemin ou l'URL passés à --db.") from None
+
+
+def existing_database(location: str):
+    """Open a database that must already exist: a verb that only reads never creates an empty file."""
     if "://" not in location and not Path(location).expanduser().exists():
         raise UserError(f"le fichier de données {location} n'existe pas. Vérifiez --db (ou ENCOURS_DB), ou créez "
                         "la société de démonstration avec « encours --db FICHIER demo ».")
-    return open_database(location)
+    return opened(location)
 
 
 def run_demo(location: str, seed: int, today: date | None) -> int:
     from app.services.demo import create_demo_company
-    from app.services.store import commit, open_database
+    from app.services.store import commit
 
-    db = open_database(location)
+    db = opened(location)
     try:
         summary = commit(db, create_demo_company, today=today or date.today(), seed=seed)
     except ValueError as exc:
@@ -302,18 +315,18 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "screenshot":
             return run_window(location, (args.view, args.out))
         return run_window(location)
-    except UserError as exc:
+    except (UserError, Refused) as exc:  # Refused: another writer holds the database, a rate is missing…
         print(f"encours : {exc}", file=sys.stderr)
         return 1
     except BrokenPipeError:  # the output went to a reader that stopped early (``| head``): nothing to say
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
-    except Exception as exc:  # the database cannot be opened: say so plainly
+    except Exception as exc:  # the database refused the work (its transaction rolled back): say so plainly
         from sqlalchemy.exc import SQLAlchemyError
 
         if isinstance(exc, SQLAlchemyError):
-            print(f"encours : impossible d'ouvrir la base de données {location} ({exc.__class__.__name__}). "
-                  "Vérifiez le chemin ou l'URL passés à --db.", file=sys.stderr)
+            print(f"encours : la base de données {location} a refusé l'opération ({exc.__class__.__name__}) ; "
+                  "rien n'en a été enregistré.", file=sys.stderr)
             return 1
         raise
 
