@@ -169,12 +169,13 @@ def run_aging(location: str, at: date | None, as_json: bool) -> int:
 
 
 def run_import(location: str, args: argparse.Namespace) -> int:
-    """Each file in its own transaction; exit code 1 when any file is rejected."""
+    """Each file in its own transaction, rolled back whole when the file is refused; exit code 1 when any file
+    is refused or has rows left out."""
     from app.importers.records import UnreadableFile
-    from app.services.imports import import_file, mapping_named
-    from app.services.store import commit, open_database, read, rehearse
+    from app.services.imports import ImportRefused, import_file, mapping_named
+    from app.services.store import commit, read, rehearse
 
-    db = open_database(location)
+    db = opened(location)
     try:
         mapping = read(db, mapping_named, args.mapping) if args.mapping else None
     except UnreadableFile as exc:
@@ -188,6 +189,8 @@ def run_import(location: str, args: argparse.Namespace) -> int:
         try:
             summary = run(db, import_file, path, today=date.today(), kind=args.kind, mapping=mapping,
                           accept_valid_rows=args.valid_rows)
+        except ImportRefused as refused:  # its transaction rolled back: nothing of the file written
+            summary = refused.summary
         except UnreadableFile as exc:
             failed = True
             reports.append({"file": path.name, "kind": args.kind, "error": str(exc)})
