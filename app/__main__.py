@@ -59,6 +59,11 @@ class FrenchArgumentParser(argparse.ArgumentParser):
         self.exit(1, f"{self.prog} : {message}\n")
 
 
+COMPANY_OPTIONS = {"name": "raison sociale", "siren": "SIREN ou SIRET (clé vérifiée)", "address": "adresse",
+                   "postcode": "code postal", "city": "ville", "email": "e-mail", "phone": "téléphone",
+                   "iban": "IBAN imprimé sur les lettres (clé vérifiée)"}
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = FrenchArgumentParser(
         prog="encours", description="Encours : créances clients, relances et trésorerie.")
@@ -99,6 +104,13 @@ def build_parser() -> argparse.ArgumentParser:
     late.add_argument("number", metavar="NUMERO_FACTURE", help="numéro de la facture")
     late.add_argument("--at", type=parse_date, default=None, help="date de calcul (défaut : aujourd'hui)")
     late.add_argument("--json", action="store_true", help="sortie JSON")
+    company = verbs.add_parser("company", help="votre société : l'affiche, ou enregistre les champs donnés")
+    for field, meaning in COMPANY_OPTIONS.items():
+        company.add_argument(f"--{field}", help=meaning)
+    company.add_argument("--json", action="store_true", help="sortie JSON")
+    history = verbs.add_parser("history", help="historique d'un client : imputations, statuts, modifications…")
+    history.add_argument("code", metavar="CODE_CLIENT", help="code du client")
+    history.add_argument("--json", action="store_true", help="sortie JSON")
     shot = verbs.add_parser("screenshot", help="capture d'un écran en 1280×800")
     shot.add_argument("view", help="dashboard, customers, customer, invoices, reminders, imports, disputes, settings, welcome")
     shot.add_argument("--out", required=True, help="fichier PNG à écrire")
@@ -291,6 +303,39 @@ def run_penalties(location: str, number: str, at: date | None, as_json: bool) ->
     return 0
 
 
+def run_company(location: str, args: argparse.Namespace) -> int:
+    """Show the company, or set the fields given (in one transaction, nothing written when one is refused)."""
+    from app.services.company import company_input, identity_json, identity_lines, set_company_identity
+    from app.services.store import commit, read
+
+    changes = {field: getattr(args, field) for field in COMPANY_OPTIONS if getattr(args, field) is not None}
+    if changes:
+        db = opened(location)
+        errors = commit(db, set_company_identity, changes)
+        if errors:
+            raise UserError(" ".join(f"--{field} : {message}" for field, message in errors.items()))
+    else:
+        db = existing_database(location)
+    company = read(db, company_input)
+    if company is None:
+        raise UserError(f"aucune société dans {location} : « encours company --name \"Ma société\" » la crée.")
+    print(json.dumps(identity_json(company), ensure_ascii=False, indent=2) if args.json
+          else "\n".join(identity_lines(company)))
+    return 0
+
+
+def run_history(location: str, code: str, as_json: bool) -> int:
+    from app.services.history import customer_history
+    from app.services.store import read
+
+    found = read(existing_database(location), customer_history, code)
+    if found is None:
+        raise UserError(f"aucun client n'a le code « {code} » (la liste des clients, avec leurs codes, est dans "
+                        "l'écran Clients).")
+    print(json.dumps(found.as_json(), ensure_ascii=False, indent=2) if as_json else "\n".join(found.text_lines()))
+    return 0
+
+
 def run_window(location: str, screenshot: tuple[str, str] | None = None) -> int:
     from app.ui.app import run
 
@@ -313,6 +358,10 @@ def main(argv: list[str] | None = None) -> int:
             return run_remind(location, args)
         if args.command == "penalties":
             return run_penalties(location, args.number, args.at, args.json)
+        if args.command == "company":
+            return run_company(location, args)
+        if args.command == "history":
+            return run_history(location, args.code, args.json)
         if args.command == "report":
             return run_report(location, args.at, Path(args.out))
         if args.command == "screenshot":
