@@ -112,7 +112,7 @@ def set_company_identity(session: Session, changes: dict[str, str]) -> dict[str,
         return errors
     new = company_input(session)
     said = [f"{IDENTITY_LABELS[name]} : {getattr(old, name) or '—'} → {getattr(new, name) or '—'}"
-            for name in IDENTITY_LABELS if getattr(old, name) != getattr(new, name)]
+            for name in IDENTITY_LABELS if name in changes and getattr(old, name) != getattr(new, name)]
     if said:
         record(session, Happened(EventKind.EDIT, ("Société créée" if before is None else "Société modifiée")
                                  + " — " + " ; ".join(said)))
@@ -126,4 +126,5 @@ def identity_json(company: CompanyInput) -> dict[str, str]:
 
 def identity_lines(company: CompanyInput) -> list[str]:
     """``encours company``: the company's identity and contact in French, one field a line."""
-    return [f"{label} : {getattr(company, name) or '—'}" for name, label in IDENTITY_LABELS.items()]
+    return [f"{label} : {', '.join(getattr(company, name).splitlines()) or '—'}"  # an address on one line
+            for name, label in IDENTITY_LABELS.items()]

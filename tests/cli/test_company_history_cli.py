@@ -44,9 +44,16 @@ def test_company_is_created_then_changed_each_change_an_event(tmp_path, capsys):
         ("edit", None, "Société modifiée — Ville : Lyon → Villeurbanne")]
 
 
-def test_company_shown_as_it_is(ledger, capsys):
+def test_company_shown_as_it_is_and_only_the_fields_given_are_recorded_as_changed(ledger, capsys):
+    with ledger.transaction() as s:  # as the settings form or an older version may have left them
+        s.execute(update(Company).values(address="12 chemin des Artisans\nZA du Bordelan",
+                                         iban=IBAN.replace(" ", "")))
     assert main(["--db", location(ledger), "company"]) == 0
-    assert capsys.readouterr().out.splitlines()[:2] == ["Raison sociale : Atelier Test SARL", "SIREN : 732829320"]
+    assert capsys.readouterr().out.splitlines()[:3] == [
+        "Raison sociale : Atelier Test SARL", "SIREN : 732829320", "Adresse : 12 chemin des Artisans, ZA du Bordelan"]
+    assert main(["--db", location(ledger), "company", "--email", "compta@atelier-test.fr"]) == 0
+    with ledger.sessions() as s:
+        assert s.scalars(select(Event.text)).all() == ["Société modifiée — E-mail : — → compta@atelier-test.fr"]
 
 
 def test_a_wrong_siren_or_iban_is_refused_in_french_and_nothing_is_written(ledger, capsys):
