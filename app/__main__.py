@@ -14,6 +14,7 @@ from pathlib import Path
 
 from app.config import DB_ENV, database_location
 from app.importers import KINDS
+from app.jobs import Refused
 
 
 class UserError(Exception):
@@ -56,6 +57,11 @@ class FrenchArgumentParser(argparse.ArgumentParser):
     def error(self, message: str):
         self.print_usage(sys.stderr)
         self.exit(1, f"{self.prog} : {message}\n")
+
+
+COMPANY_OPTIONS = {"name": "raison sociale", "siren": "SIREN ou SIRET (clé vérifiée)", "address": "adresse",
+                   "postcode": "code postal", "city": "ville", "email": "e-mail", "phone": "téléphone",
+                   "iban": "IBAN imprimé sur les lettres (clé vérifiée)"}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -101,27 +107,46 @@ def build_parser() -> argparse.ArgumentParser:
     late.add_argument("number", metavar="NUMERO_FACTURE", help="numéro de la facture")
     late.add_argument("--at", type=parse_date, default=None, help="date de calcul (défaut : aujourd'hui)")
     late.add_argument("--json", action="store_true", help="sortie JSON")
+    company = verbs.add_parser("company", help="votre société : l'affiche, ou enregistre les champs donnés")
+    for field, meaning in COMPANY_OPTIONS.items():
+        company.add_argument(f"--{field}", help=meaning)
+    company.add_argument("--json", action="store_true", help="sortie JSON")
+    history = verbs.add_parser("history", help="historique d'un client : imputations, statuts, modifications…")
+    history.add_argument("code", metavar="CODE_CLIENT", help="code du client")
+    history.add_argument("--json", action="store_true", help="sortie JSON")
     shot = verbs.add_parser("screenshot", help="capture d'un écran en 1280×800")
     shot.add_argument("view", help="dashboard, customers, customer, invoices, reminders, imports, disputes, settings, welcome")
     shot.add_argument("--out", required=True, help="fichier PNG à écrire")
     return parser
 
 
-def existing_database(location: str):
-    """Open a database that must already exist: a verb that only reads never creates an empty file."""
+def opened(location: str):
+    """Open the database (creating it when it is a new file); a failure to open it (not a database, a folder
+    that cannot be written, a server that does not answer) is said plainly."""
+    from sqlalchemy.exc import SQLAlchemyError
+
     from app.services.store import open_database
 
+    try:
+        return open_database(location)
+    except SQLAlchemyError as exc:
+        raise UserError(f"impossible d'ouvrir la base de données {location} ({exc.__class__.__name__}). "
+                        "Vérifiez le chemin ou l'URL passés à --db.") from None
+
+
+def existing_database(location: str):
+    """Open a database that must already exist: a verb that only reads never creates an empty file."""
     if "://" not in location and not Path(location).expanduser().exists():
         raise UserError(f"le fichier de données {location} n'existe pas. Vérifiez --db (ou ENCOURS_DB), ou créez "
                         "la société de démonstration avec « encours --db FICHIER demo ».")
-    return open_database(location)
+    return opened(location)
 
 
 def run_demo(location: str, seed: int, today: date | None) -> int:
     from app.services.demo import create_demo_company
-    from app.services.store import commit, open_database
+    from app.services.store import commit
 
-    db = open_database(location)
+    db = opened(location)
     try:
         summary = commit(db, create_demo_company, today=today or date.today(), seed=seed)
     except ValueError as exc:
@@ -159,12 +184,13 @@ def run_aging(location: str, at: date | None, as_json: bool) -> int:
 
 
 def run_import(location: str, args: argparse.Namespace) -> int:
-    """Each file in its own transaction; exit code 1 when any file is rejected."""
+    """Each file in its own transaction, rolled back whole when the file is refused; exit code 1 when any file
+    is refused or has rows left out."""
     from app.importers.records import UnreadableFile
-    from app.services.imports import import_file, mapping_named
-    from app.services.store import commit, open_database, read, rehearse
+    from app.services.imports import ImportRefused, import_file, mapping_named
+    from app.services.store import commit, read, rehearse
 
-    db = open_database(location)
+    db = opened(location)
     try:
         mapping = read(db, mapping_named, args.mapping) if args.mapping else None
     except UnreadableFile as exc:
@@ -178,6 +204,8 @@ def run_import(location: str, args: argparse.Namespace) -> int:
         try:
             summary = run(db, import_file, path, today=date.today(), kind=args.kind, mapping=mapping,
                           accept_valid_rows=args.valid_rows, as_of=args.as_of)
+        except ImportRefused as refused:  # its transaction rolled back: nothing of the file written
+            summary = refused.summary
         except UnreadableFile as exc:
             failed = True
             reports.append({"file": path.name, "kind": args.kind, "error": str(exc)})
@@ -282,6 +310,39 @@ def run_penalties(location: str, number: str, at: date | None, as_json: bool) ->
     return 0
 
 
+def run_company(location: str, args: argparse.Namespace) -> int:
+    """Show the company, or set the fields given (in one transaction, nothing written when one is refused)."""
+    from app.services.company import company_input, identity_json, identity_lines, set_company_identity
+    from app.services.store import commit, read
+
+    changes = {field: getattr(args, field) for field in COMPANY_OPTIONS if getattr(args, field) is not None}
+    if changes:
+        db = opened(location)
+        errors = commit(db, set_company_identity, changes)
+        if errors:
+            raise UserError(" ".join(f"--{field} : {message}" for field, message in errors.items()))
+    else:
+        db = existing_database(location)
+    company = read(db, company_input)
+    if company is None:
+        raise UserError(f"aucune société dans {location} : « encours company --name \"Ma société\" » la crée.")
+    print(json.dumps(identity_json(company), ensure_ascii=False, indent=2) if args.json
+          else "\n".join(identity_lines(company)))
+    return 0
+
+
+def run_history(location: str, code: str, as_json: bool) -> int:
+    from app.services.history import customer_history
+    from app.services.store import read
+
+    found = read(existing_database(location), customer_history, code)
+    if found is None:
+        raise UserError(f"aucun client n'a le code « {code} » (la liste des clients, avec leurs codes, est dans "
+                        "l'écran Clients).")
+    print(json.dumps(found.as_json(), ensure_ascii=False, indent=2) if as_json else "\n".join(found.text_lines()))
+    return 0
+
+
 def run_window(location: str, screenshot: tuple[str, str] | None = None) -> int:
     from app.ui.app import run
 
@@ -304,23 +365,27 @@ def main(argv: list[str] | None = None) -> int:
             return run_remind(location, args)
         if args.command == "penalties":
             return run_penalties(location, args.number, args.at, args.json)
+        if args.command == "company":
+            return run_company(location, args)
+        if args.command == "history":
+            return run_history(location, args.code, args.json)
         if args.command == "report":
             return run_report(location, args.at, Path(args.out))
         if args.command == "screenshot":
             return run_window(location, (args.view, args.out))
         return run_window(location)
-    except UserError as exc:
+    except (UserError, Refused) as exc:  # Refused: another writer holds the database, a rate is missing…
         print(f"encours : {exc}", file=sys.stderr)
         return 1
     except BrokenPipeError:  # the output went to a reader that stopped early (``| head``): nothing to say
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
-    except Exception as exc:  # the database cannot be opened: say so plainly
+    except Exception as exc:  # the database refused the work (its transaction rolled back): say so plainly
         from sqlalchemy.exc import SQLAlchemyError
 
         if isinstance(exc, SQLAlchemyError):
-            print(f"encours : impossible d'ouvrir la base de données {location} ({exc.__class__.__name__}). "
-                  "Vérifiez le chemin ou l'URL passés à --db.", file=sys.stderr)
+            print(f"encours : la base de données {location} a refusé l'opération ({exc.__class__.__name__}) ; "
+                  "rien n'en a été enregistré.", file=sys.stderr)
             return 1
         raise
 

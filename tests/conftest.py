@@ -4,6 +4,8 @@ compute by hand."""
 from __future__ import annotations
 
 import os
+import sqlite3
+from contextlib import contextmanager
 from datetime import date
 
 import pytest
@@ -101,3 +103,37 @@ def ledger(db):
         s.add_all([Allocation(invoice=f2, payment=p1, allocated_on=date(2026, 11, 20), amount_cents=20000),
                    Allocation(invoice=f0, payment=p0, allocated_on=date(2026, 7, 2), amount_cents=10000)])
     return db
+
+
+@pytest.fixture
+def impatient(db, monkeypatch):
+    """The test database opened again with a 50 ms wait for another writer (instead of 10 s)."""
+    from app.models import db as models_db
+
+    monkeypatch.setattr(models_db, "BUSY_TIMEOUT_MS", 50)
+    database = open_database(db.engine.url.render_as_string(hide_password=False))
+    yield database
+    database.dispose()
+
+
+@contextmanager
+def another_writer(database):
+    """A second connection holding the database's write lock meanwhile: ``BEGIN IMMEDIATE`` on a SQLite file;
+    on PostgreSQL every table locked against writes (reads go on)."""
+    if database.engine.dialect.name == "sqlite":
+        holder = sqlite3.connect(database.engine.url.database, isolation_level=None)
+        holder.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        finally:
+            holder.rollback()
+            holder.close()
+        return
+    with database.engine.connect() as holder:
+        from app.models import Base
+
+        holder.exec_driver_sql(f"LOCK TABLE {', '.join(t.name for t in Base.metadata.sorted_tables)} IN EXCLUSIVE MODE")
+        try:
+            yield
+        finally:
+            holder.rollback()

@@ -70,6 +70,20 @@ class InvoiceRecord(NamedTuple):
     row_hash: str = ""
 
 
+def remaining_error(total: Decimal, still_due: Decimal) -> str | None:
+    """Why the remaining amount a file states for an invoice cannot be (DOMAIN.md, "Money received from
+    several sources": refused when below zero or above the total, which would settle the invoice beyond its
+    amount); a credit note's, mirrored, lies between its negative amount and zero. None when it can be."""
+    if min(total, 0) <= still_due <= max(total, 0):
+        return None
+    from app.domain.money import format_eur  # here: the start of the window does not wait for it
+
+    if total < 0:
+        return f"n'est pas possible : le reste dû d'un avoir va de son montant ({format_eur(total)}) à zéro"
+    return ("n'est pas possible : le reste dû ne peut être ni négatif ni supérieur au montant de la facture "
+            f"({format_eur(total)})")
+
+
 class PaymentRecord(NamedTuple):
     """Money received from a customer (``amount`` > 0), with its reference. ``letter`` is the lettering code
     tying it to invoices in the same file (FEC EcritureLet), if any."""

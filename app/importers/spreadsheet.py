@@ -47,7 +47,7 @@ from typing import NamedTuple
 from app.importers.columns import (INVOICES, Schema, fold, headers_signature, missing_required, normalise,
                                    propose_mapping, required_label)
 from app.importers.records import (CustomerRecord, InvoiceRecord, Problem, ReadResult, UnreadableFile,
-                                   text_hash)
+                                   remaining_error, text_hash)
 from app.importers.values import CENT, amount_from_cell, parse_amount, parse_date
 from app.jobs import NULL_JOB, Job, collector_paused
 
@@ -886,7 +886,7 @@ class _InvoiceRows(RowReader):
                 else:
                     total = still_due
             if (index in suspect or not number or issued is None or not key or total is None
-                    or number in numbers):
+                    or number in numbers or (still_due is not None and remaining_error(total, still_due))):
                 self.read_row(data_rows[index], line, digest)
                 continue
             numbers[number] = line
@@ -925,10 +925,13 @@ class _InvoiceRows(RowReader):
         total = values.get("total")
         if total is None and (values.get("debit") is not None or values.get("credit") is not None):
             total = (values.get("debit") or ZERO) - (values.get("credit") or ZERO)
+        still_due = values.get("still_due")
         if total is None:
-            total = values.get("still_due")
+            total = still_due
         if total is None and not bad.intersection(self.amount_sources):
             problem(self.amount_sources[0], "", "montant manquant (attendu le montant TTC de la facture)")
+        if total is not None and still_due is not None and (why := remaining_error(total, still_due)):
+            problem("still_due", row[self.columns["still_due"]], why)
         if not problems and number in self.numbers:
             problem("number", number, f"n° de facture déjà lu ligne {self.numbers[number]} : ligne ignorée "
                     "(une facture en plusieurs échéances n'est pas encore gérée)")
@@ -936,7 +939,6 @@ class _InvoiceRows(RowReader):
         if problems:
             return
         self.numbers[number] = line
-        still_due = values.get("still_due")
         self.result.invoices.append(InvoiceRecord(
             number=number, customer_key=key, issue_date=values["issue_date"], total=total,
             due_date=values.get("due_date"), net=values.get("net"), vat=values.get("vat"), still_due=still_due,

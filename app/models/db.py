@@ -14,7 +14,8 @@ from datetime import date, datetime
 from operator import itemgetter
 from pathlib import Path
 
-from sqlalchemy import Connection, Date, Engine, Table, create_engine, event, func, inspect, select, text
+from sqlalchemy import URL, Connection, Date, Engine, Table, create_engine, event, func, inspect, select, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.config import database_url
@@ -22,6 +23,10 @@ from app.domain.text import IsoDates
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 SCHEMA_REVISION = "0012"  # the head of migrations/versions; a test checks they agree
+BUSY_TIMEOUT_MS = 10_000  # how long a write waits for another window's or command's write to end
+SQLITE_BUSY, SQLITE_LOCKED = 5, 6
+# PostgreSQL's lock_not_available (lock_timeout), serialization_failure and deadlock_detected
+POSTGRESQL_CONFLICTS = frozenset({"55P03", "40001", "40P01"})
 
 
 @dataclass
@@ -37,8 +42,29 @@ class Database:
         with self.sessions() as session, session.begin():
             yield session
 
+    @property
+    def name(self) -> str:
+        return display_name(self.engine.url)
+
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def display_name(url: URL) -> str:
+    """How a message names a database: its file, or its server's URL without the password."""
+    if url.get_backend_name() == "sqlite":
+        return url.database or ""
+    return url.render_as_string(hide_password=True)
+
+
+def held_by_another_writer(error: DBAPIError) -> bool:
+    """Whether the database refused because another connection holds what this one needed beyond the wait
+    (SQLite busy or locked; on PostgreSQL a lock timeout, a serialization failure or a deadlock): nothing of
+    this transaction was written, and the same work tried again in a moment succeeds."""
+    code = getattr(error.orig, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in (SQLITE_BUSY, SQLITE_LOCKED)  # extended codes keep the primary one in the low byte
+    return getattr(error.orig, "sqlstate", None) in POSTGRESQL_CONFLICTS
 
 
 # Dates handed straight to the driver (``bulk_insert``) are stored as SQLAlchemy stores them: "YYYY-MM-DD".
@@ -47,11 +73,20 @@ sqlite3.register_adapter(date, date.isoformat)
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")  # wait for another writer, then say so
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA cache_size=-65536")  # 64 MB: index upkeep of a 100 000-row import stays in memory
     cursor.close()
+
+
+def _postgresql_lock_timeout(dbapi_connection, _record) -> None:
+    """The same wait on a server: a statement waiting longer for a row or table lock fails, and is said."""
+    autocommit, dbapi_connection.autocommit = dbapi_connection.autocommit, True
+    with dbapi_connection.cursor() as cursor:
+        cursor.execute(f"SET lock_timeout = {BUSY_TIMEOUT_MS}")
+    dbapi_connection.autocommit = autocommit
 
 
 def create(location: str) -> Engine:
@@ -61,6 +96,8 @@ def create(location: str) -> Engine:
     engine = create_engine(url)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
+    elif engine.dialect.name == "postgresql":
+        event.listen(engine, "connect", _postgresql_lock_timeout)
     return engine
 
 

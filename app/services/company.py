@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.services.history import Happened, record
 from app.services.identifiers import clean_siren, format_iban, iban_error, siren_error
 from app.domain.terms import PaymentTerms
+from app.domain.vocabulary import EventKind
 from app.models import Company
 from app.models.company import DEFAULT_PENALTY_CLAUSE
 
@@ -92,3 +94,37 @@ def save_company(session: Session, data: CompanyInput) -> tuple[Company | None, 
         setattr(company, field.name, value.strip() if isinstance(value, str) else value)
     session.flush()
     return company, {}
+
+
+# the company's identity and contact, as ``encours company`` shows and sets them
+IDENTITY_LABELS = {"name": "Raison sociale", "siren": "SIREN", "address": "Adresse", "postcode": "Code postal",
+                   "city": "Ville", "email": "E-mail", "phone": "Téléphone", "iban": "IBAN"}
+
+
+def set_company_identity(session: Session, changes: dict[str, str]) -> dict[str, str]:
+    """``encours company --siren …``: these fields of the company changed (the company created when there is
+    none yet), checked as the settings form checks them, the change recorded in the history (an event of no
+    customer). Returns the errors by field, in French; nothing is written when there are any."""
+    before = company_input(session)
+    old = before or CompanyInput(name="")
+    _company, errors = save_company(session, replace(old, **changes))
+    if errors:
+        return errors
+    new = company_input(session)
+    said = [f"{IDENTITY_LABELS[name]} : {getattr(old, name) or '—'} → {getattr(new, name) or '—'}"
+            for name in IDENTITY_LABELS if name in changes and getattr(old, name) != getattr(new, name)]
+    if said:
+        record(session, Happened(EventKind.EDIT, ("Société créée" if before is None else "Société modifiée")
+                                 + " — " + " ; ".join(said)))
+    return {}
+
+
+def identity_json(company: CompanyInput) -> dict[str, str]:
+    """``encours company --json``: the company's identity and contact, as stored (SIREN digits, IBAN grouped)."""
+    return {name: getattr(company, name) for name in IDENTITY_LABELS}
+
+
+def identity_lines(company: CompanyInput) -> list[str]:
+    """``encours company``: the company's identity and contact in French, one field a line."""
+    return [f"{label} : {', '.join(getattr(company, name).splitlines()) or '—'}"  # an address on one line
+            for name, label in IDENTITY_LABELS.items()]

@@ -13,7 +13,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.domain.money import from_cents, json_amount
+from app.domain.money import format_eur, from_cents, json_amount
 from app.domain.vocabulary import EVENT_LABELS, EventKind
 from app.models import Customer, Event, Invoice
 from app.models.base import now
@@ -84,3 +84,33 @@ def customer_by_code(session: Session, code: str) -> Customer | None:
     """The customer of this code (as the owner types it: case ignored)."""
     return session.scalar(select(Customer).where(Customer.code == code)) or next(iter(session.scalars(
         select(Customer).where(Customer.code.ilike(code)).limit(1))), None)
+
+
+@dataclass(frozen=True)
+class CustomerHistory:
+    """``encours history CODE``: a customer and its events, newest first."""
+
+    code: str
+    name: str
+    lines: list[HistoryLine]
+
+    def as_json(self) -> dict:
+        return {"code": self.code, "name": self.name, "events": [line.as_json() for line in self.lines]}
+
+    def text_lines(self) -> list[str]:
+        """One event a line, in French: when, who, what, on which invoice, how much, in words."""
+        head = f"Historique de {self.name} ({self.code})"
+        if not self.lines:
+            return [head, "Aucun événement enregistré pour ce client."]
+        return [head] + [
+            "  ".join(part for part in (f"{line.at:%d/%m/%Y %H:%M}", line.user or "?", line.label, line.invoice,
+                                        "" if line.amount is None else format_eur(line.amount), line.text) if part)
+            for line in self.lines]
+
+
+def customer_history(session: Session, code: str) -> CustomerHistory | None:
+    """The history of the customer of this code, or None when no customer has it."""
+    customer = customer_by_code(session, code)
+    if customer is None:
+        return None
+    return CustomerHistory(customer.code, customer.name, history(session, customer.id))

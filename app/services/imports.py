@@ -35,7 +35,7 @@ from app.domain.text import company_key
 from app.domain.terms import PaymentTerms
 from app.importers import detect, reader
 from app.importers.records import Problem, ReadResult, UnreadableFile
-from app.jobs import NULL_JOB, Job, collector_paused
+from app.jobs import NULL_JOB, Job, Refused, collector_paused
 from app.models.db import insert_values, reserve_ids
 from app.models import (Activity, Allocation, BankBalance, BankLine, Customer, Dispute, DunningLetter, FiscalPeriod,
                         Guarantee, ImportBatch, ImportMapping, Invoice, InvoiceKind, InvoiceStatus, Payment)
@@ -104,7 +104,8 @@ class ImportSummary:
         return said + ", ".join(parts) + "."
 
     def as_json(self) -> dict:
-        return {"file": self.file, "kind": self.kind, "created": self.created, "updated": len(self.changes),
+        return {"file": self.file, "kind": self.kind, "refused": self.rejected, "created": self.created,
+                "updated": len(self.changes),
                 "changes": self.changes, "duplicates": self.duplicates,
                 **({"as_of": self.as_of.isoformat(), "as_of_source": self.as_of_said, "reported": self.reported,
                     "explained_by_bank": self.by_bank, "disagreements": self.disagreements}
@@ -140,10 +141,22 @@ def read_file(session: Session, path: Path, kind: str | None, mapping: dict[str,
     return module.read(path, job, mapping=mapping, saved=partial(saved_mapping, session))
 
 
+class ImportRefused(Refused):
+    """Errors found while applying a file (an invoice number that is another customer's, a total below what
+    is already allocated) when its valid rows alone were not asked for: raised so that the caller's
+    transaction rolls back whole. ``summary`` is the file's as refused: its errors, nothing imported."""
+
+    def __init__(self, summary: ImportSummary) -> None:
+        super().__init__(f"{summary.file} : refusé, {len(summary.errors)} erreur(s) ; rien n'a été importé.")
+        self.summary = summary
+
+
 def import_file(session: Session, path: Path, *, today: date, kind: str | None = None,
                 mapping: dict[str, str] | None = None, accept_valid_rows: bool = False,
                 as_of: date | None = None, job: Job = NULL_JOB) -> ImportSummary:
-    """Import one file in the caller's transaction; ``UnreadableFile`` when it cannot be read at all."""
+    """Import one file in the caller's transaction; ``UnreadableFile`` when it cannot be read at all,
+    ``ImportRefused`` when its errors show only while it is applied (the caller's transaction then rolls
+    back: nothing of the file is written)."""
     return import_records(session, path, read_file(session, path, kind, mapping, job), today=today,
                           accept_valid_rows=accept_valid_rows, as_of=as_of, job=job)
 
@@ -157,8 +170,9 @@ def file_date(path: Path) -> date:
 def import_records(session: Session, path: Path, result: ReadResult, *, today: date,
                    accept_valid_rows: bool = False, as_of: date | None = None,
                    job: Job = NULL_JOB) -> ImportSummary:
-    """Apply what a reader found in ``path``: nothing when it has problems, unless ``accept_valid_rows``.
-    ``as_of``: the date the file states its paid and remaining amounts at (else the file's own date)."""
+    """Apply what a reader found in ``path``: nothing when it has problems, unless ``accept_valid_rows``
+    (``ImportRefused`` when they are found while applying). ``as_of``: the date the file states its paid and
+    remaining amounts at (else the file's own date)."""
     summary = ImportSummary(file=path.name, kind=result.kind, rows=result.rows, errors=list(result.problems),
                             warnings=list(result.warnings))
     if not is_statement(result):
@@ -179,6 +193,9 @@ def import_records(session: Session, path: Path, result: ReadResult, *, today: d
     batch.updated_count = len(summary.changes)
     batch.skipped_count = summary.duplicates
     batch.rejected_count = len({p.line for p in summary.errors})
+    if summary.errors and not accept_valid_rows:
+        raise ImportRefused(ImportSummary(file=summary.file, kind=summary.kind, rows=summary.rows,
+                                          errors=summary.errors, warnings=summary.warnings))
     return summary
 
 

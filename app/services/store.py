@@ -1,35 +1,67 @@
 """Opening the data and running a use case in it. The window and the command line go through here, so that
 neither opens a session or a transaction of its own: ``read`` for a quick look, ``commit`` for a write
-that is one transaction (rolled back whole on any error)."""
+that is one transaction (rolled back whole on any error).
+
+When another window or command holds the database's write lock beyond the wait (``BUSY_TIMEOUT_MS``), the
+work is refused with ``DatabaseBusy``, whose French message the command line prints and the window shows."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TypeVar
 
-from app.models.db import Database, open_database
+from sqlalchemy import make_url
+from sqlalchemy.exc import DBAPIError
 
-__all__ = ["Database", "commit", "open_database", "read", "rehearse"]
+from app.config import database_url
+from app.jobs import Refused
+from app.models.db import Database, display_name, held_by_another_writer
+from app.models.db import open_database as open_and_migrate
+
+__all__ = ["Database", "DatabaseBusy", "commit", "open_database", "read", "rehearse"]
 
 T = TypeVar("T")
 
 
+class DatabaseBusy(Refused):
+    """Another window or command of Encours was writing to the database for longer than the wait: nothing
+    of this work was written, and trying again in a moment succeeds."""
+
+
+@contextmanager
+def _another_writer_said(name: str) -> Iterator[None]:
+    try:
+        yield
+    except DBAPIError as error:
+        if not held_by_another_writer(error):
+            raise
+        raise DatabaseBusy(f"Une autre fenêtre ou commande Encours est en train d'écrire dans {name} : "
+                           "réessayez dans un instant.") from error
+
+
+def open_database(location: str) -> Database:
+    """Open (creating and migrating if needed) the database at a file path or SQLAlchemy URL."""
+    with _another_writer_said(display_name(make_url(database_url(location)))):
+        return open_and_migrate(location)
+
+
 def read(db: Database, query: Callable[..., T], *args, **kwargs) -> T:
     """``query(session, *args, **kwargs)`` in a short session that writes nothing."""
-    with db.sessions() as session:
+    with _another_writer_said(db.name), db.sessions() as session:
         return query(session, *args, **kwargs)
 
 
 def commit(db: Database, use_case: Callable[..., T], *args, **kwargs) -> T:
     """``use_case(session, *args, **kwargs)`` in one transaction, committed when it returns."""
-    with db.transaction() as session:
+    with _another_writer_said(db.name), db.transaction() as session:
         return use_case(session, *args, **kwargs)
 
 
 def rehearse(db: Database, use_case: Callable[..., T], *args, **kwargs) -> T:
     """``use_case`` run to the end as ``commit`` would, then rolled back: what it would do, nothing written
     (``--dry-run``)."""
-    with db.sessions() as session:
+    with _another_writer_said(db.name), db.sessions() as session:
         session.begin()
         try:
             return use_case(session, *args, **kwargs)

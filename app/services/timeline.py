@@ -1,5 +1,6 @@
 """A customer's history in date order, newest first: the letters sent and calls made, notes and promises,
-disputes opened and closed, payments received: what the owner reads before picking up the phone."""
+disputes opened and closed, payments received, and the events of the history (app.services.history: who
+allocated, took back, changed what): what the owner reads before picking up the phone."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from sqlalchemy.orm import Session
 from app.domain.money import format_eur, from_cents
 from app.domain.vocabulary import ACTIVITY_LABELS, DUNNING_STEP_LABELS, RESOLUTION_LABELS, DunningStep
 from app.models import Activity, Dispute, DunningLetter, Invoice, Payment
+from app.services.history import HistoryLine, history
 
 
 class Entry(NamedTuple):
@@ -21,11 +23,14 @@ class Entry(NamedTuple):
     detail: str
     amount: Decimal | None = None
     formal_notice_id: int | None = None  # a formal notice's letter, to note its registered-mail number on
+    user: str = ""                       # who did it, for the events of the history
 
 
 def timeline(session: Session, customer_id: int) -> list[Entry]:
-    """Everything that happened with the customer, newest first (same day: in the order of the kinds)."""
-    entries = [_letter(letter) for letter in session.scalars(
+    """Everything that happened with the customer, newest first (same day: the events of the history, which
+    carry their time, newest first, then the others in the order of the kinds)."""
+    entries = [_event(line) for line in history(session, customer_id)]
+    entries += [_letter(letter) for letter in session.scalars(
         select(DunningLetter).where(DunningLetter.customer_id == customer_id))]
     entries += [_activity(activity) for activity in session.scalars(
         select(Activity).where(Activity.customer_id == customer_id))]
@@ -40,6 +45,11 @@ def timeline(session: Session, customer_id: int) -> list[Entry]:
     entries += [Entry(p.received_on, "Règlement reçu", p.reference or p.method, from_cents(p.amount_cents))
                 for p in session.scalars(select(Payment).where(Payment.customer_id == customer_id))]
     return sorted(entries, key=lambda e: e.day, reverse=True)
+
+
+def _event(line: HistoryLine) -> Entry:
+    return Entry(line.at.date(), line.label, f"{line.invoice} : {line.text}" if line.invoice else line.text,
+                 line.amount, user=line.user)
 
 
 def _letter(letter: DunningLetter) -> Entry:

@@ -25,6 +25,7 @@ HISTORY_COLUMNS = (
     Column("Quoi", lambda e: e.what, width=170),
     Column("Détail", lambda e: e.detail, stretch=True),
     Column("Montant", lambda e: e.amount, fr_amount, numeric=True, width=110),
+    Column("Par", lambda e: e.user, width=90),
 )
 GUARANTEE_COLUMNS = [
     Column("Type", lambda g: GUARANTEE_LABELS[GuaranteeKind(g.kind)], width=150),

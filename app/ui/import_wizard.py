@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QFormLayout, QHBox
 
 from app.importers import detect
 from app.importers.records import UnreadableFile
-from app.services.imports import ImportSummary, file_date, import_file, save_mapping, saved_mapping
+from app.services.imports import ImportRefused, ImportSummary, file_date, import_file, save_mapping, saved_mapping
 from app.services.statements import STATEMENT_KINDS
 from app.services.store import commit, read
 from app.ui.format import LATE, fr_amount, fr_date
@@ -293,8 +293,12 @@ def _note(text: str) -> QLabel:
 
 
 def run_import(db, path: Path, kind: str, mapping, keep, accept_valid_rows: bool, today: date, as_of: date, job):
-    """In the worker: save the confirmed columns, then import, each in one transaction."""
+    """In the worker: save the confirmed columns, then import, each in one transaction (a refused file's
+    rolled back, its summary shown)."""
     if keep is not None:
         commit(db, save_mapping, *keep)
-    return commit(db, import_file, path, today=today, kind=kind, mapping=mapping,
-                  accept_valid_rows=accept_valid_rows, as_of=None if kind in STATEMENT_KINDS else as_of, job=job)
+    try:
+        return commit(db, import_file, path, today=today, kind=kind, mapping=mapping,
+                      accept_valid_rows=accept_valid_rows, as_of=None if kind in STATEMENT_KINDS else as_of, job=job)
+    except ImportRefused as refused:
+        return refused.summary

@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.importers.records import Problem, UnreadableFile
-from app.services.imports import import_file
+from app.services.imports import ImportRefused, import_file
 from tests.conftest import TODAY
 
 HEADER = "N° facture;Date;Échéance;Client;Montant TTC\n"
@@ -38,7 +38,7 @@ def test_random_files_give_located_errors_and_refused_files_change_nothing(ledge
     try:
         with ledger.transaction() as s:
             summary = import_file(s, path, today=TODAY)
-    except UnreadableFile as refused:
+    except (UnreadableFile, ImportRefused) as refused:
         assert str(refused)
         assert snapshot(ledger) == before
         return

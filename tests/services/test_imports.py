@@ -10,7 +10,7 @@ from app.importers.records import (CustomerRecord, InvoiceRecord, LetteredGroup,
                                    ReadResult, row_hash)
 from app.models import Allocation, Customer, ImportBatch, Invoice, Payment
 from app.services.aging import aging_at
-from app.services.imports import import_records, undo_import
+from app.services.imports import ImportRefused, import_records, undo_import
 from app.services.invoices import list_invoices
 from tests.conftest import TODAY
 
@@ -181,8 +181,12 @@ def test_an_invoice_number_of_another_customer_is_an_error_not_a_match(db, tmp_p
     run(db, tmp_path, fec_like())
     clash = ReadResult(kind="invoices", customers=[CustomerRecord("Z", "Zinc SAS")],
                        invoices=[invoice("F3", "Z", "500.00", line=7)])
-    summary = run(db, tmp_path, clash)
+    with pytest.raises(ImportRefused) as refused:
+        run(db, tmp_path, clash)
+    summary = refused.value.summary
     assert summary.errors[0].line == 7 and "autre client" in summary.errors[0].message
+    assert summary.rejected and not any(summary.created.values())
+    assert counts(db) == (2, 3, 1, 2)  # Zinc SAS not created: the whole import rolled back
     with db.sessions() as s:
         assert s.scalar(select(Customer.name).join(Invoice, Invoice.customer_id == Customer.id)
                         .where(Invoice.number == "F3")) == "Blanc SARL"

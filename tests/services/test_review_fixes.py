@@ -5,6 +5,7 @@ cover percentage, the declaration deadline's first day, undo of an allocation ma
 from datetime import date, timedelta
 from decimal import Decimal as D
 
+import pytest
 from sqlalchemy import select
 
 from app.domain.aging import aging_balance
@@ -12,7 +13,7 @@ from app.importers.records import CustomerRecord, LetteredGroup, ReadResult
 from app.models import Allocation, Company, Customer, Guarantee, Invoice, InvoiceKind, Payment
 from app.services.aging import aging_summary, open_items
 from app.services.cockpit import cockpit
-from app.services.imports import undo_import
+from app.services.imports import ImportRefused, undo_import
 from app.services.ledger_history import ledger_history
 from app.services.payment_history import delay_sums
 from app.services.risk import customer_risk
@@ -34,8 +35,10 @@ def same_aging(db, *days):
 def test_an_update_cannot_lower_a_total_below_what_is_allocated(db, tmp_path):
     run(db, tmp_path, ReadResult(kind="invoices", customers=ROUX,
                                  invoices=[invoice("F1", "C1", "1000.00", still_due=D("0"), paid=True)]))
-    again = run(db, tmp_path, ReadResult(kind="invoices", customers=ROUX,
-                                         invoices=[invoice("F1", "C1", "800.00", still_due=D("0"), paid=True)]))
+    with pytest.raises(ImportRefused) as refused:
+        run(db, tmp_path, ReadResult(kind="invoices", customers=ROUX,
+                                     invoices=[invoice("F1", "C1", "800.00", still_due=D("0"), paid=True)]))
+    again = refused.value.summary
     assert [e.column for e in again.errors] == ["Montant"] and "déjà imputés" in again.errors[0].message
     with db.sessions() as s:
         assert s.scalar(select(Invoice.total_cents).where(Invoice.number == "F1")) == 100000

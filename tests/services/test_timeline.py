@@ -54,3 +54,28 @@ def test_a_formal_notice_keeps_its_registered_mail_number(ledger):
         assert note_registered_mail(s, entry.formal_notice_id, " 1A 123  456 7890 1 ") == {}
     with ledger.sessions() as s:
         assert timeline(s, martin_id)[0].detail == "LRAR n° 1A 123 456 7890 1"
+
+
+def test_the_events_of_the_history_are_in_it_with_their_author(ledger):
+    """An event of the history (its time and author recorded) takes its place among the letters and payments:
+    same day, first (it carries its time); the other entries stay as they were."""
+    from sqlalchemy import update
+
+    from app.domain.vocabulary import EventKind
+    from app.models import Event
+    from app.services.history import Happened, record
+
+    with ledger.transaction() as s:
+        petit = s.scalar(select(Customer.id).where(Customer.name == "Garage Petit"))
+        f2 = s.scalar(select(Invoice.id).where(Invoice.number == "F2"))
+        record(s, Happened(EventKind.ALLOCATION, "Virement du 20/11/2026 imputé", petit, f2, cents=20000),
+               Happened(EventKind.EDIT, "Délai de paiement : 30 jours → 45 jours", petit))
+        s.execute(update(Event).values(at=datetime(2026, 11, 20, 16, 45), user="marie"))
+    with ledger.sessions() as s:
+        entries = timeline(s, petit)
+    assert [(e.day, e.what, e.detail, e.amount, e.user) for e in entries] == [
+        (date(2026, 11, 20), "Modification", "Délai de paiement : 30 jours → 45 jours", None, "marie"),
+        (date(2026, 11, 20), "Imputation", "F2 : Virement du 20/11/2026 imputé", D("200.00"), "marie"),
+        (date(2026, 11, 20), "Règlement reçu", "VIR F2", D("200.00"), ""),
+        (date(2026, 7, 2), "Règlement reçu", "VIR F0", D("100.00"), ""),
+    ]

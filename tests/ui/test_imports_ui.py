@@ -5,7 +5,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QMessageBox
 from sqlalchemy import func, select
 
-from app.models import ImportMapping, Invoice
+from app.models import Customer, ImportMapping, Invoice
 from app.ui.imports import COLUMNS
 
 CSV = """Export des factures;;;;
@@ -188,3 +188,19 @@ def test_an_export_s_paid_amounts_are_taken_as_of_the_date_the_owner_confirms(le
 def test_a_bank_statement_asks_no_as_of_date(ledger, make_window, tmp_path):
     _screen, wizard = open_wizard(make_window(ledger), write(tmp_path, BANK_CSV, "releve.csv"))
     assert not wizard.as_of.isVisibleTo(wizard)
+
+
+def test_an_error_found_while_importing_leaves_nothing_imported(ledger, make_window, qtbot, tmp_path):
+    """F4 is Boulangerie Martin's: a file giving it to Garage Petit is refused whole, its new customer and
+    invoice too, and the wizard offers the valid rows."""
+    clash = CSV.replace("F-101;20/10/2026", "F4;20/10/2026")
+    _, wizard = open_wizard(make_window(ledger), write(tmp_path, clash))
+    qtbot.mouseClick(wizard.import_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: wizard.pages.currentWidget() is wizard.summary_page, timeout=10_000)
+    assert "Rien n'a été importé" in wizard.summary_text.text() and not wizard.valid_rows_button.isHidden()
+    problem = wizard.problems.visible_rows()[0]
+    assert (problem.line, problem.value) == (5, "F4") and "autre client" in problem.message
+    with ledger.sessions() as s:
+        assert s.scalar(select(func.count()).select_from(Invoice).where(Invoice.number.like("F-1%"))) == 0
+        assert s.scalar(select(func.count()).select_from(Customer)) == 2  # Menuiserie Roux not created
+        assert s.scalar(select(ImportMapping.name)) == "factures"  # the columns confirmed are kept all the same
