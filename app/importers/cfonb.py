@@ -14,8 +14,9 @@ The amount is 14 characters, the last one giving both the last digit and the sig
 currency and decimals blank on balances: euros, 2 decimals).
 
 The account. Bank, branch and number (``bank`` and ``account`` of each line and balance): two accounts of one
-number at two banks are two. A movement is of the account whose balance opened its statement (the last 01
-or 07 of its number): some files write another bank code on their movements than on their balances.
+number at two banks are two. The movements and the closing balance of a statement are of the account its
+opening balance (01) names, whatever bank code they write (some files write another one on their movements,
+or on their closing balance).
 
 What a movement gives. ``label`` is the 04 label followed by the text of each of its 05 complements (the
 invoice numbers are often only there), spaces collapsed, a text already there (the payer's name repeated
@@ -140,7 +141,7 @@ class _Reader(StatementReader):
         self.extra: dict[str, str] = {}              # its complements by qualifier (first of each)
         self.texts: list[str] = []                   # the texts of its complements
         self.lost = False                            # the last movement was a problem: its 05s go with it
-        self.banks: dict[str, str] = {}              # account number -> bank and branch of its last balance
+        self.banks: dict[str, str] = {}              # account number -> bank and branch of its last 01
 
     def read(self, records: list[tuple[int, str]], job: Job) -> ReadResult:
         for number, record in paced(job, records):
@@ -161,7 +162,9 @@ class _Reader(StatementReader):
 
     def balance(self, number: int, record: str, closing: bool) -> None:
         account = record[21:32].strip()
-        bank = self.banks[account] = _bank(record)
+        if not closing:
+            self.banks[account] = _bank(record)
+        bank = self.banks.get(account) or _bank(record)
         self.currencies.check(record[16:19], account, number, "devise")
         on, amount = _date(record[34:40]), self.amount(number, record)
         if on is None:

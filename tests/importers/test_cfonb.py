@@ -65,7 +65,7 @@ class Expected:
         self.records = raw_records(path)
         self.movements: list[dict] = []
         self.balances: list[tuple] = []
-        banks = {}  # a movement is of the account (bank, branch, number) whose balance opened its statement
+        banks = {}  # movements and closing balances are of the account (bank, branch, number) its 01 names
         for n, r in self.records:
             bank = " ".join(r[2:7].split() + r[11:16].split())
             if r[:2] == "04":
@@ -77,8 +77,10 @@ class Expected:
             else:
                 # a 01 is dated the day of the balance it brings forward: it opens the day after
                 opens = day(r[34:40]) + timedelta(days=0 if r[:2] == "07" else 1)
-                banks[r[21:32].strip()] = bank
-                self.balances.append((r[21:32].strip(), opens, money(r[90:104], r[19]), r[:2] == "07", n, bank))
+                if r[:2] == "01":
+                    banks[r[21:32].strip()] = bank
+                self.balances.append((r[21:32].strip(), opens, money(r[90:104], r[19]), r[:2] == "07", n,
+                                      banks.get(r[21:32].strip(), bank)))
 
 
 def segments(path: Path) -> list[tuple[str, D, D, D]]:
@@ -190,6 +192,9 @@ def test_ekylibre_csv_name_is_a_cfonb_statement_with_padded_lines():
 def test_pennylane_two_accounts_blank_lines_and_reference_zone():
     result = cfonb.read(CFONB_DIR / "pennylane_example.txt")
     assert {b.account for b in result.bank_lines} == {"98765432100", "00123456789"}
+    # its first statement is closed with bank code 15489 where it opened with 15589: the statement's account
+    assert {(b.bank, b.account) for b in result.statement_balances} == {("15589 00000", "98765432100"),
+                                                                        ("18706 00000", "00123456789")}
     assert [b.line for b in result.bank_lines] == [3, 16, 19, 26, 29, 31]  # numbered as the file, blanks too
     demo = result.bank_lines[1]
     assert (demo.amount, demo.reference, demo.label) == (D("-10.70"), "REFERENCE", "VIR SEPA DEMONSTRATION ELEC ERDF")
