@@ -113,14 +113,16 @@ def read_file(session: Session, path: Path, kind: str | None, mapping: dict[str,
 
 def import_file(session: Session, path: Path, *, today: date, kind: str | None = None,
                 mapping: dict[str, str] | None = None, accept_valid_rows: bool = False,
-                job: Job = NULL_JOB) -> ImportSummary:
-    """Import one file in the caller's transaction; ``UnreadableFile`` when it cannot be read at all."""
+                account: str | None = None, job: Job = NULL_JOB) -> ImportSummary:
+    """Import one file in the caller's transaction; ``UnreadableFile`` when it cannot be read at all;
+    ``account``: of a bank statement that names none (``statements.record_statement``)."""
     return import_records(session, path, read_file(session, path, kind, mapping, job), today=today,
-                          accept_valid_rows=accept_valid_rows, job=job)
+                          accept_valid_rows=accept_valid_rows, account=account, job=job)
 
 
 def import_records(session: Session, path: Path, result: ReadResult, *, today: date,
-                   accept_valid_rows: bool = False, job: Job = NULL_JOB) -> ImportSummary:
+                   accept_valid_rows: bool = False, account: str | None = None,
+                   job: Job = NULL_JOB) -> ImportSummary:
     """Apply what a reader found in ``path``: nothing when it has problems, unless ``accept_valid_rows``."""
     summary = ImportSummary(file=path.name, kind=result.kind, rows=result.rows, errors=list(result.problems),
                             warnings=list(result.warnings))
@@ -132,7 +134,7 @@ def import_records(session: Session, path: Path, result: ReadResult, *, today: d
     summary.batch_id = batch.id
     with collector_paused():
         if is_statement(result):
-            record_statement(session, batch, result, summary, job)
+            record_statement(session, batch, result, summary, job, account)
         else:
             _Import(session, batch, result, summary, today, job).run()
     batch.created_count = sum(summary.created.values())
