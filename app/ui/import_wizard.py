@@ -40,7 +40,7 @@ PREVIEW_COLUMNS = [  # rows are (invoice record, customer name)
 ]
 BANK_PREVIEW_COLUMNS = [  # rows are (bank line record, "")
     Column("Ligne", lambda r: r[0].line, numeric=True, width=58),
-    Column("Compte", lambda r: " ".join(filter(None, (r[0].bank, r[0].account))), width=170),
+    Column("Compte", lambda r: " ".join(filter(None, (r[0].bank, r[0].account))), width=205),
     Column("Date", lambda r: r[0].booked_on, fr_date, width=82),
     Column("Valeur", lambda r: r[0].value_on, fr_date, width=82),
     Column("Libellé", lambda r: r[0].label, stretch=True),
