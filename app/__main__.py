@@ -81,6 +81,8 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--as", dest="kind", choices=KINDS,
                      help="type de fichier (sinon détecté)")
     imp.add_argument("--mapping", help="nom d'une correspondance de colonnes enregistrée")
+    imp.add_argument("--account", metavar="IBAN_OU_RIB",
+                     help="compte d'un relevé qui n'en nomme aucun (retenu pour les relevés présentés de même)")
     imp.add_argument("--dry-run", action="store_true", help="montre ce qui serait importé, sans rien écrire")
     imp.add_argument("--valid-rows", action="store_true",
                      help="importe les lignes valides d'un fichier qui contient des erreurs")
@@ -187,6 +189,7 @@ def run_import(location: str, args: argparse.Namespace) -> int:
     """Each file in its own transaction, rolled back whole when the file is refused; exit code 1 when any file
     is refused or has rows left out."""
     from app.importers.records import UnreadableFile
+    from app.services.bank_accounts import AccountNeeded, known_accounts, typed_account_error
     from app.services.imports import ImportRefused, import_file, mapping_named
     from app.services.store import commit, read, rehearse
 
@@ -195,6 +198,10 @@ def run_import(location: str, args: argparse.Namespace) -> int:
         mapping = read(db, mapping_named, args.mapping) if args.mapping else None
     except UnreadableFile as exc:
         raise UserError(str(exc)) from None
+    if args.account is not None:
+        error = typed_account_error(args.account, {known.key for known in read(db, known_accounts)})
+        if error:
+            raise UserError(f"--account : {error}")
     run = rehearse if args.dry_run else commit
     reports, failed = [], False
     for name in args.files:
@@ -203,14 +210,15 @@ def run_import(location: str, args: argparse.Namespace) -> int:
             raise UserError(f"le fichier {name} n'existe pas.")
         try:
             summary = run(db, import_file, path, today=date.today(), kind=args.kind, mapping=mapping,
-                          accept_valid_rows=args.valid_rows, as_of=args.as_of)
+                          accept_valid_rows=args.valid_rows, as_of=args.as_of, account=args.account)
         except ImportRefused as refused:  # its transaction rolled back: nothing of the file written
             summary = refused.summary
-        except UnreadableFile as exc:
+        except (UnreadableFile, AccountNeeded) as exc:
             failed = True
-            reports.append({"file": path.name, "kind": args.kind, "error": str(exc)})
+            said = exc.said("relancez avec --account IBAN_OU_RIB (retenu ensuite pour les relevés présentés de "
+                            "même)") if isinstance(exc, AccountNeeded) else str(exc)
+            reports.append({"file": path.name, "kind": args.kind, "error": said})
             if not args.json:
-                said = str(exc)
                 print(said if said.startswith(path.name) else f"{path.name} : {said}", file=sys.stderr)
             continue
         failed |= summary.rejected or bool(summary.errors and not args.valid_rows)  # rows left out

@@ -15,7 +15,8 @@ Each data row becomes a ``BankLineRecord``, its amount signed as money moves (> 
 - a line of 0,00 moves no money: it is left out, listed in ``skipped``;
 - a value date or a balance that does not read is a warning, the line kept without it;
 - Qonto's dates are UTC timestamps: the UTC day is taken, the same on every read;
-- the account is the row's "Compte" column, else the IBAN or "n° ..." the preamble names.
+- the account is the row's "Compte" column, else the IBAN, RIB or "n° ..." the preamble names; some
+  exports name none: the import asks which account once per layout (``layout``, the header signature).
 
 The closing balance (``StatementBalance``), per account: a "Solde au 31/10/2026 : 12 345,67 €" line above
 the header, else the "Solde" column of the last line by date (the last of its day in the file's order,
@@ -33,7 +34,7 @@ from pathlib import Path
 
 from app.importers import spreadsheet
 from app.importers.bank_files import joined
-from app.importers.columns import BANK, INVOICES, fold, missing_required, propose_mapping
+from app.importers.columns import BANK, INVOICES, fold, headers_signature, missing_required, propose_mapping
 from app.importers.records import BankLineRecord, Problem, StatementBalance, with_bank_hashes
 from app.importers.spreadsheet import PROGRESS_STEP, ZERO, RowReader, Sheet, SheetResult
 from app.importers.values import parse_amount, parse_date
@@ -99,6 +100,7 @@ class _BankRows(RowReader):
         preamble = self.preamble(table, start - 1)
         self.account = _preamble_account(preamble)
         self.stated = _stated_balance(preamble, self.account)
+        self.result.layout = headers_signature(self.headers)
         super().read(table, start, job, max_rows)
 
     def build(self, table, data: list[int], job: Job) -> None:

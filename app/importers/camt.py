@@ -6,7 +6,7 @@ and the remittance information the payer typed (invoice numbers), each in its ow
 
 What is read, by local name whatever the version's namespace (some banks even leave it out):
 - each statement (``Stmt``, or ``Ntfctn`` in a camt.054): its account (``Acct/Id/IBAN``, else
-  ``Acct/Id/Othr/Id``), its balances (``Bal``: OPBD, else PRCD, the opening one; CLBD the closing one,
+  ``Acct/Id/Othr/Id`` with the servicer's BIC as its bank), its balances (``Bal``: OPBD, else PRCD, the opening one; CLBD the closing one,
   signed by ``CdtDbtInd``, dated by ``Dt/Dt`` or ``Dt/DtTm``) and its entries;
 - each entry (``Ntry``) gives a line: ``Amt`` signed by ``CdtDbtInd`` (CRDT money received, > 0; DBIT
   money paid out, < 0; a reversal, ``RvslInd``, is booked in the direction its indicator gives), booked on
@@ -142,15 +142,18 @@ class _Reader(StatementReader):
     def read(self, message: etree._Element, container: str, job: Job) -> ReadResult:
         entries = []
         for statement in message.iterfind(_local(container)):
-            account = _text(statement, "Acct/Id/IBAN") or _text(statement, "Acct/Id/Othr/Id")
+            account, bank = _text(statement, "Acct/Id/IBAN"), ""
+            if not account:  # an account known by another number: of its bank
+                account = _text(statement, "Acct/Id/Othr/Id")
+                bank = _text(statement, "Acct/Svcr/FinInstnId/BIC") or _text(statement, "Acct/Svcr/FinInstnId/BICFI")
             self.currencies.check(_text(statement, "Acct/Ccy"), account, statement.sourceline, "Acct/Ccy")
-            self.statement_balances(statement, account)
-            entries += [(entry, account) for entry in statement.iterfind(_local("Ntry"))]
-        for entry, account in paced(job, entries):
-            self.entry(entry, account)
+            self.statement_balances(statement, account, bank)
+            entries += [(entry, account, bank) for entry in statement.iterfind(_local("Ntry"))]
+        for entry, account, bank in paced(job, entries):
+            self.entry(entry, account, bank)
         return self.result(KIND, len(entries))
 
-    def statement_balances(self, statement: etree._Element, account: str) -> None:
+    def statement_balances(self, statement: etree._Element, account: str, bank: str) -> None:
         by_code = {}
         for balance in statement.iterfind(_local("Bal")):
             code = _text(balance, "Tp/CdOrPrtry/Cd")
@@ -171,9 +174,9 @@ class _Reader(StatementReader):
                 self.currencies.check(_find(balance, "Amt").get("Ccy", ""), account, balance.sourceline,
                                       "Bal/Amt/@Ccy")
                 self.balances.append(StatementBalance(account, on, amount.value, closing=closing,
-                                                      line=balance.sourceline))
+                                                      line=balance.sourceline, bank=bank))
 
-    def entry(self, entry: etree._Element, account: str) -> None:
+    def entry(self, entry: etree._Element, account: str, bank: str) -> None:
         status = _text(entry, "Sts") or _text(entry, "Sts/Cd")
         if status and status != "BOOK":
             self.warnings.append(Problem(entry.sourceline, "Ntry/Sts", status[:10], "écriture non comptabilisée "
@@ -192,7 +195,7 @@ class _Reader(StatementReader):
             return
         self.currencies.check(_find(entry, "Amt").get("Ccy", ""), account, entry.sourceline, "Ntry/Amt/@Ccy")
         line = BankLineRecord(booked_on=booked_on or value_on, amount=amount.value, label="", value_on=value_on,
-                              account=account, line=entry.sourceline)
+                              account=account, line=entry.sourceline, bank=bank)
         details = entry.findall(_local("NtryDtls/TxDtls"))
         amounts = [self.detail_amount(detail, amount.value) for detail in details]
         if len(details) > 1 and (None in amounts or sum(amounts) != amount.value):

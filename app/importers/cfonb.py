@@ -4,14 +4,19 @@ its movements become bank lines, its opening and closing balances statement bala
 The file. Records of 120 characters, each starting with its type: 01 opening balance, 04 movement, 05
 complement of the movement before it, 07 closing balance; one file may hold several accounts and several
 days (01 ... 07 each). Positions (0-based, end excluded):
-- all: currency [16:19], number of decimals [19], account number [21:32], date [34:40] (JJMMAA: the
-  balance's date on 01/07, the booking date on 04), amount [90:104];
+- all: bank code [2:7], branch code [11:16], currency [16:19], number of decimals [19], account number
+  [21:32], date [34:40] (JJMMAA: the balance's date on 01/07, the booking date on 04), amount [90:104];
 - 04: value date [42:48], label [48:79], entry number [81:88], reference [104:120];
 - 05: qualifier [45:48] (LIB label, NPY payer's name, NBE beneficiary's name, RCN end-to-end reference of
   the payer, RUM mandate...), text [48:118].
 The amount is 14 characters, the last one giving both the last digit and the sign: ``{`` and A-I are +0 and
 +1..9, ``}`` and J-R are -0 and -1..9; it is scaled by the number of decimals (old LCL files leave the
 currency and decimals blank on balances: euros, 2 decimals).
+
+The account. Bank, branch and number (``bank`` and ``account`` of each line and balance): two accounts of one
+number at two banks are two. The movements and the closing balance of a statement are of the account its
+opening balance (01) names, whatever bank code they write (some files write another one on their movements,
+or on their closing balance).
 
 What a movement gives. ``label`` is the 04 label followed by the text of each of its 05 complements (the
 invoice numbers are often only there), spaces collapsed, a text already there (the payer's name repeated
@@ -136,6 +141,7 @@ class _Reader(StatementReader):
         self.extra: dict[str, str] = {}              # its complements by qualifier (first of each)
         self.texts: list[str] = []                   # the texts of its complements
         self.lost = False                            # the last movement was a problem: its 05s go with it
+        self.banks: dict[str, str] = {}              # account number -> bank and branch of its last 01
 
     def read(self, records: list[tuple[int, str]], job: Job) -> ReadResult:
         for number, record in paced(job, records):
@@ -156,6 +162,9 @@ class _Reader(StatementReader):
 
     def balance(self, number: int, record: str, closing: bool) -> None:
         account = record[21:32].strip()
+        if not closing:
+            self.banks[account] = _bank(record)
+        bank = self.banks.get(account) or _bank(record)
         self.currencies.check(record[16:19], account, number, "devise")
         on, amount = _date(record[34:40]), self.amount(number, record)
         if on is None:
@@ -164,7 +173,7 @@ class _Reader(StatementReader):
             # a 01 is dated the day of the balance it brings forward (the previous statement's 07): it opens
             # the day after
             opens = on if closing else on + timedelta(days=1)
-            self.balances.append(StatementBalance(account, opens, amount, closing=closing, line=number))
+            self.balances.append(StatementBalance(account, opens, amount, closing=closing, line=number, bank=bank))
 
     def movement(self, number: int, record: str) -> None:
         account = record[21:32].strip()
@@ -182,7 +191,7 @@ class _Reader(StatementReader):
             self.pending = BankLineRecord(
                 booked_on=booked_on, amount=amount, label=record[48:79], value_on=value_on,
                 reference=record[104:120].strip() or (entry if entry.strip("0") else ""), account=account,
-                line=number)
+                line=number, bank=self.banks.get(account) or _bank(record))
 
     def complement(self, number: int, record: str) -> None:
         if self.pending is None:
@@ -219,6 +228,11 @@ class _Reader(StatementReader):
         sign, digit = sign_digit
         value = Decimal(text[:13] + digit).scaleb(-int(decimals if decimals != " " else 2))
         return -value if sign < 0 and value else value
+
+
+def _bank(record: str) -> str:
+    """The bank and branch codes of a record ("30003 01234"), those it gives."""
+    return " ".join(code for code in (record[2:7].strip(), record[11:16].strip()) if code)
 
 
 def _date(text: str) -> date | None:

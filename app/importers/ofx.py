@@ -2,7 +2,7 @@
 banking), version 1 (SGML, tags often left unclosed) and 2 (XML), with the ``ofxparse`` library.
 
 What is read: each account's statement (``STMTRS``, or ``CCSTMTRS`` for a card account; a file may hold
-several, each line then says its ``ACCTID``), each transaction (``STMTTRN``) as a line: ``TRNAMT`` signed
+several, each line then says its ``ACCTID``, and its ``BANKID`` and ``BRANCHID`` as its ``bank``), each transaction (``STMTTRN``) as a line: ``TRNAMT`` signed
 as the bank signs it (positive for money received), booked on ``DTPOSTED``, labelled by ``NAME`` (or the
 ``NAME`` of ``PAYEE``) and ``MEMO``, the name as counterparty, ``FITID`` as reference; and ``LEDGERBAL``
 as the closing balance (``BALAMT`` on ``DTASOF``). Amounts stay ``Decimal`` as ofxparse reads them.
@@ -157,6 +157,8 @@ class _Reader(StatementReader):
         transactions, rejected = [], 0
         for account in accounts:
             number = account.account_id or ""
+            bank = " ".join(filter(None, (" ".join((getattr(account, name, None) or "").split())
+                                          for name in ("routing_number", "branch_id"))))
             if account.type == INVESTMENT:
                 self.warnings.append(Problem(None, "INVSTMTRS", number, "compte-titres : ce n'est pas un relevé "
                                              "bancaire, il n'est pas repris."))
@@ -165,17 +167,17 @@ class _Reader(StatementReader):
             if statement is None:  # an account listed without its statement: nothing to read
                 continue
             self.currencies.check(getattr(statement, "currency", None) or "", number, None, "CURDEF")
-            self.ledger_balance(statement, number)
-            transactions += [(transaction, number) for transaction in statement.transactions]
+            self.ledger_balance(statement, number, bank)
+            transactions += [(transaction, number, bank) for transaction in statement.transactions]
             self.problems += [self.rejected(entry["content"], entry["error"])
                               for entry in statement.discarded_entries]
             rejected += len(statement.discarded_entries)
-        for transaction, number in paced(job, transactions):
-            self.transaction(transaction, number)
+        for transaction, number, bank in paced(job, transactions):
+            self.transaction(transaction, number, bank)
         self.problems.sort(key=lambda problem: problem.line or 0)
         return self.result(KIND, len(transactions) + rejected)
 
-    def transaction(self, transaction, account: str) -> None:
+    def transaction(self, transaction, account: str, bank: str) -> None:
         line, amount, posted = transaction.line, _decimal(transaction.amount), transaction.date
         if amount is None:
             self.problems.append(amount_problem(line, "TRNAMT", transaction.written["trnamt"], AMOUNT_FORMAT))
@@ -185,7 +187,8 @@ class _Reader(StatementReader):
             name = transaction.payee or ""
             self.lines.append(BankLineRecord(
                 booked_on=posted.date(), amount=amount, label=joined([name, transaction.memo or ""]),
-                counterparty=" ".join(name.split()), reference=transaction.id or "", account=account, line=line))
+                counterparty=" ".join(name.split()), reference=transaction.id or "", account=account, line=line,
+                bank=bank))
 
     def rejected(self, tag, error: str) -> Problem:
         """The problem of a transaction ofxparse would not read: its amount, else its date, else what
@@ -201,7 +204,7 @@ class _Reader(StatementReader):
             return date_problem(line, "DTPOSTED", posted, DATE_FORMAT)
         return Problem(line, "STMTTRN", "", f"opération illisible ({error[:80]}).")
 
-    def ledger_balance(self, statement, account: str) -> None:
+    def ledger_balance(self, statement, account: str, bank: str) -> None:
         """``LEDGERBAL`` as the closing balance; left empty by the bank, nothing; unreadable, a problem."""
         if statement.ledger is None or not any(statement.ledger[1:]):
             return
@@ -212,4 +215,4 @@ class _Reader(StatementReader):
         elif not isinstance(on, datetime) or not plausible(on.date()):
             self.problems.append(date_problem(line, "LEDGERBAL/DTASOF", date_text, DATE_FORMAT))
         else:
-            self.balances.append(StatementBalance(account, on.date(), amount, closing=True, line=line))
+            self.balances.append(StatementBalance(account, on.date(), amount, closing=True, line=line, bank=bank))

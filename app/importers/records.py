@@ -124,8 +124,10 @@ class BankLineRecord(NamedTuple):
     """One line of a bank statement: a credit (money received, ``amount`` > 0) or a debit (money paid out,
     ``amount`` < 0). ``label`` is every text the bank gives about it (label, remittance information,
     complementary records), joined by spaces: the matching looks for invoice numbers and names in it.
-    ``value_on`` is the value date when the bank gives one; ``account`` the account's IBAN or number when
-    the file says it (a file may hold several accounts)."""
+    ``value_on`` is the value date when the bank gives one; ``account`` the account's IBAN, RIB or number
+    when the file says it (a file may hold several accounts), and ``bank`` its bank and branch codes when
+    the file gives them apart from the number (CFONB, OFX's BANKID and BRANCHID, camt's servicer BIC): an
+    account is its bank, branch and number, never its number alone (``services.bank_accounts``)."""
 
     booked_on: date
     amount: Decimal
@@ -137,25 +139,29 @@ class BankLineRecord(NamedTuple):
     account: str = ""
     line: int | None = None
     row_hash: str = ""
+    bank: str = ""
 
 
 class StatementBalance(NamedTuple):
     """A balance the statement states: the closing one starts the cash forecast. ``on`` is the day whose end
     a closing balance is, or the day an opening balance opens (so, the balance at the end of the day
-    before: the day before the statement's first day)."""
+    before: the day before the statement's first day). ``account`` and ``bank`` as for a bank line."""
 
     account: str
     on: date
     amount: Decimal
     closing: bool = True
     line: int | None = None
+    bank: str = ""
 
 
 @dataclass
 class ReadResult:
     """All a reader found in one file; ``problems`` empty means the whole file was understood (a problem
     keeps its row out); ``warnings`` are remarks that keep nothing out (a SIREN ignored). ``rows`` is how many
-    data rows the file had (for the summary)."""
+    data rows the file had (for the summary). ``layout`` tells files laid out alike (a table's header
+    signature; "" for the other formats, whose files all look alike): what a file does not say and the user
+    does (the account of a statement that names none) is remembered for its layout."""
 
     kind: str
     customers: list[CustomerRecord] = field(default_factory=list)
@@ -168,6 +174,7 @@ class ReadResult:
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     rows: int = 0
+    layout: str = ""
 
 
 class UnreadableFile(Refused):
@@ -188,7 +195,10 @@ def text_hash(text: str) -> str:
 def with_bank_hashes(lines: list[BankLineRecord]) -> list[BankLineRecord]:
     """The lines with their ``row_hash``: account, booking date, amount and label, plus the line's rank among
     lines alike in all of these (two identical card payments on one day are two lines). Not the position in
-    the file, so that the next statement, which overlaps this one, finds the same lines again."""
+    the file, so that the next statement, which overlaps this one, finds the same lines again. Not the bank
+    either: the hash says which line of the account it is, and the import compares it with the lines of the
+    same account only (two banks' accounts of one number stay two); so the files read before the bank was
+    read keep their hashes."""
     seen: dict[tuple, int] = {}
     hashed = []
     for line in lines:

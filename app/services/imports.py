@@ -153,12 +153,13 @@ class ImportRefused(Refused):
 
 def import_file(session: Session, path: Path, *, today: date, kind: str | None = None,
                 mapping: dict[str, str] | None = None, accept_valid_rows: bool = False,
-                as_of: date | None = None, job: Job = NULL_JOB) -> ImportSummary:
+                as_of: date | None = None, account: str | None = None, job: Job = NULL_JOB) -> ImportSummary:
     """Import one file in the caller's transaction; ``UnreadableFile`` when it cannot be read at all,
     ``ImportRefused`` when its errors show only while it is applied (the caller's transaction then rolls
-    back: nothing of the file is written)."""
+    back: nothing of the file is written); ``account``: of a bank statement that names none
+    (``statements.record_statement``)."""
     return import_records(session, path, read_file(session, path, kind, mapping, job), today=today,
-                          accept_valid_rows=accept_valid_rows, as_of=as_of, job=job)
+                          accept_valid_rows=accept_valid_rows, as_of=as_of, account=account, job=job)
 
 
 def file_date(path: Path) -> date:
@@ -168,7 +169,7 @@ def file_date(path: Path) -> date:
 
 
 def import_records(session: Session, path: Path, result: ReadResult, *, today: date,
-                   accept_valid_rows: bool = False, as_of: date | None = None,
+                   accept_valid_rows: bool = False, as_of: date | None = None, account: str | None = None,
                    job: Job = NULL_JOB) -> ImportSummary:
     """Apply what a reader found in ``path``: nothing when it has problems, unless ``accept_valid_rows``
     (``ImportRefused`` when they are found while applying). ``as_of``: the date the file states its paid and
@@ -186,7 +187,7 @@ def import_records(session: Session, path: Path, result: ReadResult, *, today: d
     summary.batch_id = batch.id
     with collector_paused():
         if is_statement(result):
-            record_statement(session, batch, result, summary, job)
+            record_statement(session, batch, result, summary, job, account)
         else:
             _Import(session, batch, result, summary, job).run()
     batch.created_count = sum(summary.created.values())

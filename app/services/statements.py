@@ -1,9 +1,11 @@
 """Recording a bank statement a reader found: its lines, its balances, and a payment for each credit, which
 the matching then allocates (``reconciliation``), all in the import's transaction.
 
-A line already recorded (same ``row_hash``: same account, day, amount, label and rank) is a duplicate, so
-that the next statement, which overlaps this one, adds only what is new; the same movements downloaded again
-in another format (other labels) are recognised by account, day and amount when that is unambiguous. Each
+Every line and balance is first put under its account's key (``bank_accounts.keyed``: bank, branch and
+number, or IBAN; the account the user says when the file names none). A line already recorded on its
+account (same ``row_hash``: same number, day, amount, label and rank) is a duplicate, so that the next
+statement, which overlaps this one, adds only what is new; the same movements downloaded again in another
+format (other labels) are recognised by account, day and amount when that is unambiguous. Each
 credit becomes a ``Payment`` of no customer yet, its reference the bank's label: the matching finds whose it
 is. Debits are kept as the known outflows of the cash forecast. The balances are stored as the balance at
 the end of a day: an opening balance of the 1st is the closing balance of the day before.
@@ -11,12 +13,12 @@ the end of a day: an opening balance of the 1st is the closing balance of the da
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import NamedTuple
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.domain.forecast import RECURRING_MONTHS, Debit
@@ -26,6 +28,7 @@ from app.importers.records import Problem, ReadResult
 from app.jobs import Job
 from app.models import BankBalance, BankLine, ImportBatch, Payment
 from app.models.db import insert_values, reserve_ids
+from app.services.bank_accounts import account_label, keyed, latest_balances
 from app.services.reconciliation import match_payments
 from app.services.reported import REPORTED, confirm_with_statement
 
@@ -40,21 +43,6 @@ _LINE = ("account", "booked_on", "value_on", "amount_cents", "label", "counterpa
          "payment_id", "import_batch_id", "source_line", "row_hash")
 
 
-def account_key(account: str) -> str:
-    """One name for one bank account whatever the file: a French IBAN (27 characters), a RIB (bank, branch,
-    account and key: 23) or an account number followed by its key (13 digits, as some OFX write it) is cut
-    down to its account number, the 11 characters a CFONB statement or a bank's CSV give, so that statements
-    of the same account in two formats state one balance and their movements are recognised."""
-    plain = "".join(account.split()).upper()
-    if len(plain) == 27 and plain[:2] in ("FR", "MC"):
-        return plain[14:25]
-    if len(plain) == 23 and plain[:10].isdigit() and plain[21:].isdigit():
-        return plain[10:21]
-    if len(plain) == 13 and plain.isdigit():
-        return plain[:11]
-    return plain
-
-
 STATEMENT_KINDS = frozenset({"bank", "cfonb", "camt", "ofx"})
 
 
@@ -63,12 +51,15 @@ def is_statement(result: ReadResult) -> bool:
     return result.kind in STATEMENT_KINDS
 
 
-def record_statement(session: Session, batch: ImportBatch, result: ReadResult, summary, job: Job) -> None:
+def record_statement(session: Session, batch: ImportBatch, result: ReadResult, summary, job: Job,
+                     account: str | None = None) -> None:
     """Record the statement's new lines and balances under ``batch`` and match its credits; ``summary`` (an
-    ``ImportSummary``) gets the counts. A line of 0,00 € moves no money: it is left out, with a warning. A
+    ``ImportSummary``) gets the counts. ``account`` is the account the user says a statement that names
+    none is of (``bank_accounts.keyed``). A line of 0,00 € moves no money: it is left out, with a warning. A
     credit that is already a payment in the database (the accountant's export or a payment typed in, same
     amount, within ``SAME_PAYMENT_DAYS`` days, not yet tied to a bank line) is that payment: the bank line
     is tied to it, and no second payment is made of the same money."""
+    result = keyed(session, result, account, summary.warnings)
     conn = session.connection()
     rejected = {p.line for p in result.problems if p.line is not None}
     lines = []
@@ -79,13 +70,10 @@ def record_statement(session: Session, batch: ImportBatch, result: ReadResult, s
             summary.warnings.append(Problem(line.line, None, line.label[:40], "montant nul : ligne ignorée"))
             continue
         lines.append(line)
-    known: set[str] = set()
-    hashes = [line.row_hash for line in lines]
-    for start in range(0, len(hashes), CHUNK):
-        known.update(session.scalars(select(BankLine.row_hash).where(BankLine.row_hash.in_(hashes[start:start + CHUNK]))))
+    known = _recorded_hashes(session, [line.row_hash for line in lines])
     fresh, seen = [], set()
     for line in lines:
-        if line.row_hash in known or line.row_hash in seen:
+        if any(line.account.endswith(account) for account in known[line.row_hash]) or line.row_hash in seen:
             summary.duplicates += 1
             continue
         seen.add(line.row_hash)
@@ -100,7 +88,7 @@ def record_statement(session: Session, batch: ImportBatch, result: ReadResult, s
     summary.recorded_before = len(paid_by)
     paid_by.update(zip((line.row_hash for line in credits), payment_ids))
     insert_values(conn, BankLine.__table__, list(_LINE), [
-        (account_key(line.account), line.booked_on, line.value_on, to_cents(line.amount), line.label, line.counterparty,
+        (line.account, line.booked_on, line.value_on, to_cents(line.amount), line.label, line.counterparty,
          line.iban, line.reference, paid_by.get(line.row_hash), batch.id, line.line, line.row_hash)
         for line in fresh])
     _record_balances(session, batch, result)
@@ -115,8 +103,20 @@ def record_statement(session: Session, batch: ImportBatch, result: ReadResult, s
     summary.matching = counts
 
 
+def _recorded_hashes(session: Session, hashes: list[str]) -> defaultdict[str, set[str]]:
+    """The accounts of the lines recorded with each of these hashes. A line is known when its account's key
+    ends with one of them: its own key, or the number alone (or nothing) it was recorded under before its
+    bank was known; a line of the same number at another bank is another line."""
+    known: defaultdict[str, set[str]] = defaultdict(set)
+    for start in range(0, len(hashes), CHUNK):
+        for row_hash, account in session.execute(select(BankLine.row_hash, BankLine.account)
+                                                 .where(BankLine.row_hash.in_(hashes[start:start + CHUNK]))):
+            known[row_hash].add(account)
+    return known
+
+
 def _movement(line) -> tuple[str, date, int]:
-    return account_key(line.account), line.booked_on, to_cents(line.amount)
+    return line.account, line.booked_on, to_cents(line.amount)
 
 
 def _not_stated_elsewhere(session: Session, lines: list, fresh: list, summary) -> list:
@@ -126,9 +126,8 @@ def _not_stated_elsewhere(session: Session, lines: list, fresh: list, summary) -
     file, and none of the file's was recognised by its hash (an overlap in the same format, where a line of
     that amount is then new). Those are left out with a warning. Otherwise the lines are recorded, each with
     a "doublon possible" warning: which of two 300 € of a day is the new one, only the owner can tell, and
-    dropping the wrong one would leave a paid invoice open. Lines of no known account are not compared (two
-    banks' exports without account numbers could share a day and amount)."""
-    keys = {_movement(line) for line in fresh if account_key(line.account)}
+    dropping the wrong one would leave a paid invoice open."""
+    keys = set(map(_movement, fresh))
     if not keys:
         return fresh
     days = [day for _account, day, _cents in keys]
@@ -187,8 +186,8 @@ def _incomplete(result: ReadResult) -> list[Problem]:
                                         "Téléchargez à nouveau le relevé depuis l'espace en ligne de la banque.")]
     opened = {b.account for b in result.statement_balances if not b.closing}
     closed = {b.account for b in result.statement_balances if b.closing}
-    return [Problem(None, None, account, "le relevé de ce compte a un solde initial mais pas de solde final : "
-                                         "fichier incomplet ? Téléchargez-le à nouveau.")
+    return [Problem(None, None, account_label(account), "le relevé de ce compte a un solde initial mais pas de "
+                                                        "solde final : fichier incomplet ? Téléchargez-le à nouveau.")
             for account in sorted(opened - closed)]
 
 
@@ -203,7 +202,7 @@ def _record_balances(session: Session, batch: ImportBatch, result: ReadResult) -
     """Each stated balance as the balance at the end of its day; a later statement restates the same day."""
     for balance in result.statement_balances:
         day = balance.on if balance.closing else balance.on - timedelta(days=1)
-        account = account_key(balance.account)
+        account = balance.account
         existing = session.scalar(select(BankBalance).where(BankBalance.account == account,
                                                             BankBalance.stated_on == day))
         if existing is None:
@@ -228,11 +227,8 @@ def cash_position(session: Session, at: date) -> CashPosition:
     (the forecast projects those that come back every month). The balance adds each account's latest one,
     of the accounts stated in the last ``CURRENT_BALANCE_DAYS`` days: an account whose last statement is
     older (closed, or a file imported to try) says nothing of the cash today."""
-    latest = (select(BankBalance.account, func.max(BankBalance.stated_on).label("stated_on"))
-              .where(BankBalance.stated_on <= at).group_by(BankBalance.account)
-              .having(func.max(BankBalance.stated_on) >= at - timedelta(days=CURRENT_BALANCE_DAYS)).subquery())
-    rows = session.execute(select(BankBalance.amount_cents, BankBalance.stated_on).join(
-        latest, (BankBalance.account == latest.c.account) & (BankBalance.stated_on == latest.c.stated_on))).all()
+    rows = [(cents, on) for cents, on in latest_balances(session, at).values()
+            if on >= at - timedelta(days=CURRENT_BALANCE_DAYS)]
     month = at.year * 12 + at.month - 1 - RECURRING_MONTHS
     since = date(month // 12, month % 12 + 1, 1)
     debits = [Debit(row.booked_on, from_cents(-row.amount_cents), row.label) for row in session.execute(
@@ -240,4 +236,4 @@ def cash_position(session: Session, at: date) -> CashPosition:
         .where(BankLine.amount_cents < 0, BankLine.booked_on >= since, BankLine.booked_on <= at))]
     if not rows:
         return CashPosition(None, None, debits)
-    return CashPosition(from_cents(sum(row.amount_cents for row in rows)), min(row.stated_on for row in rows), debits)
+    return CashPosition(from_cents(sum(cents for cents, _on in rows)), min(on for _cents, on in rows), debits)

@@ -1,6 +1,8 @@
 """The import wizard: what was detected in the file, the columns of a spreadsheet (proposed, corrected by the
 user, saved under a name), a preview of the first rows as they will be read, then the import itself in a
-worker with progress and Annuler, and its summary (created, updated, already known, rejected rows)."""
+worker with progress and Annuler, and its summary (created, updated, already known, rejected rows). A bank
+statement that names no account, of a layout whose account nobody said yet, stops the import before it
+writes anything: the wizard asks which account it is (``account_page``), then imports again."""
 
 from __future__ import annotations
 
@@ -14,9 +16,11 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QFormLayout, QHBox
 
 from app.importers import detect
 from app.importers.records import UnreadableFile
+from app.services.bank_accounts import AccountNeeded
 from app.services.imports import ImportRefused, ImportSummary, file_date, import_file, save_mapping, saved_mapping
 from app.services.statements import STATEMENT_KINDS
 from app.services.store import commit, read
+from app.ui.account_page import AccountPage
 from app.ui.format import LATE, fr_amount, fr_date
 from app.ui.forms import DateEdit
 from app.ui.screen import RowTable
@@ -37,7 +41,7 @@ PREVIEW_COLUMNS = [  # rows are (invoice record, customer name)
 ]
 BANK_PREVIEW_COLUMNS = [  # rows are (bank line record, "")
     Column("Ligne", lambda r: r[0].line, numeric=True, width=58),
-    Column("Compte", lambda r: r[0].account, width=110),
+    Column("Compte", lambda r: " ".join(filter(None, (r[0].bank, r[0].account))), width=205),
     Column("Date", lambda r: r[0].booked_on, fr_date, width=82),
     Column("Valeur", lambda r: r[0].value_on, fr_date, width=82),
     Column("Libellé", lambda r: r[0].label, stretch=True),
@@ -60,6 +64,8 @@ class ImportWizard(QDialog):
         self.combos: dict[str, QComboBox] = {}
         self.sheet = None
         self.failed = False
+        self.account_page: AccountPage | None = None  # when the statement names no account
+        self.accept_valid_rows = False
         self.pages = QStackedWidget()
         self.detected = QLabel()
         self.detected.setWordWrap(True)
@@ -211,6 +217,13 @@ class ImportWizard(QDialog):
 
     # the import ---------------------------------------------------------------------------------------------------
     def start(self, accept_valid_rows: bool) -> None:
+        account = None
+        if self.account_page is not None:
+            account = self.account_page.chosen()
+            if account is None:
+                return
+            accept_valid_rows = accept_valid_rows or self.accept_valid_rows  # as chosen before the question
+        self.accept_valid_rows = accept_valid_rows
         db, path, kind, mapping = self.context.db, self.path, self.reader.KIND, self.mapping()
         today, as_of = self.context.today(), self.as_of.value()
         keep = (self.mapping_name.text().strip(), self.sheet.signature, mapping) \
@@ -218,8 +231,8 @@ class ImportWizard(QDialog):
         self.import_button.setEnabled(False)
         self.valid_rows_button.hide()
         self.op = run_op(self, lambda job: run_import(db, path, kind, mapping, keep, accept_valid_rows, today,
-                                                           as_of, job),
-                         on_success=self.show_summary, on_failure=self.show_failure,
+                                                      as_of, job, account),
+                         on_success=self.finished, on_failure=self.show_failure,
                          label=f"Import de {path.name}…")
         self.op.signals.cancelled.connect(lambda: self.import_button.setEnabled(True))
 
@@ -237,6 +250,21 @@ class ImportWizard(QDialog):
         layout.addWidget(self.problems, 1)
         self.pages.addWidget(page)
         return page
+
+    def finished(self, result: ImportSummary | AccountNeeded) -> None:
+        if isinstance(result, AccountNeeded):
+            self.ask_account(result)
+        else:
+            self.show_summary(result)
+
+    def ask_account(self, needed: AccountNeeded) -> None:
+        """Nothing was written: the statement names no account. Which is it?"""
+        self.detected.setText(f"<b>{self.path.name}</b> — {self.reader.LABEL} : le relevé ne nomme pas son compte.")
+        self.account_page = AccountPage(needed.known)
+        self.pages.addWidget(self.account_page)
+        self.pages.setCurrentWidget(self.account_page)
+        self.valid_rows_button.hide()
+        self.import_button.setEnabled(True)
 
     def show_summary(self, summary: ImportSummary) -> None:
         created = summary.created
@@ -292,13 +320,18 @@ def _note(text: str) -> QLabel:
     return label
 
 
-def run_import(db, path: Path, kind: str, mapping, keep, accept_valid_rows: bool, today: date, as_of: date, job):
+def run_import(db, path: Path, kind: str, mapping, keep, accept_valid_rows: bool, today: date, as_of: date, job,
+               account: str | None = None):
     """In the worker: save the confirmed columns, then import, each in one transaction (a refused file's
-    rolled back, its summary shown)."""
+    rolled back, its summary shown); the refusal of a statement that names no account is handed back as the
+    question to ask (its transaction rolled back)."""
     if keep is not None:
         commit(db, save_mapping, *keep)
     try:
         return commit(db, import_file, path, today=today, kind=kind, mapping=mapping,
-                      accept_valid_rows=accept_valid_rows, as_of=None if kind in STATEMENT_KINDS else as_of, job=job)
+                      accept_valid_rows=accept_valid_rows, as_of=None if kind in STATEMENT_KINDS else as_of,
+                      account=account, job=job)
     except ImportRefused as refused:
         return refused.summary
+    except AccountNeeded as needed:
+        return needed

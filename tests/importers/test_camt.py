@@ -184,10 +184,11 @@ def balance(code: str, amount: str, sign: str = "CRDT", on: str = "<Dt>2024-01-3
 
 
 def statement(*entries: str, balances: str = "", version: str = "camt.053.001.02",
-              message: str = "BkToCstmrStmt", container: str = "Stmt") -> str:
+              message: str = "BkToCstmrStmt", container: str = "Stmt",
+              account: str = "<Id><IBAN>FR7611111111111111111111111</IBAN></Id>") -> str:
     namespace = f' xmlns="urn:iso:std:iso:20022:tech:xsd:{version}"' if version else ""
     return (f'<?xml version="1.0" encoding="UTF-8"?>\n<Document{namespace}>\n<{message}><GrpHdr><MsgId>1</MsgId>'
-            f"</GrpHdr>\n<{container}><Id>S1</Id><Acct><Id><IBAN>FR7611111111111111111111111</IBAN></Id></Acct>\n"
+            f"</GrpHdr>\n<{container}><Id>S1</Id><Acct>{account}</Acct>\n"
             + balances + "\n" + "\n".join(entries) + f"\n</{container}></{message}></Document>\n")
 
 
@@ -203,7 +204,17 @@ def test_date_times_keep_the_day_the_bank_wrote(tmp_path):
     result = camt.read(write(tmp_path / "camt.xml", xml))
     (line,) = result.bank_lines
     assert (line.booked_on, line.value_on, line.amount) == (date(2024, 1, 31), date(2024, 2, 1), D("100.00"))
-    assert result.statement_balances == [("FR7611111111111111111111111", date(2024, 1, 31), D("-50.00"), True, 5)]
+    assert result.statement_balances == [("FR7611111111111111111111111", date(2024, 1, 31), D("-50.00"), True, 5, "")]
+
+
+def test_an_account_without_iban_is_its_number_at_its_bank(tmp_path):
+    """An account named by another number than an IBAN: its servicer's BIC is its bank, so that one number
+    at two banks makes two accounts."""
+    xml = statement(entry(details=detail()), balances=balance("CLBD", "100.00"), account=(
+        "<Id><Othr><Id>0012345</Id></Othr></Id><Svcr><FinInstnId><BIC>BNPAFRPPXXX</BIC></FinInstnId></Svcr>"))
+    result = camt.read(write(tmp_path / "camt.xml", xml))
+    assert {(record.account, record.bank) for record in [*result.bank_lines, *result.statement_balances]} == {
+        ("0012345", "BNPAFRPPXXX")}
 
 
 def test_a_batch_gives_one_line_per_transaction_with_its_own_texts(tmp_path):

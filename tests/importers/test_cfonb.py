@@ -65,17 +65,22 @@ class Expected:
         self.records = raw_records(path)
         self.movements: list[dict] = []
         self.balances: list[tuple] = []
+        banks = {}  # movements and closing balances are of the account (bank, branch, number) its 01 names
         for n, r in self.records:
+            bank = " ".join(r[2:7].split() + r[11:16].split())
             if r[:2] == "04":
                 self.movements.append(dict(line=n, booked_on=day(r[34:40]), value_on=day(r[42:48]),
                                            amount=money(r[90:104], r[19]), account=r[21:32].strip(),
-                                           label=r[48:79].split(), texts=[]))
+                                           bank=banks.get(r[21:32].strip(), bank), label=r[48:79].split(), texts=[]))
             elif r[:2] == "05":
                 self.movements[-1]["texts"].append((r[45:48], r[48:118].split()))
             else:
                 # a 01 is dated the day of the balance it brings forward: it opens the day after
                 opens = day(r[34:40]) + timedelta(days=0 if r[:2] == "07" else 1)
-                self.balances.append((r[21:32].strip(), opens, money(r[90:104], r[19]), r[:2] == "07", n))
+                if r[:2] == "01":
+                    banks[r[21:32].strip()] = bank
+                self.balances.append((r[21:32].strip(), opens, money(r[90:104], r[19]), r[:2] == "07", n,
+                                      banks.get(r[21:32].strip(), bank)))
 
 
 def segments(path: Path) -> list[tuple[str, D, D, D]]:
@@ -110,8 +115,8 @@ def test_each_real_statement_is_read_as_its_records_say(path):
     assert result.problems == [] and result.warnings == []
     assert result.rows == len(expected.records)
 
-    got = [(b.line, b.booked_on, b.value_on, b.amount, b.account) for b in result.bank_lines]
-    assert got == [(m["line"], m["booked_on"], m["value_on"], m["amount"], m["account"])
+    got = [(b.line, b.booked_on, b.value_on, b.amount, b.account, b.bank) for b in result.bank_lines]
+    assert got == [(m["line"], m["booked_on"], m["value_on"], m["amount"], m["account"], m["bank"])
                    for m in expected.movements]
     assert all(isinstance(b.amount, D) and b.amount.as_tuple().exponent == -2 for b in result.bank_lines)
     credits = [m for m in expected.movements if m["amount"] > 0]
@@ -126,7 +131,8 @@ def test_each_real_statement_is_read_as_its_records_say(path):
         payer = next((t for q, t in movement["texts"] if q == ("NPY" if movement["amount"] > 0 else "NBE")), [])
         assert line.counterparty == " ".join(payer)
 
-    assert [(b.account, b.on, b.amount, b.closing, b.line) for b in result.statement_balances] == expected.balances
+    assert [(b.account, b.on, b.amount, b.closing, b.line, b.bank) for b in result.statement_balances] == \
+        expected.balances
     assert len({b.row_hash for b in result.bank_lines}) == len(result.bank_lines)
 
 
@@ -186,6 +192,9 @@ def test_ekylibre_csv_name_is_a_cfonb_statement_with_padded_lines():
 def test_pennylane_two_accounts_blank_lines_and_reference_zone():
     result = cfonb.read(CFONB_DIR / "pennylane_example.txt")
     assert {b.account for b in result.bank_lines} == {"98765432100", "00123456789"}
+    # its first statement is closed with bank code 15489 where it opened with 15589: the statement's account
+    assert {(b.bank, b.account) for b in result.statement_balances} == {("15589 00000", "98765432100"),
+                                                                        ("18706 00000", "00123456789")}
     assert [b.line for b in result.bank_lines] == [3, 16, 19, 26, 29, 31]  # numbered as the file, blanks too
     demo = result.bank_lines[1]
     assert (demo.amount, demo.reference, demo.label) == (D("-10.70"), "REFERENCE", "VIR SEPA DEMONSTRATION ELEC ERDF")
@@ -200,8 +209,11 @@ def test_silarhi_days_without_movement_and_entry_number_as_reference():
     result = cfonb.read(CFONB_DIR / "silarhi_complex-test.txt")
     assert len(result.statement_balances) == 16
     # a day without movement: the 01 of 23/04 opens the 24th, which closes at the same balance
-    assert result.statement_balances[-2:] == [("00020427603", date(2020, 4, 24), D("584353.02"), False, 25),
-                                              ("00020427603", date(2020, 4, 24), D("584353.02"), True, 26)]
+    assert result.statement_balances[-2:] == [
+        ("00020427603", date(2020, 4, 24), D("584353.02"), False, 25, "10278 02204"),
+        ("00020427603", date(2020, 4, 24), D("584353.02"), True, 26, "10278 02204")]
+    # its direct debits write bank 10556 where its balances say 10278: they are of the statement's account
+    assert {line.bank for line in result.bank_lines} == {"10278 02204"}
     invoice = next(b for b in result.bank_lines if "FACTURE" in b.label)
     assert (invoice.amount, invoice.reference, invoice.value_on) == (D("-117.75"), "0001692", date(2020, 4, 1))
     assert cfonb.read(CFONB_DIR / "silarhi_simple-test.txt").bank_lines == []

@@ -50,17 +50,18 @@ class Expected:
         for statement in re.finditer(r"<(CC)?STMTRS>.*?</(CC)?STMTRS>", text, re.DOTALL | re.IGNORECASE):
             block, offset = statement.group(), statement.start()
             account = value(block, "ACCTID")
+            bank = " ".join(filter(None, (value(block, "BANKID"), value(block, "BRANCHID"))))
             for trn in re.finditer(r"<STMTTRN>.*?</STMTTRN>", block, re.DOTALL | re.IGNORECASE):
                 line = text.count("\n", 0, offset + trn.start()) + 1
                 posted = datetime.strptime(value(trn.group(), "DTPOSTED")[:8], "%Y%m%d").date()
                 amount = D(value(trn.group(), "TRNAMT").replace("+", ""))
-                self.transactions.append((line, posted, amount, value(trn.group(), "FITID"), account,
+                self.transactions.append((line, posted, amount, value(trn.group(), "FITID"), account, bank,
                                           value(trn.group(), "NAME"), value(trn.group(), "MEMO")))
             ledger = re.search(r"<LEDGERBAL>.*?</LEDGERBAL>", block, re.DOTALL | re.IGNORECASE)
             if ledger and value(ledger.group(), "BALAMT"):
                 self.balances.append((account, datetime.strptime(value(ledger.group(), "DTASOF")[:8], "%Y%m%d").date(),
                                       D(value(ledger.group(), "BALAMT")), True,
-                                      text.count("\n", 0, offset + ledger.start()) + 1))
+                                      text.count("\n", 0, offset + ledger.start()) + 1, bank))
 
 
 def text_of(path: Path) -> str:
@@ -87,8 +88,8 @@ def test_each_real_file_is_read_as_its_tags_say(path):
     expected = Expected(text_of(path))
     assert result.kind == "ofx" and result.problems == []
     assert result.rows == len(expected.transactions)
-    got = sorted((b.line, b.booked_on, b.amount, b.reference, b.account) for b in result.bank_lines)
-    assert got == sorted(t[:5] for t in expected.transactions)
+    got = sorted((b.line, b.booked_on, b.amount, b.reference, b.account, b.bank) for b in result.bank_lines)
+    assert got == sorted(t[:6] for t in expected.transactions)
     by_line = {t[0]: t for t in expected.transactions}
     for line in result.bank_lines:
         *_, name, memo = by_line[line.line]
@@ -111,6 +112,7 @@ def test_french_files_several_accounts_and_windows_1252():
     assert result.bank_lines[2].label == "VIREMENT DURAND VIR DURAND 0407"
     assert [(b.account, b.amount, b.on) for b in result.statement_balances] == [
         ("12312312345", D("987.65"), date(2016, 5, 9)), ("12312312346", D("1234.56"), date(2016, 5, 9))]
+    assert {b.bank for b in [*result.bank_lines, *result.statement_balances]} == {"98765 00111"}  # BANKID BRANCHID
     accented = ofx.read(OFX_DIR / "ekylibre_ofx_non_utf8.ofx").bank_lines[0]
     assert accented.label == "PRLV SEPA MUTUELLE N°123 ECHEANCE MAI 2016 00100001122234A"
     flat = ofx.read(OFX_DIR / "ekylibre_ofx_without_newlines.ofx")
@@ -175,11 +177,11 @@ def test_a_small_sgml_file_read_as_written(tmp_path):
     text = sgml(trn(), trn("-45.10", "20240115", "2", "PRLV EDF", "CONTRAT 123"))
     result = ofx.read(write(tmp_path / "releve.ofx", text))
     expected = Expected(text)
-    assert [(b.line, b.booked_on, b.amount, b.reference, b.account) for b in result.bank_lines] == [
-        t[:5] for t in expected.transactions]
+    assert [(b.line, b.booked_on, b.amount, b.reference, b.account, b.bank) for b in result.bank_lines] == [
+        t[:6] for t in expected.transactions]
     assert [b.line for b in result.bank_lines] == [30, 38]
     assert result.statement_balances == expected.balances == [
-        ("00012345678", date(2024, 1, 31), D("1500.00"), True, 47)]
+        ("00012345678", date(2024, 1, 31), D("1500.00"), True, 47, "30003 01234")]
 
 
 def test_ofx1_without_line_breaks(tmp_path):

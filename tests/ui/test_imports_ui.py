@@ -87,10 +87,20 @@ BANK_CSV = """Date;Date de valeur;Débit;Crédit;Libellé;Solde
 """
 
 
+def import_saying_the_account(wizard, qtbot) -> None:
+    """Import a statement that names no account: asked which, answer with an IBAN, and wait for the summary."""
+    qtbot.mouseClick(wizard.import_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: wizard.pages.currentWidget() is wizard.account_page, timeout=10_000)
+    wizard.account_page.typed.setText("FR76 3000 4000 1200 0123 4567 859")
+    qtbot.mouseClick(wizard.import_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: wizard.pages.currentWidget() is wizard.summary_page, timeout=10_000)
+
+
 def test_a_bank_statement_goes_through_the_wizard_and_waits_to_be_matched(ledger, make_window, qtbot, tmp_path):
-    """A Crédit Mutuel export: the bank's columns proposed, its two lines previewed with their signs; its credit
-    names Garage Petit and F1, its exact amount, but "F1" is too short a number to be sure of: it is proposed,
-    not applied, and the 1 000 € are Garage Petit's unallocated cash meanwhile."""
+    """A Crédit Mutuel export: the bank's columns proposed, its two lines previewed with their signs; it names no
+    account, so the wizard asks which, the first time. Its credit names Garage Petit and F1, its exact amount,
+    but "F1" is too short a number to be sure of: it is proposed, not applied, and the 1 000 € are Garage
+    Petit's unallocated cash meanwhile."""
     from app.models import Allocation, BankLine, Customer, Payment
 
     window = make_window(ledger)
@@ -98,8 +108,7 @@ def test_a_bank_statement_goes_through_the_wizard_and_waits_to_be_matched(ledger
     assert (wizard.combos["booked_on"].currentText(), wizard.combos["credit"].currentText()) == ("Date", "Crédit")
     assert [(line.label, str(line.amount)) for line, _ in wizard.preview.visible_rows()] == [
         ("VIR SEPA GARAGE PETIT FACTURE F1", "1000.00"), ("PRLV SEPA LOYER", "-240.00")]
-    qtbot.mouseClick(wizard.import_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: wizard.pages.currentWidget() is wizard.summary_page, timeout=10_000)
+    import_saying_the_account(wizard, qtbot)
     assert "Relevé importé" in wizard.summary_text.text()
     assert "dont 1 encaissement(s) : 0 rapproché(s) automatiquement, 1 à confirmer" in wizard.summary_text.text()
     with ledger.sessions() as s:
@@ -140,8 +149,7 @@ def test_many_remarks_are_listed_in_a_table_that_scrolls_not_in_the_summary(ledg
     zeros = "".join(f"{day:02d}/11/2026;{day:02d}/11/2026;0,00;;FRAIS OFFERTS {day};\n" for day in range(1, 21)) * 2
     window = make_window(ledger)
     _screen, wizard = open_wizard(window, write(tmp_path, BANK_CSV + zeros, "releve.csv"))
-    qtbot.mouseClick(wizard.import_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: wizard.pages.currentWidget() is wizard.summary_page, timeout=10_000)
+    import_saying_the_account(wizard, qtbot)
     assert "Relevé importé" in wizard.summary_text.text() and "montant nul" not in wizard.summary_text.text()
     remarks = wizard.problems.visible_rows()
     assert len(remarks) == 40 and all("montant nul" in r.message for r in remarks)
