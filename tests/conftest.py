@@ -4,6 +4,7 @@ compute by hand."""
 from __future__ import annotations
 
 import os
+import threading
 from datetime import date
 
 import pytest
@@ -101,3 +102,44 @@ def ledger(db):
         s.add_all([Allocation(invoice=f2, payment=p1, allocated_on=date(2026, 11, 20), amount_cents=20000),
                    Allocation(invoice=f0, payment=p0, allocated_on=date(2026, 7, 2), amount_cents=10000)])
     return db
+
+
+ACTING = threading.local()
+
+
+@pytest.fixture
+def acting(db, monkeypatch):
+    """``acting("alice")``: what this thread writes from now on is written by alice, as the history names its
+    author: the PostgreSQL role on a server (created for the test, a member of the test's own role, set at the
+    start of each transaction), else the operating-system user."""
+    import getpass
+
+    from sqlalchemy import event, text
+
+    if db.engine.dialect.name == "postgresql":
+        created = set()
+
+        def as_role(conn) -> None:
+            if getattr(ACTING, "user", None):
+                conn.exec_driver_sql(f'SET LOCAL ROLE "{ACTING.user}"')
+
+        event.listen(db.engine, "begin", as_role)
+
+        def act(user: str) -> None:
+            if user not in created:
+                ACTING.user = None  # created by the test's own role, which may create roles
+                with db.engine.begin() as conn:
+                    conn.execute(text(f"""DO $$ BEGIN
+                        IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{user}')
+                        THEN CREATE ROLE "{user}" IN ROLE "{db.engine.url.username}"; END IF; END $$"""))
+                created.add(user)
+            ACTING.user = user
+    else:
+        real = getpass.getuser
+        monkeypatch.setattr(getpass, "getuser", lambda: getattr(ACTING, "user", None) or real())
+
+        def act(user: str) -> None:
+            ACTING.user = user
+
+    yield act
+    ACTING.__dict__.clear()

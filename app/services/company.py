@@ -2,16 +2,31 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.domain.changes import changed
+from app.domain.money import format_eur
+from app.services.edits import COMPANY_KEY, claim, record_settings, settings_subject
 from app.services.identifiers import clean_siren, format_iban, iban_error, siren_error
 from app.domain.terms import PaymentTerms
 from app.models import Company
 from app.models.company import DEFAULT_PENALTY_CLAUSE
+
+# the parts of the settings screen that write the company, as its history names them
+COMPANY_SECTION, THRESHOLDS_SECTION = "Votre société", "Objectifs et alertes"
+FIGURES_SECTION = "Stocks et fournisseurs"
+COMPANY = settings_subject("Les paramètres de votre société ont été modifiés",
+                           COMPANY_SECTION, THRESHOLDS_SECTION, FIGURES_SECTION)
+LABELS = {"name": "raison sociale", "siren": "SIREN", "vat_number": "n° TVA", "address": "adresse",
+          "postcode": "code postal", "city": "ville", "email": "e-mail", "phone": "téléphone", "iban": "IBAN",
+          "bic": "BIC", "logo_path": "logo", "terms": "conditions de paiement par défaut",
+          "tolerance": "seuil de relance", "penalty_clause": "clause de pénalités"}
 
 
 @dataclass
@@ -76,19 +91,49 @@ def validate_company(data: CompanyInput) -> dict[str, str]:
     return errors
 
 
-def save_company(session: Session, data: CompanyInput) -> tuple[Company | None, dict[str, str]]:
-    """Create the company on first use or update it; returns it and no errors, or None and the errors."""
+def save_company(session: Session, data: CompanyInput, seen: dict[str, int] | None = None
+                 ) -> tuple[Company | None, dict[str, str]]:
+    """Create the company on first use or update it; returns it and no errors, or None and the errors.
+    ``seen``: the versions the settings screen loaded (see ``editing_company``)."""
     errors = validate_company(data)
     if errors:
         return None, errors
-    company = get_company(session) or Company(name=data.name)
-    session.add(company)
-    for field in fields(CompanyInput):
-        value = getattr(data, field.name)
-        if field.name == "siren":
-            value = clean_siren(value)
-        if field.name == "iban":
-            value = format_iban(value)
-        setattr(company, field.name, value.strip() if isinstance(value, str) else value)
-    session.flush()
+    with editing_company(session, seen, COMPANY_SECTION, LABELS, _shown) as company:
+        for field in fields(CompanyInput):
+            value = getattr(data, field.name)
+            if field.name == "siren":
+                value = clean_siren(value)
+            if field.name == "iban":
+                value = format_iban(value)
+            setattr(company, field.name, value.strip() if isinstance(value, str) else value)
     return company, {}
+
+
+def _shown(company: Company) -> dict[str, str]:
+    return {**{name: getattr(company, name) for name in LABELS if name not in ("terms", "tolerance")},
+            "terms": company.terms.label, "tolerance": format_eur(company.tolerance)}
+
+
+@contextmanager
+def editing_company(session: Session, seen: dict[str, int] | None, section: str, labels: dict[str, str],
+                    shown: Callable[[Company], dict[str, str]]) -> Iterator[Company]:
+    """The company for the block to change (created on the first save), held and checked against the version
+    the settings screen loaded in ``seen`` (a save over another user's newer one is refused, ``Conflict``);
+    what the block changed in the fields of ``labels`` (as ``shown`` words them) recorded in the history under
+    ``section``; ``seen`` then takes the version written, for the screen's next save."""
+    company_id = session.scalar(select(Company.id).order_by(Company.id).limit(1))
+    if company_id is None:
+        if seen and seen.get(COMPANY_KEY):
+            raise COMPANY.conflict(session, gone=True)
+        company, before = Company(name=""), None
+        session.add(company)
+    else:
+        claim(session, Company, company_id, None if seen is None else seen.get(COMPANY_KEY, 0), COMPANY)
+        company = session.get(Company, company_id, populate_existing=True)
+        before = shown(company)
+    yield company
+    session.flush()
+    record_settings(session, section,
+                    ["société créée"] if before is None else changed(labels, before, shown(company)))
+    if seen is not None:
+        seen[COMPANY_KEY] = company.version
