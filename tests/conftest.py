@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import threading
 from contextlib import contextmanager
 from datetime import date
 
@@ -137,3 +138,44 @@ def another_writer(database):
             yield
         finally:
             holder.rollback()
+
+
+ACTING = threading.local()
+
+
+@pytest.fixture
+def acting(db, monkeypatch):
+    """``acting("alice")``: what this thread writes from now on is written by alice, as the history names its
+    author: the PostgreSQL role on a server (created for the test, a member of the test's own role, set at the
+    start of each transaction), else the operating-system user."""
+    import getpass
+
+    from sqlalchemy import event, text
+
+    if db.engine.dialect.name == "postgresql":
+        created = set()
+
+        def as_role(conn) -> None:
+            if getattr(ACTING, "user", None):
+                conn.exec_driver_sql(f'SET LOCAL ROLE "{ACTING.user}"')
+
+        event.listen(db.engine, "begin", as_role)
+
+        def act(user: str) -> None:
+            if user not in created:
+                ACTING.user = None  # created by the test's own role, which may create roles
+                with db.engine.begin() as conn:
+                    conn.execute(text(f"""DO $$ BEGIN
+                        IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{user}')
+                        THEN CREATE ROLE "{user}" IN ROLE "{db.engine.url.username}"; END IF; END $$"""))
+                created.add(user)
+            ACTING.user = user
+    else:
+        real = getpass.getuser
+        monkeypatch.setattr(getpass, "getuser", lambda: getattr(ACTING, "user", None) or real())
+
+        def act(user: str) -> None:
+            ACTING.user = user
+
+    yield act
+    ACTING.__dict__.clear()

@@ -83,6 +83,7 @@ class EventKind(StrEnum):
     DISPUTE = "dispute"
     LETTER = "letter"
     IMPORT = "import"                # a file imported or its import undone
+    SETTINGS = "settings"            # the company's settings, a dunning plan or a letter's text changed
 
 
 EVENT_LABELS = {
@@ -96,6 +97,7 @@ EVENT_LABELS = {
     EventKind.DISPUTE: "Litige",
     EventKind.LETTER: "Lettre",
     EventKind.IMPORT: "Import",
+    EventKind.SETTINGS: "Paramètres",
 }
 
 

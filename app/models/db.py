@@ -14,7 +14,8 @@ from datetime import date, datetime
 from operator import itemgetter
 from pathlib import Path
 
-from sqlalchemy import URL, Connection, Date, Engine, Table, create_engine, event, func, inspect, select, text
+from sqlalchemy import URL, Connection, Date, Engine, Index, Table, create_engine, event, func, inspect, select, text
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -189,6 +190,23 @@ def insert_values(connection: Connection, table: Table, columns: list[str], valu
                  f"VALUES ({', '.join('?' for _ in columns)})")
     with _indexes_built_after(connection, table.name, len(values)):
         connection.exec_driver_sql(statement, values)
+
+
+def insert_new(connection: Connection, table: Table, rows: list[dict], unique: str) -> int:
+    """Insert rows (dicts of plain values), leaving out, without an error, each one whose key the unique index
+    or constraint named ``unique`` already holds: written before, or being written by another transaction
+    (the database then waits for its end, and leaves the row out if it committed). One statement for all the
+    rows (``INSERT … ON CONFLICT … DO NOTHING``, SQLite and PostgreSQL alike), so that two users adding the
+    same key at once add it once. Returns how many rows were inserted."""
+    if not rows:
+        return 0
+    dialect = connection.dialect.name
+    found = next(c for c in (*table.indexes, *table.constraints) if c.name == unique)
+    where = found.dialect_options[dialect]["where"] if isinstance(found, Index) else None
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(table).on_conflict_do_nothing(index_elements=[c.name for c in found.columns],
+                                                     index_where=where).returning(*found.columns)
+    return len(connection.execute(statement, rows).all())  # the rows left out return nothing
 
 
 BULK_LOAD = 10_000  # rows from which a load into a smaller table builds its indexes afterwards

@@ -40,11 +40,15 @@ from app.importers.records import Problem, ReadResult
 from app.jobs import Refused
 from app.models import BankBalance, BankLine
 from app.services.identifiers import format_iban, iban_error
-from app.services.preferences import preference, set_preference
+from app.services.edits import settings_subject
+from app.services.preferences import keep_preferences, preference
 
 FRENCH_IBANS = ("FR", "MC")  # IBANs whose account part is a RIB
 RIB_LENGTH = 21  # bank 5 + branch 5 + number 11, without the key
 LAYOUT_ACCOUNT = "statement_account:"  # + a file's layout: the preference naming the account of its statements
+# another import saving the account of the same layout at the same moment: refused, said so
+LAYOUT_SUBJECT = settings_subject("Le compte retenu pour ces relevés vient d'être choisi sur un autre poste",
+                                  "Relevés bancaires")
 # The letters of an account number read as digits for its RIB key: A-I 1-9, J-R 1-9, S-Z 2-9.
 _DIGIT_OF = {letter: str(index % 9 + 1 + (index >= 18)) for index, letter in enumerate(ascii_uppercase)}
 
@@ -228,7 +232,7 @@ def _said_account(session: Session, result: ReadResult, account: str | None, sto
         if error:
             raise Refused(error)
         key = account_key(account)
-        set_preference(session, layout, key)
+        keep_preferences(session, {layout: key}, LAYOUT_SUBJECT)
         return key
     remembered = preference(session, layout)
     if remembered is None:

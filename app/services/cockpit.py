@@ -25,7 +25,8 @@ from app.domain.vocabulary import InvoiceStatus, Segment
 from app.jobs import collector_paused
 from app.models import Invoice, Payment
 from app.services.aging import balance_of_rows, given_back, still_due_rows, total_of_rows
-from app.services.company import get_company
+from app.domain.wording import percent
+from app.services.company import THRESHOLDS_SECTION, editing_company, get_company
 from app.services.ledger_history import LedgerHistory, ledger_history
 from app.services.payment_history import delay_sums
 from app.services.risk import covers, customer_rows, insured_customers, open_disputes, scored, scores_at
@@ -139,8 +140,17 @@ def thresholds(session: Session) -> Thresholds:
                       cover_expiry_days=company.alert_cover_expiry_days)
 
 
-def save_thresholds(session: Session, values: Thresholds) -> dict[str, str]:
-    """Keep the thresholds on the company; errors by field name, in French (nothing saved when any)."""
+THRESHOLD_LABELS = {"dso_target_days": "objectif de DSO", "margin_rate_bp": "taux de marge",
+                    "alert_delay_growth_days": "alerte de retard en hausse",
+                    "alert_concentration_pct": "alerte de concentration",
+                    "alert_prescription_days": "alerte de prescription",
+                    "insurer_declaration_days": "délai de déclaration à l'assureur",
+                    "alert_cover_expiry_days": "alerte d'expiration de couverture"}
+
+
+def save_thresholds(session: Session, values: Thresholds, seen: dict[str, int] | None = None) -> dict[str, str]:
+    """Keep the thresholds on the company; errors by field name, in French (nothing saved when any).
+    ``seen``: the versions the settings screen loaded (``company.editing_company``)."""
     errors = {}
     if not 0 < values.margin_rate <= 1:
         errors["margin_rate"] = "Le taux de marge est un pourcentage entre 0 et 100 %."
@@ -150,20 +160,25 @@ def save_thresholds(session: Session, values: Thresholds) -> dict[str, str]:
                  "cover_expiry_days"):
         if getattr(values, name) < 0:
             errors[name] = "Un nombre de jours ne peut pas être négatif."
-    company = get_company(session)
-    if company is None:
+    if get_company(session) is None:
         errors["company"] = "Créez d'abord votre société (Paramètres)."
     if errors:
         return errors
-    company.dso_target_days = values.dso_target_days
-    company.margin_rate_bp = int(values.margin_rate * 10000)
-    company.alert_delay_growth_days = values.delay_growth_days
-    company.alert_concentration_pct = int(values.concentration_share * 100)
-    company.alert_prescription_days = values.prescription_days
-    company.insurer_declaration_days = values.declaration_days
-    company.alert_cover_expiry_days = values.cover_expiry_days
-    session.flush()
+    with editing_company(session, seen, THRESHOLDS_SECTION, THRESHOLD_LABELS, _thresholds_shown) as company:
+        company.dso_target_days = values.dso_target_days
+        company.margin_rate_bp = int(values.margin_rate * 10000)
+        company.alert_delay_growth_days = values.delay_growth_days
+        company.alert_concentration_pct = int(values.concentration_share * 100)
+        company.alert_prescription_days = values.prescription_days
+        company.insurer_declaration_days = values.declaration_days
+        company.alert_cover_expiry_days = values.cover_expiry_days
     return {}
+
+
+def _thresholds_shown(company) -> dict[str, str]:
+    return {**{name: f"{getattr(company, name)} j" for name in THRESHOLD_LABELS},
+            "margin_rate_bp": percent(Decimal(company.margin_rate_bp).scaleb(-4)),
+            "alert_concentration_pct": f"{company.alert_concentration_pct} %"}
 
 
 @collector_paused()

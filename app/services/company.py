@@ -2,18 +2,31 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, fields, replace
 from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.services.history import Happened, record
+from app.domain.changes import changed
+from app.domain.money import format_eur
+from app.services.edits import COMPANY_KEY, claim, record_settings, settings_subject
 from app.services.identifiers import clean_siren, format_iban, iban_error, siren_error
 from app.domain.terms import PaymentTerms
-from app.domain.vocabulary import EventKind
 from app.models import Company
 from app.models.company import DEFAULT_PENALTY_CLAUSE
+
+# the parts of the settings screen that write the company, as its history names them
+COMPANY_SECTION, THRESHOLDS_SECTION = "Votre société", "Objectifs et alertes"
+FIGURES_SECTION = "Stocks et fournisseurs"
+COMPANY = settings_subject("Les paramètres de votre société ont été modifiés",
+                           COMPANY_SECTION, THRESHOLDS_SECTION, FIGURES_SECTION)
+LABELS = {"name": "raison sociale", "siren": "SIREN", "vat_number": "n° TVA", "address": "adresse",
+          "postcode": "code postal", "city": "ville", "email": "e-mail", "phone": "téléphone", "iban": "IBAN",
+          "bic": "BIC", "logo_path": "logo", "terms": "conditions de paiement par défaut",
+          "tolerance": "seuil de relance", "penalty_clause": "clause de pénalités"}
 
 
 @dataclass
@@ -78,21 +91,21 @@ def validate_company(data: CompanyInput) -> dict[str, str]:
     return errors
 
 
-def save_company(session: Session, data: CompanyInput) -> tuple[Company | None, dict[str, str]]:
-    """Create the company on first use or update it; returns it and no errors, or None and the errors."""
+def save_company(session: Session, data: CompanyInput, seen: dict[str, int] | None = None
+                 ) -> tuple[Company | None, dict[str, str]]:
+    """Create the company on first use or update it; returns it and no errors, or None and the errors.
+    ``seen``: the versions the settings screen loaded (see ``editing_company``)."""
     errors = validate_company(data)
     if errors:
         return None, errors
-    company = get_company(session) or Company(name=data.name)
-    session.add(company)
-    for field in fields(CompanyInput):
-        value = getattr(data, field.name)
-        if field.name == "siren":
-            value = clean_siren(value)
-        if field.name == "iban":
-            value = format_iban(value)
-        setattr(company, field.name, value.strip() if isinstance(value, str) else value)
-    session.flush()
+    with editing_company(session, seen, COMPANY_SECTION, LABELS, _shown) as company:
+        for field in fields(CompanyInput):
+            value = getattr(data, field.name)
+            if field.name == "siren":
+                value = clean_siren(value)
+            if field.name == "iban":
+                value = format_iban(value)
+            setattr(company, field.name, value.strip() if isinstance(value, str) else value)
     return company, {}
 
 
@@ -104,19 +117,10 @@ IDENTITY_LABELS = {"name": "Raison sociale", "siren": "SIREN", "address": "Adres
 def set_company_identity(session: Session, changes: dict[str, str]) -> dict[str, str]:
     """``encours company --siren …``: these fields of the company changed (the company created when there is
     none yet), checked as the settings form checks them, the change recorded in the history (an event of no
-    customer). Returns the errors by field, in French; nothing is written when there are any."""
-    before = company_input(session)
-    old = before or CompanyInput(name="")
-    _company, errors = save_company(session, replace(old, **changes))
-    if errors:
-        return errors
-    new = company_input(session)
-    said = [f"{IDENTITY_LABELS[name]} : {getattr(old, name) or '—'} → {getattr(new, name) or '—'}"
-            for name in IDENTITY_LABELS if name in changes and getattr(old, name) != getattr(new, name)]
-    if said:
-        record(session, Happened(EventKind.EDIT, ("Société créée" if before is None else "Société modifiée")
-                                 + " — " + " ; ".join(said)))
-    return {}
+    customer, as the settings screen's). Returns the errors by field, in French; nothing is written when there
+    are any."""
+    _company, errors = save_company(session, replace(company_input(session) or CompanyInput(name=""), **changes))
+    return errors
 
 
 def identity_json(company: CompanyInput) -> dict[str, str]:
@@ -128,3 +132,37 @@ def identity_lines(company: CompanyInput) -> list[str]:
     """``encours company``: the company's identity and contact in French, one field a line."""
     return [f"{label} : {', '.join(getattr(company, name).splitlines()) or '—'}"  # an address on one line
             for name, label in IDENTITY_LABELS.items()]
+
+
+def _shown(company: Company) -> dict[str, str]:
+    """The company's settings as the history quotes them: the SIREN and IBAN as saved (an IBAN an older
+    version kept ungrouped, regrouped on the next save, is not a change)."""
+    return {**{name: getattr(company, name) for name in LABELS if name not in ("terms", "tolerance")},
+            "siren": clean_siren(company.siren), "iban": format_iban(company.iban),
+            "terms": company.terms.label, "tolerance": format_eur(company.tolerance)}
+
+
+@contextmanager
+def editing_company(session: Session, seen: dict[str, int] | None, section: str, labels: dict[str, str],
+                    shown: Callable[[Company], dict[str, str]]) -> Iterator[Company]:
+    """The company for the block to change (created on the first save), held and checked against the version
+    the settings screen loaded in ``seen`` (a save over another user's newer one is refused, ``Conflict``);
+    what the block changed in the fields of ``labels`` (as ``shown`` words them) recorded in the history under
+    ``section``; ``seen`` then takes the version written, for the screen's next save."""
+    company_id = session.scalar(select(Company.id).order_by(Company.id).limit(1))
+    if company_id is None:
+        if seen and seen.get(COMPANY_KEY):
+            raise COMPANY.conflict(session, gone=True)
+        company, before = Company(name=""), None
+        session.add(company)
+    else:
+        claim(session, Company, company_id, None if seen is None else seen.get(COMPANY_KEY, 0), COMPANY)
+        company = session.get(Company, company_id, populate_existing=True)
+        before = shown(company)
+    yield company
+    session.flush()
+    after = shown(company)
+    record_settings(session, section, changed(labels, before, after) if before is not None else
+                    ["société créée", *changed(labels, dict.fromkeys(labels, ""), after)])
+    if seen is not None:
+        seen[COMPANY_KEY] = company.version

@@ -8,13 +8,28 @@ from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.attributes import flag_modified
 
 from app.domain.aging import Buckets
+from app.domain.changes import added_removed, changed
 from app.services.identifiers import clean_siren, siren_error
 from app.domain.money import format_eur, from_cents
 from app.domain.terms import PaymentTerms
-from app.models import SEGMENT_LABELS, Customer, Guarantee, GuaranteeKind, Segment
+from app.domain.vocabulary import GUARANTEE_LABELS, EventKind
+from app.models import SEGMENT_LABELS, Customer, Event, Guarantee, GuaranteeKind, Segment
 from app.services.aging import aging_summary
+from app.services.edits import Subject, claim, record_edit
+
+CUSTOMER = Subject("Ce client a été modifié", "Ce client a été supprimé", "depuis que vous l'avez ouvert",
+                   "Rechargez la fiche.", lambda customer_id: (
+                       Event.customer_id == customer_id,
+                       Event.kind.in_([EventKind.EDIT.value, EventKind.POSTPONEMENT.value])))
+# what the history names each field of the card, the terms and the limit first
+LABELS = {"terms": "délai de paiement", "credit_limit": "limite de crédit", "segment": "segment",
+          "dunning_plan": "plan de relance", "name": "raison sociale", "code": "code client", "siren": "SIREN",
+          "vat_number": "n° TVA", "naf_code": "code NAF", "address": "adresse", "postcode": "code postal",
+          "city": "ville", "contact_name": "contact", "email": "e-mail", "phone": "téléphone",
+          "external_rating": "note externe", "salesperson": "commercial", "notes": "notes"}
 
 
 @dataclass(frozen=True)
@@ -67,6 +82,7 @@ class CustomerInput:
     notes: str = ""
     dunning_plan: str = ""  # another segment's dunning plan, "" for its own segment's
     guarantees: list[GuaranteeInput] = field(default_factory=list)
+    version: int | None = None  # the customer's as the card loaded it: a save over a newer one is refused
 
 
 @dataclass(frozen=True)
@@ -154,15 +170,20 @@ def validate_customer(session: Session, data: CustomerInput, customer_id: int | 
 
 def save_customer(session: Session, data: CustomerInput, customer_id: int | None = None,
                   at: date | None = None) -> tuple[Customer | None, Validation]:
-    """Create or update a customer and replace its guarantees; nothing is written when there are errors."""
+    """Create or update a customer and its guarantees; nothing is written when there are errors. Refused
+    (``edits.Conflict``) when ``data.version`` is not the customer's any more: someone saved it since the card
+    was opened. What changed is recorded in the customer's history (« Délai de paiement : 30 jours date de
+    facture → 45 jours date de facture ; limite de crédit : … »)."""
     validation = validate_customer(session, data, customer_id, at or date.today())
     if validation.errors:
         return None, validation
     if customer_id is None:
-        customer = Customer(name=data.name)
+        customer, before = Customer(name=data.name), None
         session.add(customer)
     else:
+        claim(session, Customer, customer_id, data.version, CUSTOMER)
         customer = get_customer(session, customer_id)
+        before = _shown(customer)
     for name in ("name", "code", "vat_number", "address", "postcode", "city", "contact_name", "email", "phone",
                  "naf_code", "external_rating", "salesperson", "notes"):
         setattr(customer, name, getattr(data, name).strip())
@@ -171,11 +192,42 @@ def save_customer(session: Session, data: CustomerInput, customer_id: int | None
     customer.dunning_plan = data.dunning_plan
     customer.terms = data.terms
     customer.credit_limit = data.credit_limit
-    customer.guarantees = [
-        Guarantee(kind=GuaranteeKind(g.kind).value, guarantor=g.guarantor.strip(), amount=g.amount,
-                  percentage=g.percentage, grade=g.grade, valid_from=g.valid_from, valid_to=g.valid_to)
-        for g in data.guarantees]
+    guarantees = [_guarantee_words(g) for g in data.guarantees]
+    if before is None or guarantees != before["guarantees"]:
+        customer.guarantees = [
+            Guarantee(kind=GuaranteeKind(g.kind).value, guarantor=g.guarantor.strip(), amount=g.amount,
+                      percentage=g.percentage, grade=g.grade, valid_from=g.valid_from, valid_to=g.valid_to)
+            for g in data.guarantees]
+    parts = (["client créé"] if before is None else
+             changed(LABELS, before, _shown(customer))
+             + added_removed("garantie", before["guarantees"], guarantees))
+    if parts and before is not None:
+        flag_modified(customer, "name")  # a change of its guarantees alone is a new version of the customer too
     session.flush()
     if not customer.code:
         customer.code = f"C{customer.id:04d}"
+    record_edit(session, EventKind.EDIT, parts, customer_id=customer.id)
     return customer, validation
+
+
+def _shown(customer: Customer) -> dict:
+    """The customer's fields as its history quotes them (amounts, terms and labels in words), and its
+    guarantees described one by one."""
+    shown = {name: getattr(customer, name) for name in LABELS if name not in ("terms", "credit_limit")}
+    shown.update(terms=customer.terms.label, segment=SEGMENT_LABELS[Segment(customer.segment)],
+                 dunning_plan=SEGMENT_LABELS[Segment(customer.dunning_plan)] if customer.dunning_plan
+                 else "celui de son segment",
+                 credit_limit="" if customer.credit_limit is None else format_eur(customer.credit_limit),
+                 guarantees=[_guarantee_words(g) for g in customer.guarantees])
+    return shown
+
+
+def _guarantee_words(g: Guarantee | GuaranteeInput) -> str:
+    """« Assurance-crédit Atradius, 50 000,00 €, 90 %, du 01/01/2026 au 31/12/2026 »."""
+    parts = [f"{GUARANTEE_LABELS[GuaranteeKind(g.kind)]} {g.guarantor.strip()}".strip()]
+    parts += [format_eur(g.amount)] if g.amount is not None else []
+    parts += [f"{g.percentage} %"] if g.percentage else []
+    parts += [f"note {g.grade}"] if g.grade else []
+    validity = " ".join(([f"du {g.valid_from:%d/%m/%Y}"] if g.valid_from else [])
+                        + ([f"au {g.valid_to:%d/%m/%Y}"] if g.valid_to else []))
+    return ", ".join(parts + ([validity] if validity else []))

@@ -11,9 +11,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.domain.money import from_cents
-from app.domain.vocabulary import RESOLUTION_LABELS, DisputeResolution, InvoiceKind, InvoiceStatus
+from app.domain.changes import changed
+from app.domain.vocabulary import RESOLUTION_LABELS, DisputeResolution, EventKind, InvoiceKind, InvoiceStatus
 from app.models import Customer, Dispute, Invoice
 from app.services.aging import still_due_rows
+from app.services.edits import claim, record_edit
+from app.services.invoices import INVOICE
+
+LABELS = {"reason": "motif", "assignee": "suivi par", "note": "note"}
 
 
 @dataclass(frozen=True)
@@ -72,7 +77,8 @@ def dispute_input(session: Session, dispute_id: int) -> DisputeInput:
 
 def save_dispute(session: Session, data: DisputeInput, dispute_id: int | None, at: date) -> tuple[int | None, dict]:
     """Open (``dispute_id`` None) or update a dispute; closing needs a resolution and a date not before its
-    opening. Errors by field, in French, nothing saved when any."""
+    opening. Errors by field, in French, nothing saved when any. Its opening, closing and changes are
+    recorded in the history of the invoice."""
     errors: dict[str, str] = {}
     number = data.invoice_number.strip()
     invoice = session.scalar(select(Invoice).where(Invoice.number == number)) or session.scalar(
@@ -89,7 +95,10 @@ def save_dispute(session: Session, data: DisputeInput, dispute_id: int | None, a
             errors["closed_on"] = "Un litige ne peut pas être clos avant d'être ouvert."
     if errors:
         return None, errors
+    claim(session, Invoice, invoice.id, None, INVOICE)  # its status follows the dispute: held, then read again
+    session.refresh(invoice)
     dispute = session.get(Dispute, dispute_id) if dispute_id is not None else None
+    before = None if dispute is None else _state(dispute)
     if dispute is None:
         dispute = Dispute(opened_on=opened)
         session.add(dispute)
@@ -99,7 +108,26 @@ def save_dispute(session: Session, data: DisputeInput, dispute_id: int | None, a
     dispute.resolution = data.resolution if data.closed_on is not None else ""
     _follow_status(invoice, disputed=data.closed_on is None)
     session.flush()
+    record_edit(session, EventKind.DISPUTE, _changes(before, _state(dispute)), customer_id=invoice.customer_id,
+                invoice_id=invoice.id)
     return dispute.id, {}
+
+
+def _state(dispute: Dispute) -> dict[str, str]:
+    return {"reason": dispute.reason, "assignee": dispute.assignee, "note": dispute.note,
+            "closed": "" if dispute.closed_on is None else
+            f"{dispute.closed_on:%d/%m/%Y} ({RESOLUTION_LABELS.get(dispute.resolution, dispute.resolution)})"}
+
+
+def _changes(before: dict[str, str] | None, after: dict[str, str]) -> list[str]:
+    """« litige ouvert : motif », « litige clos le 30/11/2026 (avoir émis) », « litige rouvert », then what
+    else changed."""
+    if before is None:
+        opened = [f"litige ouvert : {after['reason']}"]
+        return opened + ([f"litige clos le {after['closed']}"] if after["closed"] else [])
+    moved = ([] if before["closed"] == after["closed"] else
+             [f"litige clos le {after['closed']}" if after["closed"] else "litige rouvert"])
+    return moved + changed(LABELS, before, after)
 
 
 def _follow_status(invoice: Invoice, disputed: bool) -> None:

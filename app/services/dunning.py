@@ -15,14 +15,20 @@ from sqlalchemy.orm import Session
 from app.config import RESOURCES
 from app.domain.dunning import Action, CustomerAccount, Hold, OpenInvoice, Plan, todays_actions
 from app.domain.money import ZERO, format_eur, from_cents, to_cents
-from app.domain.vocabulary import ActivityKind, DunningStep, InvoiceKind, InvoiceStatus, Segment
+from app.domain.changes import changed
+from app.domain.vocabulary import (DUNNING_STEP_LABELS, SEGMENT_LABELS, ActivityKind, DunningStep, EventKind,
+                                   InvoiceKind, InvoiceStatus, Segment)
 from app.models import Activity, Company, Customer, Dispute, DunningLetter, Invoice, Payment
 from app.services.aging import still_due_rows
-from app.services.preferences import clear_preference, preference, set_preference
+from app.services.customers import CUSTOMER
+from app.services.edits import claim, record_edit, record_settings, settings_subject
+from app.services.preferences import keep_preferences, preference
 from app.services.risk import all_scores
 
 PLANS = RESOURCES / "dunning" / "plans.json"
 PLANS_KEY = "dunning_plans"
+PLANS_SECTION = "Plans de relance"
+PLANS_SUBJECT = settings_subject("Les plans de relance ont été modifiés", PLANS_SECTION)
 
 
 def default_plans() -> dict[str, Plan]:
@@ -37,9 +43,12 @@ def plans(session: Session) -> dict[str, Plan]:
     return {name: Plan(name, mine.get(name, plan.days)) for name, plan in default_plans().items()}
 
 
-def save_plans(session: Session, days: dict[str, dict[str, int]]) -> dict[str, str]:
+def save_plans(session: Session, days: dict[str, dict[str, int]], seen: dict[str, int] | None = None
+               ) -> dict[str, str]:
     """Keep the plans of the segments (step -> day from the due date, a step left out is not used); errors
-    by segment, in French, nothing saved when any. The shipped plans come back when they are given again."""
+    by segment, in French, nothing saved when any. The shipped plans come back when they are given again.
+    ``seen``: the versions the settings screen loaded (a save over another user's newer one is refused);
+    what changed is recorded in the history."""
     errors = {}
     for segment, steps in days.items():
         if segment not in set(Segment):
@@ -56,14 +65,24 @@ def save_plans(session: Session, days: dict[str, dict[str, int]]) -> dict[str, s
             errors[segment] = "Gardez au moins une relance après l'échéance."
     if errors:
         return errors
-    shipped = {name: plan.days for name, plan in default_plans().items()}
+    shipped, before = {name: plan.days for name, plan in default_plans().items()}, plans(session)
     mine = {segment: {str(step): day for step, day in steps.items()}
             for segment, steps in days.items() if steps != shipped.get(segment)}
-    if mine:
-        set_preference(session, PLANS_KEY, mine)
-    else:
-        clear_preference(session, PLANS_KEY)
+    if keep_preferences(session, {PLANS_KEY: mine or None}, PLANS_SUBJECT, seen):
+        record_settings(session, PLANS_SECTION, _plan_changes(before, plans(session)))
     return {}
+
+
+def _plan_changes(before: dict[str, Plan], after: dict[str, Plan]) -> list[str]:
+    """« Entreprise privée, 1re relance : J+7 → J+10 » for each step whose day changed."""
+    labels = {(segment, step.value): f"{label}, {DUNNING_STEP_LABELS[step].lower()}"
+              for segment, label in SEGMENT_LABELS.items() for step in DunningStep}
+
+    def days(by_segment: dict[str, Plan]) -> dict[tuple[str, str], str]:
+        return {(segment, step): "" if segment not in by_segment or step not in by_segment[segment].days
+                else f"J{by_segment[segment].days[step]:+d}" for segment, step in labels}
+
+    return changed(labels, days(before), days(after))
 
 
 def accounts(session: Session, at: date) -> list[CustomerAccount]:
@@ -127,7 +146,12 @@ def due_actions(session: Session, at: date) -> tuple[list[Action], list[Hold]]:
 def record_sent(session: Session, action: Action, at: date, interest: Decimal = ZERO, indemnities: Decimal = ZERO,
                 rate_used: str = "") -> None:
     """A step done for ``action`` (a letter sent, or the call made), in the customer's history: its step,
-    invoices, amounts and the rate used. A step done is not proposed again for those invoices."""
+    invoices, amounts and the rate used, and an event of the history saying so. A step done is not proposed
+    again for those invoices."""
+    numbers = ", ".join(i.number for i in action.invoices)
+    record_edit(session, EventKind.LETTER,
+                [f"{DUNNING_STEP_LABELS[DunningStep(action.step)]} : {numbers} ({format_eur(action.amount_due)} dus)"],
+                customer_id=action.customer_id, cents=to_cents(action.amount_due))
     session.add(DunningLetter(
         customer_id=action.customer_id, step=action.step, sent_on=at,
         lines=[{"invoice_id": i.invoice_id, "number": i.number, "amount_due": to_cents(i.still_due)}
@@ -168,7 +192,7 @@ def record_call(session: Session, action: Action, at: date, note: str, promised_
 
 
 def postpone(session: Session, customer_id: int, at: date, until: date, reason: str) -> dict[str, str]:
-    """"Reporter": no dunning of the customer before ``until``, with why."""
+    """"Reporter": no dunning of the customer before ``until``, with why, recorded in its history."""
     errors = {}
     if until <= at:
         errors["until"] = "Choisissez une date à venir."
@@ -178,7 +202,10 @@ def postpone(session: Session, customer_id: int, at: date, until: date, reason: 
         errors["reason"] = "Dites pourquoi (il s'affichera dans les relances en attente)."
     if errors:
         return errors
+    claim(session, Customer, customer_id, None, CUSTOMER)
     customer = session.get(Customer, customer_id)
     customer.dunning_hold_until, customer.dunning_hold_reason = until, reason.strip()[:200]
     session.flush()
+    record_edit(session, EventKind.POSTPONEMENT,
+                [f"relances reportées au {until:%d/%m/%Y} : {customer.dunning_hold_reason}"], customer_id=customer_id)
     return {}

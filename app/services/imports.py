@@ -257,14 +257,35 @@ class _Import:
                     f"« {record.name} » (SIREN {record.siren}) ressemble à « {same_name[1]} » (SIREN "
                     f"{same_name[2]}) : créé à part, vérifiez qu'il ne s'agit pas du même client.")
             new.append(record)
-        if new:
-            rows = [(r.name, r.code, r.siren, r.vat_number, r.address, r.postcode, r.city, r.email,
-                     default.kind.value, default.days, self.batch.id) for r in new]
-            ids = self._insert_with_ids(Customer, _CUSTOMER, rows)
-            for record, customer_id in zip(new, ids):
-                self.customer_ids[record.key] = customer_id
-                self.terms[customer_id] = default
-            self.summary.created["customers"] = len(new)
+        if not new:
+            return
+        from app.models.db import insert_new
+
+        def row(r) -> tuple:
+            return (r.name, r.code, r.siren, r.vat_number, r.address, r.postcode, r.city, r.email,
+                    default.kind.value, default.days, self.batch.id)
+
+        uncoded = [r for r in new if not r.code]
+        for record, customer_id in zip(uncoded, self._insert_with_ids(Customer, _CUSTOMER, list(map(row, uncoded)))):
+            self.customer_ids[record.key] = customer_id
+            self.terms[customer_id] = default
+        created = len(uncoded)
+        # A code is one customer, even when another import brings the same new code at the same moment: each
+        # chunk is one INSERT … ON CONFLICT DO NOTHING (the database waits for the other import, then leaves
+        # its codes out), and the ids are read back by code. Codes go in one order, so two imports never wait
+        # on each other in a cycle.
+        for chunk in _chunks(sorted((r for r in new if r.code), key=lambda r: r.code)):
+            insert_new(self.conn, Customer.__table__, [dict(zip(_CUSTOMER, row(r))) for r in chunk],
+                       "uq_customer_code")
+            found = {c.code: c for c in self.conn.execute(
+                select(Customer.id, Customer.code, Customer.terms_kind, Customer.terms_days, Customer.import_batch_id)
+                .where(Customer.code.in_({r.code for r in chunk})))}
+            for record in chunk:
+                customer = found[record.code]
+                self.customer_ids[record.key] = customer.id
+                self.terms[customer.id] = PaymentTerms(customer.terms_kind, customer.terms_days)
+            created += sum(c.import_batch_id == self.batch.id for c in found.values())
+        self.summary.created["customers"] = created
 
     # invoices ----------------------------------------------------------------------------------------------
     def new_invoices(self) -> None:

@@ -10,9 +10,20 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.domain.aging import days_past_due, still_due
+from app.domain.changes import changed
 from app.domain.money import ZERO, format_eur, from_cents, gross, to_cents
-from app.models import STATUS_LABELS, Allocation, Customer, Invoice, InvoiceKind, InvoiceStatus
+from app.domain.vocabulary import EventKind
+from app.models import STATUS_LABELS, Allocation, Customer, Event, Invoice, InvoiceKind, InvoiceStatus
 from app.services.aging import open_items
+from app.services.edits import Subject, claim, record_edit
+
+INVOICE = Subject("Cette facture a été modifiée", "Cette facture a été supprimée",
+                  "depuis que vous l'avez ouverte", "Rechargez la fiche.",
+                  lambda invoice_id: (Event.invoice_id == invoice_id,))
+LABELS = {"number": "numéro", "kind": "type", "customer": "client", "issue_date": "date de facture",
+          "due_date": "échéance", "net": "montant HT", "vat": "TVA"}
+KIND_LABELS = {InvoiceKind.INVOICE: "facture", InvoiceKind.CREDIT_NOTE: "avoir"}
+CREATED = {InvoiceKind.INVOICE: "saisie de la facture", InvoiceKind.CREDIT_NOTE: "saisie de l'avoir"}
 
 
 @dataclass(frozen=True)
@@ -50,6 +61,7 @@ class InvoiceInput:
     vat: Decimal
     kind: InvoiceKind = InvoiceKind.INVOICE
     status: InvoiceStatus = InvoiceStatus.OPEN
+    version: int | None = None  # the invoice's as the card loaded it: a save over a newer one is refused
 
 
 def list_invoices(session: Session, at: date, customer_id: int | None = None) -> list[InvoiceRow]:
@@ -104,7 +116,7 @@ def invoice_card(session: Session, invoice_id: int, at: date) -> InvoiceCard:
     """The invoice ``invoice_id`` with what remains due at ``at`` and its allocations, oldest first."""
     invoice = session.get(Invoice, invoice_id)
     data = InvoiceInput(invoice.number, invoice.customer_id, invoice.issue_date, invoice.due_date, invoice.net,
-                        invoice.vat, InvoiceKind(invoice.kind), InvoiceStatus(invoice.status))
+                        invoice.vat, InvoiceKind(invoice.kind), InvoiceStatus(invoice.status), invoice.version)
     row = next(r for r in list_invoices(session, at, invoice.customer_id) if r.id == invoice_id)
     allocations = session.scalars(select(Allocation).where(Allocation.invoice_id == invoice_id)
                                   .order_by(Allocation.allocated_on))
@@ -159,11 +171,17 @@ def _allocated_cents(session: Session, invoice: Invoice) -> int:
 
 def save_invoice(session: Session, data: InvoiceInput, invoice_id: int | None = None
                  ) -> tuple[Invoice | None, dict[str, str]]:
-    """Create or update an invoice (TTC = HT + TVA); nothing is written when there are errors."""
+    """Create or update an invoice (TTC = HT + TVA); nothing is written when there are errors. Refused
+    (``edits.Conflict``) when ``data.version`` is not the invoice's any more: someone saved it, or money was
+    allocated to it, since the card was opened. What changed is recorded in the history, a status the user
+    chose (doubtful, written off…) as a status change of its own."""
+    if invoice_id is not None:
+        claim(session, Invoice, invoice_id, data.version, INVOICE)
     errors = validate_invoice(session, data, invoice_id)
     if errors:
         return None, errors
     invoice = session.get(Invoice, invoice_id) if invoice_id is not None else Invoice()
+    before = _shown(session, invoice) if invoice_id is not None else None
     session.add(invoice)
     invoice.number = data.number.strip()
     invoice.kind = InvoiceKind(data.kind).value
@@ -171,6 +189,21 @@ def save_invoice(session: Session, data: InvoiceInput, invoice_id: int | None = 
     invoice.issue_date, invoice.due_date = data.issue_date, data.due_date
     invoice.net_cents, invoice.vat_cents = to_cents(data.net), to_cents(data.vat)
     invoice.total_cents = to_cents(gross(data.net, data.vat))
-    invoice.status = InvoiceStatus(data.status).value
+    status = (invoice.status, InvoiceStatus(data.status).value)
+    invoice.status = status[1]
     session.flush()
+    on = {"customer_id": invoice.customer_id, "invoice_id": invoice.id}
+    record_edit(session, EventKind.EDIT, [f"{CREATED[InvoiceKind(invoice.kind)]} {invoice.number}"]
+                if before is None else changed(LABELS, before, _shown(session, invoice)), **on)
+    if before is not None and status[0] != status[1]:
+        was, now = (STATUS_LABELS[InvoiceStatus(s)] for s in status)
+        record_edit(session, EventKind.STATUS, [f"statut : {was} → {now}"], **on)
     return invoice, {}
+
+
+def _shown(session: Session, invoice: Invoice) -> dict[str, str]:
+    """The invoice's fields as its history quotes them."""
+    return {"number": invoice.number, "kind": KIND_LABELS[InvoiceKind(invoice.kind)],
+            "customer": session.scalar(select(Customer.name).where(Customer.id == invoice.customer_id)),
+            "issue_date": f"{invoice.issue_date:%d/%m/%Y}", "due_date": f"{invoice.due_date:%d/%m/%Y}",
+            "net": format_eur(from_cents(invoice.net_cents)), "vat": format_eur(from_cents(invoice.vat_cents))}

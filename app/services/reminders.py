@@ -25,16 +25,21 @@ from app.models import Company, Customer, DunningLetter, Invoice, Payment
 from app.services.aging import still_due_rows
 from app.services.dunning import due_actions, record_sent
 from app.services.penalties import formal_notice_of, settlements
-from app.services.preferences import clear_preference, preference, set_preference
+from app.services.edits import record_settings, settings_subject
+from app.services.preferences import keep_preferences, preference
 from app.services.rates import rate_table
 
 TEXT_KEY = "letter:"
+TEXTS_SECTION = "Textes des lettres"
+TEXTS_SUBJECT = settings_subject("Les textes des lettres ont été modifiés", TEXTS_SECTION)
 NO_COMPANY = "créez d'abord votre société (Paramètres) : une lettre dit qui l'envoie."
 LETTER_STEPS = frozenset({DunningStep.PRE_DUE, DunningStep.FIRST_REMINDER, DunningStep.SECOND_REMINDER,
                           DunningStep.FORMAL_NOTICE, DunningStep.LITIGATION})
 FILE_STEPS = {DunningStep.PRE_DUE: "rappel", DunningStep.FIRST_REMINDER: "relance-1",
               DunningStep.SECOND_REMINDER: "relance-2", DunningStep.FORMAL_NOTICE: "mise-en-demeure",
               DunningStep.LITIGATION: "dossier-contentieux"}
+KIND_LABELS = {**{step.value: label.lower() for step, label in DUNNING_STEP_LABELS.items()},
+               "statement": "relevé de compte"}
 WITH_PENALTIES = frozenset({DunningStep.SECOND_REMINDER, DunningStep.FORMAL_NOTICE, DunningStep.LITIGATION})
 
 
@@ -157,9 +162,12 @@ def letter_texts(session: Session) -> dict[str, str]:
     return {kind: preference(session, TEXT_KEY + kind, text) for kind, text in letter_templates().items()}
 
 
-def save_letter_texts(session: Session, texts: dict[str, str]) -> dict[str, str]:
+def save_letter_texts(session: Session, texts: dict[str, str], seen: dict[str, int] | None = None
+                      ) -> dict[str, str]:
     """Keep the user's texts of the letters, by kind; a text equal to the shipped one (or emptied) brings the
-    shipped one back. Errors by kind, in French (a brace left open, an unknown kind), nothing saved when any."""
+    shipped one back. Errors by kind, in French (a brace left open, an unknown kind), nothing saved when any.
+    ``seen``: the versions the settings screen loaded (a save over another user's newer one is refused); the
+    texts changed are recorded in the history."""
     from app.reports.letters import Creditor, Debtor, Letter, letter_templates, placeholders
 
     shipped, errors = letter_templates(), {}
@@ -179,11 +187,12 @@ def save_letter_texts(session: Session, texts: dict[str, str]) -> dict[str, str]
                             f"sont {', '.join('{' + n + '}' for n in sorted(known))}.")
     if errors:
         return errors
-    for kind, text in texts.items():
-        if not text.strip() or text.strip() == shipped[kind].strip():
-            clear_preference(session, TEXT_KEY + kind)
-        else:
-            set_preference(session, TEXT_KEY + kind, text)
+    mine = {TEXT_KEY + kind: None if not text.strip() or text.strip() == shipped[kind].strip() else text
+            for kind, text in texts.items()}
+    written = keep_preferences(session, mine, TEXTS_SUBJECT, seen)
+    record_settings(session, TEXTS_SECTION, [
+        f"{KIND_LABELS[key.removeprefix(TEXT_KEY)]} : " + ("texte d'origine rétabli" if mine[key] is None
+                                                           else "texte modifié") for key in written])
     return {}
 
 

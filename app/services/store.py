@@ -3,7 +3,9 @@ neither opens a session or a transaction of its own: ``read`` for a quick look, 
 that is one transaction (rolled back whole on any error).
 
 When another window or command holds the database's write lock beyond the wait (``BUSY_TIMEOUT_MS``), the
-work is refused with ``DatabaseBusy``, whose French message the command line prints and the window shows."""
+work is refused with ``DatabaseBusy``, whose French message the command line prints and the window shows. A
+write that finds its row changed by another user in the meantime (``StaleDataError``: the row's version moved
+between reading and writing it) is refused with a French ``edits.Conflict``, never a traceback."""
 
 from __future__ import annotations
 
@@ -13,15 +15,19 @@ from typing import TypeVar
 
 from sqlalchemy import make_url
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm.exc import StaleDataError
 
 from app.config import database_url
 from app.jobs import Refused
 from app.models.db import Database, display_name, held_by_another_writer
 from app.models.db import open_database as open_and_migrate
+from app.services.edits import Conflict
 
 __all__ = ["Database", "DatabaseBusy", "commit", "open_database", "read", "rehearse"]
 
 T = TypeVar("T")
+CHANGED_MEANWHILE = ("Ces données viennent d'être modifiées sur un autre poste : rien n'a été enregistré. "
+                     "Rechargez-les et recommencez.")
 
 
 class DatabaseBusy(Refused):
@@ -54,8 +60,11 @@ def read(db: Database, query: Callable[..., T], *args, **kwargs) -> T:
 
 def commit(db: Database, use_case: Callable[..., T], *args, **kwargs) -> T:
     """``use_case(session, *args, **kwargs)`` in one transaction, committed when it returns."""
-    with _another_writer_said(db.name), db.transaction() as session:
-        return use_case(session, *args, **kwargs)
+    try:
+        with _another_writer_said(db.name), db.transaction() as session:
+            return use_case(session, *args, **kwargs)
+    except StaleDataError as changed:
+        raise Conflict(CHANGED_MEANWHILE) from changed
 
 
 def rehearse(db: Database, use_case: Callable[..., T], *args, **kwargs) -> T:

@@ -11,9 +11,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.domain.kpi import WorkingCapital, working_capital
-from app.domain.money import from_cents, to_cents
+from app.domain.money import format_eur, from_cents, to_cents
 from app.models import FiscalPeriod
-from app.services.company import get_company
+from app.services.company import FIGURES_SECTION, editing_company, get_company
 from app.services.ledger_history import LedgerHistory
 
 VAT_RATE = Decimal("0.20")  # the ledger's sales are TTC: their HT is taken at the standard rate
@@ -67,18 +67,28 @@ def typed_figures(session: Session) -> TypedFigures:
         company.stock_cents, company.supplier_payables_cents, company.yearly_purchases_cents)))
 
 
-def save_typed_figures(session: Session, figures: TypedFigures) -> dict[str, str]:
-    """Keep the typed figures on the company; errors by field name, in French (nothing saved when any)."""
+FIGURE_LABELS = {"stock_cents": "valeur du stock", "supplier_payables_cents": "dettes fournisseurs",
+                 "yearly_purchases_cents": "achats des 12 derniers mois"}
+
+
+def save_typed_figures(session: Session, figures: TypedFigures, seen: dict[str, int] | None = None
+                       ) -> dict[str, str]:
+    """Keep the typed figures on the company; errors by field name, in French (nothing saved when any).
+    ``seen``: the versions the settings screen loaded (``company.editing_company``)."""
     errors = {name: "Un montant négatif n'a pas de sens ici." for name in ("stock", "supplier_payables",
                                                                          "yearly_purchases")
               if (getattr(figures, name) or 0) < 0}
-    company = get_company(session)
-    if company is None:
+    if get_company(session) is None:
         errors["company"] = "Créez d'abord votre société (Paramètres)."
     if errors:
         return errors
-    company.stock_cents, company.supplier_payables_cents, company.yearly_purchases_cents = (
-        None if value is None else to_cents(value)
-        for value in (figures.stock, figures.supplier_payables, figures.yearly_purchases))
-    session.flush()
+    with editing_company(session, seen, FIGURES_SECTION, FIGURE_LABELS, _figures_shown) as company:
+        company.stock_cents, company.supplier_payables_cents, company.yearly_purchases_cents = (
+            None if value is None else to_cents(value)
+            for value in (figures.stock, figures.supplier_payables, figures.yearly_purchases))
     return {}
+
+
+def _figures_shown(company) -> dict[str, str]:
+    return {name: "" if getattr(company, name) is None else format_eur(from_cents(getattr(company, name)))
+            for name in FIGURE_LABELS}

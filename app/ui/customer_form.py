@@ -11,10 +11,11 @@ from app.domain.vocabulary import GUARANTEE_LABELS, SEGMENT_LABELS, GuaranteeKin
 from app.services.company import default_terms
 from app.services.customers import (CustomerInput, GuaranteeInput, customer_exposure, customer_input, save_customer,
                                     validate_customer)
+from app.services.edits import Conflict
 from app.services.invoices import list_invoices
 from app.services.store import commit, read
 from app.ui.format import fr_amount, fr_date
-from app.ui.forms import AmountEdit, DateEdit, FieldMessages, TermsEdit, combo_select, dialog_buttons
+from app.ui.forms import AmountEdit, DateEdit, FieldMessages, TermsEdit, combo_select, dialog_buttons, offer_reload
 from app.ui.icons import icon
 from app.ui.invoices import COL_CUSTOMER, COL_DUE, COL_KIND, INVOICE_COLUMNS
 from app.ui.screen import RowTable
@@ -46,6 +47,7 @@ class CustomerDialog(QDialog):
         self.setWindowTitle("Nouveau client" if customer_id is None else "Fiche client")
         self.resize(1200, 680)
         self.guarantees: list[GuaranteeInput] = []
+        self.version: int | None = None  # the customer's as loaded: a save over a newer one is refused
 
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
@@ -167,7 +169,7 @@ class CustomerDialog(QDialog):
         combo_select(self.dunning_plan, customer.dunning_plan)
         self.terms.set_terms(customer.terms)
         self.credit_limit.set_amount(customer.credit_limit)
-        self.guarantees = customer.guarantees
+        self.guarantees, self.version = customer.guarantees, customer.version
         self.guarantee_table.set_rows(self.guarantees)
         self.invoice_table.set_rows(invoices)
         parts = [f"{BUCKET_LABELS[b]} : {fr_amount(owed[b])}" for b in BUCKETS]
@@ -208,7 +210,7 @@ class CustomerDialog(QDialog):
             phone=self.phone.text(), segment=Segment(self.segment.currentData()), naf_code=self.naf_code.text(),
             terms=self.terms.terms(), credit_limit=limit, external_rating=self.external_rating.text(),
             salesperson=self.salesperson.text(), notes=self.notes.toPlainText(),
-            dunning_plan=self.dunning_plan.currentData(), guarantees=list(self.guarantees)), {}
+            dunning_plan=self.dunning_plan.currentData(), guarantees=list(self.guarantees), version=self.version), {}
 
     def check(self) -> None:
         """Show the checks as the user types, before saving; the empty name waits for the save."""
@@ -225,7 +227,12 @@ class CustomerDialog(QDialog):
         if data is None:
             self.messages.show(errors)
             return
-        customer, validation = commit(self.context.db, save_customer, data, self.customer_id, self.context.today())
+        try:
+            customer, validation = commit(self.context.db, save_customer, data, self.customer_id,
+                                          self.context.today())
+        except Conflict as conflict:
+            offer_reload(self, conflict, self.load, self.reject)
+            return
         self.messages.show(validation.errors, validation.warnings)
         if customer is not None:
             self.customer_id = customer.id

@@ -61,12 +61,12 @@ class PlansForm(QWidget):
                 if (segment, step.value) in self.boxes:
                     self.boxes[segment, step.value].setValue(plan.days.get(step.value, UNUSED))
 
-    def save(self, db) -> bool:
+    def save(self, db, seen: dict[str, int] | None = None) -> bool:
         days: dict[str, dict[str, int]] = {}
         for (segment, step), box in self.boxes.items():
             if box.value() != UNUSED:
                 days.setdefault(segment, {})[step] = box.value()
-        errors = commit(db, save_plans, {segment: days.get(segment, {}) for segment in self.errors})
+        errors = commit(db, save_plans, {segment: days.get(segment, {}) for segment in self.errors}, seen)
         for segment, label in self.errors.items():
             label.setText(errors.get(segment, ""))
             label.setVisible(segment in errors)
@@ -121,9 +121,9 @@ class LetterTextsForm(QWidget):
 
         self.text.setPlainText(letter_templates()[self.shown])
 
-    def save(self, db) -> bool:
+    def save(self, db, seen: dict[str, int] | None = None) -> bool:
         self.texts[self.shown] = self.text.toPlainText()
-        errors = commit(db, save_letter_texts, self.texts)
+        errors = commit(db, save_letter_texts, self.texts, seen)
         if errors:
             kind, message = next(iter(errors.items()))
             self.kind.setCurrentIndex(self.kind.findData(kind))

@@ -8,7 +8,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (QComboBox, QCompleter, QDateEdit, QDialog, QDialogButtonBox, QFileDialog, QFormLayout,
-                               QHBoxLayout, QLabel, QLineEdit, QSizePolicy, QSpinBox, QVBoxLayout, QWidget)
+                               QHBoxLayout, QLabel, QLineEdit, QMessageBox, QSizePolicy, QSpinBox, QVBoxLayout,
+                               QWidget)
 
 from app.domain.money import format_eur, parse_eur
 from app.domain.terms import TERMS_LABELS, PaymentTerms, TermsKind
@@ -138,6 +139,32 @@ def dialog_buttons(dialog: QDialog, on_save, save_text: str | None = None) -> QD
     buttons.accepted.connect(on_save)
     buttons.rejected.connect(dialog.reject)
     return buttons
+
+
+RELOAD = "Recharger"
+
+
+def conflict_box(parent: QWidget, conflict) -> QMessageBox:
+    """The refusal of a save made over someone else's newer one (``services.edits.Conflict``): who changed
+    what and when, with « Recharger » unless the row is gone."""
+    box = QMessageBox(QMessageBox.Icon.Warning, "Enregistrement refusé", str(conflict),
+                      QMessageBox.StandardButton.Cancel, parent)
+    box.setStyleSheet("QLabel#qt_msgbox_label { min-width: 520px; }")  # a long sentence: fewer, longer lines
+    if not conflict.gone:
+        box.setDefaultButton(box.addButton(RELOAD, QMessageBox.ButtonRole.AcceptRole))
+    return box
+
+
+def offer_reload(parent: QWidget, conflict, reload, close=None) -> None:
+    """Say why the save was refused; « Recharger » shows what is saved now (the user's typing is lost, as
+    the message said). A row deleted meanwhile has nothing to reload: ``close`` then closes the form."""
+    box = conflict_box(parent, conflict)
+    box.exec()
+    clicked = box.clickedButton()
+    if conflict.gone and close is not None:
+        close()
+    elif clicked is not None and clicked.text() == RELOAD:
+        reload()
 
 
 def ask_save_path(parent: QWidget, settings, key: str, title: str, name: str, kinds: str) -> Path | None:

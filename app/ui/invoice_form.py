@@ -9,11 +9,13 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QFormLayout, QLabel, QLineEdi
 from app.domain.money import gross
 from app.domain.vocabulary import STATUS_LABELS, InvoiceKind, InvoiceStatus
 from app.services.customers import customer_choices
+from app.services.edits import Conflict
 from app.services.invoices import InvoiceInput, invoice_card, save_invoice, suggested_due_date
 from app.services.reconciliation import unallocate
 from app.services.store import commit, read
 from app.ui.format import LATE, fr_amount, fr_date
-from app.ui.forms import AmountEdit, DateEdit, FieldMessages, combo_select, customer_picker, dialog_buttons
+from app.ui.forms import (AmountEdit, DateEdit, FieldMessages, combo_select, customer_picker, dialog_buttons,
+                          offer_reload)
 from app.ui.reconciliation import take_back_confirmed
 from app.ui.screen import RowTable
 from app.ui.table_model import ROW_ROLE, Column
@@ -30,6 +32,7 @@ class InvoiceDialog(QDialog):
         super().__init__(parent)
         self.context = context
         self.invoice_id = invoice_id
+        self.version: int | None = None  # the invoice's as loaded: a save over a newer one is refused
         self.setWindowTitle("Nouvelle facture" if invoice_id is None else "Facture")
         self.resize(640, 560)
         form = QFormLayout()
@@ -91,6 +94,7 @@ class InvoiceDialog(QDialog):
         """The invoice as it stands: its fields, what remains due and its allocations."""
         card = read(self.context.db, invoice_card, self.invoice_id, self.context.today())
         invoice, row = card.data, card.row
+        self.version = invoice.version
         self.number.setText(invoice.number)
         combo_select(self.kind, invoice.kind.value)
         combo_select(self.customer, invoice.customer_id)
@@ -160,8 +164,13 @@ class InvoiceDialog(QDialog):
         data = InvoiceInput(
             number=self.number.text(), customer_id=self.chosen_customer(), issue_date=self.issue_date.value(),
             due_date=self.due_date.value(), net=amounts["net"], vat=amounts["vat"],
-            kind=InvoiceKind(self.kind.currentData()), status=InvoiceStatus(self.status.currentData()))
-        invoice, errors = commit(self.context.db, save_invoice, data, self.invoice_id)
+            kind=InvoiceKind(self.kind.currentData()), status=InvoiceStatus(self.status.currentData()),
+            version=self.version)
+        try:
+            invoice, errors = commit(self.context.db, save_invoice, data, self.invoice_id)
+        except Conflict as conflict:
+            offer_reload(self, conflict, self.load_card, self.reject)
+            return
         self.messages.show(errors)
         if invoice is not None:
             self.invoice_id = invoice.id

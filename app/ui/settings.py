@@ -8,8 +8,9 @@ from PySide6.QtWidgets import (QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPla
                                QVBoxLayout, QWidget)
 
 from app.services.company import CompanyInput, company_input, save_company
+from app.services.edits import Conflict, settings_seen
 from app.services.store import commit, read
-from app.ui.forms import AmountEdit, FieldMessages, TermsEdit
+from app.ui.forms import AmountEdit, FieldMessages, TermsEdit, offer_reload
 from app.ui.icons import icon
 from app.ui.screen import Screen
 
@@ -54,8 +55,9 @@ class CompanyForm(QWidget):
         self.tolerance.set_amount(company.tolerance)
         self.penalty_clause.setPlainText(company.penalty_clause)
 
-    def save(self, db) -> bool:
-        """Save in one transaction; show the errors and return False if any (nothing is then written)."""
+    def save(self, db, seen: dict[str, int] | None = None) -> bool:
+        """Save in one transaction; show the errors and return False if any (nothing is then written).
+        ``seen``: the versions the settings screen loaded (None on first start, when the company is created)."""
         try:
             tolerance = self.tolerance.amount()
         except ValueError as exc:
@@ -64,7 +66,7 @@ class CompanyForm(QWidget):
         data = CompanyInput(**{name: getattr(self, name).text() for name in TEXT_FIELDS},
                             terms=self.terms.terms(), tolerance=tolerance,
                             penalty_clause=self.penalty_clause.toPlainText())
-        company, errors = commit(db, save_company, data)
+        company, errors = commit(db, save_company, data, seen)
         self.messages.show(errors)
         return company is not None
 
@@ -78,6 +80,7 @@ class SettingsScreen(Screen):
         from app.ui.thresholds_form import ThresholdsForm
         from app.ui.working_capital_form import WorkingCapitalForm
 
+        self.seen: dict[str, int] = {}  # the versions of the settings shown (``refresh``)
         self.form = CompanyForm()
         self.thresholds = ThresholdsForm()
         self.working_capital = WorkingCapitalForm()
@@ -106,6 +109,8 @@ class SettingsScreen(Screen):
         self.layout_.addLayout(row)
 
     def refresh(self) -> None:
+        # the versions first: a save made while the forms load is then refused, not overwritten
+        self.seen = read(self.context.db, settings_seen)
         self.form.load(self.context.db)
         self.thresholds.load(self.context.db)
         self.working_capital.load(self.context.db)
@@ -115,7 +120,12 @@ class SettingsScreen(Screen):
         self.saved.clear()
 
     def save(self) -> None:
-        db = self.context.db
-        ok = (self.form.save(db) and self.thresholds.save(db) and self.working_capital.save(db)
-              and self.rates.save(db) and self.plans.save(db) and self.letter_texts.save(db))
+        db, seen = self.context.db, self.seen
+        try:
+            ok = (self.form.save(db, seen) and self.thresholds.save(db, seen) and self.working_capital.save(db, seen)
+                  and self.rates.save(db) and self.plans.save(db, seen) and self.letter_texts.save(db, seen))
+        except Conflict as conflict:
+            self.saved.clear()
+            offer_reload(self, conflict, self.refresh)
+            return
         self.saved.setText("Enregistré." if ok else "")

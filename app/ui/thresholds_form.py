@@ -52,7 +52,7 @@ class ThresholdsForm(QWidget):
         return Thresholds(**{name: Decimal(box.value()).scaleb(-2) if name in PERCENTS else box.value()
                              for name, box in self.boxes.items()})
 
-    def save(self, db) -> bool:
-        errors = commit(db, save_thresholds, self.values())
+    def save(self, db, seen: dict[str, int] | None = None) -> bool:
+        errors = commit(db, save_thresholds, self.values(), seen)
         self.messages.show(errors)
         return not errors

@@ -38,7 +38,7 @@ class WorkingCapitalForm(QWidget):
         for name, edit in self.fields.items():
             edit.set_amount(getattr(figures, name))
 
-    def save(self, db) -> bool:
+    def save(self, db, seen: dict[str, int] | None = None) -> bool:
         values, errors = {}, {}
         for name, edit in self.fields.items():
             try:
@@ -46,6 +46,6 @@ class WorkingCapitalForm(QWidget):
             except ValueError as exc:
                 errors[name] = str(exc)
         if not errors:
-            errors = commit(db, save_typed_figures, TypedFigures(**values))
+            errors = commit(db, save_typed_figures, TypedFigures(**values), seen)
         self.messages.show(errors)
         return not errors

@@ -38,11 +38,11 @@ def test_company_is_created_then_changed_each_change_an_event(tmp_path, capsys):
     with db.sessions() as s:
         events = s.execute(select(Event.kind, Event.customer_id, Event.text).order_by(Event.id)).all()
     db.dispose()
-    assert events == [
-        ("edit", None, f"Société créée — Raison sociale : — → Atelier Dupont ; SIREN : — → 732829320 ; "
-                       f"Ville : — → Lyon ; IBAN : — → {IBAN}"),
-        ("edit", None, "Société modifiée — Ville : Lyon → Villeurbanne")]
-
+    (kind, customer, created), changed = events
+    assert (kind, customer) == ("settings", None)
+    assert created.startswith(f"Votre société : société créée ; raison sociale : — → Atelier Dupont ; SIREN : — → "
+                              f"732829320 ; ville : — → Lyon ; IBAN : — → {IBAN} ; conditions de paiement")
+    assert changed == ("settings", None, "Votre société : ville : Lyon → Villeurbanne")
 
 def test_company_shown_as_it_is_and_only_the_fields_given_are_recorded_as_changed(ledger, capsys):
     with ledger.transaction() as s:  # as the settings form or an older version may have left them
@@ -53,7 +53,7 @@ def test_company_shown_as_it_is_and_only_the_fields_given_are_recorded_as_change
         "Raison sociale : Atelier Test SARL", "SIREN : 732829320", "Adresse : 12 chemin des Artisans, ZA du Bordelan"]
     assert main(["--db", location(ledger), "company", "--email", "compta@atelier-test.fr"]) == 0
     with ledger.sessions() as s:
-        assert s.scalars(select(Event.text)).all() == ["Société modifiée — E-mail : — → compta@atelier-test.fr"]
+        assert s.scalars(select(Event.text)).all() == ["Votre société : e-mail : — → compta@atelier-test.fr"]
 
 
 def test_a_wrong_siren_or_iban_is_refused_in_french_and_nothing_is_written(ledger, capsys):
