@@ -123,7 +123,7 @@ class Credit(NamedTuple):
     customer_id: int | None = None  # when the caller already knows the customer
 
 
-class Allocation(NamedTuple):
+class ProposedShare(NamedTuple):
     """What of a credit goes to one open item."""
 
     invoice_id: int
@@ -135,7 +135,7 @@ class Proposal(NamedTuple):
 
     credit_key: int
     customer_id: int | None               # None only when quoted numbers name several customers, nothing else
-    allocations: tuple[Allocation, ...]   # may be empty: customer found, invoices not
+    allocations: tuple[ProposedShare, ...]   # may be empty: customer found, invoices not
     confidence: str                        # "certain" | "probable" | "possible"
     reason: str                            # French, e.g. "n° F2025-0142 cité, montant exact"
     left: Decimal                          # what of the credit stays unallocated (overpayment, no invoice)
@@ -667,7 +667,7 @@ def _from_amount(key: int, amount: int, found: _Found, book: Book, ledger: _Ledg
 
 def _proposal(key: int, customer_id: int, amount: int, allocations: list[tuple[OpenItem, int]],
               confidence: str, reason: str) -> Proposal:
-    return Proposal(key, customer_id, tuple(Allocation(item.invoice_id, from_cents(cents))
+    return Proposal(key, customer_id, tuple(ProposedShare(item.invoice_id, from_cents(cents))
                                             for item, cents in allocations),
                     confidence, reason, from_cents(amount - sum(cents for _, cents in allocations)))
 

@@ -15,8 +15,8 @@ Three rules, plain functions over cents and dates:
   or above the total is refused.
 - ``confirms``: a bank credit is the evidence of a reported settlement, the same money, when it comes from
   the same customer, names the invoice or brings exactly the reported amount, and is dated no later than the
-  report's as-of date plus a few days of bank delay. It then confirms the settlement instead of being
-  applied a second time; what it brings beyond is new money.
+  report's as-of date plus a few days of bank delay. It then confirms the settlement (as much of it as it
+  brings) instead of being applied a second time; what it brings beyond is new money.
 """
 
 from __future__ import annotations
@@ -115,12 +115,12 @@ def reported(total: int, stated_remaining: int, settled_here: int) -> Reported:
 def confirms(*, credit_cents: int, credit_on: date, same_customer: bool, names_invoice: bool,
              reported_cents: int, as_of: date) -> bool:
     """Is this bank credit the evidence of that reported settlement (the same money)? Same customer; dated no
-    later than the as-of date plus ``BANK_DELAY_DAYS``; and exactly the reported amount, or the invoice
-    named with at least that amount (what it brings beyond is new money). A credit naming the invoice with
-    less than the report is not taken as the whole evidence: the owner decides in « À rapprocher »."""
+    later than the as-of date plus ``BANK_DELAY_DAYS``; and the invoice named, or exactly the reported
+    amount. Naming the invoice, it is the evidence of as much of the report as it brings: less, the rest
+    still awaits the bank (an instalment); more, what it brings beyond is new money."""
     if not same_customer or credit_on > as_of + timedelta(days=BANK_DELAY_DAYS):
         return False
-    return credit_cents == reported_cents or (names_invoice and credit_cents >= reported_cents)
+    return names_invoice or credit_cents == reported_cents
 
 
 class Report(NamedTuple):
@@ -139,7 +139,8 @@ def evidence(credits: list[Credit], reports: list[Report], book: Book) -> list[t
     credit and each report taken once, credits oldest first. The customer is the one the credit is known
     to come from, else the one the matcher recognises (``book`` holds the reported invoices as its items);
     a report whose invoice the credit quotes comes first, else the only one of the customer's whose
-    amount it brings exactly (two of that amount: the owner tells which). ``confirms`` decides each."""
+    amount it brings exactly (two of that amount: the owner tells which). ``confirms`` decides each. A credit
+    bringing less than a report is the evidence of that part: the rest waits for the next credit."""
     waiting = list(reports)
     pairs = []
     for credit in sorted(credits, key=lambda c: (c.on, c.key)):
@@ -162,6 +163,29 @@ def evidence(credits: list[Credit], reports: list[Report], book: Book) -> list[t
             chosen = [r for r in waiting if fits(r, False)]
             chosen = chosen if len(chosen) == 1 else []
         if chosen:
-            waiting.remove(chosen[0])
-            pairs.append((credit.key, chosen[0]))
+            report = chosen[0]
+            at = waiting.index(report)
+            if cents < report.cents:  # an instalment: the rest of the report still awaits its evidence
+                waiting[at] = report._replace(cents=report.cents - cents)
+            else:
+                del waiting[at]
+            pairs.append((credit.key, report))
     return pairs
+
+
+def likely_report(credit: Credit, customer_id: int | None, reports: list[Report], named: frozenset[int]
+                  ) -> Report | None:
+    """The reported settlement to offer the owner for a bank credit ``evidence`` did not take (an unknown
+    payer, part of the amount, a date past the delay): of the credit's customer (known or recognised), the
+    one whose invoice the credit quotes (``named``), else the one of exactly its amount, else the customer's
+    only one; the oldest when several fit. None when nothing is waiting for that customer. The owner
+    decides: this is a proposal, never applied by itself."""
+    if customer_id is None:
+        return None
+    mine = sorted((r for r in reports if r.customer_id == customer_id), key=lambda r: (r.as_of, r.key))
+    cents = to_cents(credit.amount)
+    for fits in ([r for r in mine if r.invoice_id in named], [r for r in mine if r.cents == cents],
+                 mine if len(mine) == 1 else []):
+        if fits:
+            return fits[0]
+    return None

@@ -1,6 +1,6 @@
 """Matching bank credits to invoices (lettrage), in the caller's transaction: what the matcher is certain of is
 applied by the import, the rest waits in the "À rapprocher" screen for the owner to confirm, change, split or
-leave; any allocation can be taken back.
+leave (its list: ``services.to_reconcile``); any allocation can be taken back.
 
 The matcher (``app.domain.matching``) sees the customers (with the IBANs they have paid from before) and the
 open items of the database; this module reads them, applies proposals as allocations, and keeps the invoices'
@@ -17,15 +17,15 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from app.domain import settlement as rule
-from app.domain.matching import Book, Credit, OpenItem, Party, Proposal, match_all, propose
+from app.domain.matching import Book, Credit, OpenItem, Party, Proposal, match_all
 from app.domain.money import format_eur, from_cents, to_cents
 from app.domain.settlement import CREDIT_NOTE, PAYMENT, Debt, Source
 from app.jobs import NULL_JOB, Job
-from app.models import Allocation, BankLine, Customer, Invoice, InvoiceStatus, Payment
+from app.models import Allocation, Customer, Invoice, InvoiceStatus, Payment
 from app.services import settlement
 
 CHUNK = 5000
@@ -46,32 +46,6 @@ class MatchCounts:
         return {"matched_auto": self.auto, "proposed": self.proposed, "unmatched": self.unmatched}
 
 
-@dataclass(frozen=True)
-class Pending:
-    """A bank credit not (fully) allocated, for the "À rapprocher" screen, with the matcher's proposal."""
-
-    payment_id: int
-    received_on: date
-    amount: Decimal
-    left: Decimal               # what is not allocated yet
-    label: str
-    customer_id: int | None
-    customer_name: str
-    proposal: Proposal | None
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """An open item the owner may pick for a credit (the screen's list to split or change a proposal)."""
-
-    invoice_id: int
-    number: str
-    customer_id: int
-    customer_name: str
-    due: Decimal
-    due_date: date
-
-
 def book(session: Session) -> Book:
     """The matcher's view of the database: every customer, the IBANs each has paid from, the open items."""
     return Book(parties(session), _open_items(session))
@@ -82,7 +56,7 @@ def parties(session: Session) -> list[Party]:
     ibans: dict[int, set[str]] = defaultdict(set)
     for customer_id, iban in session.execute(select(Payment.customer_id, Payment.payer_iban).distinct().where(
             Payment.customer_id.is_not(None), Payment.payer_iban != "")):
-        ibans[customer_id].add(_plain_iban(iban))
+        ibans[customer_id].add(plain_iban(iban))
     return [Party(c.id, c.name, c.code or "", c.siren or "", tuple(sorted(ibans.get(c.id, ()))))
             for c in session.execute(select(Customer.id, Customer.name, Customer.code, Customer.siren))]
 
@@ -94,10 +68,11 @@ def _open_items(session: Session) -> list[OpenItem]:
                                   Invoice.settled_cents, Invoice.issue_date, Invoice.due_date)
                            .where(Invoice.settled_on.is_(None), Invoice.status != InvoiceStatus.WRITTEN_OFF.value))
     return [OpenItem(row.id, row.number, row.customer_id, due, row.issue_date, row.due_date)
-            for row in rows if (due := _still_open(row.total_cents, row.settled_cents))]
+            for row in rows if (due := still_open(row.total_cents, row.settled_cents))]
 
 
-def _plain_iban(iban: str) -> str:
+def plain_iban(iban: str) -> str:
+    """An IBAN as the matcher compares them: no spaces, upper case."""
     return "".join(iban.split()).upper()
 
 
@@ -112,7 +87,7 @@ def credits(session: Session, payment_ids: Iterable[int]) -> list[Credit]:
             left = row.amount_cents - row.settled_cents
             if left > 0:
                 found.append(Credit(row.id, from_cents(left), row.received_on, row.reference,
-                                      _plain_iban(row.payer_iban), row.customer_id))
+                                      plain_iban(row.payer_iban), row.customer_id))
     return found
 
 
@@ -169,56 +144,7 @@ def _write(session: Session, payment_id: int, on: date, wanted: Sequence[tuple[i
     return settlement.write(session, shares, batch_id=batch_id, why=why).allocations
 
 
-# the "À rapprocher" screen -------------------------------------------------------------------------------------
-
-def pending_count(session: Session) -> int:
-    """How many bank credits wait for the owner (the count beside "À rapprocher" in the navigation)."""
-    return session.scalar(select(func.count()).select_from(Payment).join(BankLine, BankLine.payment_id == Payment.id)
-                          .where(Payment.settled_on.is_(None)))
-
-
-def pending(session: Session) -> list[Pending]:
-    """The bank credits not fully allocated, oldest first, each with what the matcher proposes for what is left
-    (none of them applied: the owner decides)."""
-    rows = session.execute(
-        select(Payment.id, Payment.amount_cents, Payment.settled_cents, Payment.received_on, Payment.reference,
-               Payment.payer_iban, Payment.customer_id, Customer.name)
-        .join(BankLine, BankLine.payment_id == Payment.id).outerjoin(Customer, Customer.id == Payment.customer_id)
-        .where(Payment.settled_on.is_(None)).order_by(Payment.received_on, Payment.id)).all()
-    if not rows:
-        return []
-    the_book = book(session)
-    result = []
-    for row in rows:
-        left = from_cents(row.amount_cents - row.settled_cents)
-        # asked first as the bank line alone, so that the reason says how the customer is recognised; again
-        # with the customer the payment was given (by the import or the owner) when the line says otherwise
-        credit = Credit(row.id, left, row.received_on, row.reference, _plain_iban(row.payer_iban))
-        proposal = propose(credit, the_book)
-        if row.customer_id is not None and (proposal is None or proposal.customer_id != row.customer_id):
-            proposal = propose(credit._replace(customer_id=row.customer_id), the_book)
-        result.append(Pending(row.id, row.received_on, from_cents(row.amount_cents), left, row.reference,
-                              row.customer_id, row.name or "", proposal))
-    return result
-
-
-def candidates(session: Session, customer_id: int | None = None) -> list[Candidate]:
-    """The open items the owner can allocate a credit to: one customer's, or everybody's, oldest first; a
-    credit note with what it still gives back (negative), so that a split can deduct it as the customer
-    did."""
-    query = (select(Invoice.id, Invoice.number, Invoice.customer_id, Customer.name, Invoice.total_cents,
-                    Invoice.settled_cents, Invoice.due_date)
-             .join(Customer, Customer.id == Invoice.customer_id)
-             .where(Invoice.settled_on.is_(None), Invoice.status != InvoiceStatus.WRITTEN_OFF.value,
-                    Invoice.total_cents != 0)
-             .order_by(Invoice.due_date, Invoice.id))
-    if customer_id is not None:
-        query = query.where(Invoice.customer_id == customer_id)
-    return [Candidate(r.id, r.number, r.customer_id, r.name, _still_open(r.total_cents, r.settled_cents), r.due_date)
-            for r in session.execute(query)]
-
-
-def _still_open(total_cents: int, settled_cents: int) -> Decimal:
+def still_open(total_cents: int, settled_cents: int) -> Decimal:
     """What an item still owes (an invoice), or still gives back (a credit note: negative)."""
     return from_cents(total_cents - settled_cents if total_cents > 0 else total_cents + settled_cents)
 

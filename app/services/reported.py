@@ -10,6 +10,10 @@ arrives, whichever comes first.
   line is tied to that payment, which takes the credit's date, amount and label (what the credit brings
   beyond is new money, matched as any other), instead of a second payment being applied to the invoice.
   Undoing the statement puts the reported settlement back as it was.
+- A credit the import could not take as that evidence (an unknown payer, part of the amount, a late date)
+  waits in « À rapprocher » with the reported settlement as its proposal (``offered``); the owner confirms it
+  (``confirm_by_owner``): wholly, as above, or in part, the credit then settling its share of the invoice and
+  the rest still awaiting the bank.
 """
 
 from __future__ import annotations
@@ -17,13 +21,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from app.domain.matching import Book, OpenItem
 from app.domain.money import format_eur, from_cents, to_cents
-from app.domain.settlement import BANK_DELAY_DAYS, PAYMENT, Report, Share, evidence
+from app.domain.matching import Credit, quoted
+from app.domain.settlement import BANK_DELAY_DAYS, PAYMENT, Report, Share, evidence, likely_report
 from app.domain.vocabulary import EventKind
 from app.models import Allocation, BankLine, ImportBatch, Invoice, Payment
 from app.models.db import insert_values, reserve_ids
@@ -33,6 +39,17 @@ from app.services.history import Happened, record
 from app.services.reconciliation import credits, parties
 
 TRANSFER = "virement"
+
+
+@dataclass(frozen=True)
+class Awaiting:
+    """A reported settlement awaiting the bank, as « À rapprocher » offers it for a credit."""
+
+    payment_id: int
+    invoice_id: int
+    number: str
+    amount: Decimal
+    reference: str  # « Réglé selon export.csv au 20/11/2026 »
 
 
 @dataclass(frozen=True)
@@ -128,18 +145,30 @@ def _bank_evidence(session: Session, reports: list[ToReport], as_of: date) -> li
     return found
 
 
-def confirm_with_statement(session: Session, batch: ImportBatch, payment_ids: list[int]) -> list[tuple[int, int]]:
+def confirm_with_statement(session: Session, batch: ImportBatch, payment_ids: list[int]) -> tuple[int, dict[int, int]]:
     """A statement's new credits that are the evidence of reported settlements awaiting it confirm them
-    (``confirm``). Returns the (credit's payment, reported settlement) pairs: the first is gone, the second
-    is the credit's payment now."""
+    (wholly: ``confirm``; an instalment: ``_confirm_part``). Returns how many credits confirmed one, and the
+    credits' payments gone to the reported settlement they wholly confirmed (that payment is the credit's
+    now, what it brings beyond to be matched as any other)."""
     waiting = _awaiting(session) if payment_ids else []
     if not waiting:
-        return []
+        return 0, {}
     new = credits(session, payment_ids)
     pairs = evidence(new, waiting, Book(parties(session), _items(session, waiting)))
+    became = {}
     for credit_key, report in pairs:
-        confirm(session, credit_key, report.key, batch)
-    return [(credit_key, report.key) for credit_key, report in pairs]
+        if not _confirm(session, session.get(Payment, credit_key), session.get(Payment, report.key), batch):
+            became[credit_key] = report.key
+    return len(pairs), became
+
+
+def _confirm(session: Session, bank: Payment, report: Payment, batch: ImportBatch) -> int:
+    """The credit ``bank`` is the evidence of ``report``: wholly when it brings at least what the report still
+    awaits (``confirm``), else of its part (``_confirm_part``). Returns the cents still awaiting."""
+    if bank.amount_cents >= report.amount_cents:
+        confirm(session, bank.id, report.id, batch)
+        return 0
+    return _confirm_part(session, bank, report, batch)
 
 
 def _awaiting(session: Session) -> list[Report]:
@@ -190,6 +219,8 @@ def undo_confirmations(session: Session, batch: ImportBatch) -> None:
     """Undoing a statement: the reported settlements its credits confirmed await their evidence again, as
     they were (what was allocated since of the credits' extra money is taken back)."""
     for entry in batch.undo:
+        if "handed" in entry:
+            _give_back(session, entry, batch)
         if "confirmed" not in entry:
             continue
         payment_id, before = entry["confirmed"], entry["before"]
@@ -203,3 +234,83 @@ def undo_confirmations(session: Session, batch: ImportBatch) -> None:
         session.execute(update(Payment).where(Payment.id == payment_id).values(
             {**before, "received_on": date.fromisoformat(before["received_on"])}))
         settlement.refresh(session, invoices, [payment_id])
+
+
+def offered(session: Session, waiting: list[tuple[Credit, int | None]]) -> dict[int, Awaiting]:
+    """For « À rapprocher »: the reported settlement each credit (with its customer, known or recognised) may
+    be the evidence of (``app.domain.settlement.likely_report``), by the credit's key."""
+    reports = _awaiting(session) if waiting else []
+    if not reports:
+        return {}
+    items = _items(session, reports)
+    the_book, numbers = Book(parties(session), items), {item.invoice_id: item.number for item in items}
+    found = {}
+    for credit, customer_id in waiting:
+        report = likely_report(credit, customer_id, reports, quoted(credit, the_book))
+        if report is not None:
+            reference = session.scalar(select(Payment.reference).where(Payment.id == report.key))
+            found[credit.key] = Awaiting(report.key, report.invoice_id, numbers[report.invoice_id],
+                                         from_cents(report.cents), reference or "")
+    return found
+
+
+def confirm_by_owner(session: Session, payment_id: int, reported_id: int, *, expected_left: Decimal) -> str:
+    """The owner says the bank credit ``payment_id`` (still wholly unallocated, ``expected_left`` as the screen
+    showed it) is the money of the reported settlement ``reported_id``: it confirms it wholly when it brings at
+    least the reported amount (``confirm``), else in part (``_confirm_part``). The statement's undo puts it
+    back. ``TakenMeanwhile`` when another user used either since. Returns what was done, in French."""
+    settlement.lock(session, payment_ids=[payment_id, reported_id])
+    bank, report = session.get(Payment, payment_id, populate_existing=True), \
+        session.get(Payment, reported_id, populate_existing=True)
+    waiting = {r.key: r for r in _awaiting(session)}
+    if bank is None or report is None or bank.settled_cents or bank.amount_cents != to_cents(expected_left) \
+            or reported_id not in waiting:
+        raise settlement.TakenMeanwhile("Ce règlement ou ce règlement déclaré vient d'être traité sur un autre "
+                                        "poste. La liste est rechargée : vérifiez avant de confirmer.")
+    if bank.customer_id not in (None, report.customer_id):
+        raise ValueError("Ce virement est d'un autre client que le règlement déclaré : choisissez ses factures.")
+    batch = session.get(ImportBatch, session.scalar(select(BankLine.import_batch_id)
+                                                    .where(BankLine.payment_id == payment_id).limit(1)))
+    if batch is None:
+        raise ValueError("Ce virement ne vient d'aucun relevé importé : imputez-le à ses factures.")
+    number = session.scalar(select(Invoice.number).where(Invoice.id == waiting[reported_id].invoice_id))
+    on, cents = bank.received_on, bank.amount_cents
+    left = _confirm(session, bank, report, batch)
+    if not left:
+        return f"{number} : règlement déclaré confirmé par le virement du {on:%d/%m/%Y}."
+    return (f"{number} : {format_eur(from_cents(cents))} du règlement déclaré confirmés par le virement du "
+            f"{on:%d/%m/%Y} ; {format_eur(from_cents(left))} restent en attente du relevé.")
+
+
+def _confirm_part(session: Session, bank: Payment, report: Payment, batch: ImportBatch) -> int:
+    """A credit bringing less than a reported settlement: that much of the report's allocation is handed over
+    to the credit (the invoice settled as much as before, that part now by the bank's money), the report
+    keeps the rest, still awaiting the bank. ``batch`` keeps what was handed, for the statement's undo.
+    Returns the cents still awaiting."""
+    allocation_id, invoice_id = session.execute(select(Allocation.id, Allocation.invoice_id)
+                                                .where(Allocation.payment_id == report.id)).one()
+    cents = bank.amount_cents
+    bank.customer_id = report.customer_id
+    batch.undo = [*batch.undo, {"handed": report.id, "allocation": allocation_id, "cents": cents,
+                                "credit": bank.id}]
+    session.flush()
+    why = f"une part du règlement déclaré « {report.reference} »"
+    settlement.hand_over(session, allocation_id, Share(invoice_id, PAYMENT, bank.id, cents,
+                                                       max(bank.received_on, _issued(session, [invoice_id])[invoice_id])),
+                         why=why)
+    report.amount_cents -= cents
+    session.flush()
+    return report.amount_cents
+
+
+def _give_back(session: Session, entry: dict, batch: ImportBatch) -> None:
+    """Undoing a partial confirmation: the credit's share of the invoice goes back to the reported
+    settlement, whole again and awaiting the bank."""
+    allocation = session.get(Allocation, entry["allocation"])
+    report = session.get(Payment, entry["handed"])
+    if allocation is None or report is None:  # the reported settlement was undone with its own file since
+        return
+    report.amount_cents += entry["cents"]
+    session.flush()
+    settlement.hand_back(session, Allocation.payment_id == entry["credit"], allocation.id,
+                         why=f"annulation de l'import de {batch.file_name}")

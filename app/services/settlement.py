@@ -61,10 +61,11 @@ def lock(session: Session, invoice_ids: Iterable[int] = (), payment_ids: Iterabl
                                 execution_options={"synchronize_session": False})
 
 
-def write(session: Session, shares: Iterable[Share], *, batch_id: int | None = None, why: str = "") -> Changed:
+def write(session: Session, shares: Iterable[Share], *, batch_id: int | None = None, why: str = "",
+          kind: EventKind = EventKind.ALLOCATION) -> Changed:
     """Write these shares as allocations (under ``batch_id`` when an import makes them, so that its undo takes
-    them back), then the settled amounts, the statuses and the events: one per allocation when the owner
-    made it, one per customer for an import (``why`` names the file)."""
+    them back), then the settled amounts, the statuses and the events (of ``kind``): one per allocation when
+    the owner made it, one per customer for an import (``why`` names the file)."""
     rows = [{"invoice_id": s.invoice_id, "payment_id": None if s.kind == CREDIT_NOTE else s.source,
              "credit_note_id": s.source if s.kind == CREDIT_NOTE else None, "allocated_on": s.on,
              "amount_cents": s.cents, "import_batch_id": batch_id} for s in shares if s.cents > 0]
@@ -74,27 +75,59 @@ def write(session: Session, shares: Iterable[Share], *, batch_id: int | None = N
     changed = _refreshed(session, {r["invoice_id"] for r in rows} | {r["credit_note_id"] for r in rows} - {None},
                          {r["payment_id"] for r in rows} - {None})
     changed.allocations, changed.cents = len(rows), sum(r["amount_cents"] for r in rows)
-    if batch_id is not None:
-        _record_per_customer(session, EventKind.ALLOCATION, why, rows, changed)
-    else:
-        _record_each(session, EventKind.ALLOCATION, why, rows, changed)
+    (_record_per_customer if batch_id is not None else _record_each)(session, kind, why, rows, changed)
     return changed
 
 
 def take_back(session: Session, which: ColumnElement[bool], *, why: str = "", per_customer: bool = False) -> Changed:
     """Delete the allocations ``which`` selects; the invoices they settled are due again (open), the payments
     they used are unallocated cash again. ``per_customer``: one event per customer (an import undone)."""
-    rows = [row._asdict() for row in session.execute(select(
-        Allocation.invoice_id, Allocation.payment_id, Allocation.credit_note_id, Allocation.allocated_on,
-        Allocation.amount_cents).where(which))]
+    rows = _deleted(session, which)
     if not rows:
         return Changed()
-    session.execute(delete(Allocation).where(which), execution_options={"synchronize_session": False})
     changed = _refreshed(session, {r["invoice_id"] for r in rows} | {r["credit_note_id"] for r in rows} - {None},
                          {r["payment_id"] for r in rows} - {None})
     changed.allocations, changed.cents = len(rows), sum(r["amount_cents"] for r in rows)
     (_record_per_customer if per_customer else _record_each)(session, EventKind.UNALLOCATION, why, rows, changed)
     return changed
+
+
+def hand_over(session: Session, allocation_id: int, share: Share, *, why: str = "") -> Changed:
+    """``share.cents`` of the allocation ``allocation_id`` handed over to another payment settling the same
+    invoice (a bank credit confirming part of a reported settlement): the invoice stays settled as much, that
+    part now by the new payment."""
+    given_by = session.scalar(select(Allocation.payment_id).where(Allocation.id == allocation_id))
+    session.execute(update(Allocation).where(Allocation.id == allocation_id)
+                    .values(amount_cents=Allocation.amount_cents - share.cents))
+    changed = write(session, [share], why=why, kind=EventKind.CONFIRMED)
+    _refreshed(session, set(), {given_by})
+    return changed
+
+
+def hand_back(session: Session, which: ColumnElement[bool], allocation_id: int, *, why: str = "") -> Changed:
+    """The reverse of ``hand_over``: the allocations ``which`` selects taken back, their amount given back to
+    the allocation ``allocation_id`` of the same invoice, which stays settled as much (no status goes back
+    and forth)."""
+    rows = _deleted(session, which)
+    cents = sum(r["amount_cents"] for r in rows)
+    session.execute(update(Allocation).where(Allocation.id == allocation_id)
+                    .values(amount_cents=Allocation.amount_cents + cents))
+    given_to = session.scalar(select(Allocation.payment_id).where(Allocation.id == allocation_id))
+    changed = _refreshed(session, {r["invoice_id"] for r in rows},
+                         {r["payment_id"] for r in rows} - {None} | {given_to})
+    changed.allocations, changed.cents = len(rows), cents
+    _record_each(session, EventKind.UNALLOCATION, why, rows, changed)
+    return changed
+
+
+def _deleted(session: Session, which: ColumnElement[bool]) -> list[dict]:
+    """Delete the allocations ``which`` selects; returns them as they were."""
+    rows = [row._asdict() for row in session.execute(select(
+        Allocation.invoice_id, Allocation.payment_id, Allocation.credit_note_id, Allocation.allocated_on,
+        Allocation.amount_cents).where(which))]
+    if rows:
+        session.execute(delete(Allocation).where(which), execution_options={"synchronize_session": False})
+    return rows
 
 
 def refresh(session: Session, invoice_ids: Iterable[int], payment_ids: Iterable[int] = ()) -> Changed:
@@ -154,7 +187,7 @@ def _described(session: Session, rows: list[dict]) -> tuple[dict[int, tuple[int,
 def _record_each(session: Session, kind: EventKind, why: str, rows: list[dict], changed: Changed) -> None:
     """One event per allocation written or taken back, one per invoice whose status followed."""
     invoices, payments = _described(session, rows)
-    verb = "imputés sur" if kind == EventKind.ALLOCATION else "retirés de"
+    verb = "retirés de" if kind == EventKind.UNALLOCATION else "imputés sur"
     events = []
     for row in rows:
         customer_id, number = invoices[row["invoice_id"]]
@@ -184,7 +217,7 @@ def _record_per_customer(session: Session, kind: EventKind, why: str, rows: list
         for invoice_id in ids:
             if invoice_id in invoices:
                 counter[invoices[invoice_id][0]] += 1
-    verb = "imputation(s)" if kind == EventKind.ALLOCATION else "imputation(s) annulée(s)"
+    verb = "imputation(s) annulée(s)" if kind == EventKind.UNALLOCATION else "imputation(s)"
     events = []
     for customer_id in sorted(count):
         text = f"{why} : {count[customer_id]} {verb}, {format_eur(from_cents(cents[customer_id]))}"

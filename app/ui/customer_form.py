@@ -22,11 +22,11 @@ from app.ui.screen import RowTable
 from app.ui.table_model import Column
 
 HISTORY_COLUMNS = (
-    Column("Date", lambda e: e.day, fr_date, width=88),
-    Column("Quoi", lambda e: e.what, width=170),
-    Column("Détail", lambda e: e.detail, stretch=True),
-    Column("Montant", lambda e: e.amount, fr_amount, numeric=True, width=110),
-    Column("Par", lambda e: e.user, width=90),
+    Column("Date", lambda e: e.day, fr_date, width=80),
+    Column("Quoi", lambda e: e.what, width=120),
+    Column("Détail", lambda e: e.detail, stretch=True),  # the longest: what changed, in full in its tooltip
+    Column("Montant", lambda e: e.amount, fr_amount, numeric=True, width=95),
+    Column("Par", lambda e: e.user, width=70),
 )
 GUARANTEE_COLUMNS = [
     Column("Type", lambda g: GUARANTEE_LABELS[GuaranteeKind(g.kind)], width=150),

@@ -181,7 +181,7 @@ class MainWindow(QMainWindow):
         """The number of items waiting beside a screen's name ("À rapprocher  12"), read again each time the
         user moves, so that it follows what was just done; none when nothing waits."""
         from app.services.disputes import open_count
-        from app.services.reconciliation import pending_count
+        from app.services.to_reconcile import pending_count
         from app.services.store import read
 
         for row, (key, title, _icon) in enumerate(NAVIGATION):

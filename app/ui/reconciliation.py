@@ -13,30 +13,31 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from decimal import Decimal
 from functools import cached_property, partial
 from html import escape
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QFormLayout, QHBoxLayout,
-                               QHeaderView, QLabel, QLineEdit, QMessageBox, QPushButton, QSplitter,
-                               QStyledItemDelegate, QTableView, QVBoxLayout, QWidget)
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (QComboBox, QDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QMessageBox,
+                               QPushButton, QSplitter, QVBoxLayout, QWidget)
 
-from app.domain.money import format_eur, parse_eur
+from app.domain.money import format_eur
 from app.domain.text import without_accents
 from app.services.customers import customer_choices
-from app.services.reconciliation import (CONFIDENCE_LABELS, Candidate, Pending, allocate, candidates, left_after,
-                                         pending, set_customer, unallocate)
+from app.services.reconciliation import CONFIDENCE_LABELS, allocate, left_after, set_customer, unallocate
+from app.services.reported import confirm_by_owner
+from app.services.to_reconcile import Candidate, Pending, candidates, pending
 from app.services.settlement import TakenMeanwhile
 from app.services.store import commit, read
 from app.ui.format import AT_RISK, LATE, fr_amount, fr_date
-from app.ui.forms import AmountEdit, FieldMessages, combo_select, customer_picker, dialog_buttons
+from app.ui.forms import FieldMessages, combo_select, customer_picker, dialog_buttons
 from app.ui.icons import icon
 from app.ui.screen import RowTable, Screen
-from app.ui.table_model import ROW_ROLE, Column, RowTableModel
+from app.ui.split_table import COL_CHECK, SplitModel, SplitView
+from app.ui.table_model import ROW_ROLE, Column
 from app.ui.worker import run_op
 
 NOBODY = "—"
+REPORTED = "Déclaré"  # the proposal: a reported settlement this credit confirms
 
 
 @dataclass(frozen=True)
@@ -49,15 +50,19 @@ class Waiting:
 
     @property
     def proposed(self) -> str:
-        return ", ".join(self.numbers)
+        return self.credit.reported.number if self.credit.reported else ", ".join(self.numbers)
 
     @property
     def confidence(self) -> str:
         proposal = self.credit.proposal
+        if self.credit.reported:
+            return REPORTED
         return CONFIDENCE_LABELS.get(proposal.confidence, proposal.confidence) if proposal else ""
 
     @property
     def reason(self) -> str:
+        if self.credit.reported:
+            return f"confirme le règlement déclaré ({self.credit.reported.reference})"
         return self.credit.proposal.reason if self.credit.proposal else "aucune facture trouvée"
 
     @property
@@ -103,107 +108,6 @@ WAITING_COLUMNS = (
            colour=lambda w: AT_RISK if w.credit.proposal and w.credit.proposal.confidence == "possible" else None),
     Column("Motif", lambda w: w.reason, width=170),
 )
-COL_CHECK, COL_AMOUNT = 0, 3
-
-
-class SplitModel(RowTableModel):
-    """The open invoices a credit may go to, each with a box to tick and the amount to allocate to it:
-    taken from the proposal, or typed by the owner ("Répartir"). Ticking an invoice offers what it still
-    owes; the service decides whether the split is acceptable."""
-
-    edited = Signal()
-    refused = Signal(str)
-
-    def __init__(self, parent=None) -> None:
-        super().__init__((
-            Column("Facture", lambda c: c.number, width=110),
-            Column("Échéance", lambda c: c.due_date, fr_date, width=84),
-            Column("Reste dû", lambda c: c.due, fr_amount, numeric=True, width=104),
-            Column("À imputer", lambda c: self.amounts.get(c.invoice_id), fr_amount, numeric=True, width=104),
-        ), parent)
-        self.amounts: dict[int, Decimal] = {}  # the ticked invoices and their amounts
-
-    def set_candidates(self, rows: list[Candidate], amounts: dict[int, Decimal]) -> None:
-        self.amounts = dict(amounts)
-        self.set_rows(rows)
-
-    def allocations(self) -> list[tuple[int, Decimal]]:
-        return list(self.amounts.items())
-
-    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
-        flags = super().flags(index)
-        if index.column() == COL_CHECK:
-            flags |= Qt.ItemFlag.ItemIsUserCheckable
-        elif index.column() == COL_AMOUNT:
-            flags |= Qt.ItemFlag.ItemIsEditable
-        return flags
-
-    def data(self, index, role: int = Qt.ItemDataRole.DisplayRole):
-        if index.isValid() and index.column() == COL_CHECK and role == Qt.ItemDataRole.CheckStateRole:
-            ticked = self.rows[index.row()].invoice_id in self.amounts
-            return Qt.CheckState.Checked if ticked else Qt.CheckState.Unchecked
-        if index.isValid() and index.column() == COL_AMOUNT and role == Qt.ItemDataRole.EditRole:
-            amount = self.amounts.get(self.rows[index.row()].invoice_id)
-            return "" if amount is None else format_eur(amount, symbol=False)
-        return super().data(index, role)
-
-    def setData(self, index, value, role: int = Qt.ItemDataRole.EditRole) -> bool:
-        candidate = self.rows[index.row()]
-        if role == Qt.ItemDataRole.CheckStateRole:
-            if Qt.CheckState(value) == Qt.CheckState.Checked:
-                self.amounts[candidate.invoice_id] = candidate.due
-            else:
-                self.amounts.pop(candidate.invoice_id, None)
-        elif role == Qt.ItemDataRole.EditRole:
-            if not str(value).strip():
-                self.amounts.pop(candidate.invoice_id, None)
-            else:
-                try:
-                    typed = parse_eur(str(value))
-                    # a credit note gives back: what is typed on it counts against the invoices
-                    self.amounts[candidate.invoice_id] = -abs(typed) if candidate.due < 0 else typed
-                except ValueError as wrong:
-                    self.refused.emit(str(wrong))
-                    return False
-        else:
-            return False
-        self.dataChanged.emit(self.index(index.row(), 0), self.index(index.row(), len(self.columns) - 1))
-        self.edited.emit()
-        return True
-
-
-class AmountDelegate(QStyledItemDelegate):
-    """Amounts typed in the split as in the forms: French format, right-aligned."""
-
-    def createEditor(self, parent, option, index) -> QWidget:
-        return AmountEdit(parent)
-
-
-class SplitView(QTableView):
-    """The candidate invoices: Space ticks one, typing edits its amount, Enter (when no amount is being
-    typed) confirms the split, as Enter does in the list of credits."""
-
-    confirmed = Signal()
-
-    def __init__(self, model: SplitModel, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setModel(model)
-        self.setItemDelegateForColumn(COL_AMOUNT, AmountDelegate(self))
-        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked | QAbstractItemView.EditTrigger.EditKeyPressed
-                             | QAbstractItemView.EditTrigger.AnyKeyPressed)
-        self.verticalHeader().hide()
-        self.verticalHeader().setDefaultSectionSize(26)
-        for number, column in enumerate(model.columns):
-            self.horizontalHeader().resizeSection(number, column.width)
-        self.horizontalHeader().setSectionResizeMode(COL_CHECK, QHeaderView.ResizeMode.Stretch)
-
-    def keyPressEvent(self, event) -> None:
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.state() != self.State.EditingState:
-            self.confirmed.emit()
-            return
-        super().keyPressEvent(event)
 
 
 def fill_customers(combo: QComboBox, customers: list[tuple[int, str]], nobody: str) -> None:
@@ -412,7 +316,11 @@ class ReconcileScreen(Screen):
         waiting = self.selected()
         if waiting is None:
             return
-        proposal = waiting.credit.proposal
+        proposal, report = waiting.credit.proposal, waiting.credit.reported
+        if report is not None and not self.editing:
+            confirm = partial(confirm_by_owner, expected_left=waiting.credit.left)
+            self._apply(confirm, waiting.credit.payment_id, report.payment_id, next_row=True, undoable=False)
+            return
         if self.editing or proposal is None:
             wanted = self.split.allocations()
         else:
@@ -447,10 +355,11 @@ class ReconcileScreen(Screen):
         if payment_id is not None and take_back_confirmed(self):
             self._apply(unallocate, payment_id)
 
-    def _apply(self, use_case, *args, next_row: bool = False) -> bool:
+    def _apply(self, use_case, *args, next_row: bool = False, undoable: bool = True) -> bool:
         """Run a decision in one transaction and say what it did, or why the service refused it; then reload,
         selecting the next credit (``next_row``) or the same one. While the list is being reloaded, the row
-        on screen may be already decided: a second Enter then does nothing."""
+        on screen may be already decided: a second Enter then does nothing. ``undoable``: the outcome offers
+        « Annuler » (a confirmation of a reported settlement is undone with its statement's import)."""
         if self.running is not None:
             return False
         try:
@@ -463,7 +372,7 @@ class ReconcileScreen(Screen):
         except ValueError as refused:
             self._refused(str(refused))
             return False
-        undo = ' <a href="annuler">Annuler</a>' if use_case is not unallocate else ""
+        undo = ' <a href="annuler">Annuler</a>' if undoable and use_case is not unallocate else ""
         self.outcome.setText(escape(said) + undo)
         visible = self.table.visible_rows()
         row = self.table.currentIndex().row() + (1 if next_row else 0)
@@ -501,6 +410,9 @@ def _detail(waiting: Waiting, names: dict[int, str]) -> str:
         parts.append(f"<p>Client proposé : {escape(names.get(proposal.customer_id, ''))}</p>")
     else:
         parts.append("<p>Client : non identifié</p>")
+    if credit.reported is not None:
+        parts.append(_reported_detail(credit))
+        return "".join(parts)
     if proposal is None:
         parts.append("<p>Aucune facture ne correspond : choisissez le client puis les factures.</p>")
         return "".join(parts)
@@ -511,6 +423,19 @@ def _detail(waiting: Waiting, names: dict[int, str]) -> str:
     if rows:
         parts.append(f"<table cellspacing='3'>{rows}</table>")
     return "".join(parts)
+
+
+def _reported_detail(credit: Pending) -> str:
+    """The reported settlement the credit may confirm, and what confirming it does."""
+    report = credit.reported
+    said = (f"<p>Proposition : <b>confirme le règlement déclaré</b> de {format_eur(report.amount)} sur "
+            f"{escape(report.number)} ({escape(report.reference)}), en attente du relevé bancaire.</p>")
+    if credit.left < report.amount:
+        return said + (f"<p>Ce virement n'en apporte que {format_eur(credit.left)} : Valider confirme cette part ; "
+                       f"le reste ({format_eur(report.amount - credit.left)}) reste en attente du relevé.</p>")
+    extra = credit.left - report.amount
+    return said + (f"<p>Valider le confirme ; les {format_eur(extra)} de plus restent à imputer.</p>" if extra
+                   else "<p>Valider le confirme : la facture reste réglée, par ce virement.</p>")
 
 
 class PayerDialog(QDialog):

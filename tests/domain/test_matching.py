@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.domain.matching import Allocation, Book, Credit, OpenItem, Party, Proposal, match_all, propose
+from app.domain.matching import Book, Credit, OpenItem, Party, Proposal, ProposedShare, match_all, propose
 
 ON = date(2025, 5, 2)
 IBAN_PETIT = "FR7630006000011234567890189"
@@ -69,7 +69,7 @@ def allocated(proposal):
 
 def test_a_quoted_number_paid_exactly_is_certain():
     proposal = propose(credit("VIR SEPA GARAGE PETIT F2025-0142", "1200.00"), BOOK)
-    assert proposal == Proposal(1, 1, (Allocation(10, D("1200.00")),), "certain",
+    assert proposal == Proposal(1, 1, (ProposedShare(10, D("1200.00")),), "certain",
                                 "n° F2025-0142 cité, montant exact", D("0.00"))
 
 
@@ -183,7 +183,7 @@ def test_a_number_two_items_share_is_told_apart_by_its_letters_or_the_customer()
 
 def test_customer_by_iban_given_by_the_bank_then_exact_amount():
     proposal = propose(credit("VIR SEPA", "450.00", iban=IBAN_PETIT_SPACED), BOOK)
-    assert proposal == Proposal(1, 1, (Allocation(12, D("450.00")),), "probable",
+    assert proposal == Proposal(1, 1, (ProposedShare(12, D("450.00")),), "probable",
                                 "client reconnu par son IBAN, montant exact de F2025-0161", D("0.00"))
 
 

@@ -61,7 +61,8 @@ def test_a_bank_credit_confirms_a_reported_settlement_when_it_is_the_same_money(
     assert not _credit(6_000_00, D(2026, 12, 7))                      # after: new money
     assert not _credit(6_000_00, D(2026, 11, 15), customer=False)
     assert not _credit(7_000_00, D(2026, 11, 15), names=False)       # another amount, invoice not named
-    assert not _credit(5_000_00, D(2026, 11, 15))                     # less: the owner decides
+    assert _credit(5_000_00, D(2026, 11, 15))                         # named, less: an instalment of it
+    assert not _credit(5_000_00, D(2026, 11, 15), names=False)       # less, not named: new money
 
 
 def test_fa_2026_0152_counted_once_export_first_then_bank_then_the_rest_next_week():
@@ -111,3 +112,40 @@ def test_no_invoice_and_no_source_is_ever_settled_beyond_its_amount(debt_specs, 
     # nothing is left on both sides: a source with money left means every invoice is settled
     if any(left.values()):
         assert all(sum(s.cents for s in shares if s.invoice_id == d.invoice_id) == d.due for d in debts)
+
+
+def test_two_instalments_naming_the_invoice_are_each_the_evidence_of_their_part_of_the_report():
+    """The export (as of 30/11) counted 6 000 € paid; the bank shows them as 4 000 € on 10/11 and 2 000 € on
+    20/11, each quoting the invoice: both confirm their part; a third credit after is new money."""
+    from decimal import Decimal
+
+    from app.domain.matching import Book, Credit, OpenItem, Party
+    from app.domain.settlement import Report, evidence
+
+    book = Book([Party(1, "Masson Habitat", "C1", "", ())],
+                [OpenItem(152, "FA-2026-0152", 1, Decimal("6000.00"), D(2026, 10, 1), D(2026, 10, 31))])
+    report = Report(7, 152, 1, 6_000_00, D(2026, 11, 30))
+    credits = [Credit(key, Decimal(amount), on, "VIR MASSON REF FA-2026-0152", customer_id=1)
+               for key, amount, on in ((1, "4000.00", D(2026, 11, 10)), (2, "2000.00", D(2026, 11, 20)),
+                                       (3, "2000.00", D(2026, 11, 25)))]
+    pairs = evidence(credits, [report], book)
+    assert [(key, r.key, r.cents) for key, r in pairs] == [(1, 7, 6_000_00), (2, 7, 2_000_00)]
+
+
+def test_the_owner_is_offered_the_report_the_credit_names_else_the_one_of_its_amount_else_the_only_one():
+    from decimal import Decimal
+
+    from app.domain.matching import Credit
+    from app.domain.settlement import Report, likely_report
+
+    first, second = Report(7, 152, 1, 6_000_00, D(2026, 11, 30)), Report(8, 160, 1, 2_500_00, D(2026, 11, 30))
+    other = Report(9, 170, 2, 2_500_00, D(2026, 11, 30))
+
+    def credit(amount):
+        return Credit(1, Decimal(amount), D(2026, 12, 20), "VIREMENT")
+
+    assert likely_report(credit("4000.00"), 1, [first, second, other], frozenset({152})) == first
+    assert likely_report(credit("2500.00"), 1, [first, second, other], frozenset()) == second
+    assert likely_report(credit("100.00"), 1, [first, second, other], frozenset()) is None  # two: no guess
+    assert likely_report(credit("100.00"), 2, [first, second, other], frozenset()) == other
+    assert likely_report(credit("2500.00"), None, [first, second, other], frozenset()) is None

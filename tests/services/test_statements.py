@@ -15,7 +15,8 @@ from app.services.cockpit import cockpit
 from app.__main__ import main
 from app.domain.money import from_cents
 from app.services.imports import import_file, import_records, undo_import, undo_question
-from app.services.reconciliation import allocate, pending, unallocate
+from app.services.reconciliation import allocate, unallocate
+from app.services.to_reconcile import pending
 from app.services import statements
 from app.services.statements import cash_position
 from tests.cli.test_cli import location

@@ -12,7 +12,8 @@ from sqlalchemy import select
 
 from app.models import Allocation, BankLine, Customer, Invoice, Payment
 from app.ui.forms import combo_select
-from app.ui.reconciliation import COL_AMOUNT, COL_CHECK, PayerDialog
+from app.ui.reconciliation import PayerDialog
+from app.ui.split_table import COL_AMOUNT, COL_CHECK
 from tests.conftest import invoice
 
 MARTIN_LABEL = "VIR SEPA BOULANGERIE MARTIN REF FACTURE F2026-0042 NOVEMBRE"
@@ -230,3 +231,29 @@ def test_undo_after_the_last_visible_credit_was_allocated(credits, make_window, 
     wait(screen, qtbot)
     assert allocations_of(credits, MARTIN_LABEL) == [] and len(screen.table.visible_rows()) == 1
     assert screen.count.text() == "3 règlements en attente"
+
+
+def test_a_credit_an_export_reported_is_proposed_as_its_confirmation_and_enter_confirms_it(
+        ledger, make_window, qtbot, tmp_path):
+    """The export said FA-2026-0152's 6 000 € were paid as of 30/11; the bank shows 2 500 € on 18/12 (after
+    the bank delay, no invoice quoted): the import cannot take it as that money, À rapprocher proposes it,
+    says what confirming does, and Enter confirms that part; the invoice stays settled once."""
+    from tests.services.test_reported import AS_OF, export, invoice_state, money_received, run, week
+
+    ledger_money = money_received(ledger)
+    run(ledger, tmp_path, export(), "export.csv", as_of=AS_OF)
+    run(ledger, tmp_path, week(date(2026, 12, 18), "VIR SEPA MASSON HABITAT", "2500.00"), "releve.cfo")
+    window = make_window(ledger)
+    screen = open_screen(window, qtbot)
+    model = screen.table.model()
+    assert [model.index(0, c).data() for c in (5, 6, 7)] == [
+        "FA-2026-0152", "Déclaré", "confirme le règlement déclaré (Réglé selon export.csv au 30/11/2026)"]
+    detail = screen.detail.text()
+    assert "confirme le règlement déclaré</b> de 6\u202f000,00\xa0€ sur FA-2026-0152" in detail
+    assert "n'en apporte que 2\u202f500,00\xa0€" in detail and "le reste (3\u202f500,00\xa0€) reste en attente" in detail
+    qtbot.keyClick(screen.table, Qt.Key.Key_Return)
+    wait(screen, qtbot)
+    assert screen.outcome.text() == ("FA-2026-0152 : 2\u202f500,00\xa0€ du règlement déclaré confirmés par le virement "
+                                     "du 18/12/2026 ; 3\u202f500,00\xa0€ restent en attente du relevé.")
+    assert screen.count.text() == "Tous les règlements sont rapprochés."
+    assert invoice_state(ledger)[0] == 600000 and money_received(ledger) - ledger_money == 600000

@@ -27,7 +27,7 @@ from app.importers.records import BankLineRecord, ReadResult, StatementBalance, 
 from app.jobs import NULL_JOB
 from app.models import Allocation, ImportBatch, Payment
 from app.services.imports import ImportSummary
-from app.services.reconciliation import pending
+from app.services.to_reconcile import pending
 from app.services.statements import record_statement
 
 STATEMENT_WEEKS = 13

@@ -1,0 +1,98 @@
+"""The « À rapprocher » list: the bank credits not (fully) allocated, each with what the matcher proposes, or
+the reported settlement it may confirm, and the open items the owner may pick instead. Nothing here writes:
+the decisions are ``services.reconciliation``'s and ``services.reported``'s."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.domain.matching import Credit, Proposal, propose
+from app.domain.money import from_cents
+from app.models import BankLine, Customer, Invoice, InvoiceStatus, Payment
+from app.services import reported
+from app.services.reconciliation import book, plain_iban, still_open
+from app.services.reported import Awaiting
+
+
+@dataclass(frozen=True)
+class Pending:
+    """A bank credit not (fully) allocated, for the "À rapprocher" screen, with the matcher's proposal."""
+
+    payment_id: int
+    received_on: date
+    amount: Decimal
+    left: Decimal               # what is not allocated yet
+    label: str
+    customer_id: int | None
+    customer_name: str
+    proposal: Proposal | None
+    reported: Awaiting | None = None  # the reported settlement it may be the evidence of: offered first
+
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """An open item the owner may pick for a credit (the screen's list to split or change a proposal)."""
+
+    invoice_id: int
+    number: str
+    customer_id: int
+    customer_name: str
+    due: Decimal
+    due_date: date
+
+
+
+def pending_count(session: Session) -> int:
+    """How many bank credits wait for the owner (the count beside "À rapprocher" in the navigation)."""
+    return session.scalar(select(func.count()).select_from(Payment).join(BankLine, BankLine.payment_id == Payment.id)
+                          .where(Payment.settled_on.is_(None)))
+
+
+def pending(session: Session) -> list[Pending]:
+    """The bank credits not fully allocated, oldest first, each with what the matcher proposes for what is left
+    (none of them applied: the owner decides)."""
+    rows = session.execute(
+        select(Payment.id, Payment.amount_cents, Payment.settled_cents, Payment.received_on, Payment.reference,
+               Payment.payer_iban, Payment.customer_id, Customer.name)
+        .join(BankLine, BankLine.payment_id == Payment.id).outerjoin(Customer, Customer.id == Payment.customer_id)
+        .where(Payment.settled_on.is_(None)).order_by(Payment.received_on, Payment.id)).all()
+    if not rows:
+        return []
+    the_book = book(session)
+    found = []
+    for row in rows:
+        left = from_cents(row.amount_cents - row.settled_cents)
+        # asked first as the bank line alone, so that the reason says how the customer is recognised; again
+        # with the customer the payment was given (by the import or the owner) when the line says otherwise
+        credit = Credit(row.id, left, row.received_on, row.reference, plain_iban(row.payer_iban))
+        proposal = propose(credit, the_book)
+        if row.customer_id is not None and (proposal is None or proposal.customer_id != row.customer_id):
+            proposal = propose(credit._replace(customer_id=row.customer_id), the_book)
+        found.append((row, left, credit, proposal))
+    # a credit untouched yet may be the bank's evidence of what an export reported paid
+    offers = reported.offered(session, [(credit, row.customer_id or (proposal.customer_id if proposal else None))
+                                        for row, left, credit, proposal in found if not row.settled_cents])
+    return [Pending(row.id, row.received_on, from_cents(row.amount_cents), left, row.reference, row.customer_id,
+                    row.name or "", proposal, offers.get(row.id)) for row, left, credit, proposal in found]
+
+
+def candidates(session: Session, customer_id: int | None = None) -> list[Candidate]:
+    """The open items the owner can allocate a credit to: one customer's, or everybody's, oldest first; a
+    credit note with what it still gives back (negative), so that a split can deduct it as the customer
+    did."""
+    query = (select(Invoice.id, Invoice.number, Invoice.customer_id, Customer.name, Invoice.total_cents,
+                    Invoice.settled_cents, Invoice.due_date)
+             .join(Customer, Customer.id == Invoice.customer_id)
+             .where(Invoice.settled_on.is_(None), Invoice.status != InvoiceStatus.WRITTEN_OFF.value,
+                    Invoice.total_cents != 0)
+             .order_by(Invoice.due_date, Invoice.id))
+    if customer_id is not None:
+        query = query.where(Invoice.customer_id == customer_id)
+    return [Candidate(r.id, r.number, r.customer_id, r.name, still_open(r.total_cents, r.settled_cents), r.due_date)
+            for r in session.execute(query)]
