@@ -69,7 +69,9 @@ class ImportSummary:
     disagreements: list[str] = field(default_factory=list)  # the file says more is due than Encours knows
     statement_lines: int = 0  # a bank statement's new lines (credits and debits)
     recorded_before: int = 0  # its credits that were payments already (the accountant's, or typed in)
-    confirmed: int = 0        # its credits that confirmed settlements a file had reported
+    confirmed: int = 0        # its credits that confirmed settlements a file had reported (wholly or in part)
+    confirmed_in_part: int = 0  # of those, the instalments: part of a reported settlement
+    still_awaiting: int = 0   # cents of the settlements they confirmed in part still awaiting the bank
     matching: MatchCounts | None = None  # a bank statement's credits: matched, proposed, unmatched
 
     @property
@@ -82,11 +84,14 @@ class ImportSummary:
         m = self.matching or MatchCounts()
         before = (f" ; {self.recorded_before} encaissement(s) déjà enregistré(s) (export comptable ou saisie), "
                   "reliés à leur ligne" if self.recorded_before else "")
+        confirmed = ""
         if self.confirmed:
-            before += (f" ; {self.confirmed} règlement(s) déclaré(s) par un export confirmé(s) par la banque "
-                       "(comptés une seule fois)")
-        return (f"{self.statement_lines} ligne(s) de relevé nouvelle(s), dont {self.created['payments']} "
-                f"encaissement(s) : {m.auto} rapproché(s) automatiquement, {m.proposed} à confirmer (écran "
+            confirmed = (f"{self.confirmed} confirmant un règlement déclaré par un export (compté une seule fois"
+                         + (f" ; {self.confirmed_in_part} en partie, {format_eur(from_cents(self.still_awaiting))} "
+                            "restant en attente du relevé" if self.confirmed_in_part else "") + "), ")
+        credits = self.created["payments"] + self.confirmed - self.confirmed_in_part
+        return (f"{self.statement_lines} ligne(s) de relevé nouvelle(s), dont {credits} encaissement(s) : "
+                f"{confirmed}{m.auto} rapproché(s) automatiquement, {m.proposed} à confirmer (écran "
                 f"« À rapprocher »), {m.unmatched} sans correspondance{before} ; {self.duplicates} ligne(s) "
                 "déjà connue(s).")
 
@@ -114,7 +119,8 @@ class ImportSummary:
                 "errors": [_problem_json(p) for p in self.errors],
                 "warnings": [_problem_json(p) for p in self.warnings],
                 **({"statement_lines": self.statement_lines, "recorded_before": self.recorded_before,
-                    "confirmed": self.confirmed,
+                    "confirmed": self.confirmed, "confirmed_in_part": self.confirmed_in_part,
+                    "still_awaiting": str(from_cents(self.still_awaiting)),
                     **self.matching.as_json()} if self.matching else {})}
 
 

@@ -19,7 +19,7 @@ arrives, whichever comes first.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -39,6 +39,9 @@ from app.services.history import Happened, record
 from app.services.reconciliation import credits, parties
 
 TRANSFER = "virement"
+# what a bank credit's own payment was, kept when it confirms a reported settlement, to be given back on undo
+_CREDIT = ("customer_id", "received_on", "amount_cents", "method", "reference", "payer_iban", "import_batch_id",
+           "source_line", "row_hash")
 
 
 @dataclass(frozen=True)
@@ -145,21 +148,34 @@ def _bank_evidence(session: Session, reports: list[ToReport], as_of: date) -> li
     return found
 
 
-def confirm_with_statement(session: Session, batch: ImportBatch, payment_ids: list[int]) -> tuple[int, dict[int, int]]:
+@dataclass
+class Confirmed:
+    """What a statement's credits confirmed: how many (``in_part`` of them an instalment, ``still_awaiting``
+    cents of those reports left for the bank), and the credits' payments gone to the reported settlement
+    they wholly confirmed (that payment is the credit's now)."""
+
+    count: int = 0
+    in_part: int = 0
+    still_awaiting: int = 0
+    became: dict[int, int] = field(default_factory=dict)
+
+
+def confirm_with_statement(session: Session, batch: ImportBatch, payment_ids: list[int]) -> Confirmed:
     """A statement's new credits that are the evidence of reported settlements awaiting it confirm them
-    (wholly: ``confirm``; an instalment: ``_confirm_part``). Returns how many credits confirmed one, and the
-    credits' payments gone to the reported settlement they wholly confirmed (that payment is the credit's
-    now, what it brings beyond to be matched as any other)."""
+    (wholly: ``confirm``; an instalment: ``_confirm_part``); what they bring beyond is matched as any other."""
     waiting = _awaiting(session) if payment_ids else []
     if not waiting:
-        return 0, {}
+        return Confirmed()
     new = credits(session, payment_ids)
     pairs = evidence(new, waiting, Book(parties(session), _items(session, waiting)))
-    became = {}
+    done, left = Confirmed(count=len(pairs)), {}
     for credit_key, report in pairs:
-        if not _confirm(session, session.get(Payment, credit_key), session.get(Payment, report.key), batch):
-            became[credit_key] = report.key
-    return len(pairs), became
+        left[report.key] = _confirm(session, session.get(Payment, credit_key), session.get(Payment, report.key), batch)
+        if not left[report.key]:
+            done.became[credit_key] = report.key
+    done.in_part = sum(1 for _credit, report in pairs if left[report.key])  # reports the statement left unfinished
+    done.still_awaiting = sum(left.values())
+    return done
 
 
 def _confirm(session: Session, bank: Payment, report: Payment, batch: ImportBatch) -> int:
@@ -198,7 +214,8 @@ def confirm(session: Session, bank_payment_id: int, reported_id: int, batch: Imp
     batch.undo = [*batch.undo, {"confirmed": reported_id, "before": {
         "received_on": reported.received_on.isoformat(), "amount_cents": reported.amount_cents,
         "method": reported.method, "reference": reported.reference, "payer_iban": reported.payer_iban},
-        "allocations": [[a.id, a.allocated_on.isoformat()] for a in allocations]}]
+        "allocations": [[a.id, a.allocated_on.isoformat()] for a in allocations],
+        "credit": {**{name: getattr(bank, name) for name in _CREDIT}, "received_on": bank.received_on.isoformat()}}]
     session.execute(update(BankLine).where(BankLine.payment_id == bank_payment_id).values(payment_id=reported_id))
     said = (f"{format_eur(from_cents(reported.amount_cents))} déclarés réglés ({reported.reference}) : confirmés par "
             f"le virement du {bank.received_on:%d/%m/%Y} de {format_eur(from_cents(bank.amount_cents))}")
@@ -218,7 +235,7 @@ def confirm(session: Session, bank_payment_id: int, reported_id: int, batch: Imp
 def undo_confirmations(session: Session, batch: ImportBatch) -> None:
     """Undoing a statement: the reported settlements its credits confirmed await their evidence again, as
     they were (what was allocated since of the credits' extra money is taken back)."""
-    for entry in batch.undo:
+    for entry in reversed(batch.undo):  # the latest first: each restores what was before it
         if "handed" in entry:
             _give_back(session, entry, batch)
         if "confirmed" not in entry:
@@ -234,6 +251,8 @@ def undo_confirmations(session: Session, batch: ImportBatch) -> None:
         session.execute(update(Payment).where(Payment.id == payment_id).values(
             {**before, "received_on": date.fromisoformat(before["received_on"])}))
         settlement.refresh(session, invoices, [payment_id])
+        if "credit" in entry:
+            _credit_back(session, payment_id, entry["credit"])
 
 
 def offered(session: Session, waiting: list[tuple[Credit, int | None]]) -> dict[int, Awaiting]:
@@ -269,8 +288,9 @@ def confirm_by_owner(session: Session, payment_id: int, reported_id: int, *, exp
                                         "poste. La liste est rechargée : vérifiez avant de confirmer.")
     if bank.customer_id not in (None, report.customer_id):
         raise ValueError("Ce virement est d'un autre client que le règlement déclaré : choisissez ses factures.")
-    batch = session.get(ImportBatch, session.scalar(select(BankLine.import_batch_id)
-                                                    .where(BankLine.payment_id == payment_id).limit(1)))
+    statement = session.scalar(select(BankLine.import_batch_id).where(BankLine.payment_id == payment_id).limit(1))
+    # the later of the two imports keeps how to undo it: undoing either (the later first) gives both back
+    batch = session.get(ImportBatch, max(statement or 0, report.import_batch_id or 0)) if statement else None
     if batch is None:
         raise ValueError("Ce virement ne vient d'aucun relevé importé : imputez-le à ses factures.")
     number = session.scalar(select(Invoice.number).where(Invoice.id == waiting[reported_id].invoice_id))
@@ -292,7 +312,8 @@ def _confirm_part(session: Session, bank: Payment, report: Payment, batch: Impor
     cents = bank.amount_cents
     bank.customer_id = report.customer_id
     batch.undo = [*batch.undo, {"handed": report.id, "allocation": allocation_id, "cents": cents,
-                                "credit": bank.id}]
+                                "credit": bank.id, "invoice": invoice_id, "reference": report.reference,
+                                "as_of": report.received_on.isoformat(), "report_batch": report.import_batch_id}]
     session.flush()
     why = f"une part du règlement déclaré « {report.reference} »"
     settlement.hand_over(session, allocation_id, Share(invoice_id, PAYMENT, bank.id, cents,
@@ -306,11 +327,36 @@ def _confirm_part(session: Session, bank: Payment, report: Payment, batch: Impor
 def _give_back(session: Session, entry: dict, batch: ImportBatch) -> None:
     """Undoing a partial confirmation: the credit's share of the invoice goes back to the reported
     settlement, whole again and awaiting the bank."""
+    why = f"annulation de l'import de {batch.file_name}"
     allocation = session.get(Allocation, entry["allocation"])
     report = session.get(Payment, entry["handed"])
-    if allocation is None or report is None:  # the reported settlement was undone with its own file since
+    if allocation is not None and report is not None and report.method == REPORTED:
+        report.amount_cents += entry["cents"]
+        session.flush()
+        settlement.hand_back(session, Allocation.payment_id == entry["credit"], allocation.id, why=why)
         return
-    report.amount_cents += entry["cents"]
-    session.flush()
-    settlement.hand_back(session, Allocation.payment_id == entry["credit"], allocation.id,
-                         why=f"annulation de l'import de {batch.file_name}")
+    # the rest of the report was confirmed by another credit since: the part given back awaits the bank anew
+    settlement.take_back(session, Allocation.payment_id == entry["credit"], why=why)
+    if report is None:  # its file was undone: nothing was reported any more
+        return
+    as_of = date.fromisoformat(entry["as_of"])
+    (payment_id,) = reserve_ids(session.connection(), Payment.__table__, 1)
+    insert_values(session.connection(), Payment.__table__,
+                  ["id", "customer_id", "received_on", "amount_cents", "method", "reference", "import_batch_id",
+                   "row_hash"],
+                  [(payment_id, report.customer_id, as_of, entry["cents"], REPORTED, entry["reference"],
+                    entry["report_batch"], f"reported:{entry['report_batch']}:{entry['invoice']}:{entry['credit']}")])
+    issued = _issued(session, [entry["invoice"]])[entry["invoice"]]
+    settlement.write(session, [Share(entry["invoice"], PAYMENT, payment_id, entry["cents"], max(as_of, issued))],
+                     batch_id=entry["report_batch"], why=why)
+
+
+def _credit_back(session: Session, reported_id: int, credit: dict) -> None:
+    """A whole confirmation undone: the bank credit gets its own payment back (unallocated, in « À rapprocher »
+    again unless its own statement is being undone), its lines tied to it instead of the reported settlement."""
+    credit = {**credit, "received_on": date.fromisoformat(credit["received_on"])}
+    (payment_id,) = reserve_ids(session.connection(), Payment.__table__, 1)
+    insert_values(session.connection(), Payment.__table__, ["id", *credit], [(payment_id, *credit.values())])
+    session.execute(update(BankLine).where(BankLine.payment_id == reported_id,
+                                           BankLine.import_batch_id == credit["import_batch_id"])
+                    .values(payment_id=payment_id))

@@ -94,10 +94,12 @@ def record_statement(session: Session, batch: ImportBatch, result: ReadResult, s
     _record_balances(session, batch, result)
     summary.warnings += _incomplete(result)
     summary.statement_lines = len(fresh)
-    summary.confirmed, became = confirm_with_statement(session, batch, payment_ids)
-    summary.created["payments"] = len(credits) - len(became)
+    confirmed = confirm_with_statement(session, batch, payment_ids)
+    summary.confirmed, summary.confirmed_in_part = confirmed.count, confirmed.in_part
+    summary.still_awaiting = confirmed.still_awaiting
+    summary.created["payments"] = len(credits) - len(confirmed.became)
     # a reported settlement wholly confirmed is the credit's money now: what it brings beyond is matched as any other
-    payment_ids = [became.get(payment_id, payment_id) for payment_id in payment_ids]
+    payment_ids = [confirmed.became.get(payment_id, payment_id) for payment_id in payment_ids]
     counts = match_payments(session, payment_ids, batch_id=batch.id, job=job)
     summary.created["allocations"] = counts.allocations
     summary.matching = counts

@@ -435,7 +435,8 @@ def _reported_detail(credit: Pending) -> str:
                        f"le reste ({format_eur(report.amount - credit.left)}) reste en attente du relevé.</p>")
     extra = credit.left - report.amount
     return said + (f"<p>Valider le confirme ; les {format_eur(extra)} de plus restent à imputer.</p>" if extra
-                   else "<p>Valider le confirme : la facture reste réglée, par ce virement.</p>")
+                   else f"<p>Valider le confirme : ces {format_eur(report.amount)} de {escape(report.number)} sont "
+                        "alors réglés par ce virement.</p>")
 
 
 class PayerDialog(QDialog):

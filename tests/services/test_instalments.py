@@ -9,7 +9,8 @@ from decimal import Decimal as D
 import pytest
 from sqlalchemy import func, select
 
-from app.domain.money import format_eur
+from app.domain.money import format_eur, to_cents
+from app.importers.records import BankLineRecord, ReadResult, with_bank_hashes
 from app.models import Allocation, BankLine, Payment
 from app.models.payment import UNDATED as REPORTED
 from app.services.imports import undo_import
@@ -106,3 +107,83 @@ def test_a_confirmation_over_another_user_s_is_refused(known, tmp_path):
     with pytest.raises(TakenMeanwhile), known.transaction() as s:
         confirm_by_owner(s, waiting.payment_id, waiting.reported.payment_id, expected_left=waiting.left)
     assert invoice_state(known) == (600000, "open") and money_received(known) == 600000
+
+
+def lines(*specs) -> ReadResult:
+    """One statement of several credits: (date, label, amount)."""
+    found = [BankLineRecord(on, D(amount), label, account="FR7630004000031234567890143", line=n + 2)
+             for n, (on, label, amount) in enumerate(specs)]
+    return ReadResult(kind="cfonb", rows=len(found), bank_lines=with_bank_hashes(found))
+
+
+def test_a_statement_of_two_instalments_is_undone_back_to_the_whole_report(known, tmp_path):
+    run(known, tmp_path, export(), "export.csv", as_of=AS_OF)
+    both = run(known, tmp_path, lines((date(2026, 11, 10), NAMED, "4000.00"), (date(2026, 11, 20), NAMED, "2000.00")),
+               "releve.cfo")
+    assert both.confirmed == 2 and reported_left(known) == 0
+    with known.transaction() as s:
+        undo_import(s, both.batch_id)
+    assert invoice_state(known) == (600000, "open") and money_received(known) == 600000
+    assert reported_left(known) == 600000
+
+
+@pytest.mark.parametrize("credit", ["6000.00", "2500.00"])
+def test_undoing_the_export_after_the_owner_confirmed_it_with_an_older_credit_gives_the_credit_back(
+        known, tmp_path, credit):
+    """The statement first (a payer the bank cannot name), the export after, the owner ties them: undoing the
+    export (the latest import) leaves the bank's money as it came, unallocated, in « À rapprocher »."""
+    run(known, tmp_path, week(date(2026, 11, 20), "VIREMENT M. DURAND", credit), "releve.cfo")
+    exported = run(known, tmp_path, export(), "export.csv", as_of=AS_OF)
+    with known.transaction() as s:
+        (waiting,) = pending(s)
+        set_customer(s, waiting.payment_id, s.scalar(select(Payment.customer_id).where(Payment.method == REPORTED)))
+    with known.sessions() as s:
+        (waiting,) = pending(s)
+    with known.transaction() as s:
+        confirm_by_owner(s, waiting.payment_id, waiting.reported.payment_id, expected_left=waiting.left)
+    assert invoice_state(known) == (600000, "open") and money_received(known) == 600000
+    with known.transaction() as s:
+        undo_import(s, exported.batch_id)
+    assert money_received(known) == to_cents(D(credit)) and invoice_state(known) == (0, "open")
+    with known.sessions() as s:
+        (back,) = pending(s)
+        assert (back.amount, back.left, back.label) == (D(credit), D(credit), "VIREMENT M. DURAND")
+
+
+def test_an_instalment_undone_after_the_rest_was_confirmed_awaits_the_bank_anew(known, tmp_path):
+    """6 000 € reported; S0 brings 2 000 € late, S1 4 000 € quoting the invoice (confirmed at import); the
+    owner ties S0 to the 2 000 € left. Undoing S1: 2 000 € confirmed by S0, 4 000 € awaiting the bank again,
+    and S1 imported again confirms them, never counted twice."""
+    run(known, tmp_path, export(), "export.csv", as_of=AS_OF)
+    s0 = run(known, tmp_path, week(date(2026, 12, 18), "VIR MASSON HABITAT", "2000.00"), "releve-0.cfo")
+    s1 = run(known, tmp_path, week(date(2026, 11, 10), NAMED, "4000.00"), "releve-1.cfo")
+    with known.sessions() as s:
+        (waiting,) = pending(s)
+    with known.transaction() as s:
+        confirm_by_owner(s, waiting.payment_id, waiting.reported.payment_id, expected_left=waiting.left)
+    with known.transaction() as s:
+        undo_import(s, s1.batch_id)
+    with known.sessions() as s:
+        assert sorted(s.execute(select(Payment.method, Payment.amount_cents, Payment.settled_cents)).all()) == [
+            (REPORTED, 400000, 400000), ("virement", 200000, 200000)]
+    assert invoice_state(known) == (600000, "open") and money_received(known) == 600000
+    again = run(known, tmp_path, week(date(2026, 11, 10), NAMED, "4000.00"), "releve-1-bis.cfo")
+    assert again.confirmed == 1 and reported_left(known) == 0
+    assert invoice_state(known) == (600000, "open") and money_received(known) == 600000
+    for batch_id in (again.batch_id, s0.batch_id):
+        with known.transaction() as s:
+            undo_import(s, batch_id)
+        assert invoice_state(known) == (600000, "open") and money_received(known) == 600000
+    assert reported_left(known) == 600000
+
+
+def test_the_statement_summary_says_what_its_instalments_confirmed_and_what_still_awaits(known, tmp_path):
+    run(known, tmp_path, export(), "export.csv", as_of=AS_OF)
+    first = run(known, tmp_path, week(date(2026, 11, 10), NAMED, "4000.00"), "releve-1.cfo")
+    assert first.statement_text().startswith(
+        f"1 ligne(s) de relevé nouvelle(s), dont 1 encaissement(s) : 1 confirmant un règlement déclaré par un export "
+        f"(compté une seule fois ; 1 en partie, {format_eur(D('2000'))} restant en attente du relevé), 0 rapproché(s) "
+        "automatiquement, 0 à confirmer")
+    second = run(known, tmp_path, week(date(2026, 11, 20), NAMED, "2000.00"), "releve-2.cfo")
+    assert "dont 1 encaissement(s) : 1 confirmant un règlement déclaré par un export (compté une seule fois), 0 " \
+        in second.statement_text()
