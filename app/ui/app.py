@@ -70,6 +70,9 @@ def run(location: str, screenshot: tuple[str, str] | None = None) -> int:
     settings = QSettings(os.path.join(tempfile.mkdtemp(), "encours.ini"), QSettings.Format.IniFormat) \
         if screenshot or quit_when else QSettings()
     window = MainWindow(settings)
+    from app.ui.errors import install
+
+    install(window)  # a refusal or a bug no screen caught: said in a message box, never only on a console
 
     def attach() -> bool:
         from app.ui.bootstrap import bootstrap
