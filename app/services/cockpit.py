@@ -205,8 +205,9 @@ def cockpit(session: Session, at: date) -> Cockpit:
         cover = cover_of.get(c.id)
         evidence = sums.get(c.id)
         figures.append(CustomerFigures(c.id, c.name, data.exposure, data.credit_limit,
-                                       cover.granted if cover else None, cover.ends if cover else None,
-                                       data.delay_trend,
+                                       cover.granted if cover else None,
+                                       cover.uncovered(data.exposure) if cover else None,
+                                       cover.ends if cover else None, data.delay_trend,
                                        min(evidence.recent_count, evidence.earlier_count) if evidence else 0))
     names = {c.id: c.name for c in customers}
     segments = {c.id: c.segment for c in customers}
