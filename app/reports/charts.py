@@ -21,7 +21,8 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, Locator, MaxNLocator
 
-from app.domain.aging import BUCKET_LABELS, BUCKETS
+from app.domain.aging import BUCKET_LABELS, BUCKETS, Buckets
+from app.domain.money import format_eur
 from app.domain.scoring import GRADES, RISKY_GRADES, grade_of
 
 # The palette, the same as the screens (app/ui/format.py) and the PDFs (app/reports/pdf.py).
@@ -203,13 +204,14 @@ def _value(amount: Decimal | int | None) -> float:
 
 # --- the charts --------------------------------------------------------------------------------------------
 
-def aging_chart(rows: Sequence[tuple[str, dict[str, Decimal]]]) -> Figure:
+def aging_chart(rows: Sequence[tuple[str, Buckets]]) -> Figure:
     """The aging balance (balance âgée): one horizontal bar per row ("Garage Petit", "Autres", "Total"), top
     to bottom in the given order, its segments the buckets of ``BUCKETS`` from not due (grey) to over 90
-    days (muted red). Negative amounts (credits, unallocated payments) are drawn as zero; the figure after
-    each bar is its total of what is drawn."""
+    days (muted red). Negative amounts (credits, unallocated payments) are drawn as zero, but the figure
+    after each bar is the row's total still due, negative items included (``Buckets.total``): the amount
+    the customer list and the customer's card say, never the length of what is drawn."""
     figure = _figure()
-    values = [[max(float(amounts.get(bucket) or 0), 0.0) for bucket in BUCKETS] for _, amounts in rows]
+    values = [[max(float(buckets[bucket]), 0.0) for bucket in BUCKETS] for _, buckets in rows]
     if not rows or not any(v > 0 for row in values for v in row):
         empty_message(figure)
         return figure
@@ -225,11 +227,11 @@ def aging_chart(rows: Sequence[tuple[str, dict[str, Decimal]]]) -> Figure:
         lefts = [left + width for left, width in zip(lefts, widths)]
 
     largest = max(lefts)
-    for position, total in zip(positions, lefts):
-        if total > 0:
-            ax.annotate(format_eur_short(total), (total, position), xytext=(4, 0), textcoords="offset points",
+    for position, drawn, (_, buckets) in zip(positions, lefts, rows):
+        if drawn > 0:
+            ax.annotate(format_eur(buckets.total), (drawn, position), xytext=(4, 0), textcoords="offset points",
                         va="center", ha="left", fontsize=SMALL_SIZE, color=INK)
-    ax.set_xlim(0, largest * 1.2)
+    ax.set_xlim(0, largest * 1.35)
     ax.set_ylim(len(rows) - 0.5, -0.5)  # first row on top
     ax.set_yticks(positions, [ellipsize(label) for label, _ in rows])
     for tick, (label, _) in zip(ax.get_yticklabels(), rows):

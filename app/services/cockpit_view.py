@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from app.domain import kpi
-from app.domain.aging import BUCKET_LABELS, BUCKETS
+from app.domain.aging import BUCKET_LABELS, BUCKETS, Buckets
 from app.domain.forecast import CONFIDENCE_LABELS, CONFIDENCES
 from app.domain.money import format_eur
 from app.domain.wording import days, percent
@@ -66,10 +66,11 @@ def indicators(c: Cockpit) -> list[tuple[str, str]]:
     ]
 
 
-def aging_rows(c: Cockpit, count: int = 8) -> list[tuple[str, dict[str, Decimal]]]:
-    """The aging of the customers who owe the most, for the stacked-bar chart: who owes what, how late."""
+def aging_rows(c: Cockpit, count: int = 8) -> list[tuple[str, Buckets]]:
+    """The aging of the customers who owe the most, for the stacked-bar chart: who owes what, how late, and
+    in all (the figure beside each bar, the customer list's)."""
     ranked = sorted(c.balance.by_customer.items(), key=lambda pair: -pair[1].total)[:count]
-    return [(c.names.get(customer, ""), dict(buckets.amounts)) for customer, buckets in ranked]
+    return [(c.names.get(customer, ""), buckets) for customer, buckets in ranked]
 
 
 def charts(c: Cockpit) -> list[tuple[str, object]]:

@@ -10,7 +10,10 @@ from sqlalchemy import select
 from app.domain.money import format_eur
 from app.models import Customer, Guarantee
 from app.models.db import open_database
+from app.reports.charts import aging_chart
 from app.services.cockpit import cockpit
+from app.services.cockpit_view import aging_rows
+from app.services.customers import list_customers
 from app.services.demo import create_demo_company
 from app.services.risk import customer_risk
 from tests.conftest import TODAY
@@ -60,3 +63,15 @@ def test_on_the_demo_every_cover_alert_says_the_risk_tab_figure(demo):
             said = format_eur(risk.uncovered)
             assert alert.text.endswith(f" ; {said} non couverts.")
             assert cover_factor(risk).detail.startswith(f"{said} non couverts sur")
+
+
+def test_on_the_demo_each_aging_bar_says_the_customer_list_total_due(demo):
+    """The chart's figure is the customer's total still due, its unallocated cash and credit notes deducted,
+    as the customer list says it, even where a negative bucket makes the drawn bar longer."""
+    with demo.sessions() as s:
+        figures = cockpit(s, DEMO_DAY)
+        owed = {row.name: row.exposure for row in list_customers(s, DEMO_DAY)}
+    rows = aging_rows(figures)
+    (ax,) = aging_chart(rows).axes
+    assert [text.get_text() for text in ax.texts] == [format_eur(owed[name]) for name, _ in rows]
+    assert any(min(buckets.amounts.values()) < 0 for _, buckets in rows)  # a bar longer than its figure
