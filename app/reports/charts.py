@@ -280,10 +280,11 @@ def dso_chart(points: Sequence[tuple[date, Decimal | None]], target: Decimal | N
     return figure
 
 
-def forecast_chart(weeks: Sequence) -> Figure:
+def forecast_chart(weeks: Sequence, doubtful: str = "") -> Figure:
     """The cash forecast week by week: what comes in as stacked bars by confidence (Sûr dark, Probable
     light, Incertain amber), what goes out (``outflows``) as light bars below zero when there is any, and
-    the expected bank balance as a line on the same € axis where it is known."""
+    the expected bank balance as a line on the same € axis where it is known. ``doubtful``, the « Douteux »
+    line (what is in litigation or time-barred, expected in no week), is written under the plot."""
     figure = _figure()
     if not weeks:
         empty_message(figure)
@@ -324,6 +325,8 @@ def forecast_chart(weeks: Sequence) -> Figure:
     _eur_axis(ax.yaxis)
     _category_axis(ax, [week_label(week.week_start) for week in weeks], label_width_pt=30)
     _legend(figure, handles, labels)
+    if doubtful:
+        figure.supxlabel(doubtful, fontsize=SMALL_SIZE, color=LATE)  # constrained layout makes room for it
     return figure
 
 

@@ -290,6 +290,13 @@ def test_delay_with_nothing_to_show_says_so(points):
     assert texts(figure) == [NO_DATA]
 
 
+def test_forecast_writes_its_doubtful_line_under_the_weeks():
+    line = "Douteux (litige, prescrit), attendu dans aucune semaine : 710,00\u00a0€"
+    figure = forecast_chart(WEEKS, line)
+    assert figure.get_supxlabel() == line
+    assert forecast_chart(WEEKS).get_supxlabel() == ""
+
+
 # --- helpers -----------------------------------------------------------------------------------------------
 
 def test_png_bytes_is_a_png_of_the_requested_resolution():
