@@ -226,13 +226,13 @@ def aging_chart(rows: Sequence[tuple[str, Buckets]]) -> Figure:
                 label=BUCKET_LABELS[bucket], edgecolor="white", linewidth=0.6)
         lefts = [left + width for left, width in zip(lefts, widths)]
 
-    largest = max(lefts)
-    for position, drawn, (_, buckets) in zip(positions, lefts, rows):
-        if drawn > 0:
-            ax.annotate(format_eur(buckets.total), (drawn, position), xytext=(4, 0), textcoords="offset points",
-                        va="center", ha="left", fontsize=SMALL_SIZE, color=INK)
-    ax.set_xlim(0, largest * 1.35)
+    ax.set_xlim(0, max(lefts) * 1.05)
     ax.set_ylim(len(rows) - 0.5, -0.5)  # first row on top
+    # the totals as the right-hand axis's labels: a column the layout makes room for at any width
+    totals = ax.secondary_yaxis("right")
+    totals.set_yticks(positions, [format_eur(buckets.total) for _, buckets in rows])
+    totals.tick_params(length=0, labelsize=SMALL_SIZE, labelcolor=INK)
+    totals.spines["right"].set_visible(False)
     ax.set_yticks(positions, [ellipsize(label) for label, _ in rows])
     for tick, (label, _) in zip(ax.get_yticklabels(), rows):
         tick.set_color(INK)

@@ -53,6 +53,12 @@ def texts(figure: Figure) -> list[str]:
     return [text.get_text() for text in figure.texts]
 
 
+def row_totals(ax) -> list[str]:
+    """The figures beside the aging's bars, top down: the labels of its right-hand axis."""
+    (totals,) = ax.child_axes
+    return [label.get_text() for label in totals.get_yticklabels()]
+
+
 def legend_texts(figure: Figure) -> list[str]:
     assert len(figure.legends) == 1
     return [text.get_text() for text in figure.legends[0].get_texts()]
@@ -116,16 +122,15 @@ def test_aging_writes_each_row_total_still_due_beside_its_bar_negative_items_inc
     figure = aging_chart(ROWS)
     (ax,) = figure.axes
     # Électricité Dubois: 22 000 not due drawn, its -500 credit drawn as nothing but deducted from its figure
-    assert [text.get_text() for text in ax.texts] == [
+    assert row_totals(ax) == [
         "17\u202f920,50\u00a0€", "14\u202f700,00\u00a0€", "21\u202f500,00\u00a0€", "54\u202f120,50\u00a0€"]
-    assert [text.xy[0] for text in ax.texts][2] == pytest.approx(22000)  # at the end of what is drawn
 
 
 def test_aging_label_of_a_customer_owed_money_back_says_so():
     """Unallocated cash above the invoices: the bar draws the invoices, its figure the negative total."""
     figure = aging_chart([("Masson Habitat", amounts("1000", "0", "0", "0", "-1500"))])
     (ax,) = figure.axes
-    assert [text.get_text() for text in ax.texts] == [format_eur(Decimal("-500"))]
+    assert row_totals(ax) == [format_eur(Decimal("-500"))]
 
 
 @pytest.mark.parametrize("rows", [[], [("Garage Petit", amounts("0", "0", "0", "0", "0"))],
