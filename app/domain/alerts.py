@@ -54,6 +54,7 @@ class CustomerFigures(NamedTuple):
     exposure: Decimal
     credit_limit: Decimal | None = None
     cover: Decimal | None = None      # insured or guaranteed amount in force
+    uncovered: Decimal | None = None  # what the covers would not pay of the exposure (guarantees.uncovered)
     cover_ends: date | None = None    # the earliest expiry of a cover in force
     delay_trend: Decimal | None = None
     trend_invoices: int = MIN_PAID_FOR_TREND  # paid invoices in the thinner of the two quarters compared
@@ -88,10 +89,10 @@ def customer_alerts(customer: CustomerFigures, at: date, limits: Thresholds) -> 
         over = exposure - customer.credit_limit
         found.append(Alert("limit", f"{name} dépasse sa limite de crédit de {format_eur(over)} "
                                     f"(encours {format_eur(exposure)}).", customer.id, over))
-    if customer.cover is not None and exposure > customer.cover:
-        over = exposure - customer.cover
-        found.append(Alert("cover", f"{name} : l'encours dépasse la couverture de {format_eur(over)} "
-                                    "(la part au-delà n'est pas garantie).", customer.id, over))
+    if customer.cover is not None and customer.uncovered is not None and exposure > customer.cover:
+        found.append(Alert("cover", f"{name} : l'encours de {format_eur(exposure)} dépasse la couverture de "
+                                    f"{format_eur(customer.cover)} ; {format_eur(customer.uncovered)} non couverts.",
+                           customer.id, customer.uncovered))
     if customer.cover_ends is not None and at <= customer.cover_ends <= at + timedelta(days=limits.cover_expiry_days):
         found.append(Alert("cover_expiry", f"{name} : la couverture expire le {customer.cover_ends:%d/%m/%Y} ; "
                                            "demandez son renouvellement.", customer.id, exposure))

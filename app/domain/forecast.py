@@ -5,9 +5,13 @@ customer's usual delay (the plan default when there is no history: the caller su
 summed by week for 13 weeks and split by confidence; starting from the last known bank balance, with the
 known outflows, a projected balance line.
 
-Confidence follows the customer's risk class (see ``scoring``): A/B sure, C probable, D/E uncertain; an
-invoice already more than 90 days late is uncertain whatever the class, because such a debt is no longer
-"late" but in doubt (the > 90 days bucket of the aging balance, DOMAIN.md "Indicators").
+Confidence follows the customer's risk class (see ``scoring``): A/B sure, C probable, D/E uncertain. Lateness
+caps it: an invoice more than 30 days late (past the 1–30 days bucket of the aging balance) with no promise to
+pay running is at most probable, the customer having let a month go by without a word; one more than 90 days
+late is uncertain whatever the class (DOMAIN.md "Indicators"). An invoice in doubt — time-barred (DOMAIN.md
+"Formal notice": 5 years between merchants, 2 on a consumer), marked doubtful or disputed, under an open
+dispute, or sent to litigation — is not expected at all: it is the forecast's « Douteux » line, a total
+beside the 13 weeks, never in a week's receipts nor in the projected balance.
 """
 
 from __future__ import annotations
@@ -17,15 +21,18 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
 
+from app.domain.alerts import prescription_date
 from app.domain.money import ZERO
 from app.domain.text import fold
 
-CONFIDENCES = ("sure", "probable", "uncertain")
+CONFIDENCES = ("sure", "probable", "uncertain")   # the weeks' receipts, by confidence
+DOUBTFUL = "doubtful"                              # in doubt: the « Douteux » line, in no week
 RECURRING_MONTHS = 3    # a debit seen in at least 2 of the 3 months before the forecast comes back every month
-CONFIDENCE_LABELS = {"sure": "Sûr", "probable": "Probable", "uncertain": "Incertain"}
+CONFIDENCE_LABELS = {"sure": "Sûr", "probable": "Probable", "uncertain": "Incertain", DOUBTFUL: "Douteux"}
 
 _CONFIDENCE_BY_GRADE = {"A": "sure", "B": "sure", "C": "probable", "D": "uncertain", "E": "uncertain"}
-DOUBTFUL_AFTER_DAYS = 90
+NOT_SURE_AFTER_DAYS = 30    # late past the aging's 1–30 days bucket, with no promise: at most probable
+UNCERTAIN_AFTER_DAYS = 90   # late past the aging's 61–90 days bucket: uncertain
 
 
 class Receivable(NamedTuple):
@@ -35,6 +42,9 @@ class Receivable(NamedTuple):
     amount: Decimal            # still due; items <= 0 (credit notes, unallocated payments) are ignored
     usual_delay: Decimal       # days, may be negative (pays early); the plan default when no history
     grade: str                 # the customer's risk class A..E
+    in_litigation: bool = False        # marked doubtful or disputed, an open dispute, or a litigation file
+    consumer: bool = False             # time-barred 2 years after its due date rather than 5
+    promised_on: date | None = None    # the customer's promise to pay running at the forecast's date
 
 
 class Outflow(NamedTuple):
@@ -65,8 +75,14 @@ def week_start(day: date) -> date:
 
 def expected_date(item: Receivable) -> date:
     """Due date plus the usual delay rounded to whole days, half-up (halves away from zero, as Decimal's
-    ROUND_HALF_UP and the rest of the program: 2.5 -> 3 days later, -2.5 -> 3 days earlier)."""
-    return item.due + timedelta(days=_whole_days(item.usual_delay))
+    ROUND_HALF_UP and the rest of the program: 2.5 -> 3 days later, -2.5 -> 3 days earlier); the promised
+    date instead for an invoice already due when the customer promised to pay: its word beats its habit."""
+    return _promised(item) or item.due + timedelta(days=_whole_days(item.usual_delay))
+
+
+def _promised(item: Receivable) -> date | None:
+    """The date a promise to pay running sets for an invoice due by then (None: no such promise)."""
+    return item.promised_on if item.promised_on is not None and item.due <= item.promised_on else None
 
 
 def _whole_days(delay: Decimal) -> int:
@@ -74,11 +90,25 @@ def _whole_days(delay: Decimal) -> int:
 
 
 def confidence(item: Receivable, at: date) -> str:
-    """How sure the receipt is: by the customer's class, but uncertain once more than 90 days past due.
-    An unknown class (customer not scored yet) is uncertain: a forecast should not count on it."""
-    if (at - item.due).days > DOUBTFUL_AFTER_DAYS:
+    """How sure the receipt is at ``at``: in doubt (``DOUBTFUL``) when in litigation or time-barred; else by
+    the customer's class, at most probable once more than 30 days late without a promise running, uncertain
+    once more than 90 days late. An unknown class (customer not scored yet) is uncertain: a forecast should
+    not count on it."""
+    if item.in_litigation or prescription_date(item.due, item.consumer) <= at:
+        return DOUBTFUL
+    late = (at - item.due).days
+    if late > UNCERTAIN_AFTER_DAYS:
         return "uncertain"
-    return _CONFIDENCE_BY_GRADE.get(item.grade, "uncertain")
+    by_grade = _CONFIDENCE_BY_GRADE.get(item.grade, "uncertain")
+    if by_grade == "sure" and late > NOT_SURE_AFTER_DAYS and (item.promised_on is None or item.promised_on < at):
+        return "probable"
+    return by_grade
+
+
+def in_doubt(items: Iterable[Receivable], at: date) -> Decimal:
+    """The forecast's « Douteux » line: what is still due on the items in doubt at ``at`` (``confidence``),
+    expected in no week."""
+    return sum((item.amount for item in items if item.amount > 0 and confidence(item, at) == DOUBTFUL), ZERO)
 
 
 def forecast(items: Iterable[Receivable], at: date, opening_balance: Decimal | None = None,
@@ -86,8 +116,9 @@ def forecast(items: Iterable[Receivable], at: date, opening_balance: Decimal | N
     """Weekly expected receipts and outflows from the Monday of ``at``'s week, for ``weeks`` weeks.
 
     A receipt expected before the first week is already late: it is still hoped for, so it lands in the
-    first week. An outflow dated before the first week is already in the opening balance and is ignored.
-    Anything after the last week is left out. ``balance`` = opening + cumulative (receipts - outflows)."""
+    first week; an item in doubt is not hoped for and lands nowhere (``in_doubt``). An outflow dated before
+    the first week is already in the opening balance and is ignored. Anything after the last week is left
+    out. ``balance`` = opening + cumulative (receipts - outflows)."""
     if weeks < 0:
         raise ValueError(f"nombre de semaines négatif : {weeks}")
     first = week_start(at)
@@ -97,12 +128,19 @@ def forecast(items: Iterable[Receivable], at: date, opening_balance: Decimal | N
     for item in items:
         if item.amount <= 0:
             continue
-        shift = shifts.get(item.usual_delay)
-        if shift is None:
-            shift = shifts[item.usual_delay] = _whole_days(item.usual_delay)
-        index = max(0, ((item.due - first).days + shift) // 7)  # expected_date's week
+        sureness = confidence(item, at)
+        if sureness == DOUBTFUL:
+            continue
+        promised = _promised(item)
+        if promised is not None:
+            index = max(0, (promised - first).days // 7)  # expected_date's week
+        else:
+            shift = shifts.get(item.usual_delay)
+            if shift is None:
+                shift = shifts[item.usual_delay] = _whole_days(item.usual_delay)
+            index = max(0, ((item.due - first).days + shift) // 7)  # expected_date's week
         if index < weeks:
-            receipts[index][confidence(item, at)] += item.amount
+            receipts[index][sureness] += item.amount
     for outflow in outflows:
         index = (outflow.on - first).days // 7
         if 0 <= index < weeks:
@@ -159,25 +197,26 @@ def _day_in_month(year: int, month: int, day: int) -> date:
     return date(year, month, min(day, last_day))
 
 
-def net_of_credits(items: Iterable[tuple[Hashable, date, int]]) -> list[tuple[Hashable, date, int]]:
-    """(customer, due date, cents) items of the open accounts with each customer's credits (negative items:
-    payments received but not allocated, credit notes not used) taken off its oldest items first: money
-    already in the bank is not expected again. Items paid off this way are left out; a customer's credits
-    beyond what it owes are left out too (nothing to expect from them)."""
+def net_of_credits(items: Iterable[tuple]) -> list[tuple]:
+    """(customer, due date, cents, *what else the caller keeps of the item) items of the open accounts with
+    each customer's credits (negative items: payments received but not allocated, credit notes not used)
+    taken off its oldest items first: money already in the bank is not expected again. Items paid off this
+    way are left out; a customer's credits beyond what it owes are left out too (nothing to expect from
+    them)."""
     credits: dict[Hashable, int] = {}
     owed = []
-    for customer, due, cents in items:
+    for customer, due, cents, *rest in items:
         if cents < 0:
             credits[customer] = credits.get(customer, 0) - cents
         elif cents > 0:
-            owed.append((customer, due, cents))
+            owed.append((customer, due, cents, *rest))
     result = []
-    for customer, due, cents in sorted(owed, key=lambda item: item[1]):
+    for customer, due, cents, *rest in sorted(owed, key=lambda item: item[1]):
         left = credits.get(customer, 0)
         if left:
             used = min(left, cents)
             credits[customer] = left - used
             cents -= used
         if cents:
-            result.append((customer, due, cents))
+            result.append((customer, due, cents, *rest))
     return result

@@ -38,6 +38,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
 
+from app.domain.guarantees import not_covered
 from app.domain.money import format_eur
 from app.domain.vocabulary import SEGMENT_LABELS, Segment
 
@@ -199,17 +200,16 @@ def _limit_detail(exposure: Decimal, limit: Decimal | None) -> str:
 
 
 def _cover(exposure: Decimal, cover: Decimal | None) -> Factor:
-    covered = min(exposure, max(cover or _0, _0)) if exposure > 0 else _0
-    points = 0 if exposure <= 0 else _linear((exposure - covered) / exposure, _0, _1, 10)
-    return Factor("cover", "Encours non garanti", points, 10, (exposure, covered))
+    uncovered = not_covered(exposure, cover)
+    points = 0 if exposure <= 0 else _linear(uncovered / exposure, _0, _1, 10)
+    return Factor("cover", "Encours non garanti", points, 10, (exposure, uncovered))
 
 
-def _cover_detail(exposure: Decimal, covered: Decimal) -> str:
+def _cover_detail(exposure: Decimal, uncovered: Decimal) -> str:
     if exposure <= 0:
         return "rien n'est dû"
-    if not covered:
+    if uncovered == exposure:
         return f"aucune garantie : {format_eur(exposure)} non couverts"
-    uncovered = exposure - covered
     return f"{format_eur(uncovered)} non couverts sur {format_eur(exposure)} dus ({_percent(uncovered / exposure)})"
 
 

@@ -21,7 +21,8 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, Locator, MaxNLocator
 
-from app.domain.aging import BUCKET_LABELS, BUCKETS
+from app.domain.aging import BUCKET_LABELS, BUCKETS, Buckets
+from app.domain.money import format_eur
 from app.domain.scoring import GRADES, RISKY_GRADES, grade_of
 
 # The palette, the same as the screens (app/ui/format.py) and the PDFs (app/reports/pdf.py).
@@ -203,13 +204,14 @@ def _value(amount: Decimal | int | None) -> float:
 
 # --- the charts --------------------------------------------------------------------------------------------
 
-def aging_chart(rows: Sequence[tuple[str, dict[str, Decimal]]]) -> Figure:
+def aging_chart(rows: Sequence[tuple[str, Buckets]]) -> Figure:
     """The aging balance (balance âgée): one horizontal bar per row ("Garage Petit", "Autres", "Total"), top
     to bottom in the given order, its segments the buckets of ``BUCKETS`` from not due (grey) to over 90
-    days (muted red). Negative amounts (credits, unallocated payments) are drawn as zero; the figure after
-    each bar is its total of what is drawn."""
+    days (muted red). Negative amounts (credits, unallocated payments) are drawn as zero, but the figure
+    after each bar is the row's total still due, negative items included (``Buckets.total``): the amount
+    the customer list and the customer's card say, never the length of what is drawn."""
     figure = _figure()
-    values = [[max(float(amounts.get(bucket) or 0), 0.0) for bucket in BUCKETS] for _, amounts in rows]
+    values = [[max(float(buckets[bucket]), 0.0) for bucket in BUCKETS] for _, buckets in rows]
     if not rows or not any(v > 0 for row in values for v in row):
         empty_message(figure)
         return figure
@@ -224,13 +226,13 @@ def aging_chart(rows: Sequence[tuple[str, dict[str, Decimal]]]) -> Figure:
                 label=BUCKET_LABELS[bucket], edgecolor="white", linewidth=0.6)
         lefts = [left + width for left, width in zip(lefts, widths)]
 
-    largest = max(lefts)
-    for position, total in zip(positions, lefts):
-        if total > 0:
-            ax.annotate(format_eur_short(total), (total, position), xytext=(4, 0), textcoords="offset points",
-                        va="center", ha="left", fontsize=SMALL_SIZE, color=INK)
-    ax.set_xlim(0, largest * 1.2)
+    ax.set_xlim(0, max(lefts) * 1.05)
     ax.set_ylim(len(rows) - 0.5, -0.5)  # first row on top
+    # the totals as the right-hand axis's labels: a column the layout makes room for at any width
+    totals = ax.secondary_yaxis("right")
+    totals.set_yticks(positions, [format_eur(buckets.total) for _, buckets in rows])
+    totals.tick_params(length=0, labelsize=SMALL_SIZE, labelcolor=INK)
+    totals.spines["right"].set_visible(False)
     ax.set_yticks(positions, [ellipsize(label) for label, _ in rows])
     for tick, (label, _) in zip(ax.get_yticklabels(), rows):
         tick.set_color(INK)
@@ -278,10 +280,11 @@ def dso_chart(points: Sequence[tuple[date, Decimal | None]], target: Decimal | N
     return figure
 
 
-def forecast_chart(weeks: Sequence) -> Figure:
+def forecast_chart(weeks: Sequence, doubtful: str = "") -> Figure:
     """The cash forecast week by week: what comes in as stacked bars by confidence (Sûr dark, Probable
     light, Incertain amber), what goes out (``outflows``) as light bars below zero when there is any, and
-    the expected bank balance as a line on the same € axis where it is known."""
+    the expected bank balance as a line on the same € axis where it is known. ``doubtful``, the « Douteux »
+    line (what is in litigation or time-barred, expected in no week), is written under the plot."""
     figure = _figure()
     if not weeks:
         empty_message(figure)
@@ -322,6 +325,8 @@ def forecast_chart(weeks: Sequence) -> Figure:
     _eur_axis(ax.yaxis)
     _category_axis(ax, [week_label(week.week_start) for week in weeks], label_width_pt=30)
     _legend(figure, handles, labels)
+    if doubtful:
+        figure.supxlabel(doubtful, fontsize=SMALL_SIZE, color=LATE)  # constrained layout makes room for it
     return figure
 
 

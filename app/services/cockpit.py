@@ -18,13 +18,14 @@ from app.domain import kpi
 from app.domain.aging import AgingBalance, Buckets
 from app.domain.alerts import (DECLARATION_WARNING_DAYS, Alert, CustomerFigures, DueInvoice,
                                Thresholds, alerts)
-from app.domain.forecast import Receivable, Week, forecast, net_of_credits, recurring_outflows
+from app.domain.forecast import Week, forecast, in_doubt, recurring_outflows
 from app.domain.money import from_cents
 from app.domain.scoring import Score, change_text, rising
 from app.domain.vocabulary import InvoiceStatus, Segment
 from app.jobs import collector_paused
 from app.models import Invoice, Payment
 from app.services.aging import balance_of_rows, given_back, still_due_rows, total_of_rows
+from app.services.cash_forecast import receivables
 from app.domain.wording import percent
 from app.services.company import THRESHOLDS_SECTION, editing_company, get_company
 from app.services.ledger_history import LedgerHistory, ledger_history
@@ -37,7 +38,6 @@ DSO_MONTHS = 24
 CEI_DAYS = 90          # the collection effectiveness index is measured over the last quarter
 TO_CALL = 10
 SCORE_TREND_DAYS = 28  # the customers to call show how their score moved over four weeks
-DEFAULT_DELAY = Decimal(0)  # a customer without history is expected on its due date
 
 
 @dataclass(frozen=True)
@@ -91,6 +91,7 @@ class Cockpit:
     scores: dict[int, Score]
     alerts: list[Alert]
     forecast: list[Week]
+    in_doubt: Decimal     # the forecast's « Douteux » line: still due in litigation or time-barred, in no week
     cash: Decimal | None  # the bank balance the forecast starts from (None: no statement yet) ...
     cash_on: date | None  # ... and its day
     to_call: list[CallEntry]
@@ -205,8 +206,9 @@ def cockpit(session: Session, at: date) -> Cockpit:
         cover = cover_of.get(c.id)
         evidence = sums.get(c.id)
         figures.append(CustomerFigures(c.id, c.name, data.exposure, data.credit_limit,
-                                       cover.granted if cover else None, cover.ends if cover else None,
-                                       data.delay_trend,
+                                       cover.granted if cover else None,
+                                       cover.uncovered(data.exposure) if cover else None,
+                                       cover.ends if cover else None, data.delay_trend,
                                        min(evidence.recent_count, evidence.earlier_count) if evidence else 0))
     names = {c.id: c.name for c in customers}
     segments = {c.id: c.segment for c in customers}
@@ -215,6 +217,7 @@ def cockpit(session: Session, at: date) -> Cockpit:
     top5 = kpi.top_share(exposures)
     doubtful = sum(cents for _c, _d, status, cents in due if status == InvoiceStatus.DOUBTFUL.value)
     cash = cash_position(session, at)
+    expected = receivables(session, at, due, delays, scores, segments)
     return Cockpit(
         at=at, company=company.name if company else "", thresholds=limits, balance=balance, names=names,
         now=now, week_before=before,
@@ -227,8 +230,8 @@ def cockpit(session: Session, at: date) -> Cockpit:
         scores=scores,
         alerts=alerts(at, limits, figures, _due_invoices(session, at, limits, names, segments, cover_of), now.dso,
                       top5, now.receivables),
-        forecast=forecast(_receivables(due, delays, scores), at, cash.balance,
-                          recurring_outflows(cash.debits, at)),
+        forecast=forecast(expected, at, cash.balance, recurring_outflows(cash.debits, at)),
+        in_doubt=in_doubt(expected, at),
         cash=cash.balance, cash_on=cash.balance_on,
         to_call=_to_call(session, by_due, at, balance, scores, customers),
         working_capital=working_capital_lines(session, history, at),
@@ -290,16 +293,6 @@ def _due_invoices(session: Session, at: date, limits: Thresholds, names: dict[in
                        segments.get(customer) == Segment.CONSUMER.value,
                        customer in covers and covers[customer].insured)
             for _id, number, customer, due, cents in rows if cents > 0]
-
-
-def _receivables(due, delays, scores: dict[int, Score]) -> list[Receivable]:
-    """What each customer still has to pay by due date, its unallocated payments and credit notes deducted
-    (``forecast.net_of_credits``), as the forecast expects it: with its usual delay and risk class."""
-    owed = net_of_credits((item[0], item[1], item[3]) for item in due)
-    habits = {customer: (delays.get(customer, (None, None))[0] or DEFAULT_DELAY,
-                         scores[customer].grade if customer in scores else "C")
-              for customer in {customer for customer, _day, _cents in owed}}
-    return [Receivable(day, from_cents(cents), *habits[customer]) for customer, day, cents in owed]
 
 
 def _overall_delay(sums: list[kpi.DelaySums]) -> Decimal | None:

@@ -6,8 +6,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from app.domain import kpi
-from app.domain.aging import BUCKET_LABELS, BUCKETS
-from app.domain.forecast import CONFIDENCE_LABELS, CONFIDENCES
+from app.domain.aging import BUCKET_LABELS, BUCKETS, Buckets
+from app.domain.forecast import CONFIDENCE_LABELS, CONFIDENCES, DOUBTFUL
 from app.domain.money import format_eur
 from app.domain.wording import days, percent
 from app.services.cockpit import Cockpit
@@ -66,10 +66,11 @@ def indicators(c: Cockpit) -> list[tuple[str, str]]:
     ]
 
 
-def aging_rows(c: Cockpit, count: int = 8) -> list[tuple[str, dict[str, Decimal]]]:
-    """The aging of the customers who owe the most, for the stacked-bar chart: who owes what, how late."""
+def aging_rows(c: Cockpit, count: int = 8) -> list[tuple[str, Buckets]]:
+    """The aging of the customers who owe the most, for the stacked-bar chart: who owes what, how late, and
+    in all (the figure beside each bar, the customer list's)."""
     ranked = sorted(c.balance.by_customer.items(), key=lambda pair: -pair[1].total)[:count]
-    return [(c.names.get(customer, ""), dict(buckets.amounts)) for customer, buckets in ranked]
+    return [(c.names.get(customer, ""), buckets) for customer, buckets in ranked]
 
 
 def charts(c: Cockpit) -> list[tuple[str, object]]:
@@ -77,7 +78,7 @@ def charts(c: Cockpit) -> list[tuple[str, object]]:
     (matplotlib loads here, on first use)."""
     from app.reports.charts import aging_chart, dso_chart, forecast_chart
 
-    return [("Prévision d'encaissements sur 13 semaines", forecast_chart(c.forecast)),
+    return [("Prévision d'encaissements sur 13 semaines", forecast_chart(c.forecast, doubtful_line(c))),
             ("Balance âgée des premiers clients", aging_chart(aging_rows(c))),
             ("DSO sur 24 mois", dso_chart(c.dso_history, Decimal(c.thresholds.dso_target_days)))]
 
@@ -101,4 +102,13 @@ def forecast_lines(c: Cockpit) -> list[str]:
                      + "".join(f"{format_eur(week.by_confidence[n]):>16}" for n in CONFIDENCES)
                      + (f"   solde {format_eur(week.balance)}" if week.balance is not None else ""))
     lines.append(f"Total : {format_eur(c.expected_13_weeks)}")
+    if c.in_doubt:
+        lines.append(doubtful_line(c))
     return lines
+
+
+def doubtful_line(c: Cockpit) -> str:
+    """The forecast's « Douteux » line, beside the weeks: "" when nothing is in doubt."""
+    if not c.in_doubt:
+        return ""
+    return f"{CONFIDENCE_LABELS[DOUBTFUL]} (litige, prescrit), attendu dans aucune semaine : {format_eur(c.in_doubt)}"

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from app.domain import kpi
 from app.domain.aging import AgingBalance, Buckets
-from app.domain.guarantees import covered
+from app.domain.guarantees import covered, uncovered
 from app.domain.money import from_cents
 from app.domain.scoring import Score, ScoreInput, score
 from app.domain.vocabulary import GuaranteeKind
@@ -51,6 +51,9 @@ class Cover(NamedTuple):
 
     def covered(self, exposure: Decimal) -> Decimal:
         return covered(exposure, self.parts)
+
+    def uncovered(self, exposure: Decimal) -> Decimal:
+        return uncovered(exposure, self.parts)
 
 
 def covers(session: Session, at: date, customer_id: int | None = None) -> dict[int, Cover]:
@@ -177,6 +180,7 @@ class CustomerRisk:
     credit_limit: Decimal | None
     cover: Decimal | None
     cover_ends: date | None
+    uncovered: Decimal | None  # what the covers would not pay of the exposure (None: no cover)
     average_delay: Decimal | None
     delay_trend: Decimal | None
     monthly_delays: list[tuple[date, Decimal | None]]
@@ -207,5 +211,6 @@ def customer_risk(session: Session, customer_id: int, at: date) -> CustomerRisk 
     paid = paid_invoices(session, date(*year_ago, 1) - timedelta(days=1), at, customer_id).get(customer_id, [])
     return CustomerRisk(result, buckets.total, buckets.overdue,
                         from_cents(customer.credit_limit_cents) if customer.credit_limit_cents else None,
-                        cover.granted if cover else None, cover.ends if cover else None, delays[0], delays[1],
+                        cover.granted if cover else None, cover.ends if cover else None,
+                        cover.uncovered(buckets.total) if cover else None, delays[0], delays[1],
                         kpi.monthly_delays(paid, at, HISTORY_MONTHS), score_history(session, customer, at))

@@ -83,7 +83,7 @@ class RiskTab(QWidget):
                      else "pas de limite de crédit")
         if risk.cover is not None:
             ends = f" jusqu'au {fr_date(risk.cover_ends)}" if risk.cover_ends else ""
-            parts.append(f"couverture {fr_amount(risk.cover)}{ends}")
+            parts.append(f"couverture {fr_amount(risk.cover)}{ends} ({fr_amount(risk.uncovered)} non couverts)")
         else:
             parts.append("aucune garantie")
         text = " · ".join(parts)

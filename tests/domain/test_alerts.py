@@ -36,11 +36,14 @@ def test_an_insured_invoice_nearing_the_declaration_deadline():
 
 
 def test_customer_over_limit_over_cover_cover_expiring_and_paying_later():
+    # 9 000 € insured at 90 %: 12 000 − 9 000 × 90 % = 3 900 € uncovered (guarantees.uncovered)
     customer = CustomerFigures(7, "Garage Petit", D("12000.00"), credit_limit=D("10000.00"), cover=D("9000.00"),
-                               cover_ends=date(2026, 12, 10), delay_trend=D("12.5"))
+                               uncovered=D("3900.00"), cover_ends=date(2026, 12, 10), delay_trend=D("12.5"))
     found = {a.kind: a for a in customer_alerts(customer, AT, LIMITS)}
     assert set(found) == {"limit", "cover", "cover_expiry", "delay"}
-    assert found["limit"].weight == D("2000.00") and found["cover"].weight == D("3000.00")
+    assert found["limit"].weight == D("2000.00") and found["cover"].weight == D("3900.00")
+    assert found["cover"].text == ("Garage Petit : l'encours de 12\u202f000,00\u00a0€ dépasse la couverture de "
+                                   "9\u202f000,00\u00a0€ ; 3\u202f900,00\u00a0€ non couverts.")
     assert "12,5 j plus tard" in found["delay"].text
     calm = customer._replace(exposure=D("5000.00"), cover_ends=date(2027, 1, 31), delay_trend=D("10"))
     assert customer_alerts(calm, AT, LIMITS) == []  # 10 days is the threshold itself, not more

@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.domain.forecast import (CONFIDENCE_LABELS, CONFIDENCES, Debit, Outflow, Receivable, confidence,
-                                 expected_date, forecast, net_of_credits, recurring_outflows, week_start)
+from app.domain.forecast import (CONFIDENCE_LABELS, CONFIDENCES, DOUBTFUL, Debit, Outflow, Receivable, confidence,
+                                 expected_date, forecast, in_doubt, net_of_credits, recurring_outflows, week_start)
 
 AT = date(2026, 11, 25)       # a Wednesday
 MONDAY = date(2026, 11, 23)   # its week's Monday
@@ -45,9 +45,46 @@ def test_confidence_by_grade(grade, expected):
 
 def test_confidence_after_90_days_late():
     ninety = AT - timedelta(days=90)            # 27 Aug 2026
-    assert confidence(Receivable(ninety, D("100.00"), D(0), "A"), AT) == "sure"
+    assert confidence(Receivable(ninety, D("100.00"), D(0), "A"), AT) == "probable"
     assert confidence(Receivable(ninety - timedelta(days=1), D("100.00"), D(0), "A"), AT) == "uncertain"
     assert confidence(Receivable(ninety - timedelta(days=1), D("100.00"), D(0), "C"), AT) == "uncertain"
+
+
+def test_a_single_invoice_35_days_late_with_no_promise_is_not_sure():
+    """An A customer's only invoice, due 21/10/2026, 35 days late on 25/11/2026 (no history: expected on its
+    due date, so this week): probable, not sure; 30 days late it still is sure (the 1–30 days bucket)."""
+    late = Receivable(AT - timedelta(days=35), D("1200.00"), D(0), "A")
+    assert confidence(late, AT) == "probable"
+    assert forecast([late], AT)[0].by_confidence == {"sure": D(0), "probable": D("1200.00"), "uncertain": D(0)}
+    assert confidence(late._replace(due=AT - timedelta(days=30)), AT) == "sure"
+
+
+def test_a_promise_to_pay_running_keeps_a_late_invoice_sure_and_dates_it():
+    """The same invoice with a promise to pay on 09/12/2026: expected that day (week 3), sure again; once
+    the promised day has passed unpaid, it is only probable (and this week's, by its due date)."""
+    promised = Receivable(AT - timedelta(days=35), D("1200.00"), D(0), "A", promised_on=date(2026, 12, 9))
+    assert expected_date(promised) == date(2026, 12, 9) and confidence(promised, AT) == "sure"
+    weeks = forecast([promised], AT)
+    assert weeks[0].expected == D(0) and weeks[2].by_confidence["sure"] == D("1200.00")
+    broken = promised._replace(promised_on=date(2026, 11, 20))
+    assert confidence(broken, AT) == "probable"
+    assert forecast([broken], AT)[0].by_confidence["probable"] == D("1200.00")
+
+
+def test_an_invoice_in_litigation_or_time_barred_is_doubtful_never_expected():
+    """On 25/11/2026: F1 of an A customer sent to litigation (or disputed, or marked doubtful), due in two
+    weeks; F2 due 24/11/2021, time-barred since 24/11/2026 between merchants (L110-4); F3 of a consumer due
+    25/11/2024, time-barred that very day (L218-2). None in any week, nor in the balance: 600 + 300 + 50
+    € of « Douteux ». F4 due 26/11/2021 is not barred yet: uncertain (over 90 days late), in this week."""
+    items = [Receivable(date(2026, 12, 9), D("600.00"), D(0), "A", in_litigation=True),
+             Receivable(date(2021, 11, 24), D("300.00"), D(0), "A"),
+             Receivable(date(2024, 11, 25), D("50.00"), D(0), "B", consumer=True),
+             Receivable(date(2021, 11, 26), D("80.00"), D(0), "A")]
+    assert [confidence(item, AT) for item in items] == [DOUBTFUL, DOUBTFUL, DOUBTFUL, "uncertain"]
+    weeks = forecast(items, AT, opening_balance=D("1000.00"))
+    assert weeks[0].by_confidence == {"sure": D(0), "probable": D(0), "uncertain": D("80.00")}
+    assert sum(w.expected for w in weeks) == D("80.00") and weeks[-1].balance == D("1080.00")
+    assert in_doubt(items, AT) == D("950.00")
 
 
 def test_forecast_judges_the_90_days_at_its_own_date():
@@ -56,7 +93,7 @@ def test_forecast_judges_the_90_days_at_its_own_date():
 
 
 def test_labels_in_french():
-    assert [CONFIDENCE_LABELS[c] for c in CONFIDENCES] == ["Sûr", "Probable", "Incertain"]
+    assert [CONFIDENCE_LABELS[c] for c in (*CONFIDENCES, DOUBTFUL)] == ["Sûr", "Probable", "Incertain", "Douteux"]
 
 
 def test_weeks_are_consecutive_mondays():
@@ -133,8 +170,10 @@ items_strategy = st.lists(st.builds(
 def test_receipts_add_up_to_what_is_expected_before_the_end(items, at, weeks):
     result = forecast(items, at, weeks=weeks)
     end = week_start(at) + timedelta(weeks=weeks)
-    assert sum(w.expected for w in result) == sum(
-        (i.amount for i in items if i.amount > 0 and expected_date(i) < end), D(0))
+    hoped = [i for i in items if i.amount > 0 and confidence(i, at) != DOUBTFUL]
+    assert sum(w.expected for w in result) == sum((i.amount for i in hoped if expected_date(i) < end), D(0))
+    assert in_doubt(items, at) == sum((i.amount for i in items if i.amount > 0) , D(0)) - sum(
+        (i.amount for i in hoped), D(0))
     assert all(w.expected == sum(w.by_confidence.values()) for w in result)
     assert all(set(w.by_confidence) == set(CONFIDENCES) for w in result)
 
@@ -197,3 +236,6 @@ def test_money_already_received_is_not_expected_again():
     items = [(1, date(2026, 11, 1), 50000), (1, date(2026, 10, 1), 30000), (1, date(2026, 11, 5), -35000),
              (2, date(2026, 12, 1), 6000), (2, date(2026, 9, 1), -8000), (3, date(2026, 12, 15), 12000)]
     assert net_of_credits(items) == [(1, date(2026, 11, 1), 45000), (3, date(2026, 12, 15), 12000)]
+    # what the caller keeps of each item follows it: customer 1's 300 € in litigation is paid off first
+    flagged = [(*item, item[1] == date(2026, 10, 1)) for item in items]
+    assert net_of_credits(flagged) == [(1, date(2026, 11, 1), 45000, False), (3, date(2026, 12, 15), 12000, False)]

@@ -14,7 +14,8 @@ import pytest
 from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
 
-from app.domain.aging import BUCKET_LABELS, BUCKETS
+from app.domain.aging import BUCKET_LABELS, BUCKETS, Buckets
+from app.domain.money import format_eur
 from app.reports import charts
 from app.reports.charts import (
     NO_DATA,
@@ -31,8 +32,8 @@ from app.reports.charts import (
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
-def amounts(*values: str) -> dict[str, Decimal]:
-    return {bucket: Decimal(value) for bucket, value in zip(BUCKETS, values)}
+def amounts(*values: str) -> Buckets:
+    return Buckets({bucket: Decimal(value) for bucket, value in zip(BUCKETS, values)})
 
 
 def months(count: int, first: date = date(2024, 12, 1)) -> list[date]:
@@ -50,6 +51,12 @@ def week(start: date, sure: str, probable: str, uncertain: str, outflows: str, b
 
 def texts(figure: Figure) -> list[str]:
     return [text.get_text() for text in figure.texts]
+
+
+def row_totals(ax) -> list[str]:
+    """The figures beside the aging's bars, top down: the labels of its right-hand axis."""
+    (totals,) = ax.child_axes
+    return [label.get_text() for label in totals.get_yticklabels()]
 
 
 def legend_texts(figure: Figure) -> list[str]:
@@ -111,10 +118,19 @@ def test_aging_rows_read_top_down_with_long_names_cut():
     assert bottom > top  # the first row is at the top
 
 
-def test_aging_writes_each_row_total_beside_its_bar():
-    figure = aging_chart(ROWS[:1])
+def test_aging_writes_each_row_total_still_due_beside_its_bar_negative_items_included():
+    figure = aging_chart(ROWS)
     (ax,) = figure.axes
-    assert [text.get_text() for text in ax.texts] == ["18\u00a0k€"]  # 17 920,50 €
+    # Électricité Dubois: 22 000 not due drawn, its -500 credit drawn as nothing but deducted from its figure
+    assert row_totals(ax) == [
+        "17\u202f920,50\u00a0€", "14\u202f700,00\u00a0€", "21\u202f500,00\u00a0€", "54\u202f120,50\u00a0€"]
+
+
+def test_aging_label_of_a_customer_owed_money_back_says_so():
+    """Unallocated cash above the invoices: the bar draws the invoices, its figure the negative total."""
+    figure = aging_chart([("Masson Habitat", amounts("1000", "0", "0", "0", "-1500"))])
+    (ax,) = figure.axes
+    assert row_totals(ax) == [format_eur(Decimal("-500"))]
 
 
 @pytest.mark.parametrize("rows", [[], [("Garage Petit", amounts("0", "0", "0", "0", "0"))],
@@ -279,6 +295,13 @@ def test_delay_with_nothing_to_show_says_so(points):
     assert texts(figure) == [NO_DATA]
 
 
+def test_forecast_writes_its_doubtful_line_under_the_weeks():
+    line = "Douteux (litige, prescrit), attendu dans aucune semaine : 710,00\u00a0€"
+    figure = forecast_chart(WEEKS, line)
+    assert figure.get_supxlabel() == line
+    assert forecast_chart(WEEKS).get_supxlabel() == ""
+
+
 # --- helpers -----------------------------------------------------------------------------------------------
 
 def test_png_bytes_is_a_png_of_the_requested_resolution():
@@ -320,7 +343,8 @@ from decimal import Decimal
 import app.reports.weekly
 assert "matplotlib" not in sys.modules, "weekly imports matplotlib at load"
 from app.reports.charts import aging_chart, png_bytes
-png_bytes(aging_chart([("A", {"not_due": Decimal("1")})]))
+from app.domain.aging import Buckets
+png_bytes(aging_chart([("A", Buckets())]))
 bad = [m for m in sys.modules if m.startswith(("matplotlib.pyplot", "PySide6", "matplotlib.backends.backend_qt",
                                               "sqlalchemy", "app.services", "app.models", "app.ui"))]
 assert not bad, bad

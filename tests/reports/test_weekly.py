@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from pypdf import PdfReader
 
+from app.domain.aging import BUCKETS, Buckets
 from app.domain.money import format_eur
 from app.reports.charts import aging_chart, dso_chart
 from app.reports.weekly import CallRow, Headline, week_start, weekly_report
@@ -40,7 +41,8 @@ CALLS = [
 
 def charts():
     return [
-        ("Balance âgée", aging_chart([("Total", {"not_due": Decimal("100"), "over_90": Decimal("50")})])),
+        ("Balance âgée", aging_chart([("Total", Buckets({**dict.fromkeys(BUCKETS, Decimal(0)),
+                                                          "not_due": Decimal("100"), "over_90": Decimal("50")}))])),
         ("DSO sur 24 mois", dso_chart([(date(2026, 10, 1), Decimal("50")), (date(2026, 11, 1), Decimal("52"))],
                                       Decimal("45"))),
     ]

@@ -128,3 +128,30 @@ def test_a_failed_computation_is_said_on_the_screen(ledger, make_window, qtbot, 
     qtbot.waitUntil(lambda: dashboard.running is None and dashboard.problem.isVisible(), timeout=10_000)
     assert "base indisponible" in dashboard.problem.text()
     assert dashboard.figures is not None  # the figures computed before stay on screen
+
+
+def test_the_cover_alert_and_the_risk_tab_say_the_same_uncovered_amount(ledger, make_window, qtbot):
+    """Garage Petit owes 1 550 € under 1 000 € insured at 90 %: 650 € uncovered, on the alert and on the card."""
+    from datetime import date
+
+    from sqlalchemy import select
+
+    from app.models import Customer, Guarantee
+
+    with ledger.transaction() as s:
+        petit = s.scalar(select(Customer).where(Customer.name == "Garage Petit"))
+        s.add(Guarantee(customer=petit, kind="credit_insurance", guarantor="Assureur", amount_cents=100000,
+                        percentage=90, valid_to=date(2027, 6, 30)))
+    dashboard = shown_dashboard(make_window(ledger), qtbot)
+    uncovered = format_eur(Decimal("650"))
+    alert = next(a for a in dashboard.figures.alerts if a.kind == "cover")
+    assert alert.text.endswith(f" ; {uncovered} non couverts.")
+    dashboard.open_customer(alert.customer_id)
+    card = dashboard.dialog
+    card.tabs.setCurrentWidget(card.risk_tab)
+    qtbot.waitUntil(lambda: card.risk_tab.exposure.text() != "", timeout=10_000)
+    assert f"couverture {format_eur(Decimal('1000'))} jusqu'au 30/06/2027 ({uncovered} non couverts)" \
+        in card.risk_tab.exposure.text()
+    cover = next(f for f in card.risk_tab.factors.visible_rows() if f.key == "cover")
+    assert cover.detail.startswith(f"{uncovered} non couverts sur")
+    card.reject()
