@@ -117,7 +117,7 @@ class LetterTextsForm(QWidget):
         self.text.setPlainText(self.texts.get(self.shown, ""))
 
     def _reset(self) -> None:
-        from app.reports.letters import letter_templates
+        from app.reports.letter_text import letter_templates
 
         self.text.setPlainText(letter_templates()[self.shown])
 
