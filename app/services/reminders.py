@@ -18,11 +18,10 @@ from sqlalchemy.orm import Session
 from app.domain.dunning import Action, Hold, OpenInvoice
 from app.domain.money import ZERO, format_eur, from_cents
 from app.domain.penalties import MissingRate, penalties
-from app.domain.vocabulary import DUNNING_STEP_LABELS, DunningStep, InvoiceKind, Segment
+from app.domain.vocabulary import DUNNING_STEP_LABELS, DunningStep, Segment
 from app.domain.wording import lateness, rate
 from app.jobs import NULL_JOB, Job
 from app.models import Company, Customer, DunningLetter, Invoice, Payment
-from app.services.aging import still_due_rows
 from app.services.dunning import due_actions, record_sent
 from app.services.penalties import formal_notice_of, settlements
 from app.services.edits import record_settings, settings_subject
@@ -251,15 +250,9 @@ def _penalties(session: Session, invoice: OpenInvoice, at: date, table, consumer
 
 
 def _letter(session: Session, action: Action, at: date, company, customer, owed, rates):
-    from app.reports.letter_text import Creditor, Debtor, Letter, LetterLine, Sent
+    from app.reports.letter_text import Letter, LetterLine, Sent
+    from app.services.letter_data import creditor, credit_lines, debtor
 
-    def place(entity) -> tuple[str, ...]:
-        return tuple(part for part in (entity.address, f"{entity.postcode} {entity.city}".strip()) if part)
-
-    creditor = Creditor(company.name, place(company), company.siren, company.vat_number, company.phone,
-                        company.email, company.iban, company.bic, company.logo_path, company.penalty_clause)
-    debtor = Debtor(customer.name, place(customer), customer.contact_name, customer.code, customer.siren,
-                    customer.segment == Segment.CONSUMER.value)
     totals = dict(session.execute(select(Invoice.id, Invoice.total_cents)
                                   .where(Invoice.id.in_([i.invoice_id for i in action.invoices]))).all())
     lines = tuple(LetterLine(i.number, i.issue_date, i.due_date, from_cents(totals[i.invoice_id]), i.still_due,
@@ -267,7 +260,7 @@ def _letter(session: Session, action: Action, at: date, company, customer, owed,
                              owed[i.invoice_id].interest if owed[i.invoice_id] else ZERO,
                              owed[i.invoice_id].indemnity if owed[i.invoice_id] else ZERO)
                   for i in action.invoices)
-    credits = tuple(_credits(session, action.customer_id, at)) if action.credits else ()
+    credits = tuple(credit_lines(session, action.customer_id, at)) if action.credits else ()
     # the steps on record about these invoices (or naming none: sent outside the program), in date order:
     # what the letter may say happened
     claimed = {i.invoice_id for i in action.invoices}
@@ -276,28 +269,12 @@ def _letter(session: Session, action: Action, at: date, company, customer, owed,
         if not letter.lines or claimed & {line["invoice_id"] for line in letter.lines}]
     history = tuple(Sent(letter.sent_on, letter.step, letter.registered_mail_number or "") for letter in sorted(
         letters, key=lambda letter: (letter.sent_on, list(DunningStep).index(DunningStep(letter.step)))))
-    basis = "" if debtor.consumer or not rates else (" (taux BCE + 8 points, commande publique)"
+    to = debtor(customer)
+    basis = "" if to.consumer or not rates else (" (taux BCE + 8 points, commande publique)"
                                                      if customer.segment == Segment.PUBLIC.value
                                                      else " (taux BCE + 10 points)")
     rate_text = " puis ".join(rate(r) for r in rates) + basis
-    return Letter(action.step, at, creditor, debtor, lines, credits, rate_text, history=history)
-
-
-def _credits(session: Session, customer_id: int, at: date):
-    """The customer's unallocated credit notes and payments, as deductions on a letter."""
-    from app.reports.letter_text import LetterLine
-
-    notes = still_due_rows(session, at, [Invoice.number, Invoice.issue_date, Invoice.total_cents],
-                           [Invoice.customer_id == customer_id, Invoice.kind == InvoiceKind.CREDIT_NOTE.value])
-    for number, issued, total, cents in notes:
-        if cents:
-            yield LetterLine(f"Avoir {number}", issued, issued, from_cents(total), from_cents(cents))
-    payments = still_due_rows(session, at, [Payment.reference, Payment.received_on, Payment.amount_cents],
-                              [Payment.customer_id == customer_id], payments=True)
-    for reference, received, amount, cents in payments:
-        if cents:
-            yield LetterLine(f"Règlement {reference}".strip(), received, received, -from_cents(amount),
-                             from_cents(cents))
+    return Letter(action.step, at, creditor(company), to, lines, credits, rate_text, history=history)
 
 
 def _letter_path(out: Path | None, at: date, action: Action, code: str) -> Path:
