@@ -213,7 +213,7 @@ def _history_values(letter: Letter) -> dict[str, str]:
 
 
 # A clause that claims a history: « Malgré nos relances », « suite à notre mise en demeure »…
-_CLAIM = re.compile(r"(\s*)\b((?:malgré|en dépit de|suite à|après)\b[^,.;:!?]*)(,\s*)?", re.IGNORECASE)
+_CLAIM = re.compile(r"(\s*)\b((?:malgré|en dépit de|suite à)\b[^,.;:!?]*)(,\s*)?", re.IGNORECASE)
 
 
 def truthful(text: str, values: Mapping[str, str]) -> str:
@@ -223,6 +223,8 @@ def truthful(text: str, values: Mapping[str, str]) -> str:
     « Malgré {relances} » claims reminders."""
     def check(claim: re.Match) -> str:
         clause = claim[2].casefold()
+        if "présente" in clause:  # « suite à la présente mise en demeure »: this letter, not a past one
+            return claim[0]
         lacks = (bool(re.search(r"relance|rappel", clause)) and not values.get("relances")) or (
             bool(re.search(r"mise[ _]en[ _]demeure", clause)) and not values.get("date_mise_en_demeure"))
         if not lacks:

@@ -387,11 +387,13 @@ def test_the_litigation_file_quotes_the_formal_notice_on_record_or_says_there_is
 
 def test_an_edited_text_cannot_claim_reminders_or_a_formal_notice_that_are_not_on_record(tmp_path):
     edited = {"formal_notice": "Malgré nos relances, les factures ci-dessous restent impayées.\n\n"
-                               "Suite à notre mise en demeure, rien n'est venu. Nous saisirons le tribunal.",
+                               "Suite à notre mise en demeure, rien n'est venu. Nous saisirons le tribunal huit "
+                               "jours après la présente mise en demeure, malgré la présente mise en demeure.",
               "litigation": "Factures restées impayées malgré relances et mise en demeure.\n\n[signature]"}
     bare = whole(tmp_path, letter("formal_notice", history=()), templates=edited)
-    assert "Les factures ci-dessous restent impayées. Rien n'est venu. Nous saisirons le tribunal." in bare
-    assert "algré" not in bare and "Suite à" not in bare
+    assert ("Les factures ci-dessous restent impayées. Rien n'est venu. Nous saisirons le tribunal huit jours "
+            "après la présente mise en demeure, malgré la présente mise en demeure.") in bare  # this very letter
+    assert "Malgré nos relances" not in bare and "Suite à" not in bare
     reminded = whole(tmp_path, letter("formal_notice", history=HISTORY[:1]), templates=edited)
     assert "Malgré nos relances, les factures ci-dessous restent impayées. Rien n'est venu." in reminded
     assert "Factures restées impayées." in whole(tmp_path, letter("litigation", history=HISTORY[:1]), templates=edited)
