@@ -209,7 +209,12 @@ def _history_values(letter: Letter) -> dict[str, str]:
                                               for sent in done]) if done else ""
     notice = formal_notice(letter)
     return {"relances": said, "date_mise_en_demeure": fr_date(notice.on) if notice else "",
-            "recommande_mise_en_demeure": notice.registered_mail_number if notice else ""}
+            "recommande_mise_en_demeure": unbroken(notice.registered_mail_number) if notice else ""}
+
+
+def unbroken(number: str) -> str:
+    """A registered-mail number never cut across two lines ("1A 218 250 5892 7")."""
+    return number.replace(" ", "\u00a0")
 
 
 # A clause that claims a history: « Malgré nos relances », « suite à notre mise en demeure »…

@@ -35,7 +35,7 @@ from app.domain.vocabulary import DUNNING_STEP_LABELS, DunningStep
 from app.reports.letter_pages import (BOTTOM, FIRST_TOP, LEFT, NEXT_TOP, NUMBER_WIDTH, PAGE_HEIGHT, WIDTH,
                                       WINDOW_X, Pages)
 from app.reports.letter_text import (INDEMNITY, Letter, claimed, letter_templates, paragraphs, placeholders,
-                                     shows_penalties)
+                                     shows_penalties, unbroken)
 from app.reports.pdf import FONT, FONT_BOLD, INK, MUTED, PANEL, RULE, fr_date, markup, numbered_canvas, register_fonts, styles
 
 
@@ -221,7 +221,7 @@ def _history(letter: Letter, style: dict) -> list[Flowable]:
     for sent in sorted(letter.history, key=lambda sent: sent.on):
         what = DUNNING_STEP_LABELS[DunningStep(sent.step)]
         if sent.registered_mail_number:
-            what += f", lettre recommandée avec AR n° {sent.registered_mail_number}"
+            what += f", lettre recommandée avec AR n° {unbroken(sent.registered_mail_number)}"
         data.append([fr_date(sent.on), Paragraph(markup(what), style["cell"])])
     table = Table(data, colWidths=[62.0, WIDTH - 62.0], repeatRows=1, hAlign="LEFT")
     table.setStyle(TableStyle([
