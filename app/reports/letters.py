@@ -36,7 +36,8 @@ from app.reports.letter_pages import (BOTTOM, FIRST_TOP, LEFT, NEXT_TOP, NUMBER_
                                       WINDOW_X, Pages)
 from app.reports.letter_text import (INDEMNITY, Letter, claimed, letter_templates, paragraphs, placeholders,
                                      shows_penalties, unbroken)
-from app.reports.pdf import FONT, FONT_BOLD, INK, MUTED, PANEL, RULE, fr_date, markup, numbered_canvas, register_fonts, styles
+from app.reports.pdf import (FONT, FONT_BOLD, INK, MUTED, PANEL, RULE, fr_date, markup, numbered_canvas, register_fonts,
+                             styles)
 
 
 def write_letters(path: Path, letters: Sequence[Letter], templates: Mapping[str, str] | None = None,

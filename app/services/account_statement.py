@@ -34,7 +34,8 @@ class StatementWritten:
     def text(self) -> str:
         plural = "s" if self.invoices > 1 else ""
         count = f"{self.invoices} facture{plural} ouverte{plural}"
-        return f"Relevé de compte de {self.customer} écrit dans {self.path} : {count}, solde {format_eur(self.balance)}."
+        return (f"Relevé de compte de {self.customer} écrit dans {self.path} : {count}, "
+                f"solde {format_eur(self.balance)}.")
 
 
 def statement_letter(session: Session, customer_id: int, at: date):

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from app.reports.letter_text import KINDS, Creditor, Debtor, Letter, LetterLine, Sent, city, letter_templates, placeholders
+from app.reports.letter_text import (KINDS, Creditor, Debtor, Letter, LetterLine, Sent, city, letter_templates,
+                                     placeholders)
 from app.reports.letters import write_letters
 
 ON = date(2026, 11, 23)
