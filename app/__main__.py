@@ -59,6 +59,8 @@ class FrenchArgumentParser(argparse.ArgumentParser):
         self.exit(1, f"{self.prog} : {message}\n")
 
 
+UNKNOWN_CODE = ("aucun client n'a le code « {code} » (la liste des clients, avec leurs codes, est dans l'écran "
+                "Clients).")
 COMPANY_OPTIONS = {"name": "raison sociale", "siren": "SIREN ou SIRET (clé vérifiée)", "address": "adresse",
                    "postcode": "code postal", "city": "ville", "email": "e-mail", "phone": "téléphone",
                    "iban": "IBAN imprimé sur les lettres (clé vérifiée)"}
@@ -116,6 +118,10 @@ def build_parser() -> argparse.ArgumentParser:
     history = verbs.add_parser("history", help="historique d'un client : imputations, statuts, modifications…")
     history.add_argument("code", metavar="CODE_CLIENT", help="code du client")
     history.add_argument("--json", action="store_true", help="sortie JSON")
+    statement = verbs.add_parser("statement", help="relevé de compte d'un client en PDF")
+    statement.add_argument("code", metavar="CODE_CLIENT", help="code du client")
+    statement.add_argument("--at", type=parse_date, default=None, help="date du relevé (défaut : aujourd'hui)")
+    statement.add_argument("--out", required=True, help="fichier PDF à écrire")
     shot = verbs.add_parser("screenshot", help="capture d'un écran en 1280×800")
     shot.add_argument("view", help="dashboard, customers, customer, invoices, reminders, imports, disputes, settings, welcome")
     shot.add_argument("--out", required=True, help="fichier PNG à écrire")
@@ -345,9 +351,21 @@ def run_history(location: str, code: str, as_json: bool) -> int:
 
     found = read(existing_database(location), customer_history, code)
     if found is None:
-        raise UserError(f"aucun client n'a le code « {code} » (la liste des clients, avec leurs codes, est dans "
-                        "l'écran Clients).")
+        raise UserError(UNKNOWN_CODE.format(code=code))
     print(json.dumps(found.as_json(), ensure_ascii=False, indent=2) if as_json else "\n".join(found.text_lines()))
+    return 0
+
+
+def run_statement(location: str, code: str, at: date | None, out: Path) -> int:
+    from app.services.account_statement import write_statement
+    from app.services.history import customer_by_code
+    from app.services.store import read
+
+    db = existing_database(location)
+    customer = read(db, customer_by_code, code)
+    if customer is None:
+        raise UserError(UNKNOWN_CODE.format(code=code))
+    print(read(db, write_statement, customer.id, at or date.today(), out).text())
     return 0
 
 
@@ -379,6 +397,8 @@ def main(argv: list[str] | None = None) -> int:
             return run_history(location, args.code, args.json)
         if args.command == "report":
             return run_report(location, args.at, Path(args.out))
+        if args.command == "statement":
+            return run_statement(location, args.code, args.at, Path(args.out))
         if args.command == "screenshot":
             return run_window(location, (args.view, args.out))
         return run_window(location)

@@ -18,11 +18,10 @@ from sqlalchemy.orm import Session
 from app.domain.dunning import Action, Hold, OpenInvoice
 from app.domain.money import ZERO, format_eur, from_cents
 from app.domain.penalties import MissingRate, penalties
-from app.domain.vocabulary import DUNNING_STEP_LABELS, DunningStep, InvoiceKind, Segment
+from app.domain.vocabulary import DUNNING_STEP_LABELS, DunningStep, Segment
 from app.domain.wording import lateness, rate
 from app.jobs import NULL_JOB, Job
 from app.models import Company, Customer, DunningLetter, Invoice, Payment
-from app.services.aging import still_due_rows
 from app.services.dunning import due_actions, record_sent
 from app.services.penalties import formal_notice_of, settlements
 from app.services.edits import record_settings, settings_subject
@@ -40,6 +39,8 @@ FILE_STEPS = {DunningStep.PRE_DUE: "rappel", DunningStep.FIRST_REMINDER: "relanc
               DunningStep.LITIGATION: "dossier-contentieux"}
 KIND_LABELS = {**{step.value: label.lower() for step, label in DUNNING_STEP_LABELS.items()},
                "statement": "relevé de compte"}
+NOT_AN_EMAIL = ("un dossier contentieux est pour vous, le tribunal ou le commissaire de justice, jamais envoyé "
+                "au débiteur")
 WITH_PENALTIES = frozenset({DunningStep.SECOND_REMINDER, DunningStep.FORMAL_NOTICE, DunningStep.LITIGATION})
 
 
@@ -53,6 +54,7 @@ class Reminder:
     file: Path | None = None
     error: str = ""
     rate_used: str = ""
+    no_email: bool = False   # a litigation file written without the e-mail asked for (NOT_AN_EMAIL)
 
     @property
     def total(self) -> Decimal:
@@ -64,7 +66,8 @@ class Reminder:
                 "invoices": [i.number for i in self.action.invoices], "amount_due": str(self.action.amount_due),
                 "penalties": str(self.interest), "indemnities": str(self.indemnities),
                 "file": str(self.file) if self.file else None, "skipped": list(self.action.skipped),
-                **({"error": self.error} if self.error else {})}
+                **({"error": self.error} if self.error else {}),
+                **({"no_email": NOT_AN_EMAIL} if self.no_email else {})}
 
 
 def remind(session: Session, at: date, out: Path | None, *, dry_run: bool = False, emails: bool = False,
@@ -82,7 +85,7 @@ def remind(session: Session, at: date, out: Path | None, *, dry_run: bool = Fals
 def letters_apart(session: Session, at: date, actions: list[Action], folder: Path | None, *, emails: bool = False,
                   job: Job = NULL_JOB) -> list[Reminder]:
     """One PDF per letter in ``folder`` (and an e-mail ready to send, .eml with the PDF attached, when
-    ``emails``), each recorded as sent."""
+    ``emails``, except for a litigation file: it is never sent to the debtor), each recorded as sent."""
     from app.reports.letters import write_letters  # reportlab, only when letters are written
 
     company, texts = session.scalar(select(Company)), letter_texts(session)
@@ -92,9 +95,9 @@ def letters_apart(session: Session, at: date, actions: list[Action], folder: Pat
         if letter is not None:
             customer = session.get(Customer, action.customer_id)
             path = write_letters(_letter_path(folder, at, action, customer.code), [letter], texts)
-            if emails:
+            if emails and action.step != DunningStep.LITIGATION:
                 _write_email(path, letter, company, customer)
-            reminder = replace(reminder, file=path)
+            reminder = replace(reminder, file=path, no_email=emails and action.step == DunningStep.LITIGATION)
             _record(session, reminder, at)
         results.append(reminder)
         job.advance()
@@ -104,7 +107,7 @@ def letters_apart(session: Session, at: date, actions: list[Action], folder: Pat
 def _write_email(pdf: Path, letter, company, customer) -> Path:
     """An e-mail beside the letter, the PDF attached, for the user's mail program to send (an .eml opens
     there as a draft)."""
-    from app.reports.letters import placeholders
+    from app.reports.letter_text import placeholders
 
     words = placeholders(letter)  # the letter's own greeting and list of invoices
     message = EmailMessage()
@@ -157,7 +160,7 @@ def _rates_in_order(owed) -> list[Decimal]:
 
 def letter_texts(session: Session) -> dict[str, str]:
     """The text of each kind of letter: the user's (Paramètres › Textes des lettres) over the shipped one."""
-    from app.reports.letters import letter_templates
+    from app.reports.letter_text import letter_templates
 
     return {kind: preference(session, TEXT_KEY + kind, text) for kind, text in letter_templates().items()}
 
@@ -168,7 +171,7 @@ def save_letter_texts(session: Session, texts: dict[str, str], seen: dict[str, i
     shipped one back. Errors by kind, in French (a brace left open, an unknown kind), nothing saved when any.
     ``seen``: the versions the settings screen loaded (a save over another user's newer one is refused); the
     texts changed are recorded in the history."""
-    from app.reports.letters import Creditor, Debtor, Letter, letter_templates, placeholders
+    from app.reports.letter_text import Creditor, Debtor, Letter, letter_templates, placeholders
 
     shipped, errors = letter_templates(), {}
     known = placeholders(Letter("first_reminder", date.today(), Creditor("", ()), Debtor("", ()), ()))
@@ -247,15 +250,9 @@ def _penalties(session: Session, invoice: OpenInvoice, at: date, table, consumer
 
 
 def _letter(session: Session, action: Action, at: date, company, customer, owed, rates):
-    from app.reports.letters import Creditor, Debtor, Letter, LetterLine
+    from app.reports.letter_text import Letter, LetterLine, Sent
+    from app.services.letter_data import creditor, credit_lines, debtor
 
-    def place(entity) -> tuple[str, ...]:
-        return tuple(part for part in (entity.address, f"{entity.postcode} {entity.city}".strip()) if part)
-
-    creditor = Creditor(company.name, place(company), company.siren, company.vat_number, company.phone,
-                        company.email, company.iban, company.bic, company.logo_path, company.penalty_clause)
-    debtor = Debtor(customer.name, place(customer), customer.contact_name, customer.code, customer.siren,
-                    customer.segment == Segment.CONSUMER.value)
     totals = dict(session.execute(select(Invoice.id, Invoice.total_cents)
                                   .where(Invoice.id.in_([i.invoice_id for i in action.invoices]))).all())
     lines = tuple(LetterLine(i.number, i.issue_date, i.due_date, from_cents(totals[i.invoice_id]), i.still_due,
@@ -263,34 +260,21 @@ def _letter(session: Session, action: Action, at: date, company, customer, owed,
                              owed[i.invoice_id].interest if owed[i.invoice_id] else ZERO,
                              owed[i.invoice_id].indemnity if owed[i.invoice_id] else ZERO)
                   for i in action.invoices)
-    credits = tuple(_credits(session, action.customer_id, at)) if action.credits else ()
-    claimed = {i.invoice_id for i in action.invoices}  # the history of these invoices only, in date order
+    credits = tuple(credit_lines(session, action.customer_id, at)) if action.credits else ()
+    # the steps on record about these invoices (or naming none: sent outside the program), in date order:
+    # what the letter may say happened
+    claimed = {i.invoice_id for i in action.invoices}
     letters = [letter for letter in session.scalars(select(DunningLetter).where(
-        DunningLetter.customer_id == action.customer_id)) if claimed & {line["invoice_id"] for line in letter.lines}]
-    history = tuple((letter.sent_on, DUNNING_STEP_LABELS[DunningStep(letter.step)]) for letter in sorted(
+        DunningLetter.customer_id == action.customer_id, DunningLetter.sent_on <= at))
+        if not letter.lines or claimed & {line["invoice_id"] for line in letter.lines}]
+    history = tuple(Sent(letter.sent_on, letter.step, letter.registered_mail_number or "") for letter in sorted(
         letters, key=lambda letter: (letter.sent_on, list(DunningStep).index(DunningStep(letter.step)))))
-    basis = "" if debtor.consumer or not rates else (" (taux BCE + 8 points, commande publique)"
+    to = debtor(customer)
+    basis = "" if to.consumer or not rates else (" (taux BCE + 8 points, commande publique)"
                                                      if customer.segment == Segment.PUBLIC.value
                                                      else " (taux BCE + 10 points)")
     rate_text = " puis ".join(rate(r) for r in rates) + basis
-    return Letter(action.step, at, creditor, debtor, lines, credits, rate_text, history=history)
-
-
-def _credits(session: Session, customer_id: int, at: date):
-    """The customer's unallocated credit notes and payments, as deductions on a letter."""
-    from app.reports.letters import LetterLine
-
-    notes = still_due_rows(session, at, [Invoice.number, Invoice.issue_date, Invoice.total_cents],
-                           [Invoice.customer_id == customer_id, Invoice.kind == InvoiceKind.CREDIT_NOTE.value])
-    for number, issued, total, cents in notes:
-        if cents:
-            yield LetterLine(f"Avoir {number}", issued, issued, from_cents(total), from_cents(cents))
-    payments = still_due_rows(session, at, [Payment.reference, Payment.received_on, Payment.amount_cents],
-                              [Payment.customer_id == customer_id], payments=True)
-    for reference, received, amount, cents in payments:
-        if cents:
-            yield LetterLine(f"Règlement {reference}".strip(), received, received, -from_cents(amount),
-                             from_cents(cents))
+    return Letter(action.step, at, creditor(company), to, lines, credits, rate_text, history=history)
 
 
 def _letter_path(out: Path | None, at: date, action: Action, code: str) -> Path:
@@ -300,6 +284,14 @@ def _letter_path(out: Path | None, at: date, action: Action, code: str) -> Path:
     name = re.sub(r"-{2,}", "-", re.sub(r"[^\w\- ]+", "", action.name).strip().replace(" ", "-"))[:60]
     tag = re.sub(r"[^\w\-]+", "", code) or str(action.customer_id)
     return folder / f"{at:%Y-%m-%d}_{FILE_STEPS[action.step]}_{name}_{tag}.pdf"
+
+
+def emails_left_out(reminders: list[Reminder]) -> str:
+    """What « E-mails… » (``remind --eml``) did not write as an e-mail, and why; "" when it wrote them all."""
+    count = sum(1 for r in reminders if r.no_email)
+    plural = "s" if count > 1 else ""
+    return (f"{count} dossier{plural} contentieux écrit{plural} en PDF sans e-mail : {NOT_AN_EMAIL}."
+            if count else "")
 
 
 def unmatched_receipts(session: Session) -> tuple[int, Decimal]:
@@ -340,5 +332,6 @@ def remind_lines(reminders: list[Reminder], holds: list[Hold], dry_run: bool) ->
             text += " (essai : rien n'est écrit)"
         lines.append(text)
     lines += [f"En attente — {h.name} : {h.reason}" for h in holds]
+    lines += [left_out] if (left_out := emails_left_out(reminders)) else []
     errors = list(dict.fromkeys(r.error for r in reminders if r.error))
     return lines + [f"Lettres non écrites : {error}" for error in errors]

@@ -3,11 +3,14 @@ right. Checks (SIREN key, legal caps on terms, credit limit) show next to their 
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (QComboBox, QDialog, QFormLayout, QHBoxLayout, QInputDialog, QLabel, QLineEdit,
                                QMessageBox, QPlainTextEdit, QPushButton, QSpinBox, QTabWidget, QVBoxLayout, QWidget)
 
 from app.domain.aging import BUCKET_LABELS, BUCKETS
 from app.domain.vocabulary import GUARANTEE_LABELS, SEGMENT_LABELS, GuaranteeKind, Segment
+from app.jobs import Refused
 from app.services.company import default_terms
 from app.services.customers import (CustomerInput, GuaranteeInput, customer_exposure, customer_input, save_customer,
                                     validate_customer)
@@ -15,7 +18,8 @@ from app.services.edits import Conflict
 from app.services.invoices import list_invoices
 from app.services.store import commit, read
 from app.ui.format import fr_amount, fr_date
-from app.ui.forms import AmountEdit, DateEdit, FieldMessages, TermsEdit, combo_select, dialog_buttons, offer_reload
+from app.ui.forms import (AmountEdit, DateEdit, FieldMessages, TermsEdit, ask_save_path, combo_select, dialog_buttons,
+                           offer_reload)
 from app.ui.icons import icon
 from app.ui.invoices import COL_CUSTOMER, COL_DUE, COL_KIND, INVOICE_COLUMNS
 from app.ui.screen import RowTable
@@ -126,7 +130,15 @@ class CustomerDialog(QDialog):
         self.aging_label = QLabel()
         self.aging_label.setObjectName("aging")
         self.aging_label.setWordWrap(True)
-        layout.addWidget(self.aging_label)
+        self.statement_button = QPushButton(icon("printer"), "Relevé de compte…")
+        self.statement_button.setToolTip("Le relevé du compte à ce jour en PDF : factures ouvertes, avoirs et "
+                                         "règlements non lettrés déduits, solde")
+        self.statement_button.setEnabled(self.customer_id is not None)
+        self.statement_button.clicked.connect(self.print_statement)
+        top = QHBoxLayout()
+        top.addWidget(self.aging_label, 1)
+        top.addWidget(self.statement_button, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(top)
         self.invoice_table = RowTable(INVOICE_COLUMNS, sort_column=COL_DUE)
         for column in (COL_CUSTOMER, COL_KIND):  # it is this customer's card; credit notes show negative
             self.invoice_table.setColumnHidden(column, True)
@@ -175,6 +187,22 @@ class CustomerDialog(QDialog):
         parts = [f"{BUCKET_LABELS[b]} : {fr_amount(owed[b])}" for b in BUCKETS]
         self.aging_label.setText(f"<b>Encours {fr_amount(owed.total)}</b> — " + " · ".join(parts))
         self.setWindowTitle(f"Fiche client — {customer.name}")
+
+    def print_statement(self) -> None:
+        """The customer's statement of account at the program's date, saved where the user says and opened."""
+        from app.services.account_statement import write_statement
+
+        today = self.context.today()
+        path = ask_save_path(self, self.context.settings, "letters", "Relevé de compte",
+                             f"{today:%Y-%m-%d} relevé {self.code.text()}.pdf", "PDF (*.pdf)")
+        if path is None:
+            return
+        try:
+            read(self.context.db, write_statement, self.customer_id, today, path)
+        except Refused as refused:
+            QMessageBox.warning(self, "Encours", str(refused))
+            return
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
     def note_registered_mail(self, entry) -> None:
         """A formal notice's registered-mail number, noted once the letter is posted."""

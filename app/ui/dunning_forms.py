@@ -90,7 +90,9 @@ class LetterTextsForm(QWidget):
         column.addWidget(self.text, 1)
         hint = QLabel("Champs : {client}, {contact}, {date}, {factures}, {total}, {principal}, {penalites}, "
                       "{indemnites}, {taux}, {delai}, {date_limite}, {entreprise}… Blocs : [tableau], [synthese], "
-                      "[reglement], [signature]. Paragraphes réservés : [pro], [particulier]. Le détail est dans "
+                      "[reglement], [signature]. Paragraphes réservés : [pro], [particulier]. Ce qui s'est passé : "
+                      "{relances}, {date_mise_en_demeure}, et [si relances] / [sans relances] ; une phrase qui affirme "
+                      "une relance ou une mise en demeure jamais enregistrée n'est pas imprimée. Le détail est dans "
                       "resources/letters/README.md.")
         hint.setWordWrap(True)
         hint.setObjectName("hint")
@@ -117,7 +119,7 @@ class LetterTextsForm(QWidget):
         self.text.setPlainText(self.texts.get(self.shown, ""))
 
     def _reset(self) -> None:
-        from app.reports.letters import letter_templates
+        from app.reports.letter_text import letter_templates
 
         self.text.setPlainText(letter_templates()[self.shown])
 

@@ -21,8 +21,8 @@ from app.domain.vocabulary import DUNNING_STEP_LABELS, DunningStep
 from app.domain.wording import lateness
 from app.services.disputes import DisputeInput, save_dispute
 from app.services.dunning import due_actions, postpone, record_call
-from app.services.reminders import (LETTER_STEPS, claims, letters_apart, print_letters, unmatched_receipts,
-                                    unmatched_warning)
+from app.services.reminders import (LETTER_STEPS, claims, emails_left_out, letters_apart, print_letters,
+                                    unmatched_receipts, unmatched_warning)
 from app.services.store import commit, read
 from app.ui.forms import AmountEdit, DateEdit, FieldMessages, ask_folder, ask_save_path, dialog_buttons
 from app.ui.format import AT_RISK, LATE, fr_amount, fr_date
@@ -212,6 +212,8 @@ class RemindersScreen(Screen):
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
         if errors:
             QMessageBox.warning(self, "Encours", "Certaines lettres n'ont pas été écrites :\n" + "\n".join(errors))
+        if left_out := emails_left_out(results):
+            QMessageBox.information(self, "Encours", left_out)
         if record:
             self.refresh()
 

@@ -12,17 +12,9 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from app.reports.letters import (
-    KINDS,
-    Creditor,
-    Debtor,
-    Letter,
-    LetterLine,
-    city,
-    letter_templates,
-    placeholders,
-    write_letters,
-)
+from app.reports.letter_text import (KINDS, Creditor, Debtor, Letter, LetterLine, Sent, city, letter_templates,
+                                     placeholders)
+from app.reports.letters import write_letters
 
 ON = date(2026, 11, 23)
 NAME = "Boulangerie Hélène & Fils <Lyon>"
@@ -54,8 +46,8 @@ CONSUMER_INVOICES = (
     LetterLine("F-2026-0530", date(2026, 9, 10), date(2026, 10, 10), D("980.50"), D("980.50"), 44, D("6.28"),
                D("40.00")),
 )
-HISTORY = ((date(2026, 10, 9), "Relance amiable envoyée"), (date(2026, 10, 27), "Appel : promesse de règlement"),
-           (date(2026, 11, 6), "Mise en demeure envoyée"))
+HISTORY = (Sent(date(2026, 10, 9), "first_reminder"), Sent(date(2026, 10, 27), "phone_call"),
+           Sent(date(2026, 11, 6), "formal_notice", "1A 123 456 7890 1"))
 
 
 def plain(text: str) -> str:
@@ -211,9 +203,8 @@ def test_the_litigation_file_gathers_the_claim_the_invoices_the_history_and_the_
     assert "injonction de payer" in text and "1405" in text
     assert "Principal restant dû (avoirs déduits) 12 726,30 €" in text
     assert "Total réclamé 13 076,42 €" in text
-    assert "09/10/2026 Relance amiable envoyée" in text
-    assert "27/10/2026 Appel : promesse de règlement" in text
-    assert "06/11/2026 Mise en demeure envoyée" in text
+    assert "09/10/2026 1re relance" in text and "27/10/2026 Appel téléphonique" in text
+    assert "06/11/2026 Mise en demeure, lettre recommandée avec AR n° 1A 123 456 7890 1" in text
     assert "au taux de 12,15 % (taux BCE + 10 points)" in text
     assert "Débiteur" in text and "SIREN 501 234 567" in text
 
@@ -337,7 +328,6 @@ def test_a_letter_with_nothing_known_still_prints(tmp_path):
 
 
 def test_the_greeting_follows_the_contact():
-    from app.reports.letters import Creditor, Debtor, Letter, placeholders
 
     def greeting(contact):
         letter = Letter("first_reminder", date(2026, 11, 23), Creditor("A", ()), Debtor("B", (), contact), ())
@@ -345,3 +335,68 @@ def test_the_greeting_follows_the_contact():
 
     assert [greeting("Mme Claire Martin"), greeting("M. Lucas Blanc"), greeting("Service comptable"),
             greeting("")] == ["Madame", "Monsieur", "Madame, Monsieur", "Madame, Monsieur"]
+
+
+# --- a letter says only what happened (DOMAIN.md, Dunning progression) ------------------------------------
+
+SECOND = Sent(date(2026, 11, 3), "second_reminder")
+NEVER_CLAIMED = ("Malgré", "malgré", "relances", "précédente relance", "mise en demeure du", "mis en demeure de payer")
+
+
+@pytest.mark.parametrize("kind", ["pre_due", "first_reminder", "statement"])
+def test_the_friendly_letters_never_quote_a_history_whether_there_is_one_or_not(tmp_path, kind):
+    for history in (HISTORY, ()):
+        text = whole(tmp_path, letter(kind, history=history))
+        assert not any(claim in text for claim in NEVER_CLAIMED), (kind, history)
+
+
+def test_the_second_reminder_quotes_the_reminder_on_record_and_nothing_when_there_is_none(tmp_path):
+    one = whole(tmp_path, letter("second_reminder", history=HISTORY[:1]))
+    assert "Malgré notre 1re relance du 09/10/2026, les factures ci-dessous restent impayées à ce jour." in one
+    none = whole(tmp_path, letter("second_reminder", history=()))
+    assert "Les factures ci-dessous restent impayées à ce jour. Nous vous demandons" in none
+    assert "algré" not in none and "relance du" not in none
+
+
+def test_the_formal_notice_lists_the_reminders_with_their_dates_only_when_on_record(tmp_path):
+    text = flowing(tmp_path, letter("formal_notice", history=(*HISTORY[:2], SECOND)))
+    assert ("Malgré nos relances du 09/10/2026 (1re relance), du 27/10/2026 (relance téléphonique) et du "
+            "03/11/2026 (2e relance), les factures ci-dessous restent impayées.") in text
+    # a formal notice sent later than the letter's date (a list printed again) is not quoted as past
+    bare = flowing(tmp_path, letter("formal_notice", history=(Sent(date(2026, 12, 1), "first_reminder"),)))
+    assert "Les factures ci-dessous restent impayées à ce jour. Par la présente, nous vous mettons en demeure" in bare
+    assert "algré" not in bare and "relance" not in bare.replace("Relance", "")
+
+
+def test_the_litigation_file_quotes_the_formal_notice_on_record_or_says_there_is_none(tmp_path):
+    registered = flowing(tmp_path, letter("litigation"))
+    assert ("Le débiteur a été mis en demeure de payer par lettre recommandée avec accusé de réception n° 1A 123 "
+            "456 7890 1 du 06/11/2026, restée sans effet.") in registered
+    assert "Copies des lettres de relance." in registered
+    assert "Copie de la mise en demeure du 06/11/2026 et de son avis de réception." in registered
+    unnumbered = flowing(tmp_path, letter("litigation", history=(*HISTORY[:2], Sent(date(2026, 11, 6), "formal_notice"))))
+    assert "mis en demeure de payer par lettre du 06/11/2026, restée sans effet. Le numéro de la lettre " \
+           "recommandée n'est pas enregistré" in unnumbered
+    none = flowing(tmp_path, letter("litigation", history=()))
+    assert "Aucune mise en demeure n'est enregistrée pour ce débiteur." in none
+    assert "Aucune relance ni mise en demeure enregistrée." in none
+    assert "restées impayées à ce jour." in none
+    for claim in ("mis en demeure de payer", "Copies des lettres de relance", "Copie de la mise en demeure",
+                  "malgré"):
+        assert claim not in none
+
+
+def test_an_edited_text_cannot_claim_reminders_or_a_formal_notice_that_are_not_on_record(tmp_path):
+    edited = {"formal_notice": "Malgré nos relances, les factures ci-dessous restent impayées.\n\n"
+                               "Suite à notre mise en demeure, rien n'est venu. Nous saisirons le tribunal huit "
+                               "jours après la présente mise en demeure, malgré la présente mise en demeure.",
+              "litigation": "Factures restées impayées malgré relances et mise en demeure.\n\n[signature]"}
+    bare = whole(tmp_path, letter("formal_notice", history=()), templates=edited)
+    assert ("Les factures ci-dessous restent impayées. Rien n'est venu. Nous saisirons le tribunal huit jours "
+            "après la présente mise en demeure, malgré la présente mise en demeure.") in bare  # this very letter
+    assert "Malgré nos relances" not in bare and "Suite à" not in bare
+    reminded = whole(tmp_path, letter("formal_notice", history=HISTORY[:1]), templates=edited)
+    assert "Malgré nos relances, les factures ci-dessous restent impayées. Rien n'est venu." in reminded
+    assert "Factures restées impayées." in whole(tmp_path, letter("litigation", history=HISTORY[:1]), templates=edited)
+    assert "Factures restées impayées malgré relances et mise en demeure." in whole(
+        tmp_path, letter("litigation"), templates=edited)
