@@ -117,6 +117,7 @@ class CustomerDialog(QDialog):
         self.siren.editingFinished.connect(self.check)
         self.terms.changed.connect(self.check)
         self.segment.currentIndexChanged.connect(self.check)
+        self.naf_code.editingFinished.connect(self.check)  # a public hospital (86.10Z) may take 50 days
         self.credit_limit.editingFinished.connect(self.check)
         self.load()
 
