@@ -40,6 +40,8 @@ from reportlab.platypus import (
 )
 
 from app.domain.money import format_eur
+from app.domain.penalties import INDEMNITY, PENALTY_CLAUSE, PENALTY_STEPS, claims_penalties
+from app.domain.vocabulary import LETTER_LABELS, STATEMENT, DunningStep
 from app.reports.pdf import (
     FONT,
     FONT_BOLD,
@@ -134,13 +136,7 @@ class Letter:
 
 
 LETTERS_DIR = Path(__file__).resolve().parents[2] / "resources" / "letters"
-KINDS = ("pre_due", "first_reminder", "second_reminder", "formal_notice", "statement", "litigation")
-PENALTY_KINDS = frozenset({"second_reminder", "formal_notice", "litigation"})
-KIND_LABELS = {
-    "pre_due": "Rappel avant échéance", "first_reminder": "Relance", "second_reminder": "Second rappel",
-    "formal_notice": "Mise en demeure", "statement": "Relevé de compte", "litigation": "Dossier de recouvrement",
-}
-INDEMNITY = Decimal("40.00")  # art. D441-5 du Code de commerce, per late invoice, businesses only
+KINDS = tuple(LETTER_LABELS)
 BLOCKS = ("synthese", "tableau", "historique", "reglement", "signature")
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
@@ -167,11 +163,8 @@ def letter_templates() -> dict[str, str]:
 
 
 def shows_penalties(letter: Letter) -> bool:
-    """Whether the letter claims penalties: from the second reminder on for a business (they run without
-    any reminder, art. L441-10 II); for a consumer, interest runs from the formal notice only."""
-    if letter.kind not in PENALTY_KINDS:
-        return False
-    return not (letter.debtor.consumer and letter.kind == "second_reminder")
+    """Whether the letter claims penalties (``penalties.claims_penalties``: its step and its debtor)."""
+    return claims_penalties(letter.kind, letter.debtor.consumer)
 
 
 def claimed(letter: Letter) -> tuple[Decimal, Decimal, Decimal]:
@@ -213,7 +206,7 @@ def placeholders(letter: Letter) -> dict[str, str]:
         "indemnites": format_eur(indemnities),
         "total": format_eur(total),
         "taux": letter.rate_text or default_rate,
-        "clause": creditor.penalty_clause or _DEFAULT_CLAUSE,
+        "clause": creditor.penalty_clause or PENALTY_CLAUSE,
         "delai": str(letter.deadline_days),
         "date_limite": fr_date(letter.on + timedelta(days=letter.deadline_days)),
         "tribunal": "tribunal judiciaire" if debtor.consumer else "tribunal de commerce",
@@ -231,9 +224,6 @@ def _addressed(contact: str) -> str:
     return "Madame, Monsieur"
 
 
-_DEFAULT_CLAUSE = ("Tout retard de paiement entraîne de plein droit des pénalités de retard au taux directeur de "
-                   "la BCE majoré de 10 points, ainsi qu'une indemnité forfaitaire pour frais de recouvrement de "
-                   "40 € (articles L441-10 et D441-5 du Code de commerce).")
 _POSTCODE = re.compile(r"^\s*(?:F-)?\d{2}\s?\d{3}\s+")
 _CONDITION = re.compile(r"^\[(pro|particulier|si \w+|sans \w+)\]\s*")
 _BLOCK = re.compile(r"^\[(\w+)\]$")
@@ -316,9 +306,9 @@ def _holds(condition: str, letter: Letter, values: Mapping[str, str]) -> bool:
 
 
 def _required_blocks(kind: str) -> tuple[str, ...]:
-    if kind == "litigation":
+    if kind == DunningStep.LITIGATION:
         return ("synthese", "tableau", "historique", "signature")
-    return ("tableau", "synthese", "signature") if kind in PENALTY_KINDS else ("tableau", "signature")
+    return ("tableau", "synthese", "signature") if kind in PENALTY_STEPS else ("tableau", "signature")
 
 
 # --- the layout -----------------------------------------------------------------------------------------
@@ -413,7 +403,7 @@ def _invoices(letter: Letter, style: dict) -> list[Flowable]:
     every page the table runs onto."""
     penalties = shows_penalties(letter)
     indemnity = penalties and not letter.debtor.consumer
-    late = letter.kind != "pre_due"
+    late = letter.kind != DunningStep.PRE_DUE
     columns = [("N° facture", 0.0), ("Date", 58.0), ("Échéance", 58.0), ("Montant TTC", 64.0), ("Reste dû", 64.0)]
     columns += [("Retard", 40.0)] if late else []
     columns += [("Intérêts" if letter.debtor.consumer else "Pénalités", 58.0)] if penalties else []
@@ -457,7 +447,7 @@ def _invoices(letter: Letter, style: dict) -> list[Flowable]:
             data.append([number(credit.number), fr_date(credit.issue_date), "", format_eur(credit.amount),
                          format_eur(credit.still_due)] + [""] * (len(columns) - 5))
     interest, indemnities, _total = claimed(letter)
-    label = "Solde" if letter.kind == "statement" else "Total restant dû"
+    label = "Solde" if letter.kind == STATEMENT else "Total restant dû"
     data.append([label, "", "", "", format_eur(letter.principal)] + ([""] if late else [])
                 + ([format_eur(interest)] if penalties else []) + ([format_eur(indemnities)] if indemnity else []))
     commands += [("SPAN", (0, -1), (3, -1)), ("FONTNAME", (0, -1), (-1, -1), FONT_BOLD),
@@ -622,14 +612,14 @@ def _address(canvas, letter: Letter) -> None:
     debtor = letter.debtor
     for size in (10, 9, 8, 7):
         width = WINDOW_WIDTH - 2 * mm
-        lines = [(FONT, size - 1.5, MUTED, "Débiteur")] if letter.kind == "litigation" else []
+        lines = [(FONT, size - 1.5, MUTED, "Débiteur")] if letter.kind == DunningStep.LITIGATION else []
         lines += [(FONT_BOLD, size, INK, text) for text in simpleSplit(debtor.name, FONT_BOLD, size, width)]
         if debtor.contact_name:
             lines += [(FONT, size, INK, text)
                       for text in simpleSplit(f"À l'attention de {debtor.contact_name}", FONT, size, width)]
         for address_line in debtor.address_lines:
             lines += [(FONT, size, INK, text) for text in simpleSplit(address_line, FONT, size, width)]
-        if letter.kind == "litigation" and debtor.siren:
+        if letter.kind == DunningStep.LITIGATION and debtor.siren:
             lines.append((FONT, size - 1, MUTED, f"SIREN {debtor.siren}"))
         if len(lines) * size * 1.25 <= WINDOW_HEIGHT:
             break
@@ -663,7 +653,7 @@ def _date_line(canvas, letter: Letter) -> None:
 def _running_header(canvas, letter: Letter) -> None:
     """The pages after the first: the company on the left, the letter and its customer on the right."""
     y = PAGE_HEIGHT - 13 * mm
-    right = f"{KIND_LABELS.get(letter.kind, '')} · {letter.debtor.name} · {fr_date(letter.on)}"
+    right = f"{LETTER_LABELS.get(letter.kind, '')} · {letter.debtor.name} · {fr_date(letter.on)}"
     canvas.setFont(FONT, 8)
     canvas.setFillColor(MUTED)
     right = fit(right, FONT, 8, WIDTH * 0.62)

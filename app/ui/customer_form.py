@@ -7,7 +7,8 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QFormLayout, QHBoxLayout, QIn
                                QMessageBox, QPlainTextEdit, QPushButton, QSpinBox, QTabWidget, QVBoxLayout, QWidget)
 
 from app.domain.aging import BUCKET_LABELS, BUCKETS
-from app.domain.vocabulary import GUARANTEE_LABELS, SEGMENT_LABELS, GuaranteeKind, Segment
+from app.domain.vocabulary import (DUNNING_STEP_LABELS, GUARANTEE_LABELS, SEGMENT_LABELS, DunningStep, GuaranteeKind,
+                                   Segment)
 from app.services.company import default_terms
 from app.services.customers import (CustomerInput, GuaranteeInput, customer_exposure, customer_input, save_customer,
                                     validate_customer)
@@ -183,7 +184,8 @@ class CustomerDialog(QDialog):
 
         if entry.formal_notice_id is None:
             return
-        number, ok = QInputDialog.getText(self, "Mise en demeure", "N° de la lettre recommandée avec AR :")
+        number, ok = QInputDialog.getText(self, DUNNING_STEP_LABELS[DunningStep.FORMAL_NOTICE],
+                                          "N° de la lettre recommandée avec AR :")
         if not ok:
             return
         errors = commit(self.context.db, note_registered_mail, entry.formal_notice_id, number)

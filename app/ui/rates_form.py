@@ -142,7 +142,8 @@ class MissingRateBanner(QFrame):
     def __init__(self, on_enter, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("rate_banner")
-        self.setStyleSheet("QFrame#rate_banner { background: #fdf2e0; border: 1px solid #e8c07a; border-radius: 6px; }")
+        self.setStyleSheet("QFrame#rate_banner { background: #fdf2e0; border: 1px solid #e8c07a; "
+                           "border-radius: 6px; }")
         row = QHBoxLayout(self)
         row.setContentsMargins(12, 8, 12, 8)
         sign = QLabel()
