@@ -294,15 +294,19 @@ def run_remind(location: str, args: argparse.Namespace) -> int:
     from app.services.reminders import remind, remind_lines
     from app.services.store import commit, rehearse
 
+    from app.services.rates import missing_rate
     from app.services.reminders import unmatched_receipts, unmatched_warning
     from app.services.store import read
 
     db = existing_database(location)
+    at = args.at or date.today()
+    if not args.dry_run and (missing := read(db, missing_rate, at)):  # refused before any letter is written
+        raise UserError(missing)
     warning = unmatched_warning(*read(db, unmatched_receipts))
     if warning:
         print(f"Attention : {warning}", file=sys.stderr)
     run = rehearse if args.dry_run else commit
-    reminders, holds = run(db, remind, args.at or date.today(), Path(args.out), dry_run=args.dry_run,
+    reminders, holds = run(db, remind, at, Path(args.out), dry_run=args.dry_run,
                            emails=args.eml)
     if args.json:
         print(json.dumps([r.as_json() for r in reminders], ensure_ascii=False, indent=2))

@@ -14,6 +14,9 @@ A partial payment stops the interest on the part it paid at its date: a part pai
 bears P − D days. The days are summed half-year by half-year, since the rate changes on 1 January and 1 July;
 the total is rounded half-up to the cent once, and each period shows its share rounded so that they add up.
 
+Which letters claim penalties and the 40 € (``PENALTY_STEPS``, ``claims_penalties``), and the clause a
+company prints by default, are defined here once: the letters, the services and the demo read them.
+
 Rates are data (``RateTable``), shipped for the half-years known when the program was written and entered
 by the user for the others. A half-year missing from the table is never guessed: ``MissingRate`` says
 which, so that the user enters it.
@@ -27,6 +30,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
 
 from app.domain.money import CENT, ZERO
+from app.domain.vocabulary import DunningStep
 from app.jobs import Refused
 
 INDEMNITY = Decimal("40.00")     # D441-5: per late invoice, business debtors only
@@ -34,6 +38,18 @@ ECB_MARGIN = Decimal(10)         # points added to the ECB rate when the terms s
 PUBLIC_MARGIN = Decimal(8)       # a public buyer's late-payment interest: ECB + 8 points (CCP R2192-31)
 LEGAL_FLOOR_TIMES = 3            # an agreed rate may not be below three times the legal rate
 DAYS_IN_YEAR = 365
+# the dunning steps whose letter claims the penalties and indemnities (DOMAIN.md: from the 2nd reminder on)
+PENALTY_STEPS = frozenset({DunningStep.SECOND_REMINDER, DunningStep.FORMAL_NOTICE, DunningStep.LITIGATION})
+PENALTY_CLAUSE = (  # a company's terms until it writes its own (Paramètres)
+    f"En cas de retard de paiement, des pénalités calculées au taux de la BCE majoré de {ECB_MARGIN} points sont "
+    "exigibles dès le lendemain de l'échéance, ainsi qu'une indemnité forfaitaire pour frais de "
+    f"recouvrement de {INDEMNITY:.0f} € (art. L441-10 et D441-5 du Code de commerce).")
+
+
+def claims_penalties(step: str, consumer: bool) -> bool:
+    """Whether a letter of ``step`` claims penalties: from the second reminder on for a business (they run
+    without any reminder, art. L441-10 II); for a consumer, interest runs from the formal notice only."""
+    return step in PENALTY_STEPS and not (consumer and step == DunningStep.SECOND_REMINDER)
 
 
 class HalfYearRates(NamedTuple):

@@ -122,6 +122,12 @@ DUNNING_STEP_LABELS = {
 }
 
 
+STATEMENT = "statement"  # a statement of account (relevé de compte): a letter, not a step of the plan
+LETTER_LABELS = {**{step.value: label for step, label in DUNNING_STEP_LABELS.items()
+                    if step is not DunningStep.PHONE_CALL},  # a call is a task, never a letter
+                 STATEMENT: "Relevé de compte"}
+
+
 class DisputeResolution(StrEnum):
     """How a dispute ended."""
 

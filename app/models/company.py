@@ -6,13 +6,8 @@ from __future__ import annotations
 from sqlalchemy import BigInteger, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.domain.penalties import PENALTY_CLAUSE
 from app.models.base import Base, ContactMixin, IdMixin, TermsMixin, Versioned, money_property
-
-DEFAULT_PENALTY_CLAUSE = (
-    "En cas de retard de paiement, des pénalités calculées au taux de la BCE majoré de 10 points sont "
-    "exigibles dès le lendemain de l'échéance, ainsi qu'une indemnité forfaitaire pour frais de "
-    "recouvrement de 40 € (art. L441-10 et D441-5 du Code de commerce)."
-)
 
 
 class Company(IdMixin, Versioned, ContactMixin, TermsMixin, Base):
@@ -24,7 +19,7 @@ class Company(IdMixin, Versioned, ContactMixin, TermsMixin, Base):
     iban: Mapped[str] = mapped_column(String(40), default="")
     bic: Mapped[str] = mapped_column(String(11), default="")
     logo_path: Mapped[str] = mapped_column(String(500), default="")
-    penalty_clause: Mapped[str] = mapped_column(Text, default=DEFAULT_PENALTY_CLAUSE)
+    penalty_clause: Mapped[str] = mapped_column(Text, default=PENALTY_CLAUSE)
     tolerance_cents: Mapped[int] = mapped_column(BigInteger, default=500)
 
     # the cockpit's targets and alert thresholds (app.domain.alerts.Thresholds reads them)

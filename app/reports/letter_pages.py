@@ -12,7 +12,8 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader, simpleSplit
 
-from app.reports.letter_text import KIND_LABELS, Creditor, Letter, city, enumeration
+from app.domain.vocabulary import LETTER_LABELS, DunningStep
+from app.reports.letter_text import Creditor, Letter, city, enumeration
 from app.reports.pdf import FONT, FONT_BOLD, INK, MUTED, RULE, fit, fr_date
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
@@ -110,14 +111,14 @@ def _address(canvas, letter: Letter) -> None:
     debtor = letter.debtor
     for size in (10, 9, 8, 7):
         width = WINDOW_WIDTH - 2 * mm
-        lines = [(FONT, size - 1.5, MUTED, "Débiteur")] if letter.kind == "litigation" else []
+        lines = [(FONT, size - 1.5, MUTED, "Débiteur")] if letter.kind == DunningStep.LITIGATION else []
         lines += [(FONT_BOLD, size, INK, text) for text in simpleSplit(debtor.name, FONT_BOLD, size, width)]
         if debtor.contact_name:
             lines += [(FONT, size, INK, text)
                       for text in simpleSplit(f"À l'attention de {debtor.contact_name}", FONT, size, width)]
         for address_line in debtor.address_lines:
             lines += [(FONT, size, INK, text) for text in simpleSplit(address_line, FONT, size, width)]
-        if letter.kind == "litigation" and debtor.siren:
+        if letter.kind == DunningStep.LITIGATION and debtor.siren:
             lines.append((FONT, size - 1, MUTED, f"SIREN {debtor.siren}"))
         if len(lines) * size * 1.25 <= WINDOW_HEIGHT:
             break
@@ -151,7 +152,7 @@ def _date_line(canvas, letter: Letter) -> None:
 def _running_header(canvas, letter: Letter) -> None:
     """The pages after the first: the company on the left, the letter and its customer on the right."""
     y = PAGE_HEIGHT - 13 * mm
-    right = f"{KIND_LABELS.get(letter.kind, '')} · {letter.debtor.name} · {fr_date(letter.on)}"
+    right = f"{LETTER_LABELS.get(letter.kind, '')} · {letter.debtor.name} · {fr_date(letter.on)}"
     canvas.setFont(FONT, 8)
     canvas.setFillColor(MUTED)
     right = fit(right, FONT, 8, WIDTH * 0.62)

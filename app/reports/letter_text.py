@@ -17,7 +17,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from app.domain.money import format_eur
-from app.domain.vocabulary import DunningStep
+from app.domain.penalties import PENALTY_CLAUSE, PENALTY_STEPS, claims_penalties
+from app.domain.vocabulary import LETTER_LABELS, DunningStep
 from app.reports.pdf import fr_date, markup
 
 @dataclass(frozen=True)
@@ -109,13 +110,7 @@ class Letter:
 
 
 LETTERS_DIR = Path(__file__).resolve().parents[2] / "resources" / "letters"
-KINDS = ("pre_due", "first_reminder", "second_reminder", "formal_notice", "statement", "litigation")
-PENALTY_KINDS = frozenset({"second_reminder", "formal_notice", "litigation"})
-KIND_LABELS = {
-    "pre_due": "Rappel avant échéance", "first_reminder": "Relance", "second_reminder": "Second rappel",
-    "formal_notice": "Mise en demeure", "statement": "Relevé de compte", "litigation": "Dossier de recouvrement",
-}
-INDEMNITY = Decimal("40.00")  # art. D441-5 du Code de commerce, per late invoice, businesses only
+KINDS = tuple(LETTER_LABELS)
 BLOCKS = ("synthese", "tableau", "historique", "reglement", "signature")
 
 
@@ -126,11 +121,8 @@ def letter_templates() -> dict[str, str]:
 
 
 def shows_penalties(letter: Letter) -> bool:
-    """Whether the letter claims penalties: from the second reminder on for a business (they run without
-    any reminder, art. L441-10 II); for a consumer, interest runs from the formal notice only."""
-    if letter.kind not in PENALTY_KINDS:
-        return False
-    return not (letter.debtor.consumer and letter.kind == "second_reminder")
+    """Whether the letter claims penalties (``penalties.claims_penalties``: its step and its debtor)."""
+    return claims_penalties(letter.kind, letter.debtor.consumer)
 
 
 def claimed(letter: Letter) -> tuple[Decimal, Decimal, Decimal]:
@@ -172,7 +164,7 @@ def placeholders(letter: Letter) -> dict[str, str]:
         "indemnites": format_eur(indemnities),
         "total": format_eur(total),
         "taux": letter.rate_text or default_rate,
-        "clause": creditor.penalty_clause or _DEFAULT_CLAUSE,
+        "clause": creditor.penalty_clause or PENALTY_CLAUSE,
         "delai": str(letter.deadline_days),
         "date_limite": fr_date(letter.on + timedelta(days=letter.deadline_days)),
         "tribunal": "tribunal judiciaire" if debtor.consumer else "tribunal de commerce",
@@ -253,13 +245,11 @@ def _addressed(contact: str) -> str:
     return "Madame, Monsieur"
 
 
-_DEFAULT_CLAUSE = ("Tout retard de paiement entraîne de plein droit des pénalités de retard au taux directeur de "
-                   "la BCE majoré de 10 points, ainsi qu'une indemnité forfaitaire pour frais de recouvrement de "
-                   "40 € (articles L441-10 et D441-5 du Code de commerce).")
 _POSTCODE = re.compile(r"^\s*(?:F-)?\d{2}\s?\d{3}\s+")
 _CONDITION = re.compile(r"^\[(pro|particulier|si \w+|sans \w+)\]\s*")
 _BLOCK = re.compile(r"^\[(\w+)\]$")
 _FIELD = re.compile(r"\{\{|\}\}|\{(\w+)\}")  # "{{" and "}}" print a brace, as with str.format
+
 
 
 def city(address_lines: Sequence[str]) -> str:
@@ -339,7 +329,7 @@ def _holds(condition: str, letter: Letter, values: Mapping[str, str]) -> bool:
 
 
 def _required_blocks(kind: str) -> tuple[str, ...]:
-    if kind == "litigation":
+    if kind == DunningStep.LITIGATION:
         return ("synthese", "tableau", "historique", "signature")
-    return ("tableau", "synthese", "signature") if kind in PENALTY_KINDS else ("tableau", "signature")
+    return ("tableau", "synthese", "signature") if kind in PENALTY_STEPS else ("tableau", "signature")
 

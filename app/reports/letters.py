@@ -31,10 +31,11 @@ from reportlab.platypus import (
 )
 
 from app.domain.money import format_eur
-from app.domain.vocabulary import DUNNING_STEP_LABELS, DunningStep
+from app.domain.vocabulary import DUNNING_STEP_LABELS, STATEMENT, DunningStep
 from app.reports.letter_pages import (BOTTOM, FIRST_TOP, LEFT, NEXT_TOP, NUMBER_WIDTH, PAGE_HEIGHT, WIDTH,
                                       WINDOW_X, Pages)
-from app.reports.letter_text import (INDEMNITY, Letter, claimed, letter_templates, paragraphs, placeholders,
+from app.domain.penalties import INDEMNITY
+from app.reports.letter_text import (Letter, claimed, letter_templates, paragraphs, placeholders,
                                      shows_penalties, unbroken)
 from app.reports.pdf import (FONT, FONT_BOLD, INK, MUTED, PANEL, RULE, fr_date, markup, numbered_canvas, register_fonts,
                              styles)
@@ -129,7 +130,7 @@ def _invoices(letter: Letter, style: dict) -> list[Flowable]:
     every page the table runs onto."""
     penalties = shows_penalties(letter)
     indemnity = penalties and not letter.debtor.consumer
-    late = letter.kind != "pre_due"
+    late = letter.kind != DunningStep.PRE_DUE
     columns = [("N° facture", 0.0), ("Date", 58.0), ("Échéance", 58.0), ("Montant TTC", 64.0), ("Reste dû", 64.0)]
     columns += [("Retard", 40.0)] if late else []
     columns += [("Intérêts" if letter.debtor.consumer else "Pénalités", 58.0)] if penalties else []
@@ -173,7 +174,7 @@ def _invoices(letter: Letter, style: dict) -> list[Flowable]:
             data.append([number(credit.number), fr_date(credit.issue_date), "", format_eur(credit.amount),
                          format_eur(credit.still_due)] + [""] * (len(columns) - 5))
     interest, indemnities, _total = claimed(letter)
-    label = "Solde" if letter.kind == "statement" else "Total restant dû"
+    label = "Solde" if letter.kind == STATEMENT else "Total restant dû"
     data.append([label, "", "", "", format_eur(letter.principal)] + ([""] if late else [])
                 + ([format_eur(interest)] if penalties else []) + ([format_eur(indemnities)] if indemnity else []))
     commands += [("SPAN", (0, -1), (3, -1)), ("FONTNAME", (0, -1), (-1, -1), FONT_BOLD),

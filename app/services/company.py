@@ -12,11 +12,11 @@ from sqlalchemy.orm import Session
 
 from app.domain.changes import changed
 from app.domain.money import format_eur
+from app.domain.penalties import PENALTY_CLAUSE
 from app.services.edits import COMPANY_KEY, claim, record_settings, settings_subject
 from app.services.identifiers import clean_siren, format_iban, iban_error, siren_error
 from app.domain.terms import PaymentTerms
 from app.models import Company
-from app.models.company import DEFAULT_PENALTY_CLAUSE
 
 # the parts of the settings screen that write the company, as its history names them
 COMPANY_SECTION, THRESHOLDS_SECTION = "Votre société", "Objectifs et alertes"
@@ -45,7 +45,7 @@ class CompanyInput:
     bic: str = ""
     logo_path: str = ""
     terms: PaymentTerms = PaymentTerms()
-    penalty_clause: str = DEFAULT_PENALTY_CLAUSE
+    penalty_clause: str = PENALTY_CLAUSE
     tolerance: Decimal = Decimal("5.00")
 
 

@@ -140,15 +140,19 @@ def customer_exposure(session: Session, customer_id: int, at: date) -> Buckets:
 
 
 def validate_customer(session: Session, data: CustomerInput, customer_id: int | None, at: date) -> Validation:
-    """The form's checks: name, SIREN/SIRET checksum, B2B terms within the legal caps (a warning), a credit
-    limit that is not negative and not already exceeded (a warning)."""
+    """The form's checks: name, SIREN/SIRET checksum, B2B terms within the legal caps (L441-10, a public
+    buyer's shorter ones: a warning), a credit limit that is not negative and not already exceeded (a warning)."""
     errors: dict[str, str] = {}
     warnings: dict[str, str] = {}
     if not data.name.strip():
         errors["name"] = "Le nom du client est obligatoire."
     if message := siren_error(data.siren):
         errors["siren"] = message
-    if data.segment != Segment.CONSUMER and (message := data.terms.legal_warning()):
+    if data.segment == Segment.PUBLIC:  # a public buyer's own, shorter caps (Code de la commande publique)
+        message = data.terms.public_warning(data.naf_code)
+    else:
+        message = None if data.segment == Segment.CONSUMER else data.terms.legal_warning()
+    if message:
         warnings["terms"] = message
     if data.credit_limit is not None:
         if data.credit_limit < 0:

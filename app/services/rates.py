@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.config import RESOURCES
-from app.domain.penalties import HalfYearRates, RateTable, rate_for
+from app.domain.penalties import HalfYearRates, MissingRate, RateTable, rate_for
 from app.models import InterestRate
 
 SHIPPED = RESOURCES / "rates" / "interest_rates.csv"
@@ -48,6 +48,17 @@ def rate_rows(session: Session) -> list[RateRow]:
 
 def rate_table(session: Session) -> RateTable:
     return RateTable([row.rates for row in rate_rows(session)])
+
+
+def missing_rate(session: Session, at: date) -> str:
+    """Why no letter can be printed on ``at``: the rates of its half-year are missing (DOMAIN.md: never guess a
+    rate, ask the user before any print), in French and naming the half-year; "" when they are known. The
+    Relances screen shows it in a banner and on its print buttons, ``encours remind`` refuses with it."""
+    try:
+        rate_table(session).check(at, at)
+    except MissingRate as missing:
+        return str(missing)
+    return ""
 
 
 def save_rates(session: Session, half_year: date, ecb: str, legal_other: str, legal_private: str,

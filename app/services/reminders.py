@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session
 
 from app.domain.dunning import Action, Hold, OpenInvoice
 from app.domain.money import ZERO, format_eur, from_cents
-from app.domain.penalties import MissingRate, penalties
-from app.domain.vocabulary import DUNNING_STEP_LABELS, DunningStep, Segment
+from app.domain.penalties import PENALTY_STEPS, MissingRate, penalties
+from app.domain.vocabulary import DUNNING_STEP_LABELS, LETTER_LABELS, DunningStep, Segment
 from app.domain.wording import lateness, rate
 from app.jobs import NULL_JOB, Job
 from app.models import Company, Customer, DunningLetter, Invoice, Payment
@@ -37,11 +37,8 @@ LETTER_STEPS = frozenset({DunningStep.PRE_DUE, DunningStep.FIRST_REMINDER, Dunni
 FILE_STEPS = {DunningStep.PRE_DUE: "rappel", DunningStep.FIRST_REMINDER: "relance-1",
               DunningStep.SECOND_REMINDER: "relance-2", DunningStep.FORMAL_NOTICE: "mise-en-demeure",
               DunningStep.LITIGATION: "dossier-contentieux"}
-KIND_LABELS = {**{step.value: label.lower() for step, label in DUNNING_STEP_LABELS.items()},
-               "statement": "relevé de compte"}
 NOT_AN_EMAIL = ("un dossier contentieux est pour vous, le tribunal ou le commissaire de justice, jamais envoyé "
                 "au débiteur")
-WITH_PENALTIES = frozenset({DunningStep.SECOND_REMINDER, DunningStep.FORMAL_NOTICE, DunningStep.LITIGATION})
 
 
 @dataclass(frozen=True)
@@ -174,7 +171,7 @@ def save_letter_texts(session: Session, texts: dict[str, str], seen: dict[str, i
     from app.reports.letter_text import Creditor, Debtor, Letter, letter_templates, placeholders
 
     shipped, errors = letter_templates(), {}
-    known = placeholders(Letter("first_reminder", date.today(), Creditor("", ()), Debtor("", ()), ()))
+    known = placeholders(Letter(DunningStep.FIRST_REMINDER, date.today(), Creditor("", ()), Debtor("", ()), ()))
     for kind, text in texts.items():
         if kind not in shipped:
             errors[kind] = f"type de lettre inconnu : {kind}."
@@ -194,7 +191,7 @@ def save_letter_texts(session: Session, texts: dict[str, str], seen: dict[str, i
             for kind, text in texts.items()}
     written = keep_preferences(session, mine, TEXTS_SUBJECT, seen)
     record_settings(session, TEXTS_SECTION, [
-        f"{KIND_LABELS[key.removeprefix(TEXT_KEY)]} : " + ("texte d'origine rétabli" if mine[key] is None
+        f"{LETTER_LABELS[key.removeprefix(TEXT_KEY)].lower()} : " + ("texte d'origine rétabli" if mine[key] is None
                                                            else "texte modifié") for key in written])
     return {}
 
@@ -240,7 +237,7 @@ def _prepared(session: Session, at: date, actions: list[Action], with_letters: b
 def _penalties(session: Session, invoice: OpenInvoice, at: date, table, consumer: bool, public_body: bool,
                step: str):
     """The penalties quoted by the firmer letters (None for the others)."""
-    if step not in WITH_PENALTIES:
+    if step not in PENALTY_STEPS:
         return None
     record = session.get(Invoice, invoice.invoice_id)
     return penalties(from_cents(record.total_cents), record.due_date, at, table, consumer=consumer,

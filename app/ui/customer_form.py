@@ -9,7 +9,8 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QFormLayout, QHBoxLayout, QIn
                                QMessageBox, QPlainTextEdit, QPushButton, QSpinBox, QTabWidget, QVBoxLayout, QWidget)
 
 from app.domain.aging import BUCKET_LABELS, BUCKETS
-from app.domain.vocabulary import GUARANTEE_LABELS, SEGMENT_LABELS, GuaranteeKind, Segment
+from app.domain.vocabulary import (DUNNING_STEP_LABELS, GUARANTEE_LABELS, SEGMENT_LABELS, DunningStep, GuaranteeKind,
+                                   Segment)
 from app.jobs import Refused
 from app.services.company import default_terms
 from app.services.customers import (CustomerInput, GuaranteeInput, customer_exposure, customer_input, save_customer,
@@ -121,6 +122,7 @@ class CustomerDialog(QDialog):
         self.siren.editingFinished.connect(self.check)
         self.terms.changed.connect(self.check)
         self.segment.currentIndexChanged.connect(self.check)
+        self.naf_code.editingFinished.connect(self.check)  # a public hospital (86.10Z) may take 50 days
         self.credit_limit.editingFinished.connect(self.check)
         self.load()
 
@@ -210,7 +212,8 @@ class CustomerDialog(QDialog):
 
         if entry.formal_notice_id is None:
             return
-        number, ok = QInputDialog.getText(self, "Mise en demeure", "N° de la lettre recommandée avec AR :")
+        number, ok = QInputDialog.getText(self, DUNNING_STEP_LABELS[DunningStep.FORMAL_NOTICE],
+                                          "N° de la lettre recommandée avec AR :")
         if not ok:
             return
         errors = commit(self.context.db, note_registered_mail, entry.formal_notice_id, number)

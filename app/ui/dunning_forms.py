@@ -8,15 +8,13 @@ from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (QComboBox, QGridLayout, QLabel, QPlainTextEdit, QPushButton, QSpinBox, QVBoxLayout,
                                QWidget)
 
-from app.domain.vocabulary import DUNNING_STEP_LABELS, SEGMENT_LABELS, DunningStep
+from app.domain.vocabulary import DUNNING_STEP_LABELS, LETTER_LABELS, SEGMENT_LABELS, DunningStep
 from app.services.dunning import plans, save_plans
 from app.services.reminders import letter_texts, save_letter_texts
 from app.services.store import commit, read
 from app.ui.format import LATE
 
 UNUSED = -31  # a spin box's value for a step the segment's plan leaves out, shown as "—"
-KIND_LABELS = {**{step.value: label for step, label in DUNNING_STEP_LABELS.items() if step != DunningStep.PHONE_CALL},
-               "statement": "Relevé de compte"}
 
 
 class PlansForm(QWidget):
@@ -80,7 +78,7 @@ class LetterTextsForm(QWidget):
         super().__init__(parent)
         column = QVBoxLayout(self)
         self.kind = QComboBox()
-        for kind, label in KIND_LABELS.items():
+        for kind, label in LETTER_LABELS.items():
             self.kind.addItem(label, kind)
         self.kind.currentIndexChanged.connect(self._show)
         column.addWidget(self.kind)
@@ -129,7 +127,7 @@ class LetterTextsForm(QWidget):
         if errors:
             kind, message = next(iter(errors.items()))
             self.kind.setCurrentIndex(self.kind.findData(kind))
-            self.message.setText(f"{KIND_LABELS.get(kind, kind)} : {message}")
+            self.message.setText(f"{LETTER_LABELS.get(kind, kind)} : {message}")
             return False
         self.message.clear()
         return True

@@ -1,17 +1,20 @@
 """Paramètres › Taux d'intérêt: the rates the late penalties are computed with, half-year by half-year, and
-the form to enter a half-year that is missing (or correct one). The program never guesses a rate."""
+the form to enter a half-year that is missing (or correct one). The program never guesses a rate: where a
+missing one stops the work (Relances), a banner says which and opens the same form in a dialog."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (QComboBox, QDialog, QFormLayout, QFrame, QHBoxLayout, QLabel, QLineEdit, QPushButton,
+                               QVBoxLayout, QWidget)
 
 from app.domain.penalties import half_year_label, half_year_start, next_half_year
 from app.domain.wording import rate
 from app.services.rates import RateRow, rate_rows, save_rates
 from app.services.store import commit, read
-from app.ui.forms import FieldMessages, combo_select
+from app.ui.forms import FieldMessages, combo_select, dialog_buttons
+from app.ui.icons import icon
 from app.ui.screen import RowTable
 from app.ui.table_model import Column
 
@@ -110,3 +113,52 @@ class RatesForm(QWidget):
             self.load(db, self.today)
             combo_select(self.half_year, start)
         return not errors
+
+
+class RatesDialog(QDialog):
+    """The rates form opened from the screen a missing rate stops, on the half-year missing: the owner enters
+    it without leaving that screen, which then computes again."""
+
+    def __init__(self, context, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.setWindowTitle("Taux d'intérêt")
+        self.setMinimumSize(860, 520)
+        layout = QVBoxLayout(self)
+        self.form = RatesForm()
+        layout.addWidget(self.form, 1)
+        layout.addWidget(dialog_buttons(self, self.save))
+        self.form.load(context.db, context.today())
+
+    def save(self) -> None:
+        if self.form.save(self.context.db):
+            self.accept()
+
+
+class MissingRateBanner(QFrame):
+    """A band at the top of a screen saying that the current half-year's rates are missing (the service's
+    French reason) with « Saisir le taux »; hidden while the rates are known."""
+
+    def __init__(self, on_enter, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("rate_banner")
+        self.setStyleSheet("QFrame#rate_banner { background: #fdf2e0; border: 1px solid #e8c07a; "
+                           "border-radius: 6px; }")
+        row = QHBoxLayout(self)
+        row.setContentsMargins(12, 8, 12, 8)
+        sign = QLabel()
+        sign.setPixmap(icon("triangle-alert").pixmap(20, 20))
+        self.text = QLabel()
+        self.text.setWordWrap(True)
+        self.button = QPushButton(icon("pencil"), "Saisir le taux")
+        self.button.clicked.connect(on_enter)
+        row.addWidget(sign)
+        row.addWidget(self.text, 1)
+        row.addWidget(self.button)
+        self.hide()
+
+    def say(self, reason: str) -> None:
+        """Show ``reason`` ("" hides the banner)."""
+        self.text.setText(f"{reason[:1].upper()}{reason[1:]} Aucune lettre ne peut être imprimée d'ici là."
+                          if reason else "")
+        self.setVisible(bool(reason))

@@ -21,12 +21,14 @@ from app.domain.vocabulary import DUNNING_STEP_LABELS, DunningStep
 from app.domain.wording import lateness
 from app.services.disputes import DisputeInput, save_dispute
 from app.services.dunning import due_actions, postpone, record_call
+from app.services.rates import missing_rate
 from app.services.reminders import (LETTER_STEPS, claims, emails_left_out, letters_apart, print_letters,
                                     unmatched_receipts, unmatched_warning)
 from app.services.store import commit, read
 from app.ui.forms import AmountEdit, DateEdit, FieldMessages, ask_folder, ask_save_path, dialog_buttons
 from app.ui.format import AT_RISK, LATE, fr_amount, fr_date
 from app.ui.icons import icon
+from app.ui.rates_form import MissingRateBanner, RatesDialog
 from app.ui.screen import RowTable, Screen
 from app.ui.table_model import ROW_ROLE, Column
 from app.ui.worker import run_op
@@ -69,6 +71,11 @@ class RemindersScreen(Screen):
             button.clicked.connect(slot)
             self.actions_bar.addWidget(button)
         QShortcut(QKeySequence.StandardKey.Print, self, self.print_selected)
+        self.missing_rate = ""  # why no letter can be printed today (the half-year's rates missing), or ""
+        self.print_tips = {button: button.toolTip()
+                           for button in (self.print_button, self.print_all_button, self.emails_button)}
+        self.rate_banner = MissingRateBanner(self.enter_rates)
+        self.layout_.addWidget(self.rate_banner)
 
         self.table = RowTable(ACTION_COLUMNS, sort_column=-1)  # most useful first: amount due × risk score
         self.table.setSortingEnabled(False)
@@ -122,6 +129,8 @@ class RemindersScreen(Screen):
     def _show(self, result) -> None:
         self.running = None
         self.actions, self.holds, self.claims = result
+        self.missing_rate = read(self.context.db, missing_rate, self.context.today())
+        self.rate_banner.say(self.missing_rate)
         count = len(self.actions)
         self.day.setText(f"{fr_date(self.context.today())} · {count} action{'s' if count > 1 else ''}")
         self.table.set_rows(self.actions)
@@ -131,7 +140,7 @@ class RemindersScreen(Screen):
         self.held.setText("<b>En attente</b> : " + " · ".join(f"{escape(h.name)} ({escape(h.reason)})"
                                                               for h in self.holds) if self.holds else "")
         for button in (self.print_all_button, self.emails_button):
-            button.setEnabled(any(a.step in LETTER_STEPS for a in self.actions))
+            self._enable_printing(button, any(a.step in LETTER_STEPS for a in self.actions))
         if self.stale:
             self.refresh()
 
@@ -143,9 +152,19 @@ class RemindersScreen(Screen):
         action = self.selected()
         for button in (self.call_button, self.postpone_button, self.dispute_button, self.preview_button):
             button.setEnabled(action is not None)
-        self.print_button.setEnabled(action is not None and action.step in LETTER_STEPS)
+        self._enable_printing(self.print_button, action is not None and action.step in LETTER_STEPS)
         self.detail.setText(_detail(action, self.claims.get(action.customer_id)) if action
                             else "Aucune relance à faire aujourd'hui." if not self.actions else "")
+
+    def _enable_printing(self, button: QPushButton, letters: bool) -> None:
+        """A print button works when it has letters and today's rates are known; else its tooltip says which
+        half-year is missing (DOMAIN.md: asked before any print, never after the save dialog)."""
+        button.setEnabled(letters and not self.missing_rate)
+        button.setToolTip(self.missing_rate or self.print_tips[button])
+
+    def enter_rates(self) -> None:
+        if RatesDialog(self.context, self).exec():
+            self.refresh()
 
     # letters ---------------------------------------------------------------------------------------------------
     def preview(self) -> None:
@@ -167,7 +186,9 @@ class RemindersScreen(Screen):
 
     def _go_ahead(self) -> bool:
         """Warn before printing while bank lines are still unmatched (DOMAIN.md): a customer who has paid
-        must not get a reminder."""
+        must not get a reminder. Nothing is printed while today's rates are missing (Ctrl+P included)."""
+        if self.missing_rate:
+            return False
         warning = unmatched_warning(*read(self.context.db, unmatched_receipts))
         if not warning:
             return True

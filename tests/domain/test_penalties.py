@@ -8,7 +8,9 @@ from decimal import Decimal as D
 import pytest
 from hypothesis import given, strategies as st
 
-from app.domain.penalties import HalfYearRates, MissingRate, RateTable, half_year_start, penalties
+from app.domain.penalties import (INDEMNITY, PENALTY_CLAUSE, HalfYearRates, MissingRate, RateTable, claims_penalties,
+                                  half_year_start, penalties)
+from app.domain.vocabulary import DunningStep
 
 TABLE = RateTable([
     HalfYearRates(date(2025, 1, 1), D("3.15"), D("3.71"), D("7.21")),
@@ -113,3 +115,13 @@ def test_a_public_buyer_owes_ecb_plus_8_points_and_the_indemnity():
     # 1 000 × 0,1015 × 30 / 365 = 8,3424… -> 8,34
     assert [(p.rate, p.days, p.interest) for p in owed.periods] == [(D("10.15"), 30, D("8.34"))]
     assert owed.indemnity == D("40.00")
+
+
+def test_which_letters_claim_penalties_and_the_clause_quote_the_one_indemnity():
+    # from the 2nd reminder on for a business; a consumer's interest runs from the formal notice only
+    assert [step for step in DunningStep if claims_penalties(step, consumer=False)] == [
+        DunningStep.SECOND_REMINDER, DunningStep.FORMAL_NOTICE, DunningStep.LITIGATION]
+    assert [step for step in DunningStep if claims_penalties(step, consumer=True)] == [
+        DunningStep.FORMAL_NOTICE, DunningStep.LITIGATION]
+    assert INDEMNITY == D("40.00")
+    assert "majoré de 10 points" in PENALTY_CLAUSE and "recouvrement de 40 € (art. L441-10" in PENALTY_CLAUSE

@@ -42,6 +42,27 @@ def test_legal_caps():
     assert PaymentTerms(TermsKind.ON_RECEIPT).legal_warning() is None
 
 
+def test_a_public_buyers_caps():
+    # 30 days for a public buyer (CCP R2192-10), 50 for a public health establishment (R2192-11 1°)
+    assert PaymentTerms(TermsKind.NET, 30).public_warning() is None
+    assert PaymentTerms(TermsKind.NET, 45).public_warning() == (
+        "45 jours dépassent le délai de paiement maximal d'un acheteur public, 30 jours (art. R2192-10 du Code de "
+        "la commande publique) ; 50 jours pour un établissement public de santé (code NAF 86.10Z).")
+    assert PaymentTerms(TermsKind.NET, 50).public_warning("86.10Z") is None
+    assert PaymentTerms(TermsKind.NET, 51).public_warning("8610z") == (
+        "51 jours dépassent le délai de paiement maximal d'un établissement public de santé, 50 jours "
+        "(art. R2192-11 du Code de la commande publique).")
+    # an end-of-month kind on its longest wait: « 20 jours fin de mois » from 11/04/2026: + 20 = 01/05, due 31/05
+    assert PaymentTerms(TermsKind.DAYS_END_OF_MONTH, 0).public_warning() is None  # « fin de mois »: 30 at most
+    twenty = PaymentTerms(TermsKind.DAYS_END_OF_MONTH, 20)
+    assert twenty.longest_days == (twenty.due_date(date(2026, 4, 11)) - date(2026, 4, 11)).days == 50
+    assert PaymentTerms(TermsKind.DAYS_END_OF_MONTH, 20).public_warning("86.10Z") is None
+    assert PaymentTerms(TermsKind.END_OF_MONTH_DAYS, 30).public_warning().startswith(
+        "« Fin de mois 30 jours » peuvent aller jusqu'à 60 jours et dépassent le délai de paiement maximal d'un "
+        "acheteur public, 30 jours")
+    assert PaymentTerms(TermsKind.ON_RECEIPT).public_warning() is None
+
+
 def test_terms_values():
     assert PaymentTerms("net", 45) == PaymentTerms(TermsKind.NET, 45)
     assert PaymentTerms(TermsKind.ON_RECEIPT, 30).days == 0

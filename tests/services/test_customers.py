@@ -4,7 +4,7 @@ from sqlalchemy import select
 
 from app.domain.terms import PaymentTerms, TermsKind
 from app.models import Customer, Guarantee, GuaranteeKind, Segment
-from app.services.customers import CustomerInput, GuaranteeInput, list_customers, save_customer
+from app.services.customers import CustomerInput, GuaranteeInput, list_customers, save_customer, validate_customer
 from tests.conftest import TODAY
 
 
@@ -34,7 +34,8 @@ def test_new_customer_gets_a_code_and_guarantees(ledger):
                          guarantees=[GuaranteeInput(GuaranteeKind.CREDIT_INSURANCE, "Coface", D("4000"), 90)])
     with ledger.transaction() as s:
         customer, validation = save_customer(s, data, at=TODAY)
-    assert "60 jours" in validation.warnings["terms"]        # saved all the same: a warning
+    assert "90 jours dépassent le délai de paiement maximal d'un acheteur public, 30 jours" in \
+        validation.warnings["terms"]                           # saved all the same: a warning
     with ledger.sessions() as s:
         saved = s.scalar(select(Customer).where(Customer.name == "Menuiserie Roux"))
         assert saved.siren == "732829320"
@@ -43,6 +44,21 @@ def test_new_customer_gets_a_code_and_guarantees(ledger):
         assert saved.credit_limit_cents == 500000
         guarantee = s.scalars(select(Guarantee).where(Guarantee.customer_id == saved.id)).one()
         assert (guarantee.guarantor, guarantee.amount_cents, guarantee.percentage) == ("Coface", 400000, 90)
+
+
+def test_a_public_buyer_is_warned_above_30_days_and_a_public_hospital_above_50(ledger):
+    """Code de la commande publique R2192-10 and R2192-11 1°: within L441-10's 60 days, still too long."""
+    def warned(segment, days, naf=""):
+        data = CustomerInput(name="Centre hospitalier de Tarare", segment=segment, naf_code=naf,
+                             terms=PaymentTerms(TermsKind.NET, days))
+        with ledger.sessions() as s:
+            return validate_customer(s, data, None, TODAY).warnings.get("terms")
+
+    assert warned(Segment.PRIVATE, 45) is None and warned(Segment.PUBLIC, 30) is None
+    assert "délai de paiement maximal d'un acheteur public, 30 jours (art. R2192-10" in warned(Segment.PUBLIC, 45)
+    assert warned(Segment.PUBLIC, 45, "86.10Z") is None
+    assert "d'un établissement public de santé, 50 jours (art. R2192-11" in warned(Segment.PUBLIC, 55, "86.10Z")
+    assert "plafond légal de 60 jours" in warned(Segment.PRIVATE, 75)  # L441-10 as before
 
 
 def test_consumers_are_not_held_to_b2b_caps(ledger):

@@ -12,7 +12,7 @@ from datetime import date
 from sqlalchemy import select
 
 from app.__main__ import main
-from app.models import Activity, Customer, Dispute, Invoice
+from app.models import Activity, Customer, Dispute, DunningLetter, Invoice
 from app.services.dunning import due_actions
 from app.services.rates import save_rates
 from tests.cli.test_cli import location
@@ -74,6 +74,23 @@ def test_remind_says_the_missing_half_year_once(ledger, capsys):
     out = capsys.readouterr().out
     assert "Mise en demeure — Boulangerie Martin : 1 facture, 1\u202f880,00\u00a0€ dus, 46 j de retard" in out
     assert out.count("taux d'intérêt manquant pour le 2e semestre 2026") == 1
+
+
+def test_remind_refuses_before_writing_anything_when_todays_half_year_is_missing(ledger, capsys, tmp_path):
+    out = tmp_path / "lettres"
+    assert main(["--db", location(ledger), "remind", "--at", "2026-11-23", "--out", str(out), "--eml"]) == 1
+    said = capsys.readouterr()
+    assert said.out == "" and said.err == (
+        "encours : taux d'intérêt manquant pour le 2e semestre 2026 : saisissez-le dans Paramètres › Taux "
+        "d'intérêt (taux de la BCE au 1er janvier ou au 1er juillet, taux d'intérêt légal publié pour le "
+        "semestre).\n")
+    assert not out.exists()  # not even the folder
+    with ledger.sessions() as s:
+        assert s.scalars(select(DunningLetter)).all() == []
+    with ledger.transaction() as s:  # entered: the letters are written
+        assert save_rates(s, date(2026, 7, 1), "2,15", "3,00", "7,00") == {}
+    assert main(["--db", location(ledger), "remind", "--at", "2026-11-23", "--out", str(out)]) == 0
+    assert len(list(out.glob("*.pdf"))) == 2
 
 
 def test_a_customer_chased_as_another_segment_follows_that_plan(ledger):

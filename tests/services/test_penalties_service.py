@@ -10,7 +10,7 @@ from sqlalchemy import select
 from app.__main__ import main
 from app.domain.penalties import HalfYearRates
 from app.models import Customer, DunningLetter, Invoice
-from app.services.rates import rate_rows, save_rates, shipped_rates
+from app.services.rates import missing_rate, rate_rows, save_rates, shipped_rates
 from tests.cli.test_cli import location
 
 H2_2026 = date(2026, 7, 1)
@@ -21,8 +21,41 @@ def enter_h2_2026(db):
         assert save_rates(s, H2_2026, "2,15", "3,00", "7,00 %", "test") == {}
 
 
+def test_every_known_half_year_is_shipped_with_its_source_and_none_guessed():
+    # DOMAIN.md's table: ECB MRO on 1 Jan / 1 Jul, legal rate "other cases" and for private persons
+    assert [tuple(r[:4]) for r in shipped_rates()] == [
+        (date(2024, 7, 1), D("4.25"), D("4.92"), D("8.16")), (date(2025, 1, 1), D("3.15"), D("3.71"), D("7.21")),
+        (date(2025, 7, 1), D("2.15"), D("2.76"), D("6.65")), (date(2026, 1, 1), D("2.15"), D("2.62"), D("6.67"))]
+    assert [r.source.split(" — ")[0] for r in shipped_rates()] == [
+        "BCE 4,25 % depuis le 12/06/2024", "BCE 3,15 % depuis le 18/12/2024", "BCE 2,15 % depuis le 11/06/2025",
+        "BCE 2,15 % depuis le 11/06/2025, inchangé le 18/12/2025"]
+    assert "particuliers : à vérifier au décret" in shipped_rates()[0].source
+
+
+def test_the_shipped_table_reaches_an_existing_database_under_what_the_user_typed(db):
+    """The shipped rates are read from resources/ each time, the user's entries over them: a new version's
+    half-years reach a database made before it, and never replace a value the user typed."""
+    with db.transaction() as s:  # typed by the user before this version shipped H1 2025
+        assert save_rates(s, date(2025, 1, 1), "3,00", "3,71", "7,21", "mon comptable") == {}
+    with db.sessions() as s:
+        rows = {r.rates.start: r for r in rate_rows(s)}
+    assert (rows[date(2025, 1, 1)].rates.ecb, rows[date(2025, 1, 1)].entered) == (D("3.00"), True)
+    assert (rows[date(2026, 1, 1)].rates.ecb, rows[date(2026, 1, 1)].entered) == (D("2.15"), False)
+
+
+def test_the_missing_half_year_is_said_in_french_before_any_print(db):
+    with db.sessions() as s:
+        assert missing_rate(s, date(2026, 6, 30)) == ""
+        assert missing_rate(s, date(2026, 11, 23)) == (
+            "taux d'intérêt manquant pour le 2e semestre 2026 : saisissez-le dans Paramètres › Taux d'intérêt "
+            "(taux de la BCE au 1er janvier ou au 1er juillet, taux d'intérêt légal publié pour le semestre).")
+    enter_h2_2026(db)
+    with db.sessions() as s:
+        assert missing_rate(s, date(2026, 11, 23)) == ""
+        assert "1er semestre 2027" in missing_rate(s, date(2027, 1, 1))
+
+
 def test_the_shipped_table_is_completed_and_corrected_by_the_user(db):
-    assert shipped_rates()[-1] == HalfYearRates(date(2026, 1, 1), D("2.15"), D("2.62"), D("6.67"), "livré avec Encours")
     enter_h2_2026(db)
     with db.transaction() as s:
         assert save_rates(s, date(2026, 1, 1), "2,40", "2,62", "6,67") == {}

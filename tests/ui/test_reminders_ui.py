@@ -181,6 +181,7 @@ def test_printing_while_bank_lines_are_unmatched_asks_first(ledger, make_window,
 
     with ledger.transaction() as s:  # received, but nobody knows from whom yet
         s.add(Payment(customer_id=None, received_on=date(2026, 11, 22), amount_cents=188000, reference="VIR SEPA"))
+        assert save_rates(s, date(2026, 7, 1), "2,15", "3,00", "7,00") == {}
     screen = reminders_screen(make_window(ledger), qtbot)
     asked = []
     monkeypatch.setattr(QMessageBox, "question",
@@ -191,3 +192,42 @@ def test_printing_while_bank_lines_are_unmatched_asks_first(ledger, make_window,
     assert asked == ["1 encaissement (1\u202f880,00\u00a0€) n’est rattaché à aucun client : un client qui a payé "
                      "pourrait recevoir une relance. Rapprochez d'abord le relevé bancaire.\n\nImprimer quand même ?"]
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_a_missing_half_year_is_said_at_the_top_and_stops_printing_before_any_dialog(ledger, make_window, qtbot,
+                                                                                      monkeypatch):
+    asked = []
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: asked.append("save") or ("", ""))
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: asked.append("folder") or "")
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: asked.append("question"))
+    screen = reminders_screen(make_window(ledger), qtbot)
+    reason = ("taux d'intérêt manquant pour le 2e semestre 2026 : saisissez-le dans Paramètres › Taux d'intérêt "
+              "(taux de la BCE au 1er janvier ou au 1er juillet, taux d'intérêt légal publié pour le semestre).")
+    assert screen.rate_banner.isVisible()
+    assert screen.rate_banner.text.text() == "T" + reason[1:] + " Aucune lettre ne peut être imprimée d'ici là."
+    assert screen.rate_banner.button.text() == "Saisir le taux"
+    select_customer(screen, "Boulangerie Martin")
+    for button in (screen.print_button, screen.print_all_button, screen.emails_button):
+        assert not button.isEnabled() and button.toolTip() == reason
+    assert screen.preview_button.isEnabled()  # a preview records nothing
+    screen.print_selected()  # Ctrl+P goes past the button
+    screen.print_all()
+    screen.emails()
+    assert asked == []
+
+    from app.ui.rates_form import RatesDialog
+
+    def enter(dialog):
+        assert dialog.form.half_year.currentText() == "2e semestre 2026 — manquant"
+        for name, text in (("ecb", "2,15"), ("legal_other", "3,00"), ("legal_private", "7,00")):
+            dialog.form.fields[name].setText(text)
+        dialog.save()
+        return dialog.result()
+
+    monkeypatch.setattr(RatesDialog, "exec", enter)
+    screen.rate_banner.button.click()
+    qtbot.waitUntil(lambda: screen.running is None and not screen.rate_banner.isVisible(), timeout=20_000)
+    select_customer(screen, "Boulangerie Martin")
+    assert screen.print_button.isEnabled() and screen.print_all_button.isEnabled()
+    assert screen.print_button.toolTip() == "La lettre de la relance choisie, enregistrée comme envoyée (Ctrl+P)"
+    assert "total réclamé 1\u202f950,62\u00a0€" in screen.detail.text()

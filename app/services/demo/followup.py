@@ -18,8 +18,8 @@ from decimal import Decimal
 
 from app.domain.dunning import CustomerAccount, OpenInvoice, todays_actions
 from app.domain.money import ZERO, from_cents, to_cents
-from app.domain.penalties import (HalfYearRates, MissingRate, RateTable, half_year_start, next_half_year,
-                                  penalties)
+from app.domain.penalties import (INDEMNITY, PENALTY_STEPS, HalfYearRates, MissingRate, RateTable, half_year_start,
+                                  next_half_year, penalties)
 from app.domain.vocabulary import DunningStep
 from app.models import ActivityKind, GuaranteeKind, Segment
 from app.services.demo import names
@@ -27,9 +27,7 @@ from app.services.demo.ledger import (
     BANKRUPTCY_DAYS, Behaviour, DemoCustomer, DemoInvoice, Simulation, business_day, working_day_before,
 )
 
-RECOVERY_INDEMNITY_CENTS = 4_000  # art. D441-5, per late invoice, business debtors only
 LETTERS_DAYS = 365  # the owner has chased with Encours for a year
-FIRM_STEPS = frozenset({DunningStep.SECOND_REMINDER, DunningStep.FORMAL_NOTICE, DunningStep.LITIGATION})
 TOLERANCE = Decimal("5.00")  # the company's default: nothing under it is chased
 
 
@@ -195,7 +193,7 @@ def letters(sim: Simulation) -> list[dict]:
                 customer = next(c for c in sim.customers if c.id == action.customer_id)
                 invoices = {i.id: i for i in by_customer[customer.id]}
                 lines = [(invoices[i.invoice_id], to_cents(i.still_due)) for i in action.invoices]
-                interest = _interest(action, invoices, customer, day, table) if action.step in FIRM_STEPS else 0
+                interest = _interest(action, invoices, customer, day, table) if action.step in PENALTY_STEPS else 0
                 rows.append(_letter(rng, customer, action.step, day, lines, len(rows) + 1, interest))
                 for invoice in action.invoices:
                     steps_done[invoice.invoice_id].add(action.step)
@@ -234,8 +232,8 @@ def _letter(rng: random.Random, customer: DemoCustomer, step: str, sent: date,
             lines: list[tuple[DemoInvoice, int]], letter_id: int, interest: int) -> dict:
     """The record of a letter (or of the call made, for that step)."""
     indemnities = 0
-    if step in FIRM_STEPS and customer.segment is not Segment.CONSUMER:
-        indemnities = RECOVERY_INDEMNITY_CENTS * len(lines)
+    if step in PENALTY_STEPS and customer.segment is not Segment.CONSUMER:  # D441-5: per late invoice
+        indemnities = to_cents(INDEMNITY) * len(lines)
     mail = ""
     if step == DunningStep.FORMAL_NOTICE:
         digits = f"{rng.randint(0, 10**11 - 1):011d}"
