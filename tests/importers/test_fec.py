@@ -12,7 +12,6 @@ located problems, nothing else.
 from __future__ import annotations
 
 import random
-import time
 import unicodedata
 from datetime import date, datetime
 from decimal import Decimal as D
@@ -490,14 +489,13 @@ def big_fec(path: Path, lines: int) -> Path:
 
 
 @pytest.mark.slow
-def test_two_hundred_thousand_lines_in_well_under_two_seconds(tmp_path):
+def test_two_hundred_thousand_lines_are_read_whole(tmp_path):
+    """A large FEC read to its last line, each invoice once (its speed is measured in bench/import_bench.py,
+    beside a raw baseline: no test measures time)."""
     path = big_fec(tmp_path / "123456789FEC20241231.txt", 200_000)
-    started = time.perf_counter()
     result = fec.read(path)
-    elapsed = time.perf_counter() - started
     assert result.rows == 200_000 and result.problems == []
     assert len({i.number for i in result.invoices}) == len(result.invoices) > 28_000
-    assert elapsed < 3.0, f"{elapsed:.2f} s"  # about 1 s on a developer machine; margin for a busy CI runner
 
 
 # never anything but UnreadableFile or problems -------------------------------------------------------------
