@@ -88,18 +88,26 @@ def book(session: Session, reports: list[ToReport], *, as_of: date, batch_id: in
         rest[report.invoice_id] -= cents
         explained += 1
     owners = {report.invoice_id: report.customer_id for report in reports}
-    booked = [(invoice_id, cents) for invoice_id, cents in rest.items() if cents > 0]
-    ids = reserve_ids(session.connection(), Payment.__table__, len(booked)) if booked else []
-    reference = f"Réglé selon {source} au {as_of:%d/%m/%Y}"
+    booked = [(invoice_id, owners[invoice_id], cents, f"reported:{batch_id}:{invoice_id}")
+              for invoice_id, cents in rest.items() if cents > 0]
+    shares += _new_reports(session, booked, as_of=as_of, reference=f"Réglé selon {source} au {as_of:%d/%m/%Y}",
+                           batch_id=batch_id, issued=issued)
+    settlement.write(session, shares, batch_id=batch_id, why=source)
+    return Booked(explained, len(booked), sum(cents for _, _, cents, _ in booked))
+
+
+def _new_reports(session: Session, rows: list[tuple[int, int, int, str]], *, as_of: date, reference: str,
+                 batch_id: int, issued: dict[int, date]) -> list[Share]:
+    """Reported settlements (invoice, customer, cents, row hash) inserted as payments awaiting the bank,
+    dated ``as_of``, under ``batch_id`` (its undo takes them back); returns their shares of their invoices."""
+    ids = reserve_ids(session.connection(), Payment.__table__, len(rows)) if rows else []
     insert_values(session.connection(), Payment.__table__,
                   ["id", "customer_id", "received_on", "amount_cents", "method", "reference", "import_batch_id",
                    "row_hash"],
-                  [(payment_id, owners[invoice_id], as_of, cents, REPORTED, reference, batch_id,
-                    f"reported:{batch_id}:{invoice_id}") for payment_id, (invoice_id, cents) in zip(ids, booked)])
-    shares += [Share(invoice_id, PAYMENT, payment_id, cents, max(as_of, issued[invoice_id]))
-               for payment_id, (invoice_id, cents) in zip(ids, booked)]
-    settlement.write(session, shares, batch_id=batch_id, why=source)
-    return Booked(explained, len(booked), sum(cents for _, cents in booked))
+                  [(payment_id, customer_id, as_of, cents, REPORTED, reference, batch_id, row_hash)
+                   for payment_id, (_invoice, customer_id, cents, row_hash) in zip(ids, rows)])
+    return [Share(invoice_id, PAYMENT, payment_id, cents, max(as_of, issued[invoice_id]))
+            for payment_id, (invoice_id, _customer, cents, _hash) in zip(ids, rows)]
 
 
 def _issued(session: Session, invoice_ids: Iterable[int]) -> dict[int, date]:
@@ -263,14 +271,12 @@ def offered(session: Session, waiting: list[tuple[Credit, int | None]]) -> dict[
         return {}
     items = _items(session, reports)
     the_book, numbers = Book(parties(session), items), {item.invoice_id: item.number for item in items}
-    found = {}
-    for credit, customer_id in waiting:
-        report = likely_report(credit, customer_id, reports, quoted(credit, the_book))
-        if report is not None:
-            reference = session.scalar(select(Payment.reference).where(Payment.id == report.key))
-            found[credit.key] = Awaiting(report.key, report.invoice_id, numbers[report.invoice_id],
-                                         from_cents(report.cents), reference or "")
-    return found
+    chosen = {credit.key: report for credit, customer_id in waiting
+              if (report := likely_report(credit, customer_id, reports, quoted(credit, the_book))) is not None}
+    keys = sorted({report.key for report in chosen.values()})
+    references = dict(session.execute(select(Payment.id, Payment.reference).where(Payment.id.in_(keys))).all())
+    return {key: Awaiting(report.key, report.invoice_id, numbers[report.invoice_id], from_cents(report.cents),
+                          references.get(report.key) or "") for key, report in chosen.items()}
 
 
 def confirm_by_owner(session: Session, payment_id: int, reported_id: int, *, expected_left: Decimal) -> str:
@@ -339,16 +345,12 @@ def _give_back(session: Session, entry: dict, batch: ImportBatch) -> None:
     settlement.take_back(session, Allocation.payment_id == entry["credit"], why=why)
     if report is None:  # its file was undone: nothing was reported any more
         return
-    as_of = date.fromisoformat(entry["as_of"])
-    (payment_id,) = reserve_ids(session.connection(), Payment.__table__, 1)
-    insert_values(session.connection(), Payment.__table__,
-                  ["id", "customer_id", "received_on", "amount_cents", "method", "reference", "import_batch_id",
-                   "row_hash"],
-                  [(payment_id, report.customer_id, as_of, entry["cents"], REPORTED, entry["reference"],
-                    entry["report_batch"], f"reported:{entry['report_batch']}:{entry['invoice']}:{entry['credit']}")])
-    issued = _issued(session, [entry["invoice"]])[entry["invoice"]]
-    settlement.write(session, [Share(entry["invoice"], PAYMENT, payment_id, entry["cents"], max(as_of, issued))],
-                     batch_id=entry["report_batch"], why=why)
+    invoice_id, batch_id = entry["invoice"], entry["report_batch"]
+    shares = _new_reports(session, [(invoice_id, report.customer_id, entry["cents"],
+                                     f"reported:{batch_id}:{invoice_id}:{entry['credit']}")],
+                          as_of=date.fromisoformat(entry["as_of"]), reference=entry["reference"], batch_id=batch_id,
+                          issued=_issued(session, [invoice_id]))
+    settlement.write(session, shares, batch_id=batch_id, why=why)
 
 
 def _credit_back(session: Session, reported_id: int, credit: dict) -> None:

@@ -33,6 +33,16 @@ class Pending:
     proposal: Proposal | None
     reported: Awaiting | None = None  # the reported settlement it may be the evidence of: offered first
 
+    @property
+    def report_left(self) -> Decimal:
+        """What of the reported settlement would still await the bank once this credit confirms it."""
+        return max(self.reported.amount - self.left, Decimal(0)) if self.reported else Decimal(0)
+
+    @property
+    def beyond_report(self) -> Decimal:
+        """What this credit brings beyond the reported settlement: new money, to allocate as any other."""
+        return max(self.left - self.reported.amount, Decimal(0)) if self.reported else Decimal(0)
+
 
 
 @dataclass(frozen=True)

@@ -430,11 +430,11 @@ def _reported_detail(credit: Pending) -> str:
     report = credit.reported
     said = (f"<p>Proposition : <b>confirme le règlement déclaré</b> de {format_eur(report.amount)} sur "
             f"{escape(report.number)} ({escape(report.reference)}), en attente du relevé bancaire.</p>")
-    if credit.left < report.amount:
+    if credit.report_left:
         return said + (f"<p>Ce virement n'en apporte que {format_eur(credit.left)} : Valider confirme cette part ; "
-                       f"le reste ({format_eur(report.amount - credit.left)}) reste en attente du relevé.</p>")
-    extra = credit.left - report.amount
-    return said + (f"<p>Valider le confirme ; les {format_eur(extra)} de plus restent à imputer.</p>" if extra
+                       f"le reste ({format_eur(credit.report_left)}) reste en attente du relevé.</p>")
+    return said + (f"<p>Valider le confirme ; les {format_eur(credit.beyond_report)} de plus restent à imputer.</p>"
+                   if credit.beyond_report
                    else f"<p>Valider le confirme : ces {format_eur(report.amount)} de {escape(report.number)} sont "
                         "alors réglés par ce virement.</p>")
 
