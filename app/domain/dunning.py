@@ -1,52 +1,68 @@
-"""Today's dunning actions (DOMAIN.md, Dunning plan): whom to chase, at which step, for which invoices.
+"""Today's dunning actions (DOMAIN.md, Dunning plan and Dunning progression): whom to chase, at which step,
+for which invoices.
 
-A plan gives, per customer segment, the day (from the due date) each step falls due: a courtesy reminder
+A plan gives, per customer segment, the day (from the due date) each step may come: a courtesy reminder
 before the due date (for customers scored risky only), two reminders, a phone call, the formal notice, the
-litigation file. Each invoice reaches the last step whose day has come; a step sent for it (a letter or a
-call recorded) is done. A customer gets one action a day when a step is still to do for one of its
-invoices, listing all its overdue invoices (a letter is a statement of everything late), its unallocated
-credits deducted (customers deduct them themselves). The step is the highest any of those invoices
-reached: a new late invoice of a customer under formal notice joins a new formal notice, not a friendly
-first reminder. Earlier steps never done for those invoices are named (``skipped``): a step is never
-skipped silently, the owner decides.
+litigation file; and how long after the previous step each one waits (``after``). A customer is chased one
+step at a time: its next step is the plan's step after the last one on record for its late invoices (the
+first reminder when there is none, however late), due once the plan's day has come for its oldest late
+invoice and the previous step's interval has elapsed; the litigation file comes only once a formal notice's
+deadline (``FORMAL_NOTICE_DEADLINE_DAYS``) has expired, and claims only the invoices that notice claimed.
+A letter lists every late invoice of the customer; its net overdue is what they still owe less the customer's
+unallocated credit notes and payments (customers deduct them themselves).
 
-Nothing is chased while it is suspended, and the reason is said: an open dispute keeps its invoice out of
-the letters; a promise to pay holds the customer until its date; so does a "ne pas relancer avant" date.
-Amounts under the tolerance (a few euros left over) are not chased either. The actions come most useful
-first: amount due × risk score, the courtesy reminders (nothing late yet) after the late payers.
+Every customer whose net overdue is above the tolerance gets an action or a hold that says why in French: an
+open dispute keeps its invoice out of the letters; a promise to pay or a "ne pas relancer avant" date holds
+the customer until then; a step done today, or the next one not possible yet (« 2e relance possible le
+12/12/2026 »), holds it too. Large unallocated cash is pointed at: the owner should reconcile before chasing.
+The actions come most useful first: net overdue × risk score, courtesy reminders after the late payers.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import NamedTuple
 
 from app.domain.money import ZERO, format_eur
-from app.domain.vocabulary import DunningStep
+from app.domain.vocabulary import DUNNING_STEP_LABELS, DunningStep
 
 ORDER = tuple(DunningStep)        # the steps in their order, pre-due first
 RISKY = frozenset({"D", "E"})     # the classes that get a courtesy reminder before the due date
 NEUTRAL_SCORE = 50                # the priority's weight of a customer not scored yet
 
 
+FORMAL_NOTICE_DEADLINE_DAYS = 8   # a formal notice's time to pay: the litigation file waits for it to expire
+LARGE_UNALLOCATED = Decimal("0.20")  # unallocated cash above this share of the overdue: reconcile first
+
+
 class Plan(NamedTuple):
-    """A segment's steps: the day (from the due date) each one falls due; a step absent is not used."""
+    """A segment's steps: the day (from the due date) each one may come, a step absent is not used; and the
+    days each step waits after the previous one done (``after``; the litigation file waits for the formal
+    notice's deadline)."""
 
     name: str
     days: dict[str, int]
+    after: dict[str, int] = {}
 
     def reached(self, days_late: int, risky: bool) -> str | None:
-        """The last step due for an invoice ``days_late`` days past its due date (negative: not yet due)."""
-        if days_late <= 0:
-            before = self.days.get(DunningStep.PRE_DUE)
-            return DunningStep.PRE_DUE.value if risky and before is not None and days_late >= before else None
-        found = None
-        for step in ORDER[1:]:
-            if step in self.days and self.days[step] <= days_late:
-                found = step.value
-        return found
+        """The courtesy reminder when its day has come for a risky customer's invoice not yet due."""
+        before = self.days.get(DunningStep.PRE_DUE)
+        if days_late <= 0 and risky and before is not None and days_late >= before:
+            return DunningStep.PRE_DUE.value
+        return None
+
+    def next_step(self, previous: str | None) -> str | None:
+        """The plan's step after ``previous`` (the first reminder-like step when None); None after the last."""
+        rank = ORDER.index(DunningStep(previous)) if previous else 0
+        return next((step.value for step in ORDER[rank + 1:] if step in self.days), None)
+
+    def wait(self, step: str) -> int:
+        """How many days ``step`` waits after the previous step was done."""
+        if step == DunningStep.LITIGATION:
+            return max(FORMAL_NOTICE_DEADLINE_DAYS, self.after.get(step, 0))
+        return self.after.get(step, 0)
 
 
 @dataclass(frozen=True)
@@ -56,8 +72,12 @@ class OpenInvoice:
     issue_date: date
     due_date: date
     still_due: Decimal
-    steps_done: frozenset[str] = frozenset()
+    done: tuple[tuple[str, date], ...] = ()  # the steps on record for it (a letter, a call), with their day
     dispute: str = ""                 # the reason of an open dispute, "" when none
+
+    @property
+    def steps_done(self) -> frozenset[str]:
+        return frozenset(step for step, _on in self.done)
 
 
 @dataclass(frozen=True)
@@ -88,17 +108,20 @@ class Action:
     amount_due: Decimal                 # their still due less the credits
     days_late: int                      # of the oldest
     priority: Decimal
-    skipped: tuple[str, ...] = ()       # earlier steps never done for these invoices
     held_back: tuple[tuple[str, str], ...] = field(default=())  # (invoice number, why) left out
     grade: str = ""                     # the customer's risk class
+    history: tuple[tuple[str, date], ...] = ()  # the steps on record for these invoices, oldest first
+    warning: str = ""                   # « 225 451,10 € reçus non imputés : rapprochez avant de relancer »
 
 
 class Hold(NamedTuple):
-    """A customer with something to chase that is not chased today, and why (in French)."""
+    """A customer with something to chase that is not chased today, and why (in French), until when."""
 
     customer_id: int
     name: str
     reason: str
+    net_overdue: Decimal = ZERO
+    until: date | None = None
 
 
 def todays_actions(at: date, accounts: list[CustomerAccount], tolerance: Decimal) -> tuple[list[Action], list[Hold]]:
@@ -108,80 +131,99 @@ def todays_actions(at: date, accounts: list[CustomerAccount], tolerance: Decimal
         found = _action(at, account, tolerance)
         if isinstance(found, Action):
             actions.append(found)
-        elif found:
-            holds.append(Hold(account.customer_id, account.name, found))
+        elif found is not None:
+            holds.append(found._replace(customer_id=account.customer_id, name=account.name))
     actions.sort(key=lambda a: (a.step == DunningStep.PRE_DUE, -a.priority, -a.days_late, a.name))
     return actions, holds
 
 
-def _action(at: date, account: CustomerAccount, tolerance: Decimal) -> Action | str | None:
-    """The customer's action today, or why it is held back (a French reason), or None when nothing is due."""
-    risky = account.grade in RISKY
-    overdue, upcoming, held_back, reached, pending = [], [], [], {}, set()
+def net_overdue(invoices: list[OpenInvoice], credits: Decimal) -> tuple[list[OpenInvoice], Decimal]:
+    """The customer's unallocated credit notes and payments settle its oldest late invoices first (it pays
+    its oldest debts first): (the invoices still owing something after them, oldest first; what of the
+    credits is deducted from the first of those, partly settled). Their still due less that deduction is the
+    customer's net overdue."""
+    left, owing = credits, []
+    for invoice in sorted(invoices, key=lambda i: (i.due_date, i.number)):
+        if not owing and left >= invoice.still_due:
+            left -= invoice.still_due
+        else:
+            owing.append(invoice)
+    return owing, left if owing else ZERO
+
+
+def _owed(invoices: list[OpenInvoice], deducted: Decimal) -> Decimal:
+    return sum((i.still_due for i in invoices), ZERO) - deducted
+
+
+def _action(at: date, account: CustomerAccount, tolerance: Decimal) -> Action | Hold | None:
+    """The customer's action today, or why it is held back, or None when nothing is owed beyond the tolerance."""
+    late, upcoming, held_back = [], [], []
     for invoice in account.invoices:
         if invoice.still_due <= 0:
             continue
         days_late = (at - invoice.due_date).days
-        step = account.plan.reached(days_late, risky)
-        due_now = step is not None and not _done(step, invoice.steps_done)
-        if invoice.dispute or invoice.still_due < tolerance:
-            if due_now:
-                held_back.append((invoice.number, f"litige en cours ({invoice.dispute})" if invoice.dispute
-                                  else f"reste dû sous la tolérance de {format_eur(tolerance)}"))
-            continue
-        if days_late > 0:
-            overdue.append(invoice)
-        elif step is not None:
+        if invoice.dispute:
+            if days_late > 0:
+                held_back.append((invoice.number, f"litige en cours ({invoice.dispute})"))
+        elif days_late > 0:
+            late.append(invoice)
+        elif account.plan.reached(days_late, account.grade in RISKY) and DunningStep.PRE_DUE not in invoice.steps_done:
             upcoming.append(invoice)
-        if step is not None:
-            reached[invoice.invoice_id] = step
-        if due_now:
-            pending.add(invoice.invoice_id)
-    if not pending:
-        return "; ".join(f"{number} : {why}" for number, why in held_back) or None
+    owing, deducted = net_overdue(late, account.credits)
+    net = _owed(owing, deducted)
+    amicable = [i for i in owing if DunningStep.LITIGATION not in i.steps_done]  # a litigation file ends the path
+    if net < tolerance:
+        if held_back and not late:
+            return Hold(0, "", "; ".join(f"{number} : {why}" for number, why in held_back))
+        if late or not upcoming:
+            return None
+        return _courtesy(at, account, upcoming, held_back, tolerance)
     if account.hold_until is not None and account.hold_until >= at:
-        return f"{account.hold_reason or 'ne pas relancer'} jusqu'au {account.hold_until:%d/%m/%Y}"
+        return Hold(0, "", f"{account.hold_reason or 'ne pas relancer'} jusqu'au {account.hold_until:%d/%m/%Y}",
+                    net, account.hold_until)
+    if not amicable:
+        litigation = max(on for i in owing for step, on in i.done if step == DunningStep.LITIGATION)
+        return Hold(0, "", f"au contentieux depuis le {litigation:%d/%m/%Y}", net)
+    history = tuple(sorted({done for i in amicable for done in i.done}, key=lambda d: (d[1], ORDER.index(d[0]))))
+    previous = max(history, key=lambda d: (ORDER.index(DunningStep(d[0])), d[1])) if history else None
     if account.last_letter_on == at:
-        return None  # chased today already: one action a customer a day
-    late_pending = [i for i in overdue if i.invoice_id in pending]
-    if not late_pending and overdue:
-        return None  # a courtesy reminder to a customer whose late invoices are being chased would contradict them
-    step = max((_target(i, reached, overdue) for i in late_pending), key=ORDER.index) \
-        if late_pending else DunningStep.PRE_DUE.value
-    # a courtesy reminder names what falls due soon; a letter about late invoices lists them all, and only them;
-    # a litigation file claims only what went through a formal notice (an injonction de payer needs one)
-    claimed = upcoming if step == DunningStep.PRE_DUE else overdue
-    if step == DunningStep.LITIGATION:
-        claimed = [i for i in claimed if _noticed(i, reached)]
-    owed = sum((i.still_due for i in claimed), ZERO)
-    credits = min(account.credits, owed)
-    if owed - credits < tolerance:
-        return f"montant dû ({format_eur(owed - credits)}, avoirs déduits) sous la tolérance de {format_eur(tolerance)}"
-    at_step = [i for i in claimed if reached.get(i.invoice_id) == step]
-    skipped = tuple(s.value for s in ORDER[1:ORDER.index(step)]
-                    if s in account.plan.days and any(s not in i.steps_done for i in at_step))
-    return Action(account.customer_id, account.name, step, tuple(claimed), credits, owed - credits,
+        return Hold(0, "", "relancé aujourd'hui", net, at)
+    step = account.plan.next_step(previous[0] if previous else None)
+    if step is None:
+        return Hold(0, "", "toutes les étapes du plan sont faites", net)
+    claimed = amicable
+    if step == DunningStep.LITIGATION:  # only what the formal notice claimed (an injonction de payer needs it)
+        claimed = [i for i in amicable if DunningStep.FORMAL_NOTICE in i.steps_done]
+    oldest = min(i.due_date for i in claimed)
+    possible = oldest + timedelta(days=account.plan.days[step])
+    if previous is not None:
+        possible = max(possible, previous[1] + timedelta(days=account.plan.wait(step)))
+    if possible > at:
+        return Hold(0, "", f"{DUNNING_STEP_LABELS[DunningStep(step)]} possible le {possible:%d/%m/%Y}", net, possible)
+    used = deducted if claimed[0] is owing[0] else ZERO  # the credits' rest goes on the oldest still owing
+    owed = _owed(claimed, used)
+    total_late = sum((i.still_due for i in late), ZERO)
+    warning = (f"{format_eur(account.credits)} reçus non imputés : rapprochez avant de relancer"
+               if account.credits > LARGE_UNALLOCATED * total_late else "")
+    return Action(account.customer_id, account.name, step, tuple(claimed), used, owed,
                   max((at - i.due_date).days for i in claimed),
-                  (owed - credits) * (account.score if account.score is not None else NEUTRAL_SCORE), skipped,
-                  tuple(held_back), account.grade)
+                  owed * (account.score if account.score is not None else NEUTRAL_SCORE),
+                  tuple(held_back), account.grade, history, warning)
 
 
-def _target(invoice: OpenInvoice, reached: dict[int, str], overdue: list[OpenInvoice]) -> str:
-    """The step a late invoice is chased at: the highest any late invoice of its customer reached (a new one
-    joins the customer's formal notice rather than getting a friendly first reminder), but a litigation file
-    only once the invoice itself had its formal notice (or reached the litigation day)."""
-    highest = max((reached[i.invoice_id] for i in overdue if i.invoice_id in reached), key=ORDER.index)
-    if highest == DunningStep.LITIGATION and not _noticed(invoice, reached):
-        return DunningStep.FORMAL_NOTICE.value
-    return highest
-
-
-def _noticed(invoice: OpenInvoice, reached: dict[int, str]) -> bool:
-    return (DunningStep.FORMAL_NOTICE in invoice.steps_done or DunningStep.LITIGATION in invoice.steps_done
-            or reached.get(invoice.invoice_id) == DunningStep.LITIGATION)
-
-
-def _done(step: str, steps_done: frozenset[str]) -> bool:
-    """Is ``step`` done for an invoice: that step or a later one (a letter at a higher step covers it)."""
-    rank = ORDER.index(DunningStep(step))
-    return any(ORDER.index(DunningStep(done)) >= rank for done in steps_done)
+def _courtesy(at: date, account: CustomerAccount, upcoming: list[OpenInvoice], held_back: list[tuple[str, str]],
+              tolerance: Decimal) -> Action | None:
+    """A courtesy reminder before the due date (risky customers, nothing late), once a day at most."""
+    if account.hold_until is not None and account.hold_until >= at:
+        return None
+    if account.last_letter_on == at:
+        return None
+    owing, used = net_overdue(upcoming, account.credits)
+    owed = _owed(owing, used)
+    if owed < tolerance:
+        return None
+    upcoming = owing
+    return Action(account.customer_id, account.name, DunningStep.PRE_DUE.value, tuple(upcoming), used, owed,
+                  max((at - i.due_date).days for i in upcoming),
+                  owed * (account.score if account.score is not None else NEUTRAL_SCORE), tuple(held_back),
+                  account.grade)

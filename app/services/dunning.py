@@ -34,13 +34,14 @@ PLANS_SUBJECT = settings_subject("Les plans de relance ont été modifiés", PLA
 def default_plans() -> dict[str, Plan]:
     """The plan of each segment shipped in resources/dunning/plans.json."""
     data = json.loads(PLANS.read_text(encoding="utf-8"))
-    return {name: Plan(name, days) for name, days in data.items() if not name.startswith("_")}
+    return {name: Plan(name, {step: day for step, day in plan.items() if step != "after"}, plan.get("after", {}))
+            for name, plan in data.items() if not name.startswith("_")}
 
 
 def plans(session: Session) -> dict[str, Plan]:
     """Each segment's plan: the user's (Paramètres › Plans de relance) over the shipped one."""
     mine = preference(session, PLANS_KEY, {})
-    return {name: Plan(name, mine.get(name, plan.days)) for name, plan in default_plans().items()}
+    return {name: plan._replace(days=mine.get(name, plan.days)) for name, plan in default_plans().items()}
 
 
 def save_plans(session: Session, days: dict[str, dict[str, int]], seen: dict[str, int] | None = None
@@ -101,7 +102,7 @@ def accounts(session: Session, at: date) -> list[CustomerAccount]:
             dispute = disputes.get(invoice_id) or ("facture marquée en litige"
                                                    if status == InvoiceStatus.DISPUTED.value else "")
             invoices[customer_id].append(OpenInvoice(invoice_id, number, issued, due, from_cents(cents),
-                                                     frozenset(steps_done.get(invoice_id, ())), dispute))
+                                                     tuple(sorted(steps_done.get(invoice_id, ()))), dispute))
     for customer_id, cents in still_due_rows(session, at, [Payment.customer_id], payments=True):
         credits[customer_id] -= from_cents(cents)
     promises = dict(session.execute(select(Activity.customer_id, func.max(Activity.promised_on)).where(
@@ -126,13 +127,13 @@ def accounts(session: Session, at: date) -> list[CustomerAccount]:
     return found
 
 
-def _steps_done(session: Session, at: date) -> dict[int, set[str]]:
-    """By invoice, the steps a letter (or a call recorded as one) was sent for by ``at``."""
-    done: dict[int, set[str]] = defaultdict(set)
-    for step, lines in session.execute(select(DunningLetter.step, DunningLetter.lines)
-                                       .where(DunningLetter.sent_on <= at)):
+def _steps_done(session: Session, at: date) -> dict[int, set[tuple[str, date]]]:
+    """By invoice, the steps a letter (or a call recorded as one) was sent for by ``at``, with their day."""
+    done: dict[int, set[tuple[str, date]]] = defaultdict(set)
+    for step, sent_on, lines in session.execute(select(DunningLetter.step, DunningLetter.sent_on, DunningLetter.lines)
+                                                .where(DunningLetter.sent_on <= at)):
         for line in lines or []:
-            done[line["invoice_id"]].add(step)
+            done[line["invoice_id"]].add((step, sent_on))
     return done
 
 

@@ -276,9 +276,13 @@ def _detail(action: Action, claim=None) -> str:
     elif claim is not None and (claim.interest or claim.indemnities):
         parts.append(f"<p>Pénalités {format_eur(claim.interest)} · indemnités {format_eur(claim.indemnities)} · "
                      f"<b>total réclamé {format_eur(claim.total)}</b></p>")
-    if action.skipped:
-        never = ", ".join(DUNNING_STEP_LABELS[DunningStep(s)] for s in action.skipped)
-        parts.append(f'<p style="color: {AT_RISK.name()}">Jamais faites : {never}.</p>')
+    if action.history:
+        done = ", ".join(f"{DUNNING_STEP_LABELS[DunningStep(step)]} le {fr_date(on)}" for step, on in action.history)
+        parts.append(f"<p>Déjà faites : {done}.</p>")
+    else:
+        parts.append("<p>Aucune relance encore enregistrée pour ces factures.</p>")
+    if action.warning:
+        parts.append(f'<p style="color: {AT_RISK.name()}"><b>{escape(action.warning)}</b></p>')
     if action.held_back:
         parts.append("<p>Hors relance : " + " ; ".join(f"{escape(n)} ({escape(why)})" for n, why in action.held_back)
                      + "</p>")

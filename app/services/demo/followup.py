@@ -176,7 +176,7 @@ def letters(sim: Simulation) -> list[dict]:
 
     rng, rows, plans = sim.rng, [], default_plans()
     table = RateTable(demo_rates(sim.today))
-    steps_done: dict[int, set[str]] = defaultdict(set)
+    steps_done: dict[int, set[tuple[str, date]]] = defaultdict(set)
     last_letter: dict[int, date] = {}
     by_customer: dict[int, list[DemoInvoice]] = defaultdict(list)
     for invoice in sim.invoices:
@@ -196,7 +196,7 @@ def letters(sim: Simulation) -> list[dict]:
                 interest = _interest(action, invoices, customer, day, table) if action.step in PENALTY_STEPS else 0
                 rows.append(_letter(rng, customer, action.step, day, lines, len(rows) + 1, interest))
                 for invoice in action.invoices:
-                    steps_done[invoice.invoice_id].add(action.step)
+                    steps_done[invoice.invoice_id].add((action.step, day))
                 last_letter[customer.id] = day
         day += timedelta(days=1)
     return rows
@@ -205,7 +205,7 @@ def letters(sim: Simulation) -> list[dict]:
 def _account(customer: DemoCustomer, invoices: list[DemoInvoice], day: date, plans, steps_done, last_letter):
     """The customer as the dunning rules saw it on ``day``: its invoices then open, the steps done by then."""
     open_ = tuple(OpenInvoice(i.id, i.number, i.issue, i.due, from_cents(i.still_due(day)),
-                              frozenset(steps_done[i.id])) for i in invoices
+                              tuple(sorted(steps_done[i.id]))) for i in invoices
                   if i.issue <= day and i.still_due(day) > 0)
     return CustomerAccount(customer.id, customer.name, plans[customer.segment.value], open_,
                            last_letter_on=last_letter.get(customer.id))
