@@ -179,3 +179,31 @@ def acting(db, monkeypatch):
 
     yield act
     ACTING.__dict__.clear()
+
+
+def chase_history(db) -> None:
+    """The reminders the ledger's late payers already had (DunningLetter rows, as printed): Garage Petit's F3
+    went through both reminders, the call and a formal notice on 24/10/2026 (its 8 days long expired: the
+    litigation file is due); Boulangerie Martin's F4 had both reminders and the call on 07/11/2026 (the formal
+    notice is due)."""
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from app.models import DunningLetter
+
+    with db.transaction() as s:
+        for number, steps in (("F3", (("first_reminder", 60), ("second_reminder", 50), ("phone_call", 40),
+                                      ("formal_notice", 30))),
+                              ("F4", (("first_reminder", 36), ("second_reminder", 26), ("phone_call", 16)))):
+            found = s.scalar(select(Invoice).where(Invoice.number == number))
+            for step, ago in steps:
+                s.add(DunningLetter(customer_id=found.customer_id, step=step, sent_on=TODAY - timedelta(days=ago),
+                                    lines=[{"invoice_id": found.id, "number": number, "amount_due": found.total_cents}]))
+
+
+@pytest.fixture
+def chased(ledger):
+    """The ledger with its late payers' reminders on record (``chase_history``)."""
+    chase_history(ledger)
+    return ledger

@@ -62,7 +62,9 @@ class Reminder:
         return {"customer": self.action.name, "step": self.action.step,
                 "invoices": [i.number for i in self.action.invoices], "amount_due": str(self.action.amount_due),
                 "penalties": str(self.interest), "indemnities": str(self.indemnities),
-                "file": str(self.file) if self.file else None, "skipped": list(self.action.skipped),
+                "file": str(self.file) if self.file else None,
+                "history": [{"step": step, "on": on.isoformat()} for step, on in self.action.history],
+                **({"warning": self.action.warning} if self.action.warning else {}),
                 **({"error": self.error} if self.error else {}),
                 **({"no_email": NOT_AN_EMAIL} if self.no_email else {})}
 
@@ -319,8 +321,8 @@ def remind_lines(reminders: list[Reminder], holds: list[Hold], dry_run: bool) ->
                 f"{format_eur(a.amount_due)} dus, {lateness(a.days_late)}")
         if r.interest or r.indemnities:
             text += f", pénalités {format_eur(r.interest)} et indemnités {format_eur(r.indemnities)}"
-        if a.skipped:
-            text += " (jamais faites : " + ", ".join(DUNNING_STEP_LABELS[DunningStep(s)] for s in a.skipped) + ")"
+        if a.warning:
+            text += f" ({a.warning})"
         if r.error:
             text += " — lettre non écrite (voir ci-dessous)"
         elif r.file:

@@ -9,6 +9,7 @@ import json
 from dataclasses import replace
 from datetime import date
 
+import pytest
 from sqlalchemy import select
 
 from app.__main__ import main
@@ -16,7 +17,14 @@ from app.models import Activity, Customer, Dispute, DunningLetter, Invoice
 from app.services.dunning import due_actions
 from app.services.rates import save_rates
 from tests.cli.test_cli import location
-from tests.conftest import TODAY
+from tests.conftest import TODAY, chase_history
+
+
+@pytest.fixture
+def ledger(ledger):
+    """The ledger with its late payers' reminders on record: the steps these tests chase come next."""
+    chase_history(ledger)
+    return ledger
 
 
 def actions_of(db, at=TODAY):
@@ -30,7 +38,7 @@ def test_the_ledger_actions_grouped_at_the_highest_step_credits_deducted(ledger)
     petit, martin = actions["Garage Petit"], actions["Boulangerie Martin"]
     assert (petit.step, [i.number for i in petit.invoices], petit.credits, str(petit.amount_due)) == (
         "litigation", ["F3"], 50, "250.00")
-    assert petit.skipped == ("first_reminder", "second_reminder", "phone_call", "formal_notice")
+    assert [step for step, _on in petit.history] == ["first_reminder", "second_reminder", "phone_call", "formal_notice"]
     assert (martin.step, str(martin.amount_due), martin.days_late) == ("formal_notice", "1880.00", 46)
     assert holds == {}
 
@@ -51,8 +59,8 @@ def test_a_dispute_a_promise_and_a_do_not_chase_date_suspend_with_their_reason(l
         petit_row.dunning_hold_until, petit_row.dunning_hold_reason = date(2026, 12, 15), "accord du gérant"
     actions, holds = actions_of(ledger)
     assert actions == {} and holds["Garage Petit"] == "accord du gérant jusqu'au 15/12/2026"
-    actions, _ = actions_of(ledger, date(2026, 11, 28))  # the promise's date has passed; F4 is 51 days late
-    assert actions["Boulangerie Martin"].step == "litigation"
+    actions, _ = actions_of(ledger, date(2026, 11, 28))  # the promise's date has passed: the step it held
+    assert actions["Boulangerie Martin"].step == "formal_notice"
 
 
 def test_remind_dry_run_json_with_penalties(ledger, capsys):
@@ -64,7 +72,8 @@ def test_remind_dry_run_json_with_penalties(ledger, capsys):
     assert out["Boulangerie Martin"] == {
         "customer": "Boulangerie Martin", "step": "formal_notice", "invoices": ["F4"], "amount_due": "1880.00",
         "penalties": "30.62", "indemnities": "40.00", "file": None,
-        "skipped": ["first_reminder", "second_reminder", "phone_call"]}
+        "history": [{"step": "first_reminder", "on": "2026-10-18"}, {"step": "second_reminder", "on": "2026-10-28"},
+                    {"step": "phone_call", "on": "2026-11-07"}]}
     # the litigation file claims F3 alone: 300 × 12,15 % × 111 / 365 = 11,0847… -> 11,08, and 40 €
     assert (out["Garage Petit"]["penalties"], out["Garage Petit"]["indemnities"]) == ("11.08", "40.00")
 
@@ -86,7 +95,7 @@ def test_remind_refuses_before_writing_anything_when_todays_half_year_is_missing
         "semestre).\n")
     assert not out.exists()  # not even the folder
     with ledger.sessions() as s:
-        assert s.scalars(select(DunningLetter)).all() == []
+        assert s.scalars(select(DunningLetter).where(DunningLetter.sent_on == TODAY)).all() == []
     with ledger.transaction() as s:  # entered: the letters are written
         assert save_rates(s, date(2026, 7, 1), "2,15", "3,00", "7,00") == {}
     assert main(["--db", location(ledger), "remind", "--at", "2026-11-23", "--out", str(out)]) == 0
@@ -102,8 +111,10 @@ def test_a_customer_chased_as_another_segment_follows_that_plan(ledger):
         assert save_customer(s, replace(data, dunning_plan="public"), martin.id, TODAY)[1].errors == {}
         assert save_customer(s, replace(data, dunning_plan="vip"), martin.id, TODAY)[1].errors == {
             "dunning_plan": "Plan de relance inconnu."}
-    # F4, 46 days late: a public body's plan has its formal notice at 50 days, its call at 40
-    assert actions_of(ledger)[0]["Boulangerie Martin"].step == "phone_call"
+    # F4, 46 days late, its call made: a public body's plan has its formal notice at 50 days
+    actions, holds = actions_of(ledger)
+    assert "Boulangerie Martin" not in actions
+    assert holds["Boulangerie Martin"] == "Mise en demeure possible le 27/11/2026"
 
 
 def test_remind_writes_each_letter_records_it_and_an_email_beside_it(ledger, capsys, tmp_path):
@@ -124,9 +135,11 @@ def test_remind_writes_each_letter_records_it_and_an_email_beside_it(ledger, cap
     assert attachment.get_filename() == pdf.name and attachment.get_content() == pdf.read_bytes()
     assert "F4 (1\u202f880,00\u00a0€ restant dus)" in message.get_body().get_content()
     with ledger.sessions() as s:
-        assert sorted(s.scalars(select(DunningLetter.step))) == ["formal_notice", "litigation"]
+        assert sorted(s.scalars(select(DunningLetter.step).where(DunningLetter.sent_on == TODAY))) == [
+            "formal_notice", "litigation"]
     assert main(["--db", location(ledger), "remind", "--at", "2026-11-23", "--dry-run"]) == 0
-    assert capsys.readouterr().out == "Aucune relance à faire aujourd'hui.\n"  # both sent: nothing left today
+    assert capsys.readouterr().out == ("En attente — Garage Petit : relancé aujourd'hui\n"  # both sent: held today
+                                       "En attente — Boulangerie Martin : relancé aujourd'hui\n")
 
 
 def test_an_invoice_marked_en_litige_on_its_card_is_not_chased(ledger):
@@ -154,7 +167,7 @@ def test_a_letter_printed_from_a_list_computed_earlier_is_not_sent_twice(ledger,
     assert (second.file, second.error) == (None, "Boulangerie Martin : lettre déjà envoyée aujourd'hui.")
     assert not (tmp_path / "b.pdf").exists()
     with ledger.sessions() as s:
-        assert s.scalars(select(DunningLetter.step)).all() == ["formal_notice"]
+        assert s.scalars(select(DunningLetter.step).where(DunningLetter.sent_on == TODAY)).all() == ["formal_notice"]
 
 
 def test_a_letter_keeps_the_rate_in_force_and_prints_the_rates_in_the_order_they_applied(db, tmp_path):
@@ -168,15 +181,21 @@ def test_a_letter_keeps_the_rate_in_force_and_prints_the_rates_in_the_order_they
     with db.transaction() as s:
         s.add(Company(name="Atelier Test SARL", siren="732829320"))
         client = Customer(name="Client Ancien", code="C9", segment="private")
-        s.add(invoice("A1", client, date(2025, 5, 16), date(2025, 6, 15), 1000000))
+        a1 = invoice("A1", client, date(2025, 5, 16), date(2025, 6, 15), 1000000)
+        s.add(a1)
+        s.flush()
+        s.add_all([DunningLetter(customer=client, step=step, sent_on=on,
+                                 lines=[{"invoice_id": a1.id, "number": "A1", "amount_due": 1000000}])
+                   for step, on in (("first_reminder", date(2025, 6, 22)), ("second_reminder", date(2025, 6, 30)),
+                                    ("phone_call", date(2025, 7, 10)))])
     with db.transaction() as s:
-        (action,) = due_actions(s, at)[0]  # 35 days late: the formal notice
+        (action,) = due_actions(s, at)[0]  # 35 days late, reminded and called: the formal notice
         (reminder,) = print_letters(s, at, [action], tmp_path / "mad.pdf")
     text = " ".join(" ".join(page.extract_text() for page in PdfReader(tmp_path / "mad.pdf").pages).split())
     # ECB 3,15 % + 10 in H1 2025, then 2,15 % + 10 in H2 2025 (the shipped table)
     assert "13,15 % puis 12,15 %" in text
     with db.sessions() as s:
-        assert s.scalar(select(DunningLetter.rate_used)) == "12.15"  # the rate in force on the letter's day
+        assert s.scalar(select(DunningLetter.rate_used).where(DunningLetter.sent_on == at)) == "12.15"  # the rate in force on the letter's day
 
 
 def test_promises_postponements_and_disputes_within_reason(ledger):

@@ -24,7 +24,7 @@ from app.services.history import history
 from app.services.invoices import invoice_card, save_invoice
 from app.services.reminders import letter_texts, save_letter_texts
 from app.services.store import commit, read
-from tests.conftest import TODAY
+from tests.conftest import TODAY, chase_history
 
 PRIVATE = {"pre_due": -5, "first_reminder": 7, "second_reminder": 15, "phone_call": 25, "formal_notice": 35,
            "litigation": 50}  # the private businesses' shipped plan
@@ -115,6 +115,7 @@ def test_an_invoice_saved_over_a_newer_save_is_refused_and_a_status_typed_is_an_
 
 
 def test_a_postponement_a_dispute_and_a_letter_are_events_of_the_customer(ledger):
+    chase_history(ledger)  # reminded and called: the formal notice is due
     martin = customer_id(ledger, "Boulangerie Martin")
     with ledger.transaction() as s:
         action = next(a for a in due_actions(s, TODAY)[0] if a.customer_id == martin)

@@ -15,7 +15,7 @@ from app.models import Customer, DunningLetter, Invoice
 from app.services.dunning import due_actions
 from app.services.rates import save_rates
 from tests.cli.test_cli import location
-from tests.conftest import TODAY
+from tests.conftest import TODAY, chase_history
 
 
 def pdf_text(path) -> str:
@@ -75,6 +75,7 @@ def test_the_litigation_file_quotes_the_formal_notice_on_record_or_says_there_is
 
 
 def test_the_emails_leave_the_litigation_file_out_and_say_so(ledger, capsys, tmp_path):
+    chase_history(ledger)  # Garage Petit's formal notice expired: its litigation file is due
     with_rates(ledger)  # Garage Petit: a litigation file; Boulangerie Martin: a formal notice
     folder = tmp_path / "lettres"
     assert main(["--db", location(ledger), "remind", "--at", "2026-11-23", "--out", str(folder), "--eml",
@@ -90,6 +91,7 @@ def test_the_emails_leave_the_litigation_file_out_and_say_so(ledger, capsys, tmp
 
 
 def test_remind_says_how_many_litigation_files_were_not_written_as_emails(ledger, capsys, tmp_path):
+    chase_history(ledger)  # Garage Petit's formal notice expired: its litigation file is due
     with_rates(ledger)
     assert main(["--db", location(ledger), "remind", "--at", "2026-11-23", "--out", str(tmp_path), "--eml"]) == 0
     assert ("1 dossier contentieux écrit en PDF sans e-mail : un dossier contentieux est pour vous, le tribunal ou "

@@ -3,8 +3,18 @@ assignee, close it with its resolution; the letters leave F3 out while it is ope
 
 from datetime import date
 
+import pytest
+
 from app.services.dunning import due_actions
 from app.ui.disputes import DisputeDialog
+from tests.conftest import chase_history
+
+
+@pytest.fixture
+def ledger(ledger):
+    """The ledger with its late payers' reminders on record: the steps these tests chase come next."""
+    chase_history(ledger)
+    return ledger
 
 
 def claimed(ledger, name="Garage Petit"):

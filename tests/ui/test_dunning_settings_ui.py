@@ -1,6 +1,8 @@
 """Paramètres › Plans de relance and › Textes des lettres, on the hand-made ledger (tests/conftest.py):
 Boulangerie Martin's F4 is 46 days late, at the formal notice of the private businesses' plan (35 days)."""
 
+import pytest
+
 from datetime import date
 
 from pypdf import PdfReader
@@ -9,12 +11,22 @@ from sqlalchemy import select
 from app.models import Preference
 from app.services.dunning import due_actions
 from app.services.rates import save_rates
+from tests.conftest import chase_history
+
+
+@pytest.fixture
+def ledger(ledger):
+    """The ledger with its late payers' reminders on record: the steps these tests chase come next."""
+    chase_history(ledger)
+    return ledger
 
 
 def martin_step(ledger):
+    """Boulangerie Martin's step today, or why it waits."""
     with ledger.sessions() as s:
-        actions, _ = due_actions(s, date(2026, 11, 23))
-    return next(a.step for a in actions if a.name == "Boulangerie Martin")
+        actions, holds = due_actions(s, date(2026, 11, 23))
+    return next(iter([a.step for a in actions if a.name == "Boulangerie Martin"]
+                     + [h.reason for h in holds if h.name == "Boulangerie Martin"]))
 
 
 def test_a_segment_plan_changed_in_the_settings_changes_todays_step(ledger, make_window):
@@ -32,7 +44,7 @@ def test_a_segment_plan_changed_in_the_settings_changes_todays_step(ledger, make
     boxes["private", "litigation"].setValue(70)
     settings.save()
     assert settings.saved.text() == "Enregistré."
-    assert martin_step(ledger) == "phone_call"  # 46 days: past the call (25), not yet the formal notice (50)
+    assert martin_step(ledger) == "Mise en demeure possible le 27/11/2026"  # 46 days: its day is J+50 now
     boxes["private", "formal_notice"].setValue(35)
     boxes["private", "litigation"].setValue(50)
     settings.save()

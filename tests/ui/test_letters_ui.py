@@ -8,6 +8,7 @@ from pypdf import PdfReader
 
 from app.services.rates import save_rates
 from tests.ui.test_reminders_ui import reminders_screen
+from tests.conftest import chase_history
 
 
 def test_the_customer_card_prints_the_statement_of_account(ledger, make_window, qtbot, tmp_path, monkeypatch):
@@ -36,6 +37,7 @@ def test_a_new_customer_has_no_statement_to_print(ledger, make_window):
 
 
 def test_the_emails_leave_the_litigation_file_out_and_say_why(ledger, make_window, qtbot, tmp_path, monkeypatch):
+    chase_history(ledger)  # Garage Petit's formal notice expired: its litigation file is due
     with ledger.transaction() as s:
         assert save_rates(s, date(2026, 7, 1), "2,15", "3,00", "7,00") == {}
     screen = reminders_screen(make_window(ledger), qtbot)  # Garage Petit: a litigation file
