@@ -291,12 +291,9 @@ def run_report(location: str, at: date | None, out: Path) -> int:
 
 
 def run_remind(location: str, args: argparse.Namespace) -> int:
-    from app.services.reminders import remind, remind_lines
-    from app.services.store import commit, rehearse
-
     from app.services.rates import missing_rate
-    from app.services.reminders import unmatched_receipts, unmatched_warning
-    from app.services.store import read
+    from app.services.reminders import remind, remind_json, remind_lines, unmatched_receipts, unmatched_warning
+    from app.services.store import commit, read, rehearse
 
     db = existing_database(location)
     at = args.at or date.today()
@@ -309,7 +306,7 @@ def run_remind(location: str, args: argparse.Namespace) -> int:
     reminders, holds = run(db, remind, at, Path(args.out), dry_run=args.dry_run,
                            emails=args.eml)
     if args.json:
-        print(json.dumps([r.as_json() for r in reminders], ensure_ascii=False, indent=2))
+        print(json.dumps(remind_json(reminders, holds), ensure_ascii=False, indent=2))
     else:
         print("\n".join(remind_lines(reminders, holds, args.dry_run)))
     return 1 if any(r.error for r in reminders) else 0

@@ -16,6 +16,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
+from app.domain.dunning import FORMAL_NOTICE_DEADLINE_DAYS
 from app.domain.money import format_eur
 from app.domain.penalties import PENALTY_CLAUSE, PENALTY_STEPS, claims_penalties
 from app.domain.vocabulary import LETTER_LABELS, DunningStep
@@ -87,7 +88,7 @@ class Letter:
     lines: tuple[LetterLine, ...]        # the invoices claimed, oldest due first
     credits: tuple[LetterLine, ...] = ()
     rate_text: str = ""                  # "12,15 % (taux BCE + 10 points)", printed with the penalties
-    deadline_days: int = 8               # a formal notice's time to pay
+    deadline_days: int = FORMAL_NOTICE_DEADLINE_DAYS  # a formal notice's time to pay
     history: tuple[Sent, ...] = field(default=())  # the steps on record for these invoices, oldest first
     registered_mail_number: str = ""
 

@@ -80,8 +80,9 @@ class CallRow(NamedTuple):
     """A customer to call this week."""
 
     name: str
-    amount: Decimal
+    amount: Decimal    # net overdue
     days_late: int
+    step: str          # the dunning step due, in French (« 2e relance »)
     grade: str
     score_change: str  # the score's change in four weeks: "+12", "−5", "=" or ""
     worsening: bool
@@ -240,15 +241,16 @@ def _alerts(alerts: list[str], style) -> list:
 
 
 def _calls(rows: list[CallRow], width: float, style) -> list:
-    """The customers to call: name, amount due (right-aligned), days late (in red when late), grade with
-    the score's change in four weeks ("D +12", in amber when risky or rising sharply), phone."""
+    """The customers to call: name, net overdue (right-aligned), days late (in red when late), the dunning
+    step due, grade with the score's change in four weeks ("D +12", in amber when risky or rising sharply),
+    phone."""
     flowables: list = [Paragraph("Clients à appeler cette semaine", style["heading"])]
     if not rows:
         return flowables + [Paragraph("Personne à appeler cette semaine.", style["body"])]
-    fixed = [88.0, 60.0, 52.0, 104.0]
+    fixed = [72.0, 48.0, 100.0, 44.0, 96.0]  # the name wraps, never the figures
     widths = [width - sum(fixed), *fixed]
-    head = [Paragraph("Client", style["cell_head"]), Paragraph("Montant dû", style["cell_head_right"]),
-            Paragraph("Jours de retard", style["cell_head_right"]),
+    head = [Paragraph("Client", style["cell_head"]), Paragraph("Dû net", style["cell_head_right"]),
+            Paragraph("Retard", style["cell_head_right"]), Paragraph("Étape", style["cell_head"]),
             Paragraph("Classe", style["cell_head"].clone("cell_head_centre", alignment=1)),
             Paragraph("Téléphone", style["cell_head"])]
     data = [head]
@@ -256,20 +258,21 @@ def _calls(rows: list[CallRow], width: float, style) -> list:
         ("FONTNAME", (0, 1), (-1, -1), FONT), ("FONTSIZE", (0, 1), (-1, -1), 9),
         ("TEXTCOLOR", (0, 1), (-1, -1), INK),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("ALIGN", (1, 1), (2, -1), "RIGHT"), ("ALIGN", (3, 1), (3, -1), "CENTER"),
+        ("ALIGN", (1, 1), (2, -1), "RIGHT"), ("ALIGN", (4, 1), (4, -1), "CENTER"),
         ("LEFTPADDING", (0, 0), (-1, -1), 5), ("RIGHTPADDING", (0, 0), (-1, -1), 5),
         ("TOPPADDING", (0, 0), (-1, -1), 4), ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
-        ("RIGHTPADDING", (2, 0), (2, -1), 14),  # a little air between the days and the grade
+        ("RIGHTPADDING", (2, 0), (2, -1), 8),  # a little air between the days and the step
         ("LINEBELOW", (0, 0), (-1, 0), 0.8, MUTED),
         ("LINEBELOW", (0, 1), (-1, -1), 0.4, RULE),
     ]
     for number, row in enumerate(rows[:MAX_CALLS], start=1):
-        data.append([Paragraph(markup(row.name), style["cell"]), format_eur(row.amount), str(row.days_late),
-                     f"{row.grade} {row.score_change}".strip(), Paragraph(markup(row.phone or "—"), style["cell"])])
+        data.append([Paragraph(markup(row.name), style["cell"]), format_eur(row.amount), f"{row.days_late} j",
+                     Paragraph(markup(row.step), style["cell"]), f"{row.grade} {row.score_change}".strip(),
+                     Paragraph(markup(row.phone or "—"), style["cell"])])
         if row.days_late > 0:
             commands.append(("TEXTCOLOR", (2, number), (2, number), LATE))
         if row.grade in RISKY_GRADES or row.worsening:
-            commands.append(("TEXTCOLOR", (3, number), (3, number), AT_RISK))
+            commands.append(("TEXTCOLOR", (4, number), (4, number), AT_RISK))
     table = Table(data, colWidths=widths, repeatRows=1, hAlign="LEFT")
     table.setStyle(TableStyle(commands))
     return flowables + [table]

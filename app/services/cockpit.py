@@ -7,7 +7,6 @@ The data is read in aggregate (daily sums, open items, settled invoices by custo
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -21,13 +20,14 @@ from app.domain.alerts import (DECLARATION_WARNING_DAYS, Alert, CustomerFigures,
 from app.domain.forecast import Week, forecast, in_doubt, recurring_outflows
 from app.domain.money import from_cents
 from app.domain.scoring import Score, change_text, rising
-from app.domain.vocabulary import InvoiceStatus, Segment
+from app.domain.vocabulary import DunningStep, InvoiceStatus, Segment
 from app.jobs import collector_paused
 from app.models import Invoice, Payment
 from app.services.aging import balance_of_rows, given_back, still_due_rows, total_of_rows
 from app.services.cash_forecast import receivables
 from app.domain.wording import percent
 from app.services.company import THRESHOLDS_SECTION, editing_company, get_company
+from app.services.dunning import due_actions
 from app.services.ledger_history import LedgerHistory, ledger_history
 from app.services.payment_history import delay_sums
 from app.services.risk import covers, customer_rows, insured_customers, open_disputes, scored, scores_at
@@ -51,13 +51,14 @@ class Snapshot:
 
 @dataclass(frozen=True)
 class CallEntry:
-    """A customer to call this week: what is overdue, since when, and how risky it is."""
+    """A customer to call this week: its net overdue, since when, the dunning step due, and how risky it is."""
 
     customer_id: int
     name: str
     phone: str
-    overdue: Decimal
+    overdue: Decimal            # net of its unallocated credit notes and payments
     days_late: int
+    step: str                   # the step Relances proposes (a DunningStep value)
     grade: str
     points: int | None          # the risk score now,
     points_before: int | None   # and ``SCORE_TREND_DAYS`` earlier (None: not yet a customer then)
@@ -115,6 +116,8 @@ class Cockpit:
                 "average_delay_days": days(self.average_delay),
                 "receivables": str(self.now.receivables), "overdue": str(self.now.overdue),
                 "alerts": [{"kind": a.kind, "text": a.text, "customer_id": a.customer_id} for a in self.alerts],
+                "to_call": [{"customer_id": c.customer_id, "customer": c.name, "net_overdue": str(c.overdue),
+                             "days_late": c.days_late, "step": c.step} for c in self.to_call],
                 "working_capital": [{"end": line.end.isoformat(), "source": line.source,
                                      "dso": days(line.figures.dso), "dpo": days(line.figures.dpo),
                                      "dio": days(line.figures.dio), "bfr": str(line.figures.bfr),
@@ -212,7 +215,6 @@ def cockpit(session: Session, at: date) -> Cockpit:
                                        min(evidence.recent_count, evidence.earlier_count) if evidence else 0))
     names = {c.id: c.name for c in customers}
     segments = {c.id: c.segment for c in customers}
-    by_due = [(customer, day, cents) for customer, day, status, cents in due if status is not None]  # invoices
     exposures = [buckets.total for buckets in balance.by_customer.values()]
     top5 = kpi.top_share(exposures)
     doubtful = sum(cents for _c, _d, status, cents in due if status == InvoiceStatus.DOUBTFUL.value)
@@ -233,7 +235,7 @@ def cockpit(session: Session, at: date) -> Cockpit:
         forecast=forecast(expected, at, cash.balance, recurring_outflows(cash.debits, at)),
         in_doubt=in_doubt(expected, at),
         cash=cash.balance, cash_on=cash.balance_on,
-        to_call=_to_call(session, by_due, at, balance, scores, customers),
+        to_call=_to_call(session, at, scores, customers),
         working_capital=working_capital_lines(session, history, at),
     )
 
@@ -301,20 +303,16 @@ def _overall_delay(sums: list[kpi.DelaySums]) -> Decimal | None:
         if sums else None
 
 
-def _to_call(session: Session, by_due, at: date, balance: AgingBalance, scores: dict[int, Score],
-             customers) -> list[CallEntry]:
-    """The customers who owe the most overdue money, with the age of their oldest overdue invoice and how
-    their score moved in four weeks."""
-    oldest: dict[int, int] = defaultdict(int)
-    for customer, due, cents in by_due:
-        if due < at and cents > 0:
-            oldest[customer] = max(oldest[customer], (at - due).days)
+def _to_call(session: Session, at: date, scores: dict[int, Score], customers) -> list[CallEntry]:
+    """The customers to call this week: Relances' actions on late invoices (app.services.dunning, the one
+    computation of whom to chase: a promise, a dispute covering the debt or a step done today hold a
+    customer there), the largest net overdue first, with how their score moved in four weeks."""
+    actions, _held = due_actions(session, at, scores)
+    ranked = sorted((a for a in actions if a.step != DunningStep.PRE_DUE),
+                    key=lambda a: (-a.amount_due, a.name))[:TO_CALL]
     by_id = {c.id: c for c in customers}
-    ranked = sorted(((buckets.overdue, customer) for customer, buckets in balance.by_customer.items()
-                     if buckets.overdue > 0 and customer in oldest), key=lambda pair: -pair[0])[:TO_CALL]
-    before = scores_at(session, [by_id[customer] for _overdue, customer in ranked],
-                       at - timedelta(days=SCORE_TREND_DAYS))
-    return [CallEntry(customer, by_id[customer].name, by_id[customer].phone, overdue, oldest[customer],
-                      scores[customer].grade if customer in scores else "",
-                      scores[customer].points if customer in scores else None, before.get(customer))
-            for overdue, customer in ranked]
+    before = scores_at(session, [by_id[a.customer_id] for a in ranked], at - timedelta(days=SCORE_TREND_DAYS))
+    return [CallEntry(a.customer_id, a.name, by_id[a.customer_id].phone, a.amount_due, a.days_late, a.step,
+                      scores[a.customer_id].grade if a.customer_id in scores else "",
+                      scores[a.customer_id].points if a.customer_id in scores else None, before.get(a.customer_id))
+            for a in ranked]

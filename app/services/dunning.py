@@ -16,6 +16,7 @@ from app.config import RESOURCES
 from app.domain.dunning import Action, CustomerAccount, Hold, OpenInvoice, Plan, todays_actions
 from app.domain.money import ZERO, format_eur, from_cents, to_cents
 from app.domain.changes import changed
+from app.domain.scoring import Score
 from app.domain.vocabulary import (DUNNING_STEP_LABELS, SEGMENT_LABELS, ActivityKind, DunningStep, EventKind,
                                    InvoiceKind, InvoiceStatus, Segment)
 from app.models import Activity, Company, Customer, Dispute, DunningLetter, Invoice, Payment
@@ -86,8 +87,9 @@ def _plan_changes(before: dict[str, Plan], after: dict[str, Plan]) -> list[str]:
     return changed(labels, days(before), days(after))
 
 
-def accounts(session: Session, at: date) -> list[CustomerAccount]:
-    """What the dunning of ``at`` needs of every customer that owes something."""
+def accounts(session: Session, at: date, scores: dict[int, Score] | None = None) -> list[CustomerAccount]:
+    """What the dunning of ``at`` needs of every customer that owes something (``scores``: the customers'
+    scores when the caller has them already, as the dashboard does)."""
     invoices: dict[int, list[OpenInvoice]] = defaultdict(list)
     credits: dict[int, Decimal] = defaultdict(lambda: ZERO)
     steps_done = _steps_done(session, at)
@@ -109,7 +111,8 @@ def accounts(session: Session, at: date) -> list[CustomerAccount]:
         Activity.kind == ActivityKind.PROMISE.value, Activity.promised_on >= at).group_by(Activity.customer_id)).all())
     last_letters = dict(session.execute(select(DunningLetter.customer_id, func.max(DunningLetter.sent_on))
                                         .where(DunningLetter.sent_on <= at).group_by(DunningLetter.customer_id)).all())
-    by_segment, scores = plans(session), all_scores(session, at)
+    by_segment = plans(session)
+    scores = all_scores(session, at) if scores is None else scores
     found = []
     for c in session.execute(select(Customer.id, Customer.name, Customer.segment, Customer.dunning_plan,
                                     Customer.dunning_hold_until, Customer.dunning_hold_reason)
@@ -137,11 +140,13 @@ def _steps_done(session: Session, at: date) -> dict[int, set[tuple[str, date]]]:
     return done
 
 
-def due_actions(session: Session, at: date) -> tuple[list[Action], list[Hold]]:
-    """Today's actions, most useful first, and the customers held back with why."""
+def due_actions(session: Session, at: date, scores: dict[int, Score] | None = None
+                ) -> tuple[list[Action], list[Hold]]:
+    """Today's actions, most useful first, and the customers held back with why: the one computation of whom
+    to chase, for Relances, the dashboard's customers to call and the weekly report."""
     company = session.scalar(select(Company))
     tolerance = from_cents(company.tolerance_cents) if company else Decimal("5.00")
-    return todays_actions(at, accounts(session, at), tolerance)
+    return todays_actions(at, accounts(session, at, scores), tolerance)
 
 
 def record_sent(session: Session, action: Action, at: date, interest: Decimal = ZERO, indemnities: Decimal = ZERO,

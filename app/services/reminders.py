@@ -309,6 +309,14 @@ def unmatched_warning(count: int, amount: Decimal) -> str:
             "pourrait recevoir une relance. Rapprochez d'abord le relevé bancaire.") if count else ""
 
 
+def remind_json(reminders: list[Reminder], holds: list[Hold]) -> dict:
+    """``encours remind --json``: the actions (each with its history) and the customers held, with why and
+    until when."""
+    return {"actions": [r.as_json() for r in reminders],
+            "held": [{"customer_id": h.customer_id, "customer": h.name, "net_overdue": str(h.net_overdue),
+                      "reason": h.reason, "until": h.until.isoformat() if h.until else None} for h in holds]}
+
+
 def remind_lines(reminders: list[Reminder], holds: list[Hold], dry_run: bool) -> list[str]:
     """``encours remind``: each action in French, then the customers held back."""
     if not reminders and not holds:

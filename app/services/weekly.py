@@ -7,6 +7,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from app.domain.vocabulary import DUNNING_STEP_LABELS, DunningStep
 from app.services.cockpit import cockpit
 from app.services.cockpit_view import charts, headlines, indicators
 
@@ -20,8 +21,9 @@ def write_weekly_report(session: Session, at: date, path: Path) -> Path:
         path, company=figures.company, at=at,
         headlines=[Headline(label, value, change) for label, value, change in headlines(figures)],
         alerts=[alert.text for alert in figures.alerts],
-        to_call=[CallRow(entry.name, entry.overdue, entry.days_late, entry.grade, entry.score_change,
-                         entry.worsening, entry.phone) for entry in figures.to_call],
+        to_call=[CallRow(entry.name, entry.overdue, entry.days_late, DUNNING_STEP_LABELS[DunningStep(entry.step)],
+                         entry.grade, entry.score_change, entry.worsening, entry.phone)
+                 for entry in figures.to_call],
         charts=charts(figures),
         indicators=indicators(figures))
     return path

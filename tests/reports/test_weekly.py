@@ -34,8 +34,9 @@ HEADLINES = [
 ALERTS = ["Boulangerie Martin dépasse sa limite de " + format_eur(Decimal("2300")),
           "Garage Petit : retard moyen +12 j"]
 CALLS = [
-    CallRow("Garage Petit", Decimal("8420"), 47, "D", "+14", True, "01 23 45 67 89"),
-    CallRow("Martin & Fils <Boulangerie>", Decimal("1234.56"), 12, "C", "\u22123", False, "+33 6 12 34 56 78"),
+    CallRow("Garage Petit", Decimal("8420"), 47, "2e relance", "D", "+14", True, "01 23 45 67 89"),
+    CallRow("Martin & Fils <Boulangerie>", Decimal("1234.56"), 12, "Mise en demeure", "C", "\u22123", False,
+            "+33 6 12 34 56 78"),
 ]
 
 
@@ -94,11 +95,11 @@ def test_first_page_lists_the_alerts(report):
 
 def test_customers_to_call_one_row_each_with_french_amount(report):
     lines = [plain(line) for line in page_texts(report)[0].splitlines()]  # one line per cell
-    start = lines.index("Martin & Fils <Boulangerie>")
-    assert lines[start:start + 5] == ["Martin & Fils <Boulangerie>", "1 234,56 €", "12", "C \u22123",
-                                      "+33 6 12 34 56 78"]
+    start = lines.index("Martin & Fils")  # a long name wraps in its column
+    assert lines[start:start + 7] == ["Martin & Fils", "<Boulangerie>", "1 234,56 €", "12 j", "Mise en demeure",
+                                      "C \u22123", "+33 6 12 34 56 78"]
     garage = lines.index("Garage Petit")
-    assert lines[garage + 1:garage + 4] == ["8 420,00 €", "47", "D +14"]
+    assert lines[garage + 1:garage + 5] == ["8 420,00 €", "47 j", "2e relance", "D +14"]
 
 
 def test_amounts_in_the_table_keep_their_narrow_no_break_space(report):
@@ -144,8 +145,8 @@ def test_nobody_to_call_says_so(tmp_path):
 def test_long_lists_still_fit_on_two_pages(tmp_path):
     alerts = [f"Alerte numéro {i} : un client dépasse sa limite de {format_eur(Decimal(1000 + i))}"
               for i in range(30)]
-    calls = [CallRow(f"Client {i:02d} " + "très long nom " * 6, Decimal("999999.99"), i, "E", "+20", True,
-                     "01 02 03 04 05")
+    calls = [CallRow(f"Client {i:02d} " + "très long nom " * 6, Decimal("999999.99"), i, "Dossier contentieux", "E",
+                     "+20", True, "01 02 03 04 05")
              for i in range(14)]
     many = [(f"Graphique {i}", aging_chart([])) for i in range(5)]
     reader = make(tmp_path, alerts=alerts, to_call=calls, charts=many,

@@ -19,7 +19,12 @@ from app.models import (
     Activity, Allocation, Company, Customer, Dispute, DunningLetter, Guarantee, Invoice, Payment, Segment,
 )
 from app.models.db import open_database
+from app.domain.vocabulary import DUNNING_STEP_LABELS, DunningStep
+from app.services.aging import aging_summary
+from app.services.cockpit import cockpit
 from app.services.demo import DemoSummary, create_demo_company
+from app.services.dunning import due_actions
+from app.services.reminders import remind
 from app.services.identifiers import siren_error
 
 TODAY = date(2026, 11, 23)
@@ -340,3 +345,37 @@ def test_the_last_weeks_receipts_come_through_a_statement_matched_without_a_wron
     assert sum(label.startswith("REMISE") and "CHEQUES" in label for label in labels) >= len(labels) // 2
     assert session.scalar(select(func.count()).select_from(BankLine).where(BankLine.amount_cents < 0)) > 30
     assert session.scalar(select(func.max(BankBalance.stated_on))) == TODAY
+
+
+def test_every_customer_owing_beyond_the_tolerance_is_chased_or_held_for_a_real_reason(session):
+    """No customer above the tolerance is held for « 0,00 € » of net overdue: it gets an action, or a hold
+    that says why (a dispute, a promise, the next step's date, the litigation file) with its net overdue."""
+    actions, holds = due_actions(session, TODAY)
+    tolerance = from_cents(session.scalar(select(Company.tolerance_cents)))
+    assert all(h.net_overdue >= tolerance or h.reason.count("litige en cours") for h in holds)
+    assert not any("tolérance" in h.reason or "0,00 €" in h.reason for h in holds)
+    assert {h.reason.split(" possible le ")[0] for h in holds if " possible le " in h.reason} <= set(
+        DUNNING_STEP_LABELS.values())
+    chased = {a.customer_id for a in actions} | {h.customer_id for h in holds}
+    overdue = aging_summary(session, TODAY).by_customer
+    assert [customer for customer, buckets in overdue.items() if buckets.overdue > tolerance
+            and customer not in chased] == []
+
+
+def test_the_dashboards_customers_to_call_are_relances_largest_late_payers(session):
+    actions, _holds = due_actions(session, TODAY)
+    late = sorted((a for a in actions if a.step != DunningStep.PRE_DUE), key=lambda a: (-a.amount_due, a.name))
+    to_call = cockpit(session, TODAY).to_call
+    assert len(to_call) == 10
+    assert [(e.customer_id, e.overdue, e.days_late, e.step) for e in to_call] == [
+        (a.customer_id, a.amount_due, a.days_late, a.step) for a in late[:10]]
+
+
+def test_the_emails_of_the_demo_leave_every_litigation_file_out(session, tmp_path):
+    reminders, _holds = remind(session, TODAY, tmp_path, emails=True)
+    litigation = [r for r in reminders if r.action.step == DunningStep.LITIGATION]
+    assert litigation and all(r.file.exists() and r.no_email for r in litigation)
+    emails = sorted(path.name for path in tmp_path.glob("*.eml"))
+    assert emails and not [name for name in emails if "contentieux" in name]
+    assert len(emails) == len([r for r in reminders if r.file]) - len(litigation)
+    session.rollback()

@@ -67,7 +67,9 @@ def test_remind_dry_run_json_with_penalties(ledger, capsys):
     with ledger.transaction() as s:
         assert save_rates(s, date(2026, 7, 1), "2,15", "3,00", "7,00") == {}
     assert main(["--db", location(ledger), "remind", "--at", "2026-11-23", "--dry-run", "--json"]) == 0
-    out = {r["customer"]: r for r in json.loads(capsys.readouterr().out)}
+    printed = json.loads(capsys.readouterr().out)
+    assert printed["held"] == []
+    out = {r["customer"]: r for r in printed["actions"]}
     # F4: 2 000 × 12,15 % × 46 / 365 = 30,6246… -> 30,62, and 40 € of indemnity
     assert out["Boulangerie Martin"] == {
         "customer": "Boulangerie Martin", "step": "formal_notice", "invoices": ["F4"], "amount_due": "1880.00",
@@ -76,6 +78,27 @@ def test_remind_dry_run_json_with_penalties(ledger, capsys):
                     {"step": "phone_call", "on": "2026-11-07"}]}
     # the litigation file claims F3 alone: 300 × 12,15 % × 111 / 365 = 11,0847… -> 11,08, and 40 €
     assert (out["Garage Petit"]["penalties"], out["Garage Petit"]["indemnities"]) == ("11.08", "40.00")
+
+
+def test_remind_json_lists_the_held_customers_with_why_and_until_when(ledger, capsys):
+    with ledger.transaction() as s:
+        martin = s.query(Customer).filter_by(name="Boulangerie Martin").one()
+        s.add(Activity(customer_id=martin.id, kind="promise", promised_on=date(2026, 11, 27), promised_cents=188000))
+        martin_id = martin.id
+        assert save_rates(s, date(2026, 7, 1), "2,15", "3,00", "7,00") == {}
+    assert main(["--db", location(ledger), "remind", "--at", "2026-11-23", "--dry-run", "--json"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert [a["customer"] for a in printed["actions"]] == ["Garage Petit"]
+    assert printed["held"] == [{"customer_id": martin_id, "customer": "Boulangerie Martin", "net_overdue": "1880.00",
+                                "reason": "promesse de paiement jusqu'au 27/11/2026", "until": "2026-11-27"}]
+
+
+def test_kpi_json_to_call_is_relances_list(ledger, capsys):
+    """The customers to call are Relances' actions (the same net amounts and steps), largest first."""
+    assert main(["--db", location(ledger), "kpi", "--at", "2026-11-23", "--json"]) == 0
+    to_call = json.loads(capsys.readouterr().out)["to_call"]
+    assert [(c["customer"], c["net_overdue"], c["days_late"], c["step"]) for c in to_call] == [
+        ("Boulangerie Martin", "1880.00", 46, "formal_notice"), ("Garage Petit", "250.00", 111, "litigation")]
 
 
 def test_remind_says_the_missing_half_year_once(ledger, capsys):

@@ -80,7 +80,7 @@ def test_the_emails_leave_the_litigation_file_out_and_say_so(ledger, capsys, tmp
     folder = tmp_path / "lettres"
     assert main(["--db", location(ledger), "remind", "--at", "2026-11-23", "--out", str(folder), "--eml",
                  "--json"]) == 0
-    by_step = {r["step"]: r for r in json.loads(capsys.readouterr().out)}
+    by_step = {r["step"]: r for r in json.loads(capsys.readouterr().out)["actions"]}
     litigation = folder / "2026-11-23_dossier-contentieux_Garage-Petit_C0001.pdf"
     assert by_step["litigation"]["file"] == str(litigation) and litigation.exists()
     assert not litigation.with_suffix(".eml").exists()

@@ -1,7 +1,8 @@
 """How a customer's score moves: month by month on its card, over four weeks for the customers to call.
 
-One customer, Trend SARL (private business, no limit, no guarantee, no payment yet), invoiced 1 000 € on
-01/07/2026 due 31/07/2026, never paid; a dispute opened on 10/11/2026. Its points, factor by factor
+One customer, Trend SARL (private business, no limit, no guarantee, no payment yet), invoiced 1 000 € (T1)
+and 500 € (T2) on 01/07/2026 due 31/07/2026, never paid; a dispute on T2 opened on 10/11/2026 (T1 is still
+chased: the customer is one to call). Its points, factor by factor
 (app/domain/scoring.py): no payment history 8, trend 0, overdue share (0 % -> 0, 100 % -> 20), limit 0,
 nothing covered 10, disputes (0 -> 0, 1 -> 5), customer for less than 6 months 5, private business 3:
 - before 01/07/2026: not a customer yet, no score;
@@ -11,6 +12,7 @@ nothing covered 10, disputes (0 -> 0, 1 -> 5), customer for less than 6 months 5
 """
 
 from datetime import date
+from decimal import Decimal
 
 from app.models import Customer, Dispute
 from app.services.cockpit import cockpit
@@ -24,8 +26,8 @@ def trend_ledger(db):
         customer = Customer(name="Trend SARL", segment="private", created_on=date(2026, 7, 1))
         s.add(customer)
         s.flush()
-        bill = invoice("T1", customer, date(2026, 7, 1), date(2026, 7, 31), 100000)
-        s.add(bill)
+        bill = invoice("T2", customer, date(2026, 7, 1), date(2026, 7, 31), 50000)
+        s.add_all([invoice("T1", customer, date(2026, 7, 1), date(2026, 7, 31), 100000), bill])
         s.flush()
         s.add(Dispute(invoice_id=bill.id, reason="Livraison incomplète", opened_on=date(2026, 11, 10)))
         return customer.id
@@ -46,6 +48,7 @@ def test_the_customers_to_call_show_their_score_four_weeks_ago(db):
     with db.sessions() as s:
         entry = next(e for e in cockpit(s, TODAY).to_call if e.customer_id == customer_id)
     assert (entry.points, entry.points_before) == (51, 46)
+    assert (entry.overdue, entry.step) == (Decimal("1000.00"), "first_reminder")  # T2, in dispute, is not chased
     assert entry.score_change == "+5" and not entry.worsening  # worth pointing out from +10
 
 
