@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (QFrame, QGridLayout, QHBoxLayout, QHeaderView, QL
                                QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
 
 from app.domain.scoring import RISKY_GRADES
-from app.domain.vocabulary import DUNNING_STEP_LABELS, DunningStep
 from app.services.cockpit import Cockpit, cockpit
 from app.services.cockpit_view import charts, headlines, indicators
 from app.ui.format import AT_RISK, LATE, fr_amount
@@ -32,7 +31,6 @@ CALL_COLUMNS = (
     Column("Client", lambda r: r.name, stretch=True),
     Column("Dû net", lambda r: r.overdue, fr_amount, numeric=True, width=100, colour=lambda r: LATE),
     Column("Retard", lambda r: r.days_late, lambda d: f"{d} j", numeric=True, width=54),
-    Column("Étape", lambda r: DUNNING_STEP_LABELS[DunningStep(r.step)], width=120),
     # the class, and how the score moved in four weeks ("D +12"): amber when risky or getting worse
     Column("Classe", lambda r: f"{r.grade} {r.score_change}".strip(), width=60,
            colour=lambda r: AT_RISK if r.grade in RISKY_GRADES or r.worsening else None),

@@ -47,7 +47,7 @@ def test_dashboard_shows_the_figures_of_kpi_json(db, make_window, qtbot, capsys)
     assert shown == [alert["text"] for alert in kpi["alerts"]]
     assert dashboard.left_tabs.tabText(0) == f"Alertes ({len(kpi['alerts'])})"
     assert len(dashboard.to_call.visible_rows()) == 10
-    classes = [dashboard.to_call.model().index(row, 4).data() for row in range(10)]
+    classes = [dashboard.to_call.model().index(row, 3).data() for row in range(10)]
     assert classes == [f"{e.grade} {e.score_change}" for e in dashboard.to_call.visible_rows()]
     assert any(c.split()[1] not in ("=", "") for c in classes)  # the demo's scores moved in four weeks
     names = [dashboard.to_call.model().index(row, 0).data(Qt.ItemDataRole.ToolTipRole) for row in range(10)]
