@@ -34,6 +34,8 @@ NEUTRAL_SCORE = 50                # the priority's weight of a customer not scor
 
 
 FORMAL_NOTICE_DEADLINE_DAYS = 8   # a formal notice's time to pay: the litigation file waits for it to expire
+AFTER_STEPS = (DunningStep.SECOND_REMINDER, DunningStep.PHONE_CALL, DunningStep.FORMAL_NOTICE,
+               DunningStep.LITIGATION)  # the steps that wait some days after the previous one (``Plan.after``)
 LARGE_UNALLOCATED = Decimal("0.20")  # unallocated cash above this share of the overdue: reconcile first
 
 
@@ -125,7 +127,8 @@ class Hold(NamedTuple):
 
 
 def todays_actions(at: date, accounts: list[CustomerAccount], tolerance: Decimal) -> tuple[list[Action], list[Hold]]:
-    """The actions due at ``at`` (most useful first), and the customers held back with their reason."""
+    """The actions due at ``at`` (most useful first), and the customers held back with their reason (those who
+    owe most first)."""
     actions, holds = [], []
     for account in accounts:
         found = _action(at, account, tolerance)
@@ -134,6 +137,7 @@ def todays_actions(at: date, accounts: list[CustomerAccount], tolerance: Decimal
         elif found is not None:
             holds.append(found._replace(customer_id=account.customer_id, name=account.name))
     actions.sort(key=lambda a: (a.step == DunningStep.PRE_DUE, -a.priority, -a.days_late, a.name))
+    holds.sort(key=lambda h: (-h.net_overdue, h.name))
     return actions, holds
 
 

@@ -13,7 +13,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.config import RESOURCES
-from app.domain.dunning import Action, CustomerAccount, Hold, OpenInvoice, Plan, todays_actions
+from app.domain.dunning import (AFTER_STEPS, FORMAL_NOTICE_DEADLINE_DAYS, Action, CustomerAccount, Hold, OpenInvoice,
+                                Plan, todays_actions)
 from app.domain.money import ZERO, format_eur, from_cents, to_cents
 from app.domain.changes import changed
 from app.domain.scoring import Score
@@ -28,6 +29,7 @@ from app.services.risk import all_scores
 
 PLANS = RESOURCES / "dunning" / "plans.json"
 PLANS_KEY = "dunning_plans"
+AFTER = "after"  # in a stored plan, beside each step's day: the days each step waits after the previous one
 PLANS_SECTION = "Plans de relance"
 PLANS_SUBJECT = settings_subject("Les plans de relance ont été modifiés", PLANS_SECTION)
 
@@ -35,56 +37,107 @@ PLANS_SUBJECT = settings_subject("Les plans de relance ont été modifiés", PLA
 def default_plans() -> dict[str, Plan]:
     """The plan of each segment shipped in resources/dunning/plans.json."""
     data = json.loads(PLANS.read_text(encoding="utf-8"))
-    return {name: Plan(name, {step: day for step, day in plan.items() if step != "after"}, plan.get("after", {}))
-            for name, plan in data.items() if not name.startswith("_")}
+    return {name: _plan(name, plan) for name, plan in data.items() if not name.startswith("_")}
+
+
+def _plan(name: str, stored: dict, shipped: Plan | None = None) -> Plan:
+    """A plan as plans.json writes it ({step: day, ..., "after": {step: days}}); what it leaves out is
+    ``shipped``'s: the days when it names no step, the intervals when it has no "after" (a plan saved
+    before the intervals could be changed)."""
+    days = {step: day for step, day in stored.items() if step != AFTER}
+    if shipped is None:
+        return Plan(name, days, stored.get(AFTER, {}))
+    return shipped._replace(days=days or shipped.days, after=stored.get(AFTER, shipped.after))
 
 
 def plans(session: Session) -> dict[str, Plan]:
-    """Each segment's plan: the user's (Paramètres › Plans de relance) over the shipped one."""
+    """Each segment's plan: the user's days and intervals (Paramètres › Plans de relance) over the shipped
+    ones."""
     mine = preference(session, PLANS_KEY, {})
-    return {name: plan._replace(days=mine.get(name, plan.days)) for name, plan in default_plans().items()}
+    return {name: _plan(name, mine[name], plan) if mine.get(name) else plan
+            for name, plan in default_plans().items()}
 
 
-def save_plans(session: Session, days: dict[str, dict[str, int]], seen: dict[str, int] | None = None
-               ) -> dict[str, str]:
-    """Keep the plans of the segments (step -> day from the due date, a step left out is not used); errors
-    by segment, in French, nothing saved when any. The shipped plans come back when they are given again.
-    ``seen``: the versions the settings screen loaded (a save over another user's newer one is refused);
-    what changed is recorded in the history."""
+def waits(plan: Plan) -> dict[str, int]:
+    """The days each step of ``AFTER_STEPS`` waits after the previous one (the litigation file at least the
+    formal notice's deadline)."""
+    return {step.value: plan.wait(step) for step in AFTER_STEPS}
+
+
+def save_plans(session: Session, days: dict[str, dict[str, int]], seen: dict[str, int] | None = None,
+               after: dict[str, dict[str, int]] | None = None) -> dict[str, str]:
+    """Keep the plans of the segments: ``days`` (step -> day from the due date, a step left out is not used)
+    and ``after`` (step of ``AFTER_STEPS`` -> days it waits after the previous step was done); a segment
+    left out of either keeps what it has. Errors by segment, in French, nothing saved when any. The shipped
+    plans come back when they are given again. ``seen``: the versions the settings screen loaded (a save over
+    another user's newer one is refused); what changed is recorded in the history."""
+    after = after or {}
     errors = {}
-    for segment, steps in days.items():
+    for segment in [*days, *(s for s in after if s not in days)]:
         if segment not in set(Segment):
             errors[segment] = "Segment inconnu."
-            continue
-        used = [(step, steps[step]) for step in DunningStep if step in steps]
-        if DunningStep.PRE_DUE in steps and not -30 <= steps[DunningStep.PRE_DUE] <= 0:
-            errors[segment] = "Le rappel avant échéance se fait entre 30 jours avant et le jour de l'échéance."
-        elif any(not 1 <= day <= 365 for step, day in used if step != DunningStep.PRE_DUE):
-            errors[segment] = "Les relances se font entre 1 et 365 jours après l'échéance."
-        elif any(later <= earlier for (_s, earlier), (_t, later) in zip(used, used[1:])):
-            errors[segment] = "Chaque étape vient après la précédente : les jours doivent augmenter."
-        elif not any(step != DunningStep.PRE_DUE for step, _day in used):
-            errors[segment] = "Gardez au moins une relance après l'échéance."
+        elif error := (_days_error(days[segment]) if segment in days else "") or _after_error(after.get(segment, {})):
+            errors[segment] = error
     if errors:
         return errors
-    shipped, before = {name: plan.days for name, plan in default_plans().items()}, plans(session)
-    mine = {segment: {str(step): day for step, day in steps.items()}
-            for segment, steps in days.items() if steps != shipped.get(segment)}
+    shipped, before = default_plans(), plans(session)
+    mine = {}
+    for segment, plan in before.items():
+        new = plan._replace(days={str(step): day for step, day in days.get(segment, plan.days).items()},
+                            after={**waits(plan), **{str(step): n for step, n in after.get(segment, {}).items()}})
+        kept = {**(new.days if new.days != shipped[segment].days else {}),
+                **({AFTER: waits(new)} if waits(new) != waits(shipped[segment]) else {})}
+        if kept:
+            mine[segment] = kept
     if keep_preferences(session, {PLANS_KEY: mine or None}, PLANS_SUBJECT, seen):
         record_settings(session, PLANS_SECTION, _plan_changes(before, plans(session)))
     return {}
 
 
+def _days_error(steps: dict[str, int]) -> str:
+    """Why a segment's days cannot be kept, "" when they can."""
+    used = [(step, steps[step]) for step in DunningStep if step in steps]
+    if DunningStep.PRE_DUE in steps and not -30 <= steps[DunningStep.PRE_DUE] <= 0:
+        return "Le rappel avant échéance se fait entre 30 jours avant et le jour de l'échéance."
+    if any(not 1 <= day <= 365 for step, day in used if step != DunningStep.PRE_DUE):
+        return "Les relances se font entre 1 et 365 jours après l'échéance."
+    if any(later <= earlier for (_s, earlier), (_t, later) in zip(used, used[1:])):
+        return "Chaque étape vient après la précédente : les jours doivent augmenter."
+    if not any(step != DunningStep.PRE_DUE for step, _day in used):
+        return "Gardez au moins une relance après l'échéance."
+    return ""
+
+
+def _after_error(steps: dict[str, int]) -> str:
+    """Why a segment's intervals cannot be kept, "" when they can: 0 to 365 days, and the litigation file
+    waits at least the formal notice's deadline (FORMAL_NOTICE_DEADLINE_DAYS)."""
+    unknown = [step for step in steps if step not in AFTER_STEPS]
+    if unknown:
+        return f"Pas de délai après l'étape précédente pour : {', '.join(map(str, unknown))}."
+    if any(type(n) is not int or not 0 <= n <= 365 for n in steps.values()):
+        return "Le délai après l'étape précédente va de 0 à 365 jours."
+    if steps.get(DunningStep.LITIGATION, FORMAL_NOTICE_DEADLINE_DAYS) < FORMAL_NOTICE_DEADLINE_DAYS:
+        return (f"Le dossier contentieux attend au moins la fin du délai de la mise en demeure "
+                f"({FORMAL_NOTICE_DEADLINE_DAYS} jours).")
+    return ""
+
+
 def _plan_changes(before: dict[str, Plan], after: dict[str, Plan]) -> list[str]:
-    """« Entreprise privée, 1re relance : J+7 → J+10 » for each step whose day changed."""
-    labels = {(segment, step.value): f"{label}, {DUNNING_STEP_LABELS[step].lower()}"
-              for segment, label in SEGMENT_LABELS.items() for step in DunningStep}
+    """« Entreprise privée, 1re relance : J+7 → J+10 » for each step whose day changed, « Entreprise privée,
+    2e relance : 8 j après → 10 j après » for each whose interval changed."""
+    labels = {(segment, step.value, kind): f"{label}, {DUNNING_STEP_LABELS[step].lower()}"
+              for segment, label in SEGMENT_LABELS.items() for step in DunningStep
+              for kind in ("day", "after") if kind == "day" or step in AFTER_STEPS}
 
-    def days(by_segment: dict[str, Plan]) -> dict[tuple[str, str], str]:
-        return {(segment, step): "" if segment not in by_segment or step not in by_segment[segment].days
-                else f"J{by_segment[segment].days[step]:+d}" for segment, step in labels}
+    def shown(by_segment: dict[str, Plan]) -> dict[tuple[str, str, str], str]:
+        def value(segment: str, step: str, kind: str) -> str:
+            plan = by_segment.get(segment)
+            if plan is None or (kind == "day" and step not in plan.days):
+                return ""
+            return f"J{plan.days[step]:+d}" if kind == "day" else f"{plan.wait(step)} j après"
+        return {key: value(*key) for key in labels}
 
-    return changed(labels, days(before), days(after))
+    return changed(labels, shown(before), shown(after))
 
 
 def accounts(session: Session, at: date, scores: dict[int, Score] | None = None) -> list[CustomerAccount]:

@@ -1,6 +1,8 @@
 """Relances: today's actions, most useful first (amount due × risk score), the selected one in detail, and
 what to do about it: print its letter (Ctrl+P) or all of today's, preview it, call, postpone, open a dispute.
-The customers held back are listed below with their reason. Letters are written in a worker."""
+The customers held back are listed below with their reason, who owes most first; a double-click opens their
+card. Letters are written in a worker; the folder they went to is shown, and the selection moves on to the
+next customer."""
 
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QFormLayout, QHBoxLayout, QLabel,
                                QLineEdit, QMessageBox, QPlainTextEdit, QPushButton, QSplitter, QVBoxLayout, QWidget)
 
-from app.domain.dunning import Action
+from app.domain.dunning import Action, Hold
 from app.domain.money import format_eur
 from app.domain.scoring import RISKY_GRADES
 from app.domain.vocabulary import DUNNING_STEP_LABELS, DunningStep
@@ -46,12 +48,21 @@ ACTION_COLUMNS = (
     Column("Classe", lambda a: a.grade, width=56, colour=lambda a: AT_RISK if a.grade in RISKY_GRADES else None),
 )
 
+HOLD_COLUMNS = (
+    Column("Client", lambda h: h.name, width=230),
+    Column("Raison", lambda h: h.reason, stretch=True),
+    Column("Jusqu'au", lambda h: h.until, fr_date, width=90),
+    Column("Dû net en retard", lambda h: h.net_overdue, fr_amount, numeric=True, width=145),
+)
+COL_HELD_NAME, COL_HELD_REASON, COL_HELD_UNTIL, COL_HELD_NET = range(len(HOLD_COLUMNS))
+
 
 class RemindersScreen(Screen):
     def __init__(self, context, title, parent=None) -> None:
         super().__init__(context, title, parent)
         self.actions: list[Action] = []
-        self.holds = []
+        self.holds: list[Hold] = []
+        self.leaving: set[int] = set()  # the customers whose letter was just written: the selection moves on
         self.claims: dict = {}  # by customer: what its letter would claim, or why it cannot be written
         self.running = None
         self.stale = False
@@ -76,6 +87,12 @@ class RemindersScreen(Screen):
                            for button in (self.print_button, self.print_all_button, self.emails_button)}
         self.rate_banner = MissingRateBanner(self.enter_rates)
         self.layout_.addWidget(self.rate_banner)
+        self.written = QLabel()  # where the last letters went, with a link to that folder
+        self.written.setTextFormat(Qt.TextFormat.RichText)
+        self.written.setWordWrap(True)
+        self.written.linkActivated.connect(lambda link: QDesktopServices.openUrl(QUrl(link)))
+        self.written.hide()
+        self.layout_.addWidget(self.written)
 
         self.table = RowTable(ACTION_COLUMNS, sort_column=-1)  # most useful first: amount due × risk score
         self.table.setSortingEnabled(False)
@@ -102,10 +119,23 @@ class RemindersScreen(Screen):
         split.addWidget(self.table)
         split.addWidget(side)
         split.setSizes([640, 380])
-        self.layout_.addWidget(split, 1)
-        self.held = QLabel()
-        self.held.setWordWrap(True)
-        self.layout_.addWidget(self.held)
+        self.held_heading = QLabel("En attente")
+        self.held_heading.setObjectName("section")
+        self.held = RowTable(HOLD_COLUMNS, sort_column=COL_HELD_NET, descending=True)  # most owed first
+        self.held.setToolTip("Double-cliquez sur un client pour ouvrir sa fiche")
+        self.held.activated_row.connect(lambda hold: self.open_customer(hold.customer_id))
+        self.held_box = QWidget()
+        held_layout = QVBoxLayout(self.held_box)
+        held_layout.setContentsMargins(0, 0, 0, 0)
+        held_layout.addWidget(self.held_heading)
+        held_layout.addWidget(self.held, 1)
+        body = QSplitter(Qt.Orientation.Vertical)
+        body.addWidget(split)
+        body.addWidget(self.held_box)
+        body.setStretchFactor(0, 3)
+        body.setStretchFactor(1, 2)
+        body.setSizes([420, 260])
+        self.layout_.addWidget(body, 1)
 
     # loading ---------------------------------------------------------------------------------------------------
     def refresh(self) -> None:
@@ -133,12 +163,19 @@ class RemindersScreen(Screen):
         self.rate_banner.say(self.missing_rate)
         count = len(self.actions)
         self.day.setText(f"{fr_date(self.context.today())} · {count} action{'s' if count > 1 else ''}")
+        before, selected = [a.customer_id for a in self.table.visible_rows()], self.selected()
+        now = {a.customer_id for a in self.actions}
+        keep = next_selection(before, selected.customer_id if selected else None,
+                              (set(before) - now) | self.leaving)
+        self.leaving = set()
         self.table.set_rows(self.actions)
-        if self.actions:
-            self.table.selectRow(0)
+        shown = [a.customer_id for a in self.table.visible_rows()]
+        if shown:
+            self.table.selectRow(shown.index(keep) if keep in shown else 0)
         self.show_selected()
-        self.held.setText("<b>En attente</b> : " + " · ".join(f"{escape(h.name)} ({escape(h.reason)})"
-                                                              for h in self.holds) if self.holds else "")
+        self.held.set_rows(self.holds)
+        self.held_heading.setText(f"En attente ({len(self.holds)})")
+        self.held_box.setVisible(bool(self.holds))
         for button in (self.print_all_button, self.emails_button):
             self._enable_printing(button, any(a.step in LETTER_STEPS for a in self.actions))
         if self.stale:
@@ -231,12 +268,42 @@ class RemindersScreen(Screen):
         errors = list(dict.fromkeys(r.error for r in results if r.error))
         if any(r.file for r in results):
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+        if record:
+            self.leaving = {r.action.customer_id for r in results if r.file}
+            self._say_written(results, path, emails=path.is_dir())
         if errors:
             QMessageBox.warning(self, "Encours", "Certaines lettres n'ont pas été écrites :\n" + "\n".join(errors))
         if left_out := emails_left_out(results):
             QMessageBox.information(self, "Encours", left_out)
         if record:
             self.refresh()
+
+    def _say_written(self, results, path: Path, emails: bool) -> None:
+        """« Lettre enregistrée dans /dossier — Ouvrir le dossier »: where the letters went, a click away."""
+        letters = sum(1 for r in results if r.file)
+        if not letters:
+            self.written.hide()
+            return
+        folder = path if emails else path.parent
+        what = f"{letters} lettres" if letters > 1 else "1 lettre" if emails else "Lettre"
+        if emails:
+            mails = sum(1 for r in results if r.file and not r.no_email)
+            what += f" et {mails} e-mail{'s' if mails > 1 else ''} enregistrés"
+        else:
+            what += " enregistrées" if letters > 1 else " enregistrée"
+        link = QUrl.fromLocalFile(str(folder)).toString(QUrl.ComponentFormattingOption.FullyEncoded)
+        self.written.setText(f"{what} dans {escape(str(folder))} — <a href=\"{escape(link)}\">Ouvrir le dossier</a>")
+        self.written.setToolTip(str(path))
+        self.written.show()
+
+    def open_customer(self, customer_id: int) -> None:
+        from app.ui.customer_form import CustomerDialog
+
+        if getattr(self, "dialog", None) is not None:
+            self.dialog.deleteLater()  # the previous card, closed by now
+        self.dialog = CustomerDialog(self.context, customer_id, self)
+        self.dialog.accepted.connect(self.refresh)
+        self.dialog.open()
 
     # what the owner does besides letters -------------------------------------------------------------------------
     def call(self) -> None:
@@ -253,6 +320,19 @@ class RemindersScreen(Screen):
         action = self.selected()
         if action is not None and DisputeDialog(self.context, action, self).exec():
             self.refresh()
+
+
+def next_selection(before: list[int], selected: int | None, gone: set[int]) -> int | None:
+    """The customer to select once ``gone`` left the list ``before`` (a letter printed, a call made): the one
+    selected while it stays, else the first after it that stays, else the last before it; None when none."""
+    if selected is None or selected not in before:
+        return None
+    if selected not in gone:
+        return selected
+    at = before.index(selected)
+    later = [c for c in before[at + 1:] if c not in gone]
+    earlier = [c for c in before[:at] if c not in gone]
+    return later[0] if later else earlier[-1] if earlier else None
 
 
 def escape(text: str) -> str:

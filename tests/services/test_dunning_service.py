@@ -161,8 +161,9 @@ def test_remind_writes_each_letter_records_it_and_an_email_beside_it(ledger, cap
         assert sorted(s.scalars(select(DunningLetter.step).where(DunningLetter.sent_on == TODAY))) == [
             "formal_notice", "litigation"]
     assert main(["--db", location(ledger), "remind", "--at", "2026-11-23", "--dry-run"]) == 0
-    assert capsys.readouterr().out == ("En attente — Garage Petit : relancé aujourd'hui\n"  # both sent: held today
-                                       "En attente — Boulangerie Martin : relancé aujourd'hui\n")
+    # both sent: held today, who owes most first (Martin 1 880,00 €, Petit 550,00 €)
+    assert capsys.readouterr().out == ("En attente — Boulangerie Martin : relancé aujourd'hui\n"
+                                       "En attente — Garage Petit : relancé aujourd'hui\n")
 
 
 def test_an_invoice_marked_en_litige_on_its_card_is_not_chased(ledger):

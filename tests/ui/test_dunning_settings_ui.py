@@ -5,6 +5,7 @@ import pytest
 
 from datetime import date
 
+from PySide6.QtWidgets import QLabel
 from pypdf import PdfReader
 from sqlalchemy import select
 
@@ -87,3 +88,53 @@ def test_a_letter_text_edited_in_the_settings_prints_and_can_be_restored(ledger,
     settings.save()
     with ledger.sessions() as s:
         assert s.scalar(select(Preference).where(Preference.key == "letter:formal_notice")) is None
+
+
+def test_the_wait_after_the_previous_step_changed_in_the_settings_holds_the_customer(ledger, make_window):
+    """Boulangerie Martin's call was on 07/11/2026: the formal notice waits 7 days after it (shipped), then 20."""
+    from app.domain.dunning import FORMAL_NOTICE_DEADLINE_DAYS
+    from app.models import Event
+    from app.ui.dunning_forms import UNUSED
+
+    window = make_window(ledger)
+    window.show_screen("settings")
+    settings = window.screens["settings"]
+    after = settings.plans.after
+    assert [after["private", step].value() for step in ("second_reminder", "phone_call", "formal_notice",
+                                                        "litigation")] == [8, 7, 7, 8]
+    assert ("private", "first_reminder") not in after and after["private", "formal_notice"].text() == "7 j après"
+    # the litigation file cannot come before the formal notice's deadline: the form says so and stops there
+    assert after["private", "litigation"].minimum() == FORMAL_NOTICE_DEADLINE_DAYS == 8
+    assert after["private", "formal_notice"].minimum() == 0 and after["private", "formal_notice"].maximum() == 365
+    assert "Le dossier contentieux attend au moins la fin du délai laissé par la mise en demeure (8 jours)" in \
+        " ".join(label.text() for label in settings.plans.findChildren(QLabel))
+    settings.plans.boxes["public", "phone_call"].setValue(UNUSED)  # a step not used: no wait to set
+    assert not after["public", "phone_call"].isEnabled() and after["public", "formal_notice"].isEnabled()
+    settings.plans.boxes["public", "phone_call"].setValue(40)
+    assert martin_step(ledger) == "formal_notice"
+    after["private", "formal_notice"].setValue(20)
+    settings.save()
+    assert settings.saved.text() == "Enregistré."
+    assert martin_step(ledger) == "Mise en demeure possible le 27/11/2026"  # 07/11 + 20 days
+    with ledger.sessions() as s:
+        assert s.scalars(select(Event.text).order_by(Event.id.desc())).first() == (
+            "Plans de relance : Entreprise privée, mise en demeure : 7 j après → 20 j après")
+    settings.refresh()
+    assert after["private", "formal_notice"].value() == 20
+    assert settings.plans.boxes["private", "formal_notice"].value() == 35
+
+
+def test_a_plan_saved_by_an_earlier_version_loads_in_the_settings(ledger, make_window):
+    """A database whose plans were saved when only the days could change: its days, the shipped waits."""
+    with ledger.transaction() as s:
+        s.add(Preference(key="dunning_plans", version=1, value={"private": {
+            "first_reminder": 7, "second_reminder": 15, "phone_call": 25, "formal_notice": 40, "litigation": 50}}))
+    window = make_window(ledger)
+    window.show_screen("settings")
+    plans = window.screens["settings"].plans
+    assert plans.boxes["private", "formal_notice"].value() == 40 and plans.boxes["private", "pre_due"].text() == "—"
+    assert plans.after["private", "second_reminder"].value() == 8 and plans.after["private", "litigation"].value() == 8
+    assert martin_step(ledger) == "formal_notice"  # J+40 passed (46 days late), the call 16 days ago
+    window.screens["settings"].save()  # saved again unchanged: nothing rewritten
+    with ledger.sessions() as s:
+        assert s.scalar(select(Preference.version).where(Preference.key == "dunning_plans")) == 1

@@ -34,6 +34,12 @@ def reloaded(screen, qtbot):
     qtbot.waitUntil(lambda: screen.running is None, timeout=20_000)
 
 
+def held_rows(screen):
+    """The « En attente » table as shown: client, reason, until, net overdue."""
+    model = screen.held.model()
+    return [[model.index(r, c).data() for c in range(model.columnCount())] for r in range(model.rowCount())]
+
+
 def select_customer(screen, name):
     row = next(r for r in range(screen.table.model().rowCount()) if screen.table.model().index(r, 0).data() == name)
     screen.table.selectRow(row)
@@ -119,7 +125,9 @@ def test_a_call_with_a_promise_holds_the_customer_until_then(ledger, make_window
     dialog.save()
     assert dialog.result() == dialog.DialogCode.Accepted
     reloaded(screen, qtbot)
-    assert "Boulangerie Martin (promesse de paiement jusqu'au 30/11/2026)" in screen.held.text()
+    assert held_rows(screen) == [["Boulangerie Martin", "promesse de paiement jusqu'au 30/11/2026", "30/11/2026",
+                                  "1\u202f880,00\u00a0€"]]
+    assert screen.held_heading.text() == "En attente (1)"
     with ledger.sessions() as s:
         kinds = sorted((a.kind, a.promised_on, a.promised_cents) for a in s.scalars(select(Activity)))
     assert kinds == [("call", None, None), ("promise", date(2026, 11, 30), 188000)]
@@ -146,7 +154,8 @@ def test_postponing_needs_a_date_to_come_and_a_reason(ledger, make_window, qtbot
     dialog.reason.setText("accord du gérant")
     dialog.save()
     reloaded(screen, qtbot)
-    assert "Garage Petit (accord du gérant jusqu'au 03/12/2026)" in screen.held.text()
+    assert held_rows(screen) == [["Garage Petit", "accord du gérant jusqu'au 03/12/2026", "03/12/2026",
+                                  "550,00\u00a0€"]]  # F3 300,00 € + F2 300,00 € − the credit note's 50,00 €
 
 
 def test_on_the_demo_company_printing_a_letter_records_it_and_a_dispute_leaves_the_next_one(
@@ -242,3 +251,126 @@ def test_a_missing_half_year_is_said_at_the_top_and_stops_printing_before_any_di
     assert screen.print_button.isEnabled() and screen.print_all_button.isEnabled()
     assert screen.print_button.toolTip() == "La lettre de la relance choisie, enregistrée comme envoyée (Ctrl+P)"
     assert "total réclamé 1\u202f950,62\u00a0€" in screen.detail.text()
+
+
+def test_the_held_customers_are_a_table_most_owed_first_that_opens_their_card(ledger, make_window, qtbot):
+    """Boulangerie Martin promised to pay on 30/11 (1 880,00 € net overdue), Garage Petit is postponed to
+    03/12 (550,00 €), Café du Port's only late invoice is in dispute (nothing chased, no date)."""
+    from PySide6.QtCore import Qt
+
+    from app.models import Customer
+    from app.services.dunning import postpone
+    from app.ui.customer_form import CustomerDialog
+    from tests.conftest import invoice
+
+    with ledger.transaction() as s:
+        ids = {c.name: c.id for c in s.scalars(select(Customer))}
+        assert postpone(s, ids["Garage Petit"], date(2026, 11, 23), date(2026, 12, 3), "accord du gérant") == {}
+        s.add(Activity(customer_id=ids["Boulangerie Martin"], kind="promise", text="fin du mois",
+                       promised_on=date(2026, 11, 30)))
+        cafe = Customer(name="Café du Port", code="C0003", segment="private")
+        s.add(invoice("F9", cafe, date(2026, 9, 1), date(2026, 10, 1), 90000, status="disputed"))
+    screen = reminders_screen(make_window(ledger), qtbot)
+    assert screen.held_heading.text() == "En attente (3)" and screen.held_box.isVisible()
+    assert held_rows(screen) == [
+        ["Boulangerie Martin", "promesse de paiement jusqu'au 30/11/2026", "30/11/2026", "1\u202f880,00\u00a0€"],
+        ["Garage Petit", "accord du gérant jusqu'au 03/12/2026", "03/12/2026", "550,00\u00a0€"],
+        ["Café du Port", "F9 : litige en cours (facture marquée en litige)", "", "0,00\u00a0€"]]
+    amount = screen.held.model().index(0, 3)
+    assert amount.data(Qt.ItemDataRole.TextAlignmentRole) & Qt.AlignmentFlag.AlignRight
+    # sorted by the amounts and the dates themselves, not their text (« 1 880 » < « 550 », « 03/12 » < « 30/11 »)
+    screen.held.sortByColumn(3, Qt.SortOrder.AscendingOrder)
+    assert [row[0] for row in held_rows(screen)] == ["Café du Port", "Garage Petit", "Boulangerie Martin"]
+    screen.held.sortByColumn(2, Qt.SortOrder.AscendingOrder)
+    assert [row[0] for row in held_rows(screen)] == ["Café du Port", "Boulangerie Martin", "Garage Petit"]
+
+    petit = screen.held.visualRect(screen.held.model().index(2, 0)).center()
+    qtbot.mouseClick(screen.held.viewport(), Qt.MouseButton.LeftButton, pos=petit)  # as a user: press, then
+    qtbot.mouseDClick(screen.held.viewport(), Qt.MouseButton.LeftButton, pos=petit)  # the double-click
+    assert isinstance(screen.dialog, CustomerDialog) and screen.dialog.customer_id == ids["Garage Petit"]
+    assert screen.dialog.isVisible()
+    screen.dialog.reject()
+    screen.held.setFocus()
+    screen.held.setCurrentIndex(screen.held.model().index(1, 0))
+    qtbot.keyClick(screen.held, Qt.Key.Key_Return)  # Enter opens the card as well
+    assert screen.dialog.customer_id == ids["Boulangerie Martin"]
+    screen.dialog.reject()
+
+
+def test_the_held_table_is_hidden_when_nobody_waits(ledger, make_window, qtbot):
+    screen = reminders_screen(make_window(ledger), qtbot)
+    assert screen.holds == [] and held_rows(screen) == [] and not screen.held_box.isVisible()
+
+
+def test_after_printing_the_next_customer_is_selected_and_the_folder_is_shown(
+        db, make_window, qtbot, tmp_path, monkeypatch, settings):
+    from app.services.demo import create_demo_company
+    from app.services.reminders import LETTER_STEPS
+
+    with db.transaction() as s:
+        create_demo_company(s, today=date(2026, 11, 23))
+    screen = reminders_screen(make_window(db), qtbot)
+    folder = tmp_path / "lettres"
+    folder.mkdir()
+    started_in = []
+
+    def save_as(parent, title, start, kinds):
+        started_in.append(start)
+        return str(folder / f"lettre-{len(started_in)}.pdf"), kinds
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", save_as)
+    opened = []
+    monkeypatch.setattr("app.ui.reminders.QDesktopServices.openUrl", lambda url: opened.append(url.toLocalFile()))
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)  # pooled cheques
+    assert not screen.written.isVisible()
+
+    before = screen.table.visible_rows()
+    assert len(before) >= 5 and before[1].step in LETTER_STEPS
+    screen.table.selectRow(1)
+    screen.print_selected()
+    qtbot.waitUntil(lambda: len(screen.actions) == len(before) - 1, timeout=20_000)
+    assert screen.selected().customer_id == before[2].customer_id  # the next one, not back to the top
+    assert screen.written.isVisible()
+    link = f"file://{folder}"
+    assert screen.written.text() == f'Lettre enregistrée dans {folder} — <a href="{link}">Ouvrir le dossier</a>'
+    screen.written.linkActivated.emit(link)
+    assert opened == [str(folder / "lettre-1.pdf"), str(folder)]
+    assert settings.value("folders/letters") == str(folder)  # the next letter is saved there first
+
+    rows = screen.table.visible_rows()
+    last = max(i for i, a in enumerate(rows) if a.step in LETTER_STEPS)
+    assert last == len(rows) - 1  # the demo's last action is a letter: printing it selects the one before
+    screen.table.selectRow(last)
+    screen.print_selected()
+    qtbot.waitUntil(lambda: len(screen.actions) == len(rows) - 1, timeout=20_000)
+    assert screen.selected().customer_id == rows[-2].customer_id
+    assert started_in[1] == str(folder / f"2026-11-23 {rows[-1].name}.pdf".replace("&", "-"))
+
+
+def test_after_the_batch_the_selection_stays_and_the_folder_of_the_e_mails_is_shown(
+        ledger, make_window, qtbot, tmp_path, monkeypatch):
+    with ledger.transaction() as s:
+        assert save_rates(s, date(2026, 7, 1), "2,15", "3,00", "7,00") == {}
+    screen = reminders_screen(make_window(ledger), qtbot)
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(tmp_path))
+    monkeypatch.setattr("app.ui.reminders.QDesktopServices.openUrl", lambda url: None)
+    told = []
+    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: told.append(a[2]))
+    screen.emails()
+    qtbot.waitUntil(lambda: screen.day.text() == "23/11/2026 · 0 action", timeout=20_000)
+    assert told and "sans e-mail" in told[0]  # Garage Petit's litigation file is never e-mailed
+    assert screen.written.text().startswith(f"2 lettres et 1 e-mail enregistrés dans {tmp_path} — <a href=")
+    assert held_rows(screen) == [  # both chased today
+        ["Boulangerie Martin", "relancé aujourd'hui", "23/11/2026", "1\u202f880,00\u00a0€"],
+        ["Garage Petit", "relancé aujourd'hui", "23/11/2026", "550,00\u00a0€"]]
+
+
+def test_the_selection_moves_to_the_next_customer_still_listed():
+    from app.ui.reminders import next_selection
+
+    assert next_selection([1, 2, 3, 4], 2, {2}) == 3
+    assert next_selection([1, 2, 3, 4], 2, {2, 3}) == 4
+    assert next_selection([1, 2, 3, 4], 4, {4}) == 3  # the last one printed: the one before it
+    assert next_selection([1, 2, 3, 4], 2, {1, 3}) == 2  # a batch that left the selected one: it stays
+    assert next_selection([1, 2], 2, {1, 2}) is None
+    assert next_selection([], None, set()) is None
