@@ -13,6 +13,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from app.config import DB_ENV, database_location
+from app.domain.vocabulary import DUNNING_STEP_LABELS, DunningStep
 from app.importers import KINDS
 from app.jobs import Refused
 
@@ -61,6 +62,9 @@ class FrenchArgumentParser(argparse.ArgumentParser):
 
 UNKNOWN_CODE = ("aucun client n'a le code « {code} » (la liste des clients, avec leurs codes, est dans l'écran "
                 "Clients).")
+# the steps ``reminded`` records (app.services.outside_reminders.OUTSIDE_STEPS, without loading the database)
+OUTSIDE_STEP_NAMES = {step.value: DUNNING_STEP_LABELS[step].lower() for step in (
+    DunningStep.FIRST_REMINDER, DunningStep.SECOND_REMINDER, DunningStep.PHONE_CALL, DunningStep.FORMAL_NOTICE)}
 COMPANY_OPTIONS = {"name": "raison sociale", "siren": "SIREN ou SIRET (clé vérifiée)", "address": "adresse",
                    "postcode": "code postal", "city": "ville", "email": "e-mail", "phone": "téléphone",
                    "iban": "IBAN imprimé sur les lettres (clé vérifiée)"}
@@ -107,6 +111,17 @@ def build_parser() -> argparse.ArgumentParser:
     remind.add_argument("--dry-run", action="store_true", help="montre les relances sans rien écrire ni enregistrer")
     remind.add_argument("--eml", action="store_true", help="écrit aussi un e-mail (.eml) par lettre, PDF joint")
     remind.add_argument("--json", action="store_true", help="sortie JSON")
+    reminded = verbs.add_parser("reminded", help="enregistre une relance déjà envoyée hors Encours : les relances "
+                                                 "continuent à partir d'elle")
+    reminded.add_argument("codes", nargs="+", metavar="CODE_CLIENT", help="code(s) du ou des clients relancés")
+    reminded.add_argument("--step", required=True, choices=OUTSIDE_STEP_NAMES,
+                          help="l'étape faite : " + ", ".join(f"{step} ({label})"
+                                                             for step, label in OUTSIDE_STEP_NAMES.items()))
+    reminded.add_argument("--on", required=True, type=parse_date, metavar="JJ/MM/AAAA", help="date de la relance")
+    reminded.add_argument("--registered", default="", metavar="NUMERO",
+                          help="n° de la lettre recommandée d'une mise en demeure")
+    reminded.add_argument("--at", type=parse_date, default=None, help="date du jour (défaut : aujourd'hui)")
+    reminded.add_argument("--json", action="store_true", help="sortie JSON")
     late = verbs.add_parser("penalties", help="pénalités de retard d'une facture (art. L441-10)")
     late.add_argument("number", metavar="NUMERO_FACTURE", help="numéro de la facture")
     late.add_argument("--at", type=parse_date, default=None, help="date de calcul (défaut : aujourd'hui)")
@@ -312,6 +327,29 @@ def run_remind(location: str, args: argparse.Namespace) -> int:
     return 1 if any(r.error for r in reminders) else 0
 
 
+def run_reminded(location: str, args: argparse.Namespace) -> int:
+    """A step taken outside Encours recorded for these customers, in one transaction: refused whole (nothing
+    written, exit code 1) when a code is unknown or the service refuses."""
+    from app.services.history import customer_by_code
+    from app.services.outside_reminders import record_outside
+    from app.services.store import commit, read
+
+    db = existing_database(location)
+    ids = []
+    for code in args.codes:
+        customer = read(db, customer_by_code, code)
+        if customer is None:
+            raise UserError(UNKNOWN_CODE.format(code=code))
+        ids.append(customer.id)
+    result = commit(db, record_outside, ids, args.step, args.on, args.at or date.today(), args.registered)
+    if result.errors:
+        options = {"step": "--step", "sent_on": "--on", "registered": "--registered"}
+        raise UserError(" ".join(f"{options[field]} : {message}" if field in options else message
+                                 for field, message in result.errors.items()).replace("\n", " "))
+    print(json.dumps(result.as_json(), ensure_ascii=False, indent=2) if args.json else "\n".join(result.lines()))
+    return 0
+
+
 def run_penalties(location: str, number: str, at: date | None, as_json: bool) -> int:
     from app.domain.penalties import MissingRate
     from app.services.penalties import UnknownInvoice, invoice_penalties, penalty_lines
@@ -390,6 +428,8 @@ def main(argv: list[str] | None = None) -> int:
             return run_cockpit(location, args.command, args.at, args.json)
         if args.command == "remind":
             return run_remind(location, args)
+        if args.command == "reminded":
+            return run_reminded(location, args)
         if args.command == "penalties":
             return run_penalties(location, args.number, args.at, args.json)
         if args.command == "company":

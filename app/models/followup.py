@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, JSON, ForeignKey, String, Text
+from sqlalchemy import BigInteger, JSON, ForeignKey, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import Base, IdMixin, money_property, now
@@ -48,7 +48,9 @@ class Activity(IdMixin, Base):
 
 class DunningLetter(IdMixin, Base):
     """A reminder or formal notice sent: what it claimed, with the rate used, so history stays exact even
-    after rates or invoices change. ``lines`` holds [{"invoice_id", "number", "amount_due"}] in cents."""
+    after rates or invoices change. ``lines`` holds [{"invoice_id", "number", "amount_due"}] in cents.
+    ``outside``: a step the owner took outside Encours and recorded afterwards (its date and step are his,
+    its lines the invoices that were late then, app.services.outside_reminders); no letter of it was printed."""
 
     __tablename__ = "dunning_letter"
 
@@ -61,6 +63,7 @@ class DunningLetter(IdMixin, Base):
     indemnities_cents: Mapped[int] = mapped_column(BigInteger, default=0)
     rate_used: Mapped[str] = mapped_column(String(12), default="")
     registered_mail_number: Mapped[str] = mapped_column(String(40), default="")
+    outside: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     customer: Mapped[Customer] = relationship()
 

@@ -69,11 +69,13 @@ class LetterLine:
 @dataclass(frozen=True)
 class Sent:
     """A step on the customer's record (a letter sent, a call made), as the letters quote it: its day, its
-    step (a ``DunningStep`` value) and, for a formal notice, the registered-mail number noted for it."""
+    step (a ``DunningStep`` value), for a formal notice the registered-mail number noted for it, and whether it
+    was taken outside Encours and recorded afterwards (``outside``: no copy of it was printed here)."""
 
     on: date
     step: str
     registered_mail_number: str = ""
+    outside: bool = False
 
 
 @dataclass(frozen=True)

@@ -222,6 +222,8 @@ def _history(letter: Letter, style: dict) -> list[Flowable]:
     data = [[Paragraph("Date", style["cell_head"]), Paragraph("Démarche", style["cell_head"])]]
     for sent in sorted(letter.history, key=lambda sent: sent.on):
         what = DUNNING_STEP_LABELS[DunningStep(sent.step)]
+        if sent.outside:  # recorded afterwards: its copy is the owner's, not one Encours printed
+            what += ", passé hors Encours" if sent.step == DunningStep.PHONE_CALL else ", envoyée hors Encours"
         if sent.registered_mail_number:
             what += f", lettre recommandée avec AR n° {unbroken(sent.registered_mail_number)}"
         data.append([fr_date(sent.on), Paragraph(markup(what), style["cell"])])

@@ -260,14 +260,15 @@ def _letter(session: Session, action: Action, at: date, company, customer, owed,
                              owed[i.invoice_id].indemnity if owed[i.invoice_id] else ZERO)
                   for i in action.invoices)
     credits = tuple(credit_lines(session, action.customer_id, at)) if action.credits else ()
-    # the steps on record about these invoices (or naming none: sent outside the program), in date order:
-    # what the letter may say happened
+    # the steps on record about these invoices (or naming none), those taken outside Encours and recorded
+    # afterwards included, in date order: what the letter may say happened
     claimed = {i.invoice_id for i in action.invoices}
     letters = [letter for letter in session.scalars(select(DunningLetter).where(
         DunningLetter.customer_id == action.customer_id, DunningLetter.sent_on <= at))
         if not letter.lines or claimed & {line["invoice_id"] for line in letter.lines}]
-    history = tuple(Sent(letter.sent_on, letter.step, letter.registered_mail_number or "") for letter in sorted(
-        letters, key=lambda letter: (letter.sent_on, list(DunningStep).index(DunningStep(letter.step)))))
+    letters.sort(key=lambda letter: (letter.sent_on, list(DunningStep).index(DunningStep(letter.step))))
+    history = tuple(Sent(letter.sent_on, letter.step, letter.registered_mail_number or "", letter.outside)
+                    for letter in letters)
     to = debtor(customer)
     basis = "" if to.consumer or not rates else (" (taux BCE + 8 points, commande publique)"
                                                      if customer.segment == Segment.PUBLIC.value

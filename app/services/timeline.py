@@ -61,7 +61,7 @@ def _letter(letter: DunningLetter) -> Entry:
     if letter.registered_mail_number:
         extra.append(f"LRAR n° {letter.registered_mail_number}")
     return Entry(letter.sent_on, DUNNING_STEP_LABELS.get(letter.step, letter.step),
-                 " ; ".join(part for part in (numbers, *extra) if part),
+                 " ; ".join(part for part in ("hors Encours" if letter.outside else "", numbers, *extra) if part),
                  from_cents(letter.amount_due_cents),
                  letter.id if letter.step == DunningStep.FORMAL_NOTICE else None)
 

@@ -137,8 +137,14 @@ class CustomerDialog(QDialog):
                                          "règlements non lettrés déduits, solde")
         self.statement_button.setEnabled(self.customer_id is not None)
         self.statement_button.clicked.connect(self.print_statement)
+        self.outside_button = QPushButton(icon("history"), "Relance déjà envoyée…")
+        self.outside_button.setToolTip("Une relance envoyée ou un appel passé sans Encours (étape et date) : les "
+                                       "relances continuent à partir d'elle")
+        self.outside_button.setEnabled(self.customer_id is not None)
+        self.outside_button.clicked.connect(self.record_outside)
         top = QHBoxLayout()
         top.addWidget(self.aging_label, 1)
+        top.addWidget(self.outside_button, 0, Qt.AlignmentFlag.AlignTop)
         top.addWidget(self.statement_button, 0, Qt.AlignmentFlag.AlignTop)
         layout.addLayout(top)
         self.invoice_table = RowTable(INVOICE_COLUMNS, sort_column=COL_DUE)
@@ -205,6 +211,14 @@ class CustomerDialog(QDialog):
             QMessageBox.warning(self, "Encours", str(refused))
             return
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+    def record_outside(self) -> None:
+        """A reminder sent outside Encours, recorded: it shows in the Historique, the dunning continues from it."""
+        from app.services.timeline import timeline
+        from app.ui.outside_reminders import OutsideReminderDialog
+
+        if OutsideReminderDialog(self.context, self.customer_id, self.name.text(), self).exec():
+            self.history.set_rows(read(self.context.db, timeline, self.customer_id))
 
     def note_registered_mail(self, entry) -> None:
         """A formal notice's registered-mail number, noted once the letter is posted."""

@@ -23,6 +23,7 @@ from app.domain.vocabulary import DUNNING_STEP_LABELS, DunningStep
 from app.domain.wording import lateness
 from app.services.disputes import DisputeInput, save_dispute
 from app.services.dunning import due_actions, postpone, record_call
+from app.services.outside_reminders import first_use
 from app.services.rates import missing_rate
 from app.services.reminders import (LETTER_STEPS, claims, emails_left_out, letters_apart, print_letters,
                                     unmatched_receipts, unmatched_warning)
@@ -30,6 +31,7 @@ from app.services.store import commit, read
 from app.ui.forms import AmountEdit, DateEdit, FieldMessages, ask_folder, ask_save_path, dialog_buttons
 from app.ui.format import AT_RISK, LATE, fr_amount, fr_date
 from app.ui.icons import icon
+from app.ui.outside_reminders import FirstUseBanner, OutsideRemindersDialog
 from app.ui.rates_form import MissingRateBanner, RatesDialog
 from app.ui.screen import RowTable, Screen
 from app.ui.table_model import ROW_ROLE, Column
@@ -93,6 +95,8 @@ class RemindersScreen(Screen):
         self.written.linkActivated.connect(lambda link: QDesktopServices.openUrl(QUrl(link)))
         self.written.hide()
         self.layout_.addWidget(self.written)
+        self.first_use = FirstUseBanner(self.record_outside)  # the reminders sent before Encours, on first use
+        self.layout_.addWidget(self.first_use)
 
         self.table = RowTable(ACTION_COLUMNS, sort_column=-1)  # most useful first: amount due × risk score
         self.table.setSortingEnabled(False)
@@ -161,6 +165,7 @@ class RemindersScreen(Screen):
         self.actions, self.holds, self.claims = result
         self.missing_rate = read(self.context.db, missing_rate, self.context.today())
         self.rate_banner.say(self.missing_rate)
+        self.first_use.offer(bool(self.actions) and read(self.context.db, first_use))
         count = len(self.actions)
         self.day.setText(f"{fr_date(self.context.today())} · {count} action{'s' if count > 1 else ''}")
         before, selected = [a.customer_id for a in self.table.visible_rows()], self.selected()
@@ -201,6 +206,11 @@ class RemindersScreen(Screen):
 
     def enter_rates(self) -> None:
         if RatesDialog(self.context, self).exec():
+            self.refresh()
+
+    def record_outside(self) -> None:
+        """The reminders already sent outside Encours, recorded: the list then proposes the steps after them."""
+        if OutsideRemindersDialog(self.context, self.actions, self).exec():
             self.refresh()
 
     # letters ---------------------------------------------------------------------------------------------------

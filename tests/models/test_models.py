@@ -174,3 +174,29 @@ def test_a_load_bigger_than_its_table_builds_the_indexes_again_or_rolls_them_bac
                               "WHERE issue_date >= '2026-01-01'"))
         assert count == (0 if fails else 4)
         assert s.scalar(text("PRAGMA integrity_check")) == "ok"
+
+
+def test_a_file_of_revision_0012_keeps_its_letters_as_printed_by_encours(db):
+    """Migration 0013 marks the steps recorded as taken outside Encours: the letters already on record in a file
+    of revision 0012 were all printed by Encours (on SQLite the table is rebuilt, the rows kept)."""
+    from alembic import command
+    from alembic.config import Config
+
+    from app.models import DunningLetter
+    from app.models.db import migrate
+
+    with db.transaction() as s:
+        s.add(DunningLetter(customer=Customer(name="Garage Petit", code="C0001"), step="first_reminder",
+                            sent_on=date(2026, 11, 14), outside=True))
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with db.engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0012")
+    assert current_revision(db.engine) == "0012"
+    assert "outside" not in {column["name"] for column in inspect(db.engine).get_columns("dunning_letter")}
+    migrate(db.engine)
+    assert current_revision(db.engine) == SCHEMA_REVISION
+    with db.sessions() as s:
+        assert s.execute(select(DunningLetter.step, DunningLetter.sent_on, DunningLetter.outside)).all() == [
+            ("first_reminder", date(2026, 11, 14), False)]
