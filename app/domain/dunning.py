@@ -117,7 +117,8 @@ class Action:
 
 
 class Hold(NamedTuple):
-    """A customer with something to chase that is not chased today, and why (in French), until when."""
+    """A customer with something to chase that is not chased today, and why (in French), until when; its net
+    overdue (for a customer held by its disputes alone, what they cover)."""
 
     customer_id: int
     name: str
@@ -161,7 +162,7 @@ def _owed(invoices: list[OpenInvoice], deducted: Decimal) -> Decimal:
 
 def _action(at: date, account: CustomerAccount, tolerance: Decimal) -> Action | Hold | None:
     """The customer's action today, or why it is held back, or None when nothing is owed beyond the tolerance."""
-    late, upcoming, held_back = [], [], []
+    late, upcoming, held_back, disputed = [], [], [], []
     for invoice in account.invoices:
         if invoice.still_due <= 0:
             continue
@@ -169,6 +170,7 @@ def _action(at: date, account: CustomerAccount, tolerance: Decimal) -> Action | 
         if invoice.dispute:
             if days_late > 0:
                 held_back.append((invoice.number, f"litige en cours ({invoice.dispute})"))
+                disputed.append(invoice)
         elif days_late > 0:
             late.append(invoice)
         elif account.plan.reached(days_late, account.grade in RISKY) and DunningStep.PRE_DUE not in invoice.steps_done:
@@ -177,8 +179,9 @@ def _action(at: date, account: CustomerAccount, tolerance: Decimal) -> Action | 
     net = _owed(owing, deducted)
     amicable = [i for i in owing if DunningStep.LITIGATION not in i.steps_done]  # a litigation file ends the path
     if net < tolerance:
-        if held_back and not late:
-            return Hold(0, "", "; ".join(f"{number} : {why}" for number, why in held_back))
+        if held_back and not late:  # held for what its disputes cover, the credits deducted
+            return Hold(0, "", "; ".join(f"{number} : {why}" for number, why in held_back),
+                        _owed(*net_overdue(disputed, account.credits)))
         if late or not upcoming:
             return None
         return _courtesy(at, account, upcoming, held_back, tolerance)

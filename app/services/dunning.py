@@ -140,6 +140,11 @@ def _plan_changes(before: dict[str, Plan], after: dict[str, Plan]) -> list[str]:
     return changed(labels, shown(before), shown(after))
 
 
+def plan_of(by_segment: dict[str, Plan], chosen: str | None, segment: str | None) -> Plan:
+    """A customer's plan: the one chosen on its card, else its segment's, else a private business's."""
+    return by_segment.get(chosen or "") or by_segment.get(segment or "") or by_segment[Segment.PRIVATE.value]
+
+
 def accounts(session: Session, at: date, scores: dict[int, Score] | None = None) -> list[CustomerAccount]:
     """What the dunning of ``at`` needs of every customer that owes something (``scores``: the customers'
     scores when the caller has them already, as the dashboard does)."""
@@ -177,7 +182,7 @@ def accounts(session: Session, at: date, scores: dict[int, Score] | None = None)
         score = scores.get(c.id)
         found.append(CustomerAccount(
             c.id, c.name,
-            by_segment.get(c.dunning_plan) or by_segment.get(c.segment) or by_segment[Segment.PRIVATE.value],
+            plan_of(by_segment, c.dunning_plan, c.segment),
             tuple(sorted(invoices[c.id], key=lambda i: (i.due_date, i.number))), max(credits[c.id], ZERO),
             score.points if score else None, score.grade if score else "", hold, reason, last_letters.get(c.id)))
     return found

@@ -21,11 +21,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.domain.money import ZERO, from_cents, to_cents
-from app.domain.vocabulary import DUNNING_STEP_LABELS, DunningStep, EventKind, InvoiceKind, InvoiceStatus, Segment
+from app.domain.vocabulary import DUNNING_STEP_LABELS, DunningStep, EventKind, InvoiceKind, InvoiceStatus
 from app.models import Customer, Dispute, DunningLetter, Invoice
 from app.services.aging import still_due_rows
 from app.services.customers import CUSTOMER
-from app.services.dunning import plans
+from app.services.dunning import plan_of, plans
 from app.services.edits import claim, record_edit
 
 # the steps a debtor receives (or hears) and the next ones follow: not the courtesy reminder before the due date,
@@ -164,8 +164,7 @@ def record_outside(session: Session, customer_ids: list[int], step: str, sent_on
         if customer is None:
             gone.append(customer_id)
             continue
-        plan = (by_segment.get(customer.dunning_plan) or by_segment.get(customer.segment)
-                or by_segment[Segment.PRIVATE.value])
+        plan = plan_of(by_segment, customer.dunning_plan, customer.segment)
         if step not in plan.days:
             unplanned.append(customer)
         elif customer_id not in late and customer_id not in on_record:

@@ -6,7 +6,7 @@ forms show its French errors under their fields."""
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QFormLayout, QFrame, QHBoxLayout, QHeaderView,
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QFormLayout, QHBoxLayout, QHeaderView,
                                QLabel, QLineEdit, QPushButton, QTableView, QVBoxLayout, QWidget)
 
 from app.domain.dunning import Action
@@ -15,6 +15,7 @@ from app.services.outside_reminders import OUTSIDE_STEPS, late_then, record_outs
 from app.services.store import commit, read
 from app.ui.format import LATE, fr_amount
 from app.ui.forms import DateEdit, FieldMessages, dialog_buttons
+from app.ui.banner import Banner
 from app.ui.icons import icon
 from app.ui.table_model import Column, RowTableModel
 
@@ -192,31 +193,17 @@ class OutsideRemindersDialog(QDialog):
             self.accept()
 
 
-class FirstUseBanner(QFrame):
+class FirstUseBanner(Banner):
     """A band at the top of Relances while no step is on record yet, for any customer (first use), offering to
     record the reminders already sent outside Encours; « Plus tard » hides it until the next start."""
 
     def __init__(self, on_record, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("first_use_banner")
-        self.setStyleSheet("QFrame#first_use_banner { background: #e8f0fb; border: 1px solid #9db8e0; "
-                           "border-radius: 6px; }")
-        row = QHBoxLayout(self)
-        row.setContentsMargins(12, 8, 12, 8)
-        sign = QLabel()
-        sign.setPixmap(icon("history").pixmap(20, 20))
-        self.text = QLabel(BANNER_TEXT)
-        self.text.setWordWrap(True)
-        self.button = QPushButton(icon("history"), "Les enregistrer…")
+        button, later = QPushButton(icon("history"), "Les enregistrer…"), QPushButton("Plus tard")
+        super().__init__("info", [button, later], BANNER_TEXT, parent)
+        self.button = button
         self.button.clicked.connect(on_record)
-        later = QPushButton("Plus tard")
         later.clicked.connect(self.dismiss)
-        row.addWidget(sign)
-        row.addWidget(self.text, 1)
-        row.addWidget(self.button)
-        row.addWidget(later)
         self.dismissed = False
-        self.hide()
 
     def offer(self, first_use: bool) -> None:
         """Shown on first use (no step on record, something to chase), unless put off."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtWidgets import (QComboBox, QDialog, QFormLayout, QFrame, QHBoxLayout, QLabel, QLineEdit, QPushButton,
+from PySide6.QtWidgets import (QComboBox, QDialog, QFormLayout, QLabel, QLineEdit, QPushButton,
                                QVBoxLayout, QWidget)
 
 from app.domain.penalties import half_year_label, half_year_start, next_half_year
@@ -14,6 +14,7 @@ from app.domain.wording import rate
 from app.services.rates import RateRow, rate_rows, save_rates
 from app.services.store import commit, read
 from app.ui.forms import FieldMessages, combo_select, dialog_buttons
+from app.ui.banner import Banner
 from app.ui.icons import icon
 from app.ui.screen import RowTable
 from app.ui.table_model import Column
@@ -135,27 +136,15 @@ class RatesDialog(QDialog):
             self.accept()
 
 
-class MissingRateBanner(QFrame):
+class MissingRateBanner(Banner):
     """A band at the top of a screen saying that the current half-year's rates are missing (the service's
     French reason) with « Saisir le taux »; hidden while the rates are known."""
 
     def __init__(self, on_enter, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("rate_banner")
-        self.setStyleSheet("QFrame#rate_banner { background: #fdf2e0; border: 1px solid #e8c07a; "
-                           "border-radius: 6px; }")
-        row = QHBoxLayout(self)
-        row.setContentsMargins(12, 8, 12, 8)
-        sign = QLabel()
-        sign.setPixmap(icon("triangle-alert").pixmap(20, 20))
-        self.text = QLabel()
-        self.text.setWordWrap(True)
-        self.button = QPushButton(icon("pencil"), "Saisir le taux")
+        button = QPushButton(icon("pencil"), "Saisir le taux")
+        super().__init__("warning", [button], parent=parent)
+        self.button = button
         self.button.clicked.connect(on_enter)
-        row.addWidget(sign)
-        row.addWidget(self.text, 1)
-        row.addWidget(self.button)
-        self.hide()
 
     def say(self, reason: str) -> None:
         """Show ``reason`` ("" hides the banner)."""

@@ -36,7 +36,7 @@ def test_recorded_for_several_customers_then_the_next_step_is_proposed(ledger, c
     with ledger.transaction() as s:
         assert save_rates(s, date(2026, 7, 1), "2,15", "3,00", "7,00") == {}
     assert main(["--db", location(ledger), "remind", "--at", "2026-11-23", "--dry-run", "--json"]) == 0
-    proposed = {r["customer"]: (r["step"], r["history"]) for r in json.loads(capsys.readouterr().out)}
+    proposed = {r["customer"]: (r["step"], r["history"]) for r in json.loads(capsys.readouterr().out)["actions"]}
     assert proposed["Boulangerie Martin"] == ("second_reminder", [{"step": "first_reminder", "on": "2026-11-14"}])
 
 

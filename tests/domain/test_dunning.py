@@ -108,6 +108,9 @@ def test_a_dispute_keeps_its_invoice_out_and_says_why():
     assert action.held_back == (("B", "litige en cours (livraison incomplète)"),)
     actions, holds = run(account(bill("B", 40, "500.00", dispute="livraison incomplète")))
     assert actions == [] and holds[0].reason == "B : litige en cours (livraison incomplète)"
+    assert holds[0].net_overdue == D("500.00")  # held for what the dispute covers, never for « 0,00 € »
+    _, (hold,) = run(account(bill("B", 40, "500.00", dispute="prix"), credits=D("120.00")))
+    assert hold.net_overdue == D("380.00")
 
 
 def test_a_promise_or_a_do_not_chase_date_holds_the_customer_until_that_date():

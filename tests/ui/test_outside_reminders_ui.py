@@ -11,7 +11,7 @@ from sqlalchemy import select
 from app.models import Customer, DunningLetter
 from app.ui.customer_form import CustomerDialog
 from app.ui.outside_reminders import OutsideReminderDialog, OutsideRemindersDialog
-from tests.ui.test_reminders_ui import reminders_screen
+from tests.ui.test_reminders_ui import held_rows, reminders_screen
 
 
 def shown(table):
@@ -119,7 +119,8 @@ def test_a_recent_reminder_recorded_holds_the_customer_with_its_date(ledger, mak
     screen.first_use.button.click()
     qtbot.waitUntil(lambda: screen.running is None and not screen.first_use.isVisible(), timeout=20_000)
     assert [row[0] for row in shown(screen.table)] == ["Garage Petit"]
-    assert "Boulangerie Martin (2e relance possible le 28/11/2026)" in screen.held.text()
+    assert [row[:3] for row in held_rows(screen)] == [
+        ["Boulangerie Martin", "2e relance possible le 28/11/2026", "28/11/2026"]]
 
 
 def test_the_customers_with_nothing_late_that_day_are_unticked_and_the_others_recorded(ledger, make_window, qtbot,

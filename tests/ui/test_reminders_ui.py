@@ -255,7 +255,7 @@ def test_a_missing_half_year_is_said_at_the_top_and_stops_printing_before_any_di
 
 def test_the_held_customers_are_a_table_most_owed_first_that_opens_their_card(ledger, make_window, qtbot):
     """Boulangerie Martin promised to pay on 30/11 (1 880,00 € net overdue), Garage Petit is postponed to
-    03/12 (550,00 €), Café du Port's only late invoice is in dispute (nothing chased, no date)."""
+    03/12 (550,00 €), Café du Port's only late invoice (900,00 €) is in dispute (nothing chased, no date)."""
     from PySide6.QtCore import Qt
 
     from app.models import Customer
@@ -274,13 +274,13 @@ def test_the_held_customers_are_a_table_most_owed_first_that_opens_their_card(le
     assert screen.held_heading.text() == "En attente (3)" and screen.held_box.isVisible()
     assert held_rows(screen) == [
         ["Boulangerie Martin", "promesse de paiement jusqu'au 30/11/2026", "30/11/2026", "1\u202f880,00\u00a0€"],
-        ["Garage Petit", "accord du gérant jusqu'au 03/12/2026", "03/12/2026", "550,00\u00a0€"],
-        ["Café du Port", "F9 : litige en cours (facture marquée en litige)", "", "0,00\u00a0€"]]
+        ["Café du Port", "F9 : litige en cours (facture marquée en litige)", "", "900,00\u00a0€"],
+        ["Garage Petit", "accord du gérant jusqu'au 03/12/2026", "03/12/2026", "550,00\u00a0€"]]
     amount = screen.held.model().index(0, 3)
     assert amount.data(Qt.ItemDataRole.TextAlignmentRole) & Qt.AlignmentFlag.AlignRight
     # sorted by the amounts and the dates themselves, not their text (« 1 880 » < « 550 », « 03/12 » < « 30/11 »)
     screen.held.sortByColumn(3, Qt.SortOrder.AscendingOrder)
-    assert [row[0] for row in held_rows(screen)] == ["Café du Port", "Garage Petit", "Boulangerie Martin"]
+    assert [row[0] for row in held_rows(screen)] == ["Garage Petit", "Café du Port", "Boulangerie Martin"]
     screen.held.sortByColumn(2, Qt.SortOrder.AscendingOrder)
     assert [row[0] for row in held_rows(screen)] == ["Café du Port", "Boulangerie Martin", "Garage Petit"]
 
