@@ -34,6 +34,7 @@ NEUTRAL_SCORE = 50                # the priority's weight of a customer not scor
 
 
 FORMAL_NOTICE_DEADLINE_DAYS = 8   # a formal notice's time to pay: the litigation file waits for it to expire
+LITIGATION_WAIT = FORMAL_NOTICE_DEADLINE_DAYS + 1  # the debtor may pay until the deadline's day included
 AFTER_STEPS = (DunningStep.SECOND_REMINDER, DunningStep.PHONE_CALL, DunningStep.FORMAL_NOTICE,
                DunningStep.LITIGATION)  # the steps that wait some days after the previous one (``Plan.after``)
 LARGE_UNALLOCATED = Decimal("0.20")  # unallocated cash above this share of the overdue: reconcile first
@@ -63,7 +64,7 @@ class Plan(NamedTuple):
     def wait(self, step: str) -> int:
         """How many days ``step`` waits after the previous step was done."""
         if step == DunningStep.LITIGATION:
-            return max(FORMAL_NOTICE_DEADLINE_DAYS, self.after.get(step, 0))
+            return max(LITIGATION_WAIT, self.after.get(step, 0))
         return self.after.get(step, 0)
 
 

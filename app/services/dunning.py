@@ -13,8 +13,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.config import RESOURCES
-from app.domain.dunning import (AFTER_STEPS, FORMAL_NOTICE_DEADLINE_DAYS, Action, CustomerAccount, Hold, OpenInvoice,
-                                Plan, todays_actions)
+from app.domain.dunning import (AFTER_STEPS, FORMAL_NOTICE_DEADLINE_DAYS, LITIGATION_WAIT, Action, CustomerAccount,
+                                Hold, OpenInvoice, Plan, todays_actions)
 from app.domain.money import ZERO, format_eur, from_cents, to_cents
 from app.domain.changes import changed
 from app.domain.scoring import Score
@@ -110,15 +110,15 @@ def _days_error(steps: dict[str, int]) -> str:
 
 def _after_error(steps: dict[str, int]) -> str:
     """Why a segment's intervals cannot be kept, "" when they can: 0 to 365 days, and the litigation file
-    waits at least the formal notice's deadline (FORMAL_NOTICE_DEADLINE_DAYS)."""
+    comes at the soonest the day after the formal notice's deadline (LITIGATION_WAIT)."""
     unknown = [step for step in steps if step not in AFTER_STEPS]
     if unknown:
         return f"Pas de délai après l'étape précédente pour : {', '.join(map(str, unknown))}."
     if any(type(n) is not int or not 0 <= n <= 365 for n in steps.values()):
         return "Le délai après l'étape précédente va de 0 à 365 jours."
-    if steps.get(DunningStep.LITIGATION, FORMAL_NOTICE_DEADLINE_DAYS) < FORMAL_NOTICE_DEADLINE_DAYS:
-        return (f"Le dossier contentieux attend au moins la fin du délai de la mise en demeure "
-                f"({FORMAL_NOTICE_DEADLINE_DAYS} jours).")
+    if steps.get(DunningStep.LITIGATION, LITIGATION_WAIT) < LITIGATION_WAIT:
+        return (f"Le dossier contentieux vient au plus tôt le lendemain de la fin du délai de la mise en demeure "
+                f"({FORMAL_NOTICE_DEADLINE_DAYS} jours) : {LITIGATION_WAIT} jours après elle.")
     return ""
 
 

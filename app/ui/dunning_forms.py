@@ -8,7 +8,7 @@ from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (QComboBox, QGridLayout, QLabel, QPlainTextEdit, QPushButton, QSpinBox, QVBoxLayout,
                                QWidget)
 
-from app.domain.dunning import AFTER_STEPS, FORMAL_NOTICE_DEADLINE_DAYS
+from app.domain.dunning import AFTER_STEPS, FORMAL_NOTICE_DEADLINE_DAYS, LITIGATION_WAIT
 from app.domain.vocabulary import DUNNING_STEP_LABELS, LETTER_LABELS, SEGMENT_LABELS, DunningStep
 from app.services.dunning import plans, save_plans
 from app.services.reminders import letter_texts, save_letter_texts
@@ -28,9 +28,9 @@ class PlansForm(QWidget):
         explanation = QLabel(
             "Le jour de chaque étape, compté depuis l'échéance (négatif : avant). « — » : l'étape n'est pas utilisée "
             "pour ce segment. Dessous, le délai après l'étape précédente : une étape attend son jour et ce délai "
-            "depuis l'étape faite avant elle. Le dossier contentieux attend au moins la fin du délai laissé par la "
-            f"mise en demeure ({FORMAL_NOTICE_DEADLINE_DAYS} jours). Un client peut suivre le plan d'un autre "
-            "segment (sa fiche, « Plan de relance »).")
+            "depuis l'étape faite avant elle. Le dossier contentieux vient au plus tôt le lendemain de la fin du délai "
+            f"laissé par la mise en demeure ({FORMAL_NOTICE_DEADLINE_DAYS} jours), {LITIGATION_WAIT} jours après elle. "
+            "Un client peut suivre le plan d'un autre segment (sa fiche, « Plan de relance »).")
         explanation.setWordWrap(True)
         column.addWidget(explanation)
         grid = QGridLayout()
@@ -59,13 +59,13 @@ class PlansForm(QWidget):
                 grid.addWidget(box, top, col)
                 if step in AFTER_STEPS:
                     wait = QSpinBox()
-                    wait.setRange(FORMAL_NOTICE_DEADLINE_DAYS if step == DunningStep.LITIGATION else 0, 365)
+                    wait.setRange(LITIGATION_WAIT if step == DunningStep.LITIGATION else 0, 365)
                     wait.setSuffix(" j après")
                     wait.setAlignment(Qt.AlignmentFlag.AlignRight)
                     wait.setToolTip(f"Jours d'attente après l'étape précédente avant la "
                                     f"{DUNNING_STEP_LABELS[step].lower()}" if step != DunningStep.LITIGATION else
-                                    "Jours d'attente après la mise en demeure : au moins son délai "
-                                    f"({FORMAL_NOTICE_DEADLINE_DAYS} jours)")
+                                    "Jours d'attente après la mise en demeure : au moins le lendemain de la fin "
+                                    f"de son délai ({LITIGATION_WAIT} jours)")
                     box.valueChanged.connect(lambda day, wait=wait: wait.setEnabled(day != UNUSED))
                     self.after[segment.value, step.value] = wait
                     grid.addWidget(wait, top + 1, col)

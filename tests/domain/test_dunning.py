@@ -52,7 +52,7 @@ def test_a_first_use_customer_200_days_late_is_chased_one_step_at_a_time():
         day += timedelta(days=1)
     assert seen == [("first_reminder", start), ("second_reminder", date(2026, 1, 9)),
                     ("phone_call", date(2026, 1, 16)), ("formal_notice", date(2026, 1, 23)),
-                    ("litigation", date(2026, 1, 31))]
+                    ("litigation", date(2026, 2, 1))]  # the day after the notice's 8 days
 
 
 def test_the_next_step_held_until_its_interval_is_said_with_its_date():
@@ -68,7 +68,7 @@ def test_never_a_formal_notice_without_the_reminders_nor_a_litigation_file_befor
     assert action.step == "second_reminder"
     _, (hold,) = run(account(bill("A", 90, "300.00", done=[("first_reminder", 40), ("second_reminder", 30),
                                                           ("phone_call", 20), ("formal_notice", 5)])))
-    assert hold.reason == "Dossier contentieux possible le 26/11/2026"
+    assert hold.reason == "Dossier contentieux possible le 27/11/2026"  # notice 18/11, paid until 26/11
 
 
 def test_the_history_on_record_comes_with_the_action():

@@ -17,7 +17,7 @@ from tests.conftest import TODAY
 
 PRIVATE = {"pre_due": -5, "first_reminder": 7, "second_reminder": 15, "phone_call": 25, "formal_notice": 35,
            "litigation": 50}  # the private businesses' shipped days
-SHIPPED_WAITS = {"second_reminder": 8, "phone_call": 7, "formal_notice": 7, "litigation": 8}
+SHIPPED_WAITS = {"second_reminder": 8, "phone_call": 7, "formal_notice": 7, "litigation": 9}
 
 
 @pytest.fixture
@@ -65,7 +65,8 @@ def test_the_interval_after_the_first_reminder_decides_when_the_second_comes(rem
     ({"private": {"second_reminder": 366}}, {"private": "Le délai après l'étape précédente va de 0 à 365 jours."}),
     ({"consumer": {"phone_call": -1}}, {"consumer": "Le délai après l'étape précédente va de 0 à 365 jours."}),
     ({"public": {"litigation": 5}, "private": {"formal_notice": 10}},
-     {"public": "Le dossier contentieux attend au moins la fin du délai de la mise en demeure (8 jours)."}),
+     {"public": "Le dossier contentieux vient au plus tôt le lendemain de la fin du délai de la mise en demeure "
+                "(8 jours) : 9 jours après elle."}),
     ({"key_account": {"first_reminder": 3}},
      {"key_account": "Pas de délai après l'étape précédente pour : first_reminder."}),
     ({"wholesale": {"phone_call": 3}}, {"wholesale": "Segment inconnu."}),

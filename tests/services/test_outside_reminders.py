@@ -73,8 +73,9 @@ def test_a_formal_notice_recorded_holds_until_its_deadline(ledger):
     assert record(ledger, ["Menuiserie Roy"], "formal_notice", TODAY - timedelta(days=3), registered="1A 123").errors == {}
     actions, holds = chased(ledger)
     assert "Menuiserie Roy" not in actions
-    assert holds["Menuiserie Roy"] == "Dossier contentieux possible le 28/11/2026"  # the 8 days of the notice
-    assert chased(ledger, date(2026, 11, 28))[0]["Menuiserie Roy"] == "litigation"
+    assert holds["Menuiserie Roy"] == "Dossier contentieux possible le 29/11/2026"  # the day after its 8 days
+    assert "Menuiserie Roy" not in chased(ledger, date(2026, 11, 28))[0]  # the deadline's day: it may still pay
+    assert chased(ledger, date(2026, 11, 29))[0]["Menuiserie Roy"] == "litigation"
 
 
 def test_a_reminder_recorded_a_few_days_ago_holds_the_next_one(ledger):

@@ -92,7 +92,7 @@ def test_a_letter_text_edited_in_the_settings_prints_and_can_be_restored(ledger,
 
 def test_the_wait_after_the_previous_step_changed_in_the_settings_holds_the_customer(ledger, make_window):
     """Boulangerie Martin's call was on 07/11/2026: the formal notice waits 7 days after it (shipped), then 20."""
-    from app.domain.dunning import FORMAL_NOTICE_DEADLINE_DAYS
+    from app.domain.dunning import FORMAL_NOTICE_DEADLINE_DAYS, LITIGATION_WAIT
     from app.models import Event
     from app.ui.dunning_forms import UNUSED
 
@@ -101,12 +101,13 @@ def test_the_wait_after_the_previous_step_changed_in_the_settings_holds_the_cust
     settings = window.screens["settings"]
     after = settings.plans.after
     assert [after["private", step].value() for step in ("second_reminder", "phone_call", "formal_notice",
-                                                        "litigation")] == [8, 7, 7, 8]
+                                                        "litigation")] == [8, 7, 7, 9]
     assert ("private", "first_reminder") not in after and after["private", "formal_notice"].text() == "7 j après"
-    # the litigation file cannot come before the formal notice's deadline: the form says so and stops there
-    assert after["private", "litigation"].minimum() == FORMAL_NOTICE_DEADLINE_DAYS == 8
+    # the litigation file comes the day after the formal notice's deadline at the soonest: the form says so
+    assert after["private", "litigation"].minimum() == LITIGATION_WAIT == FORMAL_NOTICE_DEADLINE_DAYS + 1 == 9
     assert after["private", "formal_notice"].minimum() == 0 and after["private", "formal_notice"].maximum() == 365
-    assert "Le dossier contentieux attend au moins la fin du délai laissé par la mise en demeure (8 jours)" in \
+    assert ("Le dossier contentieux vient au plus tôt le lendemain de la fin du délai laissé par la mise en demeure "
+            "(8 jours), 9 jours après elle") in \
         " ".join(label.text() for label in settings.plans.findChildren(QLabel))
     settings.plans.boxes["public", "phone_call"].setValue(UNUSED)  # a step not used: no wait to set
     assert not after["public", "phone_call"].isEnabled() and after["public", "formal_notice"].isEnabled()
@@ -133,7 +134,7 @@ def test_a_plan_saved_by_an_earlier_version_loads_in_the_settings(ledger, make_w
     window.show_screen("settings")
     plans = window.screens["settings"].plans
     assert plans.boxes["private", "formal_notice"].value() == 40 and plans.boxes["private", "pre_due"].text() == "—"
-    assert plans.after["private", "second_reminder"].value() == 8 and plans.after["private", "litigation"].value() == 8
+    assert plans.after["private", "second_reminder"].value() == 8 and plans.after["private", "litigation"].value() == 9
     assert martin_step(ledger) == "formal_notice"  # J+40 passed (46 days late), the call 16 days ago
     window.screens["settings"].save()  # saved again unchanged: nothing rewritten
     with ledger.sessions() as s:
