@@ -8,7 +8,6 @@ from decimal import Decimal as D
 from sqlalchemy import select
 
 from app.__main__ import main
-from app.domain.penalties import HalfYearRates
 from app.models import Customer, DunningLetter, Invoice
 from app.services.rates import missing_rate, rate_rows, save_rates, shipped_rates
 from tests.cli.test_cli import location

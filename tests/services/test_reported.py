@@ -13,7 +13,6 @@ from app.importers.records import BankLineRecord, CustomerRecord, ReadResult, wi
 from app.models import Allocation, BankLine, Customer, Event, Invoice, Payment
 from app.models.payment import UNDATED as REPORTED
 from app.services.imports import import_records, undo_import
-from tests.conftest import TODAY
 from tests.services.test_imports import invoice
 
 MASSON = [CustomerRecord("C1", "Masson Habitat", code="C1")]
