@@ -18,7 +18,7 @@ from pathlib import Path
 
 from app.domain.dunning import FORMAL_NOTICE_DEADLINE_DAYS
 from app.domain.money import format_eur
-from app.domain.penalties import PENALTY_CLAUSE, PENALTY_STEPS, claims_penalties
+from app.domain.penalties import INDEMNITY, PENALTY_CLAUSE, PENALTY_STEPS, claims_penalties
 from app.domain.vocabulary import LETTER_LABELS, DunningStep
 from app.reports.pdf import fr_date, markup
 
@@ -168,6 +168,7 @@ def placeholders(letter: Letter) -> dict[str, str]:
         "total": format_eur(total),
         "taux": letter.rate_text or default_rate,
         "clause": creditor.penalty_clause or PENALTY_CLAUSE,
+        "indemnite_forfaitaire": f"{INDEMNITY:.0f}\u00a0€",  # D441-5's « 40 € », as the law writes it
         "delai": str(letter.deadline_days),
         "date_limite": fr_date(letter.on + timedelta(days=letter.deadline_days)),
         "tribunal": "tribunal judiciaire" if debtor.consumer else "tribunal de commerce",
