@@ -16,6 +16,13 @@ from app.importers.records import UnreadableFile
 # asked in this order, most specific first; the spreadsheet reader (invoices) takes what is left
 READERS = ("fec", "facturx", "cfonb", "camt", "ofx", "bank", "spreadsheet")
 KINDS = ("invoices", "fec", "facturx", "bank", "cfonb", "camt", "ofx")  # the names ``--as`` takes
+TEXT_SUFFIXES = (".csv", ".txt", ".tsv", ".tab")  # a table as text
+BOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")  # a workbook
+# the extensions each kind's files come with, for the file dialog (a reader recognises a file by its content,
+# ``identify``, whatever its name)
+SUFFIXES = {"invoices": TEXT_SUFFIXES + BOOK_SUFFIXES, "fec": (".txt", ".csv"), "facturx": (".pdf", ".xml"),
+            "bank": TEXT_SUFFIXES + BOOK_SUFFIXES, "cfonb": (".cfo", ".txt"), "camt": (".xml",),
+            "ofx": (".ofx", ".qfx")}
 
 
 def reader(kind: str) -> ModuleType:

@@ -8,7 +8,9 @@ which decodes any byte. camt is XML and says its own encoding to the XML parser.
 
 Currency. The program counts in euros; a statement of an account kept in another currency is read as it is
 (its amounts are not converted) with a warning, once per account and currency, rather than refused: the
-user may still want to see its lines.
+user may still want to see its lines. The warning names the account's own currency (« compte … tenu en USD »),
+and an amount in another currency than the account's says both (« montant en USD sur le compte … tenu en
+EUR »).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from typing import TypeVar
 
 from app.importers.records import (BankLineRecord, Problem, ReadResult, StatementBalance, UnreadableFile,
                                    with_bank_hashes)
+from app.importers.sizes import check_file
 from app.jobs import Job
 
 PROGRESS_EVERY = 1000
@@ -30,7 +33,8 @@ _T = TypeVar("_T")
 
 
 def file_bytes(path: Path) -> bytes:
-    """The file's bytes; ``UnreadableFile`` when it cannot be opened or is empty."""
+    """The file's bytes; ``UnreadableFile`` when it cannot be opened, is empty or too large."""
+    check_file(path, "téléchargez le relevé d'une période plus courte")
     try:
         data = Path(path).read_bytes()
     except OSError as error:
@@ -85,13 +89,20 @@ class Currencies:
         self.warnings: list[Problem] = []
         self._seen: set[tuple[str, str]] = set()
 
-    def check(self, code: str, account: str, line: int | None, column: str) -> None:
-        code = code.strip().upper()
+    def check(self, code: str, account: str, line: int | None, column: str, kept_in: str = "") -> None:
+        """Warn of ``code`` met for ``account``; ``kept_in``, when known, is the account's own currency: an
+        amount in another one is said to be so (« montant en USD sur le compte … tenu en EUR »)."""
+        code, kept_in = code.strip().upper()[:10], kept_in.strip().upper()[:10]
         if code and code != "EUR" and (account, code) not in self._seen:
             self._seen.add((account, code))
-            where = f"compte {account} tenu" if account else "relevé"
-            self.warnings.append(Problem(line, column, code[:10], f"{where} en {code[:10]} : les montants sont "
-                                         "repris tels quels, sans conversion en euros."))
+            if kept_in and kept_in != code:
+                where = f"compte {account}" if account else "relevé"
+                message = (f"montant en {code} sur le {where} tenu en {kept_in} : repris tel quel, sans conversion "
+                           "en euros.")
+            else:
+                where = f"compte {account} tenu" if account else "relevé"
+                message = f"{where} en {code} : les montants sont repris tels quels, sans conversion en euros."
+            self.warnings.append(Problem(line, column, code, message))
 
 
 class StatementReader:

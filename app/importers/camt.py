@@ -119,6 +119,12 @@ def _text(element: etree._Element, path: str) -> str:
     return " ".join((found.text or "").split()) if found is not None else ""
 
 
+def _balance_currency(statement: etree._Element) -> str:
+    """The currency of the statement's first balance: the account's own when ``Acct/Ccy`` does not say it."""
+    amount = _find(statement, "Bal/Amt")
+    return amount.get("Ccy", "") if amount is not None else ""
+
+
 def _texts(element: etree._Element, path: str) -> list[str]:
     return [" ".join(found.text.split()) for found in element.iterfind(_local(path)) if found.text]
 
@@ -147,13 +153,14 @@ class _Reader(StatementReader):
                 account = _text(statement, "Acct/Id/Othr/Id")
                 bank = _text(statement, "Acct/Svcr/FinInstnId/BIC") or _text(statement, "Acct/Svcr/FinInstnId/BICFI")
             self.currencies.check(_text(statement, "Acct/Ccy"), account, statement.sourceline, "Acct/Ccy")
-            self.statement_balances(statement, account, bank)
-            entries += [(entry, account, bank) for entry in statement.iterfind(_local("Ntry"))]
-        for entry, account, bank in paced(job, entries):
-            self.entry(entry, account, bank)
+            kept_in = _text(statement, "Acct/Ccy") or _balance_currency(statement)  # the account's own
+            self.statement_balances(statement, account, bank, kept_in)
+            entries += [(entry, account, bank, kept_in) for entry in statement.iterfind(_local("Ntry"))]
+        for entry, account, bank, kept_in in paced(job, entries):
+            self.entry(entry, account, bank, kept_in)
         return self.result(KIND, len(entries))
 
-    def statement_balances(self, statement: etree._Element, account: str, bank: str) -> None:
+    def statement_balances(self, statement: etree._Element, account: str, bank: str, kept_in: str) -> None:
         by_code = {}
         for balance in statement.iterfind(_local("Bal")):
             code = _text(balance, "Tp/CdOrPrtry/Cd")
@@ -172,11 +179,11 @@ class _Reader(StatementReader):
                 self.problems.append(Problem(balance.sourceline, "Bal/Dt", "", "date du solde absente."))
             if len(self.problems) == known:
                 self.currencies.check(_find(balance, "Amt").get("Ccy", ""), account, balance.sourceline,
-                                      "Bal/Amt/@Ccy")
+                                      "Bal/Amt/@Ccy", kept_in)
                 self.balances.append(StatementBalance(account, on, amount.value, closing=closing,
                                                       line=balance.sourceline, bank=bank))
 
-    def entry(self, entry: etree._Element, account: str, bank: str) -> None:
+    def entry(self, entry: etree._Element, account: str, bank: str, kept_in: str) -> None:
         status = _text(entry, "Sts") or _text(entry, "Sts/Cd")
         if status and status != "BOOK":
             self.warnings.append(Problem(entry.sourceline, "Ntry/Sts", status[:10], "écriture non comptabilisée "
@@ -193,7 +200,8 @@ class _Reader(StatementReader):
                                          "(attendu BookgDt/Dt ou ValDt/Dt)."))
         if len(self.problems) > known:
             return
-        self.currencies.check(_find(entry, "Amt").get("Ccy", ""), account, entry.sourceline, "Ntry/Amt/@Ccy")
+        self.currencies.check(_find(entry, "Amt").get("Ccy", ""), account, entry.sourceline, "Ntry/Amt/@Ccy",
+                              kept_in)
         line = BankLineRecord(booked_on=booked_on or value_on, amount=amount.value, label="", value_on=value_on,
                               account=account, line=entry.sourceline, bank=bank)
         details = entry.findall(_local("NtryDtls/TxDtls"))

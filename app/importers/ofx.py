@@ -5,7 +5,8 @@ What is read: each account's statement (``STMTRS``, or ``CCSTMTRS`` for a card a
 several, each line then says its ``ACCTID``, and its ``BANKID`` and ``BRANCHID`` as its ``bank``), each transaction (``STMTTRN``) as a line: ``TRNAMT`` signed
 as the bank signs it (positive for money received), booked on ``DTPOSTED``, labelled by ``NAME`` (or the
 ``NAME`` of ``PAYEE``) and ``MEMO``, the name as counterparty, ``FITID`` as reference; and ``LEDGERBAL``
-as the closing balance (``BALAMT`` on ``DTASOF``). Amounts stay ``Decimal`` as ofxparse reads them.
+as the closing balance (``BALAMT`` on ``DTASOF``; a ``BALAMT`` left empty, the statement is read without
+it, with a warning). Amounts stay ``Decimal`` as ofxparse reads them.
 
 What is cleaned before ofxparse sees the file, because it trips on it:
 - the encoding: OFX 1 headers say USASCII or CHARSET:1252 whatever the bytes are, and ofxparse decodes
@@ -205,10 +206,15 @@ class _Reader(StatementReader):
         return Problem(line, "STMTTRN", "", f"opération illisible ({error[:80]}).")
 
     def ledger_balance(self, statement, account: str, bank: str) -> None:
-        """``LEDGERBAL`` as the closing balance; left empty by the bank, nothing; unreadable, a problem."""
+        """``LEDGERBAL`` as the closing balance; left empty by the bank, nothing; its amount alone left empty,
+        a warning (the statement is read without it); unreadable, a problem."""
         if statement.ledger is None or not any(statement.ledger[1:]):
             return
         line, amount_text, date_text = statement.ledger
+        if not amount_text:
+            self.warnings.append(Problem(line, "LEDGERBAL/BALAMT", "", f"solde de clôture du compte {account} "
+                                         "laissé vide par la banque : le relevé est repris sans ce solde."))
+            return
         amount, on = _decimal(getattr(statement, "balance", None)), getattr(statement, "balance_date", None)
         if amount is None:
             self.problems.append(amount_problem(line, "LEDGERBAL/BALAMT", amount_text, AMOUNT_FORMAT))

@@ -26,7 +26,8 @@ line breaks inside quoted cells; for a workbook it is the sheet's row number. Am
 ``values.parse_amount`` / ``amount_from_cell`` read them (never through a float for a text cell), dates as
 ``values.parse_date`` does; for speed each column is parsed as a whole (``_parse_amounts``), each distinct
 date once, and Python's cycle collector is paused meanwhile: 100 000 rows take about 1 s from CSV, 1.7 s
-from XLSX.
+from XLSX. A file too large to hold in memory (a sheet declaring over a million rows, a sheet's XML or a text
+file beyond ``sizes``' limits) is refused before it is loaded (``sizes``).
 """
 
 from __future__ import annotations
@@ -44,10 +45,12 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import NamedTuple
 
+from app.importers import BOOK_SUFFIXES, TEXT_SUFFIXES
 from app.importers.columns import (INVOICES, Schema, fold, headers_signature, missing_required, normalise,
                                    propose_mapping, required_label)
 from app.importers.records import (CustomerRecord, InvoiceRecord, Problem, ReadResult, UnreadableFile,
                                    remaining_error, text_hash)
+from app.importers.sizes import check_book, check_file
 from app.importers.values import CENT, amount_from_cell, parse_amount, parse_date
 from app.jobs import NULL_JOB, Job, collector_paused
 
@@ -55,8 +58,6 @@ KIND = "invoices"
 LABEL = "Tableau de factures (CSV, XLSX, ODS)"
 SCHEMA = INVOICES
 
-TEXT_SUFFIXES = (".csv", ".txt", ".tsv", ".tab")
-BOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 SEPARATORS = ("\t", ";", ",", "|")  # a tie goes to the first: "1234,56;..." is cut on ";"
 HEADER_SEARCH = 50  # rows looked at for the header
 HEAD_BYTES = 65536  # what ``identify`` and ``head_headers`` read of a text file
@@ -236,6 +237,7 @@ def _load(path: Path, schema: Schema, limit: int | None = None) -> _Table:
         raise UnreadableFile(f"{path.name} : fichier introuvable.")
     if path.suffix.lower() in BOOK_SUFFIXES:
         return _load_book(path, limit, schema)
+    check_file(path)
     data = path.read_bytes()
     if not data.strip():
         raise UnreadableFile(f"{path.name} : le fichier est vide.")
@@ -324,6 +326,7 @@ def _load_book(path: Path, limit: int | None, schema: Schema) -> _Table:
     """The first sheet that holds a table of the schema (else the first sheet with anything in it), through
     calamine (10 times faster than openpyxl on 100 000 rows)."""
     try:
+        check_book(path)  # before calamine loads a sheet whole
         stat = path.stat()
         fallback = None
         for name, sheet in _worksheets(str(path), stat.st_mtime_ns, stat.st_size):

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QLabel, QMessageBox, QPushButton
 
+from app.importers import KINDS, SUFFIXES
 from app.services.imports import ImportRow, list_imports, undo_import, undo_question
 from app.services.store import commit, read
 from app.ui.format import fr_date
@@ -14,9 +15,18 @@ from app.ui.icons import icon
 from app.ui.screen import RowTable, Screen
 from app.ui.table_model import ROW_ROLE, Column
 
-FILE_FILTER = "Fichiers de factures ou de comptabilité (*.csv *.txt *.xlsx *.xls *.ods *.pdf *.xml);;Tous (*)"
 KIND_LABELS = {"invoices": "Tableau de factures", "fec": "FEC", "facturx": "Factur-X", "bank": "Relevé (tableur)",
                "cfonb": "Relevé CFONB", "camt": "Relevé camt", "ofx": "Relevé OFX"}
+
+
+def _patterns(suffixes) -> str:
+    return " ".join(f"*{suffix}" for suffix in dict.fromkeys(suffixes))
+
+
+# the file dialog's filters: first (the default) every file some reader takes, then each kind's, then all files
+FILE_FILTER = ";;".join([f"Fichiers importables ({_patterns(s for kind in KINDS for s in SUFFIXES[kind])})",
+                         *(f"{KIND_LABELS[kind]} ({_patterns(SUFFIXES[kind])})" for kind in KINDS),
+                         "Tous les fichiers (*)"])
 
 COLUMNS = [
     Column("Date", lambda r: r.imported_at, lambda d: f"{fr_date(d)} {d:%H:%M}", width=130),

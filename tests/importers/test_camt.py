@@ -363,3 +363,23 @@ def test_random_element_texts_give_located_problems(tmp_path, changes):
     path = tmp_path / "fields.xml"
     path.write_text(text, encoding="utf-8")
     check_outcome(path)
+
+
+def test_the_currency_warning_names_the_account_s_own_currency(tmp_path):
+    """An account kept in dollars says so; an entry in dollars on an account kept in euros says both."""
+    iban = "<Id><IBAN>FR7611111111111111111111111</IBAN></Id>"
+    dollars = camt.read(write(tmp_path / "usd.xml", statement(entry().replace('Ccy="EUR"', 'Ccy="USD"'),
+                                                               account=iban + "<Ccy>USD</Ccy>")))
+    assert [str(w) for w in dollars.warnings] == [
+        "ligne 4, colonne Acct/Ccy : « USD » compte FR7611111111111111111111111 tenu en USD : les montants sont "
+        "repris tels quels, sans conversion en euros."]
+    euros = camt.read(write(tmp_path / "eur.xml", statement(entry().replace('Ccy="EUR"', 'Ccy="USD"'),
+                                                             account=iban + "<Ccy>EUR</Ccy>")))
+    assert [str(w) for w in euros.warnings] == [
+        "ligne 6, colonne Ntry/Amt/@Ccy : « USD » montant en USD sur le compte FR7611111111111111111111111 tenu "
+        "en EUR : repris tel quel, sans conversion en euros."]
+    by_balance = camt.read(write(tmp_path / "bal.xml", statement(
+        entry().replace('Ccy="EUR"', 'Ccy="USD"'), balances=balance("CLBD", "10.00"), account=iban)))
+    assert [w.message for w in by_balance.warnings] == [  # no Acct/Ccy: the balance's currency is the account's
+        "montant en USD sur le compte FR7611111111111111111111111 tenu en EUR : repris tel quel, sans conversion "
+        "en euros."]

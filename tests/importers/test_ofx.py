@@ -305,3 +305,18 @@ def test_mutated_file_never_raises_anything_else(tmp_path, edits):
     path = tmp_path / "mutated.ofx"
     path.write_bytes(data)
     check_outcome(path)
+
+
+def test_an_empty_closing_balance_and_no_movement_is_read_with_a_warning(tmp_path):
+    """Some banks leave BALAMT empty (here, with a date, and no transaction at all): the statement is read,
+    without a balance, and the user is told; not refused as a problem."""
+    text = sgml(ledger="<LEDGERBAL>\n<BALAMT>\n<DTASOF>20240131\n</LEDGERBAL>")
+    result = ofx.read(write(tmp_path / "releve.ofx", text))
+    assert (result.rows, result.bank_lines, result.statement_balances, result.problems) == (0, [], [], [])
+    assert [str(w) for w in result.warnings] == [
+        "ligne 32, colonne LEDGERBAL/BALAMT : solde de clôture du compte 00012345678 laissé vide par la banque : "
+        "le relevé est repris sans ce solde."]
+    closed = sgml(trn(), ledger="<LEDGERBAL><BALAMT></BALAMT><DTASOF>20240131</DTASOF></LEDGERBAL>")
+    result = ofx.read(write(tmp_path / "ferme.ofx", closed))
+    assert [b.amount for b in result.bank_lines] == [D("100.00")] and result.problems == []
+    assert [w.column for w in result.warnings] == ["LEDGERBAL/BALAMT"]

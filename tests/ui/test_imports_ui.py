@@ -1,6 +1,8 @@
 """The Imports screen and its wizard: a spreadsheet's columns, the preview, the import in a worker, the
 summary, the history and undo."""
 
+from pathlib import Path
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QMessageBox
 from sqlalchemy import func, select
@@ -212,3 +214,45 @@ def test_an_error_found_while_importing_leaves_nothing_imported(ledger, make_win
         assert s.scalar(select(func.count()).select_from(Invoice).where(Invoice.number.like("F-1%"))) == 0
         assert s.scalar(select(func.count()).select_from(Customer)) == 2  # Menuiserie Roux not created
         assert s.scalar(select(ImportMapping.name)) == "factures"  # the columns confirmed are kept all the same
+
+
+def test_the_file_dialog_shows_every_importable_file_first_then_each_kind(ledger, make_window, tmp_path,
+                                                                          monkeypatch):
+    """The default filter takes every extension a reader's files come with (.cfo and .ofx statements
+    included, and every sample file), then one filter per kind; Qt's own words are French."""
+    import fnmatch
+    import re
+
+    from PySide6.QtCore import QCoreApplication
+    from PySide6.QtWidgets import QFileDialog
+
+    from app.importers import KINDS, SUFFIXES
+    from app.ui.imports import KIND_LABELS
+
+    window = make_window(ledger)
+    window.show_screen("imports")
+    asked = []
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *args: asked.append(args) or ("", ""))
+    window.screens["imports"].choose_file()
+    filters = asked[0][3].split(";;")
+    assert filters[0] == ("Fichiers importables (*.csv *.txt *.tsv *.tab *.xlsx *.xlsm *.xls *.ods *.pdf *.xml "
+                          "*.cfo *.ofx *.qfx)")
+    assert filters[1:] == [f"{KIND_LABELS[kind]} ({' '.join('*' + s for s in SUFFIXES[kind])})" for kind in KINDS
+                           ] + ["Tous les fichiers (*)"]
+    assert "Relevé CFONB (*.cfo *.txt)" in filters and "Relevé OFX (*.ofx *.qfx)" in filters
+    patterns = re.search(r"\((.*)\)", filters[0]).group(1).split()
+    samples = Path("/work/shared/fixtures")
+    for sample in (p for p in samples.rglob("*") if p.is_file() and p.name not in ("README.md", "SOURCE.txt")):
+        assert any(fnmatch.fnmatch(sample.name.lower(), pattern) for pattern in patterns), sample.name
+    assert QCoreApplication.translate("QFileDialog", "Open") == "Ouvrir"
+
+
+def test_a_workbook_too_large_to_load_is_refused_in_the_wizard(ledger, make_window, tmp_path):
+    from tests.importers.test_sizes import BOMB_ROWS, workbook
+
+    path = workbook(tmp_path / "balance.xlsx", BOMB_ROWS)
+    _, wizard = open_wizard(make_window(ledger), path)
+    assert ("balance.xlsx : la feuille « Factures » annonce 10\u00a0000\u00a0000 lignes (plage A1:C10000000), "
+            "plus que les 1\u00a0000\u00a0000 qu'Encours peut lire en mémoire ; exportez moins de lignes (une "
+            "période plus courte) ou en CSV.") in wizard.detected.text()
+    assert not wizard.import_button.isVisible()
