@@ -95,6 +95,9 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--as-of", type=parse_date, default=None,
                      help="date à laquelle le fichier donne ses montants réglés / restant dus (défaut : la date du "
                           "fichier)")
+    imp.add_argument("--importer-quand-meme", dest="force_company", action="store_true",
+                     help="importe un FEC ou une facture Factur-X même s'il nomme une autre société que la vôtre "
+                          "(refusé sinon)")
     imp.add_argument("--json", action="store_true", help="sortie JSON")
     kpi = verbs.add_parser("kpi", help="indicateurs de la semaine (DSO, taux de retard, alertes...)")
     forecast = verbs.add_parser("forecast", help="prévision d'encaissements sur 13 semaines")
@@ -212,6 +215,7 @@ def run_import(location: str, args: argparse.Namespace) -> int:
     from app.importers.records import UnreadableFile
     from app.services.bank_accounts import AccountNeeded, known_accounts, typed_account_error
     from app.services.imports import ImportRefused, import_file, mapping_named
+    from app.services.ownership import OtherCompany
     from app.services.store import commit, read, rehearse
 
     db = opened(location)
@@ -231,13 +235,16 @@ def run_import(location: str, args: argparse.Namespace) -> int:
             raise UserError(f"le fichier {name} n'existe pas.")
         try:
             summary = run(db, import_file, path, today=date.today(), kind=args.kind, mapping=mapping,
-                          accept_valid_rows=args.valid_rows, as_of=args.as_of, account=args.account)
+                          accept_valid_rows=args.valid_rows, as_of=args.as_of, account=args.account,
+                          force_company=args.force_company, create_company=True)
         except ImportRefused as refused:  # its transaction rolled back: nothing of the file written
             summary = refused.summary
-        except (UnreadableFile, AccountNeeded) as exc:
+        except (UnreadableFile, AccountNeeded, OtherCompany) as exc:
             failed = True
             said = exc.said("relancez avec --account IBAN_OU_RIB (retenu ensuite pour les relevés présentés de "
-                            "même)") if isinstance(exc, AccountNeeded) else str(exc)
+                            "même)") if isinstance(exc, AccountNeeded) else exc.said(
+                "relancez avec --importer-quand-meme si ce fichier est bien le vôtre") \
+                if isinstance(exc, OtherCompany) else str(exc)
             reports.append({"file": path.name, "kind": args.kind, "error": said})
             if not args.json:
                 print(said if said.startswith(path.name) else f"{path.name} : {said}", file=sys.stderr)
@@ -264,6 +271,8 @@ def print_summary(summary, dry_run: bool) -> None:
         print(f"{summary.file} ({summary.kind}) {verb} : {created['customers']} client(s), {created['invoices']} "
               f"facture(s), {created['payments']} règlement(s), {created['allocations']} lettrage(s) créés ; "
               f"{len(summary.changes)} mise(s) à jour, {summary.duplicates} déjà connue(s).")
+    if summary.company:
+        print(f"  {summary.company}")
     for change in summary.changes[:20]:
         print(f"  modifiée : {change}")
     if len(summary.changes) > 20:

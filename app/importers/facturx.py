@@ -18,7 +18,8 @@ what we do read is checked here, each problem located by its XML path.
   BT-110, BT-112, BT-115), as ``Decimal`` from the XML text, never through a float.
 - The customer is the buyer (BG-7): name, SIREN (legal registration with scheme 0002, or the SIREN inside a
   SIRET or a French VAT number), VAT number, address, e-mail, and the number the seller gives it (BT-46).
-- The seller is the user's own company (these are the invoices it issued): it is not read.
+- The seller (BG-4) is read the same way into ``ReadResult.issuer``: it should be the user's own company
+  (these are the invoices it issued); the import refuses a supplier's invoice (``services.ownership``).
 
 Only euros are handled; an invoice in another currency is reported, not converted. Missing mandatory data
 (number, type, issue date, total, buyer name) is a ``Problem`` and the invoice is then not handed over: the
@@ -275,6 +276,7 @@ class _Invoice:
             self.problem(self.path(summation, "ram:GrandTotalAmount"), "", "montant total TTC absent.")
 
         customer = self.buyer(agreement)
+        result.issuer = self.seller(agreement)
         result.problems.extend(self.problems)
         if self.problems or customer is None or total is None or issue_date is None:
             return
@@ -318,9 +320,20 @@ class _Invoice:
         """The customer: keyed by SIREN, else VAT number, else name."""
         party_path = f"{agreement}/ram:BuyerTradeParty"
         party = self.find(party_path)
-        if party is None or not (name := _text(party.find("ram:Name", self.ns))):
+        if party is None or not _text(party.find("ram:Name", self.ns)):
             self.problem(self.path(party_path, "ram:Name"), "", "nom du client (acheteur) absent.", party)
             return None
+        return self.party(party)
+
+    def seller(self, agreement: str) -> CustomerRecord | None:
+        """Who issued the invoice (BG-4), read as the buyer is: the import checks it is the user's company."""
+        party = self.find(f"{agreement}/ram:SellerTradeParty")
+        seller = self.party(party) if party is not None else None
+        return seller if seller is not None and (seller.name or seller.siren or seller.vat_number) else None
+
+    def party(self, party: etree._Element) -> CustomerRecord:
+        """A trade party: keyed by SIREN, else VAT number, else name."""
+        name = _text(party.find("ram:Name", self.ns))
         siren = ""
         for element in (party.findall("ram:SpecifiedLegalOrganization/ram:ID", self.ns)
                         + party.findall("ram:GlobalID", self.ns)):

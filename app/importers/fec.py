@@ -130,6 +130,7 @@ _OPENING_CODES = frozenset({"an", "ran", "ano", "anx", "anouveau", "anouveaux"})
 _OPENING_NAMES = re.compile(r"\ba ?nouveaux?\b|ouverture|bilan (?:de )?debut|\breport")
 _PLAIN_AMOUNT = re.compile(r"[+-]?\d+(?:,\d+|\.\d{1,2})?", re.ASCII)
 _FILE_DATE = re.compile(r"FEC(\d{8})", re.IGNORECASE)
+_FILE_SIREN = re.compile(r"(?<!\d)(\d{9})FEC\d{8}", re.IGNORECASE)  # the norm's SIREN + "FEC" + AAAAMMJJ
 
 
 # layout ----------------------------------------------------------------------------------------------------
@@ -374,7 +375,7 @@ class _Reader:
                 stocks += debit - credit
         if pending:
             job.advance(pending)
-        result = ReadResult(kind=KIND, rows=rows, problems=problems)
+        result = ReadResult(kind=KIND, rows=rows, problems=problems, issuer=file_company(self.path))
         self._records(customer_lines, sales_entries, result)
         seen = [value for value in dates.values() if value]
         if seen:
@@ -604,6 +605,13 @@ def _date(text: str) -> date | bool:
         return parse_date(text)
     except (ValueError, ArithmeticError, TypeError):
         return False
+
+
+def file_company(path: Path) -> CustomerRecord | None:
+    """Whose books these are: the SIREN the norm puts in the file name (SIREN + "FEC" + AAAAMMJJ), when it is
+    there (a FEC names no company inside)."""
+    found = _FILE_SIREN.search(Path(path).name)
+    return CustomerRecord(key=found.group(1), name="", siren=found.group(1)) if found else None
 
 
 def _closing_date(path: Path) -> date | None:

@@ -50,6 +50,7 @@ class CustomerRecord(NamedTuple):
     city: str = ""
     email: str = ""
     line: int | None = None
+    legal_category: str = ""  # INSEE catégorie juridique, when the file gives it (7xxx: a public body)
 
 
 class InvoiceRecord(NamedTuple):
@@ -175,6 +176,9 @@ class ReadResult:
     warnings: list[Problem] = field(default_factory=list)
     rows: int = 0
     layout: str = ""
+    # whose file it is: the firm whose books a FEC holds (its SIREN, from the file name), the seller of a
+    # Factur-X invoice; the import compares it with the user's company (``services.ownership``)
+    issuer: CustomerRecord | None = None
 
 
 class UnreadableFile(Refused):

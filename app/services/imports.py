@@ -31,7 +31,9 @@ from sqlalchemy.orm import Session
 from app.domain import settlement as rule
 from app.domain.money import format_eur, from_cents, to_cents
 from app.domain.settlement import CREDIT_NOTE, PAYMENT, Debt, ImpossibleRemaining, Source
+from app.domain.public_buyers import public_note, public_reason
 from app.domain.text import company_key
+from app.domain.vocabulary import Segment
 from app.domain.terms import PaymentTerms
 from app.importers import detect, reader
 from app.importers.records import Problem, ReadResult, UnreadableFile
@@ -40,6 +42,7 @@ from app.models.db import insert_values, reserve_ids
 from app.models import (Activity, Allocation, BankBalance, BankLine, Customer, Dispute, DunningLetter, FiscalPeriod,
                         Guarantee, ImportBatch, ImportMapping, Invoice, InvoiceKind, InvoiceStatus, Payment)
 from app.services.company import default_terms
+from app.services.ownership import adopt_company, check_owner
 from app.services import reported, settlement
 from app.services.reconciliation import MatchCounts
 from app.services.statements import STATEMENT_KINDS, is_statement, record_statement
@@ -73,6 +76,7 @@ class ImportSummary:
     confirmed_in_part: int = 0  # of those, the instalments: part of a reported settlement
     still_awaiting: int = 0   # cents of the settlements they confirmed in part still awaiting the bank
     matching: MatchCounts | None = None  # a bank statement's credits: matched, proposed, unmatched
+    company: str = ""         # the user's company created or completed from the file, in French
 
     @property
     def rejected(self) -> bool:
@@ -116,6 +120,7 @@ class ImportSummary:
                     "explained_by_bank": self.by_bank, "disagreements": self.disagreements}
                    if self.as_of is not None else {}),
                 "possible_duplicates": self.possible_duplicates,
+                **({"company_created": self.company} if self.company else {}),
                 "errors": [_problem_json(p) for p in self.errors],
                 "warnings": [_problem_json(p) for p in self.warnings],
                 **({"statement_lines": self.statement_lines, "recorded_before": self.recorded_before,
@@ -159,13 +164,16 @@ class ImportRefused(Refused):
 
 def import_file(session: Session, path: Path, *, today: date, kind: str | None = None,
                 mapping: dict[str, str] | None = None, accept_valid_rows: bool = False,
-                as_of: date | None = None, account: str | None = None, job: Job = NULL_JOB) -> ImportSummary:
+                as_of: date | None = None, account: str | None = None, force_company: bool = False,
+                create_company: bool | None = False, job: Job = NULL_JOB) -> ImportSummary:
     """Import one file in the caller's transaction; ``UnreadableFile`` when it cannot be read at all,
     ``ImportRefused`` when its errors show only while it is applied (the caller's transaction then rolls
     back: nothing of the file is written); ``account``: of a bank statement that names none
-    (``statements.record_statement``)."""
+    (``statements.record_statement``); ``force_company``, ``create_company``: see ``services.ownership``
+    (``OtherCompany`` for another firm's file, ``CompanyProposed`` when ``create_company`` is None)."""
     return import_records(session, path, read_file(session, path, kind, mapping, job), today=today,
-                          accept_valid_rows=accept_valid_rows, as_of=as_of, account=account, job=job)
+                          accept_valid_rows=accept_valid_rows, as_of=as_of, account=account,
+                          force_company=force_company, create_company=create_company, job=job)
 
 
 def file_date(path: Path) -> date:
@@ -176,6 +184,7 @@ def file_date(path: Path) -> date:
 
 def import_records(session: Session, path: Path, result: ReadResult, *, today: date,
                    accept_valid_rows: bool = False, as_of: date | None = None, account: str | None = None,
+                   force_company: bool = False, create_company: bool | None = False,
                    job: Job = NULL_JOB) -> ImportSummary:
     """Apply what a reader found in ``path``: nothing when it has problems, unless ``accept_valid_rows``
     (``ImportRefused`` when they are found while applying). ``as_of``: the date the file states its paid and
@@ -185,8 +194,10 @@ def import_records(session: Session, path: Path, result: ReadResult, *, today: d
     if not is_statement(result):
         summary.as_of = as_of or min(file_date(path), today)
         summary.as_of_said = "date indiquée" if as_of else "date du fichier"
+    check_owner(session, result, path.name, force=force_company)  # another firm's file: nothing imported
     if result.problems and not accept_valid_rows:
         return summary
+    summary.company = adopt_company(session, result, create=create_company)
     batch = ImportBatch(file_name=str(path), file_hash=file_hash(path), kind=result.kind, undo=[])
     session.add(batch)
     session.flush()
@@ -267,15 +278,21 @@ class _Import:
             return
         from app.models.db import insert_new
 
+        public = {}  # a public body's name or legal category: the public segment, and the owner told why
+        for record in new:
+            if reason := public_reason(record.name, record.legal_category):
+                public[record.key] = reason
+
         def row(r) -> tuple:
             return (r.name, r.code, r.siren, r.vat_number, r.address, r.postcode, r.city, r.email,
-                    default.kind.value, default.days, self.batch.id)
+                    default.kind.value, default.days, self.batch.id,
+                    (Segment.PUBLIC if r.key in public else Segment.PRIVATE).value)
 
         uncoded = [r for r in new if not r.code]
         for record, customer_id in zip(uncoded, self._insert_with_ids(Customer, _CUSTOMER, list(map(row, uncoded)))):
             self.customer_ids[record.key] = customer_id
             self.terms[customer_id] = default
-        created = len(uncoded)
+        created, mine = len(uncoded), {r.key for r in uncoded}
         # A code is one customer, even when another import brings the same new code at the same moment: each
         # chunk is one INSERT … ON CONFLICT DO NOTHING (the database waits for the other import, then leaves
         # its codes out), and the ids are read back by code. Codes go in one order, so two imports never wait
@@ -291,7 +308,10 @@ class _Import:
                 self.customer_ids[record.key] = customer.id
                 self.terms[customer.id] = PaymentTerms(customer.terms_kind, customer.terms_days)
             created += sum(c.import_batch_id == self.batch.id for c in found.values())
+            mine.update(r.key for r in chunk if found[r.code].import_batch_id == self.batch.id)
         self.summary.created["customers"] = created
+        self.summary.warnings += [Problem(None, None, "", public_note(r.name, public[r.key]))
+                                  for r in new if r.key in public and r.key in mine]  # another import's: as it is
 
     # invoices ----------------------------------------------------------------------------------------------
     def new_invoices(self) -> None:
@@ -531,7 +551,7 @@ class _DueDates(dict):
 _FRESH_INVOICE = ("number", "customer_id", "issue_date", "due_date", "net_cents", "vat_cents", "total_cents",
                   "status", "kind", "import_batch_id", "source_line", "row_hash", "settled_cents", "settled_on")
 _CUSTOMER = ("name", "code", "siren", "vat_number", "address", "postcode", "city", "email", "terms_kind",
-             "terms_days", "import_batch_id")
+             "terms_days", "import_batch_id", "segment")
 _PAYMENT = ("customer_id", "received_on", "amount_cents", "reference", "method", "import_batch_id",
             "source_line", "row_hash")
 

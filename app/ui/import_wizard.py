@@ -12,12 +12,13 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
-                               QPushButton, QStackedWidget, QVBoxLayout, QWidget)
+                               QMessageBox, QPushButton, QStackedWidget, QVBoxLayout, QWidget)
 
 from app.importers import detect
 from app.importers.records import UnreadableFile
 from app.services.bank_accounts import AccountNeeded
 from app.services.imports import ImportRefused, ImportSummary, file_date, import_file, save_mapping, saved_mapping
+from app.services.ownership import CompanyProposed, OtherCompany
 from app.services.statements import STATEMENT_KINDS
 from app.services.store import commit, read
 from app.ui.account_page import AccountPage
@@ -66,6 +67,10 @@ class ImportWizard(QDialog):
         self.failed = False
         self.account_page: AccountPage | None = None  # when the statement names no account
         self.accept_valid_rows = False
+        self.create_company: bool | None = None  # asked when the file would give the company its name or SIREN
+        # another firm's file is refused; the owner may tick this and import it anyway
+        self.force_company = QCheckBox("Importer quand même")
+        self.force_company.hide()
         self.pages = QStackedWidget()
         self.detected = QLabel()
         self.detected.setWordWrap(True)
@@ -83,6 +88,7 @@ class ImportWizard(QDialog):
         buttons.addWidget(self.as_of_label)
         buttons.addWidget(self.as_of)
         buttons.addStretch(1)
+        buttons.addWidget(self.force_company)
         for button in (self.valid_rows_button, self.import_button, self.close_button):
             buttons.addWidget(button)
         layout = QVBoxLayout(self)
@@ -230,8 +236,9 @@ class ImportWizard(QDialog):
             if mapping and self.save_mapping.isChecked() and self.mapping_name.text().strip() else None
         self.import_button.setEnabled(False)
         self.valid_rows_button.hide()
+        owner = (self.force_company.isChecked(), self.create_company)
         self.op = run_op(self, lambda job: run_import(db, path, kind, mapping, keep, accept_valid_rows, today,
-                                                      as_of, job, account),
+                                                      as_of, job, account, owner),
                          on_success=self.finished, on_failure=self.show_failure,
                          label=f"Import de {path.name}…")
         self.op.signals.cancelled.connect(lambda: self.import_button.setEnabled(True))
@@ -251,11 +258,26 @@ class ImportWizard(QDialog):
         self.pages.addWidget(page)
         return page
 
-    def finished(self, result: ImportSummary | AccountNeeded) -> None:
+    def finished(self, result: ImportSummary | AccountNeeded | OtherCompany | CompanyProposed) -> None:
         if isinstance(result, AccountNeeded):
             self.ask_account(result)
+        elif isinstance(result, OtherCompany):
+            self.ask_force(result)
+        elif isinstance(result, CompanyProposed):
+            answer = QMessageBox.question(self, "Votre société", result.question)
+            self.create_company = answer == QMessageBox.StandardButton.Yes
+            self.start(self.accept_valid_rows)
         else:
             self.show_summary(result)
+
+    def ask_force(self, refused: OtherCompany) -> None:
+        """Nothing was written: the file names another firm than the user's. Said, and « Importer quand même »
+        offered: the import button imports it once ticked."""
+        self.detected.setText(f"<b>{escape(self.path.name)}</b> — <span style='color:{LATE.name()}'>"
+                              f"{escape(refused.said('cochez « Importer quand même » si ce fichier est bien le vôtre'))}"
+                              "</span>")
+        self.force_company.show()
+        self.import_button.setEnabled(True)
 
     def ask_account(self, needed: AccountNeeded) -> None:
         """Nothing was written: the statement names no account. Which is it?"""
@@ -282,6 +304,8 @@ class ImportWizard(QDialog):
                     f"Lignes rejetées : {len({p.line for p in summary.errors})}.</p>")
             if summary.reported_text():
                 head += f"<p>{escape(summary.reported_text())}</p>"
+            if summary.company:
+                head += f"<p>{escape(summary.company)}</p>"
         notes = [f"Désaccord : {text}" for text in summary.disagreements] + summary.changes \
             + summary.possible_duplicates
         details = "".join(f"<li>{escape(str(text))}</li>" for text in notes[:SUMMARY_NOTES])
@@ -293,6 +317,7 @@ class ImportWizard(QDialog):
         self.problems.setVisible(bool(summary.errors or summary.warnings))
         self.pages.setCurrentWidget(self.summary_page)
         self.import_button.hide()
+        self.force_company.hide()
         self._show_as_of(False)
         self.close_button.setText("Fermer")
 
@@ -321,17 +346,19 @@ def _note(text: str) -> QLabel:
 
 
 def run_import(db, path: Path, kind: str, mapping, keep, accept_valid_rows: bool, today: date, as_of: date, job,
-               account: str | None = None):
+               account: str | None = None, owner: tuple[bool, bool | None] = (False, None)):
     """In the worker: save the confirmed columns, then import, each in one transaction (a refused file's
     rolled back, its summary shown); the refusal of a statement that names no account is handed back as the
-    question to ask (its transaction rolled back)."""
+    question to ask (its transaction rolled back), as are another firm's file (``OtherCompany``) and the
+    company the file would create (``CompanyProposed``); ``owner``: (import another firm's file anyway,
+    create the company from the file: None to ask)."""
     if keep is not None:
         commit(db, save_mapping, *keep)
     try:
         return commit(db, import_file, path, today=today, kind=kind, mapping=mapping,
                       accept_valid_rows=accept_valid_rows, as_of=None if kind in STATEMENT_KINDS else as_of,
-                      account=account, job=job)
+                      account=account, force_company=owner[0], create_company=owner[1], job=job)
     except ImportRefused as refused:
         return refused.summary
-    except AccountNeeded as needed:
+    except (AccountNeeded, OtherCompany, CompanyProposed) as needed:
         return needed

@@ -104,3 +104,52 @@ def test_import_of_an_unknown_file_exits_1_in_french(db, tmp_path, capsys):
     junk.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(100))
     assert main(["--db", location(db), "import", str(junk)]) == 1
     assert "format non reconnu" in capsys.readouterr().err
+
+
+def test_import_refuses_another_siren_s_fec_unless_told_to_import_it_anyway(db, capsys):
+    import pytest
+    from sqlalchemy import func, select
+
+    from app.models import Company, Customer
+
+    if not FIXTURES.is_dir():
+        pytest.skip(f"fixtures absent: {FIXTURES}")
+    with db.transaction() as s:
+        s.add(Company(name="Atelier Test SARL", siren="512345679"))
+    fec = str(FIXTURES / "fec" / "ekylibre_agrigest_123456789FEC20230331.txt")
+    assert main(["--db", location(db), "import", fec]) == 1
+    assert capsys.readouterr().err.strip() == (
+        "ekylibre_agrigest_123456789FEC20230331.txt : ce FEC est celui de la société de SIREN 123456789 (d'après le "
+        "nom du fichier), pas de la vôtre, Atelier Test SARL (SIREN 512345679). Rien n'a été importé ; relancez avec "
+        "--importer-quand-meme si ce fichier est bien le vôtre.")
+    with db.sessions() as s:
+        assert s.scalar(select(func.count()).select_from(Customer)) == 0
+    assert main(["--db", location(db), "import", fec, "--json"]) == 1
+    assert "SIREN 123456789" in json.loads(capsys.readouterr().out)["error"]
+    assert main(["--db", location(db), "import", fec, "--importer-quand-meme", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["created"]["customers"] == 7
+
+
+def test_import_refuses_a_supplier_s_invoice_and_creates_the_company_from_the_first_one(db, capsys):
+    import pytest
+    from sqlalchemy import select
+
+    from app.models import Company, Invoice
+
+    if not FIXTURES.is_dir():
+        pytest.skip(f"fixtures absent: {FIXTURES}")
+    ours = str(FIXTURES / "facturx" / "zugferd-corpus_FNFE_Facture_FR_BASICWL.pdf")
+    assert main(["--db", location(db), "import", ours, "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["company_created"] == ("Votre société a été créée d'après le fichier : Au bon moulin, SIREN 999999998, "
+                                      "TVA FR11999999998, 1242 chemin de l'olive, 84340, Malaucène.")
+    supplier = str(FIXTURES / "facturx" / "akretion_factur-x-basic.xml")
+    assert main(["--db", location(db), "import", supplier]) == 1
+    assert capsys.readouterr().err.strip() == (
+        "akretion_factur-x-basic.xml : cette facture est émise par LE FOURNISSEUR (SIREN 123456782), pas par votre "
+        "société Au bon moulin (SIREN 999999998) : une facture fournisseur n'a pas sa place dans Encours, qui suit "
+        "les factures que vous émettez. Rien n'a été importé ; relancez avec --importer-quand-meme si ce fichier "
+        "est bien le vôtre.")
+    with db.sessions() as s:
+        assert s.scalar(select(Company.name)) == "Au bon moulin"
+        assert s.scalars(select(Invoice.number)).all() == ["FA-2017-0010"]

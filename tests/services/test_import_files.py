@@ -57,7 +57,7 @@ def test_a_fec_gives_the_accountants_customer_balance(db, path):
 
 def test_factur_x_pdf_creates_its_customer_by_siren(db):
     with db.transaction() as s:
-        s.add(Company(name="Ma société"))
+        s.add(Company(name="Au bon moulin", siren="999999998"))  # the seller: these are its invoices
         summary = import_file(s, FIXTURES / "facturx" / "zugferd-corpus_FNFE_Facture_FR_BASICWL.pdf",
                               today=date(2017, 11, 30))
     assert summary.kind == "facturx" and summary.created["customers"] == 1 and summary.created["invoices"] == 1
