@@ -272,7 +272,7 @@ def print_summary(summary, dry_run: bool) -> None:
               f"facture(s), {created['payments']} règlement(s), {created['allocations']} lettrage(s) créés ; "
               f"{len(summary.changes)} mise(s) à jour, {summary.duplicates} déjà connue(s).")
     if summary.company:
-        print(f"  {summary.company}")
+        print(f"  {summary.company}" + (" (essai : rien n'est enregistré)" if dry_run else ""))
     for change in summary.changes[:20]:
         print(f"  modifiée : {change}")
     if len(summary.changes) > 20:
