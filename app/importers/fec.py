@@ -94,7 +94,7 @@ from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
-from app.domain.text import IsoDates
+from app.domain.text import IsoDates, number_key
 from app.importers.records import (CustomerRecord, InvoiceRecord, LetteredGroup, PaymentRecord, PeriodBalances,
                                    Problem, ReadResult, UnreadableFile, text_hash)
 from app.importers.values import CENT, NOT_AMOUNT, NOT_DATE, parse_amount, parse_date, text_of
@@ -504,8 +504,8 @@ class _Reader:
             net = debit - credit
             if not net:
                 self.warnings.append(Problem(number, None, account if not auxiliary else f"{account} {auxiliary}", (
-                    f"ligne client au débit et au crédit du même montant ({format_eur(debit)}) : elle ne fait ni facture ni "
-                    "règlement, rien n'en est importé" if debit else
+                    f"ligne client au débit et au crédit du même montant ({format_eur(debit)}) : elle ne fait ni "
+                    "facture ni règlement, rien n'en est importé" if debit else
                     "ligne client sans montant : elle ne fait ni facture ni règlement, rien n'en est importé")))
                 continue
             # what identifies the line (not its lettering: see the module docstring), and its rank among
@@ -579,34 +579,35 @@ class _Reader:
 
 def _number(groups: list[_Group]) -> None:
     """Give each invoice group a number unique in the file (see the module docstring)."""
-    uses = Counter(group.base for group in groups)
+    keys = [number_key(group.base) for group in groups]  # "F 1" and "f1" are one number (text.number_key)
+    uses = Counter(keys)
     by_base: dict[str, list[_Group]] = defaultdict(list)
-    for group in groups:
-        if uses[group.base] == 1:  # most numbers are unique: no list for them
+    for group, key in zip(groups, keys):
+        if uses[key] == 1:  # most numbers are unique: no list for them
             group.number = group.base
         else:
-            by_base[group.base].append(group)
+            by_base[key].append(group)
     taken = set(uses)
-    for base, same in by_base.items():
+    for same in by_base.values():
         same.sort(key=lambda g: (not g.in_sales_entry, g.line))
-        same[0].number = base
+        same[0].number = same[0].base
         rest = same[1:]
         for level in (1, 2, 3):
             candidates = [g.suffixed(level) for g in rest]
             counts = Counter(candidates)
             for group, candidate in zip(rest, candidates):
-                if counts[candidate] == 1 and candidate not in taken:
+                if counts[candidate] == 1 and number_key(candidate) not in taken:
                     group.number = candidate
-                    taken.add(candidate)
+                    taken.add(number_key(candidate))
             rest = [g for g in rest if not g.number]
         ranks: Counter = Counter()
         for group in sorted(rest, key=lambda g: g.line):
             stem = group.suffixed(2)
             ranks[stem] += 1
-            while f"{stem} #{ranks[stem]}" in taken:
+            while number_key(f"{stem} #{ranks[stem]}") in taken:
                 ranks[stem] += 1
             group.number = f"{stem} #{ranks[stem]}"
-            taken.add(group.number)
+            taken.add(number_key(group.number))
 
 
 def _entry_reference(journal: str, entry_number: str, line: int) -> str:

@@ -45,6 +45,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import NamedTuple
 
+from app.domain.text import number_key
 from app.importers.columns import (INVOICES, Schema, fold, headers_signature, missing_required, normalise,
                                    propose_mapping, required_label)
 from app.importers.records import (ZERO_TOTAL, CustomerRecord, InvoiceRecord, Problem, ReadResult, UnreadableFile,
@@ -827,7 +828,7 @@ class _InvoiceRows(RowReader):
                  book: bool) -> None:
         super().__init__(path, columns, headers, result, book)
         self.customers: dict[str, CustomerRecord] = {}
-        self.numbers: dict[str, int] = {}  # invoice number -> line first read
+        self.numbers: dict[str, int] = {}  # invoice number (text.number_key) -> line first read
         self.amount_sources = [name for name in _AMOUNT_SOURCES if name in columns]
 
     def build(self, table: _Table, data: list[int], job: Job) -> None:
@@ -863,11 +864,11 @@ class _InvoiceRows(RowReader):
                 else:
                     total = still_due
             if (index in suspect or not number or issued is None or not key or not total
-                    or number in numbers or (still_due is not None and remaining_error(total, still_due))
+                    or number_key(number) in numbers or (still_due is not None and remaining_error(total, still_due))
                     or (due is not None and due < issued)):
                 self.read_row(data_rows[index], line, digest)
                 continue
-            numbers[number] = line
+            numbers[number_key(number)] = line
             invoices.append(InvoiceRecord(
                 number=number, customer_key=key, issue_date=issued, total=total, due_date=due, net=net, vat=vat,
                 still_due=still_due, paid=still_due is not None and not still_due, line=line, row_hash=digest))
@@ -916,13 +917,14 @@ class _InvoiceRows(RowReader):
         issued, due = values.get("issue_date"), values.get("due_date")
         if issued is not None and due is not None and (why := due_error(issued, due)):
             problem("due_date", row[self.columns["due_date"]], why)
-        if not problems and number in self.numbers:
-            problem("number", number, f"n° de facture déjà lu ligne {self.numbers[number]} : ligne ignorée "
+        first = self.numbers.get(number_key(number))
+        if not problems and first is not None:
+            problem("number", number, f"n° de facture déjà lu ligne {first} : ligne ignorée "
                     "(une facture en plusieurs échéances n'est pas encore gérée)")
         self.result.problems.extend(problems)
         if problems:
             return
-        self.numbers[number] = line
+        self.numbers[number_key(number)] = line
         self.result.invoices.append(InvoiceRecord(
             number=number, customer_key=key, issue_date=values["issue_date"], total=total,
             due_date=values.get("due_date"), net=values.get("net"), vat=values.get("vat"), still_due=still_due,

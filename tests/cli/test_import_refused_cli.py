@@ -122,3 +122,18 @@ def test_an_unbalanced_fec_is_imported_with_its_entries_named_in_the_report(db, 
     assert main(["--db", location(db), "import", str(path)]) == 0
     out = capsys.readouterr().out
     assert "ligne 2 : « écriture 1 du 05/01/2026 » déséquilibrée" in out
+
+
+def test_a_known_number_written_in_another_case_or_with_spaces_is_the_same_invoice(ledger, tmp_path, capsys):
+    """F1 is Garage Petit's (1 000,00 €): « f 1 » in a later export is F1 again, found and updated, never a
+    second invoice; its number keeps the spelling it was first imported with."""
+    csv = write(tmp_path, "f 1;01/10/2026;30/11/2026;Garage Petit;1 100,00")
+    with ledger.sessions() as s:
+        before = s.scalar(select(func.count()).select_from(Invoice))
+    assert main(["--db", location(ledger), "import", csv, "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["created"]["invoices"] == 0
+    with ledger.sessions() as s:
+        assert s.scalar(select(func.count()).select_from(Invoice)) == before
+        assert s.execute(select(Invoice.number, Invoice.total_cents).where(Invoice.number == "F1")).one() == (
+            "F1", 110000)

@@ -170,3 +170,21 @@ def test_fec_amount_and_date_refused_with_the_fec_format(tmp_path):
         "ligne 5, colonne PieceDate : « 99991231 » n'est pas une date plausible : l'année va de 1990 à 2100 "
         "(attendu AAAAMMJJ, par exemple 20240131)"]
     assert result.invoices == []
+
+
+def test_numbers_differing_only_by_case_or_spaces_are_one_number_in_a_table(tmp_path):
+    result = _table(tmp_path, "F-001;01/03/2026;31/03/2026;Alpha;10,00;", "f - 001;02/03/2026;31/03/2026;Alpha;12,00;",
+                    header="N° facture;Date;Échéance;Client;Montant TTC")
+    assert [(i.number, i.line) for i in result.invoices] == [("F-001", 2)]
+    assert [str(p) for p in result.problems] == [
+        "ligne 3, colonne N° facture : « f - 001 » n° de facture déjà lu ligne 2 : ligne ignorée (une facture en "
+        "plusieurs échéances n'est pas encore gérée)"]
+
+
+def test_fec_numbers_differing_only_by_case_are_told_apart(tmp_path):
+    result = _fec(tmp_path,
+                  "VT|Ventes|1|20260105|411000|Clients|C1|Alpha|F1|20260105|Facture F1|120,00|0,00|",
+                  "VT|Ventes|1|20260105|706000|Prestations|||F1|20260105|Facture F1|0,00|120,00|",
+                  "VT|Ventes|2|20260106|411000|Clients|C1|Alpha|f1|20260106|Facture f1|60,00|0,00|",
+                  "VT|Ventes|2|20260106|706000|Prestations|||f1|20260106|Facture f1|0,00|60,00|")
+    assert [(i.number, i.total) for i in result.invoices] == [("F1", D("120.00")), ("f1 [VT 2]", D("60.00"))]
