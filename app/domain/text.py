@@ -29,6 +29,13 @@ def company_key(name: str) -> str:
     return " ".join(word for word in fold(name).split() if word not in LEGAL_FORMS)
 
 
+def number_key(number: str) -> str:
+    """An invoice number as numbers are told apart, in files and against the database: case and spaces do not
+    count ("F 2026-001", "f2026-001" and "F2026-001" are one number); the number keeps its own spelling for
+    display."""
+    return "".join(number.split()).casefold()
+
+
 class IsoDates(dict):
     """date -> its ISO text ("2026-11-23"), each date converted on first sight: bulk writes and row hashes
     meet the same few hundred dates a hundred thousand times. No date (None) gives ``none``."""

@@ -94,10 +94,10 @@ from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
-from app.domain.text import IsoDates
+from app.domain.text import IsoDates, number_key
 from app.importers.records import (CustomerRecord, InvoiceRecord, LetteredGroup, PaymentRecord, PeriodBalances,
                                    Problem, ReadResult, UnreadableFile, text_hash)
-from app.importers.values import CENT, parse_amount, parse_date, text_of
+from app.importers.values import CENT, NOT_AMOUNT, NOT_DATE, parse_amount, parse_date, text_of
 from app.jobs import NULL_JOB, Job, collector_paused
 
 KIND = "fec"
@@ -114,6 +114,7 @@ MIN_KNOWN = 5  # a header naming at least this many FEC columns is a FEC (perhap
 PROGRESS_EVERY = 1000
 ZERO = Decimal("0.00")
 DATE_MESSAGE = "n'est pas une date (attendu AAAAMMJJ, par exemple 20240131)"
+UNBALANCED_SHOWN = 20  # unbalanced entries named one by one; beyond, counted
 
 
 def _key(text: str) -> str:
@@ -128,7 +129,7 @@ _ALIASES = {_key(name): name for name in COLUMNS} | {
 _PLACEHOLDER = re.compile(r"[\W_]*|[xX]")  # "", "-", "/", "___", "x": no reference at all
 _OPENING_CODES = frozenset({"an", "ran", "ano", "anx", "anouveau", "anouveaux"})
 _OPENING_NAMES = re.compile(r"\ba ?nouveaux?\b|ouverture|bilan (?:de )?debut|\breport")
-_PLAIN_AMOUNT = re.compile(r"[+-]?\d+(?:,\d+|\.\d{1,2})?", re.ASCII)
+_PLAIN_AMOUNT = re.compile(r"[+-]?0*\d{1,12}(?:[,.]\d{1,2})?", re.ASCII)  # below values.MAX_AMOUNT, in cents
 _FILE_DATE = re.compile(r"FEC(\d{8})", re.IGNORECASE)
 _FILE_SIREN = re.compile(r"(?<!\d)(\d{9})FEC\d{8}", re.IGNORECASE)  # the norm's SIREN + "FEC" + AAAAMMJJ
 
@@ -281,6 +282,7 @@ class _Reader:
         self.closing_width = layout.width
         # (customer, journal, entry number, piece) of customer lines that could not be read
         self.tainted: set[tuple[str, str, str, str]] = set()
+        self.warnings: list[Problem] = []
 
     # the pass over every line ------------------------------------------------------------------------------
     def read(self, lines: list[str], start: int) -> ReadResult:
@@ -301,6 +303,8 @@ class _Reader:
         sales = purchases = stocks = suppliers = ZERO
         sales_entries: set[tuple[str, str, date, str]] = set()
         customer_lines: list[tuple[int, list[str], date, Decimal, Decimal]] = []
+        entries: dict[tuple[str, date], list] = {}  # (entry number, date) -> [debits, credits, first line]
+        broken: set[str] = set()  # numbers of entries with a line not read: their balance is unknown
         rows = pending = 0
         first = next((line.split(separator) for line in lines[start + 1:] if line.strip()), [])
         if len(first) > width and not "".join(first[width:]).strip():
@@ -329,8 +333,8 @@ class _Reader:
             if entry_date is None:
                 entry_date = dates[text] = _date(text)
             if entry_date is False:
-                problems.append(Problem(number, name_date, text,
-                                        DATE_MESSAGE if text else "date d'écriture manquante (attendu AAAAMMJJ)"))
+                problems.append(Problem(number, name_date, text, _date_message(text) if text
+                                        else "date d'écriture manquante (attendu AAAAMMJJ)"))
                 bad = True
             account = fields[i_account].strip()
             if not account:
@@ -353,10 +357,18 @@ class _Reader:
                 if credit is False:
                     problems.append(Problem(number, name_credit, text, _amount_message(text)))
             if bad or debit is False or credit is False or debit is None:
+                broken.add(fields[i_number].strip())
                 if account.startswith("411"):  # the rest of its invoice would have a wrong total
                     self.tainted.add((fields[i_auxiliary].strip() or account, fields[i_journal].strip(),
                                       fields[i_number].strip(), fields[i_piece].strip()))
                 continue
+            entry_key = (fields[i_number], entry_date)
+            sums = entries.get(entry_key)
+            if sums is None:
+                entries[entry_key] = [debit, credit, number]
+            else:
+                sums[0] += debit
+                sums[1] += credit
             first = account[:1]
             if first == "4":
                 if account.startswith("411"):
@@ -375,7 +387,9 @@ class _Reader:
                 stocks += debit - credit
         if pending:
             job.advance(pending)
-        result = ReadResult(kind=KIND, rows=rows, problems=problems, issuer=file_company(self.path))
+        result = ReadResult(kind=KIND, rows=rows, problems=problems, warnings=self.warnings,
+                            issuer=file_company(self.path))
+        self._balance(entries, broken)
         self._records(customer_lines, sales_entries, result)
         seen = [value for value in dates.values() if value]
         if seen:
@@ -385,6 +399,33 @@ class _Reader:
                                                   sales, purchases, stocks, suppliers))
         result.problems.sort(key=lambda p: (p.line or 0))
         return result
+
+    def _balance(self, entries: dict[tuple[str, date], list], broken: set[str]) -> None:
+        """Warnings for the entries whose debits and credits differ, each named (number, date) at its first
+        line with its totals, and for the file's totals when they differ: a ledger out of balance is read as
+        it is (its customer lines may still be right) but never without a word. An entry is its number
+        (EcritureNum) and date, whatever the journal: Agrigest numbers an entry across journals (a purchase
+        in A, its supplier in OD), and Odicom numbers every line of a journal 0 (a day is then one entry)."""
+        from app.domain.money import format_eur  # here: the start of the window does not wait for it
+
+        debits = credits = ZERO
+        unbalanced = []
+        for (entry_number, entry_date), (debit, credit, line) in entries.items():
+            debits += debit
+            credits += credit
+            if debit != credit and entry_number.strip() not in broken:
+                unbalanced.append((line, f"écriture {entry_number.strip()} du {entry_date:%d/%m/%Y}", debit, credit))
+        for line, name, debit, credit in unbalanced[:UNBALANCED_SHOWN]:
+            self.warnings.append(Problem(line, None, name, (
+                f"déséquilibrée : débits {format_eur(debit)}, crédits {format_eur(credit)} (écart "
+                f"{format_eur(debit - credit)}) ; attendu des débits égaux aux crédits, lue telle quelle")))
+        if len(unbalanced) > UNBALANCED_SHOWN:
+            self.warnings.append(Problem(None, None, "", (
+                f"et {len(unbalanced) - UNBALANCED_SHOWN} autre(s) écriture(s) déséquilibrée(s)")))
+        if debits != credits and not broken:
+            self.warnings.append(Problem(None, None, "", (
+                f"le fichier n'est pas équilibré : total des débits {format_eur(debits)}, total des crédits "
+                f"{format_eur(credits)} (écart {format_eur(debits - credits)}) ; attendu des totaux égaux")))
 
     def _fit(self, fields: list[str], number: int, line: str) -> list[str] | None:
         """A line with too many or too few fields: accepted when it ends with the empty fields every line of
@@ -424,6 +465,8 @@ class _Reader:
 
     # customer lines into records ---------------------------------------------------------------------------
     def _records(self, customer_lines: list, sales_entries: set, result: ReadResult) -> None:
+        from app.domain.money import format_eur  # here: the start of the window does not wait for it
+
         idx = {name: self.layout.index.get(name, self.layout.width) for name in COLUMNS}
         i_journal, i_journal_name, i_number = idx["JournalCode"], idx["JournalLib"], idx["EcritureNum"]
         i_account, i_auxiliary, i_piece, i_piece_date = idx["CompteNum"], idx["CompAuxNum"], idx["PieceRef"], \
@@ -462,6 +505,10 @@ class _Reader:
                 customers[key] = CustomerRecord(key=key, name=name, code=key, line=number)
             net = debit - credit
             if not net:
+                self.warnings.append(Problem(number, None, account if not auxiliary else f"{account} {auxiliary}", (
+                    f"ligne client au débit et au crédit du même montant ({format_eur(debit)}) : elle ne fait ni "
+                    "facture ni règlement, rien n'en est importé" if debit else
+                    "ligne client sans montant : elle ne fait ni facture ni règlement, rien n'en est importé")))
                 continue
             # what identifies the line (not its lettering: see the module docstring), and its rank among
             # identical lines; joined here once, as row_hash("fec", *fields, rank) would (hot spot)
@@ -519,7 +566,7 @@ class _Reader:
         if value is None:
             value = self.other_dates[text] = _date(text)
         if value is False:
-            self.problems.append(Problem(number, column, text, DATE_MESSAGE))
+            self.problems.append(Problem(number, column, text, _date_message(text)))
             return None
         return value
 
@@ -534,34 +581,35 @@ class _Reader:
 
 def _number(groups: list[_Group]) -> None:
     """Give each invoice group a number unique in the file (see the module docstring)."""
-    uses = Counter(group.base for group in groups)
+    keys = [number_key(group.base) for group in groups]  # "F 1" and "f1" are one number (text.number_key)
+    uses = Counter(keys)
     by_base: dict[str, list[_Group]] = defaultdict(list)
-    for group in groups:
-        if uses[group.base] == 1:  # most numbers are unique: no list for them
+    for group, key in zip(groups, keys):
+        if uses[key] == 1:  # most numbers are unique: no list for them
             group.number = group.base
         else:
-            by_base[group.base].append(group)
+            by_base[key].append(group)
     taken = set(uses)
-    for base, same in by_base.items():
+    for same in by_base.values():
         same.sort(key=lambda g: (not g.in_sales_entry, g.line))
-        same[0].number = base
+        same[0].number = same[0].base
         rest = same[1:]
         for level in (1, 2, 3):
             candidates = [g.suffixed(level) for g in rest]
             counts = Counter(candidates)
             for group, candidate in zip(rest, candidates):
-                if counts[candidate] == 1 and candidate not in taken:
+                if counts[candidate] == 1 and number_key(candidate) not in taken:
                     group.number = candidate
-                    taken.add(candidate)
+                    taken.add(number_key(candidate))
             rest = [g for g in rest if not g.number]
         ranks: Counter = Counter()
         for group in sorted(rest, key=lambda g: g.line):
             stem = group.suffixed(2)
             ranks[stem] += 1
-            while f"{stem} #{ranks[stem]}" in taken:
+            while number_key(f"{stem} #{ranks[stem]}") in taken:
                 ranks[stem] += 1
             group.number = f"{stem} #{ranks[stem]}"
-            taken.add(group.number)
+            taken.add(number_key(group.number))
 
 
 def _entry_reference(journal: str, entry_number: str, line: int) -> str:
@@ -594,7 +642,27 @@ def _amount(text: str) -> Decimal | bool:
 
 
 def _amount_message(text: str) -> str:
-    return "n'est pas un montant (attendu par exemple 1234,56)" if text else "montant manquant"
+    """Why ``text`` is no amount: missing, more than two decimals, too large, or not one at all."""
+    if not text:
+        return "montant manquant"
+    try:
+        parse_amount(text)
+    except ValueError as exc:
+        if str(exc) != NOT_AMOUNT:
+            return str(exc).replace("1 234,56", "1234,56")
+    return "n'est pas un montant (attendu par exemple 1234,56)"
+
+
+def _date_message(text: str) -> str:
+    """Why ``text`` is no date (a month above 12, a day its month lacks, a year out of ``values.YEARS``), with
+    the FEC's format."""
+    try:
+        parse_date(text)
+    except ValueError as exc:
+        if str(exc) != NOT_DATE:
+            return str(exc).replace("(attendu JJ/MM/AAAA)", "(attendu AAAAMMJJ, par exemple 20240131)").replace(
+                ", le jour s'écrit en premier", "")
+    return DATE_MESSAGE
 
 
 def _date(text: str) -> date | bool:

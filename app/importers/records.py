@@ -85,6 +85,18 @@ def remaining_error(total: Decimal, still_due: Decimal) -> str | None:
             f"({format_eur(total)})")
 
 
+ZERO_TOTAL = ("n'est pas accepté : une facture de 0,00 € n'a rien à recouvrer (attendu son montant TTC, "
+              "négatif pour un avoir)")
+
+
+def due_error(issued: date, due: date) -> str | None:
+    """Why a due date cannot be (before its invoice's date: a typo, or the two columns swapped; Encours never
+    replaces it by a date of its own); None when it can be."""
+    if due >= issued:
+        return None
+    return f"n'est pas possible : l'échéance précède la date de la facture ({issued:%d/%m/%Y})"
+
+
 class PaymentRecord(NamedTuple):
     """Money received from a customer (``amount`` > 0), with its reference. ``letter`` is the lettering code
     tying it to invoices in the same file (FEC EcritureLet), if any."""

@@ -10,7 +10,8 @@ What is guessed, so that the user has nothing to say for a usual file:
   (``columns.propose_mapping``), so titles, company name and date above the table are passed over;
 - which column holds what (``columns``), which the import wizard shows for the user to confirm or correct,
   with ``inspect`` giving the headers and the first rows as the file writes them;
-- dates written d/m/y are day first, unless the file's dates show otherwise (``_day_first``).
+- dates written d/m/y are day first: a second number above 12 (« 03/15/2026 ») is refused, never read as
+  month first (``values.parse_date``).
 
 Each row below the header is an invoice (a negative total is a credit note, kept as such) or a ``Problem``
 saying the line, the column, the value found and what was expected; a row is never dropped silently.
@@ -45,11 +46,12 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import NamedTuple
 
+from app.domain.text import number_key
 from app.importers import BOOK_SUFFIXES, TEXT_SUFFIXES
 from app.importers.columns import (INVOICES, Schema, fold, headers_signature, missing_required, normalise,
                                    propose_mapping, required_label)
-from app.importers.records import (CustomerRecord, InvoiceRecord, Problem, ReadResult, UnreadableFile,
-                                   remaining_error, text_hash)
+from app.importers.records import (ZERO_TOTAL, CustomerRecord, InvoiceRecord, Problem, ReadResult, UnreadableFile,
+                                   due_error, remaining_error, text_hash)
 from app.importers.sizes import check_book, check_file
 from app.importers.values import CENT, amount_from_cell, parse_amount, parse_date
 from app.jobs import NULL_JOB, Job, collector_paused
@@ -66,9 +68,8 @@ PROGRESS_STEP = 1000
 ZERO = Decimal("0.00")
 
 _SEPARATOR_NAMES = {"\t": "tabulation", ";": "point-virgule", ",": "virgule", "|": "barre verticale"}
-_PLAIN_AMOUNT = re.compile(r"-?\d{1,15}(?:[.,]\d{1,2})?")
+_PLAIN_AMOUNT = re.compile(r"-?\d{1,12}(?:[.,]\d{1,2})?")  # below values.MAX_AMOUNT
 _DASHES = frozenset({"-", "\u2013", "\u2014"})
-_SLASH_DATE = re.compile(r"\s*(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})(?:\s.*)?")
 _EXCEL_TEXT = re.compile(r'^="(.*)"$')  # ="00123": a CSV cell Excel must keep as text
 
 
@@ -520,32 +521,12 @@ def _amount(cell: object) -> Decimal | None:
     return value if value else ZERO
 
 
-def _day_first(cells: list[object]) -> bool:
-    """Whether the dates written d/m/y in a file's date columns put the day first: the French way, and the
-    answer unless no date has a first number above 12 and at least two have a second one above 12 (an
-    English export: 01/31/2026, 02/15/2026). One typo in a French file does not turn its dates around."""
-    month_first: set[str] = set()
-    for cell in cells:
-        if isinstance(cell, str) and "/" in cell:
-            match = _SLASH_DATE.fullmatch(cell)
-            if match:
-                if int(match.group(1)) > 12:
-                    return True
-                if int(match.group(2)) > 12:
-                    month_first.add(cell.strip())
-    return len(month_first) < 2
-
-
-def _date_parser(day_first: bool):
+def _date_parser():
     def parse(cell: object) -> date | None:
         if isinstance(cell, str):
             text = cell.strip()
             if not text:
                 return None
-            if not day_first:
-                match = _SLASH_DATE.fullmatch(text)
-                if match:
-                    text = f"{match.group(2)}/{match.group(1)}/{match.group(3)}"
             return parse_date(text)
         if cell is None:
             return None
@@ -584,8 +565,8 @@ _SEP = "\x1e"  # between cells while a whole column is cleaned as one string
 _REMOVED = ("€", "EUR", "\u00a0", "\u202f", "\u2009", " ", "\t", "'")  # as parse_amount, in its order
 _PAD_UNITS = re.compile("(?<=\x1e)(-?\\d+)(?=\x1e)")
 _PAD_TENTHS = re.compile("(?<=\x1e)(-?\\d+\\.\\d)(?=\x1e)")
-_STRICT = re.compile(r"-?\d{1,15}\.\d\d")
-_ALL_STRICT = re.compile("(?:\x1e-?\\d{1,15}\\.\\d\\d)*\x1e")
+_STRICT = re.compile(r"-?\d{1,12}\.\d\d")  # below values.MAX_AMOUNT
+_ALL_STRICT = re.compile("(?:\x1e-?\\d{1,12}\\.\\d\\d)*\x1e")
 
 
 def _parse_amounts(cells: list[object], texts: list[str]) -> list[object]:
@@ -670,7 +651,6 @@ class RowReader:
         self.headers = headers
         self.result = result
         self.parsers: dict[str, Callable[[object], object]] = {}  # field -> the function reading one cell
-        self.day_first = True  # d/m/y dates, unless the file shows m/d/y
         self.never_wrong = frozenset(name for name in self.SCHEMA.texts if name not in self.SPECIAL)
 
     def header_of(self, name: str) -> str:
@@ -754,7 +734,7 @@ class RowReader:
         """The parsed value of each cell of one column, a ``ValueError`` where the cell does not read."""
         schema = self.SCHEMA
         if name in schema.dates:
-            parse = self.parsers[name] = _date_parser(self.day_first)
+            parse = self.parsers[name] = _date_parser()
             return _parse_distinct(cells, parse)
         if name in schema.amounts:
             self.parsers[name] = _amount
@@ -773,8 +753,6 @@ class RowReader:
         data_rows = [table.rows[position] for position in data]
         cells = self.columns_of(data_rows)
         texts = {name: _as_texts(column) for name, column in cells.items()} if self.book else cells
-        self.day_first = _day_first(list(dict.fromkeys(
-            cell for name in self.SCHEMA.dates if name in columns for cell in dict.fromkeys(cells[name]))))
         values: dict[str, list[object]] = {}
         suspect: set[int] = set()  # rows with a cell that does not read
         for name in self.SCHEMA.fields:
@@ -853,7 +831,7 @@ class _InvoiceRows(RowReader):
                  book: bool) -> None:
         super().__init__(path, columns, headers, result, book)
         self.customers: dict[str, CustomerRecord] = {}
-        self.numbers: dict[str, int] = {}  # invoice number -> line first read
+        self.numbers: dict[str, int] = {}  # invoice number (text.number_key) -> line first read
         self.amount_sources = [name for name in _AMOUNT_SOURCES if name in columns]
 
     def build(self, table: _Table, data: list[int], job: Job) -> None:
@@ -888,11 +866,12 @@ class _InvoiceRows(RowReader):
                     total = (debit or ZERO) - (credit or ZERO)
                 else:
                     total = still_due
-            if (index in suspect or not number or issued is None or not key or total is None
-                    or number in numbers or (still_due is not None and remaining_error(total, still_due))):
+            if (index in suspect or not number or issued is None or not key or not total
+                    or number_key(number) in numbers or (still_due is not None and remaining_error(total, still_due))
+                    or (due is not None and due < issued)):
                 self.read_row(data_rows[index], line, digest)
                 continue
-            numbers[number] = line
+            numbers[number_key(number)] = line
             invoices.append(InvoiceRecord(
                 number=number, customer_key=key, issue_date=issued, total=total, due_date=due, net=net, vat=vat,
                 still_due=still_due, paid=still_due is not None and not still_due, line=line, row_hash=digest))
@@ -933,15 +912,22 @@ class _InvoiceRows(RowReader):
             total = still_due
         if total is None and not bad.intersection(self.amount_sources):
             problem(self.amount_sources[0], "", "montant manquant (attendu le montant TTC de la facture)")
-        if total is not None and still_due is not None and (why := remaining_error(total, still_due)):
+        if total is not None and not total:
+            given = next(name for name in self.amount_sources if values.get(name) is not None)
+            problem(given, row[self.columns[given]], ZERO_TOTAL)
+        elif total is not None and still_due is not None and (why := remaining_error(total, still_due)):
             problem("still_due", row[self.columns["still_due"]], why)
-        if not problems and number in self.numbers:
-            problem("number", number, f"n° de facture déjà lu ligne {self.numbers[number]} : ligne ignorée "
+        issued, due = values.get("issue_date"), values.get("due_date")
+        if issued is not None and due is not None and (why := due_error(issued, due)):
+            problem("due_date", row[self.columns["due_date"]], why)
+        first = self.numbers.get(number_key(number))
+        if not problems and first is not None:
+            problem("number", number, f"n° de facture déjà lu ligne {first} : ligne ignorée "
                     "(une facture en plusieurs échéances n'est pas encore gérée)")
         self.result.problems.extend(problems)
         if problems:
             return
-        self.numbers[number] = line
+        self.numbers[number_key(number)] = line
         self.result.invoices.append(InvoiceRecord(
             number=number, customer_key=key, issue_date=values["issue_date"], total=total,
             due_date=values.get("due_date"), net=values.get("net"), vat=values.get("vat"), still_due=still_due,

@@ -32,7 +32,7 @@ from app.domain import settlement as rule
 from app.domain.money import format_eur, from_cents, to_cents
 from app.domain.settlement import CREDIT_NOTE, PAYMENT, Debt, ImpossibleRemaining, Source
 from app.domain.public_buyers import public_note, public_reason
-from app.domain.text import company_key
+from app.domain.text import company_key, number_key
 from app.domain.vocabulary import Segment
 from app.domain.terms import PaymentTerms
 from app.importers import detect, reader
@@ -316,22 +316,22 @@ class _Import:
     # invoices ----------------------------------------------------------------------------------------------
     def new_invoices(self) -> None:
         # every known invoice in one read: cheaper than asking for the file's numbers by chunks of IN (...)
-        known = {row.number: row for row in self.session.execute(select(
+        known = {number_key(row.number): row for row in self.session.execute(select(
             Invoice.id, Invoice.number, Invoice.row_hash, Invoice.total_cents, Invoice.due_date,
             Invoice.issue_date, Invoice.customer_id, Invoice.status))} if self.invoices else {}
         fresh, stated, seen = [], [], set()
-        changed = [known[r.number].id for r in self.invoices if r.number in known
-                   and known[r.number].row_hash != r.row_hash]
+        keys = [number_key(r.number) for r in self.invoices]  # "F 1" and "f1" are one number
+        changed = [known[k].id for r, k in zip(self.invoices, keys) if k in known and known[k].row_hash != r.row_hash]
         self.allocated = settlement.settled_sums(self.session, changed)
         batch_id, customer_ids = self.batch.id, self.customer_ids
         open_ = InvoiceStatus.OPEN.value
         invoice_, credit_note = InvoiceKind.INVOICE.value, InvoiceKind.CREDIT_NOTE.value
         due_dates = self._due_dates()
-        for record in self.invoices:
+        for record, key in zip(self.invoices, keys):
             customer_id = customer_ids[record.customer_key]
             due = record.due_date or due_dates[customer_id][record.issue_date]
             total = to_cents(record.total)
-            existing = known.get(record.number)
+            existing = known.get(key)
             if existing is not None:
                 if existing.customer_id != customer_id:
                     self.summary.errors.append(Problem(record.line, "N° facture", record.number,
@@ -344,13 +344,13 @@ class _Import:
                 else:
                     self._update(existing, record, total, due, customer_id)
                 continue
-            if record.number in seen:
+            if key in seen:
                 self.summary.duplicates += 1
                 continue
             remaining = self._stated_remaining(record, total)
             if remaining is not None and not self._possible(record, total, remaining):
                 continue
-            seen.add(record.number)
+            seen.add(key)
             net = total if record.net is None else to_cents(record.net)
             vat = total - net if record.vat is None else to_cents(record.vat)
             # settled from the start only when there is nothing to pay (the settlement service writes the rest)

@@ -94,8 +94,8 @@ def test_french_aged_balance(french_file):
     assert "n'est pas une date" in bad_date.message and "JJ/MM/AAAA" in bad_date.message
     assert (bad_amount.line, bad_amount.column, bad_amount.value) == (12, "Montant TTC", "12O,00")
     assert "n'est pas un montant" in bad_amount.message
-    assert str(bad_date) == ("ligne 11, colonne Date facture : « 31/02/2026 » n'est pas une date "
-                             "(attendu JJ/MM/AAAA)")
+    assert str(bad_date) == ("ligne 11, colonne Date facture : « 31/02/2026 » n'est pas une date : "
+                             "le jour 31 n'existe pas dans ce mois (attendu JJ/MM/AAAA)")
 
     assert [(note.line, note.value) for note in result.skipped] == [(15, "Total"), (16, "Édité par Encours")]
     assert "total" in result.skipped[0].message
@@ -130,7 +130,8 @@ def test_same_rows_same_hash_and_max_rows(french_file):
     assert preview.rows == 3 and [i.number for i in preview.invoices] == ["F-001", "F-002", "AV-003"]
 
 
-def test_utf8_bom_comma_english_headers_month_first(tmp_path):
+def test_utf8_bom_comma_english_headers_month_first_refused(tmp_path):
+    """Dates month first are never turned around (issue 17): 01/31/2026 is refused, 02/01/2026 is 2 January."""
     path = tmp_path / "export.csv"
     path.write_bytes("\ufeff".encode() + (
         "Invoice No,Invoice Date,Due Date,Customer,Customer ID,Amount,Balance,Email\n"
@@ -143,14 +144,18 @@ def test_utf8_bom_comma_english_headers_month_first(tmp_path):
                              "customer_name": "Customer", "customer_code": "Customer ID", "total": "Amount",
                              "still_due": "Balance", "email": "Email"}
     result = spreadsheet.read(path)
-    assert result.problems == [] and result.rows == 3
-    one, two, three = result.invoices
-    assert (one.issue_date, one.due_date, one.total, one.paid) == (date(2026, 1, 31), date(2026, 3, 2),
-                                                                    D("1234.56"), True)
-    assert (two.total, two.customer_key, two.line) == (D("-99.90"), "W9", 3)
-    assert three.issue_date == date(2026, 2, 1) and three.total == D("250.00") and three.due_date is None
+    assert result.rows == 3
+    assert [str(p) for p in result.problems] == [
+        "ligne 2, colonne Invoice Date : « 01/31/2026 » n'est pas une date : le mois (31) va de 1 à 12, le jour "
+        "s'écrit en premier (attendu JJ/MM/AAAA)",
+        "ligne 3, colonne Invoice Date : « 02/15/2026 » n'est pas une date : le mois (15) va de 1 à 12, le jour "
+        "s'écrit en premier (attendu JJ/MM/AAAA)",
+        "ligne 3, colonne Due Date : « 03/17/2026 » n'est pas une date : le mois (17) va de 1 à 12, le jour "
+        "s'écrit en premier (attendu JJ/MM/AAAA)"]
+    (three,) = result.invoices
+    assert three.issue_date == date(2026, 1, 2) and three.total == D("250.00") and three.due_date is None
     customers = {customer.key: customer for customer in result.customers}
-    assert customers["A1"].email == "billing@acme.test" and customers["W9"].name == "Widgets, Inc."
+    assert customers["A1"].email == ""
 
 
 def test_tab_file_with_debit_and_credit(tmp_path):
@@ -278,11 +283,13 @@ def test_duplicate_number_stray_row_and_missing_values(tmp_path):
                     "F4;03/03/2026;Gamma;\n"
                     "F5;03/03/2026;Gamma;-\n", encoding="utf-8")
     result = spreadsheet.read(path)
-    assert [(i.number, i.total) for i in result.invoices] == [("F1", D("10.00")), ("F5", D("0.00"))]
+    assert [(i.number, i.total) for i in result.invoices] == [("F1", D("10.00"))]
     assert result.rows == 7
     found = [(p.line, p.column, p.value) for p in result.problems]
     assert found == [(3, "N° facture", "99,00"), (4, "N° facture", "F1"), (5, "Date", ""), (6, "Client", ""),
-                     (7, "Montant TTC", "")]
+                     (7, "Montant TTC", ""), (8, "Montant TTC", "-")]
+    assert str(result.problems[5]) == ("ligne 8, colonne Montant TTC : « - » n'est pas accepté : une facture de "
+                                       "0,00 € n'a rien à recouvrer (attendu son montant TTC, négatif pour un avoir)")
     assert "déjà lu ligne 2" in result.problems[1].message
     assert "date de facture manquante" in result.problems[2].message
     assert "client manquant" in result.problems[3].message
