@@ -32,13 +32,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from lxml import etree
 
-from app.importers.records import CustomerRecord, InvoiceRecord, Problem, ReadResult, UnreadableFile, row_hash
-from app.importers.values import CENT, parse_date
+from app.importers.records import (ZERO_TOTAL, CustomerRecord, InvoiceRecord, Problem, ReadResult, UnreadableFile,
+                                   due_error, row_hash)
+from app.importers.values import YEARS, exact_amount, parse_date, plausible
 from app.jobs import NULL_JOB, Job
 
 KIND = "facturx"
@@ -202,7 +203,8 @@ class _Invoice:
 
     # -- values -----------------------------------------------------------------------------------------------
     def read_amount(self, element: etree._Element | None, column: str) -> Decimal | None:
-        """An xsd:decimal amount, to the cent (half-up, as the rest of the program rounds)."""
+        """An xsd:decimal amount in cents exactly (more decimals or an implausible size are refused, never
+        rounded: app.importers.values)."""
         if element is None:
             return None
         text = _text(element)
@@ -210,9 +212,10 @@ class _Invoice:
             self.problem(column, text, "n'est pas un montant (attendu par exemple 1234.56).", element)
             return None
         try:
-            return Decimal(text).quantize(CENT, rounding=ROUND_HALF_UP)
-        except InvalidOperation:  # pragma: no cover - the pattern keeps the value within Decimal's precision
-            self.problem(column, text, "n'est pas un montant (attendu par exemple 1234.56).", element)
+            return exact_amount(Decimal(text))
+        except (ValueError, InvalidOperation) as exc:
+            self.problem(column, text, f"{exc} ; attendu par exemple 1234.56." if isinstance(exc, ValueError)
+                         else "n'est pas un montant (attendu par exemple 1234.56).", element)
             return None
 
     def read_date(self, holder: etree._Element | None, column: str) -> date | None:
@@ -232,10 +235,12 @@ class _Invoice:
         except (ValueError, OverflowError):
             self.problem(column, text, "n'est pas une date (attendu AAAAMMJJ).", string)
             return None
-        if not 1900 <= value.year <= 2199:
-            self.problem(column, text, "n'est pas une date plausible pour une facture.", string)
+        try:
+            return plausible(value)
+        except ValueError:
+            self.problem(column, text, f"n'est pas une date plausible : l'année va de {YEARS[0]} à {YEARS[1]} "
+                         "(attendu AAAAMMJJ).", string)
             return None
-        return value
 
     # -- the invoice --------------------------------------------------------------------------------------------
     def read_into(self, result: ReadResult) -> None:
@@ -275,6 +280,11 @@ class _Invoice:
         if self.find(summation, "ram:GrandTotalAmount") is None:
             self.problem(self.path(summation, "ram:GrandTotalAmount"), "", "montant total TTC absent.")
 
+        if total is not None and not total:
+            self.problem(self.path(summation, "ram:GrandTotalAmount"), "0.00", ZERO_TOTAL,
+                         self.find(summation, "ram:GrandTotalAmount"))
+        if issue_date is not None and due_date is not None and (why := due_error(issue_date, due_date)):
+            self.problem(terms_column, due_date.strftime("%Y%m%d"), why)
         customer = self.buyer(agreement)
         result.issuer = self.seller(agreement)
         result.problems.extend(self.problems)

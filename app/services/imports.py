@@ -354,7 +354,7 @@ class _Import:
             net = total if record.net is None else to_cents(record.net)
             vat = total - net if record.vat is None else to_cents(record.vat)
             # settled from the start only when there is nothing to pay (the settlement service writes the rest)
-            fresh.append((record.number, customer_id, record.issue_date, max(due, record.issue_date), net, vat,
+            fresh.append((record.number, customer_id, record.issue_date, due, net, vat,
                           total, open_, credit_note if total < 0 else invoice_, batch_id, record.line,
                           record.row_hash, 0, None if total else record.issue_date))
             stated.append((record.number, customer_id, total, remaining))

@@ -296,6 +296,29 @@ def test_missing_or_wrong_mandatory_data_is_a_located_problem(tmp_path, change, 
     assert result.invoices == [] and result.customers == []
 
 
+@pytest.mark.parametrize("change, column_end, value, message", [
+    (dict(total="120.005"), "ram:GrandTotalAmount", "120.005",
+     "n'est pas accepté : un montant a au plus deux décimales (attendu par exemple 1 234,56) ; attendu par exemple "
+     "1234.56."),
+    (dict(total="1000000000000.00"), "ram:GrandTotalAmount", "1000000000000.00",
+     "n'est pas un montant plausible (attendu moins de 1 000 milliards d'euros) ; attendu par exemple 1234.56."),
+    (dict(total="0.00"), "ram:GrandTotalAmount", "0.00",
+     "n'est pas accepté : une facture de 0,00 € n'a rien à recouvrer (attendu son montant TTC, négatif pour un "
+     "avoir)"),
+    (dict(due="20260110"), "ram:DueDateDateTime", "20260110",
+     "n'est pas possible : l'échéance précède la date de la facture (15/01/2026)"),
+    (dict(issued="22260115"), "ram:IssueDateTime/udt:DateTimeString", "22260115",
+     "n'est pas une date plausible : l'année va de 1990 à 2100 (attendu AAAAMMJJ)."),
+])
+def test_a_value_is_read_exactly_or_refused(tmp_path, change, column_end, value, message):
+    """As in every reader (app.importers.values): never rounded, never a date moved, never a 0,00 € invoice."""
+    result = facturx.read(write(tmp_path, cii(**change), "bad.xml"))
+    assert [(p.column.endswith(column_end), p.value, p.message) for p in result.problems] == [
+        (True, value, message)]
+    assert result.invoices == []
+    assert facturx.read(write(tmp_path, cii(total="120.000"), "exact.xml")).invoices[0].total == Decimal("120.00")
+
+
 @pytest.mark.parametrize("type_code", ["381", "261", "262", "396"])
 def test_credit_note_types_are_negative(tmp_path, type_code):
     [invoice] = facturx.read(write(tmp_path, cii(type_code=type_code), f"avoir-{type_code}.xml")).invoices
