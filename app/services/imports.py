@@ -36,7 +36,7 @@ from app.domain.text import company_key, number_key
 from app.domain.vocabulary import Segment
 from app.domain.terms import PaymentTerms
 from app.importers import detect, reader
-from app.importers.records import Problem, ReadResult, UnreadableFile
+from app.importers.records import Problem, ReadResult, UnreadableFile, due_error
 from app.jobs import NULL_JOB, Job, Refused, collector_paused
 from app.models.db import insert_values, reserve_ids
 from app.models import (Activity, Allocation, BankBalance, BankLine, Customer, Dispute, DunningLetter, FiscalPeriod,
@@ -278,10 +278,8 @@ class _Import:
             return
         from app.models.db import insert_new
 
-        public = {}  # a public body's name or legal category: the public segment, and the owner told why
-        for record in new:
-            if reason := public_reason(record.name, record.legal_category):
-                public[record.key] = reason
+        # a public body's name or legal category: the public segment, and the owner told why
+        public = {r.key: why for r in new if (why := public_reason(r.name, r.legal_category))}
 
         def row(r) -> tuple:
             return (r.name, r.code, r.siren, r.vat_number, r.address, r.postcode, r.city, r.email,
@@ -394,7 +392,9 @@ class _Import:
         if existing.total_cents != total:
             changes.append(f"montant {format_eur(from_cents(existing.total_cents))} → {format_eur(record.total)}")
             values["total_cents"] = total
-        due = max(due, existing.issue_date)
+        if why := due_error(existing.issue_date, due):  # never moved silently: said at its line
+            self.summary.errors.append(Problem(record.line, "Échéance", f"{due:%d/%m/%Y}", why))
+            return
         if record.due_date is not None and existing.due_date != due:
             changes.append(f"échéance {existing.due_date:%d/%m/%Y} → {due:%d/%m/%Y}")
             values["due_date"] = due

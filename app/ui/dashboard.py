@@ -191,15 +191,6 @@ class DashboardScreen(Screen):
         if customer_id:
             self.open_customer(customer_id)
 
-    def open_customer(self, customer_id: int) -> None:
-        from app.ui.customer_form import CustomerDialog
-
-        if getattr(self, "dialog", None) is not None:
-            self.dialog.deleteLater()
-        self.dialog = CustomerDialog(self.context, customer_id, self)
-        self.dialog.accepted.connect(self.refresh)
-        self.dialog.open()
-
     def print_report(self) -> None:
         """The weekly PDF, written in a worker, then opened in the system's viewer."""
         at = self.context.today()

@@ -68,6 +68,7 @@ class ImportWizard(QDialog):
         self.account_page: AccountPage | None = None  # when the statement names no account
         self.accept_valid_rows = False
         self.create_company: bool | None = None  # asked when the file would give the company its name or SIREN
+        self.said_before = ""  # what the wizard said of the file before a refusal replaced it
         # another firm's file is refused; the owner may tick this and import it anyway
         self.force_company = QCheckBox("Importer quand même")
         self.force_company.hide()
@@ -273,6 +274,7 @@ class ImportWizard(QDialog):
     def ask_force(self, refused: OtherCompany) -> None:
         """Nothing was written: the file names another firm than the user's. Said, and « Importer quand même »
         offered: the import button imports it once ticked."""
+        self.said_before = self.detected.text()  # what was detected: shown again once imported anyway
         self.detected.setText(f"<b>{escape(self.path.name)}</b> — <span style='color:{LATE.name()}'>"
                               f"{escape(refused.said('cochez « Importer quand même » si ce fichier est bien le vôtre'))}"
                               "</span>")
@@ -317,6 +319,8 @@ class ImportWizard(QDialog):
         self.problems.setVisible(bool(summary.errors or summary.warnings))
         self.pages.setCurrentWidget(self.summary_page)
         self.import_button.hide()
+        if self.force_company.isVisible():  # imported anyway: the refusal said above is no longer true
+            self.detected.setText(self.said_before)
         self.force_company.hide()
         self._show_as_of(False)
         self.close_button.setText("Fermer")

@@ -150,9 +150,10 @@ class RemindersScreen(Screen):
             return
         self.stale = False
         db, at = self.context.db, self.context.today()
-        def compute(job):
+        def compute(job):  # everything the screen shows, read here, off the window's thread
             actions, holds = read(db, due_actions, at)
-            return actions, holds, read(db, claims, at, actions)
+            return (actions, holds, read(db, claims, at, actions), read(db, missing_rate, at),
+                    bool(actions) and read(db, first_use))
 
         self.running = run_op(self, compute, self._show, self._failed, "Calcul des relances du jour…")
 
@@ -162,10 +163,9 @@ class RemindersScreen(Screen):
 
     def _show(self, result) -> None:
         self.running = None
-        self.actions, self.holds, self.claims = result
-        self.missing_rate = read(self.context.db, missing_rate, self.context.today())
+        self.actions, self.holds, self.claims, self.missing_rate, first_use_now = result
         self.rate_banner.say(self.missing_rate)
-        self.first_use.offer(bool(self.actions) and read(self.context.db, first_use))
+        self.first_use.offer(first_use_now)
         count = len(self.actions)
         self.day.setText(f"{fr_date(self.context.today())} · {count} action{'s' if count > 1 else ''}")
         before, selected = [a.customer_id for a in self.table.visible_rows()], self.selected()
@@ -305,15 +305,6 @@ class RemindersScreen(Screen):
         self.written.setText(f"{what} dans {escape(str(folder))} — <a href=\"{escape(link)}\">Ouvrir le dossier</a>")
         self.written.setToolTip(str(path))
         self.written.show()
-
-    def open_customer(self, customer_id: int) -> None:
-        from app.ui.customer_form import CustomerDialog
-
-        if getattr(self, "dialog", None) is not None:
-            self.dialog.deleteLater()  # the previous card, closed by now
-        self.dialog = CustomerDialog(self.context, customer_id, self)
-        self.dialog.accepted.connect(self.refresh)
-        self.dialog.open()
 
     # what the owner does besides letters -------------------------------------------------------------------------
     def call(self) -> None:

@@ -43,6 +43,17 @@ class Screen(QWidget):
     def focus_search(self) -> None:
         """Ctrl+F: put the cursor in the screen's search field, if it has one."""
 
+    def open_customer(self, customer_id: int) -> None:
+        """A customer's card over the screen (a double-click in one of its lists); the screen reloads when the
+        card saves."""
+        from app.ui.customer_form import CustomerDialog
+
+        if getattr(self, "dialog", None) is not None:
+            self.dialog.deleteLater()  # the previous card, closed by now
+        self.dialog = CustomerDialog(self.context, customer_id, self)
+        self.dialog.accepted.connect(self.refresh)
+        self.dialog.open()
+
 
 class RowTable(QTableView):
     """A sortable table over plain rows with a filter predicate; emits ``activated_row`` on double-click

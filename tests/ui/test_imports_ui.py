@@ -289,6 +289,7 @@ def test_another_firm_s_fec_is_refused_until_imported_anyway(ledger, make_window
     qtbot.mouseClick(wizard.import_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: wizard.pages.currentWidget() is wizard.summary_page, timeout=10_000)
     assert "Import terminé" in wizard.summary_text.text()
+    assert "Rien n'a été importé" not in wizard.detected.text().replace("&#x27;", "'")  # no longer true
     assert "Mairie de Saint-Rémy : organisme public (d'après son nom)" in wizard.problems.visible_rows()[0].message
     with ledger.sessions() as s:
         assert s.scalar(select(Customer.segment).where(Customer.name == "Mairie de Saint-Rémy")) == "public"
