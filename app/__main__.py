@@ -214,6 +214,7 @@ def run_import(location: str, args: argparse.Namespace) -> int:
     is refused or has rows left out."""
     from app.importers.records import UnreadableFile
     from app.services.bank_accounts import AccountNeeded, known_accounts, typed_account_error
+    from app.services.import_preview import preview_file
     from app.services.imports import ImportRefused, import_file, mapping_named
     from app.services.ownership import OtherCompany
     from app.services.store import commit, read, rehearse
@@ -227,16 +228,19 @@ def run_import(location: str, args: argparse.Namespace) -> int:
         error = typed_account_error(args.account, {known.key for known in read(db, known_accounts)})
         if error:
             raise UserError(f"--account : {error}")
-    run = rehearse if args.dry_run else commit
     reports, failed = [], False
     for name in args.files:
         path = Path(name)
         if not path.is_file():
             raise UserError(f"le fichier {name} n'existe pas.")
+        preview = None
         try:
-            summary = run(db, import_file, path, today=date.today(), kind=args.kind, mapping=mapping,
-                          accept_valid_rows=args.valid_rows, as_of=args.as_of, account=args.account,
-                          force_company=args.force_company, create_company=True)
+            options = dict(today=date.today(), kind=args.kind, mapping=mapping, accept_valid_rows=args.valid_rows,
+                           as_of=args.as_of, account=args.account, force_company=args.force_company,
+                           create_company=True)
+            if args.dry_run:
+                preview = rehearse(db, preview_file, path, **options)
+            summary = preview.summary if preview else commit(db, import_file, path, **options)
         except ImportRefused as refused:  # its transaction rolled back: nothing of the file written
             summary = refused.summary
         except (UnreadableFile, AccountNeeded, OtherCompany) as exc:
@@ -250,9 +254,11 @@ def run_import(location: str, args: argparse.Namespace) -> int:
                 print(said if said.startswith(path.name) else f"{path.name} : {said}", file=sys.stderr)
             continue
         failed |= summary.rejected or bool(summary.errors and not args.valid_rows)  # rows left out
-        reports.append(summary.as_json())
+        reports.append(preview.as_json() if preview else summary.as_json())
         if not args.json:
             print_summary(summary, args.dry_run)
+            for line in preview.lines() if preview else ():
+                print(f"  {line}")
     if args.json:
         print(json.dumps(reports[0] if len(reports) == 1 else reports, ensure_ascii=False, indent=2))
     return 1 if failed else 0

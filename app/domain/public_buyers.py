@@ -17,9 +17,11 @@ PUBLIC_NAME_STARTS = (
     "syndicat intercommunal", "syndicat mixte", "centre communal d action sociale", "ccas", "sdis",
     "service departemental d incendie", "office public de l habitat", "etablissement public",
 )
-# words found anywhere in the name that say it: « Ville de Lyon - Mairie du 3e », « Nantes CHU »
+# words found further in the name that say it: « Ville de Lyon - Mairie du 3e », « Nantes CHU »; not after a
+# word that makes them a place, the business's address or sign: « Bar la Mairie », « Pharmacie du CHU »
 PUBLIC_NAME_WORDS = ("mairie", "centre hospitalier", "chu", "communaute de communes", "syndicat intercommunal",
                      "prefecture", "etablissement public")
+PLACE_WORDS = frozenset({"la", "le", "l", "les", "du", "des", "de", "d", "au", "aux", "a", "pres", "face", "vers"})
 # a private school or clinic says so: never taken for a public body
 PRIVATE_WORDS = ("prive", "privee", "privees", "prives", "de conduite", "sarl", "sas", "eurl", "sasu")
 
@@ -38,9 +40,21 @@ def public_reason(name: str, legal_category: str = "") -> str | None:
     if any(f" {word} " in words for word in PRIVATE_WORDS):
         return None
     if any(words.startswith(f" {start} ") for start in PUBLIC_NAME_STARTS) \
-            or any(f" {word} " in words for word in PUBLIC_NAME_WORDS):
+            or any(_names_a_body(words, word) for word in PUBLIC_NAME_WORDS):
         return "d'après son nom"
     return None
+
+
+def _names_a_body(words: str, word: str) -> bool:
+    """Is ``word`` somewhere in ``words`` (folded, a space at each end) not right after a word that makes it a
+    place?"""
+    start = words.find(f" {word} ")
+    while start >= 0:
+        before = words[:start].split()
+        if not before or before[-1] not in PLACE_WORDS:
+            return True
+        start = words.find(f" {word} ", start + 1)
+    return False
 
 
 def public_note(name: str, reason: str) -> str:

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from app.domain.forecast import RECURRING_MONTHS, Debit
 from app.domain.money import from_cents, to_cents
+from app.importers import STATEMENT_KINDS
 from app.importers.bank_files import joined
 from app.importers.records import Problem, ReadResult
 from app.jobs import Job
@@ -41,9 +42,6 @@ _PAYMENT = ("customer_id", "received_on", "amount_cents", "method", "reference",
             "source_line", "row_hash")
 _LINE = ("account", "booked_on", "value_on", "amount_cents", "label", "counterparty", "iban", "reference",
          "payment_id", "import_batch_id", "source_line", "row_hash")
-
-
-STATEMENT_KINDS = frozenset({"bank", "cfonb", "camt", "ofx"})
 
 
 def is_statement(result: ReadResult) -> bool:

@@ -1,12 +1,13 @@
-"""The import wizard: what was detected in the file, the columns of a spreadsheet (proposed, corrected by the
-user, saved under a name), a preview of the first rows as they will be read, then the import itself in a
-worker with progress and Annuler, and its summary (created, updated, already known, rejected rows). A bank
-statement that names no account, of a layout whose account nobody said yet, stops the import before it
-writes anything: the wizard asks which account it is (``account_page``), then imports again."""
+"""The import wizard: what was detected in the file; for a table, its columns (proposed, corrected by the user,
+saved under a name) with the first rows as they will be read; then the preview of what the import would do
+(``services.import_preview``: counts, totals, the first rows of each kind, refused rows and remarks), read in
+a worker with progress and Annuler; then the import itself, in a worker too, and its summary. The questions
+an import may ask before it writes anything (which account a statement that names none is, whether a file
+of another firm is to be imported anyway, whether the company is to be created from the file) are asked
+while previewing. The wizard never reads a file itself: the services do."""
 
 from __future__ import annotations
 
-from datetime import date
 from html import escape
 from pathlib import Path
 
@@ -14,24 +15,22 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
                                QMessageBox, QPushButton, QStackedWidget, QVBoxLayout, QWidget)
 
-from app.importers import detect
-from app.importers.records import UnreadableFile
+from app.jobs import Refused
 from app.services.bank_accounts import AccountNeeded
-from app.services.imports import ImportRefused, ImportSummary, file_date, import_file, save_mapping, saved_mapping
+from app.services.import_preview import first_rows, inspect_table, preview_file, recognise
+from app.services.imports import ImportRefused, ImportSummary, file_date, import_file, save_mapping
 from app.services.ownership import CompanyProposed, OtherCompany
-from app.services.statements import STATEMENT_KINDS
-from app.services.store import commit, read
+from app.services.store import commit, read, rehearse
 from app.ui.account_page import AccountPage
 from app.ui.format import LATE, fr_amount, fr_date
 from app.ui.forms import DateEdit
+from app.ui.import_preview import NOTES, PROBLEM_COLUMNS, PreviewPage
 from app.ui.screen import RowTable
 from app.ui.table_model import Column
 from app.ui.worker import run_op
 
 NO_COLUMN = "— aucune —"
-PREVIEW_BYTES = 1_000_000  # a statement file previewed in full up to this size (8 000 CFONB lines)
-SUMMARY_NOTES = 20  # changes and look-alike customers listed in the summary; the count of the rest
-PREVIEW_COLUMNS = [  # rows are (invoice record, customer name)
+FIRST_COLUMNS = [  # a table's first rows while its columns are chosen: (invoice record, customer name)
     Column("Ligne", lambda r: r[0].line, numeric=True, width=58),
     Column("N°", lambda r: r[0].number, width=105),
     Column("Client", lambda r: r[1], stretch=True),
@@ -40,7 +39,7 @@ PREVIEW_COLUMNS = [  # rows are (invoice record, customer name)
     Column("Montant TTC", lambda r: r[0].total, fr_amount, numeric=True, width=100),
     Column("Reste dû", lambda r: r[0].still_due, fr_amount, numeric=True, width=100),
 ]
-BANK_PREVIEW_COLUMNS = [  # rows are (bank line record, "")
+FIRST_BANK_COLUMNS = [  # (bank line record, "")
     Column("Ligne", lambda r: r[0].line, numeric=True, width=58),
     Column("Compte", lambda r: " ".join(filter(None, (r[0].bank, r[0].account))), width=205),
     Column("Date", lambda r: r[0].booked_on, fr_date, width=82),
@@ -48,12 +47,7 @@ BANK_PREVIEW_COLUMNS = [  # rows are (bank line record, "")
     Column("Libellé", lambda r: r[0].label, stretch=True),
     Column("Montant", lambda r: r[0].amount, fr_amount, numeric=True, width=110),
 ]
-PROBLEM_COLUMNS = [
-    Column("Ligne", lambda p: p.line, numeric=True, width=60),
-    Column("Colonne", lambda p: p.column, width=140),
-    Column("Valeur trouvée", lambda p: p.value, width=160),
-    Column("Ce qui ne va pas", lambda p: p.message, stretch=True),
-]
+QUESTIONS = (AccountNeeded, OtherCompany, CompanyProposed)  # what an import asks before it writes anything
 
 
 class ImportWizard(QDialog):
@@ -64,9 +58,10 @@ class ImportWizard(QDialog):
         self.resize(1180, 660)
         self.combos: dict[str, QComboBox] = {}
         self.sheet = None
+        self.file = None  # what ``recognise`` said of the file
+        self.last_preview = None  # what ``preview_file`` said the import would do
         self.failed = False
         self.account_page: AccountPage | None = None  # when the statement names no account
-        self.accept_valid_rows = False
         self.create_company: bool | None = None  # asked when the file would give the company its name or SIREN
         self.said_before = ""  # what the wizard said of the file before a refusal replaced it
         # another firm's file is refused; the owner may tick this and import it anyway
@@ -75,10 +70,10 @@ class ImportWizard(QDialog):
         self.pages = QStackedWidget()
         self.detected = QLabel()
         self.detected.setWordWrap(True)
+        self.back_button = QPushButton("◂ Colonnes")
+        self.preview_button = QPushButton("Aperçu ▸")
         self.import_button = QPushButton("Importer")
-        self.import_button.setDefault(True)
         self.valid_rows_button = QPushButton("Importer les lignes valides")
-        self.valid_rows_button.hide()
         self.close_button = QPushButton("Annuler")
         # what an export says is paid is a state as of a date: proposed, the file's own date
         self.as_of = DateEdit(min(file_date(path), context.today()))
@@ -90,78 +85,80 @@ class ImportWizard(QDialog):
         buttons.addWidget(self.as_of)
         buttons.addStretch(1)
         buttons.addWidget(self.force_company)
-        for button in (self.valid_rows_button, self.import_button, self.close_button):
+        for button in (self.back_button, self.valid_rows_button, self.preview_button, self.import_button,
+                       self.close_button):
             buttons.addWidget(button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.detected)
         layout.addWidget(self.pages, 1)
         layout.addLayout(buttons)
+        self.back_button.clicked.connect(lambda: self.show_stage("columns"))
+        self.preview_button.clicked.connect(self.start_preview)
         self.import_button.clicked.connect(lambda: self.start(accept_valid_rows=False))
         self.valid_rows_button.clicked.connect(lambda: self.start(accept_valid_rows=True))
         self.close_button.clicked.connect(self.reject)
+        self.as_of.dateChanged.connect(self._as_of_changed)
+        self.preview_page = PreviewPage()
+        self.pages.addWidget(self.preview_page)
         self.summary_page = self._summary_page()
         try:
-            self.reader = detect(path)
-        except UnreadableFile as exc:
+            self.file = recognise(path)
+        except Refused as exc:
             self.show_failure(str(exc))
             return
-        # a reader of tables (invoices, bank statements) has a schema: its fields are mapped to columns
-        first = self._mapping_page() if hasattr(self.reader, "SCHEMA") else self._plain_page()
-        self._show_as_of(self.reader.KIND not in STATEMENT_KINDS)
-        self.pages.insertWidget(0, first)
-        if not self.failed:  # inspecting the spreadsheet may have failed already
-            self.pages.setCurrentWidget(first)
+        if self.file.fields is None:  # nothing to choose: straight to the preview
+            self.detected.setText(f"<b>{escape(path.name)}</b> — format reconnu : {escape(self.file.label)}.")
+            self.start_preview()
+            return
+        # a table (invoices, bank lines): its fields are mapped to columns first
+        self.columns_page = self._mapping_page()
+        self.pages.insertWidget(0, self.columns_page)
+        if not self.failed:  # inspecting the table may have failed already
+            self.show_stage("columns")
 
-    # what was detected ----------------------------------------------------------------------------------------
-    def _plain_page(self) -> QWidget:
-        self.detected.setText(f"<b>{self.path.name}</b> — format reconnu : {self.reader.LABEL}.")
-        if self.reader.KIND in STATEMENT_KINDS:
-            return self._statement_page()
-        return _note("Les clients, factures, avoirs et règlements du fichier seront ajoutés ; ceux qui sont déjà "
-                     "connus sont reconnus et ne sont pas dupliqués. L'import pourra être annulé depuis l'écran "
-                     "Imports.")
+    def show_stage(self, stage: str) -> None:
+        """The page and the buttons of one stage: « columns » (a table's), « question » (asked before the
+        preview), « preview », « stale » (the preview, an input changed since), « running » (a worker)."""
+        if stage == "columns":
+            self.pages.setCurrentWidget(self.columns_page)
+        elif stage == "question" and self.account_page is not None:
+            self.pages.setCurrentWidget(self.account_page)
+        elif stage == "preview":
+            self.pages.setCurrentWidget(self.preview_page)
+        errors = stage == "preview" and bool(self.last_preview.summary.errors)
+        self.back_button.setVisible(self.combos != {} and stage in ("preview", "stale"))
+        self.preview_button.setVisible(stage in ("columns", "question", "stale"))
+        self.preview_button.setText("Actualiser l'aperçu" if stage == "stale" else "Aperçu ▸")
+        self.preview_button.setDefault(stage != "preview")
+        self.import_button.setVisible(stage == "preview" and not errors)
+        self.import_button.setDefault(stage == "preview")
+        self.valid_rows_button.setVisible(errors)
+        for button in (self.preview_button, self.import_button, self.valid_rows_button):
+            button.setEnabled(stage != "running")
+        self.stage = stage
+        self._show_as_of(not self.file.statement)
 
-    def _statement_page(self) -> QWidget:
-        """A statement file (CFONB, camt, OFX) has no columns to choose: its lines as they read, and the lines
-        it could not read. Read here, in the window's thread, when the file is a statement's usual size (a
-        few thousand lines, a few hundredths of a second); a larger one is read by the import only, in its
-        worker."""
-        if self.path.stat().st_size > PREVIEW_BYTES:
-            return _note("Fichier volumineux : pas d'aperçu ligne à ligne. Les encaissements seront rapprochés des "
-                         "factures ; les opérations déjà relevées ne seront pas enregistrées deux fois. L'import "
-                         "pourra être annulé depuis l'écran Imports.")
-        try:
-            result = self.reader.read(self.path)
-        except UnreadableFile as exc:
-            self.show_failure(str(exc))
-            return QWidget()
-        page = QWidget()
-        layout = QVBoxLayout(page)
-        text = QLabel(f"{len(result.bank_lines)} opération(s) lue(s) dans le fichier. Les encaissements seront "
-                      "rapprochés des factures ; les opérations déjà relevées, depuis ce fichier ou un autre, ne "
-                      "seront pas enregistrées deux fois. L'import pourra être annulé depuis l'écran Imports.")
-        text.setWordWrap(True)
-        layout.addWidget(text)
-        self._add_previews(layout, BANK_PREVIEW_COLUMNS)
-        self._show_preview(result)
-        return page
+    def _as_of_changed(self) -> None:
+        """The preview was made for another as-of date: to be made again before importing."""
+        if getattr(self, "stage", "") == "preview":
+            self.show_stage("stale")
 
+    # a table's columns ----------------------------------------------------------------------------------------
     def _mapping_page(self) -> QWidget:
         try:
-            self.sheet = self.reader.inspect(self.path)
-        except UnreadableFile as exc:
+            self.sheet, mapping = read(self.context.db, inspect_table, self.path, self.file.kind)
+        except Refused as exc:
             self.show_failure(str(exc))
             return QWidget()
         sheet = self.sheet
         where = (f"encodage {sheet.encoding}, séparateur « {sheet.separator} »" if sheet.encoding
                  else f"feuille « {sheet.sheet_name} »")
-        self.detected.setText(f"<b>{self.path.name}</b> — {self.reader.LABEL} : {where}, en-têtes à la ligne "
-                              f"{sheet.header_line}. Vérifiez quelle colonne contient quoi.")
-        mapping = read(self.context.db, saved_mapping, sheet.signature) or sheet.mapping
+        self.detected.setText(f"<b>{escape(self.path.name)}</b> — {escape(self.file.label)} : {escape(where)}, "
+                              f"en-têtes à la ligne {sheet.header_line}. Vérifiez quelle colonne contient quoi.")
         page = QWidget()
         row = QHBoxLayout(page)
         form = QFormLayout()
-        for name, label in self.reader.SCHEMA.fields.items():
+        for name, label in self.file.fields.items():
             combo = QComboBox()
             combo.addItem(NO_COLUMN, None)
             for header in sheet.headers:
@@ -179,7 +176,10 @@ class ImportWizard(QDialog):
         left.setMaximumWidth(430)
         right = QVBoxLayout()
         right.addWidget(QLabel("Les premières lignes, telles qu'elles seront lues :"))
-        self._add_previews(right, BANK_PREVIEW_COLUMNS if self.reader.KIND == "bank" else PREVIEW_COLUMNS)
+        self.preview = RowTable(FIRST_BANK_COLUMNS if self.file.statement else FIRST_COLUMNS, sort_column=0)
+        right.addWidget(self.preview, 2)
+        self.preview_problems = RowTable(PROBLEM_COLUMNS, sort_column=0)
+        right.addWidget(self.preview_problems, 1)
         self.mapping_message = QLabel()
         self.mapping_message.setWordWrap(True)
         self.mapping_message.setStyleSheet(f"color: {LATE.name()};")
@@ -197,52 +197,85 @@ class ImportWizard(QDialog):
     def update_preview(self) -> None:
         """Read the first rows with the columns as chosen now; say what is missing."""
         try:
-            result = self.reader.read(self.path, mapping=self.mapping(), max_rows=10)
-        except UnreadableFile as exc:
+            result = first_rows(self.path, self.file.kind, self.mapping())
+        except Refused as exc:
             self.preview.set_rows([])
             self.preview_problems.set_rows([])
             self.mapping_message.setText(str(exc))
-            self.import_button.setEnabled(False)
+            self.preview_button.setEnabled(False)
             return
-        self._show_preview(result)
-        self.mapping_message.setText("")
-        self.import_button.setEnabled(True)
-
-    def _add_previews(self, layout, columns: list[Column]) -> None:
-        """The table of the rows as they will be read, and below it the table of the rows that cannot be."""
-        self.preview = RowTable(columns, sort_column=0)
-        layout.addWidget(self.preview, 2)
-        self.preview_problems = RowTable(PROBLEM_COLUMNS, sort_column=0)
-        layout.addWidget(self.preview_problems, 1)
-
-    def _show_preview(self, result) -> None:
         names = {customer.key: customer.name for customer in result.customers}
         self.preview.set_rows([(invoice, names.get(invoice.customer_key, "")) for invoice in result.invoices]
                               + [(line, "") for line in result.bank_lines])
         self.preview_problems.set_rows(result.problems + result.warnings)  # what will be refused, or remarked
         self.preview_problems.setVisible(bool(result.problems or result.warnings))
+        self.mapping_message.setText("")
+        self.preview_button.setEnabled(True)
 
-    # the import ---------------------------------------------------------------------------------------------------
-    def start(self, accept_valid_rows: bool) -> None:
+    # the preview, then the import --------------------------------------------------------------------------------
+    def options(self) -> dict | None:
+        """What the preview and the import are given, as chosen in the wizard; None while the account asked is
+        not valid yet."""
         account = None
         if self.account_page is not None:
             account = self.account_page.chosen()
             if account is None:
-                return
-            accept_valid_rows = accept_valid_rows or self.accept_valid_rows  # as chosen before the question
-        self.accept_valid_rows = accept_valid_rows
-        db, path, kind, mapping = self.context.db, self.path, self.reader.KIND, self.mapping()
-        today, as_of = self.context.today(), self.as_of.value()
+                return None
+        return dict(today=self.context.today(), kind=self.file.kind, mapping=self.mapping(),
+                    as_of=None if self.file.statement else self.as_of.value(), account=account,
+                    force_company=self.force_company.isChecked(), create_company=self.create_company)
+
+    def start_preview(self) -> None:
+        """What the import would do, read in a worker (the whole file: as long as the import itself), its
+        rows that cannot be imported shown rather than refusing the file."""
+        options = self.options()
+        if options is None:
+            return
+        db, path = self.context.db, self.path
+        self.show_stage("running")
+        self.op = run_op(self, lambda job: asked(rehearse, db, preview_file, path, job=job, accept_valid_rows=True,
+                                                 **options),
+                         on_success=self.previewed, on_failure=self.show_failure, label=f"Lecture de {path.name}…")
+        self.op.signals.cancelled.connect(self.reject)
+
+    def previewed(self, result) -> None:
+        if self.answered(result):
+            return
+        self.last_preview = result
+        if self.said_before:  # the file is imported anyway: the refusal said above is no longer the last word
+            self.detected.setText(self.said_before)
+            self.said_before = ""
+        self.force_company.hide()
+        self.preview_page.show_preview(result)
+        self.show_stage("preview")
+
+    def answered(self, result) -> bool:
+        """A question the import asked (nothing written): put to the user; True when it was one."""
+        if isinstance(result, AccountNeeded):
+            self.ask_account(result)
+        elif isinstance(result, OtherCompany):
+            self.ask_force(result)
+        elif isinstance(result, CompanyProposed):
+            answer = QMessageBox.question(self, "Votre société", result.question)
+            self.create_company = answer == QMessageBox.StandardButton.Yes
+            self.start_preview()
+        else:
+            return False
+        return True
+
+    def start(self, accept_valid_rows: bool) -> None:
+        options = self.options()
+        if options is None:
+            return
+        mapping = options["mapping"]
         keep = (self.mapping_name.text().strip(), self.sheet.signature, mapping) \
             if mapping and self.save_mapping.isChecked() and self.mapping_name.text().strip() else None
-        self.import_button.setEnabled(False)
-        self.valid_rows_button.hide()
-        owner = (self.force_company.isChecked(), self.create_company)
-        self.op = run_op(self, lambda job: run_import(db, path, kind, mapping, keep, accept_valid_rows, today,
-                                                      as_of, job, account, owner),
-                         on_success=self.finished, on_failure=self.show_failure,
-                         label=f"Import de {path.name}…")
-        self.op.signals.cancelled.connect(lambda: self.import_button.setEnabled(True))
+        db, path = self.context.db, self.path
+        self.show_stage("running")
+        self.op = run_op(self, lambda job: run_import(db, path, keep, job=job, accept_valid_rows=accept_valid_rows,
+                                                      **options),
+                         on_success=self.finished, on_failure=self.show_failure, label=f"Import de {path.name}…")
+        self.op.signals.cancelled.connect(lambda: self.show_stage("preview"))
 
     def _summary_page(self) -> QWidget:
         page = QWidget()
@@ -260,43 +293,33 @@ class ImportWizard(QDialog):
         return page
 
     def finished(self, result: ImportSummary | AccountNeeded | OtherCompany | CompanyProposed) -> None:
-        if isinstance(result, AccountNeeded):
-            self.ask_account(result)
-        elif isinstance(result, OtherCompany):
-            self.ask_force(result)
-        elif isinstance(result, CompanyProposed):
-            answer = QMessageBox.question(self, "Votre société", result.question)
-            self.create_company = answer == QMessageBox.StandardButton.Yes
-            self.start(self.accept_valid_rows)
-        else:
+        if not self.answered(result):  # asked again only when the data changed since the preview
             self.show_summary(result)
 
     def ask_force(self, refused: OtherCompany) -> None:
         """Nothing was written: the file names another firm than the user's. Said, and « Importer quand même »
-        offered: the import button imports it once ticked."""
+        offered: the preview goes on once ticked."""
         self.said_before = self.detected.text()  # what was detected: shown again once imported anyway
         self.detected.setText(f"<b>{escape(self.path.name)}</b> — <span style='color:{LATE.name()}'>"
-                              f"{escape(refused.said('cochez « Importer quand même » si ce fichier est bien le vôtre'))}"
+                              f"{escape(refused.said('cochez « Importer quand même » si ce fichier est bien le vôtre'), quote=False)}"
                               "</span>")
         self.force_company.show()
-        self.import_button.setEnabled(True)
+        self.show_stage("question")
 
     def ask_account(self, needed: AccountNeeded) -> None:
         """Nothing was written: the statement names no account. Which is it?"""
-        self.detected.setText(f"<b>{self.path.name}</b> — {self.reader.LABEL} : le relevé ne nomme pas son compte.")
+        self.detected.setText(f"<b>{escape(self.path.name)}</b> — {escape(self.file.label)} : le relevé ne nomme "
+                              "pas son compte.")
         self.account_page = AccountPage(needed.known)
         self.pages.addWidget(self.account_page)
-        self.pages.setCurrentWidget(self.account_page)
-        self.valid_rows_button.hide()
-        self.import_button.setEnabled(True)
+        self.show_stage("question")
 
     def show_summary(self, summary: ImportSummary) -> None:
         created = summary.created
-        if summary.rejected:
+        if summary.rejected:  # the data changed since the preview: an error found only now
             head = (f"<p style='color:{LATE.name()}'><b>Rien n'a été importé :</b> {len(summary.errors)} erreur(s) "
                     "dans le fichier, listées ci-dessous. Corrigez le fichier et recommencez, ou importez "
                     "seulement les lignes valides.</p>")
-            self.valid_rows_button.show()
         elif summary.matching is not None:
             head = f"<p><b>Relevé importé.</b> {summary.statement_text()}</p>"
         else:
@@ -310,18 +333,23 @@ class ImportWizard(QDialog):
                 head += f"<p>{escape(summary.company)}</p>"
         notes = [f"Désaccord : {text}" for text in summary.disagreements] + summary.changes \
             + summary.possible_duplicates
-        details = "".join(f"<li>{escape(str(text))}</li>" for text in notes[:SUMMARY_NOTES])
-        if len(notes) > SUMMARY_NOTES:
-            details += f"<li>… et {len(notes) - SUMMARY_NOTES} autre(s).</li>"
+        details = "".join(f"<li>{escape(str(text))}</li>" for text in notes[:NOTES])
+        if len(notes) > NOTES:
+            details += f"<li>… et {len(notes) - NOTES} autre(s).</li>"
         self.summary_text.setText(head + (f"<ul>{details}</ul>" if details else ""))
         # the rejected rows and the remarks, however many, in a table that scrolls, under the summary
         self.problems.set_rows(summary.errors + summary.warnings)
         self.problems.setVisible(bool(summary.errors or summary.warnings))
         self.pages.setCurrentWidget(self.summary_page)
-        self.import_button.hide()
-        if self.force_company.isVisible():  # imported anyway: the refusal said above is no longer true
-            self.detected.setText(self.said_before)
-        self.force_company.hide()
+        self._finish()
+        self.valid_rows_button.setVisible(summary.rejected)
+        self.valid_rows_button.setEnabled(True)
+
+    def _finish(self) -> None:
+        """Nothing left to do but close."""
+        for button in (self.back_button, self.preview_button, self.import_button, self.valid_rows_button,
+                       self.force_company):
+            button.hide()
         self._show_as_of(False)
         self.close_button.setText("Fermer")
 
@@ -332,37 +360,30 @@ class ImportWizard(QDialog):
 
     def show_failure(self, message: str) -> None:
         self.failed = True
-        self._show_as_of(False)
-        self.detected.setText(f"<b>{self.path.name}</b> — <span style='color:{LATE.name()}'>{message}</span>")
+        message = message.removeprefix(f"{self.path.name} : ")  # the file is named once, in bold
+        self.detected.setText(f"<b>{escape(self.path.name)}</b> — <span style='color:{LATE.name()}'>"
+                              f"{escape(message, quote=False)}</span>")
         self.summary_text.setText("Ce fichier n'a pas pu être importé ; rien n'a été modifié.")
         self.problems.hide()
         self.pages.setCurrentWidget(self.summary_page)
-        self.import_button.hide()
-        self.close_button.setText("Fermer")
+        self._finish()
 
 
-def _note(text: str) -> QLabel:
-    """A page that is only a few lines of explanation, at the top."""
-    label = QLabel(text)
-    label.setWordWrap(True)
-    label.setAlignment(Qt.AlignmentFlag.AlignTop)
-    return label
+def asked(run, db, *args, **kwargs):
+    """``run(db, *args, **kwargs)`` (``commit`` or ``rehearse``), a question the import asks before writing
+    anything returned rather than raised (its transaction rolled back): the wizard puts it to the user."""
+    try:
+        return run(db, *args, **kwargs)
+    except QUESTIONS as question:
+        return question
 
 
-def run_import(db, path: Path, kind: str, mapping, keep, accept_valid_rows: bool, today: date, as_of: date, job,
-               account: str | None = None, owner: tuple[bool, bool | None] = (False, None)):
+def run_import(db, path: Path, keep, **options):
     """In the worker: save the confirmed columns, then import, each in one transaction (a refused file's
-    rolled back, its summary shown); the refusal of a statement that names no account is handed back as the
-    question to ask (its transaction rolled back), as are another firm's file (``OtherCompany``) and the
-    company the file would create (``CompanyProposed``); ``owner``: (import another firm's file anyway,
-    create the company from the file: None to ask)."""
+    rolled back, its summary shown); ``options`` are ``import_file``'s."""
     if keep is not None:
         commit(db, save_mapping, *keep)
     try:
-        return commit(db, import_file, path, today=today, kind=kind, mapping=mapping,
-                      accept_valid_rows=accept_valid_rows, as_of=None if kind in STATEMENT_KINDS else as_of,
-                      account=account, force_company=owner[0], create_company=owner[1], job=job)
+        return asked(commit, db, import_file, path, **options)
     except ImportRefused as refused:
         return refused.summary
-    except (AccountNeeded, OtherCompany, CompanyProposed) as needed:
-        return needed

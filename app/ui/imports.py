@@ -7,7 +7,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QLabel, QMessageBox, QPushButton
 
-from app.importers import KINDS, SUFFIXES
+from app.services.import_preview import file_filters, kind_titles
 from app.services.imports import ImportRow, list_imports, undo_import, undo_question
 from app.services.store import commit, read
 from app.ui.format import fr_date
@@ -15,23 +15,15 @@ from app.ui.icons import icon
 from app.ui.screen import RowTable, Screen
 from app.ui.table_model import ROW_ROLE, Column
 
-KIND_LABELS = {"invoices": "Tableau de factures", "fec": "FEC", "facturx": "Factur-X", "bank": "Relevé (tableur)",
-               "cfonb": "Relevé CFONB", "camt": "Relevé camt", "ofx": "Relevé OFX"}
-
-
-def _patterns(suffixes) -> str:
-    return " ".join(f"*{suffix}" for suffix in dict.fromkeys(suffixes))
-
-
 # the file dialog's filters: first (the default) every file some reader takes, then each kind's, then all files
-FILE_FILTER = ";;".join([f"Fichiers importables ({_patterns(s for kind in KINDS for s in SUFFIXES[kind])})",
-                         *(f"{KIND_LABELS[kind]} ({_patterns(SUFFIXES[kind])})" for kind in KINDS),
-                         "Tous les fichiers (*)"])
+FILE_FILTER = ";;".join([*(f"{title} ({' '.join(f'*{suffix}' for suffix in suffixes)})"
+                           for title, suffixes in file_filters()), "Tous les fichiers (*)"])
+KIND_TITLES = kind_titles()
 
 COLUMNS = [
     Column("Date", lambda r: r.imported_at, lambda d: f"{fr_date(d)} {d:%H:%M}", width=130),
     Column("Fichier", lambda r: r.file_name, stretch=True),
-    Column("Type", lambda r: KIND_LABELS.get(r.kind, r.kind), width=140),
+    Column("Type", lambda r: KIND_TITLES.get(r.kind, r.kind), width=140),
     Column("Créés", lambda r: r.created, numeric=True, width=80),
     Column("Mis à jour", lambda r: r.updated, numeric=True, width=90),
     Column("Déjà connus", lambda r: r.skipped, numeric=True, width=100),

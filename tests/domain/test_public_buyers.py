@@ -9,13 +9,16 @@ from app.domain.public_buyers import public_note, public_reason
                                   "Centre hospitalier de Dax", "CHU de Nantes", "Hôpital Necker", "Lycée Jean Moulin",
                                   "Collège Victor Hugo", "École maternelle des Lilas", "Université de Rennes",
                                   "Préfecture du Rhône", "Communauté de communes du Val d'Oust",
-                                  "Syndicat intercommunal des eaux", "Nantes CHU", "MAIRIE DE LYON"])
+                                  "Syndicat intercommunal des eaux", "Nantes CHU", "MAIRIE DE LYON",
+                                  "Ville de Lyon - Mairie du 3e", "Saint-Malo Mairie"])
 def test_a_public_body_is_told_by_its_name(name):
     assert public_reason(name) == "d'après son nom"
 
 
 @pytest.mark.parametrize("name", ["Garage Petit", "Boulangerie de la Région", "École de conduite Dupont",
-                                  "Lycée privé Saint-Jean", "LE CLIENT", "Collège SAS", "Communication Plus"])
+                                  "Lycée privé Saint-Jean", "LE CLIENT", "Collège SAS", "Communication Plus",
+                                  "BAR LA MAIRIE", "Café de la Mairie", "Pharmacie du CHU",
+                                  "Hôtel de la Préfecture", "Tabac près la mairie"])
 def test_a_private_business_is_not_taken_for_a_public_body(name):
     assert public_reason(name) is None
 

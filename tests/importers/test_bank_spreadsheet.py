@@ -465,7 +465,7 @@ def test_wizard_proposes_a_bank_statements_columns(ledger, qtbot, tmp_path):
     chosen = {name: combo.currentText() for name, combo in wizard.combos.items()
               if combo.currentText() != import_wizard.NO_COLUMN}
     assert chosen == bank.inspect(path).mapping
-    assert wizard.mapping() == chosen and wizard.import_button.isEnabled()
+    assert wizard.mapping() == chosen and wizard.preview_button.isEnabled()
     assert "Relevé bancaire" in wizard.detected.text() and "en-têtes à la ligne 1" in wizard.detected.text()
 
 

@@ -1,12 +1,14 @@
 """The Imports screen and its wizard: a spreadsheet's columns, the preview, the import in a worker, the
 summary, the history and undo."""
 
+from decimal import Decimal
 from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QMessageBox
 from sqlalchemy import func, select
 
+from app.domain.money import format_eur
 from app.models import Customer, ImportMapping, Invoice
 from app.ui.imports import COLUMNS
 
@@ -33,6 +35,23 @@ def open_wizard(window, path):
     return screen, screen.wizard
 
 
+def to_preview(wizard, qtbot) -> None:
+    """Ask for the preview (a table's, once its columns are chosen; other files have theirs from the start) and
+    wait for it, or for the question the import asks first."""
+    if not wizard.preview_button.isHidden():
+        qtbot.mouseClick(wizard.preview_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: wizard.stage in ("preview", "question"), timeout=10_000)
+
+
+def import_through(wizard, qtbot, button=None) -> None:
+    """From the preview, « Importer » (or ``button``), then wait for the summary."""
+    to_preview(wizard, qtbot)
+    button = button or wizard.import_button
+    assert not button.isHidden()
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: wizard.pages.currentWidget() is wizard.summary_page, timeout=10_000)
+
+
 def test_wizard_proposes_columns_previews_imports_and_undo(ledger, make_window, qtbot, tmp_path, monkeypatch):
     window = make_window(ledger)
     screen, wizard = open_wizard(window, write(tmp_path, CSV))
@@ -41,8 +60,18 @@ def test_wizard_proposes_columns_previews_imports_and_undo(ledger, make_window, 
     assert "en-têtes à la ligne 3" in wizard.detected.text()
     assert [(r.number, name) for r, name in wizard.preview.visible_rows()] == [
         ("F-100", "Garage Petit"), ("F-101", "Menuiserie Roux"), ("F-102", "Menuiserie Roux")]
-    qtbot.mouseClick(wizard.import_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: wizard.pages.currentWidget() is wizard.summary_page, timeout=10_000)
+    assert wizard.import_button.isHidden()  # the preview first
+    to_preview(wizard, qtbot)
+    said = wizard.preview_page.text.text()
+    assert "rien n'est encore enregistré" in said
+    assert f"Factures : 2, {format_eur(Decimal('3700.50'))}" in said and "Nouveaux clients : 1" in said
+    assert f"Avoirs : 1, {format_eur(Decimal('-50'))}" in said
+    invoices = wizard.preview_page.tables["Factures"].visible_rows()
+    assert [(i.line, i.number, i.customer, i.total) for i in invoices] == [
+        (4, "F-100", "Garage Petit", Decimal("1200.00")), (6, "F-102", "Menuiserie Roux", Decimal("2500.50"))]
+    with ledger.sessions() as s:  # nothing written by the preview
+        assert s.scalar(select(Invoice.id).where(Invoice.number == "F-100")) is None
+    import_through(wizard, qtbot)
     assert "Import terminé" in wizard.summary_text.text() and "3 facture(s)" in wizard.summary_text.text()
     with ledger.sessions() as s:
         assert s.scalar(select(Invoice.total_cents).where(Invoice.number == "F-101")) == -5000
@@ -62,15 +91,16 @@ def test_a_file_with_errors_can_import_its_valid_rows(ledger, make_window, qtbot
     bad = CSV.replace("20/10/2026", "32/10/2026")
     window = make_window(ledger)
     _, wizard = open_wizard(window, write(tmp_path, bad))
-    qtbot.mouseClick(wizard.import_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: wizard.pages.currentWidget() is wizard.summary_page, timeout=10_000)
-    assert "Rien n'a été importé" in wizard.summary_text.text()
-    problem = wizard.problems.visible_rows()[0]
+    to_preview(wizard, qtbot)
+    assert "1 ligne(s) refusée(s)" in wizard.preview_page.text.text()
+    assert wizard.import_button.isHidden() and not wizard.valid_rows_button.isHidden()
+    problem = wizard.preview_page.tables["Lignes refusées"].visible_rows()[0]
     assert (problem.line, problem.column, problem.value) == (5, "Date", "32/10/2026")
+    assert [i.number for i in wizard.preview_page.tables["Factures"].visible_rows()] == ["F-100", "F-102"]
     with ledger.sessions() as s:
         assert s.scalar(select(Invoice.id).where(Invoice.number == "F-100")) is None
-    qtbot.mouseClick(wizard.valid_rows_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: "Import terminé" in wizard.summary_text.text(), timeout=10_000)
+    import_through(wizard, qtbot, wizard.valid_rows_button)
+    assert "Import terminé" in wizard.summary_text.text()
     with ledger.sessions() as s:
         assert s.scalar(select(func.count()).select_from(Invoice).where(Invoice.number.like("F-1%"))) == 2
 
@@ -91,11 +121,13 @@ BANK_CSV = """Date;Date de valeur;Débit;Crédit;Libellé;Solde
 
 def import_saying_the_account(wizard, qtbot) -> None:
     """Import a statement that names no account: asked which, answer with an IBAN, and wait for the summary."""
-    qtbot.mouseClick(wizard.import_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: wizard.pages.currentWidget() is wizard.account_page, timeout=10_000)
+    to_preview(wizard, qtbot)
+    assert wizard.pages.currentWidget() is wizard.account_page
     wizard.account_page.typed.setText("FR76 3000 4000 1200 0123 4567 859")
-    qtbot.mouseClick(wizard.import_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: wizard.pages.currentWidget() is wizard.summary_page, timeout=10_000)
+    qtbot.mouseClick(wizard.preview_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: wizard.stage == "preview", timeout=10_000)
+    assert "Aperçu du relevé" in wizard.preview_page.text.text()
+    import_through(wizard, qtbot)
 
 
 def test_a_bank_statement_goes_through_the_wizard_and_waits_to_be_matched(ledger, make_window, qtbot, tmp_path):
@@ -135,13 +167,12 @@ def test_a_cfonb_statement_is_previewed_line_by_line_before_its_import(ledger, m
     window = make_window(ledger)
     path = write_cfonb(tmp_path / "releve.txt", STATEMENT)
     _screen, wizard = open_wizard(window, path)
-    assert "CFONB 120" in wizard.detected.text() and "rapprochés des factures" in wizard.pages.currentWidget().findChild(
-        QLabel).text()
-    shown = [(line.booked_on, line.amount) for line, _ in wizard.preview.visible_rows()]
+    to_preview(wizard, qtbot)
+    assert "CFONB 120" in wizard.detected.text() and "rapproché(s) automatiquement" in wizard.preview_page.text.text()
+    shown = [(line.booked, line.amount) for line in wizard.preview_page.tables["Lignes de relevé"].visible_rows()]
     assert shown == [(line.booked_on, line.amount) for line in cfonb.read(path).bank_lines]
     assert len(shown) >= 2 and min(amount for _day, amount in shown) < 0 < max(amount for _day, amount in shown)
-    qtbot.mouseClick(wizard.import_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: wizard.pages.currentWidget() is wizard.summary_page, timeout=10_000)
+    import_through(wizard, qtbot)
     assert "Relevé importé" in wizard.summary_text.text()
 
 
@@ -156,16 +187,6 @@ def test_many_remarks_are_listed_in_a_table_that_scrolls_not_in_the_summary(ledg
     remarks = wizard.problems.visible_rows()
     assert len(remarks) == 40 and all("montant nul" in r.message for r in remarks)
     assert wizard.sizeHint().height() < 760
-
-
-def test_a_large_statement_is_not_read_in_the_window_for_its_preview(ledger, make_window, tmp_path, monkeypatch):
-    """Above PREVIEW_BYTES the wizard says there is no preview and leaves the reading to the import's worker."""
-    import app.ui.import_wizard as import_wizard
-    from tests.importers.test_cfonb import STATEMENT, write as write_cfonb
-
-    monkeypatch.setattr(import_wizard, "PREVIEW_BYTES", 100)
-    _screen, wizard = open_wizard(make_window(ledger), write_cfonb(tmp_path / "releve.txt", STATEMENT))
-    assert "pas d'aperçu" in wizard.pages.currentWidget().text() and wizard.import_button.isEnabled()
 
 
 EXPORT = """N° facture;Date;Échéance;Client;Montant TTC;Reste dû
@@ -183,9 +204,15 @@ def test_an_export_s_paid_amounts_are_taken_as_of_the_date_the_owner_confirms(le
     window = make_window(ledger)
     _screen, wizard = open_wizard(window, write(tmp_path, EXPORT, "export.csv"))
     assert wizard.as_of.isVisibleTo(wizard) and wizard.as_of.value() <= date.today()
-    wizard.as_of.set_date(date(2026, 11, 20))
-    qtbot.mouseClick(wizard.import_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: wizard.pages.currentWidget() is wizard.summary_page, timeout=10_000)
+    to_preview(wizard, qtbot)
+    reported = wizard.preview_page.tables["Règlements déclarés (en attente du relevé)"].visible_rows()
+    assert [(p.customer, p.amount) for p in reported] == [("Garage Petit", Decimal("6000.00"))]
+    wizard.as_of.set_date(date(2026, 11, 20))  # the preview is made again for that date before importing
+    assert wizard.stage == "stale" and wizard.import_button.isHidden()
+    to_preview(wizard, qtbot)
+    assert wizard.preview_page.tables["Règlements déclarés (en attente du relevé)"].visible_rows()[0].received == date(
+        2026, 11, 20)
+    import_through(wizard, qtbot)
     text = wizard.summary_text.text()
     assert "Règlements selon le fichier au 20/11/2026 (date indiquée)" in text
     assert "1 facture(s) réglée(s) selon le fichier, en attente du relevé bancaire" in text
@@ -201,19 +228,21 @@ def test_a_bank_statement_asks_no_as_of_date(ledger, make_window, tmp_path):
 
 
 def test_an_error_found_while_importing_leaves_nothing_imported(ledger, make_window, qtbot, tmp_path):
-    """F4 is Boulangerie Martin's: a file giving it to Garage Petit is refused whole, its new customer and
-    invoice too, and the wizard offers the valid rows."""
+    """F4 is Boulangerie Martin's: a file giving it to Garage Petit has that row refused, found only while
+    applying the file; the preview shows it, nothing is written, and the wizard offers the valid rows."""
     clash = CSV.replace("F-101;20/10/2026", "F4;20/10/2026")
     _, wizard = open_wizard(make_window(ledger), write(tmp_path, clash))
-    qtbot.mouseClick(wizard.import_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: wizard.pages.currentWidget() is wizard.summary_page, timeout=10_000)
-    assert "Rien n'a été importé" in wizard.summary_text.text() and not wizard.valid_rows_button.isHidden()
-    problem = wizard.problems.visible_rows()[0]
+    to_preview(wizard, qtbot)
+    assert wizard.import_button.isHidden() and not wizard.valid_rows_button.isHidden()
+    problem = wizard.preview_page.tables["Lignes refusées"].visible_rows()[0]
     assert (problem.line, problem.value) == (5, "F4") and "autre client" in problem.message
     with ledger.sessions() as s:
         assert s.scalar(select(func.count()).select_from(Invoice).where(Invoice.number.like("F-1%"))) == 0
         assert s.scalar(select(func.count()).select_from(Customer)) == 2  # Menuiserie Roux not created
-        assert s.scalar(select(ImportMapping.name)) == "factures"  # the columns confirmed are kept all the same
+    import_through(wizard, qtbot, wizard.valid_rows_button)
+    with ledger.sessions() as s:
+        assert s.scalar(select(func.count()).select_from(Invoice).where(Invoice.number.like("F-1%"))) == 2
+        assert s.scalar(select(ImportMapping.name)) == "factures"  # the columns confirmed are kept
 
 
 def test_the_file_dialog_shows_every_importable_file_first_then_each_kind(ledger, make_window, tmp_path,
@@ -226,8 +255,7 @@ def test_the_file_dialog_shows_every_importable_file_first_then_each_kind(ledger
     from PySide6.QtCore import QCoreApplication
     from PySide6.QtWidgets import QFileDialog
 
-    from app.importers import KINDS, SUFFIXES
-    from app.ui.imports import KIND_LABELS
+    from app.importers import REGISTRY
 
     window = make_window(ledger)
     window.show_screen("imports")
@@ -235,9 +263,9 @@ def test_the_file_dialog_shows_every_importable_file_first_then_each_kind(ledger
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *args: asked.append(args) or ("", ""))
     window.screens["imports"].choose_file()
     filters = asked[0][3].split(";;")
-    assert filters[0] == ("Fichiers importables (*.csv *.txt *.tsv *.tab *.xlsx *.xlsm *.xls *.ods *.pdf *.xml "
-                          "*.cfo *.ofx *.qfx)")
-    assert filters[1:] == [f"{KIND_LABELS[kind]} ({' '.join('*' + s for s in SUFFIXES[kind])})" for kind in KINDS
+    assert filters[0] == ("Fichiers importables (*.txt *.csv *.pdf *.xml *.cfo *.ofx *.qfx *.tsv *.tab *.xlsx *.xlsm "
+                          "*.xls *.ods)")
+    assert filters[1:] == [f"{kind.title} ({' '.join('*' + s for s in kind.suffixes)})" for kind in REGISTRY
                            ] + ["Tous les fichiers (*)"]
     assert "Relevé CFONB (*.cfo *.txt)" in filters and "Relevé OFX (*.ofx *.qfx)" in filters
     patterns = re.search(r"\((.*)\)", filters[0]).group(1).split()
@@ -255,10 +283,10 @@ def test_a_workbook_too_large_to_load_is_refused_in_the_wizard(ledger, make_wind
 
     path = workbook(tmp_path / "balance.xlsx", BOMB_ROWS)
     _, wizard = open_wizard(make_window(ledger), path)
-    assert ("balance.xlsx : la feuille « Factures » annonce 10\u00a0000\u00a0000 lignes (plage A1:C10000000), "
+    assert ("<b>balance.xlsx</b> — <span style='color:#b03a2e'>la feuille « Factures » annonce 10\u00a0000\u00a0000 lignes (plage A1:C10000000), "
             "plus que les 1\u00a0000\u00a0000 qu'Encours peut lire en mémoire ; exportez moins de lignes (une "
             "période plus courte) ou en CSV.") in wizard.detected.text()
-    assert not wizard.import_button.isVisible()
+    assert wizard.import_button.isHidden() and wizard.preview_button.isHidden()
 
 
 FEC_HEADER = ("JournalCode\tJournalLib\tEcritureNum\tEcritureDate\tCompteNum\tCompteLib\tCompAuxNum\tCompAuxLib\t"
@@ -278,16 +306,18 @@ def small_fec(tmp_path, name="512345679FEC20261231.txt"):
 def test_another_firm_s_fec_is_refused_until_imported_anyway(ledger, make_window, qtbot, tmp_path):
     window = make_window(ledger)
     _screen, wizard = open_wizard(window, small_fec(tmp_path))
-    qtbot.mouseClick(wizard.import_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: wizard.force_company.isVisible(), timeout=10_000)
+    assert wizard.import_button.isHidden()
     assert ("ce FEC est celui de la société de SIREN 512345679 (d'après le nom du fichier), pas de la vôtre, Atelier "
             "Test SARL (SIREN 732829320). Rien n'a été importé ; cochez « Importer quand même » si ce fichier est "
             "bien le vôtre.") in wizard.detected.text().replace("&#x27;", "'")
     with ledger.sessions() as s:
         assert s.scalar(select(Invoice).where(Invoice.number == "F-900")) is None
     wizard.force_company.setChecked(True)
-    qtbot.mouseClick(wizard.import_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: wizard.pages.currentWidget() is wizard.summary_page, timeout=10_000)
+    qtbot.mouseClick(wizard.preview_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: wizard.stage == "preview", timeout=10_000)
+    assert [c.name for c in wizard.preview_page.tables["Nouveaux clients"].visible_rows()] == ["Mairie de Saint-Rémy"]
+    import_through(wizard, qtbot)
     assert "Import terminé" in wizard.summary_text.text()
     assert "Rien n'a été importé" not in wizard.detected.text().replace("&#x27;", "'")  # no longer true
     assert "Mairie de Saint-Rémy : organisme public (d'après son nom)" in wizard.problems.visible_rows()[0].message
@@ -305,8 +335,7 @@ def test_the_wizard_asks_before_giving_the_company_the_file_s_siren(ledger, make
                         lambda parent, title, text, *a: asked.append(text) or QMessageBox.StandardButton.Yes)
     window = make_window(ledger)
     _screen, wizard = open_wizard(window, small_fec(tmp_path))
-    qtbot.mouseClick(wizard.import_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: wizard.pages.currentWidget() is wizard.summary_page, timeout=10_000)
+    import_through(wizard, qtbot)
     assert asked == ["Encours ne connaît pas encore le SIREN de votre société. D'après ce fichier, c'est : SIREN "
                      "512345679.\n\nVoulez-vous compléter votre société avec ces informations ? (Modifiables ensuite "
                      "dans Paramètres.)"]
