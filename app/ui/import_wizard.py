@@ -313,6 +313,11 @@ class ImportWizard(QDialog):
         details = "".join(f"<li>{escape(str(text))}</li>" for text in notes[:SUMMARY_NOTES])
         if len(notes) > SUMMARY_NOTES:
             details += f"<li>… et {len(notes) - SUMMARY_NOTES} autre(s).</li>"
+        gaps = summary.ledger_check  # the customers the accountant's FEC and Encours disagree on
+        if gaps:
+            details += "".join(f"<li>{escape(gap.text())}</li>"
+                               for gap in gaps[:SUMMARY_NOTES])
+            details += f"<li>… et {len(gaps) - SUMMARY_NOTES} autre(s)</li>" if len(gaps) > SUMMARY_NOTES else ""
         self.summary_text.setText(head + (f"<ul>{details}</ul>" if details else ""))
         # the rejected rows and the remarks, however many, in a table that scrolls, under the summary
         self.problems.set_rows(summary.errors + summary.warnings)
