@@ -287,6 +287,10 @@ def print_summary(summary, dry_run: bool) -> None:
         print(f"  {summary.reported_text()}")
     for disagreement in summary.disagreements:
         print(f"  désaccord : {disagreement}")
+    for gap in summary.ledger_check:
+        print(f"  {gap.text()}")
+    if summary.ledger_check:
+        print(f"  {len(summary.ledger_check)} client(s) dont le solde FEC diffère d'Encours")
     for warning in summary.possible_duplicates:
         print(f"  doublon possible : {warning}")
     for remark in summary.warnings:

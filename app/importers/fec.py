@@ -71,6 +71,10 @@ from its lettering or labels of accounts, which change from one export to the ne
 more lines lettered gives the same payments and invoices, recognised. An invoice's hash is that of its
 lines together.
 
+The ledger (``LedgerBalance``): each customer's 411 balance, debit − credit of all its lines whose amounts
+could be read, on the file's closing date (its last EcritureDate, or the date of its name when later): the
+import compares it with what Encours then says the customer owes.
+
 Balances (``PeriodBalances``): the period runs from the first to the last EcritureDate, the end taken from
 the file name when it carries the closing date as the norm asks (SIREN + "FEC" + AAAAMMJJ); sales =
 credit − debit of 70x, purchases = debit − credit of 60x, stocks = debit − credit of 3x, suppliers =
@@ -95,8 +99,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 from app.domain.text import IsoDates, number_key
-from app.importers.records import (CustomerRecord, InvoiceRecord, LetteredGroup, PaymentRecord, PeriodBalances,
-                                   Problem, ReadResult, UnreadableFile, text_hash)
+from app.importers.records import (CustomerRecord, InvoiceRecord, LedgerBalance, LetteredGroup, PaymentRecord,
+                                   PeriodBalances, Problem, ReadResult, UnreadableFile, text_hash)
 from app.importers.values import CENT, NOT_AMOUNT, NOT_DATE, parse_amount, parse_date, text_of
 from app.jobs import NULL_JOB, Job, collector_paused
 
@@ -397,6 +401,13 @@ class _Reader:
             closing = _closing_date(self.path)
             result.balances.append(PeriodBalances(begin, closing if closing and closing >= begin else end,
                                                   sales, purchases, stocks, suppliers))
+            # each customer's 411 balance on the last day the file covers (every line read is in it)
+            on = max(end, closing) if closing else end
+            ledger: dict[str, Decimal] = {}
+            for _number, fields, _day, debit, credit in customer_lines:
+                key = fields[i_auxiliary].strip() or fields[i_account].strip()
+                ledger[key] = ledger.get(key, ZERO) + debit - credit
+            result.ledger_balances = [LedgerBalance(key, on, amount) for key, amount in ledger.items()]
         result.problems.sort(key=lambda p: (p.line or 0))
         return result
 

@@ -133,6 +133,16 @@ class PeriodBalances:
     suppliers: Decimal
 
 
+class LedgerBalance(NamedTuple):
+    """What the accountant's books say a customer owes on ``on`` (a FEC's closing date): debit − credit of
+    every 411 line of the customer ``customer_key`` (negative: the customer is in credit). The import
+    compares it with Encours' aging at that date (``services.ledger_check``)."""
+
+    customer_key: str
+    on: date
+    amount: Decimal
+
+
 class BankLineRecord(NamedTuple):
     """One line of a bank statement: a credit (money received, ``amount`` > 0) or a debit (money paid out,
     ``amount`` < 0). ``label`` is every text the bank gives about it (label, remittance information,
@@ -184,6 +194,7 @@ class ReadResult:
     balances: list[PeriodBalances] = field(default_factory=list)
     bank_lines: list[BankLineRecord] = field(default_factory=list)
     statement_balances: list[StatementBalance] = field(default_factory=list)
+    ledger_balances: list[LedgerBalance] = field(default_factory=list)  # a FEC's 411 balances
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     rows: int = 0

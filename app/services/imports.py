@@ -44,6 +44,7 @@ from app.models import (Activity, Allocation, BankBalance, BankLine, Customer, D
 from app.services.company import default_terms
 from app.services.ownership import adopt_company, check_owner
 from app.services import reported, settlement
+from app.services.ledger_check import LedgerDisagreement, ledger_check
 from app.services.reconciliation import MatchCounts
 from app.services.statements import STATEMENT_KINDS, is_statement, record_statement
 
@@ -77,6 +78,7 @@ class ImportSummary:
     still_awaiting: int = 0   # cents of the settlements they confirmed in part still awaiting the bank
     matching: MatchCounts | None = None  # a bank statement's credits: matched, proposed, unmatched
     company: str = ""         # the user's company created or completed from the file, in French
+    ledger_check: list[LedgerDisagreement] = field(default_factory=list)  # a FEC's 411 balances ≠ the aging
 
     @property
     def rejected(self) -> bool:
@@ -120,6 +122,7 @@ class ImportSummary:
                     "explained_by_bank": self.by_bank, "disagreements": self.disagreements}
                    if self.as_of is not None else {}),
                 "possible_duplicates": self.possible_duplicates,
+                **({"ledger_check": [d.as_json() for d in self.ledger_check]} if self.kind == "fec" else {}),
                 **({"company_created": self.company} if self.company else {}),
                 "errors": [_problem_json(p) for p in self.errors],
                 "warnings": [_problem_json(p) for p in self.warnings],
@@ -245,6 +248,8 @@ class _Import:
         for step in steps:
             step()
             self.job.advance()
+        if self.result.ledger_balances:  # a FEC, everything written: its 411 balances against the aging
+            self.summary.ledger_check = ledger_check(self.session, self.customer_ids, self.result.ledger_balances)
 
     # customers ---------------------------------------------------------------------------------------------
     def customers(self) -> None:

@@ -45,6 +45,17 @@ REFUSED = "Lignes refusées"
 REMARKS = "Remarques"
 
 
+def notes_html(summary) -> str:
+    """The import's notes as a list (the preview's and the summary's): disagreements with an export, changes,
+    look-alike customers, then the customers whose balance in the accountant's FEC differs from Encours';
+    each kind at most ``NOTES`` lines and the count of the rest."""
+    notes = [f"Désaccord : {text}" for text in summary.disagreements] + summary.changes + summary.possible_duplicates
+    items = [*notes[:NOTES], *(f"… et {len(notes) - NOTES} autre(s)." for _ in notes[NOTES:NOTES + 1])]
+    gaps = [gap.text() for gap in summary.ledger_check]
+    items += [*gaps[:NOTES], *(f"… et {len(gaps) - NOTES} autre(s)." for _ in gaps[NOTES:NOTES + 1])]
+    return f"<ul>{''.join(f'<li>{escape(str(item))}</li>' for item in items)}</ul>" if items else ""
+
+
 class PreviewPage(QWidget):
     """``show(preview)`` lays out one preview; the tabs are built again for each."""
 
@@ -79,12 +90,7 @@ class PreviewPage(QWidget):
             head += (f"<p style='color:{LATE.name()}'><b>{len({p.line for p in summary.errors})} ligne(s) refusée(s)"
                      "</b> (onglet « Lignes refusées ») : corrigez le fichier et importez-le à nouveau, ou importez "
                      "seulement les lignes valides.</p>")
-        notes = [f"Désaccord : {text}" for text in summary.disagreements] + summary.changes \
-            + summary.possible_duplicates
-        details = "".join(f"<li>{escape(str(text))}</li>" for text in notes[:NOTES])
-        if len(notes) > NOTES:
-            details += f"<li>… et {len(notes) - NOTES} autre(s).</li>"
-        self.text.setText(head + (f"<ul>{details}</ul>" if details else ""))
+        self.text.setText(head + notes_html(summary))
         self.tabs.clear()
         self.tables = {}
         if summary.errors:

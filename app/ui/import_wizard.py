@@ -24,7 +24,7 @@ from app.services.store import commit, read, rehearse
 from app.ui.account_page import AccountPage
 from app.ui.format import LATE, fr_amount, fr_date
 from app.ui.forms import DateEdit
-from app.ui.import_preview import NOTES, PROBLEM_COLUMNS, PreviewPage
+from app.ui.import_preview import PROBLEM_COLUMNS, PreviewPage, notes_html
 from app.ui.screen import RowTable
 from app.ui.table_model import Column
 from app.ui.worker import run_op
@@ -331,12 +331,7 @@ class ImportWizard(QDialog):
                 head += f"<p>{escape(summary.reported_text())}</p>"
             if summary.company:
                 head += f"<p>{escape(summary.company)}</p>"
-        notes = [f"Désaccord : {text}" for text in summary.disagreements] + summary.changes \
-            + summary.possible_duplicates
-        details = "".join(f"<li>{escape(str(text))}</li>" for text in notes[:NOTES])
-        if len(notes) > NOTES:
-            details += f"<li>… et {len(notes) - NOTES} autre(s).</li>"
-        self.summary_text.setText(head + (f"<ul>{details}</ul>" if details else ""))
+        self.summary_text.setText(head + notes_html(summary))
         # the rejected rows and the remarks, however many, in a table that scrolls, under the summary
         self.problems.set_rows(summary.errors + summary.warnings)
         self.problems.setVisible(bool(summary.errors or summary.warnings))
