@@ -34,9 +34,11 @@ from pathlib import Path
 
 from app.importers import spreadsheet
 from app.importers.bank_files import joined
+from app.importers.cells import ZERO
 from app.importers.columns import BANK, INVOICES, fold, headers_signature, missing_required, propose_mapping
 from app.importers.records import BankLineRecord, Problem, StatementBalance, with_bank_hashes
-from app.importers.spreadsheet import PROGRESS_STEP, ZERO, RowReader, Sheet, SheetResult
+from app.importers.rows import PROGRESS_STEP, RowReader
+from app.importers.spreadsheet import Sheet, SheetResult
 from app.importers.values import parse_amount, parse_date
 from app.jobs import NULL_JOB, Job
 

@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.importers import spreadsheet
+from app.importers.cells import as_texts, cell_amount, outcome, parse_amounts
 from app.importers.columns import (FIELDS, SYNONYMS, headers_signature, missing_required, normalise,
                                    propose_mapping, required_label)
 from app.importers.records import UnreadableFile
@@ -487,18 +488,18 @@ amount_texts = st.one_of(
 @settings(max_examples=400, deadline=None)
 @given(st.lists(amount_texts, max_size=12))
 def test_column_amounts_read_as_each_cell_alone(column):
-    """The whole-column shortcut gives what ``_amount`` gives cell by cell, errors included."""
-    alone = [spreadsheet._outcome(spreadsheet._amount, cell) for cell in column]
-    together = spreadsheet._parse_amounts(column, spreadsheet._as_texts(column))
+    """The whole-column shortcut gives what ``cell_amount`` gives cell by cell, errors included."""
+    alone = [outcome(cell_amount, cell) for cell in column]
+    together = parse_amounts(column, as_texts(column))
     assert [(type(v), str(v)) for v in together] == [(type(v), str(v)) for v in alone]
 
 
 def test_amount_shortcut_matches_parse_amount_on_the_usual_forms():
     usual = ["1 234,56 €", f"1{NNBSP}234,56", f"1{NBSP}234,5", "-12", "0,00", "-0,00", "12.5", "000001107,13"]
-    assert spreadsheet._parse_amounts(usual, usual) == [
+    assert parse_amounts(usual, usual) == [
         D("1234.56"), D("1234.56"), D("1234.50"), D("-12.00"), D("0.00"), D("0.00"), D("12.50"), D("1107.13")]
     numbers = [1200.5, 3, 0.1 + 0.2, -0.0]
-    assert spreadsheet._parse_amounts(numbers, spreadsheet._as_texts(numbers)) == [
+    assert parse_amounts(numbers, as_texts(numbers)) == [
         D("1200.50"), D("3.00"), D("0.30"), D("0.00")]
 
 
