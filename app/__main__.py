@@ -215,7 +215,9 @@ def run_import(location: str, args: argparse.Namespace) -> int:
     from app.importers.records import UnreadableFile
     from app.services.bank_accounts import AccountNeeded, known_accounts, typed_account_error
     from app.services.import_preview import preview_file
-    from app.services.imports import ImportRefused, import_file, mapping_named
+    from app.services.import_mappings import mapping_named
+    from app.services.import_summary import ImportRefused
+    from app.services.imports import import_file
     from app.services.ownership import OtherCompany
     from app.services.store import commit, read, rehearse
 

@@ -23,7 +23,10 @@ from app.importers import BY_NAME, REGISTRY, detect, reader
 from app.importers.records import ReadResult
 from app.jobs import NULL_JOB, Job
 from app.models import BankLine, Customer, Invoice, InvoiceKind, Payment
-from app.services.imports import ImportRefused, ImportSummary, import_file, saved_mapping
+from app.services.bank_accounts import account_label
+from app.services.import_mappings import saved_mapping
+from app.services.import_summary import ImportRefused, ImportSummary
+from app.services.imports import import_file
 from app.services.reported import REPORTED
 
 FIRST_ROWS = 10  # the rows of each kind the preview shows
@@ -209,7 +212,7 @@ def written(session: Session, summary: ImportSummary) -> Preview:
     where = (BankLine.import_batch_id == batch_id,)
     count, total = session.execute(select(func.count(), func.sum(BankLine.amount_cents)).where(*where)).one()
     preview.statement_lines = Sample(count, from_cents(total or 0), [
-        NewLine(b.source_line, b.account, b.booked_on, b.label, from_cents(b.amount_cents))
+        NewLine(b.source_line, account_label(b.account), b.booked_on, b.label, from_cents(b.amount_cents))
         for b in session.scalars(select(BankLine).where(*where).order_by(BankLine.source_line, BankLine.id)
                                  .limit(FIRST_ROWS))])
     return preview

@@ -20,12 +20,11 @@ undoable as a whole.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from functools import partial
 from pathlib import Path
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from app.domain import settlement as rule
@@ -36,104 +35,19 @@ from app.domain.text import company_key, number_key
 from app.domain.vocabulary import Segment
 from app.domain.terms import PaymentTerms
 from app.importers import detect, reader
-from app.importers.records import Problem, ReadResult, UnreadableFile, due_error
-from app.jobs import NULL_JOB, Job, Refused, collector_paused
+from app.importers.records import Problem, ReadResult, due_error
+from app.jobs import NULL_JOB, Job, collector_paused
 from app.models.db import insert_values, reserve_ids
-from app.models import (Activity, Allocation, BankBalance, BankLine, Customer, Dispute, DunningLetter, FiscalPeriod,
-                        Guarantee, ImportBatch, ImportMapping, Invoice, InvoiceKind, InvoiceStatus, Payment)
+from app.models import Customer, FiscalPeriod, ImportBatch, Invoice, InvoiceKind, InvoiceStatus, Payment
 from app.services.company import default_terms
 from app.services.ownership import adopt_company, check_owner
 from app.services import reported, settlement
-from app.services.ledger_check import LedgerDisagreement, ledger_check
-from app.services.reconciliation import MatchCounts
-from app.services.statements import STATEMENT_KINDS, is_statement, record_statement
+from app.services.import_mappings import saved_mapping
+from app.services.import_summary import ImportRefused, ImportSummary
+from app.services.ledger_check import ledger_check
+from app.services.statements import is_statement, record_statement
 
 CHUNK = 5000
-
-
-@dataclass
-class ImportSummary:
-    """What an import did (or would do): counts, changes in words, rejected rows, possible duplicates."""
-
-    file: str
-    kind: str
-    rows: int = 0
-    created: dict[str, int] = field(default_factory=lambda: dict.fromkeys(
-        ("customers", "invoices", "payments", "allocations"), 0))
-    changes: list[str] = field(default_factory=list)
-    duplicates: int = 0
-    possible_duplicates: list[str] = field(default_factory=list)
-    errors: list[Problem] = field(default_factory=list)
-    warnings: list[Problem] = field(default_factory=list)
-    batch_id: int | None = None
-    as_of: date | None = None  # the date the file's paid / remaining amounts are stated at
-    as_of_said: str = ""      # where that date comes from, in French
-    reported: int = 0         # invoices booked as settled per the file, awaiting the bank's evidence
-    by_bank: int = 0          # invoices the file says are paid that bank credits already imported explain
-    disagreements: list[str] = field(default_factory=list)  # the file says more is due than Encours knows
-    statement_lines: int = 0  # a bank statement's new lines (credits and debits)
-    recorded_before: int = 0  # its credits that were payments already (the accountant's, or typed in)
-    confirmed: int = 0        # its credits that confirmed settlements a file had reported (wholly or in part)
-    confirmed_in_part: int = 0  # of those, the instalments: part of a reported settlement
-    still_awaiting: int = 0   # cents of the settlements they confirmed in part still awaiting the bank
-    matching: MatchCounts | None = None  # a bank statement's credits: matched, proposed, unmatched
-    company: str = ""         # the user's company created or completed from the file, in French
-    ledger_check: list[LedgerDisagreement] = field(default_factory=list)  # a FEC's 411 balances ≠ the aging
-
-    @property
-    def rejected(self) -> bool:
-        """Nothing was imported because of errors."""
-        return self.batch_id is None and bool(self.errors)
-
-    def statement_text(self) -> str:
-        """What a bank statement's import did, in French (the command line and the wizard say the same)."""
-        m = self.matching or MatchCounts()
-        before = (f" ; {self.recorded_before} encaissement(s) déjà enregistré(s) (export comptable ou saisie), "
-                  "reliés à leur ligne" if self.recorded_before else "")
-        confirmed = ""
-        if self.confirmed:
-            confirmed = (f"{self.confirmed} confirmant un règlement déclaré par un export (compté une seule fois"
-                         + (f" ; {self.confirmed_in_part} en partie, {format_eur(from_cents(self.still_awaiting))} "
-                            "restant en attente du relevé" if self.confirmed_in_part else "") + "), ")
-        credits = self.created["payments"] + self.confirmed - self.confirmed_in_part
-        return (f"{self.statement_lines} ligne(s) de relevé nouvelle(s), dont {credits} encaissement(s) : "
-                f"{confirmed}{m.auto} rapproché(s) automatiquement, {m.proposed} à confirmer (écran "
-                f"« À rapprocher »), {m.unmatched} sans correspondance{before} ; {self.duplicates} ligne(s) "
-                "déjà connue(s).")
-
-    def reported_text(self) -> str:
-        """What the file's paid / remaining amounts did, and the date they were taken at, in French."""
-        if self.as_of is None or not (self.reported or self.by_bank or self.disagreements):
-            return ""
-        said = f"Règlements selon le fichier au {self.as_of:%d/%m/%Y} ({self.as_of_said}) : "
-        parts = [f"{self.reported} facture(s) réglée(s) selon le fichier, en attente du relevé bancaire"] \
-            if self.reported else []
-        if self.by_bank:
-            parts.append(f"{self.by_bank} déjà expliquée(s) par des virements reçus")
-        if self.disagreements:
-            parts.append(f"{len(self.disagreements)} désaccord(s) à vérifier")
-        return said + ", ".join(parts) + "."
-
-    def as_json(self) -> dict:
-        return {"file": self.file, "kind": self.kind, "refused": self.rejected, "created": self.created,
-                "updated": len(self.changes),
-                "changes": self.changes, "duplicates": self.duplicates,
-                **({"as_of": self.as_of.isoformat(), "as_of_source": self.as_of_said, "reported": self.reported,
-                    "explained_by_bank": self.by_bank, "disagreements": self.disagreements}
-                   if self.as_of is not None else {}),
-                "possible_duplicates": self.possible_duplicates,
-                **({"ledger_check": [d.as_json() for d in self.ledger_check]} if self.kind == "fec" else {}),
-                **({"company_created": self.company} if self.company else {}),
-                "errors": [_problem_json(p) for p in self.errors],
-                "warnings": [_problem_json(p) for p in self.warnings],
-                **({"statement_lines": self.statement_lines, "recorded_before": self.recorded_before,
-                    "confirmed": self.confirmed, "confirmed_in_part": self.confirmed_in_part,
-                    "still_awaiting": str(from_cents(self.still_awaiting)),
-                    **self.matching.as_json()} if self.matching else {})}
-
-
-def _problem_json(problem: Problem) -> dict:
-    return {"line": problem.line, "column": problem.column, "value": problem.value, "message": problem.message}
 
 
 def file_hash(path: Path) -> str:
@@ -153,16 +67,6 @@ def read_file(session: Session, path: Path, kind: str | None, mapping: dict[str,
     if not hasattr(module, "SCHEMA"):
         return module.read(path, job)
     return module.read(path, job, mapping=mapping, saved=partial(saved_mapping, session))
-
-
-class ImportRefused(Refused):
-    """Errors found while applying a file (an invoice number that is another customer's, a total below what
-    is already allocated) when its valid rows alone were not asked for: raised so that the caller's
-    transaction rolls back whole. ``summary`` is the file's as refused: its errors, nothing imported."""
-
-    def __init__(self, summary: ImportSummary) -> None:
-        super().__init__(f"{summary.file} : refusé, {len(summary.errors)} erreur(s) ; rien n'a été importé.")
-        self.summary = summary
 
 
 def import_file(session: Session, path: Path, *, today: date, kind: str | None = None,
@@ -563,154 +467,3 @@ _PAYMENT = ("customer_id", "received_on", "amount_cents", "reference", "method",
 
 def _chunks(items: list) -> list[list]:
     return [items[i:i + CHUNK] for i in range(0, len(items), CHUNK)]
-
-
-# mappings and history ------------------------------------------------------------------------------------------
-
-def saved_mapping(session: Session, signature: str) -> dict[str, str] | None:
-    """The columns the user confirmed last time for a file with these headers."""
-    return session.scalar(select(ImportMapping.columns).where(ImportMapping.signature == signature)
-                          .order_by(ImportMapping.id.desc()).limit(1))
-
-
-def mapping_named(session: Session, name: str) -> dict[str, str]:
-    """A saved mapping by its name; ``UnreadableFile`` (a French message) when there is none."""
-    columns = session.scalar(select(ImportMapping.columns).where(ImportMapping.name == name))
-    if columns is None:
-        raise UnreadableFile(f"aucune correspondance de colonnes n'est enregistrée sous le nom « {name} ».")
-    return columns
-
-
-def save_mapping(session: Session, name: str, signature: str, columns: dict[str, str]) -> None:
-    """Keep the confirmed columns under ``name`` (replacing a mapping of that name)."""
-    existing = session.scalar(select(ImportMapping).where(ImportMapping.name == name))
-    if existing is None:
-        session.add(ImportMapping(name=name, signature=signature, columns=columns))
-    else:
-        existing.signature, existing.columns = signature, columns
-
-
-@dataclass(frozen=True)
-class ImportRow:
-    """One import in the history of the Imports screen."""
-
-    id: int
-    file_name: str
-    kind: str
-    imported_at: datetime
-    created: int
-    updated: int
-    skipped: int
-    rejected: int
-
-
-def list_imports(session: Session) -> list[ImportRow]:
-    """Every import, newest first."""
-    return [ImportRow(b.id, Path(b.file_name).name, b.kind, b.imported_at, b.created_count, b.updated_count,
-                      b.skipped_count, b.rejected_count)
-            for b in session.scalars(select(ImportBatch).order_by(ImportBatch.id.desc()))]
-
-
-def undo_question(session: Session, batch_id: int) -> tuple[bool, str]:
-    """(True, the question to put to the owner) when the import can be undone, saying what would go: what it
-    created, what it changed, and the allocations made since on its payments or invoices, by hand or by a
-    later matching; else (False, why not)."""
-    batch = session.get(ImportBatch, batch_id)
-    refusal = _undo_refusal(session, batch)
-    if refusal:
-        return False, refusal
-    name = Path(batch.file_name).name
-    if batch.kind in STATEMENT_KINDS:
-        question = (f"Annuler l'import du relevé {name} ?\n\nSes lignes de relevé, ses soldes et les {batch.created_count} "
-                    "encaissement(s) qu'il a créés seront supprimés, avec leurs imputations.")
-    else:
-        question = (f"Annuler l'import de {name} ?\n\nLes {batch.created_count} éléments qu'il a créés (clients, "
-                    f"factures, règlements, lettrages) seront supprimés et les {batch.updated_count} factures qu'il a "
-                    "modifiées retrouveront leurs valeurs d'avant.")
-    since = session.scalar(select(func.count()).select_from(Allocation).where(
-        _on_its_items(batch_id), Allocation.import_batch_id.is_(None) | (Allocation.import_batch_id != batch_id)))
-    if since:
-        question += (f"\n\n{since} imputation(s) faite(s) depuis sur ses règlements ou ses factures (« À rapprocher », "
-                     "fiches des factures) seront annulées aussi.")
-    return True, question
-
-
-def _undo_refusal(session: Session, batch: ImportBatch | None) -> str | None:
-    """Why an import cannot be undone: already undone, a later import may depend on it, or a dispute was
-    opened on one of its invoices since."""
-    if batch is None:
-        return "Cet import a déjà été annulé."
-    later = sum(_left_something(session, other)
-                for other in session.scalars(select(ImportBatch).where(ImportBatch.id > batch.id)))
-    if later:
-        return (f"{later} import(s) plus récent(s) peuvent dépendre de celui-ci : annulez-les d'abord, du plus récent "
-                "au plus ancien.")
-    disputed = session.scalar(select(func.count()).select_from(Dispute).where(
-        Dispute.invoice_id.in_(_imported(Invoice, batch.id))))
-    if disputed:
-        return (f"{disputed} facture(s) de cet import ont un litige enregistré depuis : l'import ne peut plus être "
-                "annulé sans perdre cet historique.")
-    for entry in batch.undo:  # a total it raised, settled since beyond the total it had before
-        if "invoice_id" not in entry:
-            continue
-        settled = session.scalar(select(Invoice.settled_cents).where(Invoice.id == entry["invoice_id"])) or 0
-        if settled > abs(entry["before"]["total_cents"]):
-            return (f"{format_eur(from_cents(settled))} sont imputés sur {entry['number']}, plus que son montant "
-                    f"d'avant cet import ({format_eur(from_cents(abs(entry['before']['total_cents'])))}) : annulez "
-                    "d'abord ces imputations depuis la fiche de la facture.")
-    return None
-
-
-def _left_something(session: Session, batch: ImportBatch) -> bool:
-    """Did this import leave anything: a change it could undo, or a row of its own (customer, invoice, payment,
-    allocation, bank line or balance, fiscal period)? One that recorded nothing (the same file imported
-    again) depends on no earlier import, so it does not stop their undo."""
-    if batch.undo or batch.created_count or batch.updated_count:
-        return True
-    return any(session.scalar(select(table.c.import_batch_id).where(table.c.import_batch_id == batch.id).limit(1))
-               is not None for table in ImportBatch.metadata.sorted_tables if "import_batch_id" in table.c)
-
-
-def _imported(model, batch_id: int):
-    """The ids of the invoices (or payments) an import created, as a subquery."""
-    return select(model.id).where(model.import_batch_id == batch_id)
-
-
-def _on_its_items(batch_id: int):
-    """The allocations on an import's payments, invoices or credit notes, whoever made them."""
-    invoices = _imported(Invoice, batch_id)
-    return (Allocation.payment_id.in_(_imported(Payment, batch_id)) | Allocation.invoice_id.in_(invoices)
-            | Allocation.credit_note_id.in_(invoices))
-
-
-def undo_import(session: Session, batch_id: int) -> str:
-    """Take back everything an import did: its allocations, payments, invoices, the customers it created
-    (when nothing else refers to them: no invoice, payment, letter, note or guarantee), its balances; invoices
-    it changed get their previous values back. Only the latest import that recorded something can be undone (a
-    later one may have changed or settled what this one created), and not once a dispute was opened on one of
-    its invoices."""
-    batch = session.get(ImportBatch, batch_id)
-    refusal = _undo_refusal(session, batch)
-    if refusal:
-        raise ValueError(refusal)
-    name = Path(batch.file_name).name
-    reported.undo_confirmations(session, batch)  # while its lines still tie the settlements they confirmed
-    settlement.take_back(session, (Allocation.import_batch_id == batch_id) | _on_its_items(batch_id),
-                         why=f"Annulation de l'import de {name}", per_customer=True)
-    changed = [entry for entry in batch.undo if "invoice_id" in entry]
-    for entry in changed:
-        before = dict(entry["before"], due_date=date.fromisoformat(entry["before"]["due_date"]))
-        session.execute(update(Invoice).where(Invoice.id == entry["invoice_id"], Invoice.number == entry["number"])
-                        .values(**before))
-    session.execute(delete(BankLine).where(BankLine.import_batch_id == batch_id))
-    session.execute(delete(BankBalance).where(BankBalance.import_batch_id == batch_id))
-    session.execute(delete(Payment).where(Payment.import_batch_id == batch_id))
-    session.execute(delete(Invoice).where(Invoice.import_batch_id == batch_id))
-    still_used = select(Invoice.customer_id).union(  # a customer with a history of its own stays
-        select(Payment.customer_id).where(Payment.customer_id.is_not(None)), select(DunningLetter.customer_id),
-        select(Activity.customer_id), select(Guarantee.customer_id))
-    session.execute(delete(Customer).where(Customer.import_batch_id == batch_id, Customer.id.not_in(still_used)))
-    session.execute(delete(FiscalPeriod).where(FiscalPeriod.import_batch_id == batch_id))
-    settlement.refresh(session, [entry["invoice_id"] for entry in changed])  # their totals are back
-    session.delete(batch)
-    return f"Import de {name} annulé."

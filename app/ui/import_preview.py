@@ -77,12 +77,11 @@ class PreviewPage(QWidget):
         summary = preview.summary
         counts = "".join(f"<li>{escape(line)}</li>" for line in preview.lines())
         if summary.matching is not None:
-            head = f"<p><b>Aperçu du relevé</b> (rien n'est encore enregistré) : {escape(summary.statement_text())}</p>"
+            head = f"<p><b>Aperçu du relevé</b> — rien n'est encore enregistré. {escape(summary.statement_text())} "
         else:
-            head = ("<p><b>Aperçu</b> (rien n'est encore enregistré) : " + (
-                "le fichier ne crée rien de nouveau" if not counts else "l'import créera") +
-                f" ; {len(summary.changes)} facture(s) mise(s) à jour, {summary.duplicates} ligne(s) déjà "
-                "connue(s).</p>")
+            head = (f"<p><b>Aperçu</b> — rien n'est encore enregistré. {len(summary.changes)} facture(s) mise(s) à "
+                    f"jour, {summary.duplicates} ligne(s) déjà connue(s). ")
+        head += ("L'import créera :" if counts else "L'import ne créera rien de nouveau.") + "</p>"
         head += f"<ul>{counts}</ul>" if counts else ""
         for said in (summary.reported_text(), summary.company):
             head += f"<p>{escape(said)}</p>" if said else ""

@@ -18,7 +18,9 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QFormLayout, QHBox
 from app.jobs import Refused
 from app.services.bank_accounts import AccountNeeded
 from app.services.import_preview import first_rows, inspect_table, preview_file, recognise
-from app.services.imports import ImportRefused, ImportSummary, file_date, import_file, save_mapping
+from app.services.import_mappings import save_mapping
+from app.services.import_summary import ImportRefused, ImportSummary
+from app.services.imports import file_date, import_file
 from app.services.ownership import CompanyProposed, OtherCompany
 from app.services.store import commit, read, rehearse
 from app.ui.account_page import AccountPage
@@ -100,6 +102,10 @@ class ImportWizard(QDialog):
         self.as_of.dateChanged.connect(self._as_of_changed)
         self.preview_page = PreviewPage()
         self.pages.addWidget(self.preview_page)
+        self.note_page = QLabel()  # what a question asked before the preview means, and what to do
+        self.note_page.setWordWrap(True)
+        self.note_page.setAlignment(Qt.AlignmentFlag.AlignTop)
+        self.pages.addWidget(self.note_page)
         self.summary_page = self._summary_page()
         try:
             self.file = recognise(path)
@@ -121,8 +127,8 @@ class ImportWizard(QDialog):
         preview), « preview », « stale » (the preview, an input changed since), « running » (a worker)."""
         if stage == "columns":
             self.pages.setCurrentWidget(self.columns_page)
-        elif stage == "question" and self.account_page is not None:
-            self.pages.setCurrentWidget(self.account_page)
+        elif stage == "question":
+            self.pages.setCurrentWidget(self.account_page or self.note_page)
         elif stage == "preview":
             self.pages.setCurrentWidget(self.preview_page)
         errors = stage == "preview" and bool(self.last_preview.summary.errors)
@@ -300,9 +306,13 @@ class ImportWizard(QDialog):
         """Nothing was written: the file names another firm than the user's. Said, and « Importer quand même »
         offered: the preview goes on once ticked."""
         self.said_before = self.detected.text()  # what was detected: shown again once imported anyway
+        said = refused.said("cochez « Importer quand même » si ce fichier est bien le vôtre")
         self.detected.setText(f"<b>{escape(self.path.name)}</b> — <span style='color:{LATE.name()}'>"
-                              f"{escape(refused.said('cochez « Importer quand même » si ce fichier est bien le vôtre'), quote=False)}"
-                              "</span>")
+                              f"{escape(said.removeprefix(f'{self.path.name} : '), quote=False)}</span>")
+        self.note_page.setText("Vérifiez que c'est bien le fichier de votre société (un fichier reçu d'un client ou "
+                               "d'un fournisseur n'a pas sa place ici). S'il est bien le vôtre (SIREN changé, autre "
+                               "établissement…), cochez « Importer quand même » puis « Aperçu » : rien n'est encore "
+                               "enregistré.")
         self.force_company.show()
         self.show_stage("question")
 

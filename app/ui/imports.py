@@ -8,7 +8,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QFileDialog, QLabel, QMessageBox, QPushButton
 
 from app.services.import_preview import file_filters, kind_titles
-from app.services.imports import ImportRow, list_imports, undo_import, undo_question
+from app.services.import_history import ImportRow, list_imports, undo_import, undo_question
 from app.services.store import commit, read
 from app.ui.format import fr_date
 from app.ui.icons import icon

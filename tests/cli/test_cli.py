@@ -76,7 +76,11 @@ FIXTURES = __import__("pathlib").Path(__file__).resolve().parents[2].parent / "s
 
 
 def test_import_json_then_again_then_dry_run(db, capsys):
+    from decimal import Decimal
+
     import pytest
+
+    from app.domain.money import format_eur
 
     if not FIXTURES.is_dir():
         pytest.skip(f"fixtures absent: {FIXTURES}")
@@ -90,7 +94,14 @@ def test_import_json_then_again_then_dry_run(db, capsys):
     assert sum(again["created"].values()) == 0 and again["duplicates"] == 8
     pdf = str(FIXTURES / "facturx" / "zugferd-corpus_FNFE_Facture_FR_MINIMUM.pdf")
     assert main(["--db", location(db), "import", pdf, "--dry-run"]) == 0
-    assert "serait importé" in capsys.readouterr().out
+    said = capsys.readouterr().out
+    assert "serait importé" in said and f"  Factures : 1, {format_eur(Decimal('671.15'))}" in said.splitlines()
+    assert main(["--db", location(db), "import", pdf, "--dry-run", "--json"]) == 0
+    preview = json.loads(capsys.readouterr().out)["preview"]  # the invoice, and the 201 € its seller says prepaid
+    assert preview["invoices"] == {"count": 1, "total": "671.15", "first": [
+        {"line": None, "number": "FA-2017-0010", "customer": "Ma jolie boutique", "issued": "2017-11-13",
+         "due": "2017-12-13", "total": "671.15", "still_due": "470.15"}]}
+    assert (preview["reported"]["count"], preview["reported"]["total"]) == (1, "201.00")
     from sqlalchemy import select
 
     from app.models import Invoice

@@ -7,7 +7,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.importers.records import Problem, UnreadableFile
-from app.services.imports import ImportRefused, import_file
+from app.services.import_summary import ImportRefused
+from app.services.imports import import_file
 from tests.conftest import TODAY
 
 HEADER = "N° facture;Date;Échéance;Client;Montant TTC\n"
@@ -46,7 +47,7 @@ def test_random_files_give_located_errors_and_refused_files_change_nothing(ledge
     if summary.rejected:
         assert snapshot(ledger) == before
     elif summary.batch_id is not None:  # something was imported: take it back for the next example
-        from app.services.imports import undo_import
+        from app.services.import_history import undo_import
 
         with ledger.transaction() as s:
             undo_import(s, summary.batch_id)

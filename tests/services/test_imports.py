@@ -10,7 +10,9 @@ from app.importers.records import (CustomerRecord, InvoiceRecord, LetteredGroup,
                                    ReadResult, row_hash)
 from app.models import Allocation, Customer, ImportBatch, Invoice, Payment
 from app.services.aging import aging_at
-from app.services.imports import ImportRefused, import_records, undo_import
+from app.services.import_history import undo_import
+from app.services.import_summary import ImportRefused
+from app.services.imports import import_records
 from app.services.invoices import list_invoices
 from tests.conftest import TODAY
 

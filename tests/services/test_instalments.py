@@ -13,7 +13,7 @@ from app.domain.money import format_eur, to_cents
 from app.importers.records import BankLineRecord, ReadResult, with_bank_hashes
 from app.models import Allocation, BankLine, Payment
 from app.models.payment import UNDATED as REPORTED
-from app.services.imports import undo_import
+from app.services.import_history import undo_import
 from app.services.reconciliation import set_customer
 from app.services.reported import confirm_by_owner
 from app.services.settlement import TakenMeanwhile

@@ -17,7 +17,8 @@ from app.domain.money import format_eur
 from app.importers import fec
 from app.importers.records import LedgerBalance
 from app.models import Company, Customer, Payment
-from app.services.imports import ImportSummary, import_file
+from app.services.import_summary import ImportSummary
+from app.services.imports import import_file
 from app.services.ledger_check import ledger_check
 from tests.conftest import TODAY
 

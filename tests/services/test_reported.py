@@ -12,7 +12,8 @@ from app.domain.money import format_eur
 from app.importers.records import BankLineRecord, CustomerRecord, ReadResult, with_bank_hashes
 from app.models import Allocation, BankLine, Customer, Event, Invoice, Payment
 from app.models.payment import UNDATED as REPORTED
-from app.services.imports import import_records, undo_import
+from app.services.import_history import undo_import
+from app.services.imports import import_records
 from tests.services.test_imports import invoice
 
 MASSON = [CustomerRecord("C1", "Masson Habitat", code="C1")]

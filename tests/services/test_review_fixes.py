@@ -13,7 +13,8 @@ from app.importers.records import CustomerRecord, LetteredGroup, ReadResult
 from app.models import Allocation, Company, Customer, Guarantee, Invoice, InvoiceKind, Payment
 from app.services.aging import aging_summary, open_items
 from app.services.cockpit import cockpit
-from app.services.imports import ImportRefused, undo_import
+from app.services.import_history import undo_import
+from app.services.import_summary import ImportRefused
 from app.services.ledger_history import ledger_history
 from app.services.payment_history import delay_sums
 from app.services.risk import customer_risk

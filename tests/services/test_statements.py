@@ -14,7 +14,8 @@ from app.models import Allocation, BankBalance, BankLine, Company, Customer, Inv
 from app.services.cockpit import cockpit
 from app.__main__ import main
 from app.domain.money import from_cents
-from app.services.imports import import_file, import_records, undo_import, undo_question
+from app.services.import_history import undo_import, undo_question
+from app.services.imports import import_file, import_records
 from app.services.reconciliation import allocate, unallocate
 from app.services.to_reconcile import pending
 from app.services import statements

@@ -4,7 +4,7 @@ the count of the others."""
 from datetime import date
 from decimal import Decimal as D
 
-from app.services.imports import ImportSummary
+from app.services.import_summary import ImportSummary
 from app.services.ledger_check import LedgerDisagreement
 from tests.services.test_ledger_check import fec_text
 

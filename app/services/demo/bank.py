@@ -26,7 +26,7 @@ from app.domain.money import from_cents, to_cents
 from app.importers.records import BankLineRecord, ReadResult, StatementBalance, with_bank_hashes
 from app.jobs import NULL_JOB
 from app.models import Allocation, ImportBatch, Payment
-from app.services.imports import ImportSummary
+from app.services.import_summary import ImportSummary
 from app.services.to_reconcile import pending
 from app.services.statements import record_statement
 
