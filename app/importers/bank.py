@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -36,7 +37,7 @@ from app.importers import spreadsheet
 from app.importers.bank_files import joined
 from app.importers.cells import ZERO
 from app.importers.columns import BANK, INVOICES, fold, headers_signature, missing_required, propose_mapping
-from app.importers.records import BankLineRecord, Problem, StatementBalance, with_bank_hashes
+from app.importers.records import BankLineRecord, Problem, StatementBalance, StatementRead, with_bank_hashes
 from app.importers.rows import PROGRESS_STEP, RowReader
 from app.importers.spreadsheet import Sheet, SheetResult
 from app.importers.values import parse_amount, parse_date
@@ -83,12 +84,18 @@ def read(path: Path, job: Job = NULL_JOB, mapping: dict[str, str] | None = None,
     return spreadsheet.read_table(path, _BankRows, job, mapping, max_rows=max_rows, saved=saved)
 
 
+@dataclass
+class StatementSheet(SheetResult, StatementRead):
+    """A bank's table read: a statement read."""
+
+
 class _BankRows(RowReader):
     """Bank lines: a row with a date and a label is a line; without a date, a "Total" or "Solde" row is a
     total, and one with no label or no amount a footer below the table or a problem amid it."""
 
     KIND = KIND
     SCHEMA = BANK
+    RESULT = StatementSheet
     IDENTITY, DATE = "label", "booked_on"
     STRAY = "ligne sans date, ni libellé ou montant (attendu une opération, ou une ligne de total sous le tableau)"
     TOTAL_WORDS = RowReader.TOTAL_WORDS | {"solde", "soldes"}

@@ -20,7 +20,7 @@ from datetime import date
 from pathlib import Path
 from typing import TypeVar
 
-from app.importers.records import (BankLineRecord, Problem, ReadResult, StatementBalance, UnreadableFile,
+from app.importers.records import (BankLineRecord, Problem, StatementRead, StatementBalance, UnreadableFile,
                                    with_bank_hashes)
 from app.importers.sizes import check_file
 from app.jobs import Job
@@ -116,7 +116,7 @@ class StatementReader:
         self.warnings: list[Problem] = []
         self.currencies = Currencies()
 
-    def result(self, kind: str, rows: int) -> ReadResult:
-        return ReadResult(kind=kind, rows=rows, bank_lines=with_bank_hashes(self.lines),
+    def result(self, kind: str, rows: int) -> StatementRead:
+        return StatementRead(kind=kind, rows=rows, bank_lines=with_bank_hashes(self.lines),
                           statement_balances=self.balances, problems=self.problems,
                           warnings=self.currencies.warnings + self.warnings)

@@ -42,7 +42,7 @@ from lxml import etree
 
 from app.importers.bank_files import (ASK_THE_BANK, StatementReader, amount_problem, date_problem,
                                       file_bytes, joined, paced, plausible)
-from app.importers.records import BankLineRecord, Problem, ReadResult, StatementBalance, UnreadableFile
+from app.importers.records import BankLineRecord, Problem, StatementRead, StatementBalance, UnreadableFile
 from app.jobs import NULL_JOB, Job
 
 KIND = "camt"
@@ -80,7 +80,7 @@ def identify(path: Path) -> bool:
     return ":camt." in tags[0].rpartition("}")[0] or _name(tags[1]) in _CONTAINERS
 
 
-def read(path: Path, job: Job = NULL_JOB, **options: object) -> ReadResult:
+def read(path: Path, job: Job = NULL_JOB, **options: object) -> StatementRead:
     """The entries and balances of ``path``; takes no option (``options``: every reader accepts them)."""
     path = Path(path)
     data = file_bytes(path)
@@ -145,7 +145,7 @@ class _Amount:
 class _Reader(StatementReader):
     """One camt message being read: its statements, their balances and entries."""
 
-    def read(self, message: etree._Element, container: str, job: Job) -> ReadResult:
+    def read(self, message: etree._Element, container: str, job: Job) -> StatementRead:
         entries = []
         for statement in message.iterfind(_local(container)):
             account, bank = _text(statement, "Acct/Id/IBAN"), ""

@@ -46,7 +46,7 @@ from pathlib import Path
 
 from app.importers.bank_files import (ASK_THE_BANK, StatementReader, amount_problem, date_problem,
                                       file_bytes, joined, paced)
-from app.importers.records import (BankLineRecord, Problem, ReadResult, StatementBalance, UnreadableFile)
+from app.importers.records import (BankLineRecord, Problem, StatementRead, StatementBalance, UnreadableFile)
 from app.importers.values import text_of
 from app.jobs import NULL_JOB, Job, collector_paused
 
@@ -78,7 +78,7 @@ def identify(path: Path) -> bool:
     return _is_statement_record(first[:WIDTH].ljust(WIDTH)) or _order_file(first) is not None
 
 
-def read(path: Path, job: Job = NULL_JOB, **options: object) -> ReadResult:
+def read(path: Path, job: Job = NULL_JOB, **options: object) -> StatementRead:
     """The movements and balances of ``path``; takes no option (``options``: every reader accepts them)."""
     path = Path(path)
     text = text_of(file_bytes(path))
@@ -143,7 +143,7 @@ class _Reader(StatementReader):
         self.lost = False                            # the last movement was a problem: its 05s go with it
         self.banks: dict[str, str] = {}              # account number -> bank and branch of its last 01
 
-    def read(self, records: list[tuple[int, str]], job: Job) -> ReadResult:
+    def read(self, records: list[tuple[int, str]], job: Job) -> StatementRead:
         for number, record in paced(job, records):
             code = record[:2]
             if code != "05":

@@ -18,7 +18,7 @@ what we do read is checked here, each problem located by its XML path.
   BT-110, BT-112, BT-115), as ``Decimal`` from the XML text, never through a float.
 - The customer is the buyer (BG-7): name, SIREN (legal registration with scheme 0002, or the SIREN inside a
   SIRET or a French VAT number), VAT number, address, e-mail, and the number the seller gives it (BT-46).
-- The seller (BG-4) is read the same way into ``ReadResult.issuer``: it should be the user's own company
+- The seller (BG-4) is read the same way into ``LedgerRead.issuer``: it should be the user's own company
   (these are the invoices it issued); the import refuses a supplier's invoice (``services.ownership``).
 
 Only euros are handled; an invoice in another currency is reported, not converted. Missing mandatory data
@@ -37,7 +37,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from app.importers.records import (ZERO_TOTAL, CustomerRecord, InvoiceRecord, Problem, ReadResult, UnreadableFile,
+from app.importers.records import (ZERO_TOTAL, CustomerRecord, InvoiceRecord, Problem, LedgerRead, UnreadableFile,
                                    due_error, row_hash)
 from app.importers.values import YEARS, exact_amount, parse_date, plausible
 from app.jobs import NULL_JOB, Job
@@ -113,7 +113,7 @@ def identify(path: Path) -> bool:
         return False
 
 
-def read(path: Path, job: Job = NULL_JOB, **options: object) -> ReadResult:
+def read(path: Path, job: Job = NULL_JOB, **options: object) -> LedgerRead:
     """The invoice of ``path`` (PDF or XML) with its customer, or the problems that kept it out. Takes no
     option; ``options`` is there because every reader accepts the same call."""
     path = Path(path)
@@ -130,7 +130,7 @@ def read(path: Path, job: Job = NULL_JOB, **options: object) -> ReadResult:
     if dialect is None:
         raise UnreadableFile(f"{path.name} ne contient pas de facture Factur-X / ZUGFeRD : son XML n'est "
                              "pas une facture CII (CrossIndustryInvoice).")
-    result = ReadResult(kind=KIND, rows=1)
+    result = LedgerRead(kind=KIND, rows=1)
     _Invoice(root, dialect, located=not from_pdf).read_into(result)
     job.advance()
     return result
@@ -243,7 +243,7 @@ class _Invoice:
             return None
 
     # -- the invoice --------------------------------------------------------------------------------------------
-    def read_into(self, result: ReadResult) -> None:
+    def read_into(self, result: LedgerRead) -> None:
         d = self.dialect
         doc, agreement = d.document, f"{d.transaction}/{d.agreement}"
         settlement, summation = f"{d.transaction}/{d.settlement}", f"{d.transaction}/{d.settlement}/{d.summation}"

@@ -100,7 +100,7 @@ from pathlib import Path
 
 from app.domain.text import IsoDates, number_key
 from app.importers.records import (CustomerRecord, InvoiceRecord, LedgerBalance, LetteredGroup, PaymentRecord,
-                                   PeriodBalances, Problem, ReadResult, UnreadableFile, text_hash)
+                                   PeriodBalances, Problem, LedgerRead, UnreadableFile, text_hash)
 from app.importers.values import CENT, NOT_AMOUNT, NOT_DATE, parse_amount, parse_date, text_of
 from app.jobs import NULL_JOB, Job, collector_paused
 
@@ -209,7 +209,7 @@ def identify(path: Path) -> bool:
 
 # reading ---------------------------------------------------------------------------------------------------
 
-def read(path: Path, job: Job = NULL_JOB) -> ReadResult:
+def read(path: Path, job: Job = NULL_JOB) -> LedgerRead:
     """Read a FEC: its customers (411), invoices, credit notes, payments, lettered groups and the balances of
     its period, every unreadable line a located ``Problem``. ``UnreadableFile`` (French message) when the
     file is empty, is not a FEC or lacks a required column. ``job`` gets the progress every 1 000 lines and
@@ -289,7 +289,7 @@ class _Reader:
         self.warnings: list[Problem] = []
 
     # the pass over every line ------------------------------------------------------------------------------
-    def read(self, lines: list[str], start: int) -> ReadResult:
+    def read(self, lines: list[str], start: int) -> LedgerRead:
         layout, job, problems = self.layout, self.job, self.problems
         job.start(max(len(lines) - start - 1 - (lines[-1] == ""), 0), "Lecture du FEC…")
         width = layout.width
@@ -391,7 +391,7 @@ class _Reader:
                 stocks += debit - credit
         if pending:
             job.advance(pending)
-        result = ReadResult(kind=KIND, rows=rows, problems=problems, warnings=self.warnings,
+        result = LedgerRead(kind=KIND, rows=rows, problems=problems, warnings=self.warnings,
                             issuer=file_company(self.path))
         self._balance(entries, broken)
         self._records(customer_lines, sales_entries, result)
@@ -475,7 +475,7 @@ class _Reader:
         return (amount, ZERO) if code == "d" else (ZERO, amount)
 
     # customer lines into records ---------------------------------------------------------------------------
-    def _records(self, customer_lines: list, sales_entries: set, result: ReadResult) -> None:
+    def _records(self, customer_lines: list, sales_entries: set, result: LedgerRead) -> None:
         from app.domain.money import format_eur  # here: the start of the window does not wait for it
 
         idx = {name: self.layout.index.get(name, self.layout.width) for name in COLUMNS}

@@ -37,7 +37,7 @@ from pathlib import Path
 
 from app.importers.bank_files import (ASK_THE_BANK, StatementReader, amount_problem, date_problem,
                                       file_bytes, joined, paced, plausible)
-from app.importers.records import BankLineRecord, Problem, ReadResult, StatementBalance, UnreadableFile
+from app.importers.records import BankLineRecord, Problem, StatementRead, StatementBalance, UnreadableFile
 from app.importers.values import text_of
 from app.jobs import NULL_JOB, Job
 
@@ -62,7 +62,7 @@ def identify(path: Path) -> bool:
     return b"OFXHEADER" in head or b"<OFX>" in head
 
 
-def read(path: Path, job: Job = NULL_JOB, **options: object) -> ReadResult:
+def read(path: Path, job: Job = NULL_JOB, **options: object) -> StatementRead:
     """The transactions and closing balances of ``path``; takes no option (``options``: every reader
     accepts them)."""
     path = Path(path)
@@ -154,7 +154,7 @@ def _tag_text(parent, name: str) -> str:
 class _Reader(StatementReader):
     """The accounts ofxparse found, turned into lines, balances and problems."""
 
-    def read(self, accounts: list, job: Job) -> ReadResult:
+    def read(self, accounts: list, job: Job) -> StatementRead:
         transactions, rejected = [], 0
         for account in accounts:
             number = account.account_id or ""

@@ -180,28 +180,44 @@ class StatementBalance(NamedTuple):
 
 @dataclass
 class ReadResult:
-    """All a reader found in one file; ``problems`` empty means the whole file was understood (a problem
-    keeps its row out); ``warnings`` are remarks that keep nothing out (a SIREN ignored). ``rows`` is how many
-    data rows the file had (for the summary). ``layout`` tells files laid out alike (a table's header
-    signature; "" for the other formats, whose files all look alike): what a file does not say and the user
-    does (the account of a statement that names none) is remembered for its layout."""
+    """What every reader found in one file, whatever the family: ``problems`` empty means the whole file was
+    understood (a problem keeps its row out); ``warnings`` are remarks that keep nothing out (a SIREN ignored).
+    ``rows`` is how many data rows the file had (for the summary). ``layout`` tells files laid out alike (a
+    table's header signature; "" for the other formats, whose files all look alike): what a file does not say
+    and the user does (the account of a statement that names none) is remembered for its layout. A reader
+    returns one of the two families below, never this base."""
 
     kind: str
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    rows: int = 0
+    layout: str = ""
+
+
+@dataclass
+class LedgerRead(ReadResult):
+    """A ledger read (FEC, Factur-X, a billing export): customers, invoices and credit notes, the payments and
+    lettered groups the file names, the fiscal periods' balances and each customer's balance (FEC)."""
+
     customers: list[CustomerRecord] = field(default_factory=list)
     invoices: list[InvoiceRecord] = field(default_factory=list)
     payments: list[PaymentRecord] = field(default_factory=list)
     lettered: list[LetteredGroup] = field(default_factory=list)
     balances: list[PeriodBalances] = field(default_factory=list)
-    bank_lines: list[BankLineRecord] = field(default_factory=list)
-    statement_balances: list[StatementBalance] = field(default_factory=list)
-    ledger_balances: list[LedgerBalance] = field(default_factory=list)  # a FEC's 411 balances
-    problems: list[Problem] = field(default_factory=list)
-    warnings: list[Problem] = field(default_factory=list)
-    rows: int = 0
-    layout: str = ""
+    # per customer key, its 411 balance at the FEC's closing date: compared with Encours' aging after the import
+    ledger_balances: list[LedgerBalance] = field(default_factory=list)
     # whose file it is: the firm whose books a FEC holds (its SIREN, from the file name), the seller of a
     # Factur-X invoice; the import compares it with the user's company (``services.ownership``)
     issuer: CustomerRecord | None = None
+
+
+@dataclass
+class StatementRead(ReadResult):
+    """A bank statement read (CFONB, camt, OFX, a bank's table): its lines and the balances it states, each
+    naming its account when the file does."""
+
+    bank_lines: list[BankLineRecord] = field(default_factory=list)
+    statement_balances: list[StatementBalance] = field(default_factory=list)
 
 
 class UnreadableFile(Refused):

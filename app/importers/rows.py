@@ -37,6 +37,7 @@ class RowReader:
 
     KIND: str
     SCHEMA: Schema
+    RESULT: type[SheetResult]  # the family's result: a ledger's or a statement's
     IDENTITY: str  # the field naming what a row is (an invoice's number, a bank line's label)
     DATE: str  # the field of its date
     PARTY: tuple[str, ...] = ()  # the fields naming whom it concerns (the customer)

@@ -38,8 +38,8 @@ from app.importers import BOOK_SUFFIXES, TEXT_SUFFIXES
 from app.importers.cells import ZERO, cell_text, display
 from app.importers.columns import INVOICES, Schema, fold, headers_signature, missing_required, propose_mapping
 from app.importers.headers import HEADER_SEARCH, PREVIEW_ROWS, check_mapping, header_layout
-from app.importers.records import (ZERO_TOTAL, CustomerRecord, InvoiceRecord, Problem, ReadResult, UnreadableFile,
-                                   due_error, remaining_error, text_hash)
+from app.importers.records import (ZERO_TOTAL, CustomerRecord, InvoiceRecord, LedgerRead, Problem, ReadResult,
+                                   UnreadableFile, due_error, remaining_error, text_hash)
 from app.importers.rows import PROGRESS_STEP, RowReader
 from app.importers.tables import SEPARATOR_NAMES, Table, decode, load, load_book, sniff, text_table
 from app.jobs import NULL_JOB, Job, collector_paused
@@ -75,12 +75,18 @@ class Sheet:
 
 @dataclass
 class SheetResult(ReadResult):
-    """A ``ReadResult`` that also lists the rows left out on purpose (totals, repeated headers, footers),
-    each as a ``Problem``-shaped note (line, first cell, why), and says how the table was read."""
+    """What a table's reader adds to its family's result: the rows left out on purpose (totals, repeated
+    headers, footers), each as a ``Problem``-shaped note (line, first cell, why), and how the table was read.
+    ``RowReader.RESULT`` names the family's: ``InvoiceSheet`` or ``bank.StatementSheet``."""
 
     skipped: list[Problem] = field(default_factory=list)
     header_line: int = 0
     mapping: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class InvoiceSheet(SheetResult, LedgerRead):
+    """An invoice table read: a ledger read."""
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -183,7 +189,7 @@ def _read_table(path: Path, rows: type[RowReader], job: Job, mapping: dict[str, 
         mapping = saved(headers_signature(layout.headers)) or propose_mapping(layout.headers, schema)
     mapping = check_mapping(path, layout.headers, header_line, mapping, schema)
     columns = {name: layout.headers.index(header) for name, header in mapping.items()}
-    result = SheetResult(kind=rows.KIND, header_line=header_line, mapping=mapping)
+    result = rows.RESULT(kind=rows.KIND, header_line=header_line, mapping=mapping)
     reader = rows(path, columns, layout.headers, result, book=table.separator is None)
     reader.read(table, layout.header_index + 1, job, max_rows)
     return result
@@ -215,6 +221,7 @@ class _InvoiceRows(RowReader):
 
     KIND = KIND
     SCHEMA = INVOICES
+    RESULT = InvoiceSheet
     IDENTITY, DATE, PARTY = "number", "issue_date", ("customer_name", "customer_code")
     STRAY = ("ligne sans date ni client, ni numéro ou montant (attendu une facture, ou une ligne de total sous "
              "le tableau)")

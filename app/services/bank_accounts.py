@@ -19,7 +19,7 @@ naming none, before the user was asked) stay so: the same file is still recognis
 
 No account at all. Some exports (Crédit Mutuel or Caisse d'Épargne CSV, an OFX without BANKACCTFROM) name
 none: the user says which (the import wizard, ``encours import --account``), a known account or an IBAN or
-RIB typed and checked, and the answer is remembered for the file's layout (``ReadResult.layout``, in a
+RIB typed and checked, and the answer is remembered for the file's layout (``StatementRead.layout``, in a
 preference), so that the next file laid out alike is not asked about. Without an answer the import is
 refused (``AccountNeeded``) before anything is written.
 """
@@ -36,7 +36,7 @@ from sqlalchemy import delete, func, select, union, update
 from sqlalchemy.orm import Session
 
 from app.domain.money import format_eur, from_cents
-from app.importers.records import Problem, ReadResult
+from app.importers.records import Problem, StatementRead
 from app.jobs import Refused
 from app.models import BankBalance, BankLine
 from app.services.identifiers import format_iban, iban_error
@@ -168,7 +168,7 @@ class AccountNeeded(Refused):
         return f"ce relevé ne dit pas de quel compte bancaire il est : {how}. Comptes connus : {accounts}."
 
 
-def keyed(session: Session, result: ReadResult, account: str | None, remarks: list[Problem]) -> ReadResult:
+def keyed(session: Session, result: StatementRead, account: str | None, remarks: list[Problem]) -> StatementRead:
     """The statement with each line and balance under its account's key (see the module docstring): those
     of no account under ``account`` (typed by the user, then remembered for the file's layout), else under
     the account remembered for its layout (said in ``remarks``), else ``AccountNeeded``; a number alone under
@@ -223,7 +223,7 @@ def _rename(session: Session, number: str, key: str) -> None:
                         .execution_options(synchronize_session=False))
 
 
-def _said_account(session: Session, result: ReadResult, account: str | None, stored: set[str],
+def _said_account(session: Session, result: StatementRead, account: str | None, stored: set[str],
                   remarks: list[Problem]) -> str:
     """The key of the account the user says (remembered for the layout), else of the one remembered."""
     layout = LAYOUT_ACCOUNT + (result.layout or result.kind)

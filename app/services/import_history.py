@@ -15,7 +15,7 @@ from app.domain.money import format_eur, from_cents
 from app.models import (Activity, Allocation, BankBalance, BankLine, Customer, Dispute, DunningLetter, FiscalPeriod,
                         Guarantee, ImportBatch, Invoice, Payment)
 from app.services import reported, settlement
-from app.services.statements import STATEMENT_KINDS
+from app.importers import STATEMENT_KINDS
 
 
 @dataclass(frozen=True)

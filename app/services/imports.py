@@ -35,7 +35,7 @@ from app.domain.text import company_key, number_key
 from app.domain.vocabulary import Segment
 from app.domain.terms import PaymentTerms
 from app.importers import detect, reader
-from app.importers.records import Problem, ReadResult, due_error
+from app.importers.records import LedgerRead, Problem, ReadResult, due_error
 from app.jobs import NULL_JOB, Job, collector_paused
 from app.models.db import insert_values, reserve_ids
 from app.models import Customer, FiscalPeriod, ImportBatch, Invoice, InvoiceKind, InvoiceStatus, Payment
@@ -45,7 +45,7 @@ from app.services import reported, settlement
 from app.services.import_mappings import saved_mapping
 from app.services.import_summary import ImportRefused, ImportSummary
 from app.services.ledger_check import ledger_check
-from app.services.statements import is_statement, record_statement
+from app.services.statements import record_statement
 
 CHUNK = 5000
 
@@ -98,22 +98,24 @@ def import_records(session: Session, path: Path, result: ReadResult, *, today: d
     remaining amounts at (else the file's own date)."""
     summary = ImportSummary(file=path.name, kind=result.kind, rows=result.rows, errors=list(result.problems),
                             warnings=list(result.warnings))
-    if not is_statement(result):
+    ledger = isinstance(result, LedgerRead)
+    if ledger:
         summary.as_of = as_of or min(file_date(path), today)
         summary.as_of_said = "date indiquée" if as_of else "date du fichier"
-    check_owner(session, result, path.name, force=force_company)  # another firm's file: nothing imported
+        check_owner(session, result, path.name, force=force_company)  # another firm's file: nothing imported
     if result.problems and not accept_valid_rows:
         return summary
-    summary.company = adopt_company(session, result, create=create_company)
+    if ledger:
+        summary.company = adopt_company(session, result, create=create_company)
     batch = ImportBatch(file_name=str(path), file_hash=file_hash(path), kind=result.kind, undo=[])
     session.add(batch)
     session.flush()
     summary.batch_id = batch.id
     with collector_paused():
-        if is_statement(result):
-            record_statement(session, batch, result, summary, job, account)
-        else:
+        if ledger:
             _Import(session, batch, result, summary, job).run()
+        else:
+            record_statement(session, batch, result, summary, job, account)
     batch.created_count = sum(summary.created.values())
     batch.updated_count = len(summary.changes)
     batch.skipped_count = summary.duplicates
@@ -127,7 +129,7 @@ def import_records(session: Session, path: Path, result: ReadResult, *, today: d
 class _Import:
     """One file's records applied to the database; each step reads what it needs in bulk (no query per row)."""
 
-    def __init__(self, session: Session, batch: ImportBatch, result: ReadResult, summary: ImportSummary,
+    def __init__(self, session: Session, batch: ImportBatch, result: LedgerRead, summary: ImportSummary,
                  job: Job) -> None:
         self.session, self.batch, self.result, self.summary = session, batch, result, summary
         self.as_of, self.job = summary.as_of, job
@@ -188,7 +190,7 @@ class _Import:
         from app.models.db import insert_new
 
         # a public body's name or legal category: the public segment, and the owner told why
-        public = {r.key: why for r in new if (why := public_reason(r.name, r.legal_category))}
+        public = {r.key: why for r in new if (why := public_reason(r.name, r.legal_category, r.siren))}
 
         def row(r) -> tuple:
             return (r.name, r.code, r.siren, r.vat_number, r.address, r.postcode, r.city, r.email,

@@ -16,7 +16,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from app.domain.text import company_key
-from app.importers.records import CustomerRecord, ReadResult
+from app.importers.records import CustomerRecord, LedgerRead
 from app.jobs import Refused
 from app.services.company import get_company, set_company_identity
 from app.services.identifiers import clean_siren, siren_error
@@ -49,7 +49,7 @@ def _siren_text(record: CustomerRecord) -> str:
     return f" (SIREN {record.siren})" if record.siren else ""
 
 
-def check_owner(session: Session, result: ReadResult, file: str, *, force: bool = False) -> None:
+def check_owner(session: Session, result: LedgerRead, file: str, *, force: bool = False) -> None:
     """``OtherCompany`` when ``result`` is another firm's file (see the module docstring); nothing when it is
     the company's, when either side is unknown, or when ``force``."""
     issuer, company = result.issuer, get_company(session)
@@ -74,7 +74,7 @@ def check_owner(session: Session, result: ReadResult, file: str, *, force: bool 
                                  "place dans Encours, qui suit les factures que vous émettez.")
 
 
-def _changes(session: Session, result: ReadResult) -> dict[str, str]:
+def _changes(session: Session, result: LedgerRead) -> dict[str, str]:
     """What the file would give the company: the fields it says that the company lacks (all of them when
     there is no company). Empty when the company has a name and a SIREN already, or the file says nothing
     usable (a FEC whose file name carries an invalid SIREN)."""
@@ -100,7 +100,7 @@ def _described(changes: dict[str, str]) -> str:
     return ", ".join(part for part in parts if part)
 
 
-def adopt_company(session: Session, result: ReadResult, *, create: bool | None) -> str:
+def adopt_company(session: Session, result: LedgerRead, *, create: bool | None) -> str:
     """Give the company what the file says of it when it has no name or SIREN yet: ``create`` True does it
     and returns the sentence the report says, False leaves it; None raises ``CompanyProposed`` (the wizard
     asks first). "" when there is nothing to give."""

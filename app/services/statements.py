@@ -23,9 +23,8 @@ from sqlalchemy.orm import Session
 
 from app.domain.forecast import RECURRING_MONTHS, Debit
 from app.domain.money import from_cents, to_cents
-from app.importers import STATEMENT_KINDS
 from app.importers.bank_files import joined
-from app.importers.records import Problem, ReadResult
+from app.importers.records import Problem, StatementRead
 from app.jobs import Job
 from app.models import BankBalance, BankLine, ImportBatch, Payment
 from app.models.db import insert_values, reserve_ids
@@ -44,12 +43,7 @@ _LINE = ("account", "booked_on", "value_on", "amount_cents", "label", "counterpa
          "payment_id", "import_batch_id", "source_line", "row_hash")
 
 
-def is_statement(result: ReadResult) -> bool:
-    """Did the reader read a bank statement (rather than invoices)?"""
-    return result.kind in STATEMENT_KINDS
-
-
-def record_statement(session: Session, batch: ImportBatch, result: ReadResult, summary, job: Job,
+def record_statement(session: Session, batch: ImportBatch, result: StatementRead, summary, job: Job,
                      account: str | None = None) -> None:
     """Record the statement's new lines and balances under ``batch`` and match its credits; ``summary`` (an
     ``ImportSummary``) gets the counts. ``account`` is the account the user says a statement that names
@@ -179,7 +173,7 @@ def _recorded_before(session: Session, credits: list) -> dict[str, int]:
     return found
 
 
-def _incomplete(result: ReadResult) -> list[Problem]:
+def _incomplete(result: StatementRead) -> list[Problem]:
     """What says a statement file was cut short: nothing read at all, or an account opened and not closed."""
     if not result.bank_lines and not result.statement_balances:
         return [Problem(None, None, "", "aucune opération ni aucun solde lus : le fichier est-il complet ? "
@@ -198,7 +192,7 @@ def _reference(line) -> str:
     return joined((line.label, line.counterparty, line.reference))
 
 
-def _record_balances(session: Session, batch: ImportBatch, result: ReadResult) -> None:
+def _record_balances(session: Session, batch: ImportBatch, result: StatementRead) -> None:
     """Each stated balance as the balance at the end of its day; a later statement restates the same day."""
     for balance in result.statement_balances:
         day = balance.on if balance.closing else balance.on - timedelta(days=1)

@@ -210,9 +210,11 @@ class ImportWizard(QDialog):
             self.mapping_message.setText(str(exc))
             self.preview_button.setEnabled(False)
             return
-        names = {customer.key: customer.name for customer in result.customers}
-        self.preview.set_rows([(invoice, names.get(invoice.customer_key, "")) for invoice in result.invoices]
-                              + [(line, "") for line in result.bank_lines])
+        if self.file.statement:
+            self.preview.set_rows([(line, "") for line in result.bank_lines])
+        else:
+            names = {customer.key: customer.name for customer in result.customers}
+            self.preview.set_rows([(invoice, names.get(invoice.customer_key, "")) for invoice in result.invoices])
         self.preview_problems.set_rows(result.problems + result.warnings)  # what will be refused, or remarked
         self.preview_problems.setVisible(bool(result.problems or result.warnings))
         self.mapping_message.setText("")

@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.importers import camt
-from app.importers.records import Problem, ReadResult, UnreadableFile
+from app.importers.records import Problem, StatementRead, UnreadableFile
 from app.jobs import Job, JobCancelled
 
 FIXTURES = Path(__file__).resolve().parents[2].parent / "shared" / "fixtures"
@@ -321,7 +321,7 @@ def check_outcome(path: Path) -> None:
     except UnreadableFile as error:
         assert str(error)
         return
-    assert isinstance(result, ReadResult)
+    assert isinstance(result, StatementRead)
     lines = path.read_bytes().count(b"\n") + 1
     for problem in (*result.problems, *result.warnings):
         assert isinstance(problem, Problem) and problem.message and problem.column

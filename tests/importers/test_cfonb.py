@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.importers import cfonb
-from app.importers.records import Problem, ReadResult, UnreadableFile
+from app.importers.records import Problem, StatementRead, UnreadableFile
 from app.jobs import Job, JobCancelled
 from tests.importers.garbling import garbled, mutations
 
@@ -395,7 +395,7 @@ def check_outcome(path: Path) -> None:
     except UnreadableFile as error:
         assert str(error)
         return
-    assert isinstance(result, ReadResult)
+    assert isinstance(result, StatementRead)
     lines = max(1, len(path.read_bytes().splitlines()), len(path.read_bytes()) // 120 + 1)
     for problem in result.problems:
         assert isinstance(problem, Problem) and problem.message and problem.column

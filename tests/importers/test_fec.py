@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.importers import fec
-from app.importers.records import Problem, ReadResult, UnreadableFile
+from app.importers.records import Problem, LedgerRead, UnreadableFile
 from app.jobs import Job, JobCancelled
 from tests.importers.garbling import garbled, mutations
 
@@ -515,7 +515,7 @@ def check_outcome(path: Path) -> None:
     except UnreadableFile as error:
         assert str(error)
         return
-    assert isinstance(result, ReadResult)
+    assert isinstance(result, LedgerRead)
     assert all(isinstance(p, Problem) for p in result.problems)
     assert len({i.number for i in result.invoices}) == len(result.invoices)
 

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from ofxparse import OfxParser
 
 from app.importers import ofx
-from app.importers.records import Problem, ReadResult, UnreadableFile
+from app.importers.records import Problem, StatementRead, UnreadableFile
 from app.jobs import Job, JobCancelled
 from tests.importers.garbling import garbled, mutations
 
@@ -278,7 +278,7 @@ def check_outcome(path: Path) -> None:
     except UnreadableFile as error:
         assert str(error)
         return
-    assert isinstance(result, ReadResult)
+    assert isinstance(result, StatementRead)
     lines = path.read_bytes().count(b"\n") + 1
     for problem in result.problems:
         assert isinstance(problem, Problem) and problem.message and problem.column

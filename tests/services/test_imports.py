@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.importers.records import (CustomerRecord, InvoiceRecord, LetteredGroup, PaymentRecord, Problem,
-                                   ReadResult, row_hash)
+                                   LedgerRead, row_hash)
 from app.models import Allocation, Customer, ImportBatch, Invoice, Payment
 from app.services.aging import aging_at
 from app.services.import_history import undo_import
@@ -27,10 +27,10 @@ def payment(key, amount, on, letter="", line=9):
                          letter=letter, line=line, row_hash=row_hash(key, amount, on, letter))
 
 
-def fec_like() -> ReadResult:
+def fec_like() -> LedgerRead:
     """Two customers: Roux lettered AA (F1 1 200 paid by 1 000 + credit note AV1 -200), Blanc open F3 500."""
     pay = payment("411ROUX", "1000.00", date(2026, 10, 5), "AA")
-    return ReadResult(
+    return LedgerRead(
         kind="fec", rows=5,
         customers=[CustomerRecord("411ROUX", "Menuiserie Roux", code="411ROUX", siren="732829320"),
                    CustomerRecord("411BLANC", "Blanc SARL", code="411BLANC")],
@@ -113,7 +113,7 @@ def test_a_file_with_problems_imports_nothing_unless_asked(db, tmp_path):
 
 
 def test_customers_are_matched_by_siren_code_then_name_and_lookalikes_reported(ledger, tmp_path):
-    result = ReadResult(kind="invoices", customers=[
+    result = LedgerRead(kind="invoices", customers=[
         CustomerRecord("A", "GARAGE PETIT (nouveau nom)", siren="732829320"),    # same SIREN as Garage Petit
         CustomerRecord("B", "Boulangerie Martin SARL"),                           # same name, legal form aside
         CustomerRecord("C", "Garage Petit", siren="552100554")],                  # same name, other SIREN
@@ -128,7 +128,7 @@ def test_customers_are_matched_by_siren_code_then_name_and_lookalikes_reported(l
 
 
 def test_what_remains_due_in_a_spreadsheet_is_honoured(db, tmp_path):
-    result = ReadResult(kind="invoices", customers=[CustomerRecord("C1", "Client Un")], invoices=[
+    result = LedgerRead(kind="invoices", customers=[CustomerRecord("C1", "Client Un")], invoices=[
         invoice("S1", "C1", "1000.00", still_due=D("250.00")), invoice("S2", "C1", "300.00", paid=True)])
     run(db, tmp_path, result)
     with db.sessions() as s:
@@ -181,7 +181,7 @@ def test_an_import_again_that_recorded_nothing_does_not_stop_the_undo_of_the_one
 
 def test_an_invoice_number_of_another_customer_is_an_error_not_a_match(db, tmp_path):
     run(db, tmp_path, fec_like())
-    clash = ReadResult(kind="invoices", customers=[CustomerRecord("Z", "Zinc SAS")],
+    clash = LedgerRead(kind="invoices", customers=[CustomerRecord("Z", "Zinc SAS")],
                        invoices=[invoice("F3", "Z", "500.00", line=7)])
     with pytest.raises(ImportRefused) as refused:
         run(db, tmp_path, clash)

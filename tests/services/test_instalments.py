@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.domain.money import format_eur, to_cents
-from app.importers.records import BankLineRecord, ReadResult, with_bank_hashes
+from app.importers.records import BankLineRecord, StatementRead, with_bank_hashes
 from app.models import Allocation, BankLine, Payment
 from app.models.payment import UNDATED as REPORTED
 from app.services.import_history import undo_import
@@ -109,11 +109,11 @@ def test_a_confirmation_over_another_user_s_is_refused(known, tmp_path):
     assert invoice_state(known) == (600000, "open") and money_received(known) == 600000
 
 
-def lines(*specs) -> ReadResult:
+def lines(*specs) -> StatementRead:
     """One statement of several credits: (date, label, amount)."""
     found = [BankLineRecord(on, D(amount), label, account="FR7630004000031234567890143", line=n + 2)
              for n, (on, label, amount) in enumerate(specs)]
-    return ReadResult(kind="cfonb", rows=len(found), bank_lines=with_bank_hashes(found))
+    return StatementRead(kind="cfonb", rows=len(found), bank_lines=with_bank_hashes(found))
 
 
 def test_a_statement_of_two_instalments_is_undone_back_to_the_whole_report(known, tmp_path):

@@ -122,11 +122,11 @@ def test_a_consumer_owes_interest_from_the_formal_notice_only(ledger, capsys):
 
 
 def test_what_an_export_says_was_paid_without_a_date_bears_no_interest(db, tmp_path):
-    from app.importers.records import CustomerRecord, ReadResult
+    from app.importers.records import CustomerRecord, LedgerRead
     from app.services.penalties import invoice_penalties
     from tests.services.test_imports import invoice, run
 
-    run(db, tmp_path, ReadResult(kind="invoices", customers=[CustomerRecord("C1", "Client SA", code="C1")],
+    run(db, tmp_path, LedgerRead(kind="invoices", customers=[CustomerRecord("C1", "Client SA", code="C1")],
                                  invoices=[invoice("F1", "C1", "1000.00", issued=date(2026, 8, 1),
                                                    still_due=D("100.00"))]))
     enter_h2_2026(db)

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.domain.money import format_eur
-from app.importers.records import BankLineRecord, CustomerRecord, ReadResult, with_bank_hashes
+from app.importers.records import BankLineRecord, CustomerRecord, LedgerRead, StatementRead, with_bank_hashes
 from app.models import Allocation, BankLine, Customer, Event, Invoice, Payment
 from app.models.payment import UNDATED as REPORTED
 from app.services.import_history import undo_import
@@ -20,16 +20,16 @@ MASSON = [CustomerRecord("C1", "Masson Habitat", code="C1")]
 AS_OF = date(2026, 11, 30)
 
 
-def export(still_due: str | None = "6000.00") -> ReadResult:
+def export(still_due: str | None = "6000.00") -> LedgerRead:
     """The billing software's export: FA-2026-0152, 12 000 €, of which ``still_due`` is left to pay."""
     row = invoice("FA-2026-0152", "C1", "12000.00", issued=date(2026, 10, 1),
                   **({"still_due": D(still_due)} if still_due is not None else {}))
-    return ReadResult(kind="invoices", rows=1, customers=MASSON, invoices=[row])
+    return LedgerRead(kind="invoices", rows=1, customers=MASSON, invoices=[row])
 
 
-def week(on: date, label: str = "VIR SEPA MASSON HABITAT REF F2026-0152", amount: str = "6000.00") -> ReadResult:
+def week(on: date, label: str = "VIR SEPA MASSON HABITAT REF F2026-0152", amount: str = "6000.00") -> StatementRead:
     line = BankLineRecord(on, D(amount), label, account="FR7630004000031234567890143", line=2)
-    return ReadResult(kind="cfonb", rows=1, bank_lines=with_bank_hashes([line]))
+    return StatementRead(kind="cfonb", rows=1, bank_lines=with_bank_hashes([line]))
 
 
 FIRST, SECOND = week(date(2026, 11, 15)), week(date(2026, 12, 7))

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from app.domain.aging import aging_balance
-from app.importers.records import CustomerRecord, LetteredGroup, ReadResult
+from app.importers.records import CustomerRecord, LetteredGroup, LedgerRead
 from app.models import Allocation, Company, Customer, Guarantee, Invoice, InvoiceKind, Payment
 from app.services.aging import aging_summary, open_items
 from app.services.cockpit import cockpit
@@ -34,10 +34,10 @@ def same_aging(db, *days):
 
 
 def test_an_update_cannot_lower_a_total_below_what_is_allocated(db, tmp_path):
-    run(db, tmp_path, ReadResult(kind="invoices", customers=ROUX,
+    run(db, tmp_path, LedgerRead(kind="invoices", customers=ROUX,
                                  invoices=[invoice("F1", "C1", "1000.00", still_due=D("0"), paid=True)]))
     with pytest.raises(ImportRefused) as refused:
-        run(db, tmp_path, ReadResult(kind="invoices", customers=ROUX,
+        run(db, tmp_path, LedgerRead(kind="invoices", customers=ROUX,
                                      invoices=[invoice("F1", "C1", "800.00", still_due=D("0"), paid=True)]))
     again = refused.value.summary
     assert [e.column for e in again.errors] == ["Montant"] and "déjà imputés" in again.errors[0].message
@@ -49,7 +49,7 @@ def test_an_update_cannot_lower_a_total_below_what_is_allocated(db, tmp_path):
 def test_a_stated_remaining_below_zero_or_above_the_total_is_refused_at_its_line(db, tmp_path):
     """DOMAIN.md: -50 € remaining once marked a 100 € invoice paid with a 100 € payment dated today."""
     for still_due in (D("-20.00"), D("100.01")):
-        summary = run(db, tmp_path, ReadResult(kind="invoices", customers=ROUX,
+        summary = run(db, tmp_path, LedgerRead(kind="invoices", customers=ROUX,
                                                invoices=[invoice("F1", "C1", "100.00", still_due=still_due)]),
                       accept_valid_rows=True)
         assert [(e.line, e.column) for e in summary.errors] == [(2, "Reste dû")]
@@ -60,7 +60,7 @@ def test_a_stated_remaining_below_zero_or_above_the_total_is_refused_at_its_line
 
 
 def test_invoices_an_export_says_are_paid_have_no_known_delay(db, tmp_path):
-    run(db, tmp_path, ReadResult(kind="invoices", customers=ROUX,
+    run(db, tmp_path, LedgerRead(kind="invoices", customers=ROUX,
                                  invoices=[invoice("F1", "C1", "100.00", issued=date(2026, 3, 1), still_due=D("0"))]))
     with db.sessions() as s:
         assert delay_sums(s, TODAY) == {}  # settled today by the import, but paid on a day nobody knows
@@ -70,7 +70,7 @@ def test_invoices_an_export_says_are_paid_have_no_known_delay(db, tmp_path):
 
 def test_a_deposit_lettered_before_its_invoice_settles_it_from_the_invoices_date(db, tmp_path):
     deposit = payment("C1", "1000.00", date(2026, 10, 5), "AA")  # before F1, issued 10/10
-    run(db, tmp_path, ReadResult(kind="fec", customers=ROUX, payments=[deposit],
+    run(db, tmp_path, LedgerRead(kind="fec", customers=ROUX, payments=[deposit],
                                  invoices=[invoice("F1", "C1", "1000.00", issued=date(2026, 10, 10), paid=True)],
                                  lettered=[LetteredGroup("AA", "C1", ("F1",), (deposit.row_hash,))]))
     with db.sessions() as s:
@@ -108,7 +108,7 @@ def test_the_declaration_deadline_is_announced_from_its_first_day(ledger):
 
 
 def test_undo_refreshes_a_payment_allocated_since_to_an_imported_invoice(db, tmp_path):
-    summary = run(db, tmp_path, ReadResult(kind="invoices", customers=ROUX, invoices=[invoice("F1", "C1", "500.00")]))
+    summary = run(db, tmp_path, LedgerRead(kind="invoices", customers=ROUX, invoices=[invoice("F1", "C1", "500.00")]))
     with db.transaction() as s:
         roux = s.scalar(select(Customer))
         f1 = s.scalar(select(Invoice))

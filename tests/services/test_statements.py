@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from app.importers.records import BankLineRecord, ReadResult, StatementBalance, with_bank_hashes
+from app.importers.records import BankLineRecord, StatementRead, StatementBalance, with_bank_hashes
 from app.models import Allocation, BankBalance, BankLine, Company, Customer, Invoice, Payment
 from app.services.cockpit import cockpit
 from app.__main__ import main
@@ -48,10 +48,10 @@ def firm(db):
     return db
 
 
-def statement(*lines, balances=()) -> ReadResult:
+def statement(*lines, balances=()) -> StatementRead:
     records = [BankLineRecord(on, D(amount), label, iban=iban, account="FR76ACCOUNT", line=i)
                for i, (on, amount, label, iban) in enumerate(lines, 2)]
-    return ReadResult(kind="cfonb", rows=len(records), bank_lines=with_bank_hashes(records),
+    return StatementRead(kind="cfonb", rows=len(records), bank_lines=with_bank_hashes(records),
                       statement_balances=list(balances))
 
 
@@ -280,7 +280,7 @@ def test_a_statement_cut_short_says_so(firm, tmp_path):
     cut = run(firm, tmp_path, statement((date(2026, 11, 2), "-10.00", "FRAIS", ""), balances=[
         StatementBalance("FR76ACCOUNT", date(2026, 11, 2), D("100.00"), closing=False)]))
     assert [w.value for w in cut.warnings] == ["FR76ACCOUNT"] and "pas de solde final" in cut.warnings[0].message
-    empty = run(firm, tmp_path, ReadResult(kind="ofx"))
+    empty = run(firm, tmp_path, StatementRead(kind="ofx"))
     assert empty.matching is not None and "aucune opération ni aucun solde lus" in empty.warnings[0].message
 
 
@@ -289,16 +289,16 @@ def test_the_banks_reference_is_read_for_invoice_numbers(firm, tmp_path):
     its exact amount, is applied as if it were in the label."""
     line = BankLineRecord(date(2026, 11, 2), D("1200.00"), "VIR SEPA RECU", reference="F2026-0142",
                           account="FR76ACCOUNT", line=2)
-    summary = run(firm, tmp_path, ReadResult(kind="bank", rows=1, bank_lines=with_bank_hashes([line])))
+    summary = run(firm, tmp_path, StatementRead(kind="bank", rows=1, bank_lines=with_bank_hashes([line])))
     assert summary.matching.auto == 1
     with firm.sessions() as s:
         assert s.scalar(select(Invoice.status).where(Invoice.number == "F2026-0142")) == "paid"
 
 
-def lines(kind, account, *rows) -> ReadResult:
+def lines(kind, account, *rows) -> StatementRead:
     records = [BankLineRecord(on, D(amount), label, account=account, line=i)
                for i, (on, amount, label) in enumerate(rows, 2)]
-    return ReadResult(kind=kind, rows=len(records), bank_lines=with_bank_hashes(records))
+    return StatementRead(kind=kind, rows=len(records), bank_lines=with_bank_hashes(records))
 
 
 def test_the_same_week_in_another_format_adds_only_what_is_new(firm, tmp_path):

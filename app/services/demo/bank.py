@@ -23,7 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.domain.money import from_cents, to_cents
-from app.importers.records import BankLineRecord, ReadResult, StatementBalance, with_bank_hashes
+from app.importers.records import BankLineRecord, StatementRead, StatementBalance, with_bank_hashes
 from app.jobs import NULL_JOB
 from app.models import Allocation, ImportBatch, Payment
 from app.services.import_summary import ImportSummary
@@ -85,7 +85,7 @@ def import_statement(session: Session, company_iban: str, held: list[dict], trut
     hash_of = {payment_id: line.row_hash for line, (_, paid) in zip(lines, entries) for payment_id in paid}
     opening = Decimal(rng.randint(35_000, 60_000))
     closing = opening + sum((line.amount for line in lines), Decimal(0))
-    result = ReadResult(kind="cfonb", rows=len(lines), bank_lines=lines, statement_balances=[
+    result = StatementRead(kind="cfonb", rows=len(lines), bank_lines=lines, statement_balances=[
         StatementBalance(account, since, opening, closing=False), StatementBalance(account, today, closing)])
     batch = ImportBatch(file_name=FILE_NAME, file_hash="", kind="cfonb", undo=[])
     session.add(batch)
