@@ -7,12 +7,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.domain.ledger import ledger_balances_by, ledger_gaps
+from app.domain.ledger import LedgerGap, ledger_balances_by, ledger_gaps
 from app.domain.money import format_eur, json_amount
 from app.importers.records import LedgerBalance
 from app.models import Customer
@@ -21,19 +20,12 @@ from app.services.aging import CHUNK, aging_summary
 
 
 @dataclass(frozen=True)
-class LedgerDisagreement:
-    """One customer the books and Encours disagree on, at ``on``."""
+class LedgerDisagreement(LedgerGap):
+    """One customer (its id) the books and Encours disagree on, at ``on``, with its name and code."""
 
     on: date
-    customer_id: int
     name: str
     code: str
-    fec: Decimal
-    encours: Decimal
-
-    @property
-    def difference(self) -> Decimal:
-        return self.fec - self.encours
 
     def text(self) -> str:
         """« écart FEC / Encours au 31/12/2025 : Dupont SA (C001) : FEC 1 200,00 €, Encours 950,00 € »."""
@@ -61,8 +53,8 @@ def ledger_check(session: Session, customer_ids: Mapping[str, int],
         encours = {customer: buckets.total for customer, buckets in aging.by_customer.items()}
         gaps = ledger_gaps(fec, encours)
         names = _names(session, [gap.customer for gap in gaps])
-        disagreements += [LedgerDisagreement(on, gap.customer, *names.get(gap.customer, ("", "")), gap.fec,
-                                             gap.encours) for gap in gaps]
+        disagreements += [LedgerDisagreement(gap.customer, gap.fec, gap.encours, on, *names.get(gap.customer, ("", "")))
+                          for gap in gaps]
     return disagreements
 
 

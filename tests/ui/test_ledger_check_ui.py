@@ -17,8 +17,8 @@ def test_the_summary_lists_the_disagreements_then_counts_the_rest(db, make_windo
     screen = window.screens["imports"]
     screen.open_wizard(path)
     summary = ImportSummary(file=path.name, kind="fec", batch_id=1)
-    summary.ledger_check = [LedgerDisagreement(date(2025, 12, 31), i, f"Client {i:02}", f"C{i:03}", D("1200.00"),
-                                               D("950.00")) for i in range(23)]
+    summary.ledger_check = [LedgerDisagreement(i, D("1200.00"), D("950.00"), date(2025, 12, 31), f"Client {i:02}",
+                                               f"C{i:03}") for i in range(23)]
     screen.wizard.show_summary(summary)
     text = screen.wizard.summary_text.text().replace("\u202f", " ").replace("\u00a0", " ")
     assert "écart FEC / Encours au 31/12/2025 : Client 00 (C000) : FEC 1 200,00 €, Encours 950,00 €" in text
