@@ -11,7 +11,7 @@ import os
 import sys
 import tempfile
 
-from PySide6.QtCore import QEvent, QLibraryInfo, QLocale, QObject, QTimer, QTranslator
+from PySide6.QtCore import QEvent, QLibraryInfo, QLocale, QObject, Qt, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app.config import APP_NAME, ORG_NAME
@@ -56,6 +56,53 @@ def application() -> QApplication:
     return app
 
 
+_windows: set = set()  # the windows shown, kept alive (a window opened by Fichier > Ouvrir has no other owner)
+
+
+def attached(window, location: str) -> bool:
+    """Open ``location`` behind ``window``; False, said, when it cannot be opened."""
+    from app.ui.bootstrap import bootstrap
+
+    try:
+        window.attach(bootstrap(location))
+    except Exception as exc:  # a file that is not a database, a server that does not answer
+        QMessageBox.critical(window, APP_NAME, f"Impossible d'ouvrir les données {location} :\n{exc}\n\n"
+                             "Vérifiez le fichier ou l'adresse passés à --db ou à ENCOURS_DB.")
+        return False
+    return True
+
+
+def _shown(window, held) -> None:
+    """``window`` shown and kept until it is closed, holding its file's lock."""
+    from app.ui.errors import install
+
+    window.lock = held
+    install(window)  # a refusal or a bug no screen caught: said in a message box, never only on a console
+    _windows.add(window)
+    window.destroyed.connect(lambda *_: _windows.discard(window))
+    window.show()
+
+
+def start_window(location: str, settings, replacing=None):
+    """A window on another data file, taking ``replacing``'s place (Fichier > Ouvrir, Nouvelle société, a
+    recent file): opened before it is shown, so that a file that cannot be opened leaves ``replacing`` as it
+    is; None then, and when another window holds the file (said)."""
+    from app.ui.files import lock
+    from app.ui.main_window import MainWindow
+
+    held, why = lock(location)
+    if why:
+        QMessageBox.warning(replacing, APP_NAME, why)
+        return None
+    window = MainWindow(settings)
+    window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    if not attached(window, location):
+        window.deleteLater()
+        return None
+    _shown(window, held)
+    return window
+
+
 def run(location: str, screenshot: tuple[str, str] | None = None) -> int:
     """Show the window at once, then open the database behind it (or take a screenshot of a screen)."""
     if screenshot:
@@ -70,29 +117,25 @@ def run(location: str, screenshot: tuple[str, str] | None = None) -> int:
     settings = QSettings(os.path.join(tempfile.mkdtemp(), "encours.ini"), QSettings.Format.IniFormat) \
         if screenshot or quit_when else QSettings()
     window = MainWindow(settings)
-    from app.ui.errors import install
-
-    install(window)  # a refusal or a bug no screen caught: said in a message box, never only on a console
-
-    def attach() -> bool:
-        from app.ui.bootstrap import bootstrap
-
-        try:
-            window.attach(bootstrap(location))
-        except Exception as exc:  # a file that is not a database, a server that does not answer
-            QMessageBox.critical(window, APP_NAME, f"Impossible d'ouvrir les données {location} :\n{exc}\n\n"
-                                 "Vérifiez le fichier ou l'adresse passés à --db ou à ENCOURS_DB.")
-            app.exit(1)
-            return False
-        return True
-
     if screenshot:
+        from app.ui.errors import install
         from app.ui.screenshot import take
 
-        return take(window, *screenshot) if attach() else 1
-    if quit_when == "paint":
-        _AfterFirstPaint(window, app.quit)
-    else:
-        _AfterFirstPaint(window, lambda: (attach(), quit_when and QTimer.singleShot(0, app.quit)))
-    window.show()
+        install(window)
+        return take(window, *screenshot) if attached(window, location) else 1
+    from app.ui.files import lock
+
+    held, why = lock(location)
+    if why:  # a second Encours on the same file: said at once, not as « database is locked » later
+        QMessageBox.warning(None, APP_NAME, why)
+        return 1
+
+    def attach() -> None:
+        if not attached(window, location):
+            app.exit(1)
+        elif quit_when:
+            QTimer.singleShot(0, app.quit)
+
+    _AfterFirstPaint(window, app.quit if quit_when == "paint" else attach)
+    _shown(window, held)
     return app.exec()

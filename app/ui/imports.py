@@ -35,7 +35,6 @@ class ImportsScreen(Screen):
     def __init__(self, context, title, parent=None) -> None:
         super().__init__(context, title, parent)
         self.import_button = QPushButton(icon("upload"), "Importer un fichier…")
-        self.import_button.setShortcut("Ctrl+I")
         self.import_button.setToolTip("Importer un fichier (Ctrl+I) — vous pouvez aussi le déposer sur la fenêtre")
         self.undo_button = QPushButton(icon("rotate-ccw"), "Annuler cet import")
         self.undo_button.setEnabled(False)

@@ -1,7 +1,8 @@
 """The main window: a navigation column on the left, the current screen on the right.
 
 It remembers its size, the last screen and the tables' column widths (QSettings). An empty database shows
-the welcome screen first.
+the welcome screen first. Its title names the company and the data file; Fichier opens another company's
+file in a new window that replaces this one (``switch_to``).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from PySide6.QtWidgets import (QHBoxLayout, QLabel, QListWidget, QListWidgetItem
                                QVBoxLayout, QWidget)
 
 from app.ui.icons import icon
+from app.ui.menus import MenuBar
 
 if TYPE_CHECKING:
     from app.ui.bootstrap import Context
@@ -86,14 +88,14 @@ class MainWindow(QMainWindow):
         self.nav = QListWidget()
         self.nav.setObjectName("nav")
         self.nav.setIconSize(QSize(18, 18))
+        self.menus = MenuBar(self)
         for number, (key, title, icon_name) in enumerate(NAVIGATION, start=1):
             item = QListWidgetItem(icon(icon_name), title)
             item.setData(Qt.ItemDataRole.UserRole, key)
             item.setToolTip(f"{title} (Ctrl+{number})")
             self.nav.addItem(item)
-            QShortcut(QKeySequence(f"Ctrl+{number}"), self, lambda k=key: self.show_screen(k))
+            self.menus.add_screen(number, title, lambda k=key: self.show_screen(k))
         QShortcut(QKeySequence.StandardKey.Find, self, lambda: self.current_screen().focus_search())
-        QShortcut(QKeySequence.StandardKey.Quit, self, self.close)
         self.nav.setEnabled(False)
         self.nav.currentRowChanged.connect(self._nav_changed)
         side = QWidget()
@@ -134,6 +136,7 @@ class MainWindow(QMainWindow):
 
         self.context = context
         context.settings = self.settings
+        self.menus.recent.add(context.location)
         self.screens = build_screens(context)
         for key, screen in self.screens.items():
             self.stack.addWidget(screen)
@@ -153,10 +156,12 @@ class MainWindow(QMainWindow):
         from app.services.company import company_name
         from app.services.store import read
 
-        self.setWindowTitle(read(self.context.db, company_name))  # Qt appends " — Encours"
+        # the company and its file (Qt appends " — Encours"): two windows on two companies are told apart
+        self.setWindowTitle(f"{read(self.context.db, company_name)} — {self.context.db.name.rsplit('/', 1)[-1]}")
         self.statusBar().showMessage(f"Données : {self.context.location}")
         self.pages.setCurrentIndex(0)
         self.nav.setEnabled(True)
+        self.menus.set_workspace(True)
         last = self.settings.value("window/screen", "dashboard")
         self.show_screen(last if last in self.screens else "dashboard")
 
@@ -204,7 +209,17 @@ class MainWindow(QMainWindow):
             self.screens["imports"].open_wizard(files[0])
             event.acceptProposedAction()
 
+    def switch_to(self, location: str) -> None:
+        """Open another company's data file: a new window on it takes this one's place (this one closes once
+        the other is shown; a file another window holds is refused, and this one stays)."""
+        from app.ui.app import start_window
+
+        if start_window(location, self.settings, replacing=self) is not None:
+            self.close()
+
     def closeEvent(self, event) -> None:
+        if getattr(self, "lock", None) is not None:  # the file is free for another window
+            self.lock.unlock()
         self.settings.setValue("window/geometry", self.saveGeometry())
         for key, screen in self.screens.items():
             if hasattr(screen, "table"):

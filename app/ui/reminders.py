@@ -12,7 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QUrl
-from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
+from PySide6.QtGui import QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QFormLayout, QHBoxLayout, QLabel,
                                QLineEdit, QMessageBox, QPlainTextEdit, QPushButton, QSplitter, QVBoxLayout, QWidget)
 
@@ -74,6 +74,7 @@ class RemindersScreen(Screen):
         self.preview_button = QPushButton(icon("eye"), "Aperçu")
         self.print_button = QPushButton(icon("printer"), "Imprimer")
         self.print_button.setToolTip("La lettre de la relance choisie, enregistrée comme envoyée (Ctrl+P)")
+        self.print_button.setShortcut(QKeySequence("Ctrl+P"))
         self.print_all_button = QPushButton(icon("files"), "Tout imprimer")
         self.print_all_button.setToolTip("Toutes les lettres du jour dans un seul PDF")
         self.emails_button = QPushButton(icon("mail"), "E-mails…")
@@ -83,7 +84,6 @@ class RemindersScreen(Screen):
                              (self.print_all_button, self.print_all), (self.emails_button, self.emails)):
             button.clicked.connect(slot)
             self.actions_bar.addWidget(button)
-        QShortcut(QKeySequence.StandardKey.Print, self, self.print_selected)
         self.missing_rate = ""  # why no letter can be printed today (the half-year's rates missing), or ""
         self.print_tips = {button: button.toolTip()
                            for button in (self.print_button, self.print_all_button, self.emails_button)}

@@ -230,7 +230,7 @@ def test_a_missing_half_year_is_said_at_the_top_and_stops_printing_before_any_di
     for button in (screen.print_button, screen.print_all_button, screen.emails_button):
         assert not button.isEnabled() and button.toolTip() == reason
     assert screen.preview_button.isEnabled()  # a preview records nothing
-    screen.print_selected()  # Ctrl+P goes past the button
+    screen.print_selected()  # even called past the disabled button
     screen.print_all()
     screen.emails()
     assert asked == []

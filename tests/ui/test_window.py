@@ -18,7 +18,8 @@ def test_demo_button_fills_the_database(db, make_window, qtbot):
     window = make_window(db)
     qtbot.mouseClick(window.welcome.demo_button, __import__("PySide6.QtCore").QtCore.Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.pages.currentIndex() == 0, timeout=60_000)
-    assert window.windowTitle() == "Atelier Dubois SARL"  # Qt shows it as "Atelier Dubois SARL — Encours"
+    # the company and its file; Qt shows it as "Atelier Dubois SARL — encours.sqlite — Encours"
+    assert window.windowTitle() == f"Atelier Dubois SARL — {db.name.rsplit('/', 1)[-1]}"
     dashboard = window.screens["dashboard"]
     assert window.current_screen() is dashboard  # the first screen of the week
     qtbot.waitUntil(lambda: dashboard.figures is not None, timeout=30_000)
