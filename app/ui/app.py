@@ -15,6 +15,7 @@ from PySide6.QtCore import QEvent, QLibraryInfo, QLocale, QObject, QTimer, QTran
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app.config import APP_NAME, ORG_NAME
+from app.jobs import Refused
 
 SCREENSHOT_SIZE = (1280, 800)
 
@@ -70,7 +71,7 @@ def run(location: str, screenshot: tuple[str, str] | None = None) -> int:
     settings = QSettings(os.path.join(tempfile.mkdtemp(), "encours.ini"), QSettings.Format.IniFormat) \
         if screenshot or quit_when else QSettings()
     window = MainWindow(settings)
-    from app.ui.errors import install
+    from app.ui.errors import install, said
 
     install(window)  # a refusal or a bug no screen caught: said in a message box, never only on a console
 
@@ -78,10 +79,20 @@ def run(location: str, screenshot: tuple[str, str] | None = None) -> int:
         from app.ui.bootstrap import bootstrap
 
         try:
-            window.attach(bootstrap(location))
+            context = bootstrap(location)
+        except Refused as refused:  # opened, but the database refused the work of opening: said as that
+            QMessageBox.critical(window, APP_NAME, str(refused))
+            app.exit(1)
+            return False
         except Exception as exc:  # a file that is not a database, a server that does not answer
             QMessageBox.critical(window, APP_NAME, f"Impossible d'ouvrir les données {location} :\n{exc}\n\n"
                                  "Vérifiez le fichier ou l'adresse passés à --db ou à ENCOURS_DB.")
+            app.exit(1)
+            return False
+        try:
+            window.attach(context)
+        except Exception as exc:  # the data opened: what went wrong after is said as what it is, not as the path
+            said(window, exc, exc.__traceback__)
             app.exit(1)
             return False
         return True
