@@ -15,6 +15,7 @@ from app.domain.money import format_eur
 from app.domain.penalties import PENALTY_CLAUSE
 from app.services.edits import COMPANY_KEY, claim, record_settings, settings_subject
 from app.services.identifiers import clean_siren, format_iban, iban_error, siren_error
+from app.services.lengths import length_errors
 from app.domain.terms import PaymentTerms
 from app.models import Company
 
@@ -88,7 +89,18 @@ def validate_company(data: CompanyInput) -> dict[str, str]:
         errors["penalty_clause"] = "La clause de pénalités figure sur vos lettres : elle ne peut pas être vide."
     if data.tolerance < 0:
         errors["tolerance"] = "Le seuil de tolérance ne peut pas être négatif."
-    return errors
+    texts = {f.name: value for f in fields(CompanyInput) if isinstance(value := _stored(f.name, getattr(data, f.name)), str)}
+    return {**length_errors(Company, texts, LABELS), **errors}
+
+
+def _stored(name: str, value):
+    """A field of the form as the company keeps it: the SIREN's digits, the IBAN in groups of four, a text
+    without its surrounding spaces."""
+    if name == "siren":
+        value = clean_siren(value)
+    if name == "iban":
+        value = format_iban(value)
+    return value.strip() if isinstance(value, str) else value
 
 
 def save_company(session: Session, data: CompanyInput, seen: dict[str, int] | None = None
@@ -100,12 +112,7 @@ def save_company(session: Session, data: CompanyInput, seen: dict[str, int] | No
         return None, errors
     with editing_company(session, seen, COMPANY_SECTION, LABELS, _shown) as company:
         for field in fields(CompanyInput):
-            value = getattr(data, field.name)
-            if field.name == "siren":
-                value = clean_siren(value)
-            if field.name == "iban":
-                value = format_iban(value)
-            setattr(company, field.name, value.strip() if isinstance(value, str) else value)
+            setattr(company, field.name, _stored(field.name, getattr(data, field.name)))
     return company, {}
 
 

@@ -19,6 +19,7 @@ from app.domain.vocabulary import GUARANTEE_LABELS, EventKind
 from app.models import SEGMENT_LABELS, Customer, Event, Guarantee, GuaranteeKind, Segment
 from app.services.aging import aging_summary
 from app.services.edits import Subject, claim, record_edit
+from app.services.lengths import length_errors
 
 CUSTOMER = Subject("Ce client a été modifié", "Ce client a été supprimé", "depuis que vous l'avez ouvert",
                    "Rechargez la fiche.", lambda customer_id: (
@@ -30,6 +31,12 @@ LABELS = {"terms": "délai de paiement", "credit_limit": "limite de crédit", "s
           "vat_number": "n° TVA", "naf_code": "code NAF", "address": "adresse", "postcode": "code postal",
           "city": "ville", "contact_name": "contact", "email": "e-mail", "phone": "téléphone",
           "external_rating": "note externe", "salesperson": "commercial", "notes": "notes"}
+
+
+# the texts of the card, saved without their surrounding spaces
+_TEXTS = ("name", "code", "vat_number", "address", "postcode", "city", "contact_name", "email", "phone", "naf_code",
+          "external_rating", "salesperson", "notes")
+_GUARANTEE_LABELS = {"guarantor": "garant", "grade": "cote"}
 
 
 @dataclass(frozen=True)
@@ -162,6 +169,7 @@ def validate_customer(session: Session, data: CustomerInput, customer_id: int | 
             if exposure > data.credit_limit:
                 warnings["credit_limit"] = (f"L'encours actuel ({format_eur(exposure)}) dépasse déjà "
                                             "cette limite.")
+    errors.update(length_errors(Customer, {name: getattr(data, name).strip() for name in _TEXTS}, LABELS))
     if data.dunning_plan and data.dunning_plan not in set(Segment):
         errors["dunning_plan"] = "Plan de relance inconnu."
     for i, guarantee in enumerate(data.guarantees):
@@ -169,6 +177,9 @@ def validate_customer(session: Session, data: CustomerInput, customer_id: int | 
             errors["guarantees"] = f"Garantie {i + 1} : le pourcentage doit être entre 0 et 100."
         if guarantee.valid_from and guarantee.valid_to and guarantee.valid_to < guarantee.valid_from:
             errors["guarantees"] = f"Garantie {i + 1} : la date de fin précède la date de début."
+        if too_long := length_errors(Guarantee, {"guarantor": guarantee.guarantor.strip(), "grade": guarantee.grade},
+                                     _GUARANTEE_LABELS):
+            errors["guarantees"] = f"Garantie {i + 1} : " + " ".join(too_long.values())
     return Validation(errors, warnings)
 
 
@@ -188,8 +199,7 @@ def save_customer(session: Session, data: CustomerInput, customer_id: int | None
         claim(session, Customer, customer_id, data.version, CUSTOMER)
         customer = get_customer(session, customer_id)
         before = _shown(customer)
-    for name in ("name", "code", "vat_number", "address", "postcode", "city", "contact_name", "email", "phone",
-                 "naf_code", "external_rating", "salesperson", "notes"):
+    for name in _TEXTS:
         setattr(customer, name, getattr(data, name).strip())
     customer.siren = clean_siren(data.siren)
     customer.segment = Segment(data.segment).value

@@ -14,6 +14,7 @@ from app.domain.money import from_cents
 from app.domain.changes import changed
 from app.domain.vocabulary import RESOLUTION_LABELS, DisputeResolution, EventKind, InvoiceKind, InvoiceStatus
 from app.models import Customer, Dispute, Invoice
+from app.services.lengths import length_errors
 from app.services.aging import still_due_rows
 from app.services.edits import claim, record_edit
 from app.services.invoices import INVOICE
@@ -87,6 +88,7 @@ def save_dispute(session: Session, data: DisputeInput, dispute_id: int | None, a
         errors["invoice_number"] = f"Aucune facture n'a le numéro « {data.invoice_number.strip()} »."
     if not data.reason.strip():
         errors["reason"] = "Indiquez le motif du litige."
+    errors.update(length_errors(Dispute, {"assignee": data.assignee.strip()}, LABELS))
     opened = data.opened_on or at
     if data.closed_on is not None:
         if data.resolution not in set(DisputeResolution):
@@ -102,7 +104,7 @@ def save_dispute(session: Session, data: DisputeInput, dispute_id: int | None, a
     if dispute is None:
         dispute = Dispute(opened_on=opened)
         session.add(dispute)
-    dispute.invoice_id, dispute.reason, dispute.assignee = invoice.id, data.reason.strip(), data.assignee.strip()[:100]
+    dispute.invoice_id, dispute.reason, dispute.assignee = invoice.id, data.reason.strip(), data.assignee.strip()
     dispute.note, dispute.opened_on = data.note.strip(), opened
     dispute.closed_on = data.closed_on
     dispute.resolution = data.resolution if data.closed_on is not None else ""

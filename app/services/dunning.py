@@ -24,6 +24,7 @@ from app.models import Activity, Company, Customer, Dispute, DunningLetter, Invo
 from app.services.aging import still_due_rows
 from app.services.customers import CUSTOMER
 from app.services.edits import claim, record_edit, record_settings, settings_subject
+from app.services.lengths import length_errors
 from app.services.preferences import keep_preferences, preference
 from app.services.risk import all_scores
 
@@ -264,11 +265,12 @@ def postpone(session: Session, customer_id: int, at: date, until: date, reason: 
         errors["until"] = "Au plus un an : au-delà, la créance risque la prescription sans qu'on la relance."
     if not reason.strip():
         errors["reason"] = "Dites pourquoi (il s'affichera dans les relances en attente)."
+    errors.update(length_errors(Customer, {"dunning_hold_reason": reason.strip()}, {"dunning_hold_reason": "raison"}))
     if errors:
         return errors
     claim(session, Customer, customer_id, None, CUSTOMER)
     customer = session.get(Customer, customer_id)
-    customer.dunning_hold_until, customer.dunning_hold_reason = until, reason.strip()[:200]
+    customer.dunning_hold_until, customer.dunning_hold_reason = until, reason.strip()
     session.flush()
     record_edit(session, EventKind.POSTPONEMENT,
                 [f"relances reportées au {until:%d/%m/%Y} : {customer.dunning_hold_reason}"], customer_id=customer_id)

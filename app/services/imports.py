@@ -45,6 +45,7 @@ from app.services import reported, settlement
 from app.services.import_mappings import saved_mapping
 from app.services.import_summary import ImportRefused, ImportSummary
 from app.services.ledger_check import ledger_check
+from app.services.lengths import checked, file_name_error
 from app.services.statements import record_statement
 
 CHUNK = 5000
@@ -96,6 +97,10 @@ def import_records(session: Session, path: Path, result: ReadResult, *, today: d
     """Apply what a reader found in ``path``: nothing when it has problems, unless ``accept_valid_rows``
     (``ImportRefused`` when they are found while applying). ``as_of``: the date the file states its paid and
     remaining amounts at (else the file's own date)."""
+    if why := file_name_error(path):
+        raise ImportRefused(ImportSummary(file=path.name, kind=result.kind, rows=result.rows,
+                                          errors=[Problem(None, None, "", why)]))
+    result = checked(result)  # a text too long for its column: refused at its line, on SQLite as on PostgreSQL
     summary = ImportSummary(file=path.name, kind=result.kind, rows=result.rows, errors=list(result.problems),
                             warnings=list(result.warnings))
     ledger = isinstance(result, LedgerRead)
@@ -369,7 +374,7 @@ class _Import:
                 continue
             known[record.row_hash] = None
             fresh.append((self.customer_ids[record.customer_key], record.received_on, to_cents(record.amount),
-                          record.reference[:500], "virement", self.batch.id, record.line, record.row_hash))
+                          record.reference, "virement", self.batch.id, record.line, record.row_hash))
             hashes.append(record.row_hash)
         self.payment_ids.update(zip(hashes, self._insert_with_ids(Payment, _PAYMENT, fresh)))
         self.summary.created["payments"] = len(fresh)

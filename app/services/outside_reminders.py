@@ -27,13 +27,14 @@ from app.services.aging import still_due_rows
 from app.services.customers import CUSTOMER
 from app.services.dunning import plan_of, plans
 from app.services.edits import claim, record_edit
+from app.services.lengths import length_errors
+from app.services.timeline import REGISTERED
 
 # the steps a debtor receives (or hears) and the next ones follow: not the courtesy reminder before the due date,
 # which chases nothing late, nor the litigation file, which is never sent to the debtor
 OUTSIDE_STEPS = (DunningStep.FIRST_REMINDER, DunningStep.SECOND_REMINDER, DunningStep.PHONE_CALL,
                  DunningStep.FORMAL_NOTICE)
 DONE = {DunningStep.PHONE_CALL: "passé"}  # « Appel téléphonique passé », « 1re relance envoyée »
-MAX_REGISTERED = 40                       # the registered-mail number's column
 
 
 class LateThen(NamedTuple):
@@ -144,8 +145,8 @@ def record_outside(session: Session, customer_ids: list[int], step: str, sent_on
     number = " ".join(registered.split())
     if number and step != DunningStep.FORMAL_NOTICE:
         errors["registered"] = "Un n° de recommandé ne se note que pour une mise en demeure."
-    elif len(number) > MAX_REGISTERED:
-        errors["registered"] = f"Ce numéro est trop long ({MAX_REGISTERED} caractères au plus)."
+    elif too_long := length_errors(DunningLetter, {"registered_mail_number": number}, REGISTERED):
+        errors["registered"] = too_long["registered_mail_number"]
     ids = list(dict.fromkeys(customer_ids))
     if not ids:
         errors["customers"] = "Choisissez au moins un client."

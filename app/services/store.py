@@ -5,7 +5,9 @@ that is one transaction (rolled back whole on any error).
 When another window or command holds the database's write lock beyond the wait (``BUSY_TIMEOUT_MS``), the
 work is refused with ``DatabaseBusy``, whose French message the command line prints and the window shows. A
 write that finds its row changed by another user in the meantime (``StaleDataError``: the row's version moved
-between reading and writing it) is refused with a French ``edits.Conflict``, never a traceback."""
+between reading and writing it) is refused with a French ``edits.Conflict``, never a traceback. A value the
+database refuses while working (``DataError``, ``IntegrityError``: a check the services missed) is said as
+that, ``DatabaseRefused``, never as a failure to open the file."""
 
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ from contextlib import contextmanager
 from typing import TypeVar
 
 from sqlalchemy import make_url
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.config import database_url
@@ -23,7 +25,7 @@ from app.models.db import Database, display_name, held_by_another_writer
 from app.models.db import open_database as open_and_migrate
 from app.services.edits import Conflict
 
-__all__ = ["Database", "DatabaseBusy", "commit", "open_database", "read", "rehearse"]
+__all__ = ["Database", "DatabaseBusy", "DatabaseRefused", "commit", "open_database", "read", "rehearse"]
 
 T = TypeVar("T")
 CHANGED_MEANWHILE = ("Ces données viennent d'être modifiées sur un autre poste : rien n'a été enregistré. "
@@ -35,10 +37,19 @@ class DatabaseBusy(Refused):
     of this work was written, and trying again in a moment succeeds."""
 
 
+class DatabaseRefused(Refused):
+    """The database refused what a piece of work wrote (a value its column does not take, a rule of its
+    own): that work's transaction rolled back, nothing of it was written."""
+
+
 @contextmanager
 def _another_writer_said(name: str) -> Iterator[None]:
     try:
         yield
+    except (DataError, IntegrityError) as error:
+        detail = str(getattr(error, "orig", error)).strip().splitlines()[0]
+        raise DatabaseRefused(f"La base de données {name} a refusé l'enregistrement : {detail} ; rien n'a été "
+                              "enregistré.") from error
     except DBAPIError as error:
         if not held_by_another_writer(error):
             raise

@@ -15,6 +15,9 @@ from app.domain.money import format_eur, from_cents
 from app.domain.vocabulary import ACTIVITY_LABELS, DUNNING_STEP_LABELS, RESOLUTION_LABELS, DunningStep
 from app.models import Activity, Dispute, DunningLetter, Invoice, Payment
 from app.services.history import HistoryLine, history
+from app.services.lengths import length_errors
+
+REGISTERED = {"registered_mail_number": "n° de recommandé"}  # how a refusal names it
 
 
 class Entry(NamedTuple):
@@ -79,8 +82,8 @@ def note_registered_mail(session: Session, letter_id: int, number: str) -> dict[
     cleaned = " ".join(number.split())
     if not cleaned:
         return {"number": "Saisissez le numéro du recommandé (par exemple 1A 123 456 7890 1)."}
-    if len(cleaned) > 40:
-        return {"number": "Ce numéro est trop long (40 caractères au plus)."}
+    if too_long := length_errors(DunningLetter, {"registered_mail_number": cleaned}, REGISTERED):
+        return {"number": too_long["registered_mail_number"]}
     session.get(DunningLetter, letter_id).registered_mail_number = cleaned
     session.flush()
     return {}

@@ -15,6 +15,7 @@ from PySide6.QtCore import QEvent, QLibraryInfo, QLocale, QObject, Qt, QTimer, Q
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app.config import APP_NAME, ORG_NAME
+from app.jobs import Refused
 
 SCREENSHOT_SIZE = (1280, 800)
 
@@ -62,12 +63,21 @@ _windows: set = set()  # the windows shown, kept alive (a window opened by Fichi
 def attached(window, location: str) -> bool:
     """Open ``location`` behind ``window``; False, said, when it cannot be opened."""
     from app.ui.bootstrap import bootstrap
+    from app.ui.errors import said
 
     try:
-        window.attach(bootstrap(location))
+        context = bootstrap(location)
+    except Refused as refused:  # opened, but the database refused the work of opening: said as that
+        QMessageBox.critical(window, APP_NAME, str(refused))
+        return False
     except Exception as exc:  # a file that is not a database, a server that does not answer
         QMessageBox.critical(window, APP_NAME, f"Impossible d'ouvrir les données {location} :\n{exc}\n\n"
                              "Vérifiez le fichier ou l'adresse passés à --db ou à ENCOURS_DB.")
+        return False
+    try:
+        window.attach(context)
+    except Exception as exc:  # the data opened: what went wrong after is said as what it is, not as the path
+        said(window, exc, exc.__traceback__)
         return False
     return True
 

@@ -146,7 +146,7 @@ def test_an_invoice_in_dispute_that_day_is_not_chased(ledger):
     ("litigation", date(2026, 11, 10), "", "step", None),
     ("second_reminder", date(2026, 11, 10), "1A 123", "registered",
      "Un n° de recommandé ne se note que pour une mise en demeure."),
-    ("formal_notice", date(2026, 11, 10), "1" * 41, "registered", "Ce numéro est trop long (40 caractères au plus)."),
+    ("formal_notice", date(2026, 11, 10), "1" * 41, "registered", "N° de recommandé : 41 caractères, 40 au plus."),
 ])
 def test_what_is_refused_writes_nothing(ledger, step, on, registered, field, message):
     result = record(ledger, ["Garage Petit", "Boulangerie Martin"], step, on, registered=registered)
