@@ -11,7 +11,7 @@ import importlib
 from datetime import timedelta
 
 from PySide6.QtCore import Qt, QUrl
-from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
+from PySide6.QtGui import QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (QFrame, QGridLayout, QHBoxLayout, QHeaderView, QLabel, QListWidget,
                                QListWidgetItem, QPushButton, QSplitter, QTableWidget,
                                QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
@@ -77,7 +77,7 @@ class DashboardScreen(Screen):
         self.print_button = QPushButton(icon("printer"), "Imprimer le rapport hebdo")
         self.print_button.setToolTip("Le rapport de la semaine en PDF, deux pages (Ctrl+P)")
         self.print_button.clicked.connect(self.print_report)
-        QShortcut(QKeySequence.StandardKey.Print, self, self.print_report)
+        self.print_button.setShortcut(QKeySequence("Ctrl+P"))
         self.actions_bar.addWidget(self.print_button)
 
         self.layout_.addWidget(self.problem)

@@ -172,6 +172,10 @@ class MainWindow(QMainWindow):
     def current_screen(self) -> Screen:
         return self.stack.currentWidget()
 
+    def current_key(self) -> str:
+        """The key of the screen shown (``NAVIGATION``)."""
+        return SCREENS[max(self.nav.currentRow(), 0)]
+
     def _nav_changed(self, row: int) -> None:
         if row < 0:
             return

@@ -42,6 +42,12 @@ class MenuBar:
         self.actions_menu = bar.addMenu("&Actions")
         self.actions_menu.aboutToShow.connect(self._fill_actions)
         self.help_menu = bar.addMenu("A&ide")
+        self._action(self.help_menu, "Aide sur cet écran", self.help_here, "F1",
+                     "La page d'aide de l'écran affiché, avec ses raccourcis")
+        self._action(self.help_menu, "Premiers pas", lambda: self._help("welcome"), None,
+                     "La semaine type : importer, rapprocher, relancer, regarder la trésorerie")
+        self.help_menu.addSeparator()
+        self._action(self.help_menu, "À propos d'Encours", self.about)
         self.data_actions = [self.import_action]  # need an open company: off on the welcome screen
         self.set_workspace(False)
 
@@ -101,6 +107,22 @@ class MenuBar:
     def import_file(self) -> None:
         self.window.show_screen("imports")
         self.window.screens["imports"].choose_file()
+
+    # Aide ---------------------------------------------------------------------------------------------------
+    def help_here(self) -> None:
+        """F1: the page of the screen shown (the welcome screen's: « Premiers pas »)."""
+        window = self.window
+        self._help(window.current_key() if window.pages.currentIndex() == 0 and window.screens else "welcome")
+
+    def _help(self, page_key: str) -> None:
+        from app.ui.help import show_help
+
+        self.help_window = show_help(self.window, page_key, self.window.settings)
+
+    def about(self) -> None:
+        from app.ui.help import AboutDialog
+
+        AboutDialog(self.window, self.window.context.location if self.window.context else "—").exec()
 
     # Actions ------------------------------------------------------------------------------------------------
     def _fill_actions(self) -> None:

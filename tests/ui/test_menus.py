@@ -2,7 +2,7 @@
 in a window that replaces this one (named in the title, remembered among the recent files), and a file
 already open in another window refused at once."""
 
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QLabel, QMessageBox
 
 from app.models import Company
 from app.services.store import open_database
@@ -98,3 +98,21 @@ def test_a_new_company_file_opens_on_the_welcome_screen_and_an_existing_one_is_n
     assert (tmp_path / "neuve.sqlite").is_file() and new.pages.currentWidget() is new.welcome
     assert not next(a for a in menu(new, "Écrans").actions()).isEnabled()  # no company yet: no screens
     new.close()
+
+
+def test_f1_opens_the_help_of_the_screen_shown_and_about_names_the_data(ledger, make_window, monkeypatch):
+    window = make_window(ledger, location=ledger.name)
+    assert texts(menu(window, "Aide")) == [("Aide sur cet écran", "F1"), ("Premiers pas", ""),
+                                           ("À propos d'Encours", "")]
+    window.show_screen("reminders")
+    menu(window, "Aide").actions()[0].trigger()
+    assert window.menus.help_window.current_page() == "relances.html"
+    window.show_screen("customers")
+    menu(window, "Aide").actions()[0].trigger()
+    assert window.menus.help_window.current_page() == "clients.html"
+    from app.ui.help import AboutDialog
+
+    shown = []
+    monkeypatch.setattr(AboutDialog, "exec", lambda dialog: shown.append(dialog))
+    menu(window, "Aide").actions()[-1].trigger()
+    assert ledger.name in " ".join(label.text() for label in shown[0].findChildren(QLabel))
