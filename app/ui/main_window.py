@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QSettings, QSize, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow, QStackedWidget,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow, QMessageBox,
+                               QStackedWidget, QVBoxLayout, QWidget)
 
 from app.ui.icons import icon
 
@@ -128,12 +128,15 @@ class MainWindow(QMainWindow):
 
     def attach(self, context: Context) -> None:
         """Build the screens on the open database; an empty one shows the welcome screen first."""
+        from app.services.backups import daily_backup
         from app.services.company import company_name
         from app.services.store import read
         from app.ui.welcome import WelcomeScreen
 
         self.context = context
         context.settings = self.settings
+        if warning := daily_backup(context.db):  # the day's backup; the window opens even when it failed
+            QMessageBox.warning(self, "Sauvegarde quotidienne", warning)
         self.screens = build_screens(context)
         for key, screen in self.screens.items():
             self.stack.addWidget(screen)
