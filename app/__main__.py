@@ -140,6 +140,11 @@ def build_parser() -> argparse.ArgumentParser:
     statement.add_argument("code", metavar="CODE_CLIENT", help="code du client")
     statement.add_argument("--at", type=parse_date, default=None, help="date du relevé (défaut : aujourd'hui)")
     statement.add_argument("--out", required=True, help="fichier PDF à écrire")
+    backup = verbs.add_parser("backup", help="sauvegarde les données (dossier « sauvegardes » à côté d'elles)")
+    backup.add_argument("--out", help="fichier où écrire la sauvegarde, au lieu du dossier des sauvegardes")
+    restore = verbs.add_parser("restore", help="remet les données d'une sauvegarde (l'état présent est sauvegardé "
+                                               "d'abord)")
+    restore.add_argument("file", metavar="FICHIER", help="la sauvegarde à restaurer")
     shot = verbs.add_parser("screenshot", help="capture d'un écran en 1280×800")
     shot.add_argument("view", help="dashboard, customers, customer, invoices, reminders, imports, disputes, settings, welcome")
     shot.add_argument("--out", required=True, help="fichier PNG à écrire")
@@ -213,6 +218,7 @@ def run_import(location: str, args: argparse.Namespace) -> int:
     """Each file in its own transaction, rolled back whole when the file is refused; exit code 1 when any file
     is refused or has rows left out."""
     from app.importers.records import UnreadableFile
+    from app.services.backups import back_up
     from app.services.bank_accounts import AccountNeeded, known_accounts, typed_account_error
     from app.services.import_preview import preview_file
     from app.services.import_mappings import mapping_named
@@ -242,6 +248,8 @@ def run_import(location: str, args: argparse.Namespace) -> int:
                            create_company=True)
             if args.dry_run:
                 preview = rehearse(db, preview_file, path, **options)
+            else:
+                back_up(db, "import", path.name)
             summary = preview.summary if preview else commit(db, import_file, path, **options)
         except ImportRefused as refused:  # its transaction rolled back: nothing of the file written
             summary = refused.summary
@@ -327,6 +335,7 @@ def run_report(location: str, at: date | None, out: Path) -> int:
 
 
 def run_remind(location: str, args: argparse.Namespace) -> int:
+    from app.services.backups import back_up
     from app.services.rates import missing_rate
     from app.services.reminders import remind, remind_json, remind_lines, unmatched_receipts, unmatched_warning
     from app.services.store import commit, read, rehearse
@@ -338,6 +347,8 @@ def run_remind(location: str, args: argparse.Namespace) -> int:
     warning = unmatched_warning(*read(db, unmatched_receipts))
     if warning:
         print(f"Attention : {warning}", file=sys.stderr)
+    if not args.dry_run:
+        back_up(db, "relances")
     run = rehearse if args.dry_run else commit
     reminders, holds = run(db, remind, at, Path(args.out), dry_run=args.dry_run,
                            emails=args.eml)
@@ -429,6 +440,22 @@ def run_statement(location: str, code: str, at: date | None, out: Path) -> int:
     return 0
 
 
+def run_backup(location: str, out: str | None) -> int:
+    from app.services.backups import back_up, size_text
+
+    backup = back_up(existing_database(location), "manuelle", out=Path(out) if out else None)
+    print(f"Sauvegarde écrite dans {backup.path} ({size_text(backup.size)}).")
+    return 0
+
+
+def run_restore(location: str, file: str) -> int:
+    from app.services.backups import restore
+
+    before = restore(existing_database(location), Path(file))
+    print(f"Données restaurées depuis {file}. L'état précédent est sauvegardé dans {before.path}.")
+    return 0
+
+
 def run_window(location: str, screenshot: tuple[str, str] | None = None) -> int:
     from app.ui.app import run
 
@@ -461,6 +488,10 @@ def main(argv: list[str] | None = None) -> int:
             return run_report(location, args.at, Path(args.out))
         if args.command == "statement":
             return run_statement(location, args.code, args.at, Path(args.out))
+        if args.command == "backup":
+            return run_backup(location, args.out)
+        if args.command == "restore":
+            return run_restore(location, args.file)
         if args.command == "screenshot":
             return run_window(location, (args.view, args.out))
         return run_window(location)

@@ -1,16 +1,15 @@
 """Open the database: any SQLAlchemy URL, SQLite by default with WAL and foreign keys on.
 
-Opening migrates the schema to the current revision with Alembic, after a backup copy of a SQLite file
-that held an older schema. Alembic is imported only when a migration is needed, which keeps start-up fast.
+Opening migrates the schema to the current revision with Alembic, after a backup (``backup_copy``) of a
+database that held an older schema. Alembic is imported only when a migration is needed, which keeps start-up fast.
 """
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from operator import itemgetter
 from pathlib import Path
 
@@ -21,6 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.config import database_url
 from app.domain.text import IsoDates
+from app.models.backup_copy import live_file, write_backup
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 SCHEMA_REVISION = "0013"  # the head of migrations/versions; a test checks they agree
@@ -110,13 +110,13 @@ def current_revision(engine: Engine) -> str | None:
 
 
 def migrate(engine: Engine) -> None:
-    """Bring the schema to ``SCHEMA_REVISION``; a SQLite file with an older schema is copied aside first."""
+    """Bring the schema to ``SCHEMA_REVISION``; a database with an older schema is backed up first (a
+    ``Refused`` when the backup cannot be written: the schema is then left as it was)."""
     revision = current_revision(engine)
     if revision == SCHEMA_REVISION:
         return
-    if revision is not None and engine.dialect.name == "sqlite" and engine.url.database:
-        source = Path(engine.url.database)
-        shutil.copy2(source, source.with_name(f"{source.name}.{revision}.{datetime.now():%Y%m%d-%H%M%S}.bak"))
+    if revision is not None and (engine.dialect.name != "sqlite" or live_file(engine.url)):
+        write_backup(engine.url, "schema", "avant mise à jour du schéma")
     from alembic import command
     from alembic.config import Config
 

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QFormLayout, QHBox
                                QMessageBox, QPushButton, QStackedWidget, QVBoxLayout, QWidget)
 
 from app.jobs import Refused
+from app.services.backups import back_up
 from app.services.bank_accounts import AccountNeeded
 from app.services.import_preview import first_rows, inspect_table, preview_file, recognise
 from app.services.import_mappings import save_mapping
@@ -390,6 +391,7 @@ def run_import(db, path: Path, keep, **options):
     rolled back, its summary shown); ``options`` are ``import_file``'s."""
     if keep is not None:
         commit(db, save_mapping, *keep)
+    back_up(db, "import", path.name)
     try:
         return asked(commit, db, import_file, path, **options)
     except ImportRefused as refused:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QLabel, QMessageBox, QPushButton
 
+from app.services.backups import back_up
 from app.services.import_preview import file_filters, kind_titles
 from app.services.import_history import ImportRow, list_imports, undo_import, undo_question
 from app.services.store import commit, read
@@ -87,6 +88,7 @@ class ImportsScreen(Screen):
         answer = QMessageBox.question(self, "Annuler cet import", question)
         if answer != QMessageBox.StandardButton.Yes:
             return
+        back_up(self.context.db, "annulation")  # refused (said by the window) when it cannot be written
         try:
             message = commit(self.context.db, undo_import, row.id)
         except ValueError as refused:  # undone, or depended on, from another workstation meanwhile

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QSettings, QSize, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow, QStackedWidget,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow, QMessageBox,
+                               QStackedWidget, QVBoxLayout, QWidget)
 
 from app.ui.icons import icon
 from app.ui.menus import MenuBar
@@ -130,6 +130,7 @@ class MainWindow(QMainWindow):
 
     def attach(self, context: Context) -> None:
         """Build the screens on the open database; an empty one shows the welcome screen first."""
+        from app.services.backups import daily_backup
         from app.services.company import company_name
         from app.services.store import read
         from app.ui.welcome import WelcomeScreen
@@ -137,6 +138,8 @@ class MainWindow(QMainWindow):
         self.context = context
         context.settings = self.settings
         self.menus.recent.add(context.location)
+        if warning := daily_backup(context.db):  # the day's backup; the window opens even when it failed
+            QMessageBox.warning(self, "Sauvegarde quotidienne", warning)
         self.screens = build_screens(context)
         for key, screen in self.screens.items():
             self.stack.addWidget(screen)
@@ -212,6 +215,12 @@ class MainWindow(QMainWindow):
             self.show_screen("imports")
             self.screens["imports"].open_wizard(files[0])
             event.acceptProposedAction()
+
+    def reload(self) -> None:
+        """The data was replaced under the window (a backup restored): the title, the screen shown and the
+        counts are read again; the other screens read theirs when shown."""
+        self.open_workspace()
+        self.current_screen().refresh()
 
     def switch_to(self, location: str) -> None:
         """Open another company's data file: a new window on it takes this one's place (this one closes once

@@ -34,6 +34,11 @@ class MenuBar:
         self.recent_menu = self.file_menu.addMenu("Fichiers récents")
         self.recent_menu.aboutToShow.connect(self._fill_recent)
         self.file_menu.addSeparator()
+        self.copy_action = self._action(self.file_menu, "Enregistrer une copie…", self.save_copy, None,
+                                        "Une copie des données, à garder ailleurs (clé USB, cloud…)")
+        self.backups_action = self._action(self.file_menu, "Sauvegardes…", self.backups, None,
+                                           "Les sauvegardes faites par Encours, et la restauration de l'une d'elles")
+        self.file_menu.addSeparator()
         self.import_action = self._action(self.file_menu, "Importer un fichier…", self.import_file, "Ctrl+I",
                                           "Relevé bancaire, FEC, export de facturation ou facture Factur-X")
         self.file_menu.addSeparator()
@@ -48,7 +53,7 @@ class MenuBar:
                      "La semaine type : importer, rapprocher, relancer, regarder la trésorerie")
         self.help_menu.addSeparator()
         self._action(self.help_menu, "À propos d'Encours", self.about)
-        self.data_actions = [self.import_action]  # need an open company: off on the welcome screen
+        self.data_actions = [self.import_action, self.copy_action, self.backups_action]  # need an open company: off on the welcome screen
         self.set_workspace(False)
 
     def _action(self, menu: QMenu, text: str, slot, shortcut=None, tip: str = "") -> QAction:
@@ -103,6 +108,30 @@ class MenuBar:
             action.triggered.connect(lambda _checked=False, where=location: self.window.switch_to(where))
         if not shown:
             self.recent_menu.addAction("(aucun autre fichier)").setEnabled(False)
+
+    def save_copy(self) -> None:
+        """A consistent copy of the data where the user says (a backup taken by hand, kept elsewhere)."""
+        from datetime import date
+
+        from app.services.backups import back_up
+        from app.ui.worker import run_op
+
+        db = self.window.context.db
+        suffix = ".sqlite" if is_file(self.window.context.location) else ".dump"
+        name, _ = QFileDialog.getSaveFileName(self.window, "Enregistrer une copie des données", str(
+            default_folder(self.recent) / f"copie-encours-{date.today():%Y-%m-%d}{suffix}"))
+        if name:
+            self.copy_op = run_op(self.window, lambda _job: back_up(db, "manuelle", out=Path(name)),
+                                  on_success=lambda backup: self.window.statusBar().showMessage(
+                                      f"Copie enregistrée : {backup.path}", 8000),
+                                  label="Copie des données…")
+
+    def backups(self) -> None:
+        from app.ui.backups import BackupsDialog
+
+        self.backups_dialog = BackupsDialog(self.window.context, self.window)
+        self.backups_dialog.restored.connect(self.window.reload)
+        self.backups_dialog.open()
 
     def import_file(self) -> None:
         self.window.show_screen("imports")

@@ -21,6 +21,7 @@ from app.domain.money import format_eur
 from app.domain.scoring import RISKY_GRADES
 from app.domain.vocabulary import DUNNING_STEP_LABELS, DunningStep
 from app.domain.wording import lateness
+from app.services.backups import back_up
 from app.services.disputes import DisputeInput, save_dispute
 from app.services.dunning import due_actions, postpone, record_call
 from app.services.outside_reminders import first_use
@@ -252,6 +253,7 @@ class RemindersScreen(Screen):
         db, at = self.context.db, self.context.today()
 
         def write(job):
+            back_up(db, "relances")
             return commit(db, letters_apart, at, letters, folder, emails=True, job=job)
 
         run_op(self, write, lambda results: self._written(results, folder, True), label="Lettres en cours…")
@@ -270,6 +272,8 @@ class RemindersScreen(Screen):
 
         def write(job):
             store = commit if record else read
+            if record:
+                back_up(db, "relances")
             return store(db, print_letters, at, actions, path, record=record, job=job)
 
         run_op(self, write, lambda results: self._written(results, path, record), label="Lettres en cours…")

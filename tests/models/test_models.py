@@ -1,6 +1,5 @@
 from contextlib import nullcontext
 from datetime import date
-from pathlib import Path
 
 import pytest
 from sqlalchemy import event, inspect, select, text
@@ -31,8 +30,8 @@ def test_schema_revision_is_the_migrations_head():
 
 
 def test_a_file_at_another_revision_is_copied_aside_before_migrating(tmp_path):
-    """There is one revision so far: a file marked with an unknown one stands for an older schema. It is
-    copied aside before Alembic is asked to upgrade it (Alembic then refuses the unknown revision)."""
+    """A file marked with an unknown revision stands for an older schema. It is backed up (« avant mise à jour
+    du schéma ») before Alembic is asked to upgrade it (Alembic then refuses the unknown revision)."""
     from alembic.util.exc import CommandError
 
     path = tmp_path / "old.sqlite"
@@ -42,9 +41,10 @@ def test_a_file_at_another_revision_is_copied_aside_before_migrating(tmp_path):
     db.dispose()
     with pytest.raises(CommandError, match="base0"):
         open_database(str(path))
-    backups = list(Path(tmp_path).glob("old.sqlite.base0.*.bak"))
+    backups = list((tmp_path / "sauvegardes").glob("encours-*-schema.sqlite"))
     assert len(backups) == 1
     assert backups[0].stat().st_size == path.stat().st_size
+    assert backups[0].with_suffix(".json").read_text("utf-8") == '{"reason": "avant mise à jour du schéma"}'
 
 
 def test_duplicate_invoice_number_is_refused(ledger):
