@@ -23,7 +23,7 @@ from app.domain.text import IsoDates
 from app.models.backup_copy import live_file, write_backup
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
-SCHEMA_REVISION = "0013"  # the head of migrations/versions; a test checks they agree
+SCHEMA_REVISION = "0014"  # the head of migrations/versions; a test checks they agree
 BUSY_TIMEOUT_MS = 10_000  # how long a write waits for another window's or command's write to end
 SQLITE_BUSY, SQLITE_LOCKED = 5, 6
 # PostgreSQL's lock_not_available (lock_timeout), serialization_failure and deadlock_detected
@@ -122,9 +122,41 @@ def migrate(engine: Engine) -> None:
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
-    with engine.begin() as conn:
-        config.attributes["connection"] = conn
-        command.upgrade(config, "head")
+    on_sqlite = engine.dialect.name == "sqlite"
+    with engine.connect() as conn:
+        if on_sqlite:
+            _foreign_keys(conn, on=False)
+        try:
+            with conn.begin():
+                config.attributes["connection"] = conn
+                command.upgrade(config, "head")
+                if on_sqlite:
+                    _no_dangling_references(conn)
+        finally:
+            if on_sqlite:
+                _foreign_keys(conn, on=True)
+
+
+def _foreign_keys(conn: Connection, on: bool) -> None:
+    """Turn SQLite's foreign keys off for a migration, and on again after it. A migration that alters a table
+    SQLite cannot alter in place rebuilds it (Alembic's batch mode: copy, drop, rename); with the keys on,
+    dropping the old ``invoice`` table deletes every row that cascades from it (allocations, disputes) and
+    empties every reference set null on delete (bank lines' payments), which is how 0012 once emptied the
+    allocations of the files it upgraded. The pragma has no effect inside a transaction, hence its own."""
+    conn.exec_driver_sql(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
+    conn.commit()
+
+
+def _no_dangling_references(conn: Connection) -> None:
+    """With the keys off, nothing checked the references the migration left: a row pointing nowhere stops the
+    upgrade with an error (its writes are rolled back, its changes of tables are not: SQLite's driver commits
+    them as it goes, which the backup copy answers), rather than leaving a file that fails later."""
+    dangling = conn.exec_driver_sql("PRAGMA foreign_key_check").all()
+    if dangling:
+        table, rowid, parent, _ = dangling[0]
+        raise RuntimeError(f"la mise à jour du schéma laisse {len(dangling)} référence(s) sans cible "
+                           f"(table {table}, ligne {rowid}, vers {parent}) ; la copie prise avant elle "
+                           "garde le fichier tel qu'il était")
 
 
 def reserve_ids(connection: Connection, table: Table, count: int) -> list[int]:
