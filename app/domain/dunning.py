@@ -179,7 +179,7 @@ def _action(at: date, account: CustomerAccount, tolerance: Decimal) -> Action | 
     owing, deducted = net_overdue(late, account.credits)
     net = _owed(owing, deducted)
     amicable = [i for i in owing if DunningStep.LITIGATION not in i.steps_done]  # a litigation file ends the path
-    if net < tolerance:
+    if net < tolerance or not owing:  # nothing late left to chase (all of it disputed, or paid by credits)
         if held_back and not late:  # held for what its disputes cover, the credits deducted
             return Hold(0, "", "; ".join(f"{number} : {why}" for number, why in held_back),
                         _owed(*net_overdue(disputed, account.credits)))

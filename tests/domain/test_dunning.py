@@ -113,6 +113,12 @@ def test_a_dispute_keeps_its_invoice_out_and_says_why():
     assert hold.net_overdue == D("380.00")
 
 
+def test_with_no_tolerance_a_customer_whose_late_invoices_are_all_disputed_is_held_not_chased():
+    actions, (hold,) = todays_actions(AT, [account(bill("B", 40, "500.00", dispute="prix"))], D("0.00"))
+    assert actions == [] and (hold.reason, hold.net_overdue) == ("B : litige en cours (prix)", D("500.00"))
+    assert todays_actions(AT, [account(bill("A", 10, "300.00"), credits=D("300.00"))], D("0.00")) == ([], [])
+
+
 def test_a_promise_or_a_do_not_chase_date_holds_the_customer_until_that_date():
     promised = dict(hold_until=date(2026, 11, 30), hold_reason="promesse de paiement")
     actions, holds = run(account(bill("A", 10, "300.00"), **promised))
