@@ -56,9 +56,10 @@ def application() -> QApplication:
     return app
 
 
-def run(location: str, screenshot: tuple[str, str] | None = None) -> int:
-    """Show the window at once, then open the database behind it (or take a screenshot of a screen)."""
-    if screenshot:
+def run(location: str, screenshot: tuple[str, str] | None = None, export: tuple[str, str] | None = None) -> int:
+    """Show the window at once, then open the database behind it (or take a screenshot of a screen, or
+    export its table)."""
+    if screenshot or export:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     app = application()
     from PySide6.QtCore import QSettings
@@ -68,7 +69,7 @@ def run(location: str, screenshot: tuple[str, str] | None = None) -> int:
     # a screenshot or a timed start shows the screens as a new user sees them and leaves the user's settings
     quit_when = os.environ.get("ENCOURS_QUIT_AFTER_PAINT", "")
     settings = QSettings(os.path.join(tempfile.mkdtemp(), "encours.ini"), QSettings.Format.IniFormat) \
-        if screenshot or quit_when else QSettings()
+        if screenshot or export or quit_when else QSettings()
     window = MainWindow(settings)
     from app.ui.errors import install
 
@@ -90,6 +91,10 @@ def run(location: str, screenshot: tuple[str, str] | None = None) -> int:
         from app.ui.screenshot import take
 
         return take(window, *screenshot) if attach() else 1
+    if export:
+        from app.ui.export import export_view
+
+        return export_view(window, *export) if attach() else 1
     if quit_when == "paint":
         _AfterFirstPaint(window, app.quit)
     else:
