@@ -148,6 +148,10 @@ def build_parser() -> argparse.ArgumentParser:
     shot = verbs.add_parser("screenshot", help="capture d'un écran en 1280×800")
     shot.add_argument("view", help="dashboard, customers, customer, invoices, reminders, imports, disputes, settings, welcome")
     shot.add_argument("--out", required=True, help="fichier PNG à écrire")
+    export = verbs.add_parser("export", help="le tableau d'un écran en XLSX ou CSV, tel qu'il s'affiche")
+    export.add_argument("view", help="customers, invoices, reminders, held, reconcile, disputes, imports, kpi, calls, "
+                                     "aging")
+    export.add_argument("--out", required=True, help="fichier .xlsx ou .csv à écrire")
     return parser
 
 
@@ -462,6 +466,18 @@ def run_window(location: str, screenshot: tuple[str, str] | None = None) -> int:
     return run(location, screenshot)
 
 
+def run_export(location: str, view: str, out: str) -> int:
+    """Refuse a wrong view or file name before the window opens, and a database that does not exist."""
+    from app.ui.app import run
+    from app.ui.export import refusal
+
+    problem = refusal(view, out)
+    if problem:
+        raise UserError(problem)
+    existing_database(location)
+    return run(location, export=(view, out))
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     location = database_location(args.db)
@@ -494,6 +510,8 @@ def main(argv: list[str] | None = None) -> int:
             return run_restore(location, args.file)
         if args.command == "screenshot":
             return run_window(location, (args.view, args.out))
+        if args.command == "export":
+            return run_export(location, args.view, args.out)
         return run_window(location)
     except (UserError, Refused) as exc:  # Refused: another writer holds the database, a rate is missing…
         print(f"encours : {exc}", file=sys.stderr)

@@ -66,9 +66,9 @@ def indicators(c: Cockpit) -> list[tuple[str, str]]:
     ]
 
 
-def aging_rows(c: Cockpit, count: int = 8) -> list[tuple[str, Buckets]]:
+def aging_rows(c: Cockpit, count: int | None = 8) -> list[tuple[str, Buckets]]:
     """The aging of the customers who owe the most, for the stacked-bar chart: who owes what, how late, and
-    in all (the figure beside each bar, the customer list's)."""
+    in all (the figure beside each bar, the customer list's); every customer (``None``) for the export."""
     ranked = sorted(c.balance.by_customer.items(), key=lambda pair: -pair[1].total)[:count]
     return [(c.names.get(customer, ""), buckets) for customer, buckets in ranked]
 

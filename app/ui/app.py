@@ -113,9 +113,10 @@ def start_window(location: str, settings, replacing=None):
     return window
 
 
-def run(location: str, screenshot: tuple[str, str] | None = None) -> int:
-    """Show the window at once, then open the database behind it (or take a screenshot of a screen)."""
-    if screenshot:
+def run(location: str, screenshot: tuple[str, str] | None = None, export: tuple[str, str] | None = None) -> int:
+    """Show the window at once, then open the database behind it (or take a screenshot of a screen, or
+    export its table)."""
+    if screenshot or export:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     app = application()
     from PySide6.QtCore import QSettings
@@ -125,14 +126,17 @@ def run(location: str, screenshot: tuple[str, str] | None = None) -> int:
     # a screenshot or a timed start shows the screens as a new user sees them and leaves the user's settings
     quit_when = os.environ.get("ENCOURS_QUIT_AFTER_PAINT", "")
     settings = QSettings(os.path.join(tempfile.mkdtemp(), "encours.ini"), QSettings.Format.IniFormat) \
-        if screenshot or quit_when else QSettings()
+        if screenshot or export or quit_when else QSettings()
     window = MainWindow(settings)
-    if screenshot:
+    if screenshot or export:  # a picture or a file of a screen, while the user's window may be open on it
         from app.ui.errors import install
+        from app.ui.export import export_view
         from app.ui.screenshot import take
 
         install(window)
-        return take(window, *screenshot) if attached(window, location) else 1
+        if not attached(window, location):
+            return 1
+        return take(window, *screenshot) if screenshot else export_view(window, *export)
     from app.ui.files import lock
 
     held, why = lock(location)

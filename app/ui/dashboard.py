@@ -16,11 +16,13 @@ from PySide6.QtWidgets import (QFrame, QGridLayout, QHBoxLayout, QHeaderView, QL
                                QListWidgetItem, QPushButton, QSplitter, QTableWidget,
                                QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
 
+from app.domain.aging import BUCKET_LABELS, BUCKETS
 from app.domain.scoring import RISKY_GRADES
 from app.services.cockpit import Cockpit, cockpit
-from app.services.cockpit_view import charts, headlines, indicators
+from app.services.cockpit_view import aging_rows, charts, headlines, indicators
 from app.ui.format import AT_RISK, LATE, fr_amount
 from app.ui.chart_view import ChartView
+from app.ui.export import Exportable, add_export
 from app.ui.forms import ask_save_path
 from app.ui.icons import icon
 from app.ui.screen import RowTable, Screen
@@ -36,6 +38,11 @@ CALL_COLUMNS = (
            colour=lambda r: AT_RISK if r.grade in RISKY_GRADES or r.worsening else None),
     Column("Téléphone", lambda r: r.phone, width=104),
 )
+# what Ctrl+E writes beside the table of customers to call: the figures of the week, the aging by customer
+INDICATOR_COLUMNS = (Column("Indicateur", lambda r: r[0]), Column("Valeur", lambda r: r[1]))
+AGING_COLUMNS = (Column("Client", lambda r: r[0]),
+                 *(Column(BUCKET_LABELS[b], lambda r, b=b: r[1][b]) for b in BUCKETS),
+                 Column("Total", lambda r: r[1].total))
 
 
 class Card(QFrame):
@@ -79,6 +86,7 @@ class DashboardScreen(Screen):
         self.print_button.clicked.connect(self.print_report)
         self.print_button.setShortcut(QKeySequence("Ctrl+P"))
         self.actions_bar.addWidget(self.print_button)
+        add_export(self)
 
         self.layout_.addWidget(self.problem)
         cards = QHBoxLayout()
@@ -119,6 +127,7 @@ class DashboardScreen(Screen):
         self.charts = [ChartView(context) for _ in range(3)]  # forecast across the top, aging and DSO below
         grid.addWidget(self.charts[0], 0, 0, 1, 2)
         grid.addWidget(self.charts[1], 1, 0)
+        self.charts[1].setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # a click on the aging, then Ctrl+E: every customer's
         grid.addWidget(self.charts[2], 1, 1)
         grid.setRowStretch(0, 1)
         grid.setRowStretch(1, 1)
@@ -130,6 +139,18 @@ class DashboardScreen(Screen):
         body.setStretchFactor(1, 3)
         body.setSizes([470, 580])
         self.layout_.addWidget(body, 1)
+
+    def exportables(self) -> list[Exportable]:
+        """The week's indicators (the cards' figures first), the customers to call, and the aging of every
+        customer (the chart shows the first eight), each when its widget has the focus."""
+        figures = self.figures
+        return [
+            Exportable("Indicateurs", self.left_tabs, lambda: (INDICATOR_COLUMNS, [] if figures is None else [
+                (label, value) for label, value, _change in headlines(figures)] + indicators(figures))),
+            self.to_call.exportable("Clients à appeler"),
+            Exportable("Balance âgée par client", self.charts[1],
+                       lambda: (AGING_COLUMNS, [] if figures is None else aging_rows(figures, None))),
+        ]
 
     def refresh(self) -> None:
         """Recompute the week's figures in a worker; the screen keeps the previous ones meanwhile."""

@@ -13,6 +13,7 @@ from app.services.import_history import ImportRow, list_imports, undo_import, un
 from app.services.store import commit, read
 from app.ui.format import fr_date
 from app.ui.icons import icon
+from app.ui.export import add_export
 from app.ui.screen import RowTable, Screen
 from app.ui.table_model import ROW_ROLE, Column
 
@@ -41,6 +42,7 @@ class ImportsScreen(Screen):
         self.undo_button.setEnabled(False)
         self.actions_bar.addWidget(self.undo_button)
         self.actions_bar.addWidget(self.import_button)
+        add_export(self)
         hint = QLabel("Relevés du cabinet comptable (FEC), exports de votre logiciel de facturation (CSV, XLSX, "
                       "ODS), factures Factur-X ou relevés de votre banque (CFONB, camt, OFX, CSV) : déposez le "
                       "fichier sur la fenêtre ou cliquez sur\u00a0«\u00a0Importer\u00a0».")
@@ -56,6 +58,9 @@ class ImportsScreen(Screen):
     def refresh(self) -> None:
         self.table.set_rows(read(self.context.db, list_imports))
         self.undo_button.setEnabled(False)
+
+    def exportables(self) -> list:
+        return [self.table.exportable(self.title)]
 
     def selected(self) -> ImportRow | None:
         rows = self.table.selectionModel().selectedRows()

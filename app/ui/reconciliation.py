@@ -31,6 +31,7 @@ from app.services.store import commit, read
 from app.ui.format import AT_RISK, LATE, fr_amount, fr_date
 from app.ui.forms import FieldMessages, combo_select, customer_picker, dialog_buttons
 from app.ui.icons import icon
+from app.ui.export import add_export
 from app.ui.screen import RowTable, Screen
 from app.ui.split_table import COL_CHECK, SplitModel, SplitView
 from app.ui.table_model import ROW_ROLE, Column
@@ -137,6 +138,7 @@ class ReconcileScreen(Screen):
         self.search.setMinimumWidth(300)
         self.search.textChanged.connect(self.apply_filter)
         self.actions_bar.addWidget(self.search)
+        add_export(self)
 
         self.table = RowTable(WAITING_COLUMNS, sort_column=-1)  # the service's order: oldest first
         self.table.selectionModel().selectionChanged.connect(self.show_selected)
@@ -242,6 +244,9 @@ class ReconcileScreen(Screen):
     def apply_filter(self) -> None:
         words = without_accents(self.search.text()).split()
         self.table.proxy.set_predicate(lambda w: all(word in without_accents(_haystack(w)) for word in words))
+
+    def exportables(self) -> list:
+        return [self.table.exportable(self.title)]
 
     def focus_search(self) -> None:
         self.search.setFocus()

@@ -34,6 +34,7 @@ from app.ui.format import AT_RISK, LATE, fr_amount, fr_date
 from app.ui.icons import icon
 from app.ui.outside_reminders import FirstUseBanner, OutsideRemindersDialog
 from app.ui.rates_form import MissingRateBanner, RatesDialog
+from app.ui.export import add_export
 from app.ui.screen import RowTable, Screen
 from app.ui.table_model import ROW_ROLE, Column
 from app.ui.worker import run_op
@@ -85,6 +86,7 @@ class RemindersScreen(Screen):
                              (self.print_all_button, self.print_all), (self.emails_button, self.emails)):
             button.clicked.connect(slot)
             self.actions_bar.addWidget(button)
+        add_export(self)
         self.missing_rate = ""  # why no letter can be printed today (the half-year's rates missing), or ""
         self.print_tips = {button: button.toolTip()
                            for button in (self.print_button, self.print_all_button, self.emails_button)}
@@ -186,6 +188,10 @@ class RemindersScreen(Screen):
             self._enable_printing(button, any(a.step in LETTER_STEPS for a in self.actions))
         if self.stale:
             self.refresh()
+
+    def exportables(self) -> list:
+        """Today's actions, or the customers held back when that list has the focus."""
+        return [self.table.exportable(self.title), self.held.exportable(f"{self.title} en attente")]
 
     def selected(self) -> Action | None:
         rows = self.table.selectionModel().selectedRows()

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QDialog, QHBoxLayout, QHeaderV
 from app.domain.text import without_accents
 from app.services.store import read
 from app.ui.bootstrap import Context
+from app.ui.export import Exportable, add_export
 from app.ui.icons import icon
 from app.ui.table_model import ROW_ROLE, Column, RowFilterProxy, RowTableModel
 
@@ -42,6 +43,11 @@ class Screen(QWidget):
 
     def focus_search(self) -> None:
         """Ctrl+F: put the cursor in the screen's search field, if it has one."""
+
+    def exportables(self) -> list[Exportable]:
+        """The tables « Exporter… » (Ctrl+E) writes, the default first; a screen with tables calls
+        ``add_export(self)`` to get the button and the shortcut."""
+        return []
 
     def open_customer(self, customer_id: int) -> None:
         """A customer's card over the screen (a double-click in one of its lists); the screen reloads when the
@@ -107,6 +113,16 @@ class RowTable(QTableView):
     def visible_rows(self) -> list[Any]:
         return [self.proxy.index(i, 0).data(ROW_ROLE) for i in range(self.proxy.rowCount())]
 
+    def displayed(self) -> tuple[list[Column], list[Any]]:
+        """What an export writes: the columns not hidden, in the order the user dragged them to, and the
+        rows the filter keeps, in their sorted order."""
+        header = self.horizontalHeader()
+        shown = [header.logicalIndex(visual) for visual in range(header.count())]
+        return [self.source.columns[i] for i in shown if not header.isSectionHidden(i)], self.visible_rows()
+
+    def exportable(self, name: str) -> Exportable:
+        return Exportable(name, self, self.displayed)
+
 
 class TableScreen(Screen):
     """A screen that is a searchable table with a "Nouveau…" button: subclasses say how to load the rows,
@@ -134,6 +150,10 @@ class TableScreen(Screen):
         self.search.textChanged.connect(self.apply_filter)
         self.table.activated_row.connect(lambda row: self.open(row.id))
         self.new_button.clicked.connect(lambda: self.open(None))
+        add_export(self)
+
+    def exportables(self) -> list[Exportable]:
+        return [self.table.exportable(self.title)]
 
     def filters(self) -> list[QWidget]:
         """Extra filter widgets placed after the search field; they call ``apply_filter`` when changed."""

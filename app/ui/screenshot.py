@@ -11,7 +11,7 @@ VIEWS = ("welcome", "dashboard", "reminders", "customers", "customer", "invoices
          "disputes", "settings")
 
 
-def _wait_for(screen, seconds: float = 30) -> None:
+def wait_for(screen, seconds: float = 30) -> None:
     """Let a screen that computes in a worker (the dashboard, À rapprocher) finish before the picture is taken."""
     deadline = time.monotonic() + seconds
     while getattr(screen, "running", None) is not None and time.monotonic() < deadline:
@@ -44,7 +44,7 @@ def take(window, view: str, out: str) -> int:
         target.show()
     else:
         window.show_screen(view)
-        _wait_for(window.screens.get(view))
+        wait_for(window.screens.get(view))
     for _ in range(3):
         QApplication.processEvents()
     if not target.grab().save(out):

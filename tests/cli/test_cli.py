@@ -164,3 +164,23 @@ def test_import_refuses_a_supplier_s_invoice_and_creates_the_company_from_the_fi
     with db.sessions() as s:
         assert s.scalar(select(Company.name)) == "Au bon moulin"
         assert s.scalars(select(Invoice.number)).all() == ["FA-2017-0010"]
+
+
+def test_export_writes_the_screen_table(ledger, tmp_path):
+    out = tmp_path / "Clients.csv"
+    result = subprocess.run([sys.executable, "-m", "app", "--db", location(ledger), "export", "customers",
+                             "--out", str(out)], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == f"2 lignes exportées dans {out}\n"
+    assert out.read_text(encoding="utf-8-sig").splitlines()[0] == (
+        "Code;Client;SIREN;Segment;Ville;Encours;Dont échu;Limite de crédit")
+
+
+def test_export_refuses_an_unknown_view_or_extension_in_french(ledger, capsys, tmp_path):
+    assert main(["--db", location(ledger), "export", "clients", "--out", str(tmp_path / "c.xlsx")]) == 1
+    assert capsys.readouterr().err == (
+        "encours : vue inconnue « clients » ; choisissez parmi : customers, invoices, reminders, held, reconcile, "
+        "disputes, imports, kpi, dashboard, calls, aging\n")
+    assert main(["--db", location(ledger), "export", "customers", "--out", str(tmp_path / "c.ods")]) == 1
+    assert capsys.readouterr().err == "encours : « c.ods » : choisissez un fichier .xlsx (classeur) ou .csv.\n"
+    assert not (tmp_path / "c.xlsx").exists() and not (tmp_path / "c.ods").exists()

@@ -24,8 +24,9 @@ def test_the_menus_name_the_screens_and_their_shortcuts(ledger, make_window):
     assert texts(menu(window, "Écrans")) == [
         ("Tableau de bord", "Ctrl+1"), ("Relances", "Ctrl+2"), ("Clients", "Ctrl+3"), ("Factures", "Ctrl+4"),
         ("À rapprocher", "Ctrl+5"), ("Imports", "Ctrl+6"), ("Litiges", "Ctrl+7"), ("Paramètres", "Ctrl+8")]
-    assert texts(menu(window, "Fichier"))[:4] == [("Nouvelle société…", "Ctrl+Shift+N"), ("Ouvrir…", "Ctrl+O"),
-                                                   ("Fichiers récents", ""), ("Importer un fichier…", "Ctrl+I")]
+    assert texts(menu(window, "Fichier")) == [
+        ("Nouvelle société…", "Ctrl+Shift+N"), ("Ouvrir…", "Ctrl+O"), ("Fichiers récents", ""),
+        ("Enregistrer une copie…", ""), ("Sauvegardes…", ""), ("Importer un fichier…", "Ctrl+I"), ("Quitter", "Ctrl+Q")]
     next(a for a in menu(window, "Écrans").actions() if a.text() == "Clients").trigger()
     assert window.current_screen() is window.screens["customers"]
 
@@ -35,7 +36,7 @@ def test_the_actions_menu_is_the_screen_s_buttons(ledger, make_window):
     window.show_screen("customers")
     actions = menu(window, "Actions")
     actions.aboutToShow.emit()
-    assert [action.text() for action in actions.actions()] == ["Nouveau client\tCtrl+N"]
+    assert [action.text() for action in actions.actions()] == ["Nouveau client\tCtrl+N", "Exporter…\tCtrl+E"]
     opened = []
     window.screens["customers"].open = opened.append
     actions.actions()[0].trigger()
