@@ -134,12 +134,14 @@ class MainWindow(QMainWindow):
         from app.services.company import company_name
         from app.services.store import read
         from app.ui.welcome import WelcomeScreen
+        from app.ui.worker import run_quietly
 
         self.context = context
         context.settings = self.settings
         self.menus.recent.add(context.location)
-        if warning := daily_backup(context.db):  # the day's backup; the window opens even when it failed
-            QMessageBox.warning(self, "Sauvegarde quotidienne", warning)
+        # the day's backup, behind the window (a large file takes seconds); said only when it failed
+        run_quietly(self, lambda: daily_backup(context.db),
+                    lambda warning: warning and QMessageBox.warning(self, "Sauvegarde quotidienne", warning))
         self.screens = build_screens(context)
         for key, screen in self.screens.items():
             self.stack.addWidget(screen)

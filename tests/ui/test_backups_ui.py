@@ -28,8 +28,8 @@ def test_the_window_backs_up_once_a_day_and_before_an_undo(ledger, make_window, 
     csv = tmp_path / "factures.csv"
     csv.write_text(INVOICES, "utf-8")
     assert main(["--db", ledger.engine.url.database, "import", str(csv)]) == 0
-    window = make_window(ledger)
-    assert [b.reason for b in list_backups(ledger)] == ["quotidienne", "avant import de factures.csv"]
+    window = make_window(ledger)  # the day's backup is taken behind the window
+    qtbot.waitUntil(lambda: [b.reason for b in list_backups(ledger)] == ["quotidienne", "avant import de factures.csv"])
     screen = window.screens["imports"]
     screen.refresh()
     screen.table.selectRow(0)
