@@ -26,22 +26,17 @@ PLACE_WORDS = frozenset({"la", "le", "l", "les", "du", "des", "de", "d", "au", "
 PRIVATE_WORDS = ("prive", "privee", "privees", "prives", "de conduite", "sarl", "sas", "eurl", "sasu")
 
 PUBLIC_LEGAL_CATEGORY = "7"  # INSEE catégories juridiques 7xxx: personnes morales de droit administratif
-# INSEE numbers the State's services (1…) and the local authorities and public establishments (2…) apart from
-# companies: a SIREN starting so is a public body's (« Ville de Paris » 217 500 016, a CHU 26…, a lycée 19…)
-PUBLIC_SIREN_STARTS = ("1", "2")
 
 
-def public_reason(name: str, legal_category: str = "", siren: str = "") -> str | None:
-    """Why a customer named ``name`` (of INSEE ``legal_category`` and ``siren`` when known) is a public body,
-    in French (« d'après son nom »), or None when nothing says it is."""
+def public_reason(name: str, legal_category: str = "") -> str | None:
+    """Why a customer named ``name`` (of INSEE ``legal_category`` when known) is a public body, in French
+    (« d'après son nom »), or None when nothing says it is. A SIREN alone says nothing: INSEE numbers public
+    bodies and companies in one sequence."""
     category = legal_category.strip()
     if category:
         if category.startswith(PUBLIC_LEGAL_CATEGORY):
             return f"d'après sa catégorie juridique {category}"
         return None  # a category says what the body is: a name is not better evidence
-    digits = "".join(ch for ch in siren if ch.isdigit())
-    if len(digits) in (9, 14):  # a SIREN or a SIRET: its number says it, whatever the name
-        return f"d'après son SIREN {digits[:9]}" if digits.startswith(PUBLIC_SIREN_STARTS) else None
     words = f" {fold(name).replace(chr(39), ' ')} "
     if any(f" {word} " in words for word in PRIVATE_WORDS):
         return None

@@ -195,7 +195,7 @@ class _Import:
         from app.models.db import insert_new
 
         # a public body's name or legal category: the public segment, and the owner told why
-        public = {r.key: why for r in new if (why := public_reason(r.name, r.legal_category, r.siren))}
+        public = {r.key: why for r in new if (why := public_reason(r.name, r.legal_category))}
 
         def row(r) -> tuple:
             return (r.name, r.code, r.siren, r.vat_number, r.address, r.postcode, r.city, r.email,

@@ -28,16 +28,6 @@ def test_the_legal_category_says_it_when_a_file_gives_it():
     assert public_reason("Mairie Café", "5499") is None  # a SARL named so: its category is better evidence
 
 
-def test_a_siren_says_it_whatever_the_name():
-    """INSEE numbers the State (1…) and the local authorities and public establishments (2…) apart: a
-    Factur-X buyer's or an export's SIREN or SIRET says it; a company's SIREN says it is none, whatever its
-    name says."""
-    assert public_reason("SERVICE DES EAUX", siren="217500016") == "d'après son SIREN 217500016"
-    assert public_reason("Lycée Jean Moulin", siren="19350001500017") == "d'après son SIREN 193500015"
-    assert public_reason("Mairie Café", siren="732829320") is None
-    assert public_reason("Mairie de Plouha", siren="2175") == "d'après son nom"  # not a SIREN: the name says it
-
-
 def test_the_note_names_the_customer_and_the_reason():
     assert public_note("Mairie de Saint-Rémy", "d'après son nom") == (
         "Mairie de Saint-Rémy : organisme public (d'après son nom) ; créé dans le segment « Organisme public » "
