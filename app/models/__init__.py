@@ -12,11 +12,12 @@ from app.models.import_batch import FiscalPeriod, ImportBatch, ImportMapping
 from app.models.invoice import Invoice
 from app.models.payment import Allocation, Payment
 from app.models.preference import Preference
+from app.models.proceeding import CustomerProceeding
 from app.models.rates import InterestRate
 from app.models.settlement import resettle  # also keeps the summaries of ORM writes up to date
 
 __all__ = [
-    "Activity", "ActivityKind", "Allocation", "BankBalance", "BankLine", "Base", "Company", "Customer", "Dispute", "DunningLetter", "Event",
+    "Activity", "ActivityKind", "Allocation", "BankBalance", "BankLine", "Base", "Company", "Customer", "CustomerProceeding", "Dispute", "DunningLetter", "Event",
     "FiscalPeriod", "GUARANTEE_LABELS", "Guarantee", "GuaranteeKind", "ImportBatch", "ImportMapping", "InterestRate",
     "Invoice", "InvoiceKind", "InvoiceStatus",
     "Payment", "Preference", "SEGMENT_LABELS", "resettle", "STATUS_LABELS", "Segment",

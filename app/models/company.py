@@ -3,7 +3,7 @@ thresholds the weekly cockpit raises its alerts at."""
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, String, Text
+from sqlalchemy import BigInteger, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.domain.penalties import PENALTY_CLAUSE
@@ -29,6 +29,9 @@ class Company(IdMixin, Versioned, ContactMixin, TermsMixin, Base):
     alert_concentration_pct: Mapped[int] = mapped_column(default=50, server_default="50")
     alert_prescription_days: Mapped[int] = mapped_column(default=90, server_default="90")
     insurer_declaration_days: Mapped[int] = mapped_column(default=150, server_default="150")
+    # the days the credit insurer gives, from the BODACC publication, to be told of a customer's proceedings
+    insurer_insolvency_days: Mapped[int] = mapped_column(default=15, server_default="15")
+    retention_of_title: Mapped[bool] = mapped_column(default=False, server_default=false())  # réserve de propriété
     alert_cover_expiry_days: Mapped[int] = mapped_column(default=30, server_default="30")
 
     # working capital without a FEC: what the owner types in (stock value, what is owed to suppliers and the

@@ -23,6 +23,7 @@ LANDED = {
     "0012_settlement_history_versions.py": "925734a00fde668a594238e46c7caf718a9d94f329e548f42d1c833822553420",
     "0013_dunning_letter_outside.py": "bbe541b28299ce2be72781c9c3523f0fbd64fda63e99bd166c93127c1477c514",
     "0014_early_drafts_repaired.py": "d4779e676908b83a201d4f2b90a04932f62c56343d1e10484e2b13525fc85c5f",
+    "0015_insolvency_proceedings.py": "ece971042b66cdbb04b02b1f9bd5217f40b07b459cb5427eb8391c0eec8a8567",
 }
 
 

@@ -20,7 +20,7 @@ HERE = Path(__file__).parent
 RELEASES = ["v0.1.0"]
 # Tables a later revision created: they hold only what the migration wrote in them (0012's events record the
 # allocations it took back as counted twice, and the customer codes it renumbered: none in these files).
-NEW_TABLES = {"event": 0}
+NEW_TABLES = {"event": 0, "proceeding": 0}  # 0015: no proceedings were recorded before it
 # A KPI whose definition changed on purpose since the release: the figure differs, and why.
 CHANGED_ALERTS = {
     # 34d6508: the cover alert says the uncovered exposure, exposure − min(exposure, cover) × %, as the Risque
