@@ -64,7 +64,8 @@ def test_another_company_s_file_opens_in_a_window_that_takes_this_one_s_place(le
     assert new.windowTitle() == "Boulangerie Dupain — Boulangerie Dupain.sqlite"
     recent = menu(new, "Fichier").actions()[2].menu()
     recent.aboutToShow.emit()
-    assert [a.text() for a in recent.actions()] == ["&1 encours.sqlite"]  # the file left, the one shown is not listed
+    left = ledger.name.rsplit("/", 1)[-1] if "://" not in ledger.name else ledger.name  # a file, or a server
+    assert [a.text() for a in recent.actions()] == [f"&1 {left}"]  # the data left; the one shown is not listed
     refused = []
     monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: refused.append(text))
     from app.ui.app import start_window
