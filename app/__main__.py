@@ -12,6 +12,7 @@ import sys
 from datetime import date, datetime
 from pathlib import Path
 
+from app.cli import proceedings
 from app.config import DB_ENV, database_location
 from app.domain.vocabulary import DUNNING_STEP_LABELS, DunningStep
 from app.importers import KINDS
@@ -133,6 +134,7 @@ def build_parser() -> argparse.ArgumentParser:
     for field, meaning in COMPANY_OPTIONS.items():
         company.add_argument(f"--{field}", help=meaning)
     company.add_argument("--json", action="store_true", help="sortie JSON")
+    proceedings.add_parser(verbs, parse_date)
     history = verbs.add_parser("history", help="historique d'un client : imputations, statuts, modifications…")
     history.add_argument("code", metavar="CODE_CLIENT", help="code du client")
     history.add_argument("--json", action="store_true", help="sortie JSON")
@@ -498,6 +500,8 @@ def main(argv: list[str] | None = None) -> int:
             return run_penalties(location, args.number, args.at, args.json)
         if args.command == "company":
             return run_company(location, args)
+        if args.command == "proceedings":
+            return proceedings.run(existing_database(location), args, UNKNOWN_CODE, UserError)
         if args.command == "history":
             return run_history(location, args.code, args.json)
         if args.command == "report":

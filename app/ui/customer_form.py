@@ -97,6 +97,7 @@ class CustomerDialog(QDialog):
         tabs.addTab(self._guarantees_tab(), icon("shield-check"), "Garanties")
         if customer_id is not None:
             from app.ui.customer_risk import RiskTab
+            from app.ui.proceeding_tab import ProceedingTab
 
             self.history = RowTable(HISTORY_COLUMNS, sort_column=-1)  # newest first
             self.history.setSortingEnabled(False)
@@ -107,6 +108,7 @@ class CustomerDialog(QDialog):
             self.risk_tab = RiskTab(context)
             tabs.addTab(self.risk_tab, icon("triangle-alert"), "Risque")
             tabs.currentChanged.connect(self._show_risk)  # computed when first looked at (charts load then)
+            self.proceeding_tab = ProceedingTab(context, customer_id, tabs)  # the lead wires claim_requested
         self.tabs = tabs
 
         self.buttons = buttons = dialog_buttons(self, self.save)

@@ -379,3 +379,29 @@ def test_the_emails_of_the_demo_leave_every_litigation_file_out(session, tmp_pat
     assert emails and not [name for name in emails if "contentieux" in name]
     assert len(emails) == len([r for r in reminders if r.file]) - len(litigation)
     session.rollback()
+
+
+def test_one_customer_in_redressement_with_its_declaration_deadline_running(session):
+    """Judged five weeks before the demo's day, published ten days later, no declaration yet: the deadline runs;
+    its invoices issued before the judgment are still unpaid, and none is paid or chased after it."""
+    from app.models import CustomerProceeding
+    from app.services.proceedings import proceeding_view
+
+    rows = session.scalars(select(CustomerProceeding)).all()
+    assert [(row.kind, row.claim_sent_on) for row in rows] == [("redressement", None)]
+    row = rows[0]
+    assert row.published_on is not None and row.mandataire_name and "Lyon" in row.mandataire_address
+    assert 33 <= (TODAY - row.judgment_on).days <= 37 and 10 <= (row.published_on - row.judgment_on).days <= 12
+    view = proceeding_view(session, row.customer_id, TODAY)
+    assert [d.what for d in view.running] == ["déclaration de créance"] and view.running[0].days_left > 0
+    invoices = session.scalars(select(Invoice).where(Invoice.customer_id == row.customer_id)).all()
+    before = [i for i in invoices if i.issue_date < row.judgment_on and i.due_date < row.judgment_on
+              and i.status != "paid"]
+    assert len(before) >= 2 and any(i.issue_date >= row.judgment_on for i in invoices)
+    assert not session.scalar(select(func.count()).select_from(Allocation).join(Invoice, Allocation.invoice_id ==
+                              Invoice.id).where(Invoice.customer_id == row.customer_id,
+                                                Invoice.issue_date < row.judgment_on,
+                                                Allocation.allocated_on >= row.judgment_on,
+                                                Allocation.payment_id.is_not(None)))
+    assert not session.scalar(select(func.count()).select_from(DunningLetter).where(
+        DunningLetter.customer_id == row.customer_id, DunningLetter.sent_on >= row.judgment_on))

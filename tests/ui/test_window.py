@@ -23,7 +23,7 @@ def test_demo_button_fills_the_database(db, make_window, qtbot):
     dashboard = window.screens["dashboard"]
     assert window.current_screen() is dashboard  # the first screen of the week
     qtbot.waitUntil(lambda: dashboard.figures is not None, timeout=30_000)
-    assert dashboard.cards[0].value.text() == "1\u202f462\u202f251,30\xa0€"  # the demo's receivables at 23/11/2026
+    assert dashboard.cards[0].value.text() == "1\u202f464\u202f208,31\xa0€"  # receivables at 23/11/2026
     window.show_screen("customers")
     assert len(window.screens["customers"].table.visible_rows()) >= 100
 

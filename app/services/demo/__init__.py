@@ -8,8 +8,8 @@ is passed in, never read from the clock.
 This module owns the public entry point and the database: it runs the steps in a fixed order (the order
 of the random draws, hence the data, depends on it) and bulk-inserts the rows with ids assigned by the
 simulation (the database is empty), which keeps generation fast. ``ledger`` simulates customers,
-invoices, credit notes and payments; ``followup`` the disputes, guarantees, timeline and dunning letters
-around the unpaid invoices; ``names`` the French names and valid identifiers.
+invoices, credit notes and payments; ``followup`` the disputes, guarantees, timeline, dunning letters
+and the redressement around the unpaid invoices; ``names`` the French names and valid identifiers.
 """
 
 from __future__ import annotations
@@ -23,7 +23,8 @@ from sqlalchemy.orm import Session
 
 from app.jobs import NULL_JOB, Job
 from app.models import (
-    Activity, Allocation, Company, Customer, Dispute, DunningLetter, Guarantee, InterestRate, Invoice, Payment,
+    Activity, Allocation, Company, Customer, CustomerProceeding, Dispute, DunningLetter, Guarantee, InterestRate,
+    Invoice, Payment,
 )
 from app.services import settlement
 from app.services.demo import bank, followup, names
@@ -69,11 +70,12 @@ def create_demo_company(session: Session, *, today: date, seed: int = 1, job: Jo
     _insert(session, Dispute, disputes)
     _insert(session, Activity, followup.activities(sim))
     _insert(session, DunningLetter, followup.letters(sim))
+    _insert(session, CustomerProceeding, followup.proceedings(sim))
     rates = _demo_rates(today)
     if rates:
         session.execute(insert(InterestRate), rates)
     _move_id_sequences(session, (Company, Customer, Invoice, Payment, Allocation, Guarantee, Dispute, Activity,
-                                 DunningLetter))
+                                 DunningLetter, CustomerProceeding))
     matching = bank.import_statement(session, names.company()["iban"], held, truth, today, seed)
     job.advance()
     return DemoSummary(customers=len(sim.customers), invoices=len(sim.invoices),

@@ -139,11 +139,12 @@ def activities(sim: Simulation) -> list[dict]:
 
 
 def _overdue_now(sim: Simulation) -> list[tuple[DemoCustomer, DemoInvoice]]:
-    """Each late payer's oldest invoice overdue today (not disputed), with its customer."""
+    """Each late payer's oldest invoice overdue today (not disputed, nor held by the redressement), with its
+    customer."""
     oldest: dict[int, tuple[DemoCustomer, DemoInvoice]] = {}
     for invoice in sim.invoices:
         if invoice.customer.behaviour is Behaviour.LATE and invoice.due < sim.today \
-                and not invoice.disputed and invoice.still_due() > 0:
+                and not invoice.disputed and invoice.still_due() > 0 and not sim.held(invoice, sim.today):
             oldest.setdefault(invoice.customer.id, (invoice.customer, invoice))
     return list(oldest.values())
 
@@ -168,10 +169,21 @@ def demo_rates(today: date) -> list[HalfYearRates]:
     return table
 
 
+def proceedings(sim: Simulation) -> list[dict]:
+    """The redressement as the owner recorded it from the mandataire's letter: published in the BODACC, the
+    declaration of claim not sent yet, so its deadline shows on the dashboard."""
+    customer, proceeding = sim.recovery
+    return [{"id": 1, "customer_id": customer.id, "kind": proceeding.kind.value,
+             "judgment_on": proceeding.judgment_on, "published_on": proceeding.published_on,
+             "court": names.RECOVERY_COURT, "reference": f"{proceeding.judgment_on.year}J{customer.id:05d}",
+             **names.MANDATAIRE}]
+
+
 def letters(sim: Simulation) -> list[dict]:
     """The dunning the owner did over the last year with Encours, as its rules proposed it
     (app.domain.dunning): on Mondays and Thursdays, every action of the day done, letters sent and calls
-    made. The last few days are left undone: they are today's to-do list."""
+    made; none on the invoices the redressement holds once judged. The last few days are left undone: they
+    are today's to-do list."""
     from app.services.dunning import default_plans
 
     rng, rows, plans = sim.rng, [], default_plans()
@@ -186,8 +198,10 @@ def letters(sim: Simulation) -> list[dict]:
     stop = sim.today - timedelta(days=3)
     while day <= stop:
         if day.weekday() in (0, 3):
-            accounts = [_account(customer, by_customer[customer.id], day, plans, steps_done, last_letter)
-                        for customer in sim.customers if by_customer[customer.id]]
+            chased = {customer.id: [i for i in by_customer[customer.id] if not sim.held(i, day)]
+                      for customer in sim.customers}
+            accounts = [_account(customer, chased[customer.id], day, plans, steps_done, last_letter)
+                        for customer in sim.customers if chased[customer.id]]
             actions, _holds = todays_actions(day, [a for a in accounts if a.invoices], TOLERANCE)
             for action in actions:
                 customer = next(c for c in sim.customers if c.id == action.customer_id)

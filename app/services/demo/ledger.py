@@ -3,8 +3,8 @@
 Why: the figures every screen computes (aging balance, DSO, risk, forecast) come from who buys what and
 who pays when, so this is the heart of the demo. Each customer is simulated from a payment behaviour
 (prompt, late, partial, a public body, a consumer, a key account paying by monthly statement, one
-customer going bankrupt), so the indicators computed from the data tell a coherent story. The
-``Simulation`` holds the state the other demo modules read (``followup`` adds disputes, guarantees, the
+customer going bankrupt, one placed in redressement judiciaire five weeks ago), so the indicators computed
+from the data tell a coherent story. The ``Simulation`` holds the state the other demo modules read (``followup`` adds disputes, guarantees, the
 timeline and dunning letters around the unpaid invoices) and the one ``random.Random`` all of them draw
 from, in the order ``create_demo_company`` calls them.
 """
@@ -18,6 +18,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from enum import StrEnum
 
+from app.domain.insolvency import Proceeding, ProceedingKind
 from app.domain.money import from_cents, to_cents
 from app.domain.terms import PaymentTerms, TermsKind
 from app.models import InvoiceKind, InvoiceStatus, Segment
@@ -28,6 +29,8 @@ SEGMENT_COUNTS = ((Segment.PRIVATE, 104), (Segment.PUBLIC, 18), (Segment.CONSUME
 N_CUSTOMERS = sum(count for _, count in SEGMENT_COUNTS)
 BANKRUPTCY_DAYS = 240  # the bankrupt customer's last payment, before today
 CREDIT_STOP_DAYS = 205  # deliveries (and invoices) to it stopped then, at the court's judgment
+RECOVERY_DAYS = 35  # the customer in redressement: its opening judgment, before today
+PUBLICATION_DAYS = 10  # that judgment's BODACC publication, after it: the declaration's deadline runs
 # Days between two invoices and typical invoice (HT, cents), drawn per customer from these ranges.
 VOLUMES = {
     Segment.PRIVATE: ((8, 30), (30_000, 250_000)),
@@ -131,6 +134,7 @@ class Simulation:
         self.payments: list[dict] = []
         self.allocations: list[dict] = []
         self.bankrupt: DemoCustomer | None = None
+        self.recovery: tuple[DemoCustomer, Proceeding] | None = None  # the customer in redressement
 
     def pick(self, items: list, count: int) -> list:
         """``count`` items drawn without replacement, or all of them when there are fewer."""
@@ -145,6 +149,7 @@ class Simulation:
         for index, segment in enumerate(segments, start=1):
             self.customers.append(self._customer(index, segment, used))
         self._choose_bankrupt()
+        self._choose_recovery()
 
     def _customer(self, index: int, segment: Segment, used: set[str]) -> DemoCustomer:
         rng = self.rng
@@ -222,6 +227,25 @@ class Simulation:
         customer.last_invoice = self.today - timedelta(days=CREDIT_STOP_DAYS)
         customer.row["notes"] = "Redressement judiciaire : ne plus livrer sans paiement à la commande."
         self.bankrupt = customer
+
+    def _choose_recovery(self) -> None:
+        """The long-standing late payer invoiced most often is placed in redressement judiciaire five weeks
+        before today, published ten days later: its deadline to declare the claim runs, and its short gap
+        between invoices leaves late invoices before the judgment and at least one after it."""
+        candidates = [c for c in self.customers if c.behaviour is Behaviour.LATE and c.segment is Segment.PRIVATE
+                      and c.last_invoice == self.today and c.first_invoice <= self.start + timedelta(days=60)]
+        customer = min(candidates, key=lambda c: (c.mean_gap, c.id))
+        judgment = working_day_before(self.today - timedelta(days=RECOVERY_DAYS))
+        published = business_day(judgment + timedelta(days=PUBLICATION_DAYS))
+        self.recovery = customer, Proceeding(ProceedingKind.RECOVERY, judgment, published)
+
+    def held(self, invoice: DemoInvoice, day: date) -> bool:
+        """Does the redressement hold ``invoice`` on ``day`` (issued before the judgment, judged by then)? From
+        then on nothing is paid on it nor chased (L622-7, L622-21)."""
+        if self.recovery is None or invoice.customer is not self.recovery[0]:
+            return False
+        proceeding = self.recovery[1]
+        return proceeding.holds(invoice.issue) and proceeding.judgment_on <= day
 
     # Invoices -------------------------------------------------------------------------------------------
 
@@ -309,7 +333,7 @@ class Simulation:
 
     def _pay_invoice(self, customer: DemoCustomer, invoice: DemoInvoice) -> None:
         """One payment, or two or three instalments for partial payers; none after today, nor after the
-        bankrupt customer's last payment."""
+        bankrupt customer's last payment, nor on an invoice the redressement holds."""
         remaining = invoice.still_due()
         if remaining <= 0:
             return
@@ -320,7 +344,7 @@ class Simulation:
             last_day = self.today - timedelta(days=BANKRUPTCY_DAYS)
         for amount in self._instalments(customer, remaining):
             day = business_day(day)
-            if day > last_day:
+            if day > last_day or self.held(invoice, day):
                 return
             self._record_payment(customer, day, [(invoice, amount)])
             day += timedelta(days=self.rng.randint(15, 35))

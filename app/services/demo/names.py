@@ -17,6 +17,10 @@ from stdnum import luhn
 from app.domain.terms import TermsKind
 from app.models import Segment
 
+RECOVERY_COURT = "Tribunal des activités économiques de Lyon"
+MANDATAIRE = {"mandataire_name": "SELARL Vasseur & Chambon, mandataires judiciaires",
+              "mandataire_address": "Me Claire Vasseur\n27 rue Servient\n69003 Lyon",
+              "mandataire_email": "secretariat@vasseur-chambon-mj.fr"}  # fictitious
 SALESPEOPLE = ("Julien", "Sophie", "Karim", "Nathalie")
 
 SURNAMES = (
