@@ -154,6 +154,11 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("view", help="customers, invoices, reminders, held, reconcile, disputes, imports, kpi, calls, "
                                      "aging")
     export.add_argument("--out", required=True, help="fichier .xlsx ou .csv à écrire")
+    bodacc = verbs.add_parser("bodacc", help="procédures collectives de vos clients au BODACC (Internet, à la demande)")
+    bodacc.add_argument("action", choices=("check",), help="check : vérifie maintenant les SIREN de vos clients")
+    bodacc.add_argument("--apply", metavar="CODE_CLIENT", help="enregistre les jugements proposés pour ce client")
+    bodacc.add_argument("--at", type=parse_date, default=None, help="date du jour (défaut : aujourd'hui)")
+    bodacc.add_argument("--json", action="store_true", help="sortie JSON")
     return parser
 
 
@@ -516,6 +521,10 @@ def main(argv: list[str] | None = None) -> int:
             return run_window(location, (args.view, args.out))
         if args.command == "export":
             return run_export(location, args.view, args.out)
+        if args.command == "bodacc":
+            from app.cli.bodacc import run_bodacc
+
+            return run_bodacc(existing_database(location), args.at or date.today(), args.apply, args.json)
         return run_window(location)
     except (UserError, Refused) as exc:  # Refused: another writer holds the database, a rate is missing…
         print(f"encours : {exc}", file=sys.stderr)

@@ -75,6 +75,7 @@ class SettingsScreen(Screen):
 
     def __init__(self, context, title, parent=None) -> None:
         super().__init__(context, title, parent)
+        from app.ui.bodacc import BodaccForm
         from app.ui.dunning_forms import LetterTextsForm, PlansForm
         from app.ui.rates_form import RatesForm
         from app.ui.thresholds_form import ThresholdsForm
@@ -87,6 +88,7 @@ class SettingsScreen(Screen):
         self.rates = RatesForm()
         self.plans = PlansForm()
         self.letter_texts = LetterTextsForm()
+        self.bodacc = BodaccForm()
         self.saved = QLabel()
         self.save_button = QPushButton(icon("save"), "Enregistrer")
         self.save_button.setShortcut("Ctrl+S")
@@ -94,7 +96,8 @@ class SettingsScreen(Screen):
         self.tabs = QTabWidget()
         for widget, label in ((self.form, "Votre société"), (self.thresholds, "Objectifs et alertes"),
                               (self.working_capital, "Stocks et fournisseurs"), (self.rates, "Taux d'intérêt"),
-                              (self.plans, "Plans de relance"), (self.letter_texts, "Textes des lettres")):
+                              (self.plans, "Plans de relance"), (self.letter_texts, "Textes des lettres"),
+                              (self.bodacc, "BODACC")):
             page = QWidget()
             column = QVBoxLayout(page)
             column.addWidget(widget)
@@ -117,13 +120,14 @@ class SettingsScreen(Screen):
         self.rates.load(self.context.db, self.context.today())
         self.plans.load(self.context.db)
         self.letter_texts.load(self.context.db)
+        self.bodacc.load(self.context.db)
         self.saved.clear()
 
     def save(self) -> None:
         db, seen = self.context.db, self.seen
         try:
             ok = (self.form.save(db, seen) and self.thresholds.save(db, seen) and self.working_capital.save(db, seen)
-                  and self.rates.save(db) and self.plans.save(db, seen) and self.letter_texts.save(db, seen))
+                  and self.rates.save(db) and self.plans.save(db, seen) and self.letter_texts.save(db, seen) and self.bodacc.save(db, seen))
         except Conflict as conflict:
             self.saved.clear()
             offer_reload(self, conflict, self.refresh)
