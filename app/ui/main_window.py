@@ -160,6 +160,7 @@ class MainWindow(QMainWindow):
     def open_workspace(self) -> None:
         from app.services.company import company_name
         from app.services.store import read
+        from app.ui.bodacc import start_weekly_check
 
         # the company and its file (Qt appends " — Encours"): two windows on two companies are told apart
         self.setWindowTitle(f"{read(self.context.db, company_name)} — {self.context.db.name.rsplit('/', 1)[-1]}")
@@ -169,6 +170,8 @@ class MainWindow(QMainWindow):
         self.menus.set_workspace(True)
         last = self.settings.value("window/screen", "dashboard")
         self.show_screen(last if last in self.screens else "dashboard")
+        # the customers' proceedings at the BODACC, once a week behind the window, only when the owner allowed it
+        start_weekly_check(self, self.context, lambda: self.current_screen().refresh())
 
     def show_screen(self, key: str) -> None:
         if self.nav.isEnabled():
