@@ -3,7 +3,9 @@
 Each alert says in plain French what happened and to whom, so the owner can act on it without opening a
 report: a customer over its credit limit or its insured cover, a cover about to expire, a customer paying
 later and later, DSO above its target, receivables concentrated on a few customers, an invoice about to
-become time-barred or past the insurer's declaration deadline. The thresholds are the user's.
+become time-barred or past the insurer's declaration deadline. The thresholds are the user's. A customer's
+collective proceedings come first, with the deadlines that must never pass in silence: the declaration of
+claim counted down, and the credit insurer's own deadline beside it.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import NamedTuple
 
+from app.domain.insolvency import PROCEEDING_LABELS, CustomerDeadlines, Deadline
 from app.domain.money import format_eur
 from app.domain.wording import days, percent
 
@@ -121,6 +124,22 @@ def invoice_alerts(invoice: DueInvoice, at: date, limits: Thresholds) -> list[Al
     return found
 
 
+def _countdown(deadline: Deadline) -> str:
+    """« avant le 16/12/2026 (J-23) », « avant le 16/12/2026 (aujourd'hui) », « avant le 31/10/2026 (dépassé) »."""
+    left = ("dépassé" if deadline.days_left < 0 else "aujourd'hui" if deadline.days_left == 0
+            else f"J-{deadline.days_left}")
+    return f"avant le {deadline.on:%d/%m/%Y} ({left})"
+
+
+def deadlines_text(shown: CustomerDeadlines) -> str:
+    """« Boulangerie Martin — redressement judiciaire : déclaration de créance avant le 16/12/2026 (J-23) ;
+    assureur-crédit avant le 31/10/2026 (dépassé) »."""
+    parts = [f"{deadline.what} {_countdown(deadline)}" for deadline in shown.deadlines]
+    if shown.insurer is not None:
+        parts.append(f"assureur-crédit {_countdown(shown.insurer)}")
+    return f"{shown.customer} — {PROCEEDING_LABELS[shown.kind]} : {' ; '.join(parts)}"
+
+
 def ledger_alerts(dso: Decimal | None, top5_share: Decimal | None, receivables: Decimal,
                   limits: Thresholds) -> list[Alert]:
     found = []
@@ -134,11 +153,15 @@ def ledger_alerts(dso: Decimal | None, top5_share: Decimal | None, receivables: 
 
 
 def alerts(at: date, limits: Thresholds, customers: Iterable[CustomerFigures], invoices: Iterable[DueInvoice],
-           dso: Decimal | None, top5_share: Decimal | None, receivables: Decimal) -> list[Alert]:
-    """Every alert at ``at``, the largest amount at stake first."""
+           dso: Decimal | None, top5_share: Decimal | None, receivables: Decimal,
+           proceedings: Iterable[CustomerDeadlines] = ()) -> list[Alert]:
+    """Every alert at ``at``: the deadlines of collective proceedings first, in their order (soonest first:
+    a forclusion loses the whole claim), then the largest amount at stake first."""
     found = ledger_alerts(dso, top5_share, receivables, limits)
     for customer in customers:
         found += customer_alerts(customer, at, limits)
     for invoice in invoices:
         found += invoice_alerts(invoice, at, limits)
-    return sorted(found, key=lambda alert: -alert.weight)
+    first = [Alert("proceedings", deadlines_text(shown), shown.customer_id)
+             for shown in proceedings]
+    return first + sorted(found, key=lambda alert: -alert.weight)

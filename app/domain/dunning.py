@@ -14,17 +14,22 @@ unallocated credit notes and payments (customers deduct them themselves).
 Every customer whose net overdue is above the tolerance gets an action or a hold that says why in French: an
 open dispute keeps its invoice out of the letters; a promise to pay or a "ne pas relancer avant" date holds
 the customer until then; a step done today, or the next one not possible yet (« 2e relance possible le
-12/12/2026 »), holds it too. Large unallocated cash is pointed at: the owner should reconcile before chasing.
+12/12/2026 »), holds it too. Collective proceedings hold the invoices dated before their judgment (L622-21:
+no reminder, formal notice or injonction de payer for them): they are in no action, and a customer with
+nothing else to chase is held with the proceedings and the deadline to declare the claim; its invoices dated
+after the judgment are chased as anyone's. Large unallocated cash is pointed at: the owner should reconcile
+before chasing.
 The actions come most useful first: net overdue × risk score, courtesy reminders after the late payers.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import NamedTuple
 
+from app.domain.insolvency import PROCEEDING_LABELS, Proceeding, deadlines
 from app.domain.money import ZERO, format_eur
 from app.domain.vocabulary import DUNNING_STEP_LABELS, DunningStep
 
@@ -97,6 +102,7 @@ class CustomerAccount:
     hold_until: date | None = None    # "ne pas relancer avant", or a promise to pay's date
     hold_reason: str = ""
     last_letter_on: date | None = None  # the last day a step was done for the customer
+    proceeding: Proceeding | None = None  # collective proceedings open: they hold the invoices before them
 
 
 @dataclass(frozen=True)
@@ -133,7 +139,7 @@ def todays_actions(at: date, accounts: list[CustomerAccount], tolerance: Decimal
     owe most first)."""
     actions, holds = [], []
     for account in accounts:
-        found = _action(at, account, tolerance)
+        found = _held_or_chased(at, account, tolerance) if account.proceeding else _action(at, account, tolerance)
         if isinstance(found, Action):
             actions.append(found)
         elif found is not None:
@@ -159,6 +165,45 @@ def net_overdue(invoices: list[OpenInvoice], credits: Decimal) -> tuple[list[Ope
 
 def _owed(invoices: list[OpenInvoice], deducted: Decimal) -> Decimal:
     return sum((i.still_due for i in invoices), ZERO) - deducted
+
+
+def proceedings_reason(proceeding: Proceeding, at: date) -> str:
+    """Why the proceedings hold a customer, with what must be done: « redressement judiciaire depuis le
+    05/10/2026 : déclaration de créance avant le 16/12/2026 », or « … : créance déclarée le 20/11/2026 »."""
+    said = f"{PROCEEDING_LABELS[proceeding.kind]} depuis le {proceeding.judgment_on:%d/%m/%Y}"
+    if proceeding.declared_by(at):
+        return f"{said} : créance déclarée le {proceeding.claimed_on:%d/%m/%Y}"
+    if proceeding.published_on is None:
+        return f"{said} : publication au BODACC à venir (les délais de déclaration en partent)"
+    shown = deadlines(proceeding, at, declared=False, retention_of_title=False)
+    if not shown:
+        return f"{said} : créance non déclarée, délai de relevé de forclusion dépassé"
+    return f"{said} : {shown[0].what} avant le {shown[0].on:%d/%m/%Y}"
+
+
+def _held_or_chased(at: date, account: CustomerAccount, tolerance: Decimal) -> Action | Hold | None:
+    """A customer in collective proceedings: its invoices dated after the judgment chased as anyone's (their
+    action says which invoices the proceedings keep out of it), those the proceedings hold in no action. The
+    customer's credits go to the invoices chased first (after the judgment it may pay only those: L622-7),
+    what is left of them to the held ones. Nothing else to chase: held with the proceedings' reason, for the
+    net overdue of the held invoices (and of the others when they are held too)."""
+    proceeding = account.proceeding
+    rest = replace(account, invoices=tuple(i for i in account.invoices if not proceeding.holds(i.issue_date)),
+                   proceeding=None)
+    chased_late = sum((i.still_due for i in rest.invoices if i.still_due > 0 and i.due_date < at), ZERO)
+    late = [i for i in account.invoices if proceeding.holds(i.issue_date) and i.still_due > 0 and i.due_date < at]
+    owing, deducted = net_overdue(late, max(account.credits - chased_late, ZERO))
+    net = _owed(owing, deducted)
+    found = _action(at, rest, tolerance)
+    if isinstance(found, Action):
+        within = f"dans la procédure ({PROCEEDING_LABELS[proceeding.kind]} du {proceeding.judgment_on:%d/%m/%Y})"
+        return replace(found, held_back=found.held_back + tuple((i.number, within) for i in owing))
+    if net < tolerance or not owing:
+        return found
+    reason = proceedings_reason(proceeding, at)
+    if found is None:
+        return Hold(0, "", reason, net)
+    return Hold(0, "", f"{reason} ; factures postérieures : {found.reason}", net + found.net_overdue, found.until)
 
 
 def _action(at: date, account: CustomerAccount, tolerance: Decimal) -> Action | Hold | None:

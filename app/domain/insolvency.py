@@ -63,6 +63,22 @@ class Proceeding:
     published_on: date | None  # its publication in the BODACC: the deadlines run from it
     abroad: bool = False  # the creditor is abroad or overseas: the declaration's delay doubled
     closed_on: date | None = None  # clôture: the proceedings are over
+    claimed_on: date | None = None  # the declaration of claim sent to the mandataire
+
+    @property
+    def eve(self) -> date:
+        """The eve of the judgment: the last day the claims it holds bear penalties (L622-28)."""
+        return self.judgment_on - timedelta(days=1)
+
+    def penalties_until(self, issued: date, at: date) -> date:
+        """The last day penalties are counted to, at ``at``, on an invoice issued on ``issued``: the eve of the
+        judgment at most for a claim the proceedings hold, ``at`` for an invoice outside them. Every letter,
+        statement and claim counts to this day."""
+        return min(at, self.eve) if self.holds(issued) else at
+
+    def declared_by(self, at: date) -> bool:
+        """Was the declaration of claim sent by ``at``?"""
+        return self.claimed_on is not None and self.claimed_on <= at
 
     def holds(self, issued: date) -> bool:
         """Is a claim born on ``issued`` in the proceedings (dated before the judgment)?"""
@@ -155,7 +171,6 @@ def claim(invoices: list[InvoiceFacts], proceeding: Proceeding, table: RateTable
     oldest first. Penalties stop at the judgment (counted to its eve); an invoice due on or after the
     judgment day is declared as to fall due, with no penalty."""
     judgment = proceeding.judgment_on
-    eve = judgment - timedelta(days=1)
     lines = []
     for invoice in sorted(invoices, key=lambda i: (i.due, i.number)):
         if not proceeding.holds(invoice.issued) or invoice.amount <= 0:
@@ -165,8 +180,8 @@ def claim(invoices: list[InvoiceFacts], proceeding: Proceeding, table: RateTable
         if still_due <= 0:
             continue
         late = invoice.due < judgment
-        owed = penalties(invoice.amount, invoice.due, eve, table, consumer=consumer, public_body=public_body,
-                         agreed_rate=agreed_rate, payments=before) if late else None
+        owed = penalties(invoice.amount, invoice.due, proceeding.eve, table, consumer=consumer,
+                         public_body=public_body, agreed_rate=agreed_rate, payments=before) if late else None
         lines.append(ClaimedInvoice(invoice.number, invoice.issued, invoice.due, invoice.amount, still_due, owed))
     return Claim(judgment, tuple(lines))
 
@@ -198,3 +213,15 @@ def deadlines(proceeding: Proceeding, at: date, *, declared: bool, retention_of_
         shown.append(Deadline("revendication des marchandises (clause de réserve de propriété)",
                               proceeding.revendication_deadline, (proceeding.revendication_deadline - at).days))
     return shown
+
+
+@dataclass(frozen=True)
+class CustomerDeadlines:
+    """A customer's proceedings with the deadlines to show (``deadlines``), and, for an insured customer, the
+    day its credit insurer must be told of them (the publication + the insurer's days), shown beside."""
+
+    customer_id: int
+    customer: str
+    kind: ProceedingKind
+    deadlines: tuple[Deadline, ...]
+    insurer: Deadline | None = None

@@ -27,6 +27,11 @@ segment       5   public body: 1 (pays late, but pays), key account: 1, private 
 rating       10   external rating A/1: 0, B/2: 2, C/3: 5, D/4: 8, E/5: 10; empty or unreadable: 0
 =========  =====  ==================================================================================
 
+A customer in collective proceedings (sauvegarde, redressement, liquidation judiciaire) is scored 100, class
+E, whatever its other factors: its older invoices are frozen and will be paid, if ever, as the plan or the
+liquidation decides. The proceedings come first among its factors, with 100 points, the others listed after
+them as usual so that the owner sees what the score would otherwise be made of.
+
 The maxima add up to 115: a customer bad on every count is capped at 100. Every factor is monotonic in
 its own input (later payments, a larger overdue share, more disputes... never lower the score). Classes:
 A 0–19, B 20–39, C 40–59, D 60–79, E 80–100.
@@ -39,6 +44,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
 
 from app.domain.guarantees import not_covered
+from app.domain.insolvency import PROCEEDING_LABELS, Proceeding
 from app.domain.money import format_eur
 from app.domain.vocabulary import SEGMENT_LABELS, Segment
 
@@ -64,6 +70,7 @@ class ScoreInput(NamedTuple):
     customer_since: date | None     # first invoice or creation date
     segment: str                    # a vocabulary.Segment value
     external_rating: str = ""       # a letter A–E (A safest) or a digit 1–5 (1 safest); else ignored
+    proceeding: Proceeding | None = None  # collective proceedings open at ``at``: the worst score
 
 
 # the bounds of the factors' lines, made once: every customer is scored on each dashboard
@@ -99,8 +106,10 @@ def grade_of(points: int) -> str:
 
 
 def score(data: ScoreInput) -> Score:
-    """The risk score of one customer, every factor listed in a fixed order even at 0 points."""
+    """The risk score of one customer, every factor listed in a fixed order even at 0 points, after its
+    collective proceedings when it is in some."""
     factors = (
+        *((_proceedings(data.proceeding),) if data.proceeding else ()),
         _delay(data.average_delay),
         _trend(data.delay_trend),
         _overdue(data.exposure, data.overdue),
@@ -130,6 +139,16 @@ def rising(now: int, before: int | None) -> bool:
 
 
 # --- factors: points now, words when read -------------------------------------------------------------------
+
+def _proceedings(proceeding: Proceeding) -> Factor:
+    return Factor("proceedings", "Procédure collective", MAX_POINTS, MAX_POINTS,
+                  (proceeding.kind, proceeding.judgment_on))
+
+
+def _proceedings_detail(kind, judgment_on: date) -> str:
+    label = PROCEEDING_LABELS[kind]
+    return f"{label[:1].upper()}{label[1:]} depuis le {judgment_on:%d/%m/%Y}"
+
 
 def _delay(average: Decimal | None) -> Factor:
     points = 8 if average is None else _linear(average, _0, _60, 30)
@@ -287,7 +306,8 @@ def _rating_detail(text: str) -> str:
     return f"note saisie : {typed}"
 
 
-_DETAILS = {"delay": _delay_detail, "trend": _trend_detail, "overdue": _overdue_detail, "limit": _limit_detail,
+_DETAILS = {"proceedings": _proceedings_detail, "delay": _delay_detail, "trend": _trend_detail,
+            "overdue": _overdue_detail, "limit": _limit_detail,
             "cover": _cover_detail, "disputes": _disputes_detail, "seniority": _seniority_detail,
             "segment": _segment_detail, "rating": _rating_detail}
 

@@ -41,4 +41,4 @@ class CustomerProceeding(IdMixin, Versioned, Base):
     def facts(self) -> Proceeding:
         """The proceedings as the domain rules read them."""
         return Proceeding(ProceedingKind(self.kind), self.judgment_on, self.published_on, self.abroad,
-                          self.closed_on)
+                          self.closed_on, self.claim_sent_on)

@@ -18,6 +18,7 @@ from app.domain.aging import AgingBalance, Buckets
 from app.domain.alerts import (DECLARATION_WARNING_DAYS, Alert, CustomerFigures, DueInvoice,
                                Thresholds, alerts)
 from app.domain.forecast import Week, forecast, in_doubt, recurring_outflows
+from app.domain.insolvency import CustomerDeadlines, Proceeding
 from app.domain.money import from_cents
 from app.domain.scoring import Score, change_text, rising
 from app.domain.vocabulary import DunningStep, InvoiceStatus, Segment
@@ -30,6 +31,8 @@ from app.services.company import THRESHOLDS_SECTION, editing_company, get_compan
 from app.services.dunning import due_actions
 from app.services.ledger_history import LedgerHistory, ledger_history
 from app.services.payment_history import delay_sums
+from app.services.proceeding_deadlines import deadlines_json, proceeding_deadlines
+from app.services.proceedings import proceedings_at
 from app.services.risk import covers, customer_rows, insured_customers, open_disputes, scored, scores_at
 from app.services.working_capital import WorkingCapitalLine, working_capital_lines
 from app.services.statements import cash_position
@@ -92,11 +95,12 @@ class Cockpit:
     scores: dict[int, Score]
     alerts: list[Alert]
     forecast: list[Week]
-    in_doubt: Decimal     # the forecast's « Douteux » line: still due in litigation or time-barred, in no week
+    in_doubt: Decimal     # the forecast's « Douteux » line: in litigation, proceedings or time-barred, in no week
     cash: Decimal | None  # the bank balance the forecast starts from (None: no statement yet) ...
     cash_on: date | None  # ... and its day
     to_call: list[CallEntry]
     working_capital: list[WorkingCapitalLine]
+    deadlines: list[CustomerDeadlines]  # of the collective proceedings, first among the alerts
 
     @property
     def expected_13_weeks(self) -> Decimal:
@@ -116,6 +120,7 @@ class Cockpit:
                 "average_delay_days": days(self.average_delay),
                 "receivables": str(self.now.receivables), "overdue": str(self.now.overdue),
                 "alerts": [{"kind": a.kind, "text": a.text, "customer_id": a.customer_id} for a in self.alerts],
+                "proceedings": deadlines_json(self.deadlines),
                 "to_call": [{"customer_id": c.customer_id, "customer": c.name, "net_overdue": str(c.overdue),
                              "days_late": c.days_late, "step": c.step} for c in self.to_call],
                 "working_capital": [{"end": line.end.isoformat(), "source": line.source,
@@ -123,11 +128,13 @@ class Cockpit:
                                      "dio": days(line.figures.dio), "bfr": str(line.figures.bfr),
                                      "bfr_days": days(line.figures.bfr_days)} for line in self.working_capital]}
 
-    def as_forecast_json(self) -> list[dict]:
-        return [{"week_start": week.week_start.isoformat(), "expected": str(week.expected),
-                 "by_confidence": {name: str(value) for name, value in week.by_confidence.items()},
-                 "outflows": str(week.outflows),
-                 "balance": None if week.balance is None else str(week.balance)} for week in self.forecast]
+    def as_forecast_json(self) -> dict:
+        """``encours forecast --json``: the 13 weeks, and the « Douteux » line expected in none of them."""
+        return {"weeks": [{"week_start": week.week_start.isoformat(), "expected": str(week.expected),
+                           "by_confidence": {name: str(value) for name, value in week.by_confidence.items()},
+                           "outflows": str(week.outflows),
+                           "balance": None if week.balance is None else str(week.balance)} for week in self.forecast],
+                "doubtful": str(self.in_doubt)}
 
 
 def thresholds(session: Session) -> Thresholds:
@@ -193,7 +200,8 @@ def cockpit(session: Session, at: date) -> Cockpit:
     limits = thresholds(session)
     history = ledger_history(session)
     week_before = at - timedelta(days=7)
-    due, before_due = _still_due(session, at, week_before)
+    proceedings = proceedings_at(session, at)
+    due, before_due = _still_due(session, at, week_before, proceedings)
     balance = balance_of_rows(due, at)
     now = _snapshot(history, balance.total, at)
     before = _snapshot(history, total_of_rows(before_due, week_before), week_before)
@@ -204,7 +212,7 @@ def cockpit(session: Session, at: date) -> Cockpit:
     disputes = open_disputes(session, at)
     scores: dict[int, Score] = {}
     figures = []
-    for c, data, result in scored(customers, at, balance, delays, cover_of, disputes):
+    for c, data, result in scored(customers, at, balance, delays, cover_of, disputes, proceedings):
         scores[c.id] = result
         cover = cover_of.get(c.id)
         evidence = sums.get(c.id)
@@ -219,7 +227,8 @@ def cockpit(session: Session, at: date) -> Cockpit:
     top5 = kpi.top_share(exposures)
     doubtful = sum(cents for _c, _d, status, cents in due if status == InvoiceStatus.DOUBTFUL.value)
     cash = cash_position(session, at)
-    expected = receivables(session, at, due, delays, scores, segments)
+    expected = receivables(session, at, due, delays, scores, segments, proceedings)
+    deadlines = proceeding_deadlines(session, at, proceedings)
     return Cockpit(
         at=at, company=company.name if company else "", thresholds=limits, balance=balance, names=names,
         now=now, week_before=before,
@@ -231,7 +240,8 @@ def cockpit(session: Session, at: date) -> Cockpit:
         dso_history=_dso_history(history, at),
         scores=scores,
         alerts=alerts(at, limits, figures, _due_invoices(session, at, limits, names, segments, cover_of), now.dso,
-                      top5, now.receivables),
+                      top5, now.receivables, deadlines),
+        deadlines=deadlines,
         forecast=forecast(expected, at, cash.balance, recurring_outflows(cash.debits, at)),
         in_doubt=in_doubt(expected, at),
         cash=cash.balance, cash_on=cash.balance_on,
@@ -240,22 +250,35 @@ def cockpit(session: Session, at: date) -> Cockpit:
     )
 
 
-def _still_due(session: Session, at: date, week_before: date) -> tuple[list[tuple], list[tuple]]:
+def _still_due(session: Session, at: date, week_before: date,
+              proceedings: dict[int, Proceeding]) -> tuple[list[tuple], list[tuple]]:
     """What is still due at ``at`` and at ``week_before``, as (customer, due date, invoice status, cents)
     rows (status None for an unallocated payment, placed by its date), from one read of the open items: an
-    item a week earlier is one booked by then, plus what the allocations of the week have settled since."""
+    item a week earlier is one booked by then, plus what the allocations of the week have settled since.
+    An invoice the customer's collective proceedings hold (dated before their judgment) is read as marked
+    doubtful: the one place that makes it doubtful in the indicators and « Douteux » in the forecast."""
     invoice_group = [Invoice.customer_id, Invoice.due_date, Invoice.issue_date, Invoice.status]  # ix_invoice_open
     payment_group = [Payment.customer_id, Payment.received_on]
     now, before = [], []
     for group, payments in ((invoice_group, False), (payment_group, True)):
         rows = [row if len(row) == 5 else (row[0], row[1], row[1], None, row[2])  # a payment: booked that day
                 for row in still_due_rows(session, at, group, payments=payments)]
-        now += [(customer, day, status, cents) for customer, day, _booked, status, cents in rows]
+        now += [(customer, day, _held_doubtful(proceedings, customer, booked, status, cents), cents)
+                for customer, day, booked, status, cents in rows]
         before += [(customer, day, status, cents) for customer, day, booked, status, cents in rows
                    if booked <= week_before]
         before += [(key[0], key[1], key[3] if len(key) > 2 else None, cents)
                    for key, cents in given_back(session, week_before, at, group, payments=payments)]
     return now, before
+
+
+def _held_doubtful(proceedings: dict[int, Proceeding], customer: int, issued: date, status: str | None,
+                   cents: int) -> str | None:
+    """The status an open item counts with: doubtful when it is an invoice the proceedings hold."""
+    proceeding = proceedings.get(customer)
+    if status is not None and cents > 0 and proceeding is not None and proceeding.holds(issued):
+        return InvoiceStatus.DOUBTFUL.value
+    return status
 
 
 def _snapshot(history: LedgerHistory, total: Buckets, at: date) -> Snapshot:

@@ -111,4 +111,5 @@ def doubtful_line(c: Cockpit) -> str:
     """The forecast's « Douteux » line, beside the weeks: "" when nothing is in doubt."""
     if not c.in_doubt:
         return ""
-    return f"{CONFIDENCE_LABELS[DOUBTFUL]} (litige, prescrit), attendu dans aucune semaine : {format_eur(c.in_doubt)}"
+    return (f"{CONFIDENCE_LABELS[DOUBTFUL]} (litige, procédure collective, prescrit), attendu dans aucune semaine : "
+            f"{format_eur(c.in_doubt)}")

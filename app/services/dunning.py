@@ -1,6 +1,7 @@
 """Today's dunning from the database: each customer's open items, letters already sent, disputes, promises and
 "ne pas relancer avant" dates gathered for the domain's rules (app.domain.dunning); what the owner does about
-them (a step recorded as done, a call, a postponement, a dispute). The letters are app.services.reminders'."""
+them (a step recorded as done, a call, a postponement, a dispute), and the collective proceedings that hold a
+customer's older invoices. The letters are app.services.reminders'."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ from app.services.customers import CUSTOMER
 from app.services.edits import claim, record_edit, record_settings, settings_subject
 from app.services.lengths import length_errors
 from app.services.preferences import keep_preferences, preference
+from app.services.proceedings import proceedings_at
 from app.services.risk import all_scores
 
 PLANS = RESOURCES / "dunning" / "plans.json"
@@ -172,6 +174,7 @@ def accounts(session: Session, at: date, scores: dict[int, Score] | None = None)
                                         .where(DunningLetter.sent_on <= at).group_by(DunningLetter.customer_id)).all())
     by_segment = plans(session)
     scores = all_scores(session, at) if scores is None else scores
+    proceedings = proceedings_at(session, at, list(invoices))
     found = []
     for c in session.execute(select(Customer.id, Customer.name, Customer.segment, Customer.dunning_plan,
                                     Customer.dunning_hold_until, Customer.dunning_hold_reason)
@@ -185,7 +188,8 @@ def accounts(session: Session, at: date, scores: dict[int, Score] | None = None)
             c.id, c.name,
             plan_of(by_segment, c.dunning_plan, c.segment),
             tuple(sorted(invoices[c.id], key=lambda i: (i.due_date, i.number))), max(credits[c.id], ZERO),
-            score.points if score else None, score.grade if score else "", hold, reason, last_letters.get(c.id)))
+            score.points if score else None, score.grade if score else "", hold, reason, last_letters.get(c.id),
+            proceedings.get(c.id)))
     return found
 
 

@@ -1,6 +1,7 @@
 """What a late invoice owes on top of its amount: the domain's penalties (app.domain.penalties) applied to
 what the database knows of it (its allocations, its customer's segment, the formal notice sent) with the
-rates of app.services.rates. No agreed rate is recorded yet: a business owes the legal default, ECB + 10
+rates of app.services.rates, counted to the eve of the judgment on an invoice its customer's collective
+proceedings hold. No agreed rate is recorded yet: a business owes the legal default, ECB + 10
 points, the rate of the company's default penalty clause."""
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from app.domain.vocabulary import DunningStep, InvoiceKind, Segment
 from app.domain.wording import rate
 from app.models import Allocation, Customer, DunningLetter, Invoice, Payment
 from app.models.payment import UNDATED
+from app.services.proceedings import proceedings_at
 from app.services.rates import rate_table
 
 
@@ -54,12 +56,20 @@ def invoice_penalties(session: Session, number: str, at: date) -> InvoicePenalti
                              + (" (c'est un avoir)." if invoice is not None else "."))
     customer = session.get(Customer, invoice.customer_id)
     consumer = customer.segment == Segment.CONSUMER.value
-    owed = penalties(from_cents(invoice.total_cents), invoice.due_date, at, rate_table(session), consumer=consumer,
+    owed = penalties(from_cents(invoice.total_cents), invoice.due_date, counted_until(session, invoice, at),
+                     rate_table(session), consumer=consumer,
                      public_body=customer.segment == Segment.PUBLIC.value,
                      payments=settlements(session, invoice),
                      formal_notice=formal_notice_of(session, invoice, at) if consumer else None)
     return InvoicePenalties(invoice.number, customer.name, invoice.due_date, from_cents(invoice.total_cents),
                             consumer, owed)
+
+
+def counted_until(session: Session, invoice: Invoice, at: date) -> date:
+    """The day the invoice's penalties are counted to at ``at``: the eve of the judgment when its customer's
+    collective proceedings hold it (their interest stops, L622-28), else ``at``."""
+    proceeding = proceedings_at(session, at, [invoice.customer_id]).get(invoice.customer_id)
+    return proceeding.penalties_until(invoice.issue_date, at) if proceeding else at
 
 
 def settlements(session: Session, invoice: Invoice) -> list[tuple[date, Decimal]]:

@@ -23,7 +23,7 @@ from app.domain.wording import lateness, rate
 from app.jobs import NULL_JOB, Job
 from app.models import Company, Customer, DunningLetter, Invoice, Payment
 from app.services.dunning import due_actions, record_sent
-from app.services.penalties import formal_notice_of, settlements
+from app.services.penalties import counted_until, formal_notice_of, settlements
 from app.services.edits import record_settings, settings_subject
 from app.services.preferences import keep_preferences, preference
 from app.services.rates import rate_table
@@ -242,7 +242,8 @@ def _penalties(session: Session, invoice: OpenInvoice, at: date, table, consumer
     if step not in PENALTY_STEPS:
         return None
     record = session.get(Invoice, invoice.invoice_id)
-    return penalties(from_cents(record.total_cents), record.due_date, at, table, consumer=consumer,
+    return penalties(from_cents(record.total_cents), record.due_date, counted_until(session, record, at), table,
+                     consumer=consumer,
                      public_body=public_body,
                      payments=settlements(session, record),
                      formal_notice=formal_notice_of(session, record, at) if consumer else None)

@@ -1,5 +1,6 @@
 """Each customer's risk: what feeds its score (exposure, delays, cover, disputes, seniority), for every customer
-at once on the dashboard and for one on its card, so both show the same score."""
+at once on the dashboard and for one on its card, so both show the same score. A customer in collective
+proceedings is scored the worst (app.domain.scoring)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from sqlalchemy.orm import Session
 from app.domain import kpi
 from app.domain.aging import AgingBalance, Buckets
 from app.domain.guarantees import covered, uncovered
+from app.domain.insolvency import Proceeding
 from app.domain.money import from_cents
 from app.domain.scoring import Score, ScoreInput, score
 from app.domain.vocabulary import GuaranteeKind
@@ -23,6 +25,7 @@ from app.models import Customer, Dispute, Guarantee, Invoice
 from app.models.db import plain_rows
 from app.services.aging import aging_summary
 from app.services.payment_history import delay_sums, paid_invoices
+from app.services.proceedings import proceedings_at
 
 COVERING = (GuaranteeKind.CREDIT_INSURANCE.value, GuaranteeKind.BANK_GUARANTEE.value)
 HISTORY_MONTHS = 12  # the card's charts: payment delay and score, month by month
@@ -95,7 +98,7 @@ def open_disputes(session: Session, at: date, customer_id: int | None = None) ->
 
 
 def score_input(customer, at: date, buckets: Buckets, delays: tuple[Decimal | None, Decimal | None],
-                cover: Cover | None, disputes: int) -> ScoreInput:
+                cover: Cover | None, disputes: int, proceeding: Proceeding | None = None) -> ScoreInput:
     """What the score of ``customer`` (a ``customer_rows`` row) is computed from; the score's cover is the
     part of the exposure the guarantees would pay."""
     return ScoreInput(
@@ -103,18 +106,19 @@ def score_input(customer, at: date, buckets: Buckets, delays: tuple[Decimal | No
         credit_limit=from_cents(customer.credit_limit_cents) if customer.credit_limit_cents else None,
         cover=cover.covered(buckets.total) if cover else None, open_disputes=disputes,
         customer_since=min(filter(None, (customer.first_invoice, customer.created_on)), default=None),
-        segment=customer.segment, external_rating=customer.external_rating)
+        segment=customer.segment, external_rating=customer.external_rating, proceeding=proceeding)
 
 
 def scored(customers, at: date, balance: AgingBalance, delays: dict[int, tuple], cover_of: dict[int, Cover],
-           disputes: dict[int, int]) -> Iterator[tuple[object, ScoreInput, Score]]:
+           disputes: dict[int, int], proceedings: dict[int, Proceeding]) -> Iterator[tuple[object, ScoreInput, Score]]:
     """(customer row, what its score is computed from, its score) for each customer that owes something or
-    has a payment history, from figures read for all of them at once."""
+    has a payment history, from figures read for all of them at once (``proceedings``: those open at ``at``)."""
     for c in customers:
         buckets = balance.by_customer.get(c.id, Buckets())
         if c.id not in delays and not buckets.total:
             continue
-        data = score_input(c, at, buckets, delays.get(c.id, (None, None)), cover_of.get(c.id), disputes.get(c.id, 0))
+        data = score_input(c, at, buckets, delays.get(c.id, (None, None)), cover_of.get(c.id), disputes.get(c.id, 0),
+                           proceedings.get(c.id))
         yield c, data, score(data)
 
 
@@ -123,7 +127,8 @@ def all_scores(session: Session, at: date) -> dict[int, Score]:
     """Every customer's score at ``at`` (the dunning's priorities), read in aggregate like the dashboard's."""
     delays = {customer: kpi.delays_from_sums(sums) for customer, sums in delay_sums(session, at).items()}
     return {c.id: result for c, _data, result in scored(customer_rows(session), at, aging_summary(session, at), delays,
-                                                        covers(session, at), open_disputes(session, at))}
+                                                        covers(session, at), open_disputes(session, at),
+                                                        proceedings_at(session, at))}
 
 
 def customer_score(session: Session, customer, at: date) -> Score | None:
@@ -164,7 +169,7 @@ def _assessment(session: Session, customer, at: date, buckets: Buckets | None = 
     delays = kpi.delays_from_sums(sums) if sums else (None, None)
     cover = covers(session, at, customer_id).get(customer_id)
     data = score_input(customer, at, buckets, delays, cover, open_disputes(session, at, customer_id)
-                       .get(customer_id, 0))
+                       .get(customer_id, 0), proceedings_at(session, at, [customer_id]).get(customer_id))
     known = data.customer_since is not None and data.customer_since <= at
     return (score(data) if known else None), buckets, delays, cover
 

@@ -25,12 +25,14 @@ from app.services.backups import back_up
 from app.services.disputes import DisputeInput, save_dispute
 from app.services.dunning import due_actions, postpone, record_call
 from app.services.outside_reminders import first_use
+from app.services.proceeding_deadlines import proceeding_deadlines
 from app.services.rates import missing_rate
 from app.services.reminders import (LETTER_STEPS, claims, emails_left_out, letters_apart, print_letters,
                                     unmatched_receipts, unmatched_warning)
 from app.services.store import commit, read
 from app.ui.forms import AmountEdit, DateEdit, FieldMessages, ask_folder, ask_save_path, dialog_buttons
 from app.ui.format import AT_RISK, LATE, fr_amount, fr_date
+from app.ui.deadlines_banner import DeadlinesBanner
 from app.ui.icons import icon
 from app.ui.outside_reminders import FirstUseBanner, OutsideRemindersDialog
 from app.ui.rates_form import MissingRateBanner, RatesDialog
@@ -90,6 +92,8 @@ class RemindersScreen(Screen):
         self.missing_rate = ""  # why no letter can be printed today (the half-year's rates missing), or ""
         self.print_tips = {button: button.toolTip()
                            for button in (self.print_button, self.print_all_button, self.emails_button)}
+        self.deadlines = DeadlinesBanner(self.open_customer)  # collective proceedings: declare the claim in time
+        self.layout_.addWidget(self.deadlines)
         self.rate_banner = MissingRateBanner(self.enter_rates)
         self.layout_.addWidget(self.rate_banner)
         self.written = QLabel()  # where the last letters went, with a link to that folder
@@ -156,7 +160,7 @@ class RemindersScreen(Screen):
         def compute(job):  # everything the screen shows, read here, off the window's thread
             actions, holds = read(db, due_actions, at)
             return (actions, holds, read(db, claims, at, actions), read(db, missing_rate, at),
-                    bool(actions) and read(db, first_use))
+                    bool(actions) and read(db, first_use), read(db, proceeding_deadlines, at))
 
         self.running = run_op(self, compute, self._show, self._failed, "Calcul des relances du jour…")
 
@@ -166,7 +170,8 @@ class RemindersScreen(Screen):
 
     def _show(self, result) -> None:
         self.running = None
-        self.actions, self.holds, self.claims, self.missing_rate, first_use_now = result
+        self.actions, self.holds, self.claims, self.missing_rate, first_use_now, deadlines = result
+        self.deadlines.say(deadlines)
         self.rate_banner.say(self.missing_rate)
         self.first_use.offer(first_use_now)
         count = len(self.actions)

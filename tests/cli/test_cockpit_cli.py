@@ -28,8 +28,9 @@ def test_kpi_text_in_french(ledger, capsys):
 
 def test_forecast_json_has_13_weeks(ledger, capsys):
     assert main(["--db", location(ledger), "forecast", "--at", "2026-11-23", "--json"]) == 0
-    weeks = json.loads(capsys.readouterr().out)
-    assert len(weeks) == 13
+    out = json.loads(capsys.readouterr().out)
+    weeks = out["weeks"]
+    assert len(weeks) == 13 and out["doubtful"] == "0.00"  # nothing in litigation, proceedings or time-barred
     assert weeks[0]["week_start"] == "2026-11-23" and weeks[0]["expected"] == "2430.00"  # credits deducted (see test_cockpit)
     assert weeks[1]["week_start"] == "2026-11-30" and weeks[1]["expected"] == "1000.00"
     assert set(weeks[0]["by_confidence"]) == {"sure", "probable", "uncertain"}

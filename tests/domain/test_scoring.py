@@ -245,6 +245,7 @@ inputs = st.builds(
     customer_since=st.none() | st.dates(date(2000, 1, 1), date(2027, 12, 31)),
     segment=st.sampled_from(["private", "public", "consumer", "key_account", "other"]),
     external_rating=st.sampled_from(["", "A", "b", "3", "E", "5", "x"]),
+    proceeding=st.none(),  # the proceedings' own test below
 )
 
 

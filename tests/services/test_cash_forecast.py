@@ -38,8 +38,8 @@ def test_invoices_in_litigation_or_time_barred_are_doubtful_and_in_no_week(ledge
     assert sum(this_week.values()) == D("1880.00") and this_week["sure"] == D(0)
     assert figures.forecast[1].expected == D("1000.00")
     assert figures.expected_13_weeks == D("2880.00")
-    assert forecast_lines(figures)[-1] == ("Douteux (litige, prescrit), attendu dans aucune semaine : "
-                                           f"{format_eur(D('710'))}")
+    assert forecast_lines(figures)[-1] == ("Douteux (litige, procédure collective, prescrit), attendu dans aucune "
+                                           f"semaine : {format_eur(D('710'))}")
 
 
 def test_a_promise_to_pay_dates_the_late_invoices_of_its_customer(ledger):
