@@ -142,6 +142,20 @@ def build_parser() -> argparse.ArgumentParser:
     statement.add_argument("code", metavar="CODE_CLIENT", help="code du client")
     statement.add_argument("--at", type=parse_date, default=None, help="date du relevé (défaut : aujourd'hui)")
     statement.add_argument("--out", required=True, help="fichier PDF à écrire")
+    claim = verbs.add_parser("claim", help="déclaration de créance d'un client en procédure collective, en PDF")
+    claim.add_argument("code", metavar="CODE_CLIENT", help="code du client")
+    claim.add_argument("--out", required=True, help="fichier PDF à écrire")
+    claim.add_argument("--at", type=parse_date, default=None, metavar="JJ/MM/AAAA",
+                       help="date de la lettre (défaut : aujourd'hui)")
+    claim.add_argument("--sent", type=parse_date, default=None, metavar="JJ/MM/AAAA",
+                       help="l'enregistre comme envoyée ce jour-là (le délai de déclaration ne s'affiche plus)")
+    claim.add_argument("--registered", default="", metavar="NUMERO", help="n° de la lettre recommandée envoyée")
+    claim.add_argument("--json", action="store_true", help="sortie JSON (les montants, les garanties, les délais)")
+    vat = verbs.add_parser("tva-recuperable", help="TVA des factures impayées des clients en liquidation "
+                                                   "judiciaire (CGI art. 272), pour l'expert-comptable")
+    vat.add_argument("--out", required=True, help="fichier .xlsx ou .csv à écrire")
+    vat.add_argument("--at", type=parse_date, default=None, metavar="JJ/MM/AAAA",
+                     help="date de la liste (défaut : aujourd'hui)")
     backup = verbs.add_parser("backup", help="sauvegarde les données (dossier « sauvegardes » à côté d'elles)")
     backup.add_argument("--out", help="fichier où écrire la sauvegarde, au lieu du dossier des sauvegardes")
     restore = verbs.add_parser("restore", help="remet les données d'une sauvegarde (l'état présent est sauvegardé "
@@ -438,17 +452,31 @@ def run_history(location: str, code: str, as_json: bool) -> int:
     return 0
 
 
-def run_statement(location: str, code: str, at: date | None, out: Path) -> int:
-    from app.services.account_statement import write_statement
+def customer_id_of(db, code: str) -> int:
+    """The id of the customer of that code, or the French refusal."""
     from app.services.history import customer_by_code
     from app.services.store import read
 
-    db = existing_database(location)
     customer = read(db, customer_by_code, code)
     if customer is None:
         raise UserError(UNKNOWN_CODE.format(code=code))
-    print(read(db, write_statement, customer.id, at or date.today(), out).text())
+    return customer.id
+
+
+def run_statement(location: str, code: str, at: date | None, out: Path) -> int:
+    from app.services.account_statement import write_statement
+    from app.services.store import read
+
+    db = existing_database(location)
+    print(read(db, write_statement, customer_id_of(db, code), at or date.today(), out).text())
     return 0
+
+
+def run_claim(location: str, args: argparse.Namespace) -> int:
+    from app.cli.claims import run_claim as claim
+
+    db = existing_database(location)
+    return claim(db, customer_id_of(db, args.code), args)
 
 
 def run_backup(location: str, out: str | None) -> int:
@@ -513,6 +541,12 @@ def main(argv: list[str] | None = None) -> int:
             return run_report(location, args.at, Path(args.out))
         if args.command == "statement":
             return run_statement(location, args.code, args.at, Path(args.out))
+        if args.command == "claim":
+            return run_claim(location, args)
+        if args.command == "tva-recuperable":
+            from app.cli.claims import run_vat
+
+            return run_vat(existing_database(location), args)
         if args.command == "backup":
             return run_backup(location, args.out)
         if args.command == "restore":

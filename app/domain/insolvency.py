@@ -23,7 +23,7 @@ from __future__ import annotations
 from calendar import monthrange
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
 from app.domain.money import ZERO
@@ -225,3 +225,12 @@ class CustomerDeadlines:
     kind: ProceedingKind
     deadlines: tuple[Deadline, ...]
     insurer: Deadline | None = None
+
+
+def vat_still_due(vat: Decimal, amount: Decimal, still_due: Decimal) -> Decimal:
+    """The VAT an invoice's unpaid part carries: its VAT in proportion of what is still due of its amount TTC,
+    to the cent (half up). After a liquidation judgment the seller recovers it (CGI art. 272): a part paid
+    keeps its VAT, collected and owed."""
+    if amount <= 0 or still_due <= 0:
+        return ZERO
+    return (vat * min(still_due, amount) / amount).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)

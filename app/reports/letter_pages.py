@@ -53,8 +53,12 @@ class Pages:
 
     def next(self, canvas, _document) -> None:
         canvas.saveState()
-        _running_header(canvas, self.letters[self.current])
+        _running_header(canvas, self.letters[self.current], self.title(self.letters[self.current]))
         canvas.restoreState()
+
+    def title(self, letter: Letter) -> str:
+        """The running header's right part: which letter, to whom, of what day."""
+        return f"{LETTER_LABELS.get(letter.kind, '')} · {letter.debtor.name} · {fr_date(letter.on)}"
 
     def footer(self, canvas, page: int, pages: int) -> None:
         index = bisect_right(self.starts, page) - 1
@@ -149,10 +153,10 @@ def _date_line(canvas, letter: Letter) -> None:
                                                 else f"Le {fr_date(letter.on)}", FONT, 9.5, RIGHT - WINDOW_X))
 
 
-def _running_header(canvas, letter: Letter) -> None:
-    """The pages after the first: the company on the left, the letter and its customer on the right."""
+def _running_header(canvas, letter: Letter, right: str) -> None:
+    """The pages after the first: the company on the left, the letter and its customer (``right``) on the
+    right."""
     y = PAGE_HEIGHT - 13 * mm
-    right = f"{LETTER_LABELS.get(letter.kind, '')} · {letter.debtor.name} · {fr_date(letter.on)}"
     canvas.setFont(FONT, 8)
     canvas.setFillColor(MUTED)
     right = fit(right, FONT, 8, WIDTH * 0.62)

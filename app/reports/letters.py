@@ -54,22 +54,28 @@ def write_letters(path: Path, letters: Sequence[Letter], templates: Mapping[str,
     unknown = sorted({letter.kind for letter in letters} - texts.keys())
     if unknown:
         raise ValueError(f"type de lettre inconnu : {', '.join(unknown)}")
-    register_fonts()
-    style = _styles()
-    buffer = io.BytesIO()
+    style = letter_styles()
     pages = Pages(letters)
-    document = BaseDocTemplate(
-        buffer, pagesize=A4, title="Lettres de relance", author=letters[0].creditor.name, creator="Encours",
-        pageTemplates=[
-            PageTemplate("first", [_frame(FIRST_TOP)], onPage=pages.first, autoNextPageTemplate="next"),
-            PageTemplate("next", [_frame(NEXT_TOP)], onPage=pages.next),
-        ],
-    )
     story: list[Flowable] = []
     for index, letter in enumerate(letters):
         story += _body(letter, texts[letter.kind], style)
         story.append(_Hook(index, pages, on_letter))
         story += [NextPageTemplate("first"), PageBreak()] if index + 1 < len(letters) else []
+    return render(path, pages, story, "Lettres de relance")
+
+
+def render(path: Path, pages: Pages, story: list[Flowable], title: str) -> Path:
+    """Lay ``story`` out on the letters' pages (``pages`` draws what surrounds the text) and write the PDF at
+    ``path``, built in memory first so that a failure leaves no half file."""
+    register_fonts()
+    buffer = io.BytesIO()
+    document = BaseDocTemplate(
+        buffer, pagesize=A4, title=title, author=pages.letters[0].creditor.name, creator="Encours",
+        pageTemplates=[
+            PageTemplate("first", [_frame(FIRST_TOP)], onPage=pages.first, autoNextPageTemplate="next"),
+            PageTemplate("next", [_frame(NEXT_TOP)], onPage=pages.next),
+        ],
+    )
     document.build(story, canvasmaker=numbered_canvas(pages.footer))
     Path(path).write_bytes(buffer.getvalue())
     return Path(path)
@@ -95,7 +101,7 @@ class _Hook(Flowable):
             self.on_letter(self.index)
 
 
-def _styles() -> dict:
+def letter_styles() -> dict:
     """The program's paragraph styles, with a letter's body a little larger and spaced."""
     style = styles()
     body = style["body"].clone("letter", fontSize=9.5, leading=13, spaceAfter=6)
@@ -109,7 +115,7 @@ def _body(letter: Letter, template: str, style: dict) -> list[Flowable]:
     values = placeholders(letter)
     flowables: list[Flowable] = []
     blocks = {"tableau": _invoices, "synthese": _summary, "historique": _history, "reglement": _payment,
-              "signature": _signature}
+              "signature": signature}
     for kind, content in paragraphs(template, letter, values):
         if kind == "block":
             flowables += blocks[content](letter, style)
@@ -253,7 +259,7 @@ def _payment(letter: Letter, style: dict) -> list[Flowable]:
     return [box, Spacer(1, 10)]
 
 
-def _signature(letter: Letter, style: dict) -> list[Flowable]:
+def signature(letter: Letter, style: dict) -> list[Flowable]:
     """The signature, on the right under the text: the company, who signs, and room for the hand."""
     creditor = letter.creditor
     lines = [Paragraph(f"<b>{markup(creditor.name)}</b>", style["signature"])]

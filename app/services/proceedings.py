@@ -25,6 +25,7 @@ from app.services.lengths import length_errors
 LABELS = {"court": "tribunal", "reference": "référence", "mandataire_name": "mandataire",
           "mandataire_address": "adresse du mandataire", "mandataire_email": "e-mail du mandataire",
           "claim_registered_number": "N° de recommandé"}
+NO_PROCEEDING = "aucune procédure collective n'est enregistrée pour ce client."
 
 
 class ProceedingRefused(Refused):
@@ -106,7 +107,7 @@ def record_claim_sent(session: Session, customer_id: int, sent_on: date, registe
     """The declaration of claim sent to the mandataire: the deadline no longer shows."""
     row = open_proceeding(session, customer_id)
     if row is None:
-        raise ProceedingRefused("aucune procédure collective n'est enregistrée pour ce client.")
+        raise ProceedingRefused(NO_PROCEEDING)
     if sent_on < row.judgment_on:
         raise ProceedingRefused(f"la déclaration ({sent_on:%d/%m/%Y}) ne peut précéder le jugement "
                                 f"({row.judgment_on:%d/%m/%Y}).")
