@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
                                QPlainTextEdit, QPushButton, QTabWidget, QVBoxLayout, QWidget)
 
@@ -15,7 +16,7 @@ from app.services.proceedings import (ProceedingInput, ProceedingRefused, procee
                                       record_proceeding)
 from app.services.store import commit, read
 from app.ui.format import LATE
-from app.ui.forms import DateEdit, FieldMessages, combo_select, dialog_buttons
+from app.ui.forms import DateEdit, FieldMessages, ask_save_path, combo_select, dialog_buttons
 from app.ui.icons import icon
 
 TITLE = "Procédure collective"
@@ -29,8 +30,6 @@ EXPLANATION = ("Votre client est en sauvegarde, en redressement ou en liquidatio
 class ProceedingTab(QWidget):
     """Empty (what it is for, a button to record) or the proceedings' summary, deadlines and actions. It adds
     itself to the card's ``tabs`` so that it can mark its title when a deadline runs."""
-
-    claim_requested = Signal(int)  # the declaration of claim's PDF, asked for this customer
 
     def __init__(self, context, customer_id: int, tabs: QTabWidget) -> None:
         super().__init__()
@@ -54,7 +53,7 @@ class ProceedingTab(QWidget):
         self.claim_button = QPushButton(icon("printer"), "Déclaration de créance (PDF)…")
         self.claim_button.setToolTip("La lettre de déclaration au mandataire : factures antérieures au jugement, "
                                      "pénalités arrêtées à sa veille, sommes à échoir")
-        self.claim_button.clicked.connect(lambda: self.claim_requested.emit(self.customer_id))
+        self.claim_button.clicked.connect(self.write_claim)
         buttons = QHBoxLayout()
         for button in (self.record_button, self.sent_button, self.claim_button):
             buttons.addWidget(button)
@@ -93,6 +92,25 @@ class ProceedingTab(QWidget):
         if ClaimSentDialog(self.context, self.customer_id, self).exec():
             self.load()
 
+    def write_claim(self) -> None:
+        """The declaration of claim's PDF, written in a worker (its figures need the whole history of the
+        customer's invoices) and opened; a refusal (a half-year's rate missing, no company) is said."""
+        from app.services.claims import write_claim
+        from app.ui.worker import run_op
+
+        path = ask_save_path(self, self.context.settings, "letters", "Déclaration de créance",
+                             f"declaration-creance-{self.context.today():%Y-%m-%d}.pdf", "PDF (*.pdf)")
+        if path is None:
+            return
+        db, customer_id, today = self.context.db, self.customer_id, self.context.today()
+
+        def opened(_written) -> None:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+            self.window().statusBar().showMessage(f"Déclaration de créance écrite : {path}", 10_000) \
+                if hasattr(self.window(), "statusBar") else None
+
+        self.op = run_op(self, lambda _job: commit(db, write_claim, customer_id, today, path), on_success=opened,
+                         label="Déclaration de créance…")
 
 class OptionalDate(QWidget):
     """A date that may not be known yet: a box to tick when there is none (« pas encore publiée »)."""

@@ -24,7 +24,7 @@ def tab_title(card) -> str:
     return card.tabs.tabText(card.tabs.indexOf(card.proceeding_tab))
 
 
-def test_the_card_records_a_redressement_and_shows_its_deadlines(ledger, make_window, monkeypatch):
+def test_the_card_records_a_redressement_and_shows_its_deadlines(ledger, make_window, monkeypatch, qtbot, tmp_path):
     card, martin = martin_card(ledger, make_window)
     tab = card.proceeding_tab
     assert tab_title(card) == "Procédure collective"
@@ -76,10 +76,22 @@ def test_the_card_records_a_redressement_and_shows_its_deadlines(ledger, make_wi
     assert card.tabs.tabBar().tabTextColor(card.tabs.indexOf(tab)) == LATE
     assert tab.record_button.text() == "Modifier la procédure…"
     assert not tab.sent_button.isHidden() and not tab.claim_button.isHidden() and tab.explanation.isHidden()
-    asked = []
-    tab.claim_requested.connect(asked.append)
-    tab.claim_button.click()
-    assert asked == [martin]
+    import app.ui.proceeding_tab as proceeding_tab
+    from PySide6.QtGui import QDesktopServices
+    from pypdf import PdfReader
+
+    from app.services.rates import save_rates
+    from app.services.store import commit
+
+    commit(ledger, save_rates, date(2026, 7, 1), "2,15", "3,00", "7,00")  # the half-year of the penalties
+    pdf = tmp_path / "declaration.pdf"
+    opened = []
+    monkeypatch.setattr(proceeding_tab, "ask_save_path", lambda *a, **k: pdf)
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url.toLocalFile()))
+    tab.claim_button.click()  # the declaration's PDF, written in a worker, then opened
+    qtbot.waitUntil(lambda: opened == [str(pdf)], timeout=20_000)
+    text = " ".join(page.extract_text() for page in PdfReader(pdf).pages)
+    assert "Déclaration de créance" in text and "SELARL Vasseur & Chambon" in text and "F4" in text
 
 
 def test_the_declaration_sent_is_noted_and_the_deadline_no_longer_runs(ledger, make_window, monkeypatch):
