@@ -30,6 +30,7 @@ class Thresholds(NamedTuple):
     prescription_days: int = 90         # warn this long before a claim becomes time-barred
     declaration_days: int = 150         # the insurer's deadline to declare an unpaid invoice, after its due date
     cover_expiry_days: int = 30         # warn this long before a cover expires
+    insolvency_days: int = 15           # the insurer's delay to be told of a customer's proceedings, after publication
 
 
 DECLARATION_WARNING_DAYS = 15  # how early the insurer's deadline is announced

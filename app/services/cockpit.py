@@ -148,7 +148,8 @@ def thresholds(session: Session) -> Thresholds:
                       concentration_share=Decimal(company.alert_concentration_pct).scaleb(-2),
                       prescription_days=company.alert_prescription_days,
                       declaration_days=company.insurer_declaration_days,
-                      cover_expiry_days=company.alert_cover_expiry_days)
+                      cover_expiry_days=company.alert_cover_expiry_days,
+                      insolvency_days=company.insurer_insolvency_days)
 
 
 THRESHOLD_LABELS = {"dso_target_days": "objectif de DSO", "margin_rate_bp": "taux de marge",
@@ -156,7 +157,8 @@ THRESHOLD_LABELS = {"dso_target_days": "objectif de DSO", "margin_rate_bp": "tau
                     "alert_concentration_pct": "alerte de concentration",
                     "alert_prescription_days": "alerte de prescription",
                     "insurer_declaration_days": "délai de déclaration à l'assureur",
-                    "alert_cover_expiry_days": "alerte d'expiration de couverture"}
+                    "alert_cover_expiry_days": "alerte d'expiration de couverture",
+                    "insurer_insolvency_days": "délai pour informer l'assureur d'une procédure collective"}
 
 
 def save_thresholds(session: Session, values: Thresholds, seen: dict[str, int] | None = None) -> dict[str, str]:
@@ -168,7 +170,7 @@ def save_thresholds(session: Session, values: Thresholds, seen: dict[str, int] |
     if not 0 < values.concentration_share <= 1:
         errors["concentration_share"] = "La part de l'encours est un pourcentage entre 0 et 100 %."
     for name in ("dso_target_days", "delay_growth_days", "prescription_days", "declaration_days",
-                 "cover_expiry_days"):
+                 "cover_expiry_days", "insolvency_days"):
         if getattr(values, name) < 0:
             errors[name] = "Un nombre de jours ne peut pas être négatif."
     if get_company(session) is None:
@@ -183,6 +185,7 @@ def save_thresholds(session: Session, values: Thresholds, seen: dict[str, int] |
         company.alert_prescription_days = values.prescription_days
         company.insurer_declaration_days = values.declaration_days
         company.alert_cover_expiry_days = values.cover_expiry_days
+        company.insurer_insolvency_days = values.insolvency_days
     return {}
 
 

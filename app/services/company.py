@@ -27,7 +27,8 @@ COMPANY = settings_subject("Les paramètres de votre société ont été modifi�
 LABELS = {"name": "raison sociale", "siren": "SIREN", "vat_number": "n° TVA", "address": "adresse",
           "postcode": "code postal", "city": "ville", "email": "e-mail", "phone": "téléphone", "iban": "IBAN",
           "bic": "BIC", "logo_path": "logo", "terms": "conditions de paiement par défaut",
-          "tolerance": "seuil de relance", "penalty_clause": "clause de pénalités"}
+          "tolerance": "seuil de relance", "penalty_clause": "clause de pénalités",
+          "retention_of_title": "clause de réserve de propriété"}
 
 
 @dataclass
@@ -48,6 +49,7 @@ class CompanyInput:
     terms: PaymentTerms = PaymentTerms()
     penalty_clause: str = PENALTY_CLAUSE
     tolerance: Decimal = Decimal("5.00")
+    retention_of_title: bool = False  # the terms of sale keep the goods' title until paid (revendication, L624-9)
 
 
 def get_company(session: Session) -> Company | None:
@@ -146,7 +148,8 @@ def _shown(company: Company) -> dict[str, str]:
     version kept ungrouped, regrouped on the next save, is not a change)."""
     return {**{name: getattr(company, name) for name in LABELS if name not in ("terms", "tolerance")},
             "siren": clean_siren(company.siren), "iban": format_iban(company.iban),
-            "terms": company.terms.label, "tolerance": format_eur(company.tolerance)}
+            "terms": company.terms.label, "tolerance": format_eur(company.tolerance),
+            "retention_of_title": "oui" if company.retention_of_title else "non"}
 
 
 @contextmanager

@@ -4,7 +4,7 @@ dunning plans and the texts of the letters."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import (QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QTabWidget,
+from PySide6.QtWidgets import (QCheckBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QTabWidget,
                                QVBoxLayout, QWidget)
 
 from app.services.company import CompanyInput, company_input, save_company
@@ -44,6 +44,11 @@ class CompanyForm(QWidget):
         self.tolerance.setMaximumWidth(140)
         self.penalty_clause = add("penalty_clause", "Clause de pénalités", QPlainTextEdit())
         self.penalty_clause.setMaximumHeight(90)
+        self.retention_of_title = add("retention_of_title", "", QCheckBox(
+            "Mes conditions de vente comportent une clause de réserve de propriété"))
+        self.retention_of_title.setToolTip("Si un client est en procédure collective, vous pouvez revendiquer les "
+                                           "marchandises non payées dans les trois mois de la publication au BODACC : "
+                                           "Encours vous rappelle ce délai.")
         form.addRow(self.messages.general)
 
     def load(self, db) -> None:
@@ -54,6 +59,7 @@ class CompanyForm(QWidget):
         self.terms.set_terms(company.terms)
         self.tolerance.set_amount(company.tolerance)
         self.penalty_clause.setPlainText(company.penalty_clause)
+        self.retention_of_title.setChecked(company.retention_of_title)
 
     def save(self, db, seen: dict[str, int] | None = None) -> bool:
         """Save in one transaction; show the errors and return False if any (nothing is then written).
@@ -65,7 +71,8 @@ class CompanyForm(QWidget):
             return False
         data = CompanyInput(**{name: getattr(self, name).text() for name in TEXT_FIELDS},
                             terms=self.terms.terms(), tolerance=tolerance,
-                            penalty_clause=self.penalty_clause.toPlainText())
+                            penalty_clause=self.penalty_clause.toPlainText(),
+                            retention_of_title=self.retention_of_title.isChecked())
         company, errors = commit(db, save_company, data, seen)
         self.messages.show(errors)
         return company is not None

@@ -24,6 +24,9 @@ FIELDS = (
      "Une créance est prescrite 5 ans après l'échéance entre commerçants, 2 ans pour un particulier."),
     ("declaration_days", "Délai de déclaration à l'assureur-crédit (après l'échéance)", " j", 730, ""),
     ("cover_expiry_days", "Prévenir avant l'expiration d'une couverture", " j", 365, ""),
+    ("insolvency_days", "Délai pour informer l'assureur-crédit d'une procédure collective (après la publication)",
+     " j", 365, "Le délai de votre contrat d'assurance-crédit : Encours l'affiche à côté de celui de la déclaration "
+     "de créance."),
 )
 PERCENTS = ("margin_rate", "concentration_share")
 
