@@ -11,13 +11,12 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.domain.alerts import Thresholds
 from app.domain.insolvency import CustomerDeadlines, Deadline, Proceeding, deadlines
-from app.models import Company, Customer
+from app.models import Customer
+from app.services.company import get_company
 from app.services.proceedings import proceedings_at
 from app.services.risk import insured_customers
-
-INSURER_DAYS = 15  # the company's insurer_insolvency_days before a company exists
-
 
 def proceeding_deadlines(session: Session, at: date,
                          proceedings: dict[int, Proceeding] | None = None) -> list[CustomerDeadlines]:
@@ -26,9 +25,9 @@ def proceeding_deadlines(session: Session, at: date,
     proceedings = proceedings_at(session, at) if proceedings is None else proceedings
     if not proceedings:
         return []
-    company = session.scalar(select(Company))
+    company = get_company(session)
     retention = bool(company and company.retention_of_title)
-    insurer_days = company.insurer_insolvency_days if company else INSURER_DAYS
+    insurer_days = company.insurer_insolvency_days if company else Thresholds().insolvency_days
     insured = set(session.scalars(insured_customers(at)))
     names = dict(session.execute(select(Customer.id, Customer.name).where(Customer.id.in_(list(proceedings)))).all())
     found = []

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import platform
 import re
+from html import escape
 from importlib import metadata
 from pathlib import Path
 
@@ -170,10 +171,6 @@ def _without_password(location: str) -> str:
     return re.sub(r"(://[^:/@]+):[^@]*@", r"\1:***@", location)
 
 
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
 class AboutDialog(QDialog):
     """Aide > À propos: what a support call asks first (version, data file, Python and Qt), then the
     licences of the libraries, the icons and the font, which the LGPL and the ISC ask to be shown."""
@@ -185,7 +182,7 @@ class AboutDialog(QDialog):
         self.resize(620, 560)
         self.heading = QLabel(f"<h2>Encours {encours_version()}</h2>"
                          "<p>Suivi des créances clients, relances et trésorerie.</p>")
-        self.facts = QLabel(f"<p><b>Données :</b> {_escape(_without_password(data_location))}<br>"
+        self.facts = QLabel(f"<p><b>Données :</b> {escape(_without_password(data_location), quote=False)}<br>"
                        f"<b>Python :</b> {platform.python_version()} · <b>Qt :</b> {qVersion()} "
                        f"(PySide6 {pyside_version})</p>")
         self.facts.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -204,7 +201,8 @@ class AboutDialog(QDialog):
 
 
 def licences_html() -> str:
-    rows = "".join(f"<tr><td>{_escape(name)}</td><td>{_escape(version)}</td><td>{_escape(licence)}</td></tr>"
+    rows = "".join(f"<tr><td>{escape(name, quote=False)}</td><td>{escape(version, quote=False)}</td>"
+                   f"<td>{escape(licence, quote=False)}</td></tr>"
                    for name, version, licence in runtime_licences())
     return ("<p>Encours utilise les bibliothèques suivantes, chacune sous sa licence :</p>"
             "<table cellspacing='0' cellpadding='3'><tr><th align='left'>Bibliothèque</th>"
