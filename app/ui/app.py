@@ -60,8 +60,10 @@ def application() -> QApplication:
 _windows: set = set()  # the windows shown, kept alive (a window opened by Fichier > Ouvrir has no other owner)
 
 
-def attached(window, location: str) -> bool:
-    """Open ``location`` behind ``window``; False, said, when it cannot be opened."""
+def attached(window, location: str, backup: bool = True, first: str | None = None) -> bool:
+    """Open ``location`` behind ``window``; False, said, when it cannot be opened. ``backup``: the day's
+    backup is made behind it (not for a screenshot or an export, which only read); ``first``: the screen
+    shown first (``MainWindow.attach``)."""
     from app.ui.bootstrap import bootstrap
     from app.ui.errors import said
 
@@ -75,7 +77,7 @@ def attached(window, location: str) -> bool:
                              "Vérifiez le fichier ou l'adresse passés à --db ou à ENCOURS_DB.")
         return False
     try:
-        window.attach(context)
+        window.attach(context, backup, first)
     except Exception as exc:  # the data opened: what went wrong after is said as what it is, not as the path
         said(window, exc, exc.__traceback__)
         return False
@@ -130,11 +132,12 @@ def run(location: str, screenshot: tuple[str, str] | None = None, export: tuple[
     window = MainWindow(settings)
     if screenshot or export:  # a picture or a file of a screen, while the user's window may be open on it
         from app.ui.errors import install
-        from app.ui.export import export_view
-        from app.ui.screenshot import take
+        from app.ui.export import VIEWS as EXPORTED, export_view
+        from app.ui.screenshot import screen_of, take
 
         install(window)
-        if not attached(window, location):
+        first = screen_of(screenshot[0]) if screenshot else EXPORTED.get(export[0], ("dashboard",))[0]
+        if not attached(window, location, backup=False, first=first):
             return 1
         return take(window, *screenshot) if screenshot else export_view(window, *export)
     from app.ui.files import lock

@@ -128,8 +128,10 @@ class MainWindow(QMainWindow):
         else:
             self.resize(1280, 800)
 
-    def attach(self, context: Context) -> None:
-        """Build the screens on the open database; an empty one shows the welcome screen first."""
+    def attach(self, context: Context, backup: bool = True, first: str | None = None) -> None:
+        """Build the screens on the open database; an empty one shows the welcome screen first. ``backup``:
+        make the day's backup behind the window (a screenshot or an export of a screen only reads). ``first``:
+        the screen to show (a screenshot's), instead of the one the user left; « welcome » stays there."""
         from app.services.backups import daily_backup
         from app.services.company import company_name
         from app.services.store import read
@@ -140,8 +142,9 @@ class MainWindow(QMainWindow):
         context.settings = self.settings
         self.menus.recent.add(context.location)
         # the day's backup, behind the window (a large file takes seconds); said only when it failed
-        run_quietly(self, lambda: daily_backup(context.db),
-                    lambda warning: warning and QMessageBox.warning(self, "Sauvegarde quotidienne", warning))
+        if backup:
+            run_quietly(self, lambda: daily_backup(context.db),
+                        lambda warning: warning and QMessageBox.warning(self, "Sauvegarde quotidienne", warning))
         self.screens = build_screens(context)
         for key, screen in self.screens.items():
             self.stack.addWidget(screen)
@@ -152,12 +155,12 @@ class MainWindow(QMainWindow):
         self.welcome = WelcomeScreen(context)
         self.welcome.ready.connect(self.open_workspace)
         self.pages.addWidget(self.welcome)
-        if read(context.db, company_name) is not None:
-            self.open_workspace()
+        if first != "welcome" and read(context.db, company_name) is not None:
+            self.open_workspace(first)
         else:
             self.pages.setCurrentWidget(self.welcome)
 
-    def open_workspace(self) -> None:
+    def open_workspace(self, first: str | None = None) -> None:
         from app.services.company import company_name
         from app.services.store import read
         from app.ui.bodacc import start_weekly_check
@@ -168,7 +171,7 @@ class MainWindow(QMainWindow):
         self.pages.setCurrentIndex(0)
         self.nav.setEnabled(True)
         self.menus.set_workspace(True)
-        last = self.settings.value("window/screen", "dashboard")
+        last = first or self.settings.value("window/screen", "dashboard")
         self.show_screen(last if last in self.screens else "dashboard")
         # the customers' proceedings at the BODACC, once a week behind the window, only when the owner allowed it
         start_weekly_check(self, self.context, lambda: self.current_screen().refresh())

@@ -11,6 +11,12 @@ VIEWS = ("welcome", "dashboard", "reminders", "customers", "customer", "invoices
          "disputes", "settings")
 
 
+def screen_of(view: str) -> str:
+    """The window's screen a view is taken on (a card over its list), shown first so that no other screen
+    computes behind it; « welcome » stays on the welcome page."""
+    return {"customer": "customers", "invoice": "invoices"}.get(view, view)
+
+
 def wait_for(screen, seconds: float = 30) -> None:
     """Let a screen that computes in a worker (the dashboard, À rapprocher) finish before the picture is taken."""
     deadline = time.monotonic() + seconds

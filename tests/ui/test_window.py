@@ -77,7 +77,9 @@ def test_table_model_passes_qt_checks(qtmodeltester):
 
 
 def test_screenshot_command(ledger, tmp_path):
-    """The customers screen at 1280×800, with the late amounts of the ledger in the muted red of LATE."""
+    """The customers screen at 1280×800, with the late amounts of the ledger in the muted red of LATE; a picture
+    only reads: no day's backup is made for it."""
+    from app.services.backups import backups_folder
     from app.ui.format import LATE
 
     out = tmp_path / "customers.png"
@@ -85,6 +87,8 @@ def test_screenshot_command(ledger, tmp_path):
     result = subprocess.run([sys.executable, "-m", "app", "--db", url, "screenshot", "customers", "--out", str(out)],
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
+    backups = backups_folder(ledger)
+    assert not backups.exists() or not any(backups.iterdir())
     image = QImage(str(out))
     assert (image.width(), image.height()) == (1280, 800)
 
