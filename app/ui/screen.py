@@ -14,6 +14,7 @@ from app.services.store import read
 from app.ui.bootstrap import Context
 from app.ui.export import Exportable, add_export
 from app.ui.icons import icon
+from app.ui.lazy_model import LazyRowModel, PagedSource
 from app.ui.table_model import ROW_ROLE, Column, RowFilterProxy, RowTableModel
 
 
@@ -68,12 +69,18 @@ class RowTable(QTableView):
     activated_row = Signal(object)
 
     def __init__(self, columns: Sequence[Column], parent: QWidget | None = None, sort_column: int = 0,
-                 descending: bool = False) -> None:
+                 descending: bool = False, lazy: bool = False) -> None:
         super().__init__(parent)
-        self.source = RowTableModel(columns, self)
-        self.proxy = RowFilterProxy(self)
-        self.proxy.setSourceModel(self.source)
-        self.setModel(self.proxy)
+        if lazy:  # paged by the database, which filters and sorts (see lazy_model)
+            self.source, self.proxy = LazyRowModel(columns, parent=self), None
+            self.setModel(self.source)
+            # every row as high as the others: the view never asks a million rows their size
+            self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        else:
+            self.source = RowTableModel(columns, self)
+            self.proxy = RowFilterProxy(self)
+            self.proxy.setSourceModel(self.source)
+            self.setModel(self.proxy)
         self.setSortingEnabled(True)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -111,6 +118,9 @@ class RowTable(QTableView):
         super().keyPressEvent(event)
 
     def visible_rows(self) -> list[Any]:
+        """The rows the filters keep, in their sorted order (a paged table's read anew from the database)."""
+        if self.proxy is None:
+            return self.source.every_row()
         return [self.proxy.index(i, 0).data(ROW_ROLE) for i in range(self.proxy.rowCount())]
 
     def displayed(self) -> tuple[list[Column], list[Any]]:
@@ -133,6 +143,7 @@ class TableScreen(Screen):
     sort_descending = False
     search_hint = ""
     new_label = ""
+    paged = False  # True: the database filters, sorts and pages the rows (``source``), for the large lists
 
     def __init__(self, context: Context, title: str, parent: QWidget | None = None) -> None:
         super().__init__(context, title, parent)
@@ -145,7 +156,8 @@ class TableScreen(Screen):
         self.new_button = QPushButton(icon("plus"), self.new_label)
         self.new_button.setShortcut("Ctrl+N")
         self.actions_bar.addWidget(self.new_button)
-        self.table = RowTable(self.columns, sort_column=self.sort_column, descending=self.sort_descending)
+        self.table = RowTable(self.columns, sort_column=self.sort_column, descending=self.sort_descending,
+                              lazy=self.paged)
         self.layout_.addWidget(self.table)
         self.search.textChanged.connect(self.apply_filter)
         self.table.activated_row.connect(lambda row: self.open(row.id))
@@ -181,8 +193,13 @@ class TableScreen(Screen):
         self.dialog.accepted.connect(self.refresh)
         self.dialog.open()
 
+    def source(self) -> PagedSource:
+        """A paged screen's rows as its filters keep them now."""
+        raise NotImplementedError
+
     def refresh(self) -> None:
-        self.table.set_rows(read(self.context.db, self.load))
+        if not self.paged:
+            self.table.set_rows(read(self.context.db, self.load))
         self.apply_filter()
 
     def focus_search(self) -> None:
@@ -190,7 +207,13 @@ class TableScreen(Screen):
         self.search.selectAll()
 
     def apply_filter(self) -> None:
+        if self.paged:
+            self.table.source.set_source(self.source())
+            self.filtered()
+            return
         words = without_accents(self.search.text()).split()
         self.table.proxy.set_predicate(
             lambda row: self.accepts(row) and all(w in without_accents(self.haystack(row)) for w in words))
 
+    def filtered(self) -> None:
+        """A paged screen's rows were filtered anew (to say how many there are)."""

@@ -16,7 +16,11 @@ def test_filter_invoices_by_overdue_status_and_customer(ledger, make_window, qtb
     window = make_window(ledger)
     window.show_screen("invoices")
     screen = window.screens["invoices"]
+    assert numbers(screen) == ["AV1", "F1", "F2", "F3", "F4"]  # the open ones first: F0 is paid
+    assert screen.counted.text() == "5 factures"
+    screen.status.setCurrentIndex(screen.status.findData("all"))
     assert numbers(screen) == ["AV1", "F0", "F1", "F2", "F3", "F4"]
+    assert screen.counted.text() == "6 factures"
     qtbot.mouseClick(screen.overdue_only, Qt.MouseButton.LeftButton)
     assert numbers(screen) == ["F2", "F3", "F4"]
     screen.search.setText("petit")
