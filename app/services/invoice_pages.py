@@ -15,7 +15,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import and_, case, false, func, literal, or_, select, union_all
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from app.domain.money import from_cents
 from app.domain.text import without_accents
@@ -72,18 +72,15 @@ def _later(at: date) -> list:
             for side in (Allocation.invoice_id, Allocation.credit_note_id)]
 
 
-def _open(at: date) -> list:
-    """Something still due at ``at``, told by the settled summary: not settled in full yet (read from the
-    partial index of open items), or settled by an allocation dated after ``at`` (read from the allocations'
+def _open_parts(at: date) -> list[list]:
+    """Something still due at ``at`` as two disjoint sets, each read from an index: the invoices not settled
+    in full yet (the partial index of open items, which also holds every sort column but the number and
+    the customer's name), and those settled in full by an allocation dated after ``at`` (the allocations'
     date index). The issue date is not searched: a date index would have the database visit every invoice
     issued by ``at``, a million of them, rather than the open ones."""
-    still_open = aliased(Invoice)
-    ids = union_all(select(still_open.id).where(still_open.settled_on.is_(None)), *_later(at))
-    return [*_alive(at), Invoice.id.in_(ids)]
-
-
-def _alive(at: date) -> list:
-    return [Invoice.status != InvoiceStatus.WRITTEN_OFF.value, unsearched(Invoice.issue_date) <= at]
+    alive = [Invoice.status != InvoiceStatus.WRITTEN_OFF.value, unsearched(Invoice.issue_date) <= at]
+    return [[*alive, Invoice.settled_on.is_(None)],
+            [*alive, Invoice.settled_on.is_not(None), Invoice.id.in_(union_all(*_later(at)))]]
 
 
 def _sort_expression(key: str, at: date):
@@ -123,21 +120,18 @@ def _conditions(session: Session, kept: InvoiceFilter, at: date) -> list:
     return where
 
 
-def _filtered(session: Session, at: date, kept: InvoiceFilter) -> list:
-    opened = _open(at) if kept.open_only or kept.overdue_only else []
-    return opened + _conditions(session, kept, at)
+def _parts(session: Session, at: date, kept: InvoiceFilter) -> list[list]:
+    """The conditions of the disjoint sets of invoices ``kept`` keeps (one set, or the two of the open ones)."""
+    where = _conditions(session, kept, at)
+    if not (kept.open_only or kept.overdue_only):
+        return [where]
+    return [part + where for part in _open_parts(at)]
 
 
 def count(session: Session, at: date, kept: InvoiceFilter) -> int:
-    """How many invoices and credit notes ``kept`` keeps, counted without reading them: the open ones as two
-    disjoint indexed counts (not settled in full, settled since ``at``) rather than one query that would
-    look each open invoice up."""
-    where = _conditions(session, kept, at)
-    if not (kept.open_only or kept.overdue_only):
-        return session.scalar(select(func.count()).select_from(Invoice).where(*where))
-    parts = ([Invoice.settled_on.is_(None)], [Invoice.settled_on.is_not(None), Invoice.id.in_(union_all(*_later(at)))])
-    return sum(session.scalar(select(func.count()).select_from(Invoice).where(*_alive(at), *part, *where))
-               for part in parts)
+    """How many invoices and credit notes ``kept`` keeps, counted from the indexes without reading them."""
+    return sum(session.scalar(select(func.count()).select_from(Invoice).where(*part))
+               for part in _parts(session, at, kept))
 
 
 def page(session: Session, at: date, kept: InvoiceFilter, sort: InvoiceSort, offset: int = 0, limit: int = PAGE,
@@ -146,30 +140,35 @@ def page(session: Session, at: date, kept: InvoiceFilter, sort: InvoiceSort, off
     which reads no row before it), and the boundary of this page for the next one. Given the ``total`` of
     rows, a page in the second half is read from the end (the order reversed, a short offset), so the last
     page costs what the first does."""
-    key = _sort_expression(sort.key, at).label("sort_value")
-    where = _filtered(session, at, kept)
+    key = _sort_expression(sort.key, at)
     descending = sort.descending
+    beyond = []
     if after is not None:
         value, last_id = after
-        beyond = (lambda a, b: a < b) if descending else (lambda a, b: a > b)
-        where.append(or_(beyond(key, value), and_(key == value, beyond(Invoice.id, last_id))))
+        past = (lambda a, b: a < b) if descending else (lambda a, b: a > b)
+        beyond.append(or_(past(key, value), and_(key == value, past(Invoice.id, last_id))))
         offset = 0
     backwards = after is None and total is not None and offset > total // 2
     if backwards:
         limit, offset = min(limit, total - offset), max(0, total - offset - limit)
         descending = not descending
-    order = (key.desc(), Invoice.id.desc()) if descending else (key.asc(), Invoice.id.asc())
-    # the page's ids first, then their columns and what remains due: the rows skipped cost no more
-    chosen = select(Invoice.id, key).where(*where)
-    if sort.key == "customer":  # the only key that reads the customer (a join per row skipped otherwise)
-        chosen = chosen.join(Customer, Customer.id == Invoice.customer_id)
-    chosen = chosen.order_by(*order).offset(offset).limit(max(limit, 0)).subquery()
+    # the page's ids first (from the indexes where they can), then their columns and what remains due: the
+    # rows skipped cost no more
+    sets = []
+    for part in _parts(session, at, kept):
+        ids = select(Invoice.id.label("id"), key.label("sort_value")).where(*part, *beyond)
+        if sort.key == "customer":  # the only key that reads the customer (a join per row skipped otherwise)
+            ids = ids.join(Customer, Customer.id == Invoice.customer_id)
+        sets.append(ids)
+    found = (sets[0] if len(sets) == 1 else union_all(*sets)).subquery()
+    order = (found.c.sort_value.desc(), found.c.id.desc()) if descending else (found.c.sort_value, found.c.id)
+    chosen = select(found).order_by(*order).offset(offset).limit(max(limit, 0)).subquery()
     query = (select(Invoice.id, Invoice.number, Invoice.kind, Invoice.customer_id, Customer.name,
                     Invoice.issue_date, Invoice.due_date, Invoice.total_cents, Invoice.status,
                     _still_due(at).label("due"), chosen.c.sort_value)
              .join(chosen, chosen.c.id == Invoice.id).join(Customer, Customer.id == Invoice.customer_id)
              .order_by(*((chosen.c.sort_value.desc(), Invoice.id.desc()) if descending
-                         else (chosen.c.sort_value.asc(), Invoice.id.asc()))))
+                         else (chosen.c.sort_value, Invoice.id))))
     result = plain_rows(session, query).all()
     if backwards:
         result.reverse()
