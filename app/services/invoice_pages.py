@@ -26,7 +26,6 @@ from app.models.db import plain_rows
 from app.services.aging import settled_by, unsearched
 from app.services.invoices import InvoiceRow, invoice_row
 
-PAGE = 200  # rows per query: a few screens' worth
 EXPORT_PAGE = 5000  # rows per query when every row is read
 
 
@@ -84,6 +83,9 @@ def _open_parts(at: date) -> list[list]:
 
 
 def _sort_expression(key: str, at: date):
+    """The SQL value a column sorts by. The customer's name sorts by ``lower()``, which SQLite applies to
+    ASCII letters only: a name starting with "É" sorts apart from one starting with "é" there (the screen
+    sorted by Python's ``casefold`` before)."""
     due = _still_due(at)
     late = case((and_(Invoice.due_date < at, due > 0), days_between(Invoice.due_date, literal(at))), else_=0)
     labels = case({status.value: label for status, label in STATUS_LABELS.items()}, value=Invoice.status)
@@ -134,7 +136,7 @@ def count(session: Session, at: date, kept: InvoiceFilter) -> int:
                for part in _parts(session, at, kept))
 
 
-def page(session: Session, at: date, kept: InvoiceFilter, sort: InvoiceSort, offset: int = 0, limit: int = PAGE,
+def page(session: Session, at: date, kept: InvoiceFilter, sort: InvoiceSort, offset: int, limit: int,
          after: Cursor | None = None, total: int | None = None) -> tuple[list[InvoiceRow], Cursor | None]:
     """The rows ``kept`` keeps in the ``sort`` order from ``offset`` (or right after the ``after`` boundary,
     which reads no row before it), and the boundary of this page for the next one. Given the ``total`` of
@@ -180,7 +182,7 @@ def every_row(session: Session, at: date, kept: InvoiceFilter, sort: InvoiceSort
     """Every row ``kept`` keeps in the ``sort`` order, page after page (an export of what the table shows)."""
     after = None
     while True:
-        rows, after = page(session, at, kept, sort, limit=EXPORT_PAGE, after=after)
+        rows, after = page(session, at, kept, sort, 0, EXPORT_PAGE, after)
         yield from rows
         if len(rows) < EXPORT_PAGE:
             return

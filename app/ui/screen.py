@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QByteArray, Qt, Signal
+from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
 from PySide6.QtWidgets import (QAbstractItemView, QDialog, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QTableView,
                                QVBoxLayout, QWidget)
 
@@ -16,6 +16,8 @@ from app.ui.export import Exportable, add_export
 from app.ui.icons import icon
 from app.ui.lazy_model import LazyRowModel, PagedSource
 from app.ui.table_model import ROW_ROLE, Column, RowFilterProxy, RowTableModel
+
+SEARCH_PAUSE_MS = 300  # a paged table searches once the typing pauses this long
 
 
 class Screen(QWidget):
@@ -123,6 +125,11 @@ class RowTable(QTableView):
             return self.source.every_row()
         return [self.proxy.index(i, 0).data(ROW_ROLE) for i in range(self.proxy.rowCount())]
 
+    def leading_rows(self, count: int) -> list[Any]:
+        """The first ``count`` rows shown, in their order (a paged table reads only their pages)."""
+        model = self.model()
+        return [model.index(i, 0).data(ROW_ROLE) for i in range(min(count, model.rowCount()))]
+
     def displayed(self) -> tuple[list[Column], list[Any]]:
         """What an export writes: the columns not hidden, in the order the user dragged them to, and the
         rows the filter keeps, in their sorted order."""
@@ -159,7 +166,12 @@ class TableScreen(Screen):
         self.table = RowTable(self.columns, sort_column=self.sort_column, descending=self.sort_descending,
                               lazy=self.paged)
         self.layout_.addWidget(self.table)
-        self.search.textChanged.connect(self.apply_filter)
+        if self.paged:  # each search is a query over the whole ledger: once the typing pauses
+            self.pause = QTimer(self, singleShot=True, interval=SEARCH_PAUSE_MS)
+            self.pause.timeout.connect(self.apply_filter)
+            self.search.textChanged.connect(lambda: self.pause.start())
+        else:
+            self.search.textChanged.connect(self.apply_filter)
         self.table.activated_row.connect(lambda row: self.open(row.id))
         self.new_button.clicked.connect(lambda: self.open(None))
         add_export(self)
