@@ -28,7 +28,7 @@ class AgingReport:
     sirens: dict[int, str]
 
 
-def _settled_by(column, key, at: date):
+def settled_by(column, key, at: date):
     """Cents allocated through ``column`` (invoice_id, credit_note_id or payment_id) to ``key`` by ``at``."""
     return (select(func.coalesce(func.sum(Allocation.amount_cents), 0))
             .where(column == key, Allocation.allocated_on <= at).scalar_subquery())
@@ -40,12 +40,12 @@ def open_items(session: Session, at: date, customer_ids: Iterable[int] | None = 
     What is open is told by amounts, never by the status field: an item is loaded when what was allocated
     to it by ``at`` is not its whole amount. Written-off invoices are lost, not receivable; they are left out.
     """
-    settled = case((Invoice.kind == InvoiceKind.CREDIT_NOTE, -_settled_by(Allocation.credit_note_id, Invoice.id, at)),
-                   else_=_settled_by(Allocation.invoice_id, Invoice.id, at))
+    settled = case((Invoice.kind == InvoiceKind.CREDIT_NOTE, -settled_by(Allocation.credit_note_id, Invoice.id, at)),
+                   else_=settled_by(Allocation.invoice_id, Invoice.id, at))
     invoice_query = select(Invoice.id, Invoice.customer_id, Invoice.issue_date, Invoice.due_date,
                            Invoice.total_cents, Invoice.kind, settled.label("settled")).where(
         Invoice.issue_date <= at, Invoice.status != InvoiceStatus.WRITTEN_OFF, Invoice.total_cents != settled)
-    paid_out = _settled_by(Allocation.payment_id, Payment.id, at)
+    paid_out = settled_by(Allocation.payment_id, Payment.id, at)
     payment_query = select(Payment.id, Payment.customer_id, Payment.received_on, Payment.amount_cents,
                            paid_out.label("settled")).where(
         Payment.received_on <= at, Payment.customer_id.is_not(None), Payment.amount_cents != paid_out)
@@ -133,7 +133,7 @@ def still_due_rows(session: Session, at: date, group: list, where: list = (), *,
     # would have the database read the whole table in id order rather than the open items' index
     per_item = any(column is model.id for column in group)
     query = (select(*group, lacking if per_item else func.sum(lacking)).select_from(model)
-             .where(model.settled_on.is_(None), _unsearched(booked) <= at, *base, *where))
+             .where(model.settled_on.is_(None), unsearched(booked) <= at, *base, *where))
     for *key, cents in plain_rows(session, query if per_item else query.group_by(*group)):
         sums[tuple(key)] += sign * int(cents or 0)
     for key, cents in given_back(session, at, None, group, where, payments=payments, few=few):
@@ -141,7 +141,7 @@ def still_due_rows(session: Session, at: date, group: list, where: list = (), *,
     return [(*key, cents) for key, cents in sums.items()]
 
 
-def _unsearched(column):
+def unsearched(column):
     """``column`` as an expression no index can search: the query then reads the partial index of open
     items (a few per cent of the rows) rather than range-scanning a date index over all of them, which the
     planner may prefer when that partial index is small or empty."""

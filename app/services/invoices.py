@@ -76,16 +76,18 @@ def list_invoices(session: Session, at: date, customer_id: int | None = None) ->
              .order_by(Invoice.issue_date.desc(), Invoice.number.desc()))
     if customer_id is not None:
         query = query.where(Invoice.customer_id == customer_id)
-    rows = []
-    for r in session.execute(query):
-        due = remaining.get(r.id, ZERO)
-        status = InvoiceStatus(r.status)
-        rows.append(InvoiceRow(
-            id=r.id, number=r.number, is_credit_note=r.kind == InvoiceKind.CREDIT_NOTE, customer_id=r.customer_id,
-            customer=r.name, issue_date=r.issue_date, due_date=r.due_date, total=from_cents(r.total_cents),
-            still_due=due, days_late=max(0, days_past_due(r.due_date, at)) if due > 0 else 0,
-            status=status, status_label=STATUS_LABELS[status]))
-    return rows
+    return [invoice_row(r, remaining.get(r.id, ZERO), at) for r in session.execute(query)]
+
+
+def invoice_row(r, due: Decimal, at: date) -> InvoiceRow:
+    """The table's line of a result row (id, number, kind, customer_id, name, issue_date, due_date,
+    total_cents, status) with what remains ``due`` of it at ``at``."""
+    status = InvoiceStatus(r.status)
+    return InvoiceRow(
+        id=r.id, number=r.number, is_credit_note=r.kind == InvoiceKind.CREDIT_NOTE, customer_id=r.customer_id,
+        customer=r.name, issue_date=r.issue_date, due_date=r.due_date, total=from_cents(r.total_cents),
+        still_due=due, days_late=max(0, days_past_due(r.due_date, at)) if due > 0 else 0,
+        status=status, status_label=STATUS_LABELS[status])
 
 
 def suggested_due_date(session: Session, customer_id: int, issue_date: date) -> date:

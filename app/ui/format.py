@@ -19,3 +19,8 @@ def fr_date(value: date | None) -> str:
 
 def fr_amount(value: Decimal | None) -> str:
     return "" if value is None else format_eur(value)
+
+
+def fr_count(value: int) -> str:
+    """A count as French writes it: "12 345", thousands apart by a narrow no-break space."""
+    return f"{value:,}".replace(",", "\u202f")

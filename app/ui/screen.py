@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QByteArray, Qt, Signal
+from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
 from PySide6.QtWidgets import (QAbstractItemView, QDialog, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QTableView,
                                QVBoxLayout, QWidget)
 
@@ -14,7 +14,10 @@ from app.services.store import read
 from app.ui.bootstrap import Context
 from app.ui.export import Exportable, add_export
 from app.ui.icons import icon
+from app.ui.lazy_model import LazyRowModel, PagedSource
 from app.ui.table_model import ROW_ROLE, Column, RowFilterProxy, RowTableModel
+
+SEARCH_PAUSE_MS = 300  # a paged table searches once the typing pauses this long
 
 
 class Screen(QWidget):
@@ -68,12 +71,18 @@ class RowTable(QTableView):
     activated_row = Signal(object)
 
     def __init__(self, columns: Sequence[Column], parent: QWidget | None = None, sort_column: int = 0,
-                 descending: bool = False) -> None:
+                 descending: bool = False, lazy: bool = False) -> None:
         super().__init__(parent)
-        self.source = RowTableModel(columns, self)
-        self.proxy = RowFilterProxy(self)
-        self.proxy.setSourceModel(self.source)
-        self.setModel(self.proxy)
+        if lazy:  # paged by the database, which filters and sorts (see lazy_model)
+            self.source, self.proxy = LazyRowModel(columns, parent=self), None
+            self.setModel(self.source)
+            # every row as high as the others: the view never asks a million rows their size
+            self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        else:
+            self.source = RowTableModel(columns, self)
+            self.proxy = RowFilterProxy(self)
+            self.proxy.setSourceModel(self.source)
+            self.setModel(self.proxy)
         self.setSortingEnabled(True)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -111,7 +120,15 @@ class RowTable(QTableView):
         super().keyPressEvent(event)
 
     def visible_rows(self) -> list[Any]:
+        """The rows the filters keep, in their sorted order (a paged table's read anew from the database)."""
+        if self.proxy is None:
+            return self.source.every_row()
         return [self.proxy.index(i, 0).data(ROW_ROLE) for i in range(self.proxy.rowCount())]
+
+    def leading_rows(self, count: int) -> list[Any]:
+        """The first ``count`` rows shown, in their order (a paged table reads only their pages)."""
+        model = self.model()
+        return [model.index(i, 0).data(ROW_ROLE) for i in range(min(count, model.rowCount()))]
 
     def displayed(self) -> tuple[list[Column], list[Any]]:
         """What an export writes: the columns not hidden, in the order the user dragged them to, and the
@@ -133,6 +150,7 @@ class TableScreen(Screen):
     sort_descending = False
     search_hint = ""
     new_label = ""
+    paged = False  # True: the database filters, sorts and pages the rows (``source``), for the large lists
 
     def __init__(self, context: Context, title: str, parent: QWidget | None = None) -> None:
         super().__init__(context, title, parent)
@@ -145,9 +163,15 @@ class TableScreen(Screen):
         self.new_button = QPushButton(icon("plus"), self.new_label)
         self.new_button.setShortcut("Ctrl+N")
         self.actions_bar.addWidget(self.new_button)
-        self.table = RowTable(self.columns, sort_column=self.sort_column, descending=self.sort_descending)
+        self.table = RowTable(self.columns, sort_column=self.sort_column, descending=self.sort_descending,
+                              lazy=self.paged)
         self.layout_.addWidget(self.table)
-        self.search.textChanged.connect(self.apply_filter)
+        if self.paged:  # each search is a query over the whole ledger: once the typing pauses
+            self.pause = QTimer(self, singleShot=True, interval=SEARCH_PAUSE_MS)
+            self.pause.timeout.connect(self.apply_filter)
+            self.search.textChanged.connect(lambda: self.pause.start())
+        else:
+            self.search.textChanged.connect(self.apply_filter)
         self.table.activated_row.connect(lambda row: self.open(row.id))
         self.new_button.clicked.connect(lambda: self.open(None))
         add_export(self)
@@ -181,8 +205,13 @@ class TableScreen(Screen):
         self.dialog.accepted.connect(self.refresh)
         self.dialog.open()
 
+    def source(self) -> PagedSource:
+        """A paged screen's rows as its filters keep them now."""
+        raise NotImplementedError
+
     def refresh(self) -> None:
-        self.table.set_rows(read(self.context.db, self.load))
+        if not self.paged:
+            self.table.set_rows(read(self.context.db, self.load))
         self.apply_filter()
 
     def focus_search(self) -> None:
@@ -190,7 +219,13 @@ class TableScreen(Screen):
         self.search.selectAll()
 
     def apply_filter(self) -> None:
+        if self.paged:
+            self.table.source.set_source(self.source())
+            self.filtered()
+            return
         words = without_accents(self.search.text()).split()
         self.table.proxy.set_predicate(
             lambda row: self.accepts(row) and all(w in without_accents(self.haystack(row)) for w in words))
 
+    def filtered(self) -> None:
+        """A paged screen's rows were filtered anew (to say how many there are)."""

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QApplication
 
 VIEWS = ("welcome", "dashboard", "reminders", "customers", "customer", "invoices", "invoice", "reconcile", "imports",
          "disputes", "settings")
+CARD_AMONG = 2000  # the rows of a paged list the card shown is chosen among
 
 
 def screen_of(view: str) -> str:
@@ -38,7 +39,8 @@ def take(window, view: str, out: str) -> int:
         screen_key = "customers" if view == "customer" else "invoices"
         window.show_screen(screen_key)
         screen = window.screens[screen_key]
-        rows = screen.table.visible_rows()
+        # a paged list (the invoices of a large ledger) offers its first pages, not its million rows
+        rows = screen.table.leading_rows(CARD_AMONG) if screen.paged else screen.table.visible_rows()
         if not rows:
             print("encours : aucune fiche à montrer (base vide ?)", file=sys.stderr)
             return 1

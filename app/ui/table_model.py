@@ -33,10 +33,52 @@ class Column:
     stretch: bool = False     # takes the room left (the name column)
 
 
-class RowTableModel(QAbstractTableModel):
+class ColumnsModel(QAbstractTableModel):
+    """What every table of rows answers from its columns: display, tooltip, alignment, colour, the sort and
+    the row roles; a subclass says how many rows there are and which row is at a position (``row_at``)."""
+
     def __init__(self, columns: Sequence[Column], parent=None) -> None:
         super().__init__(parent)
         self.columns = list(columns)
+
+    def row_at(self, position: int) -> Any:
+        raise NotImplementedError
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.columns)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row, column = self.row_at(index.row()), self.columns[index.column()]
+        if row is None:  # a paged row gone since it was counted
+            return None
+        if role == Qt.ItemDataRole.DisplayRole or (role == Qt.ItemDataRole.ToolTipRole and not column.numeric):
+            value = column.value(row)  # a text (a name, a label, a reason) may be cut: its tooltip is whole
+            return "" if value is None else column.text(value)
+        if role == SORT_ROLE:
+            return (column.sort_key or column.value)(row)
+        if role == ROW_ROLE:
+            return row
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            horizontal = Qt.AlignmentFlag.AlignRight if column.numeric else Qt.AlignmentFlag.AlignLeft
+            return int(horizontal | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ForegroundRole and column.colour is not None:
+            return column.colour(row)
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal:
+            if role == Qt.ItemDataRole.DisplayRole:
+                return self.columns[section].title
+            if role == Qt.ItemDataRole.TextAlignmentRole and self.columns[section].numeric:
+                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+
+class RowTableModel(ColumnsModel):
+    def __init__(self, columns: Sequence[Column], parent=None) -> None:
+        super().__init__(columns, parent)
         self.rows: list[Any] = []
         self.sorted_by: tuple[int, Qt.SortOrder] | None = None
 
@@ -63,34 +105,8 @@ class RowTableModel(QAbstractTableModel):
     def rowCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.rows)
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.columns)
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        row, column = self.rows[index.row()], self.columns[index.column()]
-        if role == Qt.ItemDataRole.DisplayRole or (role == Qt.ItemDataRole.ToolTipRole and not column.numeric):
-            value = column.value(row)  # a text (a name, a label, a reason) may be cut: its tooltip is whole
-            return "" if value is None else column.text(value)
-        if role == SORT_ROLE:
-            return (column.sort_key or column.value)(row)
-        if role == ROW_ROLE:
-            return row
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            horizontal = Qt.AlignmentFlag.AlignRight if column.numeric else Qt.AlignmentFlag.AlignLeft
-            return int(horizontal | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ForegroundRole and column.colour is not None:
-            return column.colour(row)
-        return None
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal:
-            if role == Qt.ItemDataRole.DisplayRole:
-                return self.columns[section].title
-            if role == Qt.ItemDataRole.TextAlignmentRole and self.columns[section].numeric:
-                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
+    def row_at(self, position: int) -> Any:
+        return self.rows[position]
 
 
 def sort_key(value: Any) -> tuple[bool, Any]:

@@ -155,7 +155,7 @@ def test_real_tables_pass_qt_checks(ledger, make_window, qtmodeltester):
     window = make_window(ledger)
     for key in ("customers", "invoices"):
         window.show_screen(key)
-        qtmodeltester.check(window.screens[key].table.proxy)
+        qtmodeltester.check(window.screens[key].table.model())  # the invoices: paged
 
 
 def test_the_navigation_counts_what_waits(ledger, make_window):
