@@ -36,7 +36,7 @@ def take(window, view: str, out: str) -> int:
     if view == "welcome":
         window.pages.setCurrentWidget(window.welcome)
     elif view in ("customer", "invoice"):
-        screen_key = "customers" if view == "customer" else "invoices"
+        screen_key = screen_of(view)
         window.show_screen(screen_key)
         screen = window.screens[screen_key]
         # a paged list (the invoices of a large ledger) offers its first pages, not its million rows
