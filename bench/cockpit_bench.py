@@ -36,9 +36,9 @@ AT = date(2026, 11, 23)
 # what the dashboard reads, in plain SQL (parameters: the day ``at`` and the payment-delay windows)
 RAW_READS = {
     "open invoices": "SELECT id, customer_id, number, kind, status, issue_date, due_date, total_cents, settled_cents "
-                     "FROM invoice WHERE settled_on IS NULL AND issue_date <= :at",
+                     "FROM invoice WHERE settled_on IS NULL AND +issue_date <= :at",
     "unallocated payments": "SELECT customer_id, received_on, amount_cents - settled_cents FROM payment "
-                            "WHERE settled_on IS NULL AND received_on <= :at AND customer_id IS NOT NULL",
+                            "WHERE settled_on IS NULL AND +received_on <= :at AND customer_id IS NOT NULL",
     "invoiced by day": "SELECT issue_date, status, SUM(total_cents) FROM invoice GROUP BY issue_date, status",
     "received by day": "SELECT received_on, SUM(amount_cents) FROM payment WHERE customer_id IS NOT NULL "
                        "GROUP BY received_on",

@@ -231,7 +231,8 @@ def cockpit(session: Session, at: date) -> Cockpit:
     segments = {c.id: c.segment for c in customers}
     exposures = [buckets.total for buckets in balance.by_customer.values()]
     top5 = kpi.top_share(exposures)
-    doubtful = sum(cents for _c, _d, status, cents in due if status == InvoiceStatus.DOUBTFUL.value)
+    marked_doubtful = InvoiceStatus.DOUBTFUL.value  # read once: an enum member's value is a lookup each time
+    doubtful = sum(cents for _c, _d, status, cents in due if status == marked_doubtful)
     cash = cash_position(session, at)
     expected = receivables(session, at, due, delays, scores, segments, proceedings)
     deadlines = proceeding_deadlines(session, at, proceedings)
