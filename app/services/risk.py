@@ -121,7 +121,23 @@ def scored(customers, at: date, balance: AgingBalance, delays: dict[int, tuple],
             continue
         data = score_input(c, at, buckets, delays.get(c.id, (None, None)), cover_of.get(c.id), disputes.get(c.id, 0),
                            proceedings.get(c.id))
-        yield c, data, score(data)
+        yield c, data, _score_of(data)
+
+
+_scores_seen: dict[ScoreInput, Score] = {}
+SCORES_KEPT = 100_000  # the scores of a few dashboards of the largest ledgers; emptied when full
+
+
+def _score_of(data: ScoreInput) -> Score:
+    """The score of ``data``, computed once per distinct input: the dashboard computed again after an
+    import or an allocation finds every customer it did not touch with the same input, and reuses its score
+    (``score`` is pure: the same input always gives the same score)."""
+    found = _scores_seen.get(data)
+    if found is None:
+        if len(_scores_seen) >= SCORES_KEPT:
+            _scores_seen.clear()
+        found = _scores_seen[data] = score(data)
+    return found
 
 
 @collector_paused()
