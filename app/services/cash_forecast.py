@@ -44,10 +44,10 @@ def receivables(session: Session, at: date, due: list[tuple], delays: dict[int, 
     habits = {customer: (delays.get(customer, (None, None))[0] or DEFAULT_DELAY,
                          scores[customer].grade if customer in scores else "C")
               for customer in {customer for customer, _day, _status in owed}}
+    consumers = {customer for customer, segment in segments.items() if segment == Segment.CONSUMER.value}
     return [Receivable(day, from_cents(cents), *habits[customer],
                        in_litigation=status == LITIGATED or status in IN_LITIGATION,
-                       consumer=segments.get(customer) == Segment.CONSUMER.value,
-                       promised_on=promises.get(customer))
+                       consumer=customer in consumers, promised_on=promises.get(customer))
             for customer, day, cents, status in net_of_credits(
                 (customer, day, cents, status) for (customer, day, status), cents in owed.items())]
 

@@ -7,10 +7,12 @@ The data is read in aggregate (daily sums, open items, settled invoices by custo
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.domain import kpi
@@ -24,7 +26,8 @@ from app.domain.scoring import Score, change_text, rising
 from app.domain.vocabulary import DunningStep, InvoiceStatus, Segment
 from app.jobs import collector_paused
 from app.models import Invoice, Payment
-from app.services.aging import balance_of_rows, given_back, still_due_rows, total_of_rows
+from app.models.db import plain_rows
+from app.services.aging import CHUNK, balance_of_rows, given_back, still_due_rows, total_of_rows
 from app.services.cash_forecast import receivables
 from app.domain.wording import percent
 from app.services.company import THRESHOLDS_SECTION, editing_company, get_company
@@ -33,7 +36,7 @@ from app.services.ledger_history import LedgerHistory, ledger_history
 from app.services.payment_history import delay_sums
 from app.services.proceeding_deadlines import deadlines_json, proceeding_deadlines
 from app.services.proceedings import proceedings_at
-from app.services.risk import covers, customer_rows, insured_customers, open_disputes, scored, scores_at
+from app.services.risk import covers, customer_rows, open_disputes, scored, scores_at
 from app.services.working_capital import WorkingCapitalLine, working_capital_lines
 from app.services.statements import cash_position
 
@@ -204,7 +207,7 @@ def cockpit(session: Session, at: date) -> Cockpit:
     history = ledger_history(session)
     week_before = at - timedelta(days=7)
     proceedings = proceedings_at(session, at)
-    due, before_due = _still_due(session, at, week_before, proceedings)
+    open_invoices, due, before_due = _still_due(session, at, week_before, proceedings)
     balance = balance_of_rows(due, at)
     now = _snapshot(history, balance.total, at)
     before = _snapshot(history, total_of_rows(before_due, week_before), week_before)
@@ -228,7 +231,8 @@ def cockpit(session: Session, at: date) -> Cockpit:
     segments = {c.id: c.segment for c in customers}
     exposures = [buckets.total for buckets in balance.by_customer.values()]
     top5 = kpi.top_share(exposures)
-    doubtful = sum(cents for _c, _d, status, cents in due if status == InvoiceStatus.DOUBTFUL.value)
+    marked_doubtful = InvoiceStatus.DOUBTFUL.value  # read once: an enum member's value is a lookup each time
+    doubtful = sum(cents for _c, _d, status, cents in due if status == marked_doubtful)
     cash = cash_position(session, at)
     expected = receivables(session, at, due, delays, scores, segments, proceedings)
     deadlines = proceeding_deadlines(session, at, proceedings)
@@ -242,7 +246,8 @@ def cockpit(session: Session, at: date) -> Cockpit:
         average_delay=_overall_delay(list(sums.values())),
         dso_history=_dso_history(history, at),
         scores=scores,
-        alerts=alerts(at, limits, figures, _due_invoices(session, at, limits, names, segments, cover_of), now.dso,
+        alerts=alerts(at, limits, figures, _due_invoices(session, at, limits, open_invoices, names, segments,
+                                                         cover_of), now.dso,
                       top5, now.receivables, deadlines),
         deadlines=deadlines,
         forecast=forecast(expected, at, cash.balance, recurring_outflows(cash.debits, at)),
@@ -253,26 +258,36 @@ def cockpit(session: Session, at: date) -> Cockpit:
     )
 
 
-def _still_due(session: Session, at: date, week_before: date,
-              proceedings: dict[int, Proceeding]) -> tuple[list[tuple], list[tuple]]:
-    """What is still due at ``at`` and at ``week_before``, as (customer, due date, invoice status, cents)
+def _still_due(session: Session, at: date, week_before: date, proceedings: dict[int, Proceeding]
+               ) -> tuple[list[tuple], list[tuple], list[tuple]]:
+    """The open invoices at ``at`` one by one, as (id, customer, due date, issue date, status, cents) rows,
+    and what is still due at ``at`` and at ``week_before``, as (customer, due date, invoice status, cents)
     rows (status None for an unallocated payment, placed by its date), from one read of the open items: an
     item a week earlier is one booked by then, plus what the allocations of the week have settled since.
     An invoice the customer's collective proceedings hold (dated before their judgment) is read as marked
-    doubtful: the one place that makes it doubtful in the indicators and « Douteux » in the forecast."""
-    invoice_group = [Invoice.customer_id, Invoice.due_date, Invoice.issue_date, Invoice.status]  # ix_invoice_open
+    doubtful: the one place that makes it doubtful in the indicators and « Douteux » in the forecast.
+
+    The invoices are read one by one (ix_invoice_open, no GROUP BY, which costs more than the rows it
+    saves) so that the deadline alerts find theirs among them rather than in a second read; they are then
+    summed by (customer, due date, issue date, status), the sums the doubtful rule is applied to."""
+    invoice_group = [Invoice.id, Invoice.customer_id, Invoice.due_date, Invoice.issue_date, Invoice.status]
+    invoices = still_due_rows(session, at, invoice_group)
+    summed: dict[tuple, int] = defaultdict(int)
+    for _id, customer, day, booked, status, cents in invoices:
+        summed[customer, day, booked, status] += cents
+    rows = [(*key, cents) for key, cents in summed.items()]
+    before = [(customer, day, status, cents) for _id, customer, day, booked, status, cents in invoices
+              if booked <= week_before]
+    before += [(key[1], key[2], key[4], cents) for key, cents in given_back(session, week_before, at, invoice_group)]
     payment_group = [Payment.customer_id, Payment.received_on]
-    now, before = [], []
-    for group, payments in ((invoice_group, False), (payment_group, True)):
-        rows = [row if len(row) == 5 else (row[0], row[1], row[1], None, row[2])  # a payment: booked that day
-                for row in still_due_rows(session, at, group, payments=payments)]
-        now += [(customer, day, _held_doubtful(proceedings, customer, booked, status, cents), cents)
-                for customer, day, booked, status, cents in rows]
-        before += [(customer, day, status, cents) for customer, day, booked, status, cents in rows
-                   if booked <= week_before]
-        before += [(key[0], key[1], key[3] if len(key) > 2 else None, cents)
-                   for key, cents in given_back(session, week_before, at, group, payments=payments)]
-    return now, before
+    payments = still_due_rows(session, at, payment_group, payments=True)
+    rows += [(customer, day, day, None, cents) for customer, day, cents in payments]  # a payment: booked that day
+    before += [(customer, day, None, cents) for customer, day, cents in payments if day <= week_before]
+    before += [(key[0], key[1], None, cents)
+               for key, cents in given_back(session, week_before, at, payment_group, payments=True)]
+    now = [(customer, day, _held_doubtful(proceedings, customer, booked, status, cents), cents)
+           for customer, day, booked, status, cents in rows]
+    return invoices, now, before
 
 
 def _held_doubtful(proceedings: dict[int, Proceeding], customer: int, issued: date, status: str | None,
@@ -307,20 +322,25 @@ def _cei(history: LedgerHistory, total: Buckets, at: date) -> Decimal | None:
                                         total.total, total["not_due"])
 
 
-def _due_invoices(session: Session, at: date, limits: Thresholds, names: dict[int, str], segments: dict[int, str],
-                  covers) -> list[DueInvoice]:
+def _due_invoices(session: Session, at: date, limits: Thresholds, open_invoices: list[tuple], names: dict[int, str],
+                  segments: dict[int, str], covers) -> list[DueInvoice]:
     """Open invoices old enough for a deadline to approach: the insurer's declaration (months after the due
     date, for an insured customer) or prescription (2 years on a consumer, 5 between merchants), each
-    announced ahead."""
+    announced ahead. Found among the ``open_invoices`` already read (``_still_due``); only their numbers are
+    read here."""
     declaration = at - timedelta(days=max(limits.declaration_days - DECLARATION_WARNING_DAYS, 0))
     prescription = at - timedelta(days=max(2 * 365 - limits.prescription_days, 0))
-    rows = still_due_rows(session, at, [Invoice.id, Invoice.number, Invoice.customer_id, Invoice.due_date],
-                          [(Invoice.due_date <= prescription)
-                           | ((Invoice.due_date <= declaration) & Invoice.customer_id.in_(insured_customers(at)))])
-    return [DueInvoice(customer, names.get(customer, ""), number, due, from_cents(cents),
+    found = [(invoice_id, customer, due, cents) for invoice_id, customer, due, _booked, _status, cents in open_invoices
+             if cents > 0 and (due <= prescription
+                               or (due <= declaration and customer in covers and covers[customer].insured))]
+    ids = sorted({invoice_id for invoice_id, *_rest in found})
+    numbers = {}
+    for chunk in (ids[i:i + CHUNK] for i in range(0, len(ids), CHUNK)):
+        numbers.update(plain_rows(session, select(Invoice.id, Invoice.number).where(Invoice.id.in_(chunk))).all())
+    return [DueInvoice(customer, names.get(customer, ""), numbers[invoice_id], due, from_cents(cents),
                        segments.get(customer) == Segment.CONSUMER.value,
                        customer in covers and covers[customer].insured)
-            for _id, number, customer, due, cents in rows if cents > 0]
+            for invoice_id, customer, due, cents in found]
 
 
 def _overall_delay(sums: list[kpi.DelaySums]) -> Decimal | None:

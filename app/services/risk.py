@@ -4,6 +4,7 @@ proceedings is scored the worst (app.domain.scoring)."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -88,13 +89,14 @@ def _in_force(at: date) -> list:
 
 
 def open_disputes(session: Session, at: date, customer_id: int | None = None) -> dict[int, int]:
-    """By customer, the disputes open at ``at``."""
-    query = (select(Invoice.customer_id, func.count()).join(Dispute, Dispute.invoice_id == Invoice.id)
-             .where(Dispute.opened_on <= at, (Dispute.closed_on.is_(None)) | (Dispute.closed_on > at))
-             .group_by(Invoice.customer_id))
+    """By customer, the disputes open at ``at``: counted here from the disputes, each finding its invoice by
+    its id; a GROUP BY customer would have the database walk every invoice in customer order for the few
+    disputed ones (0.1 s at 1 000 000 invoices)."""
+    query = (select(Invoice.customer_id).select_from(Dispute).join(Invoice, Dispute.invoice_id == Invoice.id)
+             .where(Dispute.opened_on <= at, (Dispute.closed_on.is_(None)) | (Dispute.closed_on > at)))
     if customer_id is not None:
         query = query.where(Invoice.customer_id == customer_id)
-    return dict(plain_rows(session, query).all())
+    return dict(Counter(plain_rows(session, query).scalars()))
 
 
 def score_input(customer, at: date, buckets: Buckets, delays: tuple[Decimal | None, Decimal | None],
@@ -119,7 +121,23 @@ def scored(customers, at: date, balance: AgingBalance, delays: dict[int, tuple],
             continue
         data = score_input(c, at, buckets, delays.get(c.id, (None, None)), cover_of.get(c.id), disputes.get(c.id, 0),
                            proceedings.get(c.id))
-        yield c, data, score(data)
+        yield c, data, _score_of(data)
+
+
+_scores_seen: dict[ScoreInput, Score] = {}
+SCORES_KEPT = 100_000  # the scores of a few dashboards of the largest ledgers; emptied when full
+
+
+def _score_of(data: ScoreInput) -> Score:
+    """The score of ``data``, computed once per distinct input: the dashboard computed again after an
+    import or an allocation finds every customer it did not touch with the same input, and reuses its score
+    (``score`` is pure: the same input always gives the same score)."""
+    found = _scores_seen.get(data)
+    if found is None:
+        if len(_scores_seen) >= SCORES_KEPT:
+            _scores_seen.clear()
+        found = _scores_seen[data] = score(data)
+    return found
 
 
 @collector_paused()

@@ -11,6 +11,7 @@ from app.models import Allocation, Customer, Guarantee, Invoice, Payment
 from app.models.settlement import resettle
 from app.services.aging import aging_at
 from app.services.cockpit import cockpit, save_thresholds, thresholds
+from app.services import risk
 from app.services.ledger_history import ledger_history
 from tests.conftest import TODAY, invoice
 
@@ -147,3 +148,23 @@ def test_deadline_alerts_name_the_insured_customers_invoices_and_the_old_consume
         found = sorted((a.kind, a.text.split(" de ")[0]) for a in cockpit(s, TODAY).alerts
                        if a.kind in ("declaration", "prescription"))
     assert found == [("declaration", "Facture F5"), ("prescription", "Facture F7")]
+
+
+def test_after_an_allocation_the_cockpit_is_what_a_full_computation_gives(ledger):
+    """The scores of the customers an allocation did not touch are reused from the previous computation
+    (``risk._score_of``); the customer it touched is scored again, as a computation from nothing would."""
+    with ledger.sessions() as s:
+        before = cockpit(s, TODAY)
+    with ledger.transaction() as s:
+        f4 = s.scalar(select(Invoice).where(Invoice.number == "F4"))
+        payment = Payment(customer_id=f4.customer_id, received_on=TODAY, amount_cents=150000)
+        s.add_all([payment, Allocation(invoice=f4, payment=payment, allocated_on=TODAY, amount_cents=150000)])
+        s.flush()
+        resettle(s, {f4.id}, {payment.id})
+        martin = f4.customer_id
+    with ledger.sessions() as s:
+        again = cockpit(s, TODAY)
+        risk._scores_seen.clear()
+        afresh = cockpit(s, TODAY)
+    assert again.scores[martin] != before.scores[martin]  # 1 500,00 € less overdue: a better score
+    assert again == afresh

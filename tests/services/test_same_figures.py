@@ -1,21 +1,25 @@
 """A figure shown in two places is computed in one (issue 16): the uncovered exposure of the alert list and of
 the customer's Risque tab, the aging chart's bar labels and each customer's total still due."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal as D
 
 import pytest
 from sqlalchemy import select
 
+from app.domain.aging import still_due
+from app.domain.alerts import DueInvoice, invoice_alerts
 from app.domain.money import format_eur
-from app.models import Customer, Guarantee
+from app.domain.vocabulary import Segment
+from app.models import Customer, Guarantee, Invoice
 from app.models.db import open_database
 from app.reports.charts import aging_chart
-from app.services.cockpit import cockpit
+from app.services.aging import open_items
+from app.services.cockpit import cockpit, thresholds
 from app.services.cockpit_view import aging_rows
 from app.services.customers import list_customers
 from app.services.demo import create_demo_company
-from app.services.risk import customer_risk
+from app.services.risk import covers, customer_risk
 from tests.conftest import TODAY
 from tests.reports.test_charts import row_totals
 
@@ -76,3 +80,28 @@ def test_on_the_demo_each_aging_bar_says_the_customer_list_total_due(demo):
     (ax,) = aging_chart(rows).axes
     assert row_totals(ax) == [format_eur(owed[name]) for name, _ in rows]
     assert any(min(buckets.amounts.values()) < 0 for _, buckets in rows)  # a bar longer than its figure
+
+
+@pytest.mark.parametrize("later", [60, 200, 700])  # days after the demo: declarations due, then prescriptions
+def test_on_the_demo_the_deadline_alerts_are_those_of_each_open_invoice_read_one_by_one(demo, later):
+    """The cockpit finds the invoices near a deadline (prescription, the insurer's declaration) among the
+    open invoices it read for the aging; each open invoice read as an object, with its customer's cover and
+    segment, gives the same alerts."""
+    at = DEMO_DAY + timedelta(days=later)
+    with demo.sessions() as s:
+        figures = cockpit(s, at)
+        limits, cover_of = thresholds(s), covers(s, at)
+        customers = {c.id: c for c in s.execute(select(Customer.id, Customer.name, Customer.segment))}
+        numbers = dict(s.execute(select(Invoice.id, Invoice.number)).all())
+        expected = []
+        for item in open_items(s, at):
+            left = still_due(item, at)
+            if left > 0:  # an invoice: credit notes and payments are negative
+                customer = customers[item.customer]
+                expected += invoice_alerts(DueInvoice(
+                    item.customer, customer.name, numbers[item.key[1]], item.due, left,
+                    customer.segment == Segment.CONSUMER.value,
+                    item.customer in cover_of and cover_of[item.customer].insured), at, limits)
+    found = [alert for alert in figures.alerts if alert.kind in ("prescription", "declaration")]
+    assert expected  # the demo has such invoices: the comparison says something
+    assert sorted(found) == sorted(expected)
