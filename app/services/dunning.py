@@ -22,7 +22,7 @@ from app.domain.scoring import Score
 from app.domain.vocabulary import (DUNNING_STEP_LABELS, SEGMENT_LABELS, ActivityKind, DunningStep, EventKind,
                                    InvoiceKind, InvoiceStatus, Segment)
 from app.models import Activity, Company, Customer, Dispute, DunningLetter, Invoice, Payment
-from app.services.aging import still_due_rows
+from app.services.aging import balance_of_rows, still_due_rows
 from app.services.customers import CUSTOMER
 from app.services.edits import claim, record_edit, record_settings, settings_subject
 from app.services.lengths import length_errors
@@ -148,37 +148,48 @@ def plan_of(by_segment: dict[str, Plan], chosen: str | None, segment: str | None
     return by_segment.get(chosen or "") or by_segment.get(segment or "") or by_segment[Segment.PRIVATE.value]
 
 
-def accounts(session: Session, at: date, scores: dict[int, Score] | None = None) -> list[CustomerAccount]:
-    """What the dunning of ``at`` needs of every customer that owes something (``scores``: the customers'
-    scores when the caller has them already, as the dashboard does)."""
+def accounts(session: Session, at: date, scores: dict[int, Score] | None = None, *, all_owing: bool = False
+             ) -> list[CustomerAccount]:
+    """What the dunning of ``at`` needs of each customer it may chase or hold today: one with an invoice late,
+    or within the earliest courtesy reminder of the plans (``todays_actions`` has nothing for the others: on a
+    large ledger, most of those that owe only what is not due yet). With ``all_owing``: every customer that
+    owes something, the same actions and holds (a test compares both). ``scores``: the customers' scores when
+    the caller has them already, as the dashboard does; else computed here for the customers kept only."""
     invoices: dict[int, list[OpenInvoice]] = defaultdict(list)
     credits: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    by_segment = plans(session)
+    rows = still_due_rows(session, at, [Invoice.id, Invoice.customer_id, Invoice.number, Invoice.issue_date,
+                                        Invoice.due_date, Invoice.kind, Invoice.status])
+    paid = still_due_rows(session, at, [Payment.customer_id, Payment.received_on], payments=True)
+    kept = None if all_owing else _may_be_chased(rows, at, by_segment)
     steps_done = _steps_done(session, at)
     disputes = dict(session.execute(select(Dispute.invoice_id, Dispute.reason).where(
         Dispute.opened_on <= at, (Dispute.closed_on.is_(None)) | (Dispute.closed_on > at))).all())
-    rows = still_due_rows(session, at, [Invoice.id, Invoice.customer_id, Invoice.number, Invoice.issue_date,
-                                        Invoice.due_date, Invoice.kind, Invoice.status])
+    credit_note, disputed = InvoiceKind.CREDIT_NOTE.value, InvoiceStatus.DISPUTED.value  # read once, not per row
     for invoice_id, customer_id, number, issued, due, kind, status, cents in rows:
-        if kind == InvoiceKind.CREDIT_NOTE.value:
+        if kept is not None and customer_id not in kept:
+            continue
+        if kind == credit_note:
             credits[customer_id] -= from_cents(cents)
         elif cents > 0:  # an invoice marked "en litige" on its card is in dispute too, even without its record
-            dispute = disputes.get(invoice_id) or ("facture marquée en litige"
-                                                   if status == InvoiceStatus.DISPUTED.value else "")
+            dispute = disputes.get(invoice_id) or ("facture marquée en litige" if status == disputed else "")
             invoices[customer_id].append(OpenInvoice(invoice_id, number, issued, due, from_cents(cents),
                                                      tuple(sorted(steps_done.get(invoice_id, ()))), dispute))
-    for customer_id, cents in still_due_rows(session, at, [Payment.customer_id], payments=True):
+    for customer_id, _received, cents in paid:
         credits[customer_id] -= from_cents(cents)
     promises = dict(session.execute(select(Activity.customer_id, func.max(Activity.promised_on)).where(
         Activity.kind == ActivityKind.PROMISE.value, Activity.promised_on >= at).group_by(Activity.customer_id)).all())
     last_letters = dict(session.execute(select(DunningLetter.customer_id, func.max(DunningLetter.sent_on))
                                         .where(DunningLetter.sent_on <= at).group_by(DunningLetter.customer_id)).all())
-    by_segment = plans(session)
-    scores = all_scores(session, at) if scores is None else scores
-    proceedings = proceedings_at(session, at, list(invoices))
+    if scores is None:  # the exposure the scores weigh is every customer's: the aging of the rows just read
+        aged = [(customer_id, due, cents) for _id, customer_id, _number, _issued, due, _kind, _status, cents in rows]
+        scores = all_scores(session, at, balance_of_rows(aged + paid, at), set(invoices))
+    proceedings = proceedings_at(session, at)  # few: all of them, rather than a list of every customer's id
     found = []
     for c in session.execute(select(Customer.id, Customer.name, Customer.segment, Customer.dunning_plan,
-                                    Customer.dunning_hold_until, Customer.dunning_hold_reason)
-                             .where(Customer.id.in_(list(invoices)))):
+                                    Customer.dunning_hold_until, Customer.dunning_hold_reason)):
+        if c.id not in invoices:
+            continue
         hold, reason = c.dunning_hold_until, c.dunning_hold_reason or "ne pas relancer"
         promised = promises.get(c.id)
         if promised is not None and (hold is None or promised > hold):
@@ -191,6 +202,16 @@ def accounts(session: Session, at: date, scores: dict[int, Score] | None = None)
             score.points if score else None, score.grade if score else "", hold, reason, last_letters.get(c.id),
             proceedings.get(c.id)))
     return found
+
+
+def _may_be_chased(rows: list[tuple], at: date, by_segment: dict[str, Plan]) -> set[int]:
+    """The customers with an invoice still due that is late at ``at`` or due within the earliest courtesy
+    reminder of the plans (``Plan.reached``): the only ones ``todays_actions`` may chase or hold."""
+    soonest = min((plan.days[DunningStep.PRE_DUE] for plan in by_segment.values()
+                   if DunningStep.PRE_DUE in plan.days), default=1)
+    credit_note, first_day = InvoiceKind.CREDIT_NOTE.value, at - timedelta(days=min(soonest, 1))
+    return {customer_id for _id, customer_id, _number, _issued, due, kind, _status, cents in rows
+            if cents > 0 and due <= first_day and kind != credit_note}
 
 
 def _steps_done(session: Session, at: date) -> dict[int, set[tuple[str, date]]]:
