@@ -7,8 +7,10 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
+from typing import NamedTuple
 
-from sqlalchemy import case, func, select
+from sqlalchemy import Date, bindparam, case, func, select
 from sqlalchemy.orm import Session
 
 from app.domain.aging import BUCKETS, AgingBalance, Buckets, OpenItem, Settlement, bucket_of
@@ -197,6 +199,33 @@ def aging_summary(session: Session, at: date, customer_ids: Iterable[int] | None
     rows += still_due_rows(session, at, [Payment.customer_id, Payment.received_on],
                            [] if ids is None else [Payment.customer_id.in_(ids)], payments=True, few=ids is not None)
     return balance_of_rows(rows, at)
+
+
+class Owed(NamedTuple):
+    """What a customer owes at a date (its exposure) and the part of it already late."""
+
+    total: Decimal
+    overdue: Decimal
+
+
+def owed_by_customer(session: Session, at: date) -> dict[int, Owed]:
+    """Each customer's exposure at ``at`` and what of it is overdue: ``aging_summary``'s total and overdue
+    without its buckets (the customers list of a large ledger). The database sums each customer's items in
+    two, the late ones and the others, rather than by due date: half the rows, and no bucket to sort."""
+    sums: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    rows = still_due_rows(session, at, [Invoice.customer_id, _late(Invoice.due_date, at)])
+    rows += still_due_rows(session, at, [Payment.customer_id, _late(Payment.received_on, at)], payments=True)
+    for customer, late, cents in rows:
+        sums[customer][0] += cents
+        sums[customer][1] += cents if late else 0
+    return {customer: Owed(from_cents(total), from_cents(overdue)) for customer, (total, overdue) in sums.items()}
+
+
+def _late(column, at: date):
+    """1 when the item dated ``column`` is late at ``at`` (in any bucket but « non échu », ``bucket_of``: from
+    the day after its due date), else 0. The date is written into the statement, so that the GROUP BY repeats
+    the very expression the SELECT has (PostgreSQL requires it)."""
+    return case((column < bindparam(None, at, type_=Date, literal_execute=True), 1), else_=0)
 
 
 def balance_of_rows(rows: Iterable[tuple], at: date) -> AgingBalance:

@@ -13,11 +13,11 @@ from sqlalchemy.orm.attributes import flag_modified
 from app.domain.aging import Buckets
 from app.domain.changes import added_removed, changed
 from app.services.identifiers import clean_siren, siren_error
-from app.domain.money import format_eur, from_cents
+from app.domain.money import ZERO, format_eur, from_cents
 from app.domain.terms import PaymentTerms
 from app.domain.vocabulary import GUARANTEE_LABELS, EventKind
 from app.models import SEGMENT_LABELS, Customer, Event, Guarantee, GuaranteeKind, Segment
-from app.services.aging import aging_summary
+from app.services.aging import Owed, aging_summary, owed_by_customer
 from app.services.edits import Subject, claim, record_edit
 from app.services.lengths import length_errors
 
@@ -106,12 +106,14 @@ def exposure_by_customer(session: Session, at: date, ids: list[int] | None = Non
 
 
 def list_customers(session: Session, at: date) -> list[CustomerRow]:
-    """Every customer with its exposure and overdue amount at ``at``, by name."""
-    buckets = exposure_by_customer(session, at)
+    """Every customer with its exposure and overdue amount at ``at``, by name (summed by the database by
+    customer, not item by item: the list of a ledger of a million invoices comes at once)."""
+    owed_by = owed_by_customer(session, at)
+    nothing = Owed(ZERO, ZERO)
     rows = []
     for c in session.execute(select(Customer.id, Customer.code, Customer.name, Customer.siren, Customer.segment,
                                     Customer.city, Customer.credit_limit_cents).order_by(Customer.name)):
-        owed = buckets.get(c.id, Buckets())
+        owed = owed_by.get(c.id, nothing)
         limit = None if c.credit_limit_cents is None else from_cents(c.credit_limit_cents)
         rows.append(CustomerRow(
             id=c.id, code=c.code, name=c.name, siren=c.siren, segment=SEGMENT_LABELS[Segment(c.segment)],

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from itertools import chain
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
@@ -22,7 +23,7 @@ from app.domain.scoring import Score
 from app.domain.vocabulary import (DUNNING_STEP_LABELS, SEGMENT_LABELS, ActivityKind, DunningStep, EventKind,
                                    InvoiceKind, InvoiceStatus, Segment)
 from app.models import Activity, Company, Customer, Dispute, DunningLetter, Invoice, Payment
-from app.services.aging import still_due_rows
+from app.services.aging import balance_of_rows, still_due_rows
 from app.services.customers import CUSTOMER
 from app.services.edits import claim, record_edit, record_settings, settings_subject
 from app.services.lengths import length_errors
@@ -148,49 +149,72 @@ def plan_of(by_segment: dict[str, Plan], chosen: str | None, segment: str | None
     return by_segment.get(chosen or "") or by_segment.get(segment or "") or by_segment[Segment.PRIVATE.value]
 
 
-def accounts(session: Session, at: date, scores: dict[int, Score] | None = None) -> list[CustomerAccount]:
-    """What the dunning of ``at`` needs of every customer that owes something (``scores``: the customers'
-    scores when the caller has them already, as the dashboard does)."""
+def accounts(session: Session, at: date, scores: dict[int, Score] | None = None, *, all_owing: bool = False
+             ) -> list[CustomerAccount]:
+    """What the dunning of ``at`` needs of each customer it may chase or hold today: one with an invoice late,
+    or within the earliest courtesy reminder of the plans (``todays_actions`` has nothing for the others: on a
+    large ledger, most of those that owe only what is not due yet). With ``all_owing``: every customer that
+    owes something, the same actions and holds (a test compares both). ``scores``: the customers' scores when
+    the caller has them already, as the dashboard does; else computed here for the customers kept only."""
     invoices: dict[int, list[OpenInvoice]] = defaultdict(list)
     credits: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    by_segment = plans(session)
+    rows = still_due_rows(session, at, [Invoice.id, Invoice.customer_id, Invoice.number, Invoice.issue_date,
+                                        Invoice.due_date, Invoice.kind, Invoice.status])
+    paid = still_due_rows(session, at, [Payment.customer_id, Payment.received_on], payments=True)
+    credit_note, disputed = InvoiceKind.CREDIT_NOTE.value, InvoiceStatus.DISPUTED.value  # read once, not per row
+    last_due = date.max if all_owing else _last_due_chased(at, by_segment)
+    kept = {customer_id for _id, customer_id, _number, _issued, due, kind, _status, cents in rows
+            if cents > 0 and due <= last_due and kind != credit_note}
+    if scores is None:  # the exposure the scores weigh is every customer's: the aging of the rows just read
+        aged = ((customer_id, due, cents) for _id, customer_id, _number, _issued, due, _kind, _status, cents in rows)
+        scores = all_scores(session, at, balance_of_rows(chain(aged, paid), at), kept)
+    ranks = {customer_id: (score.points, score.grade) for customer_id, score in scores.items() if customer_id in kept}
+    del scores  # their explanations weigh tens of MB on a large ledger: only the points and the class are kept
     steps_done = _steps_done(session, at)
     disputes = dict(session.execute(select(Dispute.invoice_id, Dispute.reason).where(
         Dispute.opened_on <= at, (Dispute.closed_on.is_(None)) | (Dispute.closed_on > at))).all())
-    rows = still_due_rows(session, at, [Invoice.id, Invoice.customer_id, Invoice.number, Invoice.issue_date,
-                                        Invoice.due_date, Invoice.kind, Invoice.status])
     for invoice_id, customer_id, number, issued, due, kind, status, cents in rows:
-        if kind == InvoiceKind.CREDIT_NOTE.value:
+        if customer_id not in kept:
+            continue
+        if kind == credit_note:
             credits[customer_id] -= from_cents(cents)
         elif cents > 0:  # an invoice marked "en litige" on its card is in dispute too, even without its record
-            dispute = disputes.get(invoice_id) or ("facture marquée en litige"
-                                                   if status == InvoiceStatus.DISPUTED.value else "")
+            dispute = disputes.get(invoice_id) or ("facture marquée en litige" if status == disputed else "")
             invoices[customer_id].append(OpenInvoice(invoice_id, number, issued, due, from_cents(cents),
                                                      tuple(sorted(steps_done.get(invoice_id, ()))), dispute))
-    for customer_id, cents in still_due_rows(session, at, [Payment.customer_id], payments=True):
-        credits[customer_id] -= from_cents(cents)
+    for customer_id, _received, cents in paid:
+        if customer_id in kept:
+            credits[customer_id] -= from_cents(cents)
     promises = dict(session.execute(select(Activity.customer_id, func.max(Activity.promised_on)).where(
         Activity.kind == ActivityKind.PROMISE.value, Activity.promised_on >= at).group_by(Activity.customer_id)).all())
     last_letters = dict(session.execute(select(DunningLetter.customer_id, func.max(DunningLetter.sent_on))
                                         .where(DunningLetter.sent_on <= at).group_by(DunningLetter.customer_id)).all())
-    by_segment = plans(session)
-    scores = all_scores(session, at) if scores is None else scores
-    proceedings = proceedings_at(session, at, list(invoices))
+    proceedings = proceedings_at(session, at)  # few: all of them, rather than a list of every customer's id
     found = []
     for c in session.execute(select(Customer.id, Customer.name, Customer.segment, Customer.dunning_plan,
-                                    Customer.dunning_hold_until, Customer.dunning_hold_reason)
-                             .where(Customer.id.in_(list(invoices)))):
+                                    Customer.dunning_hold_until, Customer.dunning_hold_reason)):
+        if c.id not in invoices:
+            continue
         hold, reason = c.dunning_hold_until, c.dunning_hold_reason or "ne pas relancer"
         promised = promises.get(c.id)
         if promised is not None and (hold is None or promised > hold):
             hold, reason = promised, "promesse de paiement"
-        score = scores.get(c.id)
+        points, grade = ranks.get(c.id, (None, ""))
         found.append(CustomerAccount(
             c.id, c.name,
             plan_of(by_segment, c.dunning_plan, c.segment),
             tuple(sorted(invoices[c.id], key=lambda i: (i.due_date, i.number))), max(credits[c.id], ZERO),
-            score.points if score else None, score.grade if score else "", hold, reason, last_letters.get(c.id),
-            proceedings.get(c.id)))
+            points, grade, hold, reason, last_letters.get(c.id), proceedings.get(c.id)))
     return found
+
+
+def _last_due_chased(at: date, by_segment: dict[str, Plan]) -> date:
+    """The last due date of an invoice ``todays_actions`` may chase or hold a customer for at ``at``: a late
+    one, or one within the earliest courtesy reminder of the plans (``Plan.reached``)."""
+    soonest = min((plan.days[DunningStep.PRE_DUE] for plan in by_segment.values()
+                   if DunningStep.PRE_DUE in plan.days), default=1)
+    return at - timedelta(days=min(soonest, 1))
 
 
 def _steps_done(session: Session, at: date) -> dict[int, set[tuple[str, date]]]:

@@ -15,7 +15,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.domain.dunning import Action, Hold, OpenInvoice
+from app.domain.dunning import Action, Hold
 from app.domain.money import ZERO, format_eur, from_cents
 from app.domain.penalties import PENALTY_STEPS, MissingRate, penalties
 from app.domain.vocabulary import DUNNING_STEP_LABELS, LETTER_LABELS, DunningStep, Segment
@@ -27,6 +27,7 @@ from app.services.penalties import counted_until, formal_notice_of, settlements
 from app.services.edits import record_settings, settings_subject
 from app.services.preferences import keep_preferences, preference
 from app.services.rates import rate_table
+from app.services.aging import CHUNK
 
 TEXT_KEY = "letter:"
 TEXTS_SECTION = "Textes des lettres"
@@ -212,6 +213,8 @@ def _prepared(session: Session, at: date, actions: list[Action], with_letters: b
     # a list computed earlier (another screen, another workstation) may hold a letter sent since
     sent_today = set(session.execute(select(DunningLetter.customer_id, DunningLetter.step)
                                      .where(DunningLetter.sent_on == at)).all())
+    segments = _segments(session, [a.customer_id for a in actions])  # one read, not one per action
+    records = _invoices(session, [i.invoice_id for a in actions if a.step in PENALTY_STEPS for i in a.invoices])
     for action in actions:
         if company is None and action.step in LETTER_STEPS:
             yield Reminder(action, error=NO_COMPANY), None
@@ -219,11 +222,11 @@ def _prepared(session: Session, at: date, actions: list[Action], with_letters: b
         if (action.customer_id, action.step) in sent_today:
             yield Reminder(action, error=f"{action.name} : lettre déjà envoyée aujourd'hui."), None
             continue
-        customer = session.get(Customer, action.customer_id)
-        consumer = customer.segment == Segment.CONSUMER.value
-        public_body = customer.segment == Segment.PUBLIC.value
+        consumer = segments[action.customer_id] == Segment.CONSUMER.value
+        public_body = segments[action.customer_id] == Segment.PUBLIC.value
         try:
-            owed = {i.invoice_id: _penalties(session, i, at, table, consumer, public_body, action.step)
+            owed = {i.invoice_id: _penalties(session, records.get(i.invoice_id), at, table, consumer, public_body,
+                                             action.step)
                     for i in action.invoices}
         except MissingRate as missing:
             yield Reminder(action, error=str(missing)), None
@@ -233,15 +236,33 @@ def _prepared(session: Session, at: date, actions: list[Action], with_letters: b
                             sum((p.indemnity for p in owed.values() if p), ZERO),
                             rate_used=str(rates[-1]) if rates else "")  # the rate in force at the letter's date
         writes = with_letters and action.step in LETTER_STEPS
-        yield reminder, _letter(session, action, at, company, customer, owed, rates) if writes else None
+        yield reminder, (_letter(session, action, at, company, session.get(Customer, action.customer_id), owed, rates)
+                         if writes else None)
 
 
-def _penalties(session: Session, invoice: OpenInvoice, at: date, table, consumer: bool, public_body: bool,
+def _segments(session: Session, customer_ids: list[int]) -> dict[int, str]:
+    """The segment of each of ``customer_ids`` (consumer and public body claim differently), in chunked reads."""
+    found = {}
+    for start in range(0, len(customer_ids), CHUNK):
+        found.update(session.execute(select(Customer.id, Customer.segment)
+                                     .where(Customer.id.in_(customer_ids[start:start + CHUNK]))).all())
+    return found
+
+
+def _invoices(session: Session, invoice_ids: list[int]) -> dict[int, Invoice]:
+    """The invoices the penalties are computed on, by id, in chunked reads rather than one query each."""
+    found = {}
+    for start in range(0, len(invoice_ids), CHUNK):
+        found.update((i.id, i) for i in session.scalars(
+            select(Invoice).where(Invoice.id.in_(invoice_ids[start:start + CHUNK]))))
+    return found
+
+
+def _penalties(session: Session, record: Invoice | None, at: date, table, consumer: bool, public_body: bool,
                step: str):
     """The penalties quoted by the firmer letters (None for the others)."""
     if step not in PENALTY_STEPS:
         return None
-    record = session.get(Invoice, invoice.invoice_id)
     return penalties(from_cents(record.total_cents), record.due_date, counted_until(session, record, at), table,
                      consumer=consumer,
                      public_body=public_body,

@@ -141,10 +141,18 @@ def _score_of(data: ScoreInput) -> Score:
 
 
 @collector_paused()
-def all_scores(session: Session, at: date) -> dict[int, Score]:
-    """Every customer's score at ``at`` (the dunning's priorities), read in aggregate like the dashboard's."""
+def all_scores(session: Session, at: date, balance: AgingBalance | None = None,
+               customer_ids: set[int] | None = None) -> dict[int, Score]:
+    """Every customer's score at ``at`` (the dunning's priorities), read in aggregate like the dashboard's;
+    only those of ``customer_ids`` when given (the customers the dunning may chase). ``balance``: the aging at
+    ``at`` when the caller has summed it already."""
     delays = {customer: kpi.delays_from_sums(sums) for customer, sums in delay_sums(session, at).items()}
-    return {c.id: result for c, _data, result in scored(customer_rows(session), at, aging_summary(session, at), delays,
+    customers = customer_rows(session)
+    if customer_ids is not None:
+        customers = [c for c in customers if c.id in customer_ids]
+    if balance is None:
+        balance = aging_summary(session, at)
+    return {c.id: result for c, _data, result in scored(customers, at, balance, delays,
                                                         covers(session, at), open_disputes(session, at),
                                                         proceedings_at(session, at))}
 

@@ -4,6 +4,7 @@ the decisions are ``services.reconciliation``'s and ``services.reported``'s."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -15,6 +16,7 @@ from app.domain.matching import Credit, Proposal, propose
 from app.domain.money import from_cents
 from app.models import BankLine, Customer, Invoice, InvoiceStatus, Payment
 from app.services import reported
+from app.services.aging import CHUNK
 from app.services.reconciliation import book, plain_iban, still_open
 from app.services.reported import Awaiting
 
@@ -67,11 +69,12 @@ def pending_count(session: Session) -> int:
 def pending(session: Session) -> list[Pending]:
     """The bank credits not fully allocated, oldest first, each with what the matcher proposes for what is left
     (none of them applied: the owner decides)."""
-    rows = session.execute(
+    # sorted here: an ORDER BY would have the database walk every payment by date rather than the open ones
+    rows = sorted(session.execute(
         select(Payment.id, Payment.amount_cents, Payment.settled_cents, Payment.received_on, Payment.reference,
                Payment.payer_iban, Payment.customer_id, Customer.name)
         .join(BankLine, BankLine.payment_id == Payment.id).outerjoin(Customer, Customer.id == Payment.customer_id)
-        .where(Payment.settled_on.is_(None)).order_by(Payment.received_on, Payment.id)).all()
+        .where(Payment.settled_on.is_(None))), key=lambda row: (row.received_on, row.id))
     if not rows:
         return []
     the_book = book(session)
@@ -92,17 +95,20 @@ def pending(session: Session) -> list[Pending]:
                     row.name or "", proposal, offers.get(row.id)) for row, left, credit, proposal in found]
 
 
-def candidates(session: Session, customer_id: int | None = None) -> list[Candidate]:
-    """The open items the owner can allocate a credit to: one customer's, or everybody's, oldest first; a
-    credit note with what it still gives back (negative), so that a split can deduct it as the customer
-    did."""
-    query = (select(Invoice.id, Invoice.number, Invoice.customer_id, Customer.name, Invoice.total_cents,
-                    Invoice.settled_cents, Invoice.due_date)
-             .join(Customer, Customer.id == Invoice.customer_id)
-             .where(Invoice.settled_on.is_(None), Invoice.status != InvoiceStatus.WRITTEN_OFF.value,
-                    Invoice.total_cents != 0)
-             .order_by(Invoice.due_date, Invoice.id))
-    if customer_id is not None:
-        query = query.where(Invoice.customer_id == customer_id)
-    return [Candidate(r.id, r.number, r.customer_id, r.name, still_open(r.total_cents, r.settled_cents), r.due_date)
-            for r in session.execute(query)]
+def candidates(session: Session, customer_ids: Iterable[int]) -> dict[int, list[Candidate]]:
+    """By customer, the open items the owner can allocate a credit to, oldest first; a credit note with what it
+    still gives back (negative), so that a split can deduct it as the customer did. Only the customers asked
+    (those the credits waiting name or are proposed to): a large ledger's every open item is not read."""
+    found: dict[int, list[Candidate]] = {customer_id: [] for customer_id in customer_ids}
+    ids = sorted(found)
+    for start in range(0, len(ids), CHUNK):
+        query = (select(Invoice.id, Invoice.number, Invoice.customer_id, Customer.name, Invoice.total_cents,
+                        Invoice.settled_cents, Invoice.due_date)
+                 .join(Customer, Customer.id == Invoice.customer_id)
+                 .where(Invoice.customer_id.in_(ids[start:start + CHUNK]), Invoice.settled_on.is_(None),
+                        Invoice.status != InvoiceStatus.WRITTEN_OFF.value, Invoice.total_cents != 0)
+                 .order_by(Invoice.due_date, Invoice.id))
+        for r in session.execute(query):
+            found[r.customer_id].append(Candidate(r.id, r.number, r.customer_id, r.name,
+                                                  still_open(r.total_cents, r.settled_cents), r.due_date))
+    return found

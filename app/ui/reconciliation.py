@@ -11,7 +11,6 @@ thousand credits against the open items takes a while.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from functools import cached_property, partial
 from html import escape
@@ -87,15 +86,15 @@ class Loaded:
 
 
 def load(session) -> Loaded:
-    """Everything the screen shows, read at once so that moving from a credit to the next reads nothing."""
-    open_items: dict[int, list[Candidate]] = defaultdict(list)
-    numbers = {}
-    for candidate in candidates(session):
-        open_items[candidate.customer_id].append(candidate)
-        numbers[candidate.invoice_id] = candidate.number
+    """Everything the screen shows, read at once so that moving from a credit to the next reads nothing: the
+    open items of the customers the credits name or are proposed to (another one picked is read then)."""
+    credits = pending(session)
+    named = {c.customer_id for c in credits} | {c.proposal.customer_id for c in credits if c.proposal}
+    open_items = candidates(session, named - {None})
+    numbers = {c.invoice_id: c.number for items in open_items.values() for c in items}
     rows = [Waiting(credit, tuple(numbers.get(a.invoice_id, "avoir") for a in credit.proposal.allocations)
-                    if credit.proposal else ()) for credit in pending(session)]
-    return Loaded(rows, dict(open_items), customer_choices(session))
+                    if credit.proposal else ()) for credit in credits]
+    return Loaded(rows, open_items, customer_choices(session))
 
 
 WAITING_COLUMNS = (
@@ -290,13 +289,20 @@ class ReconcileScreen(Screen):
         proposal = waiting.credit.proposal if waiting else None
         proposed = {a.invoice_id: a.amount for a in proposal.allocations} if proposal else {}
         self.offered = customer_id
-        offered = self.loaded.open_items.get(customer_id, []) if customer_id is not None else []
+        offered = self._open_items(customer_id) if customer_id is not None else []
         self.split.set_candidates(offered, {c.invoice_id: proposed[c.invoice_id] for c in offered
                                             if c.invoice_id in proposed})
         name = "" if self.picker.isVisibleTo(self) else self.loaded.names.get(customer_id, "")
         self.invoices_title.setText(f"Factures ouvertes de {name}".strip() if waiting else "")
         self.split_view.setEnabled(bool(offered))
         self._show_left()
+
+    def _open_items(self, customer_id: int) -> list[Candidate]:
+        """The customer's open items: read with the list for the customers the credits name, read now (one
+        customer's, a short read) for one the owner picks."""
+        if customer_id not in self.loaded.open_items:
+            self.loaded.open_items[customer_id] = read(self.context.db, candidates, [customer_id])[customer_id]
+        return self.loaded.open_items[customer_id]
 
     def _picked(self) -> None:
         self._offer(self.picker.currentData())

@@ -257,3 +257,19 @@ def test_a_credit_an_export_reported_is_proposed_as_its_confirmation_and_enter_c
                                      "du 18/12/2026 ; 3\u202f500,00\xa0€ restent en attente du relevé.")
     assert screen.count.text() == "Tous les règlements sont rapprochés."
     assert invoice_state(ledger)[0] == 600000 and money_received(ledger) - ledger_money == 600000
+
+
+def test_a_customer_no_credit_names_has_its_open_items_read_when_picked(credits, make_window, qtbot):
+    """The list reads the open items of the customers its credits name or are proposed to only (a large
+    ledger's every open item is not read): another one picked for the cheque has its own read then."""
+    with credits.transaction() as s:
+        roux = Customer(name="Menuiserie Roux", code="C0003")
+        s.add(invoice("R1", roux, date(2026, 10, 2), date(2026, 11, 2), 10000))
+        s.flush()
+        roux_id = roux.id
+    screen = open_screen(make_window(credits), qtbot)
+    assert roux_id not in screen.loaded.open_items
+    screen.table.selectRow(2)
+    combo_select(screen.picker, roux_id)
+    assert [c.number for c in screen.split.rows] == ["R1"] and screen.split_view.isEnabled()
+    assert screen.invoices_title.text() == "Factures ouvertes de"
