@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.domain import kpi
@@ -25,13 +24,12 @@ from app.domain.money import from_cents
 from app.domain.scoring import Score, change_text, rising
 from app.domain.vocabulary import DunningStep, InvoiceStatus, Segment
 from app.jobs import collector_paused
-from app.models import Invoice, Payment
-from app.models.db import plain_rows
-from app.services.aging import CHUNK, balance_of_rows, given_back, still_due_rows, total_of_rows
+from app.models import Payment
+from app.services.aging import balance_of_rows, given_back, still_due_rows, total_of_rows
 from app.services.cash_forecast import receivables
 from app.domain.wording import percent
 from app.services.company import THRESHOLDS_SECTION, editing_company, get_company
-from app.services.dunning import due_actions
+from app.services.dunning import due_actions, open_invoice_columns
 from app.services.ledger_history import LedgerHistory, ledger_history
 from app.services.payment_history import delay_sums
 from app.services.proceeding_deadlines import deadlines_json, proceeding_deadlines
@@ -207,7 +205,7 @@ def cockpit(session: Session, at: date) -> Cockpit:
     history = ledger_history(session)
     week_before = at - timedelta(days=7)
     proceedings = proceedings_at(session, at)
-    open_invoices, due, before_due = _still_due(session, at, week_before, proceedings)
+    (open_invoices, open_payments), due, before_due = _still_due(session, at, week_before, proceedings)
     balance = balance_of_rows(due, at)
     now = _snapshot(history, balance.total, at)
     before = _snapshot(history, total_of_rows(before_due, week_before), week_before)
@@ -246,22 +244,23 @@ def cockpit(session: Session, at: date) -> Cockpit:
         average_delay=_overall_delay(list(sums.values())),
         dso_history=_dso_history(history, at),
         scores=scores,
-        alerts=alerts(at, limits, figures, _due_invoices(session, at, limits, open_invoices, names, segments,
+        alerts=alerts(at, limits, figures, _due_invoices(at, limits, open_invoices, names, segments,
                                                          cover_of), now.dso,
                       top5, now.receivables, deadlines),
         deadlines=deadlines,
         forecast=forecast(expected, at, cash.balance, recurring_outflows(cash.debits, at)),
         in_doubt=in_doubt(expected, at),
         cash=cash.balance, cash_on=cash.balance_on,
-        to_call=_to_call(session, at, scores, customers),
+        to_call=_to_call(session, at, scores, customers, (open_invoices, open_payments)),
         working_capital=working_capital_lines(session, history, at),
     )
 
 
 def _still_due(session: Session, at: date, week_before: date, proceedings: dict[int, Proceeding]
-               ) -> tuple[list[tuple], list[tuple], list[tuple]]:
-    """The open invoices at ``at`` one by one, as (id, customer, due date, issue date, status, cents) rows,
-    and what is still due at ``at`` and at ``week_before``, as (customer, due date, invoice status, cents)
+               ) -> tuple[tuple[list[tuple], list[tuple]], list[tuple], list[tuple]]:
+    """The open invoices at ``at`` one by one, as the dunning reads them (``open_invoice_columns``: id,
+    customer, number, issue date, due date, kind, status, then cents) with the unallocated payments as
+    (customer, day, cents) rows, both handed to the dunning's whom to call; and what is still due at ``at`` and at ``week_before``, as (customer, due date, invoice status, cents)
     rows (status None for an unallocated payment, placed by its date), from one read of the open items: an
     item a week earlier is one booked by then, plus what the allocations of the week have settled since.
     An invoice the customer's collective proceedings hold (dated before their judgment) is read as marked
@@ -270,15 +269,15 @@ def _still_due(session: Session, at: date, week_before: date, proceedings: dict[
     The invoices are read one by one (ix_invoice_open, no GROUP BY, which costs more than the rows it
     saves) so that the deadline alerts find theirs among them rather than in a second read; they are then
     summed by (customer, due date, issue date, status), the sums the doubtful rule is applied to."""
-    invoice_group = [Invoice.id, Invoice.customer_id, Invoice.due_date, Invoice.issue_date, Invoice.status]
+    invoice_group = open_invoice_columns()
     invoices = still_due_rows(session, at, invoice_group)
     summed: dict[tuple, int] = defaultdict(int)
-    for _id, customer, day, booked, status, cents in invoices:
+    for _id, customer, _number, booked, day, _kind, status, cents in invoices:
         summed[customer, day, booked, status] += cents
     rows = [(*key, cents) for key, cents in summed.items()]
-    before = [(customer, day, status, cents) for _id, customer, day, booked, status, cents in invoices
+    before = [(customer, day, status, cents) for _id, customer, _number, booked, day, _kind, status, cents in invoices
               if booked <= week_before]
-    before += [(key[1], key[2], key[4], cents) for key, cents in given_back(session, week_before, at, invoice_group)]
+    before += [(key[1], key[4], key[6], cents) for key, cents in given_back(session, week_before, at, invoice_group)]
     payment_group = [Payment.customer_id, Payment.received_on]
     payments = still_due_rows(session, at, payment_group, payments=True)
     rows += [(customer, day, day, None, cents) for customer, day, cents in payments]  # a payment: booked that day
@@ -287,7 +286,7 @@ def _still_due(session: Session, at: date, week_before: date, proceedings: dict[
                for key, cents in given_back(session, week_before, at, payment_group, payments=True)]
     now = [(customer, day, _held_doubtful(proceedings, customer, booked, status, cents), cents)
            for customer, day, booked, status, cents in rows]
-    return invoices, now, before
+    return (invoices, payments), now, before
 
 
 def _held_doubtful(proceedings: dict[int, Proceeding], customer: int, issued: date, status: str | None,
@@ -322,25 +321,19 @@ def _cei(history: LedgerHistory, total: Buckets, at: date) -> Decimal | None:
                                         total.total, total["not_due"])
 
 
-def _due_invoices(session: Session, at: date, limits: Thresholds, open_invoices: list[tuple], names: dict[int, str],
+def _due_invoices(at: date, limits: Thresholds, open_invoices: list[tuple], names: dict[int, str],
                   segments: dict[int, str], covers) -> list[DueInvoice]:
     """Open invoices old enough for a deadline to approach: the insurer's declaration (months after the due
     date, for an insured customer) or prescription (2 years on a consumer, 5 between merchants), each
-    announced ahead. Found among the ``open_invoices`` already read (``_still_due``); only their numbers are
-    read here."""
+    announced ahead. Found among the ``open_invoices`` already read (``_still_due``), with their numbers."""
     declaration = at - timedelta(days=max(limits.declaration_days - DECLARATION_WARNING_DAYS, 0))
     prescription = at - timedelta(days=max(2 * 365 - limits.prescription_days, 0))
-    found = [(invoice_id, customer, due, cents) for invoice_id, customer, due, _booked, _status, cents in open_invoices
-             if cents > 0 and (due <= prescription
-                               or (due <= declaration and customer in covers and covers[customer].insured))]
-    ids = sorted({invoice_id for invoice_id, *_rest in found})
-    numbers = {}
-    for chunk in (ids[i:i + CHUNK] for i in range(0, len(ids), CHUNK)):
-        numbers.update(plain_rows(session, select(Invoice.id, Invoice.number).where(Invoice.id.in_(chunk))).all())
-    return [DueInvoice(customer, names.get(customer, ""), numbers[invoice_id], due, from_cents(cents),
+    return [DueInvoice(customer, names.get(customer, ""), number, due, from_cents(cents),
                        segments.get(customer) == Segment.CONSUMER.value,
                        customer in covers and covers[customer].insured)
-            for invoice_id, customer, due, cents in found]
+            for _id, customer, number, _issued, due, _kind, _status, cents in open_invoices
+            if cents > 0 and (due <= prescription
+                              or (due <= declaration and customer in covers and covers[customer].insured))]
 
 
 def _overall_delay(sums: list[kpi.DelaySums]) -> Decimal | None:
@@ -349,11 +342,12 @@ def _overall_delay(sums: list[kpi.DelaySums]) -> Decimal | None:
         if sums else None
 
 
-def _to_call(session: Session, at: date, scores: dict[int, Score], customers) -> list[CallEntry]:
+def _to_call(session: Session, at: date, scores: dict[int, Score], customers,
+             read: tuple[list[tuple], list[tuple]]) -> list[CallEntry]:
     """The customers to call this week: Relances' actions on late invoices (app.services.dunning, the one
     computation of whom to chase: a promise, a dispute covering the debt or a step done today hold a
     customer there), the largest net overdue first, with how their score moved in four weeks."""
-    actions, _held = due_actions(session, at, scores)
+    actions, _held = due_actions(session, at, scores, read)
     ranked = sorted((a for a in actions if a.step != DunningStep.PRE_DUE),
                     key=lambda a: (-a.amount_due, a.name))[:TO_CALL]
     by_id = {c.id: c for c in customers}

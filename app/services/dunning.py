@@ -149,19 +149,27 @@ def plan_of(by_segment: dict[str, Plan], chosen: str | None, segment: str | None
     return by_segment.get(chosen or "") or by_segment.get(segment or "") or by_segment[Segment.PRIVATE.value]
 
 
-def accounts(session: Session, at: date, scores: dict[int, Score] | None = None, *, all_owing: bool = False
-             ) -> list[CustomerAccount]:
+def open_invoice_columns() -> list:
+    """The columns of the open invoices the dunning reads, one row per invoice: the dashboard reads these very
+    rows (``still_due_rows``) for its own figures and hands them over, so that a large ledger is read once."""
+    return [Invoice.id, Invoice.customer_id, Invoice.number, Invoice.issue_date, Invoice.due_date, Invoice.kind,
+            Invoice.status]
+
+
+def accounts(session: Session, at: date, scores: dict[int, Score] | None = None, *, all_owing: bool = False,
+             read: tuple[list[tuple], list[tuple]] | None = None) -> list[CustomerAccount]:
     """What the dunning of ``at`` needs of each customer it may chase or hold today: one with an invoice late,
     or within the earliest courtesy reminder of the plans (``todays_actions`` has nothing for the others: on a
     large ledger, most of those that owe only what is not due yet). With ``all_owing``: every customer that
     owes something, the same actions and holds (a test compares both). ``scores``: the customers' scores when
-    the caller has them already, as the dashboard does; else computed here for the customers kept only."""
+    the caller has them already, as the dashboard does; else computed here for the customers kept only.
+    ``read``: the open invoices (``open_invoice_columns``) and unallocated payments (customer, day) at ``at``
+    when the caller has read them already."""
     invoices: dict[int, list[OpenInvoice]] = defaultdict(list)
     credits: dict[int, Decimal] = defaultdict(lambda: ZERO)
     by_segment = plans(session)
-    rows = still_due_rows(session, at, [Invoice.id, Invoice.customer_id, Invoice.number, Invoice.issue_date,
-                                        Invoice.due_date, Invoice.kind, Invoice.status])
-    paid = still_due_rows(session, at, [Payment.customer_id, Payment.received_on], payments=True)
+    rows, paid = read or (still_due_rows(session, at, open_invoice_columns()),
+                          still_due_rows(session, at, [Payment.customer_id, Payment.received_on], payments=True))
     credit_note, disputed = InvoiceKind.CREDIT_NOTE.value, InvoiceStatus.DISPUTED.value  # read once, not per row
     last_due = date.max if all_owing else _last_due_chased(at, by_segment)
     kept = {customer_id for _id, customer_id, _number, _issued, due, kind, _status, cents in rows
@@ -227,13 +235,13 @@ def _steps_done(session: Session, at: date) -> dict[int, set[tuple[str, date]]]:
     return done
 
 
-def due_actions(session: Session, at: date, scores: dict[int, Score] | None = None
-                ) -> tuple[list[Action], list[Hold]]:
+def due_actions(session: Session, at: date, scores: dict[int, Score] | None = None,
+                read: tuple[list[tuple], list[tuple]] | None = None) -> tuple[list[Action], list[Hold]]:
     """Today's actions, most useful first, and the customers held back with why: the one computation of whom
-    to chase, for Relances, the dashboard's customers to call and the weekly report."""
+    to chase, for Relances, the dashboard's customers to call and the weekly report (``read``: ``accounts``')."""
     company = session.scalar(select(Company))
     tolerance = from_cents(company.tolerance_cents) if company else Decimal("5.00")
-    return todays_actions(at, accounts(session, at, scores), tolerance)
+    return todays_actions(at, accounts(session, at, scores, read=read), tolerance)
 
 
 def record_sent(session: Session, action: Action, at: date, interest: Decimal = ZERO, indemnities: Decimal = ZERO,
