@@ -46,6 +46,58 @@ def db(tmp_path):
     database.dispose()
 
 
+DEMO_SEED = 1
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory):
+    """The demo company (seed 1, on the tests' day) generated once per run into a SQLite file, made read-only:
+    generating it takes seconds, so the tests that need it get copies of this file (``demo_copy``) instead.
+    Returns the file and the generation's summary."""
+    from app.services.demo import create_demo_company
+
+    path = tmp_path_factory.mktemp("demo-template") / "demo.sqlite"
+    database = open_database(str(path))
+    with database.transaction() as session:
+        summary = create_demo_company(session, today=TODAY, seed=DEMO_SEED)
+    database.dispose()
+    path.chmod(0o444)  # a test writing to the template instead of its copy fails loudly
+    return path, summary
+
+
+def demo_copy(template, target):
+    """A database opened on a fresh copy of the demo template at ``target`` (SQLite's backup API: a
+    consistent copy whatever journal the template was left in)."""
+    source = sqlite3.connect(f"file:{template}?mode=ro", uri=True)
+    copy = sqlite3.connect(target)
+    try:
+        source.backup(copy)
+    finally:
+        copy.close()
+        source.close()
+    return open_database(str(target))
+
+
+@pytest.fixture
+def demo_db(request, tmp_path):
+    """The demo company in a database of the test's own, as ``db`` is: on SQLite a copy of the session's
+    template (what the test writes, no other test sees); on the server named by ENCOURS_TEST_DATABASE_URL
+    it is generated again in the emptied test database (a server database is not a file to copy)."""
+    if TEST_DATABASE_URL:
+        from app.services.demo import create_demo_company
+
+        database = request.getfixturevalue("db")  # checks the settled summaries and disposes of it itself
+        with database.transaction() as session:
+            create_demo_company(session, today=TODAY, seed=DEMO_SEED)
+        yield database
+        return
+    template, _ = request.getfixturevalue("demo_template")
+    database = demo_copy(template, tmp_path / "encours.sqlite")
+    yield database
+    assert_settled_summaries_hold(database)
+    database.dispose()
+
+
 STALE_SUMMARIES = """
 SELECT (SELECT COUNT(*) FROM invoice i WHERE i.settled_cents != COALESCE((SELECT SUM(a.amount_cents) FROM allocation a
             WHERE a.invoice_id = i.id OR a.credit_note_id = i.id), 0)

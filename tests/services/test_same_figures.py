@@ -9,24 +9,20 @@ from sqlalchemy import select
 
 from app.domain.money import format_eur
 from app.models import Customer, Guarantee
-from app.models.db import open_database
 from app.reports.charts import aging_chart
 from app.services.cockpit import cockpit
 from app.services.cockpit_view import aging_rows
 from app.services.customers import list_customers
-from app.services.demo import create_demo_company
 from app.services.risk import customer_risk
-from tests.conftest import TODAY
+from tests.conftest import TODAY, demo_copy
 from tests.reports.test_charts import row_totals
 
-DEMO_DAY = date(2026, 11, 23)
+DEMO_DAY = TODAY  # the day the run's demo template is generated on (conftest.demo_template)
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    db = open_database(str(tmp_path_factory.mktemp("demo") / "demo.sqlite"))
-    with db.transaction() as session:
-        create_demo_company(session, today=DEMO_DAY, seed=1)
+def demo(tmp_path_factory, demo_template):
+    db = demo_copy(demo_template[0], tmp_path_factory.mktemp("demo") / "demo.sqlite")
     yield db
     db.dispose()
 
