@@ -7,12 +7,12 @@ import pytest
 from app.domain.aging import aging_balance
 from app.services.aging import aging_summary, open_items, still_due_rows
 from app.domain.money import from_cents
-from tests.conftest import TODAY, demo_copy
+from tests.conftest import TODAY, copied
 
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory, demo_template):
-    db = demo_copy(demo_template[0], tmp_path_factory.mktemp("demo") / "demo.sqlite")
+    db = copied(demo_template[0], tmp_path_factory.mktemp("demo") / "demo.sqlite")
     yield db
     db.dispose()
 

@@ -14,7 +14,7 @@ from app.services.cockpit import cockpit
 from app.services.cockpit_view import aging_rows
 from app.services.customers import list_customers
 from app.services.risk import customer_risk
-from tests.conftest import TODAY, demo_copy
+from tests.conftest import TODAY, copied
 from tests.reports.test_charts import row_totals
 
 DEMO_DAY = TODAY  # the day the run's demo template is generated on (conftest.demo_template)
@@ -22,7 +22,7 @@ DEMO_DAY = TODAY  # the day the run's demo template is generated on (conftest.de
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory, demo_template):
-    db = demo_copy(demo_template[0], tmp_path_factory.mktemp("demo") / "demo.sqlite")
+    db = copied(demo_template[0], tmp_path_factory.mktemp("demo") / "demo.sqlite")
     yield db
     db.dispose()
 
