@@ -35,12 +35,77 @@ def empty_server_database(url: str) -> None:
     engine.dispose()
 
 
+@pytest.fixture(scope="session")
+def empty_template(tmp_path_factory):
+    """An empty SQLite database migrated to the current schema once per run, made read-only: running the
+    migrations takes a tenth of a second or more, a thousand tests open a database, so each gets a copy."""
+    path = tmp_path_factory.mktemp("empty-template") / "empty.sqlite"
+    open_database(str(path)).dispose()
+    path.chmod(0o444)  # a test writing to the template instead of its copy fails loudly
+    return path
+
+
+def copied(template, target):
+    """A database opened on a fresh copy of a template file at ``target`` (SQLite's backup API: a consistent
+    copy whatever journal the template was left in); opening it finds its schema current."""
+    source = sqlite3.connect(f"file:{template}?mode=ro", uri=True)
+    copy = sqlite3.connect(target)
+    try:
+        source.backup(copy)
+    finally:
+        copy.close()
+        source.close()
+    return open_database(str(target))
+
+
 @pytest.fixture
-def db(tmp_path):
-    """A new empty database: a SQLite file, or the server named by ENCOURS_TEST_DATABASE_URL."""
+def db(request, tmp_path):
+    """A new empty database: a SQLite file (a copy of the run's ``empty_template``), or the server named by
+    ENCOURS_TEST_DATABASE_URL, emptied and migrated."""
     if TEST_DATABASE_URL:
         empty_server_database(TEST_DATABASE_URL)
-    database = open_database(TEST_DATABASE_URL or str(tmp_path / "encours.sqlite"))
+        database = open_database(TEST_DATABASE_URL)
+    else:
+        database = copied(request.getfixturevalue("empty_template"), tmp_path / "encours.sqlite")
+    yield database
+    assert_settled_summaries_hold(database)
+    database.dispose()
+
+
+DEMO_SEED = 1
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory):
+    """The demo company (seed 1, on the tests' day) generated once per run into a SQLite file, made read-only:
+    generating it takes seconds, so the tests that need it get copies of this file (``copied``) instead.
+    Returns the file and the generation's summary."""
+    from app.services.demo import create_demo_company
+
+    path = tmp_path_factory.mktemp("demo-template") / "demo.sqlite"
+    database = open_database(str(path))
+    with database.transaction() as session:
+        summary = create_demo_company(session, today=TODAY, seed=DEMO_SEED)
+    database.dispose()
+    path.chmod(0o444)  # a test writing to the template instead of its copy fails loudly
+    return path, summary
+
+
+@pytest.fixture
+def demo_db(request, tmp_path):
+    """The demo company in a database of the test's own, as ``db`` is: on SQLite a copy of the session's
+    template (what the test writes, no other test sees); on the server named by ENCOURS_TEST_DATABASE_URL
+    it is generated again in the emptied test database (a server database is not a file to copy)."""
+    if TEST_DATABASE_URL:
+        from app.services.demo import create_demo_company
+
+        database = request.getfixturevalue("db")  # checks the settled summaries and disposes of it itself
+        with database.transaction() as session:
+            create_demo_company(session, today=TODAY, seed=DEMO_SEED)
+        yield database
+        return
+    template, _ = request.getfixturevalue("demo_template")
+    database = copied(template, tmp_path / "encours.sqlite")
     yield database
     assert_settled_summaries_hold(database)
     database.dispose()

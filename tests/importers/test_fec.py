@@ -490,8 +490,8 @@ def big_fec(path: Path, lines: int) -> Path:
 
 @pytest.mark.slow
 def test_two_hundred_thousand_lines_are_read_whole(tmp_path):
-    """A large FEC read to its last line, each invoice once (its speed is measured in bench/import_bench.py,
-    beside a raw baseline: no test measures time)."""
+    """A large FEC read to its last line, each invoice once (its speed is measured in bench/fec_read_bench.py
+    and bench/import_bench.py, beside raw baselines: no test measures time)."""
     path = big_fec(tmp_path / "123456789FEC20241231.txt", 200_000)
     result = fec.read(path)
     assert result.rows == 200_000 and result.problems == []

@@ -6,18 +6,13 @@ import pytest
 
 from app.domain.aging import aging_balance
 from app.services.aging import aging_summary, open_items, still_due_rows
-from app.services.demo import create_demo_company
 from app.domain.money import from_cents
-from tests.conftest import TODAY
+from tests.conftest import TODAY, copied
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    from app.models.db import open_database
-
-    db = open_database(str(tmp_path_factory.mktemp("demo") / "demo.sqlite"))
-    with db.transaction() as s:
-        create_demo_company(s, today=TODAY)
+def demo(tmp_path_factory, demo_template):
+    db = copied(demo_template[0], tmp_path_factory.mktemp("demo") / "demo.sqlite")
     yield db
     db.dispose()
 

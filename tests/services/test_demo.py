@@ -26,6 +26,7 @@ from app.services.demo import DemoSummary, create_demo_company
 from app.services.dunning import due_actions
 from app.services.reminders import remind
 from app.services.identifiers import siren_error
+from tests.conftest import copied
 
 TODAY = date(2026, 11, 23)
 
@@ -38,8 +39,10 @@ def build(path, *, seed: int = 1, today: date = TODAY):
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    db, summary = build(tmp_path_factory.mktemp("demo") / "demo.sqlite")
+def demo(tmp_path_factory, demo_template):
+    """The run's demo (seed 1, on TODAY), one copy for this module's tests, which only read it."""
+    template, summary = demo_template
+    db = copied(template, tmp_path_factory.mktemp("demo") / "demo.sqlite")
     yield db, summary
     db.dispose()
 

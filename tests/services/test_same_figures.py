@@ -12,25 +12,21 @@ from app.domain.alerts import DueInvoice, invoice_alerts
 from app.domain.money import format_eur
 from app.domain.vocabulary import Segment
 from app.models import Customer, Guarantee, Invoice
-from app.models.db import open_database
 from app.reports.charts import aging_chart
 from app.services.aging import open_items
 from app.services.cockpit import cockpit, thresholds
 from app.services.cockpit_view import aging_rows
 from app.services.customers import list_customers
-from app.services.demo import create_demo_company
 from app.services.risk import covers, customer_risk
-from tests.conftest import TODAY
+from tests.conftest import TODAY, copied
 from tests.reports.test_charts import row_totals
 
-DEMO_DAY = date(2026, 11, 23)
+DEMO_DAY = TODAY  # the day the run's demo template is generated on (conftest.demo_template)
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    db = open_database(str(tmp_path_factory.mktemp("demo") / "demo.sqlite"))
-    with db.transaction() as session:
-        create_demo_company(session, today=DEMO_DAY, seed=1)
+def demo(tmp_path_factory, demo_template):
+    db = copied(demo_template[0], tmp_path_factory.mktemp("demo") / "demo.sqlite")
     yield db
     db.dispose()
 

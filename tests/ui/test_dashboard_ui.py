@@ -10,7 +10,6 @@ from app.services.cockpit import save_thresholds
 from app.domain.wording import days, percent
 from app.services.cockpit_view import indicators
 from app.services.risk import customer_risk
-from app.services.demo import create_demo_company
 from tests.cli.test_cli import location
 from tests.conftest import TODAY
 
@@ -33,9 +32,8 @@ def test_a_refresh_asked_during_a_computation_runs_after_it(ledger, make_window,
                     and dashboard.figures.thresholds.dso_target_days == 90, timeout=30_000)
 
 
-def test_dashboard_shows_the_figures_of_kpi_json(db, make_window, qtbot, capsys):
-    with db.transaction() as s:
-        create_demo_company(s, today=TODAY)
+def test_dashboard_shows_the_figures_of_kpi_json(demo_db, make_window, qtbot, capsys):
+    db = demo_db
     assert main(["--db", location(db), "kpi", "--at", TODAY.isoformat(), "--json"]) == 0
     kpi = json.loads(capsys.readouterr().out)
     dashboard = shown_dashboard(make_window(db), qtbot)

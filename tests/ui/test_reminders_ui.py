@@ -159,12 +159,10 @@ def test_postponing_needs_a_date_to_come_and_a_reason(ledger, make_window, qtbot
 
 
 def test_on_the_demo_company_printing_a_letter_records_it_and_a_dispute_leaves_the_next_one(
-        db, make_window, qtbot, tmp_path, monkeypatch):
-    from app.services.demo import create_demo_company
+        demo_db, make_window, qtbot, tmp_path, monkeypatch):
     from app.ui.reminders import DisputeDialog
 
-    with db.transaction() as s:
-        create_demo_company(s, today=date(2026, 11, 23))
+    db = demo_db
     screen = reminders_screen(make_window(db), qtbot)
     before = list(screen.actions)
     assert len(before) >= 5 and {a.step for a in before} >= {"first_reminder", "second_reminder"}
@@ -303,13 +301,10 @@ def test_the_held_table_is_hidden_when_nobody_waits(ledger, make_window, qtbot):
 
 
 def test_after_printing_the_next_customer_is_selected_and_the_folder_is_shown(
-        db, make_window, qtbot, tmp_path, monkeypatch, settings):
-    from app.services.demo import create_demo_company
+        demo_db, make_window, qtbot, tmp_path, monkeypatch, settings):
     from app.services.reminders import LETTER_STEPS
 
-    with db.transaction() as s:
-        create_demo_company(s, today=date(2026, 11, 23))
-    screen = reminders_screen(make_window(db), qtbot)
+    screen = reminders_screen(make_window(demo_db), qtbot)
     folder = tmp_path / "lettres"
     folder.mkdir()
     started_in = []
