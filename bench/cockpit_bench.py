@@ -126,16 +126,27 @@ def generate(path: Path, invoices: int, customers: int) -> None:
     print(f"generated {invoices} invoices ({len(payment_rows)} paid), {customers} customers in {path}")
 
 
-def main() -> None:
+def ledger_arguments() -> argparse.ArgumentParser:
+    """What every benchmark of the large ledger takes: its size, and a ledger file to reuse (``--keep``)."""
     parser = argparse.ArgumentParser()
     parser.add_argument("invoices", nargs="?", type=int, default=1_000_000)
     parser.add_argument("--customers", type=int, default=20_000)
     parser.add_argument("--keep", type=Path, help="ledger file to reuse (generated when absent)")
-    args = parser.parse_args()
+    return parser
+
+
+def ledger(args: argparse.Namespace, folder: Path) -> Path:
+    """The ledger ``--keep`` names, generated there when absent, else one generated in ``folder``."""
+    path = args.keep or folder / "ledger.sqlite"
+    if not path.exists():
+        generate(path, args.invoices, args.customers)
+    return path
+
+
+def main() -> None:
+    args = ledger_arguments().parse_args()
     with tempfile.TemporaryDirectory(prefix="encours-cockpit-bench-") as tmp:
-        path = args.keep or Path(tmp) / "ledger.sqlite"
-        if not path.exists():
-            generate(path, args.invoices, args.customers)
+        path = ledger(args, Path(tmp))
         from app.models.db import open_database
         from app.services.cockpit import cockpit
         from app.services.dunning import due_actions

@@ -14,7 +14,6 @@ Prints each time and its ratio to the baseline. Usage: ``python bench/lists_benc
 
 from __future__ import annotations
 
-import argparse
 import sqlite3
 import sys
 import tempfile
@@ -22,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from cockpit_bench import AT, generate  # noqa: E402  (bench/, the script's folder)
+from cockpit_bench import AT, ledger, ledger_arguments  # noqa: E402  (bench/, the script's folder)
 from timing import best  # noqa: E402
 
 RAW_OWED = ("SELECT customer_id, SUM(total_cents - settled_cents) FROM invoice "
@@ -30,15 +29,9 @@ RAW_OWED = ("SELECT customer_id, SUM(total_cents - settled_cents) FROM invoice "
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("invoices", nargs="?", type=int, default=1_000_000)
-    parser.add_argument("--customers", type=int, default=20_000)
-    parser.add_argument("--keep", type=Path, help="ledger file to reuse (generated when absent)")
-    args = parser.parse_args()
+    args = ledger_arguments().parse_args()
     with tempfile.TemporaryDirectory(prefix="encours-lists-bench-") as tmp:
-        path = args.keep or Path(tmp) / "ledger.sqlite"
-        if not path.exists():
-            generate(path, args.invoices, args.customers)
+        path = ledger(args, Path(tmp))
         from app.models.db import open_database
         from app.services.customers import list_customers
         from app.services.dunning import due_actions

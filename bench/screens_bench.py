@@ -21,7 +21,6 @@ Usage (from the project root)::
 
 from __future__ import annotations
 
-import argparse
 import os
 import shutil
 import subprocess
@@ -34,7 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(1, str(Path(__file__).resolve().parent))
 
-from cockpit_bench import generate  # noqa: E402  (bench/, the script's folder)
+from cockpit_bench import ledger, ledger_arguments  # noqa: E402  (bench/, the script's folder)
 
 from app.ui.screenshot import VIEWS  # noqa: E402
 
@@ -43,12 +42,12 @@ RATIO_TARGET = 1.5
 MEMORY_TARGET_MB = 600
 
 
-def screenshot(ledger: Path, view: str, out: Path) -> tuple[float, float]:
+def screenshot(data: Path, view: str, out: Path) -> tuple[float, float]:
     """Wall seconds and peak megabytes of one ``screenshot VIEW`` process; raises when it fails."""
     environment = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     with tempfile.TemporaryFile() as errors:
         start = time.perf_counter()
-        child = subprocess.Popen([sys.executable, "-m", "app", "--db", str(ledger), "screenshot", view,
+        child = subprocess.Popen([sys.executable, "-m", "app", "--db", str(data), "screenshot", view,
                                   "--out", str(out)], cwd=ROOT, env=environment, stdout=subprocess.DEVNULL,
                                  stderr=errors)
         _pid, status, usage = os.wait4(child.pid, 0)  # this child's own peak memory, not the largest child's
@@ -60,27 +59,22 @@ def screenshot(ledger: Path, view: str, out: Path) -> tuple[float, float]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("invoices", nargs="?", type=int, default=1_000_000)
-    parser.add_argument("--customers", type=int, default=20_000)
-    parser.add_argument("--keep", type=Path, help="ledger file to reuse (generated when absent); never written")
+    parser = ledger_arguments()
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--views", help="only these views, comma-separated (the welcome screen always)")
     args = parser.parse_args()
     views = [BASELINE] + [v for v in (args.views.split(",") if args.views else VIEWS) if v != BASELINE]
     with tempfile.TemporaryDirectory(prefix="encours-screens-bench-") as tmp:
         folder = Path(tmp)
-        source = args.keep or folder / "ledger.sqlite"
-        if not source.exists():
-            generate(source, args.invoices, args.customers)
-        ledger = folder / "copy.sqlite"  # the screens only read, but the kept ledger is never at risk
-        shutil.copyfile(source, ledger)
-        screenshot(ledger, "dashboard", folder / "warm.png")  # the file into the system's cache, uncounted
+        source = ledger(args, folder)
+        copy = folder / "copy.sqlite"  # the screens only read, but the kept ledger is never at risk
+        shutil.copyfile(source, copy)
+        screenshot(copy, "dashboard", folder / "warm.png")  # the file into the system's cache, uncounted
         times: dict[str, list[float]] = {view: [] for view in views}
         peaks: dict[str, float] = dict.fromkeys(views, 0.0)
         for _round in range(args.runs):
             for view in views:
-                seconds, megabytes = screenshot(ledger, view, folder / f"{view}.png")
+                seconds, megabytes = screenshot(copy, view, folder / f"{view}.png")
                 times[view].append(seconds)
                 peaks[view] = max(peaks[view], megabytes)
         base = min(times[BASELINE])
