@@ -194,7 +194,8 @@ class CustomerDialog(QDialog):
         self.guarantees, self.version = customer.guarantees, customer.version
         self.guarantee_table.set_rows(self.guarantees)
         self.invoice_table.set_rows(invoices)
-        parts = [f"{BUCKET_LABELS[b]} : {fr_amount(owed[b])}" for b in BUCKETS]
+        # each bucket kept on one line: Qt's rich text would break an amount at its thousands' narrow space
+        parts = [f"<span style='white-space:nowrap'>{BUCKET_LABELS[b]} : {fr_amount(owed[b])}</span>" for b in BUCKETS]
         self.aging_label.setText(f"<b>Encours {fr_amount(owed.total)}</b> — " + " · ".join(parts))
         self.setWindowTitle(f"Fiche client — {customer.name}")
 
