@@ -137,8 +137,9 @@ def parse_amounts(cells: list[object], texts: list[str]) -> list[object]:
         cleaned = _PAD_TENTHS.sub(r"\g<1>0", _PAD_UNITS.sub(r"\1.00", cleaned))
         strict = _ALL_STRICT.fullmatch(cleaned)
     parts = cleaned[1:-1].split(_SEP)
-    if strict:
-        values: list[object] = list(map(Decimal, parts))
+    if strict:  # one Decimal for each distinct amount: a column of what remains due is mostly zeros
+        distinct = {text: Decimal(text) for text in dict.fromkeys(parts)}
+        values: list[object] = list(map(distinct.__getitem__, parts))
     else:
         values = [Decimal(text) if _STRICT.fullmatch(text) else outcome(cell_amount, cell)
                   for cell, text in zip(cells, parts)]

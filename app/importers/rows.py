@@ -56,11 +56,13 @@ class RowReader:
         self.result = result
         self.parsers: dict[str, Callable[[object], object]] = {}  # field -> the function reading one cell
         self.never_wrong = frozenset(name for name in self.SCHEMA.texts if name not in self.SPECIAL)
+        self.pending: list[int] = []  # rows that are no record, not yet judged: total or footer if below the table
 
     def header_of(self, name: str) -> str:
         return self.headers[self.columns[name]]
 
     def read(self, table: Table, start: int, job: Job, max_rows: int | None) -> None:
+        table.load_all()
         data = self.sort_rows(table, start, max_rows)
         self.build(table, data, job)
         self.result.problems.sort(key=lambda problem: problem.line or 0)
@@ -70,9 +72,12 @@ class RowReader:
         """The records of the data rows at ``data`` (positions in ``table.rows``), or their problems."""
         raise NotImplementedError
 
-    def sort_rows(self, table: Table, start: int, max_rows: int | None) -> list[int]:
-        """The positions of the data rows; totals, repeated headers and what lies below the table go to
-        ``skipped``, rows naming no record amid the table to ``problems``."""
+    def sort_rows(self, table: Table, start: int, max_rows: int | None, stop: int | None = None,
+                  last: bool = True) -> list[int]:
+        """The positions of the data rows from ``start`` to ``stop`` (the end); totals, repeated headers and
+        what lies below the table go to ``skipped``, rows naming no record amid the table to ``problems``.
+        ``last`` False: more rows follow (a table read by chunks), the rows that may lie below the table
+        wait in ``pending`` for the next chunk, or for ``below_table``."""
         rows, lines, columns, result = table.rows, table.lines, self.columns, self.result
         number_at, date_at = columns[self.IDENTITY], columns[self.DATE]
         customer_at = [columns[name] for name in self.PARTY if name in columns]
@@ -80,8 +85,8 @@ class RowReader:
         number_header, date_header = self.header_of(self.IDENTITY), self.header_of(self.DATE)
         is_total = self.is_total
         data: list[int] = []
-        pending: list[int] = []  # rows that are no record, not yet judged: total or footer if below the table
-        for position in range(start, len(rows)):
+        pending = self.pending
+        for position in range(start, len(rows) if stop is None else stop):
             row = rows[position]
             size = len(row)
             number = row[number_at] if number_at < size else ""
@@ -105,14 +110,20 @@ class RowReader:
                     pending.append(position)  # no date, no party, and no identity or no amount
                     continue
             for stray in pending:  # above a record: not a total below the table
-                self.stray(lines[stray], rows[stray])
-            pending = []
+                self.stray(lines[stray], rows[stray])  # type: ignore[arg-type]
+            pending.clear()
             data.append(position)
             if max_rows is not None and len(data) + result.rows >= max_rows:
                 break
-        for stray in pending:
-            self.skip(lines[stray], rows[stray], "ligne sous le tableau ignorée (total ou pied de page)")
+        if last:
+            self.below_table(table)
         return data
+
+    def below_table(self, table: Table) -> None:
+        """The rows still pending once the table is read: below the last record, a total or a footer."""
+        for stray in self.pending:
+            self.skip(table.lines[stray], table.rows[stray], "ligne sous le tableau ignorée (total ou pied de page)")  # type: ignore[arg-type]
+        self.pending.clear()
 
     def is_total(self, text: str) -> bool:
         """"Total", "TOTAL GÉNÉRAL", "Sous-total client", "Cumul", "À reporter", "Grand total"..."""

@@ -41,7 +41,8 @@ from app.importers.headers import HEADER_SEARCH, PREVIEW_ROWS, check_mapping, he
 from app.importers.records import (ZERO_TOTAL, CustomerRecord, InvoiceRecord, LedgerRead, Problem, ReadResult,
                                    UnreadableFile, due_error, remaining_error, text_hash)
 from app.importers.rows import PROGRESS_STEP, RowReader
-from app.importers.tables import SEPARATOR_NAMES, Table, decode, load, load_book, sniff, text_table
+from app.importers.tables import (SEPARATOR_NAMES, STREAM_ROWS, Table, decode, load, load_book, sniff,
+                                  text_table)
 from app.jobs import NULL_JOB, Job, collector_paused
 
 KIND = "invoices"
@@ -182,17 +183,31 @@ def _read_table(path: Path, rows: type[RowReader], job: Job, mapping: dict[str, 
     """``read_table`` with the collector paused, the file's cells freed on return, before the collector
     runs again (freed after, they would be counted as new objects and walked once more)."""
     schema = rows.SCHEMA
-    table = load(path, schema)
-    layout = header_layout(table.rows, path, schema)
-    header_line = table.lines[layout.header_index]
-    if mapping is None:
-        mapping = saved(headers_signature(layout.headers)) or propose_mapping(layout.headers, schema)
-    mapping = check_mapping(path, layout.headers, header_line, mapping, schema)
+    table = load(path, schema, stream=True)
+    try:
+        layout = _layout(table, path, schema)
+        header_line = table.lines[layout.header_index]
+        if mapping is None:
+            mapping = saved(headers_signature(layout.headers)) or propose_mapping(layout.headers, schema)
+        mapping = check_mapping(path, layout.headers, header_line, mapping, schema)
+    except UnreadableFile:
+        table.drain()  # a cell that does not read is said first, as when the file was loaded whole
+        raise
     columns = {name: layout.headers.index(header) for name, header in mapping.items()}
     result = rows.RESULT(kind=rows.KIND, header_line=header_line, mapping=mapping)
     reader = rows(path, columns, layout.headers, result, book=table.separator is None)
     reader.read(table, layout.header_index + 1, job, max_rows)
     return result
+
+
+def _layout(table: Table, path: Path, schema: Schema):
+    """``header_layout`` of a table being loaded (``load(stream=True)``), with as many rows loaded as it
+    looks at: the header's search, then the first rows below the header that are not blank."""
+    while True:
+        layout = header_layout(table.rows, path, schema)
+        below = table.rows[layout.header_index + 1:]
+        if sum(1 for row in below if any(map(display, row))) >= PREVIEW_ROWS or not table.load_more(HEADER_SEARCH):
+            return layout
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -233,9 +248,38 @@ class _InvoiceRows(RowReader):
         super().__init__(path, columns, headers, result, book)
         self.customers: dict[str, CustomerRecord] = {}
         self.numbers: dict[str, int] = {}  # invoice number (text.number_key) -> line first read
+        self.keys: dict[str, str] = {}  # one text for each customer's key, however many invoices name it
         self.amount_sources = [name for name in _AMOUNT_SOURCES if name in columns]
 
+    def read(self, table: Table, start: int, job: Job, max_rows: int | None) -> None:
+        """As ``RowReader.read``, a chunk of rows at a time (the invoices of a row never depend on the rows
+        after it): each chunk loaded (a text file is read as it is used), sorted, made records, then let go,
+        so that a file of a million rows is never held whole beside its records. The progress counts the
+        data rows of a workbook, the lines below the header of a text file."""
+        label = f"Lecture de {self.path.name}"
+        if table.rest is None:  # a workbook, loaded whole
+            data = self.sort_rows(table, start, max_rows)
+            job.start(len(data), label)
+            self.build(table, data, job)
+        else:
+            job.start(max(table.line_count - table.lines[start - 1], 0), label)
+            while table.load_more(max(start + STREAM_ROWS - len(table.rows), 0)) or start < len(table.rows):
+                stop = len(table.rows)
+                self.build(table, self.sort_rows(table, start, max_rows, stop, last=False), job)
+                table.let_go(start, stop, keep=self.pending)
+                start = stop
+                if max_rows is not None and self.result.rows >= max_rows:
+                    break
+            self.below_table(table)
+            table.drain()
+            if job.done < job.total:  # blank rows, totals, lines inside a quoted cell: counted, not read
+                job.advance(job.total - job.done)
+        self.result.problems.sort(key=lambda problem: problem.line or 0)
+        self.result.skipped.sort(key=lambda note: note.line or 0)
+
     def build(self, table: Table, data: list[int], job: Job) -> None:
+        """The invoices (or problems) of the data rows at ``data``, and their customers; ``job`` advanced
+        by one for each row."""
         result, columns = self.result, self.columns
         count = len(data)
         data_rows, data_lines, texts, values, suspect = self.parse(table, data)
@@ -248,9 +292,10 @@ class _InvoiceRows(RowReader):
         name_keys = {name: _name_key(name) for name in dict.fromkeys(names) if name}
         name_keys[""] = ""
         codes, sirens, emails = (values.get(name, blank) for name in ("customer_code", "siren", "email"))
-        keys = [code or siren or name_keys[name] for code, siren, name in zip(codes, sirens, names)]
+        same = self.keys
+        keys = [same.setdefault(key, key) for key in (code or siren or name_keys[name]
+                                                      for code, siren, name in zip(codes, sirens, names))]
         fallback = any(name in columns for name in ("debit", "credit", "still_due"))
-        job.start(count, f"Lecture de {self.path.name}")
         reported = 0
         invoices, customers, numbers = result.invoices, self.customers, self.numbers
         rows = zip(data_lines, values["number"], values["issue_date"], values.get("due_date", nothing), keys,

@@ -19,8 +19,10 @@ import codecs
 import csv
 import io
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import islice
 from pathlib import Path
 
 from app.importers import BOOK_SUFFIXES
@@ -35,17 +37,58 @@ SEPARATOR_NAMES = {"\t": "tabulation", ";": "point-virgule", ",": "virgule", "|"
 
 @dataclass
 class Table:
-    """The cells of a file, row by row, with the line each row starts on."""
+    """The cells of a file, row by row, with the line each row starts on. A text file may be loaded as it is
+    used (``load(stream=True)``): ``rest`` then gives its rows not loaded yet, ``load_more`` loads them, and
+    ``line_count`` says how many lines the file has."""
 
-    rows: list[list[object]]
+    rows: list[list[object] | None]  # None: a row let go once read (``let_go``)
     lines: list[int]
     encoding: str | None = None
     separator: str | None = None
     sheet_name: str | None = None
+    rest: Iterator[tuple[list[object], int]] | None = None
+    line_count: int = 0
+
+    def load_more(self, count: int) -> bool:
+        """Load up to ``count`` more rows; False when none remained."""
+        if self.rest is None:
+            return False
+        before = len(self.rows)
+        for row, line in islice(self.rest, count):
+            self.rows.append(row)
+            self.lines.append(line)
+        if len(self.rows) - before < count:
+            self.rest = None
+        return len(self.rows) > before
+
+    def load_all(self) -> None:
+        while self.load_more(STREAM_ROWS):
+            pass
+
+    def drain(self) -> None:
+        """Read the rows not loaded yet without keeping them: a cell that does not read anywhere in the file
+        refuses it (``UnreadableFile``), as when the file was loaded whole."""
+        if self.rest is not None:
+            for _row in self.rest:
+                pass
+            self.rest = None
+
+    def let_go(self, start: int, end: int, keep: Iterable[int] = ()) -> None:
+        """Free the rows from ``start`` to ``end`` (their records made), but those at ``keep``."""
+        kept = set(keep)
+        rows = self.rows
+        for position in range(start, end):
+            if position not in kept:
+                rows[position] = None
 
 
-def load(path: Path, schema: Schema, limit: int | None = None) -> Table:
-    """The rows of a text file or of a workbook's sheet (at most ``limit`` rows, for ``inspect``)."""
+STREAM_ROWS = 20_000  # rows a table loaded as it is used loads at a time
+
+
+def load(path: Path, schema: Schema, limit: int | None = None, *, stream: bool = False) -> Table:
+    """The rows of a text file or of a workbook's sheet (at most ``limit`` rows, for ``inspect``). ``stream``:
+    a text file's first ``HEADER_SEARCH`` rows only, the others left in ``Table.rest`` (a workbook is loaded
+    whole all the same)."""
     if not path.is_file():
         raise UnreadableFile(f"{path.name} : fichier introuvable.")
     if path.suffix.lower() in BOOK_SUFFIXES:
@@ -54,7 +97,7 @@ def load(path: Path, schema: Schema, limit: int | None = None) -> Table:
     data = path.read_bytes()
     if not data.strip():
         raise UnreadableFile(f"{path.name} : le fichier est vide.")
-    return text_table(path, data, limit)
+    return text_table(path, data, limit, stream=stream)
 
 
 def decode(data: bytes, final: bool = True) -> tuple[str, str]:
@@ -95,8 +138,11 @@ def sniff(text: str) -> tuple[str, int, int]:
     return best
 
 
-def text_table(path: Path, data: bytes, limit: int | None, final: bool = True) -> Table:
-    """The rows of a text file's ``data`` (its head only when ``final`` is False)."""
+def text_table(path: Path, data: bytes, limit: int | None, final: bool = True, stream: bool = False) -> Table:
+    """The rows of a text file's ``data`` (its head only when ``final`` is False); ``stream``: see ``load``.
+    The whole text is decoded once, to choose the encoding and the separator, then let go: the rows are
+    read from the bytes, decoded again as they come, so that neither the text nor the rows of a large file
+    are all held at once."""
     try:
         encoding, text = decode(data, final)
     except UnreadableFile as exc:
@@ -105,21 +151,32 @@ def text_table(path: Path, data: bytes, limit: int | None, final: bool = True) -
         raise UnreadableFile(f"{path.name} : ce n'est pas un fichier texte (il contient des octets nuls) ; "
                              "attendu un tableau CSV ou un classeur XLSX/ODS.")
     separator, _rows, _width = sniff(text)
-    rows: list[list[object]] = []
-    lines: list[int] = []
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
+    source = io.TextIOWrapper(io.BytesIO(data), encoding=encoding, newline="") if final else io.StringIO(
+        text, newline="")
+    del text
+    rest = _read_rows(path, csv.reader(source, delimiter=separator))
+    table = Table([], [], encoding=encoding, separator=separator, rest=rest,
+                  line_count=(data.count(b"\n") or data.count(b"\r")) + (not data.endswith((b"\n", b"\r"))))
+    if stream:
+        table.load_more(HEADER_SEARCH)
+    elif limit is not None:
+        table.load_more(limit)
+        table.rest = None
+    else:
+        table.load_all()
+    return table
+
+
+def _read_rows(path: Path, reader) -> Iterator[tuple[list[object], int]]:
+    """Each row of a csv ``reader`` with the line it starts on."""
     previous = 0
     try:
         for row in reader:
-            rows.append(row)
-            lines.append(previous + 1)
+            yield row, previous + 1
             previous = reader.line_num
-            if limit is not None and len(rows) >= limit:
-                break
     except csv.Error as exc:
         raise UnreadableFile(f"{path.name}, ligne {previous + 1} : cellule illisible ({exc}) ; un guillemet "
                              "ouvert n'est peut-être jamais refermé.") from None
-    return Table(rows, lines, encoding=encoding, separator=separator)
 
 
 @lru_cache(maxsize=1)

@@ -7,9 +7,11 @@ database that held an older schema. Alembic is imported only when a migration is
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
+from itertools import islice
 from operator import itemgetter
 from pathlib import Path
 
@@ -190,38 +192,47 @@ def bulk_insert(connection: Connection, table: Table, rows: list[dict]) -> None:
         return
     columns = list(rows[0])
     pick = itemgetter(*columns) if len(columns) > 1 else (lambda row: (row[columns[0]],))
-    insert_values(connection, table, columns, [pick(row) for row in rows])
+    insert_values(connection, table, columns, map(pick, rows), count=len(rows))
 
 
-def insert_values(connection: Connection, table: Table, columns: list[str], values: list[tuple]) -> None:
+def insert_values(connection: Connection, table: Table, columns: list[str], values: Iterable[tuple], *,
+                  count: int | None = None) -> None:
     """Insert many rows of plain values, each a tuple in the order of ``columns``, at the driver's speed.
+    ``values`` may be any iterable (a generator spares the caller a list of every row) when ``count`` says
+    how many rows it gives.
 
     On SQLite the rows go straight to the driver's ``executemany``: SQLAlchemy's per-value processing costs
     more than the insert itself at 100 000 rows. The models' Python-side defaults are added for the columns
     not given, and dates are written as SQLAlchemy writes them ("YYYY-MM-DD"), each distinct date converted
     once (the driver's adapter would call back into Python for every value). Other databases take the
-    ordinary Core insert."""
-    if not values:
+    ordinary Core insert. Either way the rows go by chunks of ``INSERT_CHUNK``, each converted just before
+    it is written: a million rows are never held twice over (as given, then as the driver takes them)."""
+    count = len(values) if count is None else count  # type: ignore[arg-type]
+    if not count:
         return
+    rows = iter(values)
     if connection.dialect.name != "sqlite":
-        connection.execute(table.insert(), [dict(zip(columns, row)) for row in values])
+        while chunk := list(islice(rows, INSERT_CHUNK)):
+            connection.execute(table.insert(), [dict(zip(columns, row)) for row in chunk])
         return
     defaults = {column.name: column.default.arg if column.default.is_scalar else column.default.arg(None)
                 for column in table.columns if column.default is not None and column.name not in columns}
-    if defaults:
-        extra = tuple(defaults.values())
-        columns, values = [*columns, *defaults], [row + extra for row in values]
+    extra = tuple(defaults.values())
+    columns = [*columns, *defaults]
     dated = [i for i, name in enumerate(columns) if isinstance(table.c[name].type, Date)]
-    if dated:
-        by_column: list = list(zip(*values))
-        iso = IsoDates()
-        for i in dated:
-            by_column[i] = map(iso.__getitem__, by_column[i])
-        values = list(zip(*by_column))
+    iso = IsoDates()
     statement = (f"INSERT INTO {table.name} ({', '.join(columns)}) "
                  f"VALUES ({', '.join('?' for _ in columns)})")
-    with _indexes_built_after(connection, table.name, len(values)):
-        connection.exec_driver_sql(statement, values)
+    with _indexes_built_after(connection, table.name, count):
+        while chunk := list(islice(rows, INSERT_CHUNK)):
+            if extra:
+                chunk = [row + extra for row in chunk]
+            if dated:
+                by_column: list = list(zip(*chunk))
+                for i in dated:
+                    by_column[i] = map(iso.__getitem__, by_column[i])
+                chunk = list(zip(*by_column))
+            connection.exec_driver_sql(statement, chunk)
 
 
 def insert_new(connection: Connection, table: Table, rows: list[dict], unique: str) -> int:
@@ -241,6 +252,7 @@ def insert_new(connection: Connection, table: Table, rows: list[dict], unique: s
     return len(connection.execute(statement, rows).all())  # the rows left out return nothing
 
 
+INSERT_CHUNK = 10_000  # rows converted and written at a time by ``insert_values``
 BULK_LOAD = 10_000  # rows from which a load into a smaller table builds its indexes afterwards
 
 

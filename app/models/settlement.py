@@ -56,7 +56,7 @@ def resettle_statements(invoice_ids: Iterable[int] | None = None,
         if ids is None:
             statements.append(update(model).values(values))
             continue
-        ids = sorted(set(ids))
+        ids = sorted(ids if isinstance(ids, (set, frozenset)) else set(ids))  # a set is not copied again
         statements += [update(model).where(model.id.in_(ids[i:i + CHUNK])).values(values)
                        for i in range(0, len(ids), CHUNK)]
     return statements

@@ -50,8 +50,8 @@ def record(session: Session, *events: Happened) -> None:
     at, user = now(), current_user(session)
     insert_values(session.connection(), Event.__table__,
                   ["at", "user", "kind", "customer_id", "invoice_id", "payment_id", "amount_cents", "text"],
-                  [(at, user, e.kind.value, e.customer_id, e.invoice_id, e.payment_id, e.cents, e.text)
-                   for e in events])
+                  ((at, user, e.kind.value, e.customer_id, e.invoice_id, e.payment_id, e.cents, e.text)
+                   for e in events), count=len(events))
 
 
 @dataclass(frozen=True)

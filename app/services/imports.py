@@ -20,6 +20,7 @@ undoable as a whole.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from datetime import date
 from functools import partial
 from pathlib import Path
@@ -233,15 +234,16 @@ class _Import:
         known = {number_key(row.number): row for row in self.session.execute(select(
             Invoice.id, Invoice.number, Invoice.row_hash, Invoice.total_cents, Invoice.due_date,
             Invoice.issue_date, Invoice.customer_id, Invoice.status))} if self.invoices else {}
-        fresh, stated, seen = [], [], set()
-        keys = [number_key(r.number) for r in self.invoices]  # "F 1" and "f1" are one number
-        changed = [known[k].id for r, k in zip(self.invoices, keys) if k in known and known[k].row_hash != r.row_hash]
+        # the rows to insert are not held: a first pass marks the new invoices (``fresh``) and what their file
+        # says remains due (``remains``), then their rows are made as they are written (``_fresh``)
+        fresh, remains, seen = bytearray(len(self.invoices)), [], set()
+        lettered = self.lettered_numbers  # the numbers whose id ``lettering`` needs
+        changed = [known[k].id for r in self.invoices if (k := number_key(r.number)) in known
+                   and known[k].row_hash != r.row_hash] if known else []
         self.allocated = settlement.settled_sums(self.session, changed)
-        batch_id, customer_ids = self.batch.id, self.customer_ids
-        open_ = InvoiceStatus.OPEN.value
-        invoice_, credit_note = InvoiceKind.INVOICE.value, InvoiceKind.CREDIT_NOTE.value
-        due_dates = self._due_dates()
-        for record, key in zip(self.invoices, keys):
+        customer_ids, due_dates = self.customer_ids, self._due_dates()
+        for position, record in enumerate(self.invoices):
+            key = number_key(record.number)  # "F 1" and "f1" are one number
             customer_id = customer_ids[record.customer_key]
             due = record.due_date or due_dates[customer_id][record.issue_date]
             total = to_cents(record.total)
@@ -252,7 +254,8 @@ class _Import:
                                                        "ce numéro est déjà celui d'une facture d'un autre client ; "
                                                        "ligne ignorée."))
                     continue
-                self.invoice_ids[record.number] = existing.id
+                if record.number in lettered:
+                    self.invoice_ids[record.number] = existing.id
                 if existing.row_hash == record.row_hash:
                     self.summary.duplicates += 1
                 else:
@@ -265,21 +268,41 @@ class _Import:
             if remaining is not None and not self._possible(record, total, remaining):
                 continue
             seen.add(key)
-            net = total if record.net is None else to_cents(record.net)
-            vat = total - net if record.vat is None else to_cents(record.vat)
-            # settled from the start only when there is nothing to pay (the settlement service writes the rest)
-            fresh.append((record.number, customer_id, record.issue_date, due, net, vat,
-                          total, open_, credit_note if total < 0 else invoice_, batch_id, record.line,
-                          record.row_hash, 0, None if total else record.issue_date))
-            stated.append((record.number, customer_id, total, remaining))
-        ids = self._insert_with_ids(Invoice, _FRESH_INVOICE, fresh)
-        for (number, customer_id, total, remaining), invoice_id in zip(stated, ids):
-            self.invoice_ids[number] = invoice_id
+            fresh[position] = 1
+            remains.append(remaining)
+        ids = self._insert_with_ids(Invoice, _FRESH_INVOICE, map(self._fresh_row, self._fresh(fresh, due_dates)),
+                                    count=len(remains))
+        for (record, customer_id, _due, total), remaining, invoice_id in zip(self._fresh(fresh, due_dates), remains,
+                                                                             ids):
+            if record.number in lettered:
+                self.invoice_ids[record.number] = invoice_id
             if remaining is not None and total - remaining > 0:
                 self.reports.append(reported.ToReport(invoice_id, customer_id, total - remaining))
-        self.summary.created["invoices"] = len(fresh)
+        self.summary.created["invoices"] = len(remains)
+        # the invoices' records are done with: let go before the settlement, which needs as much again (the
+        # result is the import's own copy, ``lengths.checked``'s)
+        self.invoices = self.result.invoices = []
         if self.undo:
             self.batch.undo = self.undo
+
+    def _fresh(self, fresh: bytearray, due_dates: dict[int, dict[date, date]]):
+        """(record, customer id, due date, total in cents) of each new invoice, as ``new_invoices`` found them."""
+        customer_ids = self.customer_ids
+        for record, new in zip(self.invoices, fresh):
+            if new:
+                customer_id = customer_ids[record.customer_key]
+                yield (record, customer_id, record.due_date or due_dates[customer_id][record.issue_date],
+                       to_cents(record.total))
+
+    def _fresh_row(self, found: tuple) -> tuple:
+        """A new invoice's row, in the order of ``_FRESH_INVOICE``: settled from the start only when there is
+        nothing to pay (the settlement service writes the rest)."""
+        record, customer_id, due, total = found
+        net = total if record.net is None else to_cents(record.net)
+        vat = total - net if record.vat is None else to_cents(record.vat)
+        return (record.number, customer_id, record.issue_date, due, net, vat, total, _OPEN,
+                _CREDIT_NOTE if total < 0 else _INVOICE, self.batch.id, record.line, record.row_hash, 0,
+                None if total else record.issue_date)
 
     def _due_dates(self) -> dict[int, dict[date, date]]:
         """Per customer, the due date of an invoice issued on a day, from its terms: computed once per terms
@@ -441,14 +464,16 @@ class _Import:
                     if name != "import_batch_id":
                         setattr(existing, name, value)
 
-    def _insert_with_ids(self, model, columns: tuple[str, ...], values: list[tuple]) -> list[int]:
-        """Insert rows (tuples in the order of ``columns``) in bulk, with ids reserved beforehand, and return
-        those ids in order."""
-        if not values:
+    def _insert_with_ids(self, model, columns: tuple[str, ...], values: Iterable[tuple],
+                         count: int | None = None) -> list[int]:
+        """Insert rows (tuples in the order of ``columns``; ``count`` of them when ``values`` is no list) in
+        bulk, with ids reserved beforehand, and return those ids in order."""
+        count = len(values) if count is None else count  # type: ignore[arg-type]
+        if not count:
             return []
-        ids = reserve_ids(self.conn, model.__table__, len(values))
+        ids = reserve_ids(self.conn, model.__table__, count)
         insert_values(self.conn, model.__table__, ["id", *columns],
-                      [(new_id, *row) for new_id, row in zip(ids, values)])
+                      ((new_id, *row) for new_id, row in zip(ids, values)), count=count)
         return ids
 
 
@@ -464,6 +489,7 @@ class _DueDates(dict):
         return due
 
 
+_OPEN, _INVOICE, _CREDIT_NOTE = InvoiceStatus.OPEN.value, InvoiceKind.INVOICE.value, InvoiceKind.CREDIT_NOTE.value
 _FRESH_INVOICE = ("number", "customer_id", "issue_date", "due_date", "net_cents", "vat_cents", "total_cents",
                   "status", "kind", "import_batch_id", "source_line", "row_hash", "settled_cents", "settled_on")
 _CUSTOMER = ("name", "code", "siren", "vat_number", "address", "postcode", "city", "email", "terms_kind",

@@ -55,7 +55,7 @@ class Awaiting:
     reference: str  # « Réglé selon export.csv au 20/11/2026 »
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ToReport:
     """What a file says is paid of one invoice, beyond what is settled here: to be explained or booked."""
 
@@ -78,6 +78,15 @@ def book(session: Session, reports: list[ToReport], *, as_of: date, batch_id: in
     already here first, then reported settlements for the rest, all under ``batch_id``."""
     if not reports:
         return Booked()
+    shares, booked = _shares(session, reports, as_of=as_of, batch_id=batch_id, source=source)
+    settlement.write(session, shares, batch_id=batch_id, why=source)
+    return booked
+
+
+def _shares(session: Session, reports: list[ToReport], *, as_of: date, batch_id: int, source: str
+            ) -> tuple[list[Share], Booked]:
+    """``book``'s shares of the invoices, its reported settlements inserted; apart so that what it reads
+    (hundreds of thousands of rows for a large export) is let go before the settlement is written."""
     reports = sorted(reports, key=lambda r: r.invoice_id)
     found = _bank_evidence(session, reports, as_of)
     shares, explained = [], 0
@@ -88,34 +97,36 @@ def book(session: Session, reports: list[ToReport], *, as_of: date, batch_id: in
         rest[report.invoice_id] -= cents
         explained += 1
     owners = {report.invoice_id: report.customer_id for report in reports}
-    booked = [(invoice_id, owners[invoice_id], cents, f"reported:{batch_id}:{invoice_id}")
-              for invoice_id, cents in rest.items() if cents > 0]
+    booked = [(invoice_id, owners[invoice_id], cents, "") for invoice_id, cents in rest.items() if cents > 0]
+    del rest, owners  # a large export's hundreds of thousands, let go before its reported settlements are made
     shares += _new_reports(session, booked, as_of=as_of, reference=f"Réglé selon {source} au {as_of:%d/%m/%Y}",
                            batch_id=batch_id, issued=issued)
-    settlement.write(session, shares, batch_id=batch_id, why=source)
-    return Booked(explained, len(booked), sum(cents for _, _, cents, _ in booked))
+    return shares, Booked(explained, len(booked), sum(cents for _, _, cents, _ in booked))
 
 
 def _new_reports(session: Session, rows: list[tuple[int, int, int, str]], *, as_of: date, reference: str,
                  batch_id: int, issued: dict[int, date]) -> list[Share]:
-    """Reported settlements (invoice, customer, cents, row hash) inserted as payments awaiting the bank,
-    dated ``as_of``, under ``batch_id`` (its undo takes them back); returns their shares of their invoices."""
+    """Reported settlements (invoice, customer, cents, the end of the row hash « reported:BATCH:INVOICE »,
+    made as each row is written) inserted as payments awaiting the bank, dated ``as_of``, under ``batch_id``
+    (its undo takes them back); returns their shares of their invoices."""
     ids = reserve_ids(session.connection(), Payment.__table__, len(rows)) if rows else []
     insert_values(session.connection(), Payment.__table__,
                   ["id", "customer_id", "received_on", "amount_cents", "method", "reference", "import_batch_id",
                    "row_hash"],
-                  [(payment_id, customer_id, as_of, cents, REPORTED, reference, batch_id, row_hash)
-                   for payment_id, (_invoice, customer_id, cents, row_hash) in zip(ids, rows)])
+                  ((payment_id, customer_id, as_of, cents, REPORTED, reference, batch_id,
+                    f"reported:{batch_id}:{invoice_id}{suffix}")
+                   for payment_id, (invoice_id, customer_id, cents, suffix) in zip(ids, rows)), count=len(rows))
     return [Share(invoice_id, PAYMENT, payment_id, cents, max(as_of, issued[invoice_id]))
             for payment_id, (invoice_id, _customer, cents, _hash) in zip(ids, rows)]
 
 
 def _issued(session: Session, invoice_ids: Iterable[int]) -> dict[int, date]:
     ids = sorted(invoice_ids)
-    found = {}
+    found: dict[int, date] = {}
+    days: dict[date, date] = {}  # one object for each day: hundreds of thousands of invoices share a few hundred
     for start in range(0, len(ids), settlement.CHUNK):
-        found.update(session.execute(select(Invoice.id, Invoice.issue_date)
-                                     .where(Invoice.id.in_(ids[start:start + settlement.CHUNK]))).all())
+        found.update((invoice_id, days.setdefault(day, day)) for invoice_id, day in session.execute(
+            select(Invoice.id, Invoice.issue_date).where(Invoice.id.in_(ids[start:start + settlement.CHUNK]))))
     return found
 
 
@@ -346,8 +357,7 @@ def _give_back(session: Session, entry: dict, batch: ImportBatch) -> None:
     if report is None:  # its file was undone: nothing was reported any more
         return
     invoice_id, batch_id = entry["invoice"], entry["report_batch"]
-    shares = _new_reports(session, [(invoice_id, report.customer_id, entry["cents"],
-                                     f"reported:{batch_id}:{invoice_id}:{entry['credit']}")],
+    shares = _new_reports(session, [(invoice_id, report.customer_id, entry["cents"], f":{entry['credit']}")],
                           as_of=date.fromisoformat(entry["as_of"]), reference=entry["reference"], batch_id=batch_id,
                           issued=_issued(session, [invoice_id]))
     settlement.write(session, shares, batch_id=batch_id, why=why)

@@ -14,6 +14,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
+from typing import NamedTuple
 
 from sqlalchemy import ColumnElement, case, delete, func, select, update
 from sqlalchemy.orm import Session
@@ -22,7 +24,7 @@ from app.domain.money import format_eur, from_cents
 from app.domain.settlement import CREDIT_NOTE, Share
 from app.domain.vocabulary import EventKind, InvoiceKind, InvoiceStatus
 from app.models import Allocation, Invoice, Payment
-from app.models.db import bulk_insert
+from app.models.db import bulk_insert, insert_values
 from app.models.settlement import resettle
 from app.services.history import Happened, record
 
@@ -40,6 +42,17 @@ class Changed:
     cents: int = 0          # what those allocations amount to
     paid: set[int] = field(default_factory=set)
     reopened: set[int] = field(default_factory=set)
+
+
+class _Allocated(NamedTuple):
+    """An allocation written or taken back, as the events and the settled amounts need it: a tuple, not a
+    dict, since an import writes hundreds of thousands."""
+
+    invoice_id: int
+    payment_id: int | None
+    credit_note_id: int | None
+    allocated_on: date
+    amount_cents: int
 
 
 class TakenMeanwhile(ValueError):
@@ -66,15 +79,14 @@ def write(session: Session, shares: Iterable[Share], *, batch_id: int | None = N
     """Write these shares as allocations (under ``batch_id`` when an import makes them, so that its undo takes
     them back), then the settled amounts, the statuses and the events (of ``kind``): one per allocation when
     the owner made it, one per customer for an import (``why`` names the file)."""
-    rows = [{"invoice_id": s.invoice_id, "payment_id": None if s.kind == CREDIT_NOTE else s.source,
-             "credit_note_id": s.source if s.kind == CREDIT_NOTE else None, "allocated_on": s.on,
-             "amount_cents": s.cents, "import_batch_id": batch_id} for s in shares if s.cents > 0]
+    rows = [_Allocated(s.invoice_id, None if s.kind == CREDIT_NOTE else s.source,
+                       s.source if s.kind == CREDIT_NOTE else None, s.on, s.cents) for s in shares if s.cents > 0]
     if not rows:
         return Changed()
-    bulk_insert(session.connection(), Allocation.__table__, rows)
-    changed = _refreshed(session, {r["invoice_id"] for r in rows} | {r["credit_note_id"] for r in rows} - {None},
-                         {r["payment_id"] for r in rows} - {None})
-    changed.allocations, changed.cents = len(rows), sum(r["amount_cents"] for r in rows)
+    insert_values(session.connection(), Allocation.__table__, [*_Allocated._fields, "import_batch_id"],
+                  ((*row, batch_id) for row in rows), count=len(rows))
+    changed = _refreshed(session, *_settled_by(rows))
+    changed.allocations, changed.cents = len(rows), sum(r.amount_cents for r in rows)
     (_record_per_customer if batch_id is not None else _record_each)(session, kind, why, rows, changed)
     return changed
 
@@ -85,9 +97,8 @@ def take_back(session: Session, which: ColumnElement[bool], *, why: str = "", pe
     rows = _deleted(session, which)
     if not rows:
         return Changed()
-    changed = _refreshed(session, {r["invoice_id"] for r in rows} | {r["credit_note_id"] for r in rows} - {None},
-                         {r["payment_id"] for r in rows} - {None})
-    changed.allocations, changed.cents = len(rows), sum(r["amount_cents"] for r in rows)
+    changed = _refreshed(session, *_settled_by(rows))
+    changed.allocations, changed.cents = len(rows), sum(r.amount_cents for r in rows)
     (_record_per_customer if per_customer else _record_each)(session, EventKind.UNALLOCATION, why, rows, changed)
     return changed
 
@@ -109,22 +120,20 @@ def hand_back(session: Session, which: ColumnElement[bool], allocation_id: int, 
     the allocation ``allocation_id`` of the same invoice, which stays settled as much (no status goes back
     and forth)."""
     rows = _deleted(session, which)
-    cents = sum(r["amount_cents"] for r in rows)
+    cents = sum(r.amount_cents for r in rows)
     session.execute(update(Allocation).where(Allocation.id == allocation_id)
                     .values(amount_cents=Allocation.amount_cents + cents))
     given_to = session.scalar(select(Allocation.payment_id).where(Allocation.id == allocation_id))
-    changed = _refreshed(session, {r["invoice_id"] for r in rows},
-                         {r["payment_id"] for r in rows} - {None} | {given_to})
+    changed = _refreshed(session, {r.invoice_id for r in rows},
+                         {r.payment_id for r in rows} - {None} | {given_to})
     changed.allocations, changed.cents = len(rows), cents
     _record_each(session, EventKind.UNALLOCATION, why, rows, changed)
     return changed
 
 
-def _deleted(session: Session, which: ColumnElement[bool]) -> list[dict]:
-    """Delete the allocations ``which`` selects; returns them as they were."""
-    rows = [row._asdict() for row in session.execute(select(
-        Allocation.invoice_id, Allocation.payment_id, Allocation.credit_note_id, Allocation.allocated_on,
-        Allocation.amount_cents).where(which))]
+def _deleted(session: Session, which: ColumnElement[bool]) -> list:
+    """Delete the allocations ``which`` selects; returns them as they were (rows named as ``_Allocated``'s)."""
+    rows = session.execute(select(*(getattr(Allocation, name) for name in _Allocated._fields)).where(which)).all()
     if rows:
         session.execute(delete(Allocation).where(which), execution_options={"synchronize_session": False})
     return rows
@@ -142,6 +151,14 @@ def load(session: Session, rows: list[dict]) -> None:
     those that may not follow."""
     bulk_insert(session.connection(), Allocation.__table__, rows)
     resettle(session, None, None)
+
+
+def _settled_by(rows: list) -> tuple[set[int], set[int]]:
+    """The invoices and credit notes, and the payments, these allocations settle: each set built once (an
+    import's allocations are hundreds of thousands)."""
+    invoice_ids = {row.invoice_id for row in rows}
+    invoice_ids.update(row.credit_note_id for row in rows if row.credit_note_id is not None)
+    return invoice_ids, {row.payment_id for row in rows if row.payment_id is not None}
 
 
 def _refreshed(session: Session, invoice_ids: set[int], payment_ids: set[int]) -> Changed:
@@ -168,10 +185,10 @@ def _follow_status(session: Session, invoice_ids: set[int]) -> tuple[set[int], s
     return paid, reopened
 
 
-def _described(session: Session, rows: list[dict]) -> tuple[dict[int, tuple[int, str]], dict[int, str]]:
+def _described(session: Session, rows: list) -> tuple[dict[int, tuple[int, str]], dict[int, str]]:
     """The customer and number of each invoice the rows touch, and a few words on each payment."""
-    invoice_ids = sorted({r["invoice_id"] for r in rows} | {r["credit_note_id"] for r in rows} - {None})
-    payment_ids = sorted({r["payment_id"] for r in rows} - {None})
+    invoice_ids = sorted({r.invoice_id for r in rows} | {r.credit_note_id for r in rows} - {None})
+    payment_ids = sorted({r.payment_id for r in rows} - {None})
     invoices, payments = {}, {}
     for start in range(0, len(invoice_ids), CHUNK):
         invoices.update((i, (c, n)) for i, c, n in session.execute(select(
@@ -184,44 +201,43 @@ def _described(session: Session, rows: list[dict]) -> tuple[dict[int, tuple[int,
     return invoices, payments
 
 
-def _record_each(session: Session, kind: EventKind, why: str, rows: list[dict], changed: Changed) -> None:
+def _record_each(session: Session, kind: EventKind, why: str, rows: list, changed: Changed) -> None:
     """One event per allocation written or taken back, one per invoice whose status followed."""
     invoices, payments = _described(session, rows)
     verb = "retirés de" if kind == EventKind.UNALLOCATION else "imputés sur"
     events = []
     for row in rows:
-        customer_id, number = invoices[row["invoice_id"]]
-        source = (payments.get(row["payment_id"], "un règlement") if row["payment_id"]
-                  else f"l'avoir {invoices[row['credit_note_id']][1]}")
-        text = f"{format_eur(from_cents(row['amount_cents']))} de {source} {verb} {number}"
-        events.append(Happened(kind, text + (f" ({why})" if why else ""), customer_id, row["invoice_id"],
-                               row["payment_id"], row["amount_cents"]))
+        customer_id, number = invoices[row.invoice_id]
+        source = (payments.get(row.payment_id, "un règlement") if row.payment_id
+                  else f"l'avoir {invoices[row.credit_note_id][1]}")
+        text = f"{format_eur(from_cents(row.amount_cents))} de {source} {verb} {number}"
+        events.append(Happened(kind, text + (f" ({why})" if why else ""), customer_id, row.invoice_id,
+                               row.payment_id, row.amount_cents))
     for ids, text in ((changed.paid, "réglée"), (changed.reopened, "à nouveau due")):
         events += [Happened(EventKind.STATUS, f"{invoices[i][1]} {text}", invoices[i][0], i) for i in sorted(ids)
                    if i in invoices]
     record(session, *events)
 
 
-def _record_per_customer(session: Session, kind: EventKind, why: str, rows: list[dict], changed: Changed) -> None:
+def _record_per_customer(session: Session, kind: EventKind, why: str, rows: list, changed: Changed) -> None:
     """One event per customer for the many allocations of an import (or of its undo): only whose each invoice
     is is read (not the words on each payment, ``_described``: an import writes tens of thousands)."""
-    ids = sorted({r["invoice_id"] for r in rows} | changed.paid | changed.reopened)
-    invoices: dict[int, int] = {}
-    for start in range(0, len(ids), CHUNK):
-        invoices.update(session.execute(select(Invoice.id, Invoice.customer_id)
-                                        .where(Invoice.id.in_(ids[start:start + CHUNK]))).all())
     count: dict[int, int] = defaultdict(int)
     cents: dict[int, int] = defaultdict(int)
-    for row in rows:
-        customer_id = invoices[row["invoice_id"]]
-        count[customer_id] += 1
-        cents[customer_id] += row["amount_cents"]
+    for start in range(0, len(rows), CHUNK):  # whose each invoice is, a chunk at a time: never all at once
+        chunk = rows[start:start + CHUNK]
+        owners = _owners(session, {row.invoice_id for row in chunk})
+        for row in chunk:
+            customer_id = owners[row.invoice_id]
+            count[customer_id] += 1
+            cents[customer_id] += row.amount_cents
     paid: dict[int, int] = defaultdict(int)
     reopened: dict[int, int] = defaultdict(int)
     for ids, counter in ((changed.paid, paid), (changed.reopened, reopened)):
-        for invoice_id in ids:
-            if invoice_id in invoices:
-                counter[invoices[invoice_id]] += 1
+        ordered = sorted(ids)
+        for start in range(0, len(ordered), CHUNK):
+            for customer_id in _owners(session, ordered[start:start + CHUNK]).values():
+                counter[customer_id] += 1
     verb = "imputation(s) annulée(s)" if kind == EventKind.UNALLOCATION else "imputation(s)"
     events = []
     for customer_id in sorted(count):
@@ -232,6 +248,11 @@ def _record_per_customer(session: Session, kind: EventKind, why: str, rows: list
             text += f" ; {reopened[customer_id]} facture(s) à nouveau due(s)"
         events.append(Happened(kind, text, customer_id, cents=cents[customer_id]))
     record(session, *events)
+
+
+def _owners(session: Session, invoice_ids: Iterable[int]) -> dict[int, int]:
+    """The customer of each of these invoices (at most ``CHUNK``) that exists."""
+    return dict(session.execute(select(Invoice.id, Invoice.customer_id).where(Invoice.id.in_(invoice_ids))).all())
 
 
 def settled_sums(session: Session, invoice_ids: Iterable[int] = (), payment_ids: Iterable[int] = ()
