@@ -65,6 +65,10 @@ class RowReader:
         table.load_all()
         data = self.sort_rows(table, start, max_rows)
         self.build(table, data, job)
+        self.in_line_order()
+
+    def in_line_order(self) -> None:
+        """The problems and the rows skipped said in the order of their lines, however the rows were read."""
         self.result.problems.sort(key=lambda problem: problem.line or 0)
         self.result.skipped.sort(key=lambda note: note.line or 0)
 

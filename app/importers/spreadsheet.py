@@ -274,8 +274,7 @@ class _InvoiceRows(RowReader):
             table.drain()
             if job.done < job.total:  # blank rows, totals, lines inside a quoted cell: counted, not read
                 job.advance(job.total - job.done)
-        self.result.problems.sort(key=lambda problem: problem.line or 0)
-        self.result.skipped.sort(key=lambda note: note.line or 0)
+        self.in_line_order()
 
     def build(self, table: Table, data: list[int], job: Job) -> None:
         """The invoices (or problems) of the data rows at ``data``, and their customers; ``job`` advanced

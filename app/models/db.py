@@ -7,7 +7,7 @@ database that held an older schema. Alembic is imported only when a migration is
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -252,6 +252,7 @@ def insert_new(connection: Connection, table: Table, rows: list[dict], unique: s
     return len(connection.execute(statement, rows).all())  # the rows left out return nothing
 
 
+CHUNK = 5000  # ids per IN (...) list: well under SQLite's and PostgreSQL's limits
 INSERT_CHUNK = 10_000  # rows converted and written at a time by ``insert_values``
 BULK_LOAD = 10_000  # rows from which a load into a smaller table builds its indexes afterwards
 
@@ -284,3 +285,8 @@ def open_database(location: str) -> Database:
     engine = create(location)
     migrate(engine)
     return Database(engine, sessionmaker(engine, expire_on_commit=False))
+
+
+def chunks(items: Sequence, size: int = CHUNK) -> Iterator[Sequence]:
+    """``items`` a slice of ``size`` at a time: the ids of one IN (...) list each, by default."""
+    return (items[start:start + size] for start in range(0, len(items), size))

@@ -14,10 +14,9 @@ from sqlalchemy import Update, case, event, func, inspect, select, update
 from sqlalchemy.orm import Session
 
 from app.domain.vocabulary import InvoiceKind
+from app.models.db import chunks
 from app.models.invoice import Invoice
 from app.models.payment import UNDATED, Allocation, Payment
-
-CHUNK = 5000
 
 
 def _allocated(column, key):
@@ -57,8 +56,7 @@ def resettle_statements(invoice_ids: Iterable[int] | None = None,
             statements.append(update(model).values(values))
             continue
         ids = sorted(ids if isinstance(ids, (set, frozenset)) else set(ids))  # a set is not copied again
-        statements += [update(model).where(model.id.in_(ids[i:i + CHUNK])).values(values)
-                       for i in range(0, len(ids), CHUNK)]
+        statements += [update(model).where(model.id.in_(chunk)).values(values) for chunk in chunks(ids)]
     return statements
 
 

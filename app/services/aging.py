@@ -16,9 +16,7 @@ from sqlalchemy.orm import Session
 from app.domain.aging import BUCKETS, AgingBalance, Buckets, OpenItem, Settlement, bucket_of
 from app.domain.money import ZERO, from_cents
 from app.models import Allocation, Customer, Invoice, InvoiceKind, InvoiceStatus, Payment
-from app.models.db import plain_rows
-
-CHUNK = 5000  # ids per IN (...) list: well under SQLite's and PostgreSQL's limits
+from app.models.db import chunks, plain_rows
 
 
 @dataclass(frozen=True)
@@ -85,7 +83,7 @@ def _settlements_of(session: Session, at: date, invoice_ids: list[int], payment_
                ("credit_note", Allocation.credit_note_id, invoice_ids, -1),
                ("payment", Allocation.payment_id, payment_ids, -1))
     for side, column, ids, sign in columns:
-        for chunk in (ids[i:i + CHUNK] for i in range(0, len(ids), CHUNK)):
+        for chunk in chunks(ids):
             query = select(column, Allocation.allocated_on, Allocation.amount_cents).where(
                 column.in_(chunk), Allocation.allocated_on <= at)
             for key, on, cents in plain_rows(session, query):
@@ -168,7 +166,7 @@ def given_back(session: Session, after: date, until: date | None, group: list, w
         for item, cents in plain_rows(session, select(column, Allocation.amount_cents).where(*dated)):
             later[item] += cents
         ids = sorted(later)
-        for chunk in (ids[i:i + CHUNK] for i in range(0, len(ids), CHUNK)):
+        for chunk in chunks(ids):
             query = (select(*group, model.id).select_from(model)
                      .where(model.id.in_(chunk), booked <= after, *base, *where))
             found += [(tuple(key), side_sign * later[item]) for *key, item in plain_rows(session, query)]
@@ -183,7 +181,7 @@ def _given_back_to_few(session: Session, model, booked, base: list, where: list,
         session, select(model.id, *group).where(booked <= after, *base, *where))}
     ids = sorted(keys)
     found = []
-    for chunk in (ids[i:i + CHUNK] for i in range(0, len(ids), CHUNK)):
+    for chunk in chunks(ids):
         found += [(keys[item], side_sign * cents) for item, cents in plain_rows(
             session, select(column, Allocation.amount_cents).where(column.in_(chunk), *dated))]
     return found

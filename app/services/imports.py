@@ -38,7 +38,7 @@ from app.domain.terms import PaymentTerms
 from app.importers import detect, reader
 from app.importers.records import LedgerRead, Problem, ReadResult, due_error
 from app.jobs import NULL_JOB, Job, collector_paused
-from app.models.db import insert_values, reserve_ids
+from app.models.db import chunks, insert_values, reserve_ids
 from app.models import Customer, FiscalPeriod, ImportBatch, Invoice, InvoiceKind, InvoiceStatus, Payment
 from app.services.company import default_terms
 from app.services.ownership import adopt_company, check_owner
@@ -48,8 +48,6 @@ from app.services.import_summary import ImportRefused, ImportSummary
 from app.services.ledger_check import ledger_check
 from app.services.lengths import checked, file_name_error
 from app.services.statements import record_statement
-
-CHUNK = 5000
 
 
 def file_hash(path: Path) -> str:
@@ -212,7 +210,7 @@ class _Import:
         # chunk is one INSERT … ON CONFLICT DO NOTHING (the database waits for the other import, then leaves
         # its codes out), and the ids are read back by code. Codes go in one order, so two imports never wait
         # on each other in a cycle.
-        for chunk in _chunks(sorted((r for r in new if r.code), key=lambda r: r.code)):
+        for chunk in chunks(sorted((r for r in new if r.code), key=lambda r: r.code)):
             insert_new(self.conn, Customer.__table__, [dict(zip(_CUSTOMER, row(r))) for r in chunk],
                        "uq_customer_code")
             found = {c.code: c for c in self.conn.execute(
@@ -386,7 +384,7 @@ class _Import:
     # payments ----------------------------------------------------------------------------------------------
     def new_payments(self) -> None:
         known = {}
-        for chunk in _chunks([r.row_hash for r in self.payments]):
+        for chunk in chunks([r.row_hash for r in self.payments]):
             known.update((h, i) for h, i in self.session.execute(select(Payment.row_hash, Payment.id)
                                                                  .where(Payment.row_hash.in_(chunk))))
         fresh, hashes = [], []
@@ -413,12 +411,12 @@ class _Import:
         payment_ids = [self.payment_ids[h] for g in self.result.lettered for h in g.payment_hashes
                        if h in self.payment_ids]
         invoices = {}
-        for chunk in _chunks(invoice_ids):
+        for chunk in chunks(invoice_ids):
             for row in self.session.execute(select(Invoice.id, Invoice.issue_date, Invoice.total_cents)
                                             .where(Invoice.id.in_(chunk))):
                 invoices[row.id] = row
         payments = {}
-        for chunk in _chunks(payment_ids):
+        for chunk in chunks(payment_ids):
             for row in self.session.execute(select(Payment.id, Payment.received_on, Payment.amount_cents)
                                             .where(Payment.id.in_(chunk))):
                 payments[row.id] = row
@@ -496,7 +494,3 @@ _CUSTOMER = ("name", "code", "siren", "vat_number", "address", "postcode", "city
              "terms_days", "import_batch_id", "segment")
 _PAYMENT = ("customer_id", "received_on", "amount_cents", "reference", "method", "import_batch_id",
             "source_line", "row_hash")
-
-
-def _chunks(items: list) -> list[list]:
-    return [items[i:i + CHUNK] for i in range(0, len(items), CHUNK)]

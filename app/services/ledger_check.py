@@ -15,8 +15,8 @@ from app.domain.ledger import LedgerGap, ledger_balances_by, ledger_gaps
 from app.domain.money import format_eur, json_amount
 from app.importers.records import LedgerBalance
 from app.models import Customer
-from app.models.db import plain_rows
-from app.services.aging import CHUNK, aging_summary
+from app.models.db import CHUNK, chunks, plain_rows
+from app.services.aging import aging_summary
 
 
 @dataclass(frozen=True)
@@ -60,7 +60,7 @@ def ledger_check(session: Session, customer_ids: Mapping[str, int],
 
 def _names(session: Session, ids: list[int]) -> dict[int, tuple[str, str]]:
     found = {}
-    for chunk in (ids[i:i + CHUNK] for i in range(0, len(ids), CHUNK)):
+    for chunk in chunks(ids):
         found.update((row.id, (row.name, row.code or "")) for row in plain_rows(
             session, select(Customer.id, Customer.name, Customer.code).where(Customer.id.in_(chunk))))
     return found

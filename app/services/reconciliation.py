@@ -26,9 +26,9 @@ from app.domain.money import format_eur, from_cents, to_cents
 from app.domain.settlement import CREDIT_NOTE, PAYMENT, Debt, Source
 from app.jobs import NULL_JOB, Job
 from app.models import Allocation, Customer, Invoice, InvoiceStatus, Payment
+from app.models.db import chunks
 from app.services import settlement
 
-CHUNK = 5000
 CERTAIN = "certain"
 CONFIDENCE_LABELS = {"certain": "Certain", "probable": "Probable", "possible": "Possible"}
 
@@ -80,10 +80,10 @@ def credits(session: Session, payment_ids: Iterable[int]) -> list[Credit]:
     """The matcher's view of these payments: what is left of each, its label, its payer's IBAN."""
     found = []
     ids = sorted(payment_ids)
-    for start in range(0, len(ids), CHUNK):
+    for chunk in chunks(ids):
         for row in session.execute(select(Payment.id, Payment.amount_cents, Payment.settled_cents,
                                           Payment.received_on, Payment.reference, Payment.payer_iban,
-                                          Payment.customer_id).where(Payment.id.in_(ids[start:start + CHUNK]))):
+                                          Payment.customer_id).where(Payment.id.in_(chunk))):
             left = row.amount_cents - row.settled_cents
             if left > 0:
                 found.append(Credit(row.id, from_cents(left), row.received_on, row.reference,

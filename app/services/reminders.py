@@ -27,7 +27,7 @@ from app.services.penalties import counted_until, formal_notice_of, settlements
 from app.services.edits import record_settings, settings_subject
 from app.services.preferences import keep_preferences, preference
 from app.services.rates import rate_table
-from app.services.aging import CHUNK
+from app.models.db import chunks
 
 TEXT_KEY = "letter:"
 TEXTS_SECTION = "Textes des lettres"
@@ -243,18 +243,18 @@ def _prepared(session: Session, at: date, actions: list[Action], with_letters: b
 def _segments(session: Session, customer_ids: list[int]) -> dict[int, str]:
     """The segment of each of ``customer_ids`` (consumer and public body claim differently), in chunked reads."""
     found = {}
-    for start in range(0, len(customer_ids), CHUNK):
+    for chunk in chunks(customer_ids):
         found.update(session.execute(select(Customer.id, Customer.segment)
-                                     .where(Customer.id.in_(customer_ids[start:start + CHUNK]))).all())
+                                     .where(Customer.id.in_(chunk))).all())
     return found
 
 
 def _invoices(session: Session, invoice_ids: list[int]) -> dict[int, Invoice]:
     """The invoices the penalties are computed on, by id, in chunked reads rather than one query each."""
     found = {}
-    for start in range(0, len(invoice_ids), CHUNK):
+    for chunk in chunks(invoice_ids):
         found.update((i.id, i) for i in session.scalars(
-            select(Invoice).where(Invoice.id.in_(invoice_ids[start:start + CHUNK]))))
+            select(Invoice).where(Invoice.id.in_(chunk))))
     return found
 
 

@@ -32,7 +32,7 @@ from app.domain.matching import Credit, quoted
 from app.domain.settlement import BANK_DELAY_DAYS, PAYMENT, Report, Share, evidence, likely_report
 from app.domain.vocabulary import EventKind
 from app.models import Allocation, BankLine, ImportBatch, Invoice, Payment
-from app.models.db import insert_values, reserve_ids
+from app.models.db import chunks, insert_values, reserve_ids
 from app.models.payment import UNDATED as REPORTED
 from app.services import settlement
 from app.services.history import Happened, record
@@ -124,9 +124,9 @@ def _issued(session: Session, invoice_ids: Iterable[int]) -> dict[int, date]:
     ids = sorted(invoice_ids)
     found: dict[int, date] = {}
     days: dict[date, date] = {}  # one object for each day: hundreds of thousands of invoices share a few hundred
-    for start in range(0, len(ids), settlement.CHUNK):
+    for chunk in chunks(ids):
         found.update((invoice_id, days.setdefault(day, day)) for invoice_id, day in session.execute(
-            select(Invoice.id, Invoice.issue_date).where(Invoice.id.in_(ids[start:start + settlement.CHUNK]))))
+            select(Invoice.id, Invoice.issue_date).where(Invoice.id.in_(chunk))))
     return found
 
 
@@ -136,9 +136,9 @@ def _items(session: Session, reports: list[Report]) -> list[OpenItem]:
     cents = {r.invoice_id: r.cents for r in reports}
     ids = sorted(cents)
     items = []
-    for start in range(0, len(ids), settlement.CHUNK):
+    for chunk in chunks(ids):
         for row in session.execute(select(Invoice.id, Invoice.number, Invoice.customer_id, Invoice.issue_date,
-                                          Invoice.due_date).where(Invoice.id.in_(ids[start:start + settlement.CHUNK]))):
+                                          Invoice.due_date).where(Invoice.id.in_(chunk))):
             items.append(OpenItem(row.id, row.number, row.customer_id, from_cents(cents[row.id]), row.issue_date,
                                   row.due_date))
     return items

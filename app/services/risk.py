@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date, timedelta
 from typing import NamedTuple
 from decimal import Decimal
@@ -111,6 +112,11 @@ def score_input(customer, at: date, buckets: Buckets, delays: tuple[Decimal | No
         segment=customer.segment, external_rating=customer.external_rating, proceeding=proceeding)
 
 
+# The dashboard computed again after an import or an allocation finds every customer it did not touch with the
+# same input and reuses its score (``score`` is pure); the scores of a few dashboards of the largest ledgers.
+_score_of = lru_cache(maxsize=100_000)(score)
+
+
 def scored(customers, at: date, balance: AgingBalance, delays: dict[int, tuple], cover_of: dict[int, Cover],
            disputes: dict[int, int], proceedings: dict[int, Proceeding]) -> Iterator[tuple[object, ScoreInput, Score]]:
     """(customer row, what its score is computed from, its score) for each customer that owes something or
@@ -122,22 +128,6 @@ def scored(customers, at: date, balance: AgingBalance, delays: dict[int, tuple],
         data = score_input(c, at, buckets, delays.get(c.id, (None, None)), cover_of.get(c.id), disputes.get(c.id, 0),
                            proceedings.get(c.id))
         yield c, data, _score_of(data)
-
-
-_scores_seen: dict[ScoreInput, Score] = {}
-SCORES_KEPT = 100_000  # the scores of a few dashboards of the largest ledgers; emptied when full
-
-
-def _score_of(data: ScoreInput) -> Score:
-    """The score of ``data``, computed once per distinct input: the dashboard computed again after an
-    import or an allocation finds every customer it did not touch with the same input, and reuses its score
-    (``score`` is pure: the same input always gives the same score)."""
-    found = _scores_seen.get(data)
-    if found is None:
-        if len(_scores_seen) >= SCORES_KEPT:
-            _scores_seen.clear()
-        found = _scores_seen[data] = score(data)
-    return found
 
 
 @collector_paused()

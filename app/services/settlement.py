@@ -24,11 +24,9 @@ from app.domain.money import format_eur, from_cents
 from app.domain.settlement import CREDIT_NOTE, Share
 from app.domain.vocabulary import EventKind, InvoiceKind, InvoiceStatus
 from app.models import Allocation, Invoice, Payment
-from app.models.db import bulk_insert, insert_values
+from app.models.db import bulk_insert, chunks, insert_values
 from app.models.settlement import resettle
 from app.services.history import Happened, record
-
-CHUNK = 5000
 
 
 @dataclass
@@ -65,8 +63,7 @@ def lock(session: Session, invoice_ids: Iterable[int] = (), payment_ids: Iterabl
     database's write lock on SQLite (a first write, which waits for another writer to finish). What is read
     afterwards is what the other user committed."""
     for model, ids in ((Payment, sorted(set(payment_ids))), (Invoice, sorted(set(invoice_ids)))):
-        for start in range(0, len(ids), CHUNK):
-            chunk = ids[start:start + CHUNK]
+        for chunk in chunks(ids):
             if session.get_bind().dialect.name == "postgresql":
                 session.execute(select(model.id).where(model.id.in_(chunk)).order_by(model.id).with_for_update())
             else:
@@ -176,9 +173,9 @@ def _follow_status(session: Session, invoice_ids: set[int]) -> tuple[set[int], s
     new_status = case((becomes_paid, InvoiceStatus.PAID.value), else_=InvoiceStatus.OPEN.value)
     paid, reopened = set(), set()
     ids = sorted(invoice_ids)
-    for start in range(0, len(ids), CHUNK):
-        rows = session.execute(update(Invoice).where(Invoice.id.in_(ids[start:start + CHUNK]), becomes_paid | reopens).values(status=new_status)
-                               .returning(Invoice.id, Invoice.status),
+    for chunk in chunks(ids):
+        rows = session.execute(update(Invoice).where(Invoice.id.in_(chunk), becomes_paid | reopens)
+                               .values(status=new_status).returning(Invoice.id, Invoice.status),
                                execution_options={"synchronize_session": False}).all()
         for invoice_id, status in rows:
             (paid if status == InvoiceStatus.PAID.value else reopened).add(invoice_id)
@@ -190,14 +187,14 @@ def _described(session: Session, rows: list) -> tuple[dict[int, tuple[int, str]]
     invoice_ids = sorted({r.invoice_id for r in rows} | {r.credit_note_id for r in rows} - {None})
     payment_ids = sorted({r.payment_id for r in rows} - {None})
     invoices, payments = {}, {}
-    for start in range(0, len(invoice_ids), CHUNK):
+    for chunk in chunks(invoice_ids):
         invoices.update((i, (c, n)) for i, c, n in session.execute(select(
-            Invoice.id, Invoice.customer_id, Invoice.number).where(Invoice.id.in_(invoice_ids[start:start + CHUNK]))))
-    for start in range(0, len(payment_ids), CHUNK):
+            Invoice.id, Invoice.customer_id, Invoice.number).where(Invoice.id.in_(chunk))))
+    for chunk in chunks(payment_ids):
         payments.update((p, f"le règlement du {on:%d/%m/%Y} ({format_eur(from_cents(cents))})")
                         for p, on, cents in session.execute(select(
                             Payment.id, Payment.received_on, Payment.amount_cents)
-                            .where(Payment.id.in_(payment_ids[start:start + CHUNK]))))
+                            .where(Payment.id.in_(chunk))))
     return invoices, payments
 
 
@@ -224,8 +221,7 @@ def _record_per_customer(session: Session, kind: EventKind, why: str, rows: list
     is is read (not the words on each payment, ``_described``: an import writes tens of thousands)."""
     count: dict[int, int] = defaultdict(int)
     cents: dict[int, int] = defaultdict(int)
-    for start in range(0, len(rows), CHUNK):  # whose each invoice is, a chunk at a time: never all at once
-        chunk = rows[start:start + CHUNK]
+    for chunk in chunks(rows):  # whose each invoice is, a chunk at a time: never all at once
         owners = _owners(session, {row.invoice_id for row in chunk})
         for row in chunk:
             customer_id = owners[row.invoice_id]
@@ -235,8 +231,8 @@ def _record_per_customer(session: Session, kind: EventKind, why: str, rows: list
     reopened: dict[int, int] = defaultdict(int)
     for ids, counter in ((changed.paid, paid), (changed.reopened, reopened)):
         ordered = sorted(ids)
-        for start in range(0, len(ordered), CHUNK):
-            for customer_id in _owners(session, ordered[start:start + CHUNK]).values():
+        for chunk in chunks(ordered):
+            for customer_id in _owners(session, chunk).values():
                 counter[customer_id] += 1
     verb = "imputation(s) annulée(s)" if kind == EventKind.UNALLOCATION else "imputation(s)"
     events = []
@@ -264,8 +260,8 @@ def settled_sums(session: Session, invoice_ids: Iterable[int] = (), payment_ids:
     for side, column, ids in (("invoice", Allocation.invoice_id, invoice_ids),
                               ("credit_note", Allocation.credit_note_id, invoice_ids),
                               ("payment", Allocation.payment_id, payment_ids)):
-        for start in range(0, len(ids), CHUNK):
+        for chunk in chunks(ids):
             for key, total in session.execute(select(column, func.sum(Allocation.amount_cents))
-                                              .where(column.in_(ids[start:start + CHUNK])).group_by(column)):
+                                              .where(column.in_(chunk)).group_by(column)):
                 sums[side, key] = total
     return sums

@@ -27,12 +27,11 @@ from app.importers.bank_files import joined
 from app.importers.records import Problem, StatementRead
 from app.jobs import Job
 from app.models import BankBalance, BankLine, ImportBatch, Payment
-from app.models.db import insert_values, reserve_ids
+from app.models.db import chunks, insert_values, reserve_ids
 from app.services.bank_accounts import account_label, keyed, latest_balances
 from app.services.reconciliation import match_payments
 from app.services.reported import REPORTED, confirm_with_statement
 
-CHUNK = 5000
 TRANSFER = "virement"
 CURRENT_BALANCE_DAYS = 62  # two months: an account not stated since is not counted in today's cash
 SAME_PAYMENT_DAYS = 5  # a payment the accountant booked and the bank's credit of it: a few days apart at most
@@ -102,9 +101,9 @@ def _recorded_hashes(session: Session, hashes: list[str]) -> defaultdict[str, se
     ends with one of them: its own key, or the number alone (or nothing) it was recorded under before its
     bank was known; a line of the same number at another bank is another line."""
     known: defaultdict[str, set[str]] = defaultdict(set)
-    for start in range(0, len(hashes), CHUNK):
+    for chunk in chunks(hashes):
         for row_hash, account in session.execute(select(BankLine.row_hash, BankLine.account)
-                                                 .where(BankLine.row_hash.in_(hashes[start:start + CHUNK]))):
+                                                 .where(BankLine.row_hash.in_(chunk))):
             known[row_hash].add(account)
     return known
 

@@ -16,7 +16,7 @@ from app.domain.matching import Credit, Proposal, propose
 from app.domain.money import from_cents
 from app.models import BankLine, Customer, Invoice, InvoiceStatus, Payment
 from app.services import reported
-from app.services.aging import CHUNK
+from app.models.db import chunks
 from app.services.reconciliation import book, plain_iban, still_open
 from app.services.reported import Awaiting
 
@@ -46,7 +46,6 @@ class Pending:
         return max(self.left - self.reported.amount, Decimal(0)) if self.reported else Decimal(0)
 
 
-
 @dataclass(frozen=True)
 class Candidate:
     """An open item the owner may pick for a credit (the screen's list to split or change a proposal)."""
@@ -57,7 +56,6 @@ class Candidate:
     customer_name: str
     due: Decimal
     due_date: date
-
 
 
 def pending_count(session: Session) -> int:
@@ -101,11 +99,11 @@ def candidates(session: Session, customer_ids: Iterable[int]) -> dict[int, list[
     (those the credits waiting name or are proposed to): a large ledger's every open item is not read."""
     found: dict[int, list[Candidate]] = {customer_id: [] for customer_id in customer_ids}
     ids = sorted(found)
-    for start in range(0, len(ids), CHUNK):
+    for chunk in chunks(ids):
         query = (select(Invoice.id, Invoice.number, Invoice.customer_id, Customer.name, Invoice.total_cents,
                         Invoice.settled_cents, Invoice.due_date)
                  .join(Customer, Customer.id == Invoice.customer_id)
-                 .where(Invoice.customer_id.in_(ids[start:start + CHUNK]), Invoice.settled_on.is_(None),
+                 .where(Invoice.customer_id.in_(chunk), Invoice.settled_on.is_(None),
                         Invoice.status != InvoiceStatus.WRITTEN_OFF.value, Invoice.total_cents != 0)
                  .order_by(Invoice.due_date, Invoice.id))
         for r in session.execute(query):

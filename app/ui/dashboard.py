@@ -20,7 +20,7 @@ from app.domain.aging import BUCKET_LABELS, BUCKETS
 from app.domain.scoring import RISKY_GRADES
 from app.services.cockpit import Cockpit, cockpit
 from app.services.cockpit_view import aging_rows, charts, headlines, indicators
-from app.ui.format import AT_RISK, LATE, fr_amount
+from app.ui.format import AT_RISK, LATE, fr_amount, fr_count
 from app.ui.chart_view import ChartView
 from app.ui.export import Exportable, add_export
 from app.ui.forms import ask_save_path
@@ -194,7 +194,7 @@ class DashboardScreen(Screen):
             item.setData(Qt.ItemDataRole.UserRole, alert.customer_id)
             item.setToolTip("Cliquer pour ouvrir la fiche du client" if alert.customer_id else alert.text)
             self.alerts.addItem(item)
-        self.left_tabs.setTabText(0, f"Alertes ({len(figures.alerts)})" if figures.alerts else "Aucune alerte")
+        self.left_tabs.setTabText(0, f"Alertes ({fr_count(len(figures.alerts))})" if figures.alerts else "Aucune alerte")
         rows = indicators(figures)
         self.indicators.setRowCount(len(rows))
         for row, (label, value) in enumerate(rows):

@@ -21,6 +21,8 @@ def fr_amount(value: Decimal | None) -> str:
     return "" if value is None else format_eur(value)
 
 
-def fr_count(value: int) -> str:
-    """A count as French writes it: "12 345", thousands apart by a narrow no-break space."""
-    return f"{value:,}".replace(",", "\u202f")
+def fr_count(value: int, noun: str = "") -> str:
+    """A count as French writes it: "12 345", thousands apart by a narrow no-break space; with ``noun``, the
+    noun after it, plural from 2 ("12 345 factures", "1 action")."""
+    number = f"{value:,}".replace(",", "\u202f")
+    return f"{number} {noun}{'s' if value > 1 else ''}" if noun else number

@@ -98,7 +98,7 @@ class InvoicesScreen(TableScreen):
 
     def filtered(self) -> None:
         count = self.table.source.rowCount()
-        self.counted.setText(f"{fr_count(count)} facture{'s' if count > 1 else ''}")
+        self.counted.setText(fr_count(count, "facture"))
 
     def card(self, row_id: int | None):
         from app.ui.invoice_form import InvoiceDialog

@@ -31,7 +31,7 @@ from app.services.reminders import (LETTER_STEPS, claims, emails_left_out, lette
                                     unmatched_receipts, unmatched_warning)
 from app.services.store import commit, read
 from app.ui.forms import AmountEdit, DateEdit, FieldMessages, ask_folder, ask_save_path, dialog_buttons
-from app.ui.format import AT_RISK, LATE, fr_amount, fr_date
+from app.ui.format import AT_RISK, LATE, fr_amount, fr_count, fr_date
 from app.ui.deadlines_banner import DeadlinesBanner
 from app.ui.icons import icon
 from app.ui.outside_reminders import FirstUseBanner, OutsideRemindersDialog
@@ -175,7 +175,7 @@ class RemindersScreen(Screen):
         self.rate_banner.say(self.missing_rate)
         self.first_use.offer(first_use_now)
         count = len(self.actions)
-        self.day.setText(f"{fr_date(self.context.today())} · {count} action{'s' if count > 1 else ''}")
+        self.day.setText(f"{fr_date(self.context.today())} · {fr_count(count, 'action')}")
         before, selected = [a.customer_id for a in self.table.visible_rows()], self.selected()
         now = {a.customer_id for a in self.actions}
         keep = next_selection(before, selected.customer_id if selected else None,
@@ -187,7 +187,7 @@ class RemindersScreen(Screen):
             self.table.selectRow(shown.index(keep) if keep in shown else 0)
         self.show_selected()
         self.held.set_rows(self.holds)
-        self.held_heading.setText(f"En attente ({len(self.holds)})")
+        self.held_heading.setText(f"En attente ({fr_count(len(self.holds))})")
         self.held_box.setVisible(bool(self.holds))
         for button in (self.print_all_button, self.emails_button):
             self._enable_printing(button, any(a.step in LETTER_STEPS for a in self.actions))

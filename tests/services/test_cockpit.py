@@ -164,7 +164,7 @@ def test_after_an_allocation_the_cockpit_is_what_a_full_computation_gives(ledger
         martin = f4.customer_id
     with ledger.sessions() as s:
         again = cockpit(s, TODAY)
-        risk._scores_seen.clear()
+        risk._score_of.cache_clear()
         afresh = cockpit(s, TODAY)
     assert again.scores[martin] != before.scores[martin]  # 1 500,00 € less overdue: a better score
     assert again == afresh
