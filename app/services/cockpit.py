@@ -22,14 +22,14 @@ from app.domain.forecast import Week, forecast, in_doubt, recurring_outflows
 from app.domain.insolvency import CustomerDeadlines, Proceeding
 from app.domain.money import from_cents
 from app.domain.scoring import Score, change_text, rising
-from app.domain.vocabulary import DunningStep, InvoiceStatus, Segment
+from app.domain.vocabulary import InvoiceStatus, Segment
 from app.jobs import collector_paused
 from app.models import Payment
 from app.services.aging import balance_of_rows, given_back, still_due_rows, total_of_rows
 from app.services.cash_forecast import receivables
 from app.domain.wording import percent
 from app.services.company import THRESHOLDS_SECTION, editing_company, get_company
-from app.services.dunning import due_actions, open_invoice_columns
+from app.services.dunning import largest_late_actions, open_invoice_columns
 from app.services.ledger_history import LedgerHistory, ledger_history
 from app.services.payment_history import delay_sums
 from app.services.proceeding_deadlines import deadlines_json, proceeding_deadlines
@@ -346,10 +346,9 @@ def _to_call(session: Session, at: date, scores: dict[int, Score], customers,
              read: tuple[list[tuple], list[tuple]]) -> list[CallEntry]:
     """The customers to call this week: Relances' actions on late invoices (app.services.dunning, the one
     computation of whom to chase: a promise, a dispute covering the debt or a step done today hold a
-    customer there), the largest net overdue first, with how their score moved in four weeks."""
-    actions, _held = due_actions(session, at, scores, read)
-    ranked = sorted((a for a in actions if a.step != DunningStep.PRE_DUE),
-                    key=lambda a: (-a.amount_due, a.name))[:TO_CALL]
+    customer there), the largest net overdue first (``largest_late_actions``), with how their score moved in
+    four weeks."""
+    ranked = largest_late_actions(session, at, scores, read, TO_CALL)
     by_id = {c.id: c for c in customers}
     before = scores_at(session, [by_id[a.customer_id] for a in ranked], at - timedelta(days=SCORE_TREND_DAYS))
     return [CallEntry(a.customer_id, a.name, by_id[a.customer_id].phone, a.amount_due, a.days_late, a.step,

@@ -10,6 +10,7 @@ from collections import defaultdict
 from itertools import chain
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import Collection
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -22,8 +23,9 @@ from app.domain.changes import changed
 from app.domain.scoring import Score
 from app.domain.vocabulary import (DUNNING_STEP_LABELS, SEGMENT_LABELS, ActivityKind, DunningStep, EventKind,
                                    InvoiceKind, InvoiceStatus, Segment)
-from app.models import Activity, Company, Customer, Dispute, DunningLetter, Invoice, Payment
+from app.models import Activity, Customer, Dispute, DunningLetter, Invoice, Payment
 from app.services.aging import balance_of_rows, still_due_rows
+from app.services.company import get_company
 from app.services.customers import CUSTOMER
 from app.services.edits import claim, record_edit, record_settings, settings_subject
 from app.services.lengths import length_errors
@@ -31,6 +33,7 @@ from app.services.preferences import keep_preferences, preference
 from app.services.proceedings import proceedings_at
 from app.services.risk import all_scores
 
+DEFAULT_TOLERANCE = Decimal("5.00")  # what is not chased below, before a company sets its own
 PLANS = RESOURCES / "dunning" / "plans.json"
 PLANS_KEY = "dunning_plans"
 AFTER = "after"  # in a stored plan, beside each step's day: the days each step waits after the previous one
@@ -157,14 +160,15 @@ def open_invoice_columns() -> list:
 
 
 def accounts(session: Session, at: date, scores: dict[int, Score] | None = None, *, all_owing: bool = False,
-             read: tuple[list[tuple], list[tuple]] | None = None) -> list[CustomerAccount]:
+             read: tuple[list[tuple], list[tuple]] | None = None,
+             among: Collection[int] | None = None) -> list[CustomerAccount]:
     """What the dunning of ``at`` needs of each customer it may chase or hold today: one with an invoice late,
     or within the earliest courtesy reminder of the plans (``todays_actions`` has nothing for the others: on a
     large ledger, most of those that owe only what is not due yet). With ``all_owing``: every customer that
     owes something, the same actions and holds (a test compares both). ``scores``: the customers' scores when
     the caller has them already, as the dashboard does; else computed here for the customers kept only.
     ``read``: the open invoices (``open_invoice_columns``) and unallocated payments (customer, day) at ``at``
-    when the caller has read them already."""
+    when the caller has read them already. ``among``: only those customers (``largest_late_actions``)."""
     invoices: dict[int, list[OpenInvoice]] = defaultdict(list)
     credits: dict[int, Decimal] = defaultdict(lambda: ZERO)
     by_segment = plans(session)
@@ -174,12 +178,15 @@ def accounts(session: Session, at: date, scores: dict[int, Score] | None = None,
     last_due = date.max if all_owing else _last_due_chased(at, by_segment)
     kept = {customer_id for _id, customer_id, _number, _issued, due, kind, _status, cents in rows
             if cents > 0 and due <= last_due and kind != credit_note}
+    if among is not None:
+        kept &= set(among)
     if scores is None:  # the exposure the scores weigh is every customer's: the aging of the rows just read
         aged = ((customer_id, due, cents) for _id, customer_id, _number, _issued, due, _kind, _status, cents in rows)
         scores = all_scores(session, at, balance_of_rows(chain(aged, paid), at), kept)
     ranks = {customer_id: (score.points, score.grade) for customer_id, score in scores.items() if customer_id in kept}
     del scores  # their explanations weigh tens of MB on a large ledger: only the points and the class are kept
-    steps_done = _steps_done(session, at)
+    ours = [] if among is None else [DunningLetter.customer_id.in_(sorted(kept))]  # among a few: their letters only
+    steps_done = _steps_done(session, at, ours)
     disputes = dict(session.execute(select(Dispute.invoice_id, Dispute.reason).where(
         Dispute.opened_on <= at, (Dispute.closed_on.is_(None)) | (Dispute.closed_on > at))).all())
     for invoice_id, customer_id, number, issued, due, kind, status, cents in rows:
@@ -197,11 +204,13 @@ def accounts(session: Session, at: date, scores: dict[int, Score] | None = None,
     promises = dict(session.execute(select(Activity.customer_id, func.max(Activity.promised_on)).where(
         Activity.kind == ActivityKind.PROMISE.value, Activity.promised_on >= at).group_by(Activity.customer_id)).all())
     last_letters = dict(session.execute(select(DunningLetter.customer_id, func.max(DunningLetter.sent_on))
-                                        .where(DunningLetter.sent_on <= at).group_by(DunningLetter.customer_id)).all())
+                                        .where(DunningLetter.sent_on <= at, *ours)
+                                        .group_by(DunningLetter.customer_id)).all())
     proceedings = proceedings_at(session, at)  # few: all of them, rather than a list of every customer's id
     found = []
     for c in session.execute(select(Customer.id, Customer.name, Customer.segment, Customer.dunning_plan,
-                                    Customer.dunning_hold_until, Customer.dunning_hold_reason)):
+                                    Customer.dunning_hold_until, Customer.dunning_hold_reason)
+                             .where(*([] if among is None else [Customer.id.in_(sorted(kept))]))):
         if c.id not in invoices:
             continue
         hold, reason = c.dunning_hold_until, c.dunning_hold_reason or "ne pas relancer"
@@ -225,11 +234,11 @@ def _last_due_chased(at: date, by_segment: dict[str, Plan]) -> date:
     return at - timedelta(days=min(soonest, 1))
 
 
-def _steps_done(session: Session, at: date) -> dict[int, set[tuple[str, date]]]:
+def _steps_done(session: Session, at: date, where: list = ()) -> dict[int, set[tuple[str, date]]]:
     """By invoice, the steps a letter (or a call recorded as one) was sent for by ``at``, with their day."""
     done: dict[int, set[tuple[str, date]]] = defaultdict(set)
     for step, sent_on, lines in session.execute(select(DunningLetter.step, DunningLetter.sent_on, DunningLetter.lines)
-                                                .where(DunningLetter.sent_on <= at)):
+                                                .where(DunningLetter.sent_on <= at, *where)):
         for line in lines or []:
             done[line["invoice_id"]].add((step, sent_on))
     return done
@@ -239,9 +248,40 @@ def due_actions(session: Session, at: date, scores: dict[int, Score] | None = No
                 read: tuple[list[tuple], list[tuple]] | None = None) -> tuple[list[Action], list[Hold]]:
     """Today's actions, most useful first, and the customers held back with why: the one computation of whom
     to chase, for Relances, the dashboard's customers to call and the weekly report (``read``: ``accounts``')."""
-    company = session.scalar(select(Company))
-    tolerance = from_cents(company.tolerance_cents) if company else Decimal("5.00")
-    return todays_actions(at, accounts(session, at, scores, read=read), tolerance)
+    return todays_actions(at, accounts(session, at, scores, read=read), _tolerance(session))
+
+
+def _tolerance(session: Session) -> Decimal:
+    """What is not chased below: the company's tolerance."""
+    company = get_company(session)
+    return from_cents(company.tolerance_cents) if company else DEFAULT_TOLERANCE
+
+
+def largest_late_actions(session: Session, at: date, scores: dict[int, Score], read: tuple[list[tuple], list[tuple]],
+                         count: int) -> list[Action]:
+    """The ``count`` actions on late invoices (no courtesy reminder) that claim the most, largest first (then
+    by name): the dashboard's customers to call, the same as the first of ``due_actions`` so ranked, found
+    without the dunning of every customer. What an action claims is some of its customer's late invoices
+    less its credits, never more than what those invoices still owe: the customers are taken in the order of
+    that sum, a few at a time, until the next one could not claim more than the last action kept."""
+    tolerance = _tolerance(session)
+    credit_note = InvoiceKind.CREDIT_NOTE.value
+    late: dict[int, int] = defaultdict(int)
+    for _id, customer_id, _number, _issued, due, kind, _status, cents in read[0]:
+        if cents > 0 and due < at and kind != credit_note:
+            late[customer_id] += cents
+    ranked = sorted(late, key=late.__getitem__, reverse=True)
+    found: list[Action] = []
+    start, size = 0, 4 * count
+    while start < len(ranked):
+        batch = ranked[start:start + size]
+        actions, _holds = todays_actions(at, accounts(session, at, scores, read=read, among=batch), tolerance)
+        found = sorted(found + [a for a in actions if a.step != DunningStep.PRE_DUE],
+                       key=lambda a: (-a.amount_due, a.name))[:count]
+        start, size = start + size, 2 * size
+        if len(found) == count and start < len(ranked) and to_cents(found[-1].amount_due) > late[ranked[start]]:
+            break
+    return found
 
 
 def record_sent(session: Session, action: Action, at: date, interest: Decimal = ZERO, indemnities: Decimal = ZERO,

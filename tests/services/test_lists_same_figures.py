@@ -115,3 +115,32 @@ def test_a_customer_with_nothing_late_still_gets_its_courtesy_reminder(generated
         actions, _holds = due_actions(s, COURTESY_DAY)
     (courtesy,) = [a for a in actions if a.step == "pre_due"]
     assert courtesy.grade in ("D", "E") and all(i.due_date >= COURTESY_DAY for i in courtesy.invoices)
+
+
+@pytest.mark.parametrize("count", [1, 3, 10, 40])
+@pytest.mark.parametrize("at", DAYS)
+@pytest.mark.parametrize("ledger_name", ["demo", "generated"])
+def test_the_customers_to_call_are_the_first_of_every_customers_dunning(request, ledger_name, at, count):
+    """The dashboard's customers to call run the dunning of a few customers at a time, those whose late
+    invoices owe most: the same actions as the first of Relances' whole list ranked by what they claim, even
+    when customers are held (a promise to pay, « ne pas relancer ») or claim less than they owe."""
+    from app.models import Activity, Customer
+    from app.services.dunning import largest_late_actions, open_invoice_columns
+    from app.services.aging import still_due_rows
+
+    db = request.getfixturevalue(ledger_name)
+    with db.sessions() as s:
+        scores = all_scores(s, at)
+        late = sorted({customer for _i, customer, _n, _b, due, _k, _s, cents
+                       in still_due_rows(s, at, open_invoice_columns()) if cents > 0 and due < at})
+        s.add(Activity(customer_id=late[0], kind="promise", text="paiera", happened_at=at,
+                       promised_on=at + timedelta(days=5)))
+        s.get(Customer, late[2]).dunning_hold_until = at + timedelta(days=3)
+        read = (still_due_rows(s, at, open_invoice_columns()),
+                still_due_rows(s, at, [Payment.customer_id, Payment.received_on], payments=True))
+        actions, holds = due_actions(s, at, scores, read)
+        expected = sorted((a for a in actions if a.step != "pre_due"), key=lambda a: (-a.amount_due, a.name))[:count]
+        assert {late[0], late[2]} & {h.customer_id for h in holds}
+        assert largest_late_actions(s, at, scores, read, count) == expected
+        s.rollback()
+    assert len(expected) == min(count, len([a for a in actions if a.step != "pre_due"])) > 0
