@@ -12,14 +12,14 @@ from datetime import timedelta
 
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QKeySequence
-from PySide6.QtWidgets import (QFrame, QGridLayout, QHBoxLayout, QHeaderView, QLabel, QListWidget,
-                               QListWidgetItem, QPushButton, QSplitter, QTableWidget,
-                               QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QFrame, QGridLayout, QHBoxLayout, QHeaderView, QLabel, QPushButton, QSplitter,
+                               QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
 
 from app.domain.aging import BUCKET_LABELS, BUCKETS
 from app.domain.scoring import RISKY_GRADES
 from app.services.cockpit import Cockpit, cockpit
 from app.services.cockpit_view import aging_rows, charts, headlines, indicators
+from app.ui.alerts_list import AlertsList
 from app.ui.format import AT_RISK, LATE, fr_amount, fr_count
 from app.ui.chart_view import ChartView
 from app.ui.export import Exportable, add_export
@@ -98,7 +98,7 @@ class DashboardScreen(Screen):
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
-        self.alerts = QListWidget()
+        self.alerts = AlertsList()
         self.indicators = QTableWidget(0, 2)  # the other figures of the week, beside the alerts
         self.indicators.setHorizontalHeaderLabels(["Indicateur", "Valeur"])
         self.indicators.verticalHeader().hide()
@@ -109,11 +109,7 @@ class DashboardScreen(Screen):
         self.left_tabs = QTabWidget()
         self.left_tabs.addTab(self.alerts, icon("triangle-alert"), "Alertes")
         self.left_tabs.addTab(self.indicators, "Indicateurs")
-        self.alerts.setWordWrap(True)
-        self.alerts.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.alerts.setObjectName("alerts")
-        self.alerts.itemActivated.connect(self.open_alert)
-        self.alerts.itemClicked.connect(self.open_alert)
+        self.alerts.customer_chosen.connect(self.open_customer)
         calls = QLabel("Clients à appeler cette semaine")
         calls.setObjectName("section")
         self.to_call = RowTable(CALL_COLUMNS, sort_column=1, descending=True)
@@ -188,12 +184,7 @@ class DashboardScreen(Screen):
         self.week.setText(f"semaine du {monday:%d/%m/%Y}")
         for card, (label, value, change) in zip(self.cards, headlines(figures)):
             card.show_figure(label, value, change)
-        self.alerts.clear()
-        for alert in figures.alerts:
-            item = QListWidgetItem(icon("triangle-alert"), alert.text)
-            item.setData(Qt.ItemDataRole.UserRole, alert.customer_id)
-            item.setToolTip("Cliquer pour ouvrir la fiche du client" if alert.customer_id else alert.text)
-            self.alerts.addItem(item)
+        self.alerts.set_alerts(figures.alerts)
         self.left_tabs.setTabText(0, f"Alertes ({fr_count(len(figures.alerts))})" if figures.alerts else "Aucune alerte")
         rows = indicators(figures)
         self.indicators.setRowCount(len(rows))
@@ -206,11 +197,6 @@ class DashboardScreen(Screen):
         self.to_call.set_rows(figures.to_call)
         for view, (title, figure) in zip(self.charts, charts(figures)):
             view.show_figure(title, figure)
-
-    def open_alert(self, item: QListWidgetItem) -> None:
-        customer_id = item.data(Qt.ItemDataRole.UserRole)
-        if customer_id:
-            self.open_customer(customer_id)
 
     def print_report(self) -> None:
         """The weekly PDF, written in a worker, then opened in the system's viewer."""

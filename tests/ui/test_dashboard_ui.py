@@ -41,8 +41,9 @@ def test_dashboard_shows_the_figures_of_kpi_json(demo_db, make_window, qtbot, ca
     assert cards["Encours clients"] == format_eur(Decimal(kpi["receivables"]))
     assert cards["Dont échu"] == f"{format_eur(Decimal(kpi['overdue']))} ({percent(Decimal(kpi['overdue_rate']))})"
     assert cards["DSO"] == days(Decimal(str(kpi["dso_countback"])))
-    shown = [dashboard.alerts.item(row).text() for row in range(dashboard.alerts.count())]
-    assert shown == [alert["text"] for alert in kpi["alerts"]]
+    model = dashboard.alerts.model()
+    shown = [model.index(row).data() for row in range(model.rowCount())]
+    assert shown == [alert["text"] for alert in kpi["alerts"]] == dashboard.alerts.texts()
     assert dashboard.left_tabs.tabText(0) == f"Alertes ({len(kpi['alerts'])})"
     assert len(dashboard.to_call.visible_rows()) == 10
     classes = [dashboard.to_call.model().index(row, 3).data() for row in range(10)]
@@ -54,10 +55,8 @@ def test_dashboard_shows_the_figures_of_kpi_json(demo_db, make_window, qtbot, ca
 
 def test_clicking_an_alert_opens_the_customer(ledger, make_window, qtbot):
     dashboard = shown_dashboard(make_window(ledger), qtbot)
-    row = next(row for row in range(dashboard.alerts.count())
-               if "Garage Petit" in dashboard.alerts.item(row).text())
-    item = dashboard.alerts.item(row)
-    rect = dashboard.alerts.visualItemRect(item)
+    row = next(row for row, text in enumerate(dashboard.alerts.texts()) if "Garage Petit" in text)
+    rect = dashboard.alerts.visualRect(dashboard.alerts.model().index(row))
     qtbot.mouseClick(dashboard.alerts.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     qtbot.waitUntil(lambda: getattr(dashboard, "dialog", None) is not None and dashboard.dialog.isVisible())
     assert dashboard.dialog.name.text() == "Garage Petit"
@@ -75,7 +74,7 @@ def test_changing_a_threshold_changes_the_alerts(ledger, make_window, qtbot):
     assert settings.saved.text() == "Enregistré."
     dashboard = shown_dashboard(window, qtbot)
     qtbot.waitUntil(lambda: dashboard.left_tabs.tabText(0) == "Alertes (2)", timeout=30_000)
-    assert not any("DSO" in dashboard.alerts.item(row).text() for row in range(dashboard.alerts.count()))
+    assert not any("DSO" in text for text in dashboard.alerts.texts())
 
 
 def test_the_customer_card_shows_the_score_of_the_dashboard(ledger, make_window, qtbot):
@@ -153,3 +152,29 @@ def test_the_cover_alert_and_the_risk_tab_say_the_same_uncovered_amount(ledger, 
     cover = next(f for f in card.risk_tab.factors.visible_rows() if f.key == "cover")
     assert cover.detail.startswith(f"{uncovered} non couverts sur")
     card.reject()
+
+
+def test_thousands_of_alerts_come_a_few_hundred_at_a_time(qtbot):
+    """A large ledger's 17 000 alerts: the list lays out its first 200 and shows more each time it is scrolled
+    to its end, in their order, up to the last."""
+    from app.domain.alerts import Alert
+    from app.ui.alerts_list import SHOWN_AT_ONCE, AlertsList
+
+    alerts = [Alert("limit", f"Client {n:05d} dépasse sa limite de crédit de {n} € (encours {n + 5} €).", n + 1)
+              for n in range(1234)]
+    view = AlertsList()
+    qtbot.addWidget(view)
+    view.resize(400, 300)
+    view.show()
+    view.set_alerts(alerts)
+    model = view.model()
+    assert model.rowCount() == SHOWN_AT_ONCE
+    assert model.index(SHOWN_AT_ONCE - 1).data() == alerts[SHOWN_AT_ONCE - 1].text
+    while model.rowCount() < len(alerts):
+        before = model.rowCount()
+        view.scrollToBottom()
+        qtbot.waitUntil(lambda: model.rowCount() > before)
+    assert [model.index(row).data() for row in range(model.rowCount())] == view.texts() == [a.text for a in alerts]
+    with qtbot.waitSignal(view.customer_chosen) as chosen:
+        view.clicked.emit(model.index(1233))
+    assert chosen.args == [1234]

@@ -30,5 +30,5 @@ def test_relances_top_line_and_the_dashboard_say_the_deadline(ledger, make_windo
     screen.dialog.reject()
     window.show_screen("dashboard")
     dashboard = window.screens["dashboard"]
-    qtbot.waitUntil(lambda: dashboard.alerts.count() > 0, timeout=20_000)
-    assert dashboard.alerts.item(0).text() == DECLARE
+    qtbot.waitUntil(lambda: dashboard.alerts.model().rowCount() > 0, timeout=20_000)
+    assert dashboard.alerts.model().index(0).data() == DECLARE
