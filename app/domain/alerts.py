@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, timedelta
+from functools import lru_cache
 from decimal import Decimal
 from typing import NamedTuple
 
@@ -76,6 +77,7 @@ class DueInvoice(NamedTuple):
     insured: bool = False
 
 
+@lru_cache(maxsize=8192)  # asked of every open invoice by the alerts and the forecast: a few thousand days
 def prescription_date(due: date, consumer: bool) -> date:
     """The day a claim becomes time-barred: 5 years after it fell due between merchants (L110-4), 2 years
     on a consumer (L218-2). A formal notice does not interrupt it, so the warning matters."""

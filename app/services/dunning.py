@@ -23,6 +23,7 @@ from app.domain.changes import changed
 from app.domain.scoring import Score
 from app.domain.vocabulary import (DUNNING_STEP_LABELS, SEGMENT_LABELS, ActivityKind, DunningStep, EventKind,
                                    InvoiceKind, InvoiceStatus, Segment)
+from app.jobs import collector_paused
 from app.models import Activity, Customer, Dispute, DunningLetter, Invoice, Payment
 from app.services.aging import balance_of_rows, still_due_rows
 from app.services.company import get_company
@@ -244,6 +245,7 @@ def _steps_done(session: Session, at: date, where: list = ()) -> dict[int, set[t
     return done
 
 
+@collector_paused()
 def due_actions(session: Session, at: date, scores: dict[int, Score] | None = None,
                 read: tuple[list[tuple], list[tuple]] | None = None) -> tuple[list[Action], list[Hold]]:
     """Today's actions, most useful first, and the customers held back with why: the one computation of whom
