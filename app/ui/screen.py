@@ -6,8 +6,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
-from PySide6.QtWidgets import (QAbstractItemView, QDialog, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QTableView,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QDialog, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMessageBox,
+                               QPushButton, QTableView, QVBoxLayout, QWidget)
 
 from app.domain.text import without_accents
 from app.services.store import read
@@ -16,6 +16,7 @@ from app.ui.export import Exportable, add_export
 from app.ui.icons import icon
 from app.ui.lazy_model import LazyRowModel, PagedSource
 from app.ui.table_model import ROW_ROLE, Column, RowFilterProxy, RowTableModel
+from app.ui.worker import run_op
 
 SEARCH_PAUSE_MS = 300  # a paged table searches once the typing pauses this long
 
@@ -154,6 +155,8 @@ class TableScreen(Screen):
 
     def __init__(self, context: Context, title: str, parent: QWidget | None = None) -> None:
         super().__init__(context, title, parent)
+        self.running = None  # the load under way (a list held in memory is read in a worker)
+        self.stale = False
         self.search = QLineEdit(placeholderText=f"{self.search_hint} (Ctrl+F)")
         self.search.setClearButtonEnabled(True)
         self.search.setMinimumWidth(340)
@@ -210,9 +213,30 @@ class TableScreen(Screen):
         raise NotImplementedError
 
     def refresh(self) -> None:
-        if not self.paged:
-            self.table.set_rows(read(self.context.db, self.load))
+        """A paged list asks the database again for the rows in view; a list held in memory is read in a
+        worker (the customers of a large ledger, summed by the database, take a moment): the screen keeps
+        the previous rows meanwhile."""
+        if self.paged:
+            self.apply_filter()
+            return
+        if self.running is not None:
+            self.stale = True  # the data may have changed since that load started: once more after it
+            return
+        self.stale = False
+        db, load = self.context.db, self.load
+        self.running = run_op(self, lambda _job: read(db, load), self._loaded, self._failed,
+                              f"Chargement : {self.title}…")
+
+    def _loaded(self, rows: list[Any]) -> None:
+        self.running = None
+        self.table.set_rows(rows)
         self.apply_filter()
+        if self.stale:
+            self.refresh()
+
+    def _failed(self, message: str) -> None:
+        self.running = None
+        QMessageBox.critical(self, "Encours", f"La liste « {self.title} » n'a pas pu être lue :\n{message}")
 
     def focus_search(self) -> None:
         self.search.setFocus()

@@ -19,7 +19,8 @@ def screen_of(view: str) -> str:
 
 
 def wait_for(screen, seconds: float = 30) -> None:
-    """Let a screen that computes in a worker (the dashboard, À rapprocher) finish before the picture is taken."""
+    """Let a screen that computes or reads in a worker (the dashboard, À rapprocher, the lists) finish before the
+    picture is taken."""
     deadline = time.monotonic() + seconds
     while getattr(screen, "running", None) is not None and time.monotonic() < deadline:
         QApplication.processEvents()
@@ -39,6 +40,7 @@ def take(window, view: str, out: str) -> int:
         screen_key = screen_of(view)
         window.show_screen(screen_key)
         screen = window.screens[screen_key]
+        wait_for(screen)
         # a paged list (the invoices of a large ledger) offers its first pages, not its million rows
         rows = screen.table.leading_rows(CARD_AMONG) if screen.paged else screen.table.visible_rows()
         if not rows:

@@ -5,6 +5,7 @@ from sqlalchemy import select
 from app.models import Customer
 from app.ui.customers import COL_EXPOSURE, COL_NAME
 from app.ui.table_model import ROW_ROLE
+from app.ui.screenshot import wait_for
 
 
 def save_button(dialog):
@@ -14,6 +15,7 @@ def save_button(dialog):
 def test_customers_table_shows_exposure_in_french(ledger, make_window):
     window = make_window(ledger)
     window.show_screen("customers")
+    wait_for(window.screens["customers"])  # read in a worker
     table = window.screens["customers"].table
     names = [r.name for r in table.visible_rows()]
     assert sorted(names) == ["Boulangerie Martin", "Garage Petit"]
@@ -26,6 +28,7 @@ def test_customers_table_shows_exposure_in_french(ledger, make_window):
 def test_create_customer_with_invalid_then_valid_siren(ledger, make_window, qtbot):
     window = make_window(ledger)
     window.show_screen("customers")
+    wait_for(window.screens["customers"])  # read in a worker
     screen = window.screens["customers"]
     qtbot.mouseClick(screen.new_button, Qt.MouseButton.LeftButton)
     dialog = screen.dialog
@@ -46,6 +49,7 @@ def test_create_customer_with_invalid_then_valid_siren(ledger, make_window, qtbo
     with ledger.sessions() as s:
         saved = s.scalar(select(Customer).where(Customer.name == "Menuiserie Roux & Fils"))
         assert saved.siren == "732829320"
+    wait_for(screen)  # the list read again once the card saved
     screen.search.setText("roux")
     assert [r.name for r in screen.table.visible_rows()] == ["Menuiserie Roux & Fils"]
 
@@ -53,6 +57,7 @@ def test_create_customer_with_invalid_then_valid_siren(ledger, make_window, qtbo
 def test_terms_over_the_legal_cap_warn_next_to_the_field(ledger, make_window, qtbot):
     window = make_window(ledger)
     window.show_screen("customers")
+    wait_for(window.screens["customers"])  # read in a worker
     screen = window.screens["customers"]
     screen.open(None)
     dialog = screen.dialog
@@ -64,6 +69,7 @@ def test_terms_over_the_legal_cap_warn_next_to_the_field(ledger, make_window, qt
 def test_customer_card_shows_open_invoices_and_aging(ledger, make_window, qtbot):
     window = make_window(ledger)
     window.show_screen("customers")
+    wait_for(window.screens["customers"])  # read in a worker
     screen = window.screens["customers"]
     petit = next(r for r in screen.table.visible_rows() if r.name == "Garage Petit")
     screen.open(petit.id)
@@ -77,6 +83,7 @@ def test_customer_card_shows_open_invoices_and_aging(ledger, make_window, qtbot)
 def test_search_filter_and_segment(ledger, make_window):
     window = make_window(ledger)
     window.show_screen("customers")
+    wait_for(window.screens["customers"])  # read in a worker
     screen = window.screens["customers"]
     screen.search.setText("boulang")
     rows = [screen.table.model().index(i, 0).data(ROW_ROLE).name for i in range(screen.table.model().rowCount())]
@@ -89,8 +96,28 @@ def test_search_filter_and_segment(ledger, make_window):
 def test_dialog_buttons_speak_french(ledger, make_window):
     window = make_window(ledger)
     window.show_screen("customers")
+    wait_for(window.screens["customers"])  # read in a worker
     screen = window.screens["customers"]
     screen.open(None)
     buttons = screen.dialog.buttons
     assert save_button(screen.dialog).text() == "Enregistrer"
     assert buttons.button(QDialogButtonBox.StandardButton.Cancel).text() == "Annuler"
+
+
+def test_the_list_is_read_in_a_worker_and_the_previous_rows_stay_meanwhile(ledger, make_window, qtbot):
+    """Opening Clients hands the reading to a worker: the window's thread goes on (the customers of a large
+    ledger take a moment to sum) and the rows come when it is done; read again, the list keeps its rows
+    until the new ones come, and a second refresh asked meanwhile reads once more after it."""
+    window = make_window(ledger)
+    window.show_screen("customers")
+    screen = window.screens["customers"]
+    assert screen.running is not None and screen.table.visible_rows() == []
+    qtbot.waitUntil(lambda: screen.running is None, timeout=20_000)
+    assert sorted(r.name for r in screen.table.visible_rows()) == ["Boulangerie Martin", "Garage Petit"]
+    with ledger.transaction() as s:
+        s.add(Customer(name="Menuiserie Roux"))
+    screen.refresh()
+    screen.refresh()
+    assert screen.stale and len(screen.table.visible_rows()) == 2
+    qtbot.waitUntil(lambda: screen.running is None and not screen.stale, timeout=20_000)
+    assert len(screen.table.visible_rows()) == 3
