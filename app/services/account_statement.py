@@ -10,14 +10,14 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.domain.money import format_eur, from_cents
 from app.domain.vocabulary import InvoiceKind
 from app.jobs import Refused
-from app.models import Company, Customer, Invoice
+from app.models import Customer, Invoice
 from app.services.aging import still_due_rows
+from app.services.company import get_company
 
 NO_COMPANY = "créez d'abord votre société (Paramètres) : un relevé de compte dit qui l'envoie."
 
@@ -43,7 +43,7 @@ def statement_letter(session: Session, customer_id: int, at: date):
     from app.reports.letter_text import Letter, LetterLine
     from app.services.letter_data import credit_lines, creditor, debtor
 
-    company = session.scalar(select(Company))
+    company = get_company(session)
     if company is None:
         raise Refused(NO_COMPANY)
     customer = session.get(Customer, customer_id)

@@ -21,7 +21,8 @@ from app.domain.penalties import PENALTY_STEPS, MissingRate, penalties
 from app.domain.vocabulary import DUNNING_STEP_LABELS, LETTER_LABELS, DunningStep, Segment
 from app.domain.wording import lateness, rate
 from app.jobs import NULL_JOB, Job
-from app.models import Company, Customer, DunningLetter, Invoice, Payment
+from app.models import Customer, DunningLetter, Invoice, Payment
+from app.services.company import get_company
 from app.services.dunning import due_actions, record_sent
 from app.services.penalties import counted_until, formal_notice_of, settlements
 from app.services.edits import record_settings, settings_subject
@@ -88,7 +89,7 @@ def letters_apart(session: Session, at: date, actions: list[Action], folder: Pat
     ``emails``, except for a litigation file: it is never sent to the debtor), each recorded as sent."""
     from app.reports.letters import write_letters  # reportlab, only when letters are written
 
-    company, texts = session.scalar(select(Company)), letter_texts(session)
+    company, texts = get_company(session), letter_texts(session)
     job.start(len(actions), "Préparation des lettres…")
     results = []
     for action, (reminder, letter) in zip(actions, _prepared(session, at, actions)):
@@ -209,7 +210,7 @@ def claims(session: Session, at: date, actions: list[Action]) -> dict[int, Remin
 def _prepared(session: Session, at: date, actions: list[Action], with_letters: bool = True):
     """(reminder, letter or None) of each action: its penalties, and its letter when the step is one (and
     ``with_letters``)."""
-    table, company = rate_table(session), session.scalar(select(Company))
+    table, company = rate_table(session), get_company(session)
     # a list computed earlier (another screen, another workstation) may hold a letter sent since
     sent_today = set(session.execute(select(DunningLetter.customer_id, DunningLetter.step)
                                      .where(DunningLetter.sent_on == at)).all())
