@@ -124,7 +124,10 @@ class RowTable(QTableView):
         """The rows the filters keep, in their sorted order (a paged table's read anew from the database)."""
         if self.proxy is None:
             return self.source.every_row()
-        return [self.proxy.index(i, 0).data(ROW_ROLE) for i in range(self.proxy.rowCount())]
+        # the proxy's rows mapped to the source's by Qt itself: asking each row's data would call the model's
+        # Python ``data`` once per row (0.1 s for the 20 000 customers of a large ledger)
+        rows, proxy = self.source.rows, self.proxy
+        return [rows[proxy.mapToSource(proxy.index(i, 0)).row()] for i in range(proxy.rowCount())]
 
     def leading_rows(self, count: int) -> list[Any]:
         """The first ``count`` rows shown, in their order (a paged table reads only their pages)."""
