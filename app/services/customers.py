@@ -17,6 +17,7 @@ from app.domain.money import ZERO, format_eur, from_cents
 from app.domain.terms import PaymentTerms
 from app.domain.vocabulary import GUARANTEE_LABELS, EventKind
 from app.models import SEGMENT_LABELS, Customer, Event, Guarantee, GuaranteeKind, Segment
+from app.models.db import plain_rows
 from app.services.aging import Owed, aging_summary, owed_by_customer
 from app.services.edits import Subject, claim, record_edit
 from app.services.lengths import length_errors
@@ -110,15 +111,15 @@ def list_customers(session: Session, at: date) -> list[CustomerRow]:
     customer, not item by item: the list of a ledger of a million invoices comes at once)."""
     owed_by = owed_by_customer(session, at)
     nothing = Owed(ZERO, ZERO)
+    segments = {segment.value: label for segment, label in SEGMENT_LABELS.items()}  # by the stored value
     rows = []
-    for c in session.execute(select(Customer.id, Customer.code, Customer.name, Customer.siren, Customer.segment,
-                                    Customer.city, Customer.credit_limit_cents).order_by(Customer.name)):
-        owed = owed_by.get(c.id, nothing)
-        limit = None if c.credit_limit_cents is None else from_cents(c.credit_limit_cents)
-        rows.append(CustomerRow(
-            id=c.id, code=c.code, name=c.name, siren=c.siren, segment=SEGMENT_LABELS[Segment(c.segment)],
-            city=c.city, exposure=owed.total, overdue=owed.overdue, credit_limit=limit,
-            over_limit=limit is not None and owed.total > limit))
+    for id_, code, name, siren, segment, city, limit_cents in plain_rows(session, select(
+            Customer.id, Customer.code, Customer.name, Customer.siren, Customer.segment, Customer.city,
+            Customer.credit_limit_cents).order_by(Customer.name)):
+        owed = owed_by.get(id_, nothing)
+        limit = None if limit_cents is None else from_cents(limit_cents)
+        rows.append(CustomerRow(id_, code, name, siren, segments[segment], city, owed.total, owed.overdue, limit,
+                                limit is not None and owed.total > limit))
     return rows
 
 

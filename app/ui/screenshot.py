@@ -7,9 +7,11 @@ import time
 
 from PySide6.QtWidgets import QApplication
 
+from app.ui.lazy_model import PAGE
+
 VIEWS = ("welcome", "dashboard", "reminders", "customers", "customer", "invoices", "invoice", "reconcile", "imports",
          "disputes", "settings")
-CARD_AMONG = 2000  # the rows of a paged list the card shown is chosen among
+CARD_AMONG = PAGE  # the card shown is chosen among a list's first rows (a paged list's first page), as a user's
 
 
 def screen_of(view: str) -> str:
@@ -41,8 +43,7 @@ def take(window, view: str, out: str) -> int:
         window.show_screen(screen_key)
         screen = window.screens[screen_key]
         wait_for(screen)
-        # a paged list (the invoices of a large ledger) offers its first pages, not its million rows
-        rows = screen.table.leading_rows(CARD_AMONG) if screen.paged else screen.table.visible_rows()
+        rows = screen.table.leading_rows(CARD_AMONG)  # not the million rows of a large ledger's invoices
         if not rows:
             print("encours : aucune fiche à montrer (base vide ?)", file=sys.stderr)
             return 1
