@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from copy import copy
 from typing import TYPE_CHECKING, NamedTuple
 
 from app.domain.match_ledger import Ledger, age
@@ -62,7 +63,31 @@ class Book:
     """Customers and open items indexed for the matcher: built once, then queried for thousands of credits.
     Read only: a run of ``match_all`` keeps what it pays in its own ledgers."""
 
-    def __init__(self, parties: Iterable[Party], items: Iterable[OpenItem]) -> None:
+    def __init__(self, parties: Iterable[Party], items: Iterable[OpenItem], *, widest: int = 1) -> None:
+        self._index_parties(parties)
+        self._index_items(items, widest)
+
+    def with_items(self, items: Iterable[OpenItem], widest: int = 1) -> Book:
+        """The same customers (indexed once) with these open items: a book narrowed to what some credits may
+        concern (``customers_named``, ``Quotable``), that proposes for them what the whole book would.
+        ``widest``: the most digit groups of a number among every open item, so that their lines are read
+        with the windows the whole book reads them with."""
+        book = copy(self)  # the customers' indexes are shared: neither book changes them
+        book._index_items(items, widest)
+        return book
+
+    def customers_named(self, credits: Iterable[Credit]) -> set[int]:
+        """Every customer the credits' lines name, by any rule, or that they are given: those whose open
+        items their proposals may use, besides the customers of the numbers they quote."""
+        named: set[int] = set()
+        for credit in credits:
+            look = self.look(credit)
+            named.update(look.named)
+            if look.found is not None:
+                named.add(look.found.customer_id)
+        return named
+
+    def _index_parties(self, parties: Iterable[Party]) -> None:
         self._names: dict[int, str] = {}
         self._by_iban: dict[str, set[int]] = {}
         self._by_siren: dict[str, set[int]] = {}
@@ -96,17 +121,18 @@ class Book:
             anchor = min(_keys(words), key=lambda key: (frequency[key], key))
             self._by_words.setdefault(anchor, []).append((customer_id, words))
 
+    def _index_items(self, items: Iterable[OpenItem], widest: int) -> None:
         self.items: dict[int, OpenItem] = {}
         self._prefix: dict[int, str] = {}
         self._numbers: dict[str, list[int]] = {}
-        self._groups = 1
+        self._groups = widest
         accounts: dict[int, list[OpenItem]] = {}
         for item in items:
             if not item.due:
                 continue
             self.items[item.invoice_id] = item
             accounts.setdefault(item.customer_id, []).append(item)
-            plain = item.number.lower() if item.number.isascii() else without_accents(item.number)
+            plain = _plain(item.number)
             groups = _DIGITS.findall(plain)
             if not groups:
                 continue
@@ -127,7 +153,7 @@ class Book:
 
     def look(self, credit: Credit) -> Look:
         """Read the bank line once: the customer it names and the numbers it quotes."""
-        plain = credit.label.lower() if credit.label.isascii() else without_accents(credit.label)
+        plain = _plain(credit.label)
         ibans = [_compact(credit.iban)] if credit.iban else []
         plain = self._set_aside_ibans(plain, ibans)
         sirens: list[str] = []
@@ -238,6 +264,38 @@ class Book:
                        or (last < stop and last not in covered)) for first, last, ids, short in in_run]
             start = stop
         return tuple((ids, weak) for _, _, ids, weak in found)
+
+
+PIECE = 12  # the digits of a bank line ``Quotable`` keeps every run of, up to this length
+
+
+def number_groups(number: str) -> list[str]:
+    """A number's digit groups as the Book reads them: "F2025-0142" → ["2025", "0142"]."""
+    return _DIGITS.findall(_plain(number))
+
+
+class Quotable:
+    """Whether a number could be quoted by one of some credits' lines: each of its digit groups, leading
+    zeros dropped, is among the digits of one of them. The Book finds a number quoted only when a run of a
+    line's digit groups is its groups (or all its digits): every number the Book would find passes, and
+    more; so a large ledger's items are read for a few credits only when their number passes (``Book.
+    with_items``)."""
+
+    def __init__(self, credits: Iterable[Credit]) -> None:
+        self.lines = ["".join(_DIGITS.findall(_plain(credit.label))) for credit in credits]
+        self.pieces = {line[start:end] for line in self.lines for start in range(len(line))
+                       for end in range(start + 1, min(len(line), start + PIECE) + 1)}
+
+    def __call__(self, groups: list[str]) -> bool:
+        return bool(groups) and all(self._held(group.lstrip("0") or "0") for group in groups)
+
+    def _held(self, digits: str) -> bool:
+        return digits in self.pieces if len(digits) <= PIECE else any(digits in line for line in self.lines)
+
+
+def _plain(text: str) -> str:
+    """A label or a number as the Book reads it: lower case, accents off."""
+    return text.lower() if text.isascii() else without_accents(text)
 
 
 def _set_aside_date_or_amount(match: re.Match[str]) -> str:

@@ -25,7 +25,7 @@ from app.domain.text import IsoDates
 from app.models.backup_copy import live_file, write_backup
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
-SCHEMA_REVISION = "0015"  # the head of migrations/versions; a test checks they agree
+SCHEMA_REVISION = "0016"  # the head of migrations/versions; a test checks they agree
 BUSY_TIMEOUT_MS = 10_000  # how long a write waits for another window's or command's write to end
 SQLITE_BUSY, SQLITE_LOCKED = 5, 6
 # PostgreSQL's lock_not_available (lock_timeout), serialization_failure and deadlock_detected

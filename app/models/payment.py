@@ -27,6 +27,9 @@ class Payment(IdMixin, Versioned, Base):
         Index("ix_payment_settled_on", "settled_on", sqlite_where=text("settled_on IS NOT NULL"),
               postgresql_where=text("settled_on IS NOT NULL")),
         Index("ix_payment_received", "received_on", "customer_id", "amount_cents"),  # the ledger's daily sums
+        # the IBANs each customer has paid from (the matcher's), read from the payments that carry one
+        Index("ix_payment_payer_iban", "customer_id", "payer_iban", sqlite_where=text("payer_iban != ''"),
+              postgresql_where=text("payer_iban != ''")),
     )
 
     customer_id: Mapped[int | None] = mapped_column(ForeignKey("customer.id", ondelete="RESTRICT"), index=True)

@@ -21,15 +21,18 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from app.domain import settlement as rule
+from app.domain.match_book import Quotable, number_groups
 from app.domain.matching import Book, Credit, OpenItem, Party, Proposal, match_all
 from app.domain.money import format_eur, from_cents, to_cents
 from app.domain.settlement import CREDIT_NOTE, PAYMENT, Debt, Source
 from app.jobs import NULL_JOB, Job
 from app.models import Allocation, Customer, Invoice, InvoiceStatus, Payment
-from app.models.db import chunks
+from app.models.db import chunks, plain_rows
 from app.services import settlement
 
 CERTAIN = "certain"
+NARROWED_UP_TO = 2000  # credits matched against only the items they may concern; more: against the whole book
+_OPEN_ITEM = (Invoice.settled_on.is_(None), Invoice.status != InvoiceStatus.WRITTEN_OFF.value)
 CONFIDENCE_LABELS = {"certain": "Certain", "probable": "Probable", "possible": "Possible"}
 
 
@@ -46,9 +49,26 @@ class MatchCounts:
         return {"matched_auto": self.auto, "proposed": self.proposed, "unmatched": self.unmatched}
 
 
-def book(session: Session) -> Book:
-    """The matcher's view of the database: every customer, the IBANs each has paid from, the open items."""
-    return Book(parties(session), _open_items(session))
+def book(session: Session, credits: Sequence[Credit] | None = None) -> Book:
+    """The matcher's view of the database: every customer, the IBANs each has paid from, the open items. For
+    a few ``credits`` (a week's statement, À rapprocher's list), only the open items they may concern: every
+    item of a customer their lines name or are given, or of a number they may quote (``Quotable``); their
+    proposals are the whole book's (a test compares them), without indexing a large ledger's every item."""
+    people = Book(parties(session), ())
+    if credits is None or len(credits) > NARROWED_UP_TO:
+        return people.with_items(_open_items(session))
+    quotable = Quotable(credits)
+    wanted = people.customers_named(credits)
+    widest = 1
+    for customer_id, number, total, settled in plain_rows(session, select(
+            Invoice.customer_id, Invoice.number, Invoice.total_cents, Invoice.settled_cents).where(*_OPEN_ITEM)):
+        if not still_open(total, settled):  # nothing left to owe or to give back: not in the book
+            continue
+        groups = number_groups(number)
+        widest = max(widest, len(groups))
+        if customer_id not in wanted and quotable(groups):
+            wanted.add(customer_id)
+    return people.with_items(_open_items(session, wanted), widest)
 
 
 def parties(session: Session) -> list[Party]:
@@ -61,14 +81,19 @@ def parties(session: Session) -> list[Party]:
             for c in session.execute(select(Customer.id, Customer.name, Customer.code, Customer.siren))]
 
 
-def _open_items(session: Session) -> list[OpenItem]:
+def _open_items(session: Session, customer_ids: Iterable[int] | None = None) -> list[OpenItem]:
     """Invoices with something still due and credit notes with something still to give back, written-off
-    ones aside (ix_invoice_open: the open items only)."""
-    rows = session.execute(select(Invoice.id, Invoice.number, Invoice.customer_id, Invoice.total_cents,
-                                  Invoice.settled_cents, Invoice.issue_date, Invoice.due_date)
-                           .where(Invoice.settled_on.is_(None), Invoice.status != InvoiceStatus.WRITTEN_OFF.value))
-    return [OpenItem(row.id, row.number, row.customer_id, due, row.issue_date, row.due_date)
-            for row in rows if (due := still_open(row.total_cents, row.settled_cents))]
+    ones aside (ix_invoice_open: the open items only); of ``customer_ids`` only, when given."""
+    columns = (Invoice.id, Invoice.number, Invoice.customer_id, Invoice.total_cents, Invoice.settled_cents,
+               Invoice.issue_date, Invoice.due_date)
+    if customer_ids is None:
+        reads = [select(*columns).where(*_OPEN_ITEM)]
+    else:
+        reads = [select(*columns).where(*_OPEN_ITEM, Invoice.customer_id.in_(chunk))
+                 for chunk in chunks(sorted(customer_ids))]
+    return [OpenItem(id_, number, customer_id, due, issued, due_date) for query in reads
+            for id_, number, customer_id, total, settled, issued, due_date in plain_rows(session, query)
+            if (due := still_open(total, settled))]
 
 
 def plain_iban(iban: str) -> str:
@@ -101,7 +126,7 @@ def match_payments(session: Session, payment_ids: Sequence[int], *, batch_id: in
     if not waiting:
         return MatchCounts()
     job.start(len(waiting), "Rapprochement des règlements…")
-    proposals = {p.credit_key: p for p in match_all(waiting, book(session))}
+    proposals = {p.credit_key: p for p in match_all(waiting, book(session, waiting))}
     job.advance(len(waiting))
     auto = proposed = allocations = 0
     owners: dict[int, int] = {}

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from app.domain.matching import Credit, Proposal, propose
 from app.domain.money import from_cents
+from app.jobs import collector_paused
 from app.models import BankLine, Customer, Invoice, InvoiceStatus, Payment
 from app.services import reported
 from app.models.db import chunks
@@ -64,6 +65,7 @@ def pending_count(session: Session) -> int:
                           .where(Payment.settled_on.is_(None)))
 
 
+@collector_paused()
 def pending(session: Session) -> list[Pending]:
     """The bank credits not fully allocated, oldest first, each with what the matcher proposes for what is left
     (none of them applied: the owner decides)."""
@@ -75,13 +77,16 @@ def pending(session: Session) -> list[Pending]:
         .where(Payment.settled_on.is_(None))), key=lambda row: (row.received_on, row.id))
     if not rows:
         return []
-    the_book = book(session)
+    # asked first as the bank line alone, so that the reason says how the customer is recognised; again with
+    # the customer the payment was given (by the import or the owner) when the line says otherwise
+    lines = [Credit(row.id, from_cents(row.amount_cents - row.settled_cents), row.received_on, row.reference,
+                    plain_iban(row.payer_iban)) for row in rows]
+    given = [credit._replace(customer_id=row.customer_id) for row, credit in zip(rows, lines)
+             if row.customer_id is not None]
+    the_book = book(session, lines + given)
     found = []
-    for row in rows:
-        left = from_cents(row.amount_cents - row.settled_cents)
-        # asked first as the bank line alone, so that the reason says how the customer is recognised; again
-        # with the customer the payment was given (by the import or the owner) when the line says otherwise
-        credit = Credit(row.id, left, row.received_on, row.reference, plain_iban(row.payer_iban))
+    for row, credit in zip(rows, lines):
+        left = credit.amount
         proposal = propose(credit, the_book)
         if row.customer_id is not None and (proposal is None or proposal.customer_id != row.customer_id):
             proposal = propose(credit._replace(customer_id=row.customer_id), the_book)

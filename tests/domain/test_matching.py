@@ -462,3 +462,30 @@ def test_an_order_with_the_digits_of_an_invoice_is_not_certain(label):
     """The customer's order (CDE, BC, COMMANDE) may carry the same digits as one of our invoices."""
     proposal = propose(credit(label, "1200.00"), REVIEWED)
     assert proposal is None or proposal.confidence != "certain"
+
+
+# --- a book narrowed to a few credits ---------------------------------------------------------------------
+
+def test_a_book_narrowed_to_some_credits_reads_their_lines_as_the_whole_book_does():
+    """The items a few credits may concern (``Quotable``, ``customers_named``) in a book of their own, the
+    customers indexed once: the same proposals. A line reads a number in as many pieces as the ledger's
+    longest number has digit groups (plus one), whatever the items kept: « F 20 25 01 42 » quotes F20250142
+    only in a book that also holds a number of four groups, and the narrowed book is told so (``widest``)."""
+    from app.domain.match_book import Quotable, number_groups
+
+    items = [*ITEMS, item(80, "F20250142", 3, "42.00", "2025-03-01"), item(81, "A-1-2-3-4", 5, "9.00", "2025-03-01")]
+    whole = Book(PARTIES, items)
+    people = Book(PARTIES, ())
+    credits = [credit("VIR F 20 25 01 42", "40.00", key=1), credit("FACT 2025/150", "300.00", key=2),
+               credit("BOULANGERIE MARTIN", "89.90", key=3), credit("REGLEMENT", "700.00", key=4, customer_id=4)]
+    quotable = Quotable(credits)
+    wanted = people.customers_named(credits) | {i.customer_id for i in items if quotable(number_groups(i.number))}
+    assert wanted == {1, 2, 3, 4}  # F2025-0150's, Martin named, F20250142's, DUP2 given; not Leroy's A-1-2-3-4
+    kept = [i for i in items if i.customer_id in wanted]
+    widest = max(len(number_groups(i.number)) for i in items)
+    narrowed = people.with_items(kept, widest)
+    assert [propose(c, narrowed) for c in credits] == [propose(c, whole) for c in credits]
+    assert propose(credits[0], whole).allocations == (ProposedShare(80, D("40.00")),)
+    assert propose(credits[0], people.with_items(kept)) is None  # read in too few pieces: nothing quoted
+    assert match_all(credits, narrowed) == match_all(credits, whole)
+    assert not Quotable([credit("VIR 2025 0999", "1.00")])(number_groups("F2025-0142"))
