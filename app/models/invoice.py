@@ -23,10 +23,11 @@ class Invoice(IdMixin, Versioned, Base):
         # whoever writes, an invoice is never settled beyond its amount (nor a credit note used beyond its own)
         CheckConstraint("settled_cents >= 0 AND settled_cents <= abs(total_cents)", name="settled_within_total"),
         Index("ix_invoice_customer", "customer_id", "issue_date", "status"),  # a customer's invoices, first one
-        # what the cockpit reads of the invoices still open, without touching the settled ones (most of them)
-        # (settled_on too, which its condition names: the database then reads those rows from the index alone)
+        # what the cockpit, Relances and the matcher read of the invoices still open, without touching the
+        # settled ones (most of them); settled_on too, which its condition names, and the number: the database
+        # then reads those rows from the index alone
         Index("ix_invoice_open", "customer_id", "due_date", "issue_date", "status", "kind", "total_cents",
-              "settled_cents", "settled_on", sqlite_where=text("settled_on IS NULL"),
+              "settled_cents", "settled_on", "number", sqlite_where=text("settled_on IS NULL"),
               postgresql_where=text("settled_on IS NULL")),
         # the paid ones by date, with what the payment delays read of them (read from the index alone)
         Index("ix_invoice_paid_on", "paid_on", "customer_id", "kind", "total_cents", "due_date",

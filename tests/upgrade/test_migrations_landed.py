@@ -24,7 +24,7 @@ LANDED = {
     "0013_dunning_letter_outside.py": "bbe541b28299ce2be72781c9c3523f0fbd64fda63e99bd166c93127c1477c514",
     "0014_early_drafts_repaired.py": "d4779e676908b83a201d4f2b90a04932f62c56343d1e10484e2b13525fc85c5f",
     "0015_insolvency_proceedings.py": "ece971042b66cdbb04b02b1f9bd5217f40b07b459cb5427eb8391c0eec8a8567",
-    "0016_payer_ibans_index.py": "9a2efdad9152c3876ca2b4824db4321fdb459ddeb5604f52713bf1e662e5c778",
+    "0016_reading_indexes.py": "d793611c306ac24e7671ca4e329ea376bb630048057a286a8a9c1fa5af188f2d",
 }
 
 
