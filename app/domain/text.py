@@ -13,6 +13,8 @@ LEGAL_FORMS = frozenset({"sarl", "sas", "sasu", "sa", "eurl", "sci", "snc", "sco
 
 def without_accents(text: str) -> str:
     """Lower case and no accents, punctuation kept: "Électricité" → "electricite"."""
+    if text.isascii():  # nothing to decompose (most names and labels: the matcher folds 20 000 of them)
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
