@@ -1,8 +1,8 @@
 """Cockpit speed: the whole dashboard of a large ledger beside the raw reads it needs, in the same run.
 
 Generates (or reuses, with ``--keep FILE``) a SQLite ledger of 1 000 000 invoices of 20 000 customers over
-three years, most of them paid by a payment allocated in full, a few per cent still open, some credit notes
-and guarantees. Then times, best of 3, in this process:
+three years, most of them paid by a payment allocated in full, a few per cent still open, some credit notes,
+guarantees, and a week of bank credits waiting in À rapprocher. Then times, best of 3, in this process:
 
 * ours: ``services.cockpit.cockpit(session, at)``, everything the dashboard shows: the aging now and a week
   ago, DSO by both methods and its 24-month history, the other KPIs, every customer's score, the alerts,
@@ -70,8 +70,9 @@ def raw_reads(connection: sqlite3.Connection, at: date) -> dict[str, list]:
 
 
 def generate(path: Path, invoices: int, customers: int) -> None:
-    """A consistent ledger written with plain executemany: each paid invoice has its payment and allocation,
-    and the settled summaries the application keeps."""
+    """A consistent ledger written with plain executemany: each paid invoice has its payment (from its
+    customer's IBAN) and allocation, and the settled summaries the application keeps; and a week of bank
+    credits waiting in À rapprocher."""
     from app.models.db import open_database
 
     open_database(str(path)).dispose()  # the schema, through the migrations
@@ -117,13 +118,44 @@ def generate(path: Path, invoices: int, customers: int) -> None:
         invoice_rows)
     connection.executemany(
         "INSERT INTO payment (id, customer_id, received_on, amount_cents, method, reference, payer_iban, "
-        "settled_cents, settled_on) VALUES (?, ?, ?, ?, 'virement', '', '', ?, ?)", payment_rows)
+        "settled_cents, settled_on) VALUES (?, ?, ?, ?, 'virement', '', ?, ?, ?)",
+        [(i, customer, on, cents, iban_of(customer), settled, settled_on)
+         for i, customer, on, cents, settled, settled_on in payment_rows])
     connection.executemany("INSERT INTO allocation (invoice_id, payment_id, allocated_on, amount_cents) "
                            "VALUES (?, ?, ?, ?)", allocation_rows)
+    waiting = week_to_reconcile(rng, invoice_rows, invoices)
+    connection.executemany(
+        "INSERT INTO payment (id, customer_id, received_on, amount_cents, method, reference, payer_iban, "
+        "settled_cents) VALUES (?, NULL, ?, ?, 'virement', ?, ?, 0)", waiting)
+    connection.executemany(
+        "INSERT INTO bank_line (account, booked_on, amount_cents, label, counterparty, iban, reference, payment_id, "
+        "row_hash) VALUES ('', ?, ?, ?, '', ?, '', ?, ?)",
+        [(on, cents, label, iban, i, f"bench{i}") for i, on, cents, label, iban in waiting])
     connection.commit()
     connection.execute("ANALYZE")
     connection.close()
     print(f"generated {invoices} invoices ({len(payment_rows)} paid), {customers} customers in {path}")
+
+
+def iban_of(customer: int) -> str:
+    """The IBAN a customer pays from (one each)."""
+    return f"FR76{customer:023d}"
+
+
+def week_to_reconcile(rng: random.Random, invoice_rows: list[tuple], last_id: int) -> list[tuple]:
+    """A week's bank credits the matcher left to the owner, as (payment id, day, cents, label, IBAN): a third
+    quote an open invoice's number, a third name its customer (and pay part of it), a third say nothing of
+    whom (an IBAN never seen)."""
+    open_rows = [row for row in invoice_rows if row[9] == "open" and row[2] == "invoice"]
+    found = []
+    for n, row in enumerate(rng.sample(open_rows, min(60, len(open_rows)))):
+        number, customer, cents = row[1], row[3], row[7]
+        on = (AT - timedelta(days=rng.randint(0, 6))).isoformat()
+        label, amount = [(f"VIR SEPA CLIENT {customer:05d} FACT {number}", cents),
+                         (f"VIR SEPA CLIENT {customer:05d}", cents // 2),
+                         (f"VIREMENT RECU REF {n:06d}", cents)][n % 3]
+        found.append((last_id + 1 + n, on, amount, label, f"FR76{9 * 10**22 + n:023d}"))
+    return found
 
 
 def ledger_arguments() -> argparse.ArgumentParser:
