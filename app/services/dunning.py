@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Collection
 from itertools import chain
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import Collection
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -25,6 +25,7 @@ from app.domain.vocabulary import (DUNNING_STEP_LABELS, SEGMENT_LABELS, Activity
                                    InvoiceKind, InvoiceStatus, Segment)
 from app.jobs import collector_paused
 from app.models import Activity, Customer, Dispute, DunningLetter, Invoice, Payment
+from app.models.db import CHUNK
 from app.services.aging import balance_of_rows, still_due_rows
 from app.services.company import get_company
 from app.services.customers import CUSTOMER
@@ -161,15 +162,16 @@ def open_invoice_columns() -> list:
 
 
 def accounts(session: Session, at: date, scores: dict[int, Score] | None = None, *, all_owing: bool = False,
-             read: tuple[list[tuple], list[tuple]] | None = None,
-             among: Collection[int] | None = None) -> list[CustomerAccount]:
+             read: tuple[list[tuple], list[tuple]] | None = None, among: Collection[int] | None = None,
+             steps_done: dict[int, set[tuple[str, date]]] | None = None) -> list[CustomerAccount]:
     """What the dunning of ``at`` needs of each customer it may chase or hold today: one with an invoice late,
     or within the earliest courtesy reminder of the plans (``todays_actions`` has nothing for the others: on a
     large ledger, most of those that owe only what is not due yet). With ``all_owing``: every customer that
     owes something, the same actions and holds (a test compares both). ``scores``: the customers' scores when
     the caller has them already, as the dashboard does; else computed here for the customers kept only.
     ``read``: the open invoices (``open_invoice_columns``) and unallocated payments (customer, day) at ``at``
-    when the caller has read them already. ``among``: only those customers (``largest_late_actions``)."""
+    when the caller has read them already. ``among``: only those customers (``largest_late_actions``), with
+    the ``steps_done`` it read once."""
     invoices: dict[int, list[OpenInvoice]] = defaultdict(list)
     credits: dict[int, Decimal] = defaultdict(lambda: ZERO)
     by_segment = plans(session)
@@ -186,8 +188,9 @@ def accounts(session: Session, at: date, scores: dict[int, Score] | None = None,
         scores = all_scores(session, at, balance_of_rows(chain(aged, paid), at), kept)
     ranks = {customer_id: (score.points, score.grade) for customer_id, score in scores.items() if customer_id in kept}
     del scores  # their explanations weigh tens of MB on a large ledger: only the points and the class are kept
-    ours = [] if among is None else [DunningLetter.customer_id.in_(sorted(kept))]  # among a few: their letters only
-    steps_done = _steps_done(session, at, ours)
+    if steps_done is None:
+        steps_done = _steps_done(session, at)
+    ours = [] if among is None else [DunningLetter.customer_id.in_(sorted(kept))]  # among a few: their letters
     disputes = dict(session.execute(select(Dispute.invoice_id, Dispute.reason).where(
         Dispute.opened_on <= at, (Dispute.closed_on.is_(None)) | (Dispute.closed_on > at))).all())
     for invoice_id, customer_id, number, issued, due, kind, status, cents in rows:
@@ -235,11 +238,12 @@ def _last_due_chased(at: date, by_segment: dict[str, Plan]) -> date:
     return at - timedelta(days=min(soonest, 1))
 
 
-def _steps_done(session: Session, at: date, where: list = ()) -> dict[int, set[tuple[str, date]]]:
-    """By invoice, the steps a letter (or a call recorded as one) was sent for by ``at``, with their day."""
+def _steps_done(session: Session, at: date) -> dict[int, set[tuple[str, date]]]:
+    """By invoice, the steps a letter (or a call recorded as one) was sent for by ``at``, with their day:
+    every letter's (one may name an invoice since moved to another customer)."""
     done: dict[int, set[tuple[str, date]]] = defaultdict(set)
     for step, sent_on, lines in session.execute(select(DunningLetter.step, DunningLetter.sent_on, DunningLetter.lines)
-                                                .where(DunningLetter.sent_on <= at, *where)):
+                                                .where(DunningLetter.sent_on <= at)):
         for line in lines or []:
             done[line["invoice_id"]].add((step, sent_on))
     return done
@@ -259,6 +263,11 @@ def _tolerance(session: Session) -> Decimal:
     return from_cents(company.tolerance_cents) if company else DEFAULT_TOLERANCE
 
 
+def by_amount_claimed(action: Action) -> tuple:
+    """The dashboard's order of the customers to call: who is chased for the most first (then by name)."""
+    return -action.amount_due, action.name, action.customer_id
+
+
 def largest_late_actions(session: Session, at: date, scores: dict[int, Score], read: tuple[list[tuple], list[tuple]],
                          count: int) -> list[Action]:
     """The ``count`` actions on late invoices (no courtesy reminder) that claim the most, largest first (then
@@ -273,14 +282,15 @@ def largest_late_actions(session: Session, at: date, scores: dict[int, Score], r
         if cents > 0 and due < at and kind != credit_note:
             late[customer_id] += cents
     ranked = sorted(late, key=late.__getitem__, reverse=True)
+    steps_done = _steps_done(session, at)
     found: list[Action] = []
     start, size = 0, 4 * count
     while start < len(ranked):
         batch = ranked[start:start + size]
-        actions, _holds = todays_actions(at, accounts(session, at, scores, read=read, among=batch), tolerance)
-        found = sorted(found + [a for a in actions if a.step != DunningStep.PRE_DUE],
-                       key=lambda a: (-a.amount_due, a.name))[:count]
-        start, size = start + size, 2 * size
+        actions, _holds = todays_actions(at, accounts(session, at, scores, read=read, among=batch,
+                                                      steps_done=steps_done), tolerance)
+        found = sorted(found + [a for a in actions if a.step != DunningStep.PRE_DUE], key=by_amount_claimed)[:count]
+        start, size = start + size, min(2 * size, CHUNK)  # each batch one IN (...) list
         if len(found) == count and start < len(ranked) and to_cents(found[-1].amount_due) > late[ranked[start]]:
             break
     return found

@@ -117,30 +117,40 @@ def test_a_customer_with_nothing_late_still_gets_its_courtesy_reminder(generated
     assert courtesy.grade in ("D", "E") and all(i.due_date >= COURTESY_DAY for i in courtesy.invoices)
 
 
-@pytest.mark.parametrize("count", [1, 3, 10, 40])
+@pytest.mark.parametrize("count", [1, 3, 10])
 @pytest.mark.parametrize("at", DAYS)
 @pytest.mark.parametrize("ledger_name", ["demo", "generated"])
 def test_the_customers_to_call_are_the_first_of_every_customers_dunning(request, ledger_name, at, count):
     """The dashboard's customers to call run the dunning of a few customers at a time, those whose late
     invoices owe most: the same actions as the first of Relances' whole list ranked by what they claim, even
-    when customers are held (a promise to pay, « ne pas relancer ») or claim less than they owe."""
-    from app.models import Activity, Customer
-    from app.services.dunning import largest_late_actions, open_invoice_columns
+    when the customers that owe most are held (a promise to pay, « ne pas relancer », a reminder sent two
+    days ago for invoices since moved to them from another customer: the letter is that customer's)."""
+    from app.models import Activity, Customer, DunningLetter
+    from app.services.dunning import by_amount_claimed, largest_late_actions, open_invoice_columns
     from app.services.aging import still_due_rows
 
     db = request.getfixturevalue(ledger_name)
     with db.sessions() as s:
         scores = all_scores(s, at)
-        late = sorted({customer for _i, customer, _n, _b, due, _k, _s, cents
-                       in still_due_rows(s, at, open_invoice_columns()) if cents > 0 and due < at})
-        s.add(Activity(customer_id=late[0], kind="promise", text="paiera", happened_at=at,
+
+        def ranked():
+            read = (still_due_rows(s, at, open_invoice_columns()),
+                    still_due_rows(s, at, [Payment.customer_id, Payment.received_on], payments=True))
+            actions, holds = due_actions(s, at, scores, read)
+            return read, sorted((a for a in actions if a.step != "pre_due"), key=by_amount_claimed), holds
+
+        _read, before, _holds = ranked()
+        first, second, third = before[:3]
+        other = next(a.customer_id for a in before[3:])
+        s.add(Activity(customer_id=first.customer_id, kind="promise", text="paiera", happened_at=at,
                        promised_on=at + timedelta(days=5)))
-        s.get(Customer, late[2]).dunning_hold_until = at + timedelta(days=3)
-        read = (still_due_rows(s, at, open_invoice_columns()),
-                still_due_rows(s, at, [Payment.customer_id, Payment.received_on], payments=True))
-        actions, holds = due_actions(s, at, scores, read)
-        expected = sorted((a for a in actions if a.step != "pre_due"), key=lambda a: (-a.amount_due, a.name))[:count]
-        assert {late[0], late[2]} & {h.customer_id for h in holds}
+        s.get(Customer, second.customer_id).dunning_hold_until = at + timedelta(days=3)
+        moved = [{"invoice_id": i.invoice_id, "number": i.number, "amount_due": 100} for i in third.invoices]
+        s.add(DunningLetter(customer_id=other, step=third.step, sent_on=at - timedelta(days=1), lines=moved,
+                            amount_due_cents=100 * len(moved)))
+        read, after, holds = ranked()
+        expected = after[:count]
+        assert {first.customer_id, second.customer_id, third.customer_id} <= {h.customer_id for h in holds}
         assert largest_late_actions(s, at, scores, read, count) == expected
         s.rollback()
-    assert len(expected) == min(count, len([a for a in actions if a.step != "pre_due"])) > 0
+    assert len(expected) == min(count, len(after)) > 0
