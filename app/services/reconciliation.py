@@ -31,8 +31,8 @@ from app.models.db import chunks, plain_rows
 from app.services import settlement
 
 CERTAIN = "certain"
-NARROWED_UP_TO = 2000  # credits matched against only the items they may concern; more: against the whole book
-_OPEN_ITEM = (Invoice.settled_on.is_(None), Invoice.status != InvoiceStatus.WRITTEN_OFF.value)
+NARROWED_UP_TO = 500  # credits matched against only the items they may concern (a week's statement, À rapprocher);
+                      # more (a year's first statement): against the whole book, which is then read anyway
 CONFIDENCE_LABELS = {"certain": "Certain", "probable": "Probable", "possible": "Possible"}
 
 
@@ -53,22 +53,22 @@ def book(session: Session, credits: Sequence[Credit] | None = None) -> Book:
     """The matcher's view of the database: every customer, the IBANs each has paid from, the open items. For
     a few ``credits`` (a week's statement, À rapprocher's list), only the open items they may concern: every
     item of a customer their lines name or are given, or of a number they may quote (``Quotable``); their
-    proposals are the whole book's (a test compares them), without indexing a large ledger's every item."""
+    proposals are the whole book's (a test compares them), without indexing a large ledger's every item.
+    The open items are read once (what another workstation commits meanwhile is both in the numbers looked
+    at and among the items kept, or in neither)."""
     people = Book(parties(session), ())
-    if credits is None or len(credits) > NARROWED_UP_TO:
-        return people.with_items(_open_items(session))
+    items = _open_items(session)
+    if credits is None or len({credit.key for credit in credits}) > NARROWED_UP_TO:
+        return people.with_items(items)
     quotable = Quotable(credits)
     wanted = people.customers_named(credits)
     widest = 1
-    for customer_id, number, total, settled in plain_rows(session, select(
-            Invoice.customer_id, Invoice.number, Invoice.total_cents, Invoice.settled_cents).where(*_OPEN_ITEM)):
-        if not still_open(total, settled):  # nothing left to owe or to give back: not in the book
-            continue
-        groups = number_groups(number)
+    for item in items:
+        groups = number_groups(item.number)
         widest = max(widest, len(groups))
-        if customer_id not in wanted and quotable(groups):
-            wanted.add(customer_id)
-    return people.with_items(_open_items(session, wanted), widest)
+        if item.customer_id not in wanted and quotable(groups):
+            wanted.add(item.customer_id)
+    return people.with_items([item for item in items if item.customer_id in wanted], widest)
 
 
 def parties(session: Session) -> list[Party]:
@@ -81,18 +81,14 @@ def parties(session: Session) -> list[Party]:
             for c in session.execute(select(Customer.id, Customer.name, Customer.code, Customer.siren))]
 
 
-def _open_items(session: Session, customer_ids: Iterable[int] | None = None) -> list[OpenItem]:
+def _open_items(session: Session) -> list[OpenItem]:
     """Invoices with something still due and credit notes with something still to give back, written-off
-    ones aside (ix_invoice_open: the open items only); of ``customer_ids`` only, when given."""
-    columns = (Invoice.id, Invoice.number, Invoice.customer_id, Invoice.total_cents, Invoice.settled_cents,
-               Invoice.issue_date, Invoice.due_date)
-    if customer_ids is None:
-        reads = [select(*columns).where(*_OPEN_ITEM)]
-    else:
-        reads = [select(*columns).where(*_OPEN_ITEM, Invoice.customer_id.in_(chunk))
-                 for chunk in chunks(sorted(customer_ids))]
-    return [OpenItem(id_, number, customer_id, due, issued, due_date) for query in reads
-            for id_, number, customer_id, total, settled, issued, due_date in plain_rows(session, query)
+    ones aside (ix_invoice_open: the open items only, read from the index alone)."""
+    rows = plain_rows(session, select(Invoice.id, Invoice.number, Invoice.customer_id, Invoice.total_cents,
+                                      Invoice.settled_cents, Invoice.issue_date, Invoice.due_date)
+                      .where(Invoice.settled_on.is_(None), Invoice.status != InvoiceStatus.WRITTEN_OFF.value))
+    return [OpenItem(id_, number, customer_id, due, issued, due_date)
+            for id_, number, customer_id, total, settled, issued, due_date in rows
             if (due := still_open(total, settled))]
 
 

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from app.__main__ import main
 from app.domain.matching import Credit, match_all, propose
 from app.models import BankLine, Customer, Invoice, Payment
+from app.services import reconciliation
 from app.services.reconciliation import book, credits, still_open
 from tests.cli.test_cli import location
 from tests.conftest import TODAY
@@ -79,8 +80,9 @@ def same_proposals(session, waiting: list[Credit]) -> tuple[Counter, int]:
     return Counter(proposal.confidence if proposal else None for proposal in alone), len(narrowed.items)
 
 
-def test_credits_written_every_way_get_the_whole_books_proposals(demo_db):
-    """A week's statement at a time (25 credits), then all of them as one run."""
+def test_credits_written_every_way_get_the_whole_books_proposals(demo_db, monkeypatch):
+    """A week's statement at a time (25 credits), then all of them as one run (narrowed too, this once)."""
+    monkeypatch.setattr(reconciliation, "NARROWED_UP_TO", 10_000)
     with demo_db.sessions() as s:
         waiting = written_every_way(s)
         every = len(book(s).items)
