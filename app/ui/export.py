@@ -134,7 +134,7 @@ def refusal(view: str, out: str) -> str:
 def export_view(window, view: str, out: str) -> int:
     """The command line's export: the view's screen opened offscreen as the owner would see it, then its
     table written by the functions the button uses."""
-    from app.ui.screenshot import wait_for
+    from app.ui.screenshot import unfinished, wait_for
 
     problem = refusal(view, out)
     if problem:
@@ -145,7 +145,9 @@ def export_view(window, view: str, out: str) -> int:
     window.show_screen(key)
     if window.current_screen() is not screen:  # an empty database stays on the welcome page
         screen.refresh()
-    wait_for(screen)
+    if not wait_for(screen):
+        print(unfinished(key), file=sys.stderr)
+        return 1
     try:
         print(write(prepared(screen.exportables()[number]), Path(out)))
     except Refused as refused:

@@ -16,7 +16,7 @@ from app.ui.export import Exportable, add_export
 from app.ui.icons import icon
 from app.ui.lazy_model import LazyRowModel, PagedSource
 from app.ui.table_model import ROW_ROLE, Column, RowFilterProxy, RowTableModel
-from app.ui.worker import run_op
+from app.ui.worker import run_quietly
 
 SEARCH_PAUSE_MS = 300  # a paged table searches once the typing pauses this long
 
@@ -227,8 +227,7 @@ class TableScreen(Screen):
             return
         self.stale = False
         db, load = self.context.db, self.load
-        self.running = run_op(self, lambda _job: read(db, load), self._loaded, self._failed,
-                              f"Chargement : {self.title}…")
+        self.running = run_quietly(self, lambda: read(db, load), self._loaded, self._failed)
 
     def _loaded(self, rows: list[Any]) -> None:
         self.running = None
@@ -239,7 +238,8 @@ class TableScreen(Screen):
 
     def _failed(self, message: str) -> None:
         self.running = None
-        QMessageBox.critical(self, "Encours", f"La liste « {self.title} » n'a pas pu être lue :\n{message}")
+        QMessageBox.critical(self, "Encours", f"La liste « {self.title} » n'a pas pu être lue ({message}). "
+                             "Elle le sera de nouveau à la prochaine ouverture de cet écran.")
 
     def focus_search(self) -> None:
         self.search.setFocus()

@@ -11,7 +11,8 @@ from app.ui.lazy_model import PAGE
 
 VIEWS = ("welcome", "dashboard", "reminders", "customers", "customer", "invoices", "invoice", "reconcile", "imports",
          "disputes", "settings")
-CARD_AMONG = PAGE  # the card shown is chosen among a list's first rows (a paged list's first page), as a user's
+CARD_AMONG = PAGE  # the card shown is chosen among a list's first rows, as a user chooses among those shown
+WAIT_SECONDS = 60  # what a screenshot or an export waits for a screen's worker
 
 
 def screen_of(view: str) -> str:
@@ -20,13 +21,19 @@ def screen_of(view: str) -> str:
     return {"customer": "customers", "invoice": "invoices"}.get(view, view)
 
 
-def wait_for(screen, seconds: float = 30) -> None:
+def wait_for(screen, seconds: float = WAIT_SECONDS) -> bool:
     """Let a screen that computes or reads in a worker (the dashboard, À rapprocher, the lists) finish before the
-    picture is taken."""
+    picture is taken; False when it has not within ``seconds``."""
     deadline = time.monotonic() + seconds
     while getattr(screen, "running", None) is not None and time.monotonic() < deadline:
         QApplication.processEvents()
         time.sleep(0.02)
+    return getattr(screen, "running", None) is None
+
+
+def unfinished(view: str) -> str:
+    """What the command line says of a screen still computing after ``WAIT_SECONDS``."""
+    return f"encours : l'écran « {view} » n'a pas fini de calculer en {WAIT_SECONDS} s ; réessayez"
 
 
 def take(window, view: str, out: str) -> int:
@@ -42,7 +49,9 @@ def take(window, view: str, out: str) -> int:
         screen_key = screen_of(view)
         window.show_screen(screen_key)
         screen = window.screens[screen_key]
-        wait_for(screen)
+        if not wait_for(screen):
+            print(unfinished(screen_key), file=sys.stderr)
+            return 1
         rows = screen.table.leading_rows(CARD_AMONG)  # not the million rows of a large ledger's invoices
         if not rows:
             print("encours : aucune fiche à montrer (base vide ?)", file=sys.stderr)
@@ -55,7 +64,9 @@ def take(window, view: str, out: str) -> int:
         target.show()
     else:
         window.show_screen(view)
-        wait_for(window.screens.get(view))
+        if not wait_for(window.screens.get(view)):
+            print(unfinished(view), file=sys.stderr)
+            return 1
     for _ in range(3):
         QApplication.processEvents()
     if not target.grab().save(out):

@@ -126,27 +126,35 @@ def run_op(parent: QWidget, op: Callable[[Job], Any], on_success: Callable[[Any]
 class _Quiet(QObject):
     """Takes a quiet job's result for as long as the widget that started it lives (a child of it)."""
 
-    def __init__(self, runnable: _Runnable, parent: QWidget, on_success: Callable[[Any], None]) -> None:
+    def __init__(self, runnable: _Runnable, parent: QWidget, on_success: Callable[[Any], None],
+                 on_failure: Callable[[str], None] | None = None) -> None:
         super().__init__(parent)
-        self.runnable, self.on_success = runnable, on_success
+        self.runnable, self.on_success, self.on_failure = runnable, on_success, on_failure
         runnable.signals.succeeded.connect(self.succeeded)
-        runnable.signals.failed.connect(self.done)
+        runnable.signals.failed.connect(self.failed)
 
     def succeeded(self, result: Any) -> None:
         self.done()
         self.on_success(result)
+
+    def failed(self, message: str) -> None:
+        self.done()
+        if self.on_failure is not None:
+            self.on_failure(message)
 
     def done(self, *_args) -> None:
         _running.discard(self.runnable)
         self.deleteLater()
 
 
-def run_quietly(parent: QWidget, op: Callable[[], Any], on_success: Callable[[Any], None]) -> _Runnable:
-    """Work the user did not ask for and need not wait for (the day's backup when the window opens): no
-    progress dialog, the window stays usable; its result reaches ``on_success`` while ``parent`` lives."""
+def run_quietly(parent: QWidget, op: Callable[[], Any], on_success: Callable[[Any], None],
+                on_failure: Callable[[str], None] | None = None) -> _Runnable:
+    """Work the user need not wait for (the day's backup when the window opens, a list read again while the
+    screen keeps its rows): no progress dialog, the window stays usable; its result reaches ``on_success``
+    (its failure, in French, ``on_failure``) while ``parent`` lives."""
     runnable = _Runnable(lambda _job: op())
     runnable.setAutoDelete(False)
-    runnable.receiver = _Quiet(runnable, parent, on_success)  # kept while the job runs
+    runnable.receiver = _Quiet(runnable, parent, on_success, on_failure)  # kept while the job runs
     _running.add(runnable)
     QThreadPool.globalInstance().start(runnable)
     return runnable

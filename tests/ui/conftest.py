@@ -43,3 +43,11 @@ def french_application(qapp):
     from app.ui.app import configure
 
     configure(qapp)
+
+
+def loaded(screen):
+    """The screen once its worker is done (its list read, its figures computed); fails when it never is."""
+    from app.ui.screenshot import wait_for
+
+    assert wait_for(screen), f"{type(screen).__name__} still computing"
+    return screen

@@ -5,7 +5,7 @@ from sqlalchemy import select
 from app.models import Customer
 from app.ui.customers import COL_EXPOSURE, COL_NAME
 from app.ui.table_model import ROW_ROLE
-from app.ui.screenshot import wait_for
+from tests.ui.conftest import loaded
 
 
 def save_button(dialog):
@@ -15,7 +15,7 @@ def save_button(dialog):
 def test_customers_table_shows_exposure_in_french(ledger, make_window):
     window = make_window(ledger)
     window.show_screen("customers")
-    wait_for(window.screens["customers"])  # read in a worker
+    loaded(window.screens["customers"])  # read in a worker
     table = window.screens["customers"].table
     names = [r.name for r in table.visible_rows()]
     assert sorted(names) == ["Boulangerie Martin", "Garage Petit"]
@@ -28,7 +28,7 @@ def test_customers_table_shows_exposure_in_french(ledger, make_window):
 def test_create_customer_with_invalid_then_valid_siren(ledger, make_window, qtbot):
     window = make_window(ledger)
     window.show_screen("customers")
-    wait_for(window.screens["customers"])  # read in a worker
+    loaded(window.screens["customers"])  # read in a worker
     screen = window.screens["customers"]
     qtbot.mouseClick(screen.new_button, Qt.MouseButton.LeftButton)
     dialog = screen.dialog
@@ -49,7 +49,7 @@ def test_create_customer_with_invalid_then_valid_siren(ledger, make_window, qtbo
     with ledger.sessions() as s:
         saved = s.scalar(select(Customer).where(Customer.name == "Menuiserie Roux & Fils"))
         assert saved.siren == "732829320"
-    wait_for(screen)  # the list read again once the card saved
+    loaded(screen)  # the list read again once the card saved
     screen.search.setText("roux")
     assert [r.name for r in screen.table.visible_rows()] == ["Menuiserie Roux & Fils"]
 
@@ -57,7 +57,7 @@ def test_create_customer_with_invalid_then_valid_siren(ledger, make_window, qtbo
 def test_terms_over_the_legal_cap_warn_next_to_the_field(ledger, make_window, qtbot):
     window = make_window(ledger)
     window.show_screen("customers")
-    wait_for(window.screens["customers"])  # read in a worker
+    loaded(window.screens["customers"])  # read in a worker
     screen = window.screens["customers"]
     screen.open(None)
     dialog = screen.dialog
@@ -69,7 +69,7 @@ def test_terms_over_the_legal_cap_warn_next_to_the_field(ledger, make_window, qt
 def test_customer_card_shows_open_invoices_and_aging(ledger, make_window, qtbot):
     window = make_window(ledger)
     window.show_screen("customers")
-    wait_for(window.screens["customers"])  # read in a worker
+    loaded(window.screens["customers"])  # read in a worker
     screen = window.screens["customers"]
     petit = next(r for r in screen.table.visible_rows() if r.name == "Garage Petit")
     screen.open(petit.id)
@@ -83,7 +83,7 @@ def test_customer_card_shows_open_invoices_and_aging(ledger, make_window, qtbot)
 def test_search_filter_and_segment(ledger, make_window):
     window = make_window(ledger)
     window.show_screen("customers")
-    wait_for(window.screens["customers"])  # read in a worker
+    loaded(window.screens["customers"])  # read in a worker
     screen = window.screens["customers"]
     screen.search.setText("boulang")
     rows = [screen.table.model().index(i, 0).data(ROW_ROLE).name for i in range(screen.table.model().rowCount())]
@@ -96,7 +96,7 @@ def test_search_filter_and_segment(ledger, make_window):
 def test_dialog_buttons_speak_french(ledger, make_window):
     window = make_window(ledger)
     window.show_screen("customers")
-    wait_for(window.screens["customers"])  # read in a worker
+    loaded(window.screens["customers"])  # read in a worker
     screen = window.screens["customers"]
     screen.open(None)
     buttons = screen.dialog.buttons
@@ -121,3 +121,22 @@ def test_the_list_is_read_in_a_worker_and_the_previous_rows_stay_meanwhile(ledge
     assert screen.stale and len(screen.table.visible_rows()) == 2
     qtbot.waitUntil(lambda: screen.running is None and not screen.stale, timeout=20_000)
     assert len(screen.table.visible_rows()) == 3
+
+
+def test_a_list_that_cannot_be_read_says_so_and_is_read_again_next_time(ledger, make_window, qtbot, monkeypatch):
+    from app.ui import customers, screen as screens
+
+    said = []
+    monkeypatch.setattr(screens.QMessageBox, "critical", lambda parent, title, text: said.append(text))
+    monkeypatch.setattr(customers, "list_customers", lambda session, at: 1 / 0)
+    window = make_window(ledger)
+    window.show_screen("customers")
+    screen = window.screens["customers"]
+    qtbot.waitUntil(lambda: bool(said), timeout=20_000)
+    assert screen.running is None and said == [
+        "La liste « Clients » n'a pas pu être lue (division by zero). Elle le sera de nouveau à la prochaine "
+        "ouverture de cet écran."]
+    monkeypatch.undo()
+    screen.refresh()
+    loaded(screen)
+    assert len(screen.table.visible_rows()) == 2

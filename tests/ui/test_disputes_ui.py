@@ -8,7 +8,7 @@ import pytest
 from app.services.dunning import due_actions
 from app.ui.disputes import DisputeDialog
 from tests.conftest import chase_history
-from app.ui.screenshot import wait_for
+from tests.ui.conftest import loaded
 
 
 @pytest.fixture
@@ -27,7 +27,7 @@ def claimed(ledger, name="Garage Petit"):
 def test_open_follow_and_close_a_dispute(ledger, make_window):
     window = make_window(ledger)
     window.show_screen("disputes")
-    wait_for(window.screens["disputes"])  # read in a worker
+    loaded(window.screens["disputes"])  # read in a worker
     screen = window.screens["disputes"]
     assert screen.table.model().rowCount() == 0
     dialog = DisputeDialog(screen.context, None, screen)
@@ -43,7 +43,7 @@ def test_open_follow_and_close_a_dispute(ledger, make_window):
     assert claimed(ledger) == ["F2"]  # F3 out of the letters while its dispute is open
     assert status_of(ledger, "F3") == "disputed"
     screen.refresh()
-    wait_for(screen)
+    loaded(screen)
     row = [screen.table.model().index(0, c).data() for c in range(7)]
     assert row == ["F3", "Garage Petit", "300,00\u00a0€", "prix contesté", "Karim", "23/11/2026", "en cours"]
     assert [screen.assignee.itemText(i) for i in range(screen.assignee.count())] == ["Tous les suivis", "Karim"]
@@ -58,7 +58,7 @@ def test_open_follow_and_close_a_dispute(ledger, make_window):
     card.resolution.setCurrentIndex(3)  # Contestation rejetée
     card.save()
     screen.refresh()
-    wait_for(screen)
+    loaded(screen)
     assert screen.table.model().rowCount() == 0  # open ones only, by default
     screen.open_only.setChecked(False)
     assert screen.table.model().index(0, 6).data() == "Contestation rejetée"

@@ -15,7 +15,7 @@ from app.ui.customers import COL_EXPOSURE
 from app.ui.export import VIEWS, chosen, export_view
 from app.ui.invoices import COL_TOTAL
 from tests.conftest import chase_history
-from app.ui.screenshot import wait_for
+from tests.ui.conftest import loaded
 
 HYPERLINK = '=HYPERLINK("http://exemple.fr";"Cliquez")'
 PHONE = "+33 6 12 34 56 78"
@@ -53,7 +53,7 @@ def values(path):
 def test_customers_export_as_shown_with_numbers_totals_and_formulas_as_text(ledger, make_window, save_as, settings):
     window = make_window(ledger)
     window.show_screen("customers")
-    wait_for(window.screens["customers"])  # read in a worker
+    loaded(window.screens["customers"])  # read in a worker
     screen = window.screens["customers"]
     screen.table.sortByColumn(COL_EXPOSURE, Qt.SortOrder.DescendingOrder)
     path = save_as("clients.xlsx")
@@ -102,7 +102,7 @@ def test_ctrl_e_writes_the_filtered_invoices_as_csv(ledger, make_window, save_as
 def test_csv_customers_put_an_apostrophe_before_formulas(ledger, make_window, save_as):
     window = make_window(ledger)
     window.show_screen("customers")
-    wait_for(window.screens["customers"])  # read in a worker
+    loaded(window.screens["customers"])  # read in a worker
     screen = window.screens["customers"]
     screen.search.setText("exemple")
     path = save_as("clients.csv")
@@ -165,7 +165,7 @@ def test_many_rows_are_written_in_the_worker(ledger, make_window, save_as, monke
     monkeypatch.setattr(export, "IN_WORKER", 1)
     window = make_window(ledger)
     window.show_screen("customers")
-    wait_for(window.screens["customers"])  # read in a worker
+    loaded(window.screens["customers"])  # read in a worker
     path = save_as("clients.xlsx")
     export.export_screen(window.screens["customers"])
     qtbot.waitUntil(lambda: window.statusBar().currentMessage() == f"3 lignes exportées dans {path}")
@@ -177,7 +177,7 @@ def test_a_file_that_cannot_be_written_is_said_in_french(ledger, make_window, sa
     monkeypatch.setattr(export.QMessageBox, "warning", lambda parent, title, text: warnings.append((title, text)))
     window = make_window(ledger)
     window.show_screen("customers")
-    wait_for(window.screens["customers"])  # read in a worker
+    loaded(window.screens["customers"])  # read in a worker
     save_as("absent/clients.xlsx")
     export.export_screen(window.screens["customers"])
     assert warnings == [("Exporter le tableau", f"Impossible d'écrire « {tmp_path / 'absent/clients.xlsx'} » (No "

@@ -9,13 +9,13 @@ from pypdf import PdfReader
 from app.services.rates import save_rates
 from tests.ui.test_reminders_ui import reminders_screen
 from tests.conftest import chase_history
-from app.ui.screenshot import wait_for
+from tests.ui.conftest import loaded
 
 
 def test_the_customer_card_prints_the_statement_of_account(ledger, make_window, qtbot, tmp_path, monkeypatch):
     window = make_window(ledger)
     window.show_screen("customers")
-    wait_for(window.screens["customers"])  # read in a worker
+    loaded(window.screens["customers"])  # read in a worker
     screen = window.screens["customers"]
     screen.open(next(r for r in screen.table.visible_rows() if r.name == "Garage Petit").id)
     dialog = screen.dialog

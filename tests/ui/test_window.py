@@ -5,7 +5,7 @@ from PySide6.QtGui import QImage
 
 from app.models import Company
 from app.ui.table_model import Column, RowTableModel
-from app.ui.screenshot import wait_for
+from tests.ui.conftest import loaded
 
 
 def test_empty_database_offers_demo_or_own_company(db, make_window):
@@ -26,7 +26,7 @@ def test_demo_button_fills_the_database(db, make_window, qtbot):
     qtbot.waitUntil(lambda: dashboard.figures is not None, timeout=30_000)
     assert dashboard.cards[0].value.text() == "1\u202f464\u202f208,31\xa0€"  # receivables at 23/11/2026
     window.show_screen("customers")
-    wait_for(window.screens["customers"])  # read in a worker
+    loaded(window.screens["customers"])  # read in a worker
     assert len(window.screens["customers"].table.visible_rows()) >= 100
 
 
@@ -110,7 +110,7 @@ def test_column_widths_are_remembered_and_the_name_still_stretches(ledger, make_
 
     window = make_window(ledger)
     window.show_screen("customers")
-    wait_for(window.screens["customers"])  # read in a worker
+    loaded(window.screens["customers"])  # read in a worker
     window.screens["customers"].table.horizontalHeader().resizeSection(COL_SEGMENT, 222)
     window.close()
     header = make_window(ledger).screens["customers"].table.horizontalHeader()
@@ -121,7 +121,7 @@ def test_column_widths_are_remembered_and_the_name_still_stretches(ledger, make_
 def test_search_ignores_accents_and_case(ledger, make_window):
     window = make_window(ledger)
     window.show_screen("customers")
-    wait_for(window.screens["customers"])  # read in a worker
+    loaded(window.screens["customers"])  # read in a worker
     screen = window.screens["customers"]
     screen.search.setText("GARAGE petit")
     assert [r.name for r in screen.table.visible_rows()] == ["Garage Petit"]
