@@ -98,16 +98,18 @@ def test_credits_written_every_way_get_the_whole_books_proposals(demo_db, monkey
 
 
 @pytest.mark.skipif(not STATEMENTS, reason="../shared/fixtures (bank_csv_fr, camt053, cfonb120, ofx) absent")
-@pytest.mark.parametrize("statement", STATEMENTS, ids=lambda path: path.name)
-def test_the_lines_of_real_bank_statements_get_the_whole_books_proposals(demo_db, statement, capsys):
-    """Each real statement imported into the demo company (its matching ran on the narrowed book), then
-    every one of its credits matched again, as À rapprocher does, both ways."""
-    command = ["--db", location(demo_db), "import", str(statement)]
-    if main(command) != 0 and main([*command, "--account", ACCOUNT]) != 0:  # a file that does not say its account
-        pytest.skip(f"{statement.name}: not a statement Encours imports ({capsys.readouterr().err.strip()})")
-    with demo_db.sessions() as s:
-        ids = s.scalars(select(BankLine.payment_id).where(BankLine.payment_id.is_not(None))).all()
-        waiting = credits(s, ids)
-        if not waiting:
-            pytest.skip(f"{statement.name}: no credit left to allocate")
-        same_proposals(s, waiting)
+def test_the_lines_of_real_bank_statements_get_the_whole_books_proposals(demo_db, capsys):
+    """Each real statement imported into the demo company in turn (its matching ran on the narrowed book), then
+    the credits it left, and all those left so far, matched again as À rapprocher does, both ways."""
+    compared = []
+    for statement in STATEMENTS:
+        command = ["--db", location(demo_db), "import", str(statement)]
+        if main(command) != 0 and main([*command, "--account", ACCOUNT]) != 0:  # a file that does not say its account
+            continue  # not a statement (a CFONB 240 of transfers): said in French, nothing imported
+        with demo_db.sessions() as s:
+            ids = s.scalars(select(BankLine.payment_id).where(BankLine.payment_id.is_not(None))).all()
+            waiting = credits(s, ids)
+            same_proposals(s, waiting)
+        compared.append((statement.name, len(waiting)))
+    capsys.readouterr()
+    assert len(compared) >= len(STATEMENTS) - 1 and compared[-1][1] > 10, compared
