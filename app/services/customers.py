@@ -16,6 +16,7 @@ from app.services.identifiers import clean_siren, siren_error
 from app.domain.money import ZERO, format_eur, from_cents
 from app.domain.terms import PaymentTerms
 from app.domain.vocabulary import GUARANTEE_LABELS, EventKind
+from app.jobs import collector_paused
 from app.models import SEGMENT_LABELS, Customer, Event, Guarantee, GuaranteeKind, Segment
 from app.models.db import plain_rows
 from app.services.aging import Owed, aging_summary, owed_by_customer
@@ -106,6 +107,7 @@ def exposure_by_customer(session: Session, at: date, ids: list[int] | None = Non
     return aging_summary(session, at, ids).by_customer
 
 
+@collector_paused()  # twenty thousand rows made at once on a large ledger
 def list_customers(session: Session, at: date) -> list[CustomerRow]:
     """Every customer with its exposure and overdue amount at ``at``, by name (summed by the database by
     customer, not item by item: the list of a ledger of a million invoices comes at once)."""

@@ -20,7 +20,7 @@ from app.domain.money import ZERO, format_eur, from_cents
 from app.domain.penalties import PENALTY_STEPS, MissingRate, penalties
 from app.domain.vocabulary import DUNNING_STEP_LABELS, LETTER_LABELS, DunningStep, Segment
 from app.domain.wording import lateness, rate
-from app.jobs import NULL_JOB, Job
+from app.jobs import NULL_JOB, Job, collector_paused
 from app.models import Customer, DunningLetter, Invoice, Payment
 from app.services.company import get_company
 from app.services.dunning import due_actions, record_sent
@@ -200,6 +200,7 @@ def save_letter_texts(session: Session, texts: dict[str, str], seen: dict[str, i
     return {}
 
 
+@collector_paused()  # thousands of actions on a large ledger: the collector would walk them again and again
 def claims(session: Session, at: date, actions: list[Action]) -> dict[int, Reminder]:
     """By customer, what its action's letter would claim today (penalties, indemnities), or why it could not
     be written: the Relances screen shows it before anything is printed."""
