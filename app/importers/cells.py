@@ -143,8 +143,9 @@ def parse_amounts(cells: list[object], texts: list[str]) -> list[object]:
     else:
         values = [Decimal(text) if _STRICT.fullmatch(text) else outcome(cell_amount, cell)
                   for cell, text in zip(cells, parts)]
-    if "\x1e-0.00\x1e" in cleaned:  # -0 is 0
-        values = [ZERO if text == "-0.00" else value for text, value in zip(parts, values)]
+    if "-" in cleaned:  # -0 is 0, however many zeros it is written with ("-0,00", "-00")
+        values = [ZERO if value.__class__ is Decimal and value.is_zero() and value.is_signed() else value
+                  for value in values]
     return values
 
 
