@@ -15,7 +15,8 @@ if TYPE_CHECKING:
     from app.domain.matching import Credit, OpenItem, Party
 
 SHORT_DIGITS = 4      # a number written with fewer digits counts only for a customer recognised otherwise
-BARE_DIGITS = 6       # so does a number of one group written without its letters and with fewer digits than
+BARE_DIGITS = 6       # so does a number of one group written without its letters and with fewer digits (its
+                      # leading zeros aside: a bank's « REF 000038 » is a counter, not F00000038) than
                       # this: "2025" may be a year, "75011" a postcode, "10234" any reference
 MIN_CODE = 3          # shorter customer codes are found by chance in any label
 MIN_NUMERIC_CODE = 6  # a code of digits only is found by chance in amounts and references when shorter
@@ -256,7 +257,8 @@ class Book:
                     foreign = (first == start and letters in OTHER_DOCUMENTS
                                and not any(self._prefix[i] == letters for i in ids))
                     in_run.append((first, last, tuple(ids),
-                                   digits < SHORT_DIGITS or bare and digits < BARE_DIGITS or foreign))
+                                   digits < SHORT_DIGITS or bare and len(stripped[first - start]) < BARE_DIGITS
+                                   or foreign))
             in_run = [(first, last, ids, short) for first, last, ids, short in in_run
                       if not any(a <= first and last <= b and (a, b) != (first, last) for a, b, _, _ in in_run)]
             covered = {run for first, last, _, _ in in_run for run in range(first, last)}

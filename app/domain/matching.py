@@ -20,7 +20,8 @@ or punctuation) has the number's digit groups, letters ignored and leading zeros
 a number inside other digits is not quoted ("VIR 1202501427"). Before looking, the label's amounts
 ("1 420,00", "142.00"), dates ("15/11/2025") and IBANs are set aside, so that none of them reads as a
 number. A number is weak when it has fewer than 4 digits ("142"); when it is one group written without
-its letters and fewer than 6 digits ("10234" for FA10234: "2025" may be a year, "75011" a postcode);
+its letters and fewer than 6 digits, its leading zeros aside ("10234" for FA10234: "2025" may be a year,
+"75011" a postcode; "000038" a bank's counter rather than F00000038);
 when digits of its run beside it quote nothing ("01420" in "F2025-01420": F-1420, or a number of another
 series?); or when several open items share it and the letters before it do not tell them apart ("F" from
 "AV"); or when it follows a word naming another document ("CDE", "BC", "COMMANDE", "DEVIS": the customer's

@@ -171,6 +171,16 @@ def test_a_number_of_one_group_without_its_letters_counts_only_for_a_customer_re
     assert proposal.reason == "client reconnu par son nom, n° FA10234 cité, montant exact"
 
 
+def test_a_bare_number_padded_with_zeros_is_as_short_as_its_digits():
+    """« REF 000038 », a bank's counter, is not F00000038 paid for certain: without its letters, the number
+    is its 2 digits, not the 6 written; it counts for the customer recognised otherwise."""
+    book = Book(PARTIES, [*ITEMS, item(90, "F00000038", 7, "380.00", "2025-03-01")])
+    assert propose(credit("VIREMENT RECU REF 000038", "200.00"), book) is None
+    assert propose(credit("VIR F00000038", "200.00"), book).confidence == "certain"
+    proposal = propose(credit("VIR QUINCAILLERIE REF 000038", "200.00"), book)
+    assert (proposal.confidence, allocated(proposal)) == ("probable", [(90, D("200.00"))])
+
+
 def test_a_number_two_items_share_is_told_apart_by_its_letters_or_the_customer():
     assert allocated(propose(credit("VIR F5555", "55.55"), BOOK)) == [(52, D("55.55"))]
     assert propose(credit("VIR F5555", "55.55"), BOOK).confidence == "certain"
