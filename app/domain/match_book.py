@@ -69,13 +69,27 @@ class Book:
         self._index_items(items, widest)
 
     def with_items(self, items: Iterable[OpenItem], widest: int = 1) -> Book:
-        """The same customers (indexed once) with these open items: a book narrowed to what some credits may
-        concern (``customers_named``, ``Quotable``), that proposes for them what the whole book would.
+        """The same customers (indexed once) with these open items (``narrowed``: those some credits may
+        concern, for which it proposes what the whole book would).
         ``widest``: the most digit groups of a number among every open item, so that their lines are read
         with the windows the whole book reads them with."""
         book = copy(self)  # the customers' indexes are shared: neither book changes them
         book._index_items(items, widest)
         return book
+
+    def narrowed(self, items: Iterable[OpenItem], credits: Iterable[Credit]) -> Book:
+        """The same customers with only those of ``items`` (every open item) these credits may concern: every
+        item of a customer their lines name or are given, or of a number they may quote (``Quotable``); for
+        them, the proposals of the whole book, without indexing a large ledger's every item."""
+        credits = list(credits)
+        quotable, wanted, widest = Quotable(credits), self.customers_named(credits), 1
+        items = [item for item in items if item.due]  # as the whole book indexes them
+        for item in items:
+            groups = number_groups(item.number)
+            widest = max(widest, len(groups))
+            if item.customer_id not in wanted and quotable(groups):
+                wanted.add(item.customer_id)
+        return self.with_items([item for item in items if item.customer_id in wanted], widest)
 
     def customers_named(self, credits: Iterable[Credit]) -> set[int]:
         """Every customer the credits' lines name, by any rule, or that they are given: those whose open

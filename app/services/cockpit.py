@@ -260,8 +260,8 @@ def _still_due(session: Session, at: date, week_before: date, proceedings: dict[
                ) -> tuple[tuple[list[tuple], list[tuple]], list[tuple], list[tuple]]:
     """The open invoices at ``at`` one by one, as the dunning reads them (``open_invoice_columns``: id,
     customer, number, issue date, due date, kind, status, then cents) with the unallocated payments as
-    (customer, day, cents) rows, both handed to the dunning's whom to call; and what is still due at ``at`` and at ``week_before``, as (customer, due date, invoice status, cents)
-    rows (status None for an unallocated payment, placed by its date), from one read of the open items: an
+    (customer, day, cents) rows, both handed to the dunning's whom to call; and what is still due at ``at``
+    and at ``week_before``, as (customer, due date, invoice status, cents) rows (status None for an unallocated payment, placed by its date), from one read of the open items: an
     item a week earlier is one booked by then, plus what the allocations of the week have settled since.
     An invoice the customer's collective proceedings hold (dated before their judgment) is read as marked
     doubtful: the one place that makes it doubtful in the indicators and « Douteux » in the forecast.

@@ -27,7 +27,7 @@ from app.jobs import collector_paused
 from app.models import Activity, Customer, Dispute, DunningLetter, Invoice, Payment
 from app.models.db import CHUNK
 from app.services.aging import balance_of_rows, still_due_rows
-from app.services.company import get_company
+from app.services.company import CompanyInput, get_company
 from app.services.customers import CUSTOMER
 from app.services.edits import claim, record_edit, record_settings, settings_subject
 from app.services.lengths import length_errors
@@ -35,7 +35,6 @@ from app.services.preferences import keep_preferences, preference
 from app.services.proceedings import proceedings_at
 from app.services.risk import all_scores
 
-DEFAULT_TOLERANCE = Decimal("5.00")  # what is not chased below, before a company sets its own
 PLANS = RESOURCES / "dunning" / "plans.json"
 PLANS_KEY = "dunning_plans"
 AFTER = "after"  # in a stored plan, beside each step's day: the days each step waits after the previous one
@@ -258,9 +257,9 @@ def due_actions(session: Session, at: date, scores: dict[int, Score] | None = No
 
 
 def _tolerance(session: Session) -> Decimal:
-    """What is not chased below: the company's tolerance."""
+    """What is not chased below: the company's tolerance (the settings form's default before a company)."""
     company = get_company(session)
-    return from_cents(company.tolerance_cents) if company else DEFAULT_TOLERANCE
+    return company.tolerance if company else CompanyInput.tolerance
 
 
 def by_amount_claimed(action: Action) -> tuple:

@@ -21,7 +21,6 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from app.domain import settlement as rule
-from app.domain.match_book import Quotable, number_groups
 from app.domain.matching import Book, Credit, OpenItem, Party, Proposal, match_all
 from app.domain.money import format_eur, from_cents, to_cents
 from app.domain.settlement import CREDIT_NOTE, PAYMENT, Debt, Source
@@ -51,24 +50,15 @@ class MatchCounts:
 
 def book(session: Session, credits: Sequence[Credit] | None = None) -> Book:
     """The matcher's view of the database: every customer, the IBANs each has paid from, the open items. For
-    a few ``credits`` (a week's statement, À rapprocher's list), only the open items they may concern: every
-    item of a customer their lines name or are given, or of a number they may quote (``Quotable``); their
-    proposals are the whole book's (a test compares them), without indexing a large ledger's every item.
-    The open items are read once (what another workstation commits meanwhile is both in the numbers looked
+    a few ``credits`` (a week's statement, À rapprocher's list), only the open items they may concern
+    (``Book.narrowed``): the whole book's proposals (a test compares them) without indexing a large ledger's
+    every item. The open items are read once (what another workstation commits meanwhile is both in the numbers looked
     at and among the items kept, or in neither)."""
     people = Book(parties(session), ())
     items = _open_items(session)
     if credits is None or len({credit.key for credit in credits}) > NARROWED_UP_TO:
         return people.with_items(items)
-    quotable = Quotable(credits)
-    wanted = people.customers_named(credits)
-    widest = 1
-    for item in items:
-        groups = number_groups(item.number)
-        widest = max(widest, len(groups))
-        if item.customer_id not in wanted and quotable(groups):
-            wanted.add(item.customer_id)
-    return people.with_items([item for item in items if item.customer_id in wanted], widest)
+    return people.narrowed(items, credits)
 
 
 def parties(session: Session) -> list[Party]:

@@ -86,16 +86,15 @@ def pending(session: Session) -> list[Pending]:
     the_book = book(session, lines + given)
     found = []
     for row, credit in zip(rows, lines):
-        left = credit.amount
         proposal = propose(credit, the_book)
         if row.customer_id is not None and (proposal is None or proposal.customer_id != row.customer_id):
             proposal = propose(credit._replace(customer_id=row.customer_id), the_book)
-        found.append((row, left, credit, proposal))
+        found.append((row, credit, proposal))
     # a credit untouched yet may be the bank's evidence of what an export reported paid
     offers = reported.offered(session, [(credit, row.customer_id or (proposal.customer_id if proposal else None))
-                                        for row, left, credit, proposal in found if not row.settled_cents])
-    return [Pending(row.id, row.received_on, from_cents(row.amount_cents), left, row.reference, row.customer_id,
-                    row.name or "", proposal, offers.get(row.id)) for row, left, credit, proposal in found]
+                                        for row, credit, proposal in found if not row.settled_cents])
+    return [Pending(row.id, row.received_on, from_cents(row.amount_cents), credit.amount, row.reference,
+                    row.customer_id, row.name or "", proposal, offers.get(row.id)) for row, credit, proposal in found]
 
 
 def candidates(session: Session, customer_ids: Iterable[int]) -> dict[int, list[Candidate]]:

@@ -142,7 +142,7 @@ class _Quiet(QObject):
         if self.on_failure is not None:
             self.on_failure(message)
 
-    def done(self, *_args) -> None:
+    def done(self) -> None:
         _running.discard(self.runnable)
         self.deleteLater()
 
