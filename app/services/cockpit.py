@@ -23,7 +23,7 @@ from app.domain.insolvency import CustomerDeadlines, Proceeding
 from app.domain.money import from_cents
 from app.domain.scoring import Score, change_text, rising
 from app.domain.vocabulary import InvoiceStatus, Segment
-from app.jobs import collector_paused
+from app.jobs import NULL_JOB, Job, collector_paused
 from app.models import Payment
 from app.services.aging import balance_of_rows, given_back, still_due_rows, total_of_rows
 from app.services.cash_forecast import receivables
@@ -197,15 +197,17 @@ def _thresholds_shown(company) -> dict[str, str]:
 
 
 @collector_paused()
-def cockpit(session: Session, at: date) -> Cockpit:
+def cockpit(session: Session, at: date, job: Job = NULL_JOB) -> Cockpit:
     """Everything the Monday-morning screen shows at ``at``, read in aggregate: the database sums what is
-    still due (``still_due_rows``), no invoice becomes a Python object one by one."""
+    still due (``still_due_rows``), no invoice becomes a Python object one by one. ``job``: checked between
+    the parts (a second or so each on a large ledger), so that « Annuler » stops the computation there."""
     company = get_company(session)
     limits = thresholds(session)
     history = ledger_history(session)
     week_before = at - timedelta(days=7)
     proceedings = proceedings_at(session, at)
     (open_invoices, open_payments), due, before_due = _still_due(session, at, week_before, proceedings)
+    job.check()
     balance = balance_of_rows(due, at)
     now = _snapshot(history, balance.total, at)
     before = _snapshot(history, total_of_rows(before_due, week_before), week_before)
@@ -214,6 +216,7 @@ def cockpit(session: Session, at: date) -> Cockpit:
     customers = customer_rows(session)
     cover_of = covers(session, at)
     disputes = open_disputes(session, at)
+    job.check()
     scores: dict[int, Score] = {}
     figures = []
     for c, data, result in scored(customers, at, balance, delays, cover_of, disputes, proceedings):
@@ -231,9 +234,11 @@ def cockpit(session: Session, at: date) -> Cockpit:
     top5 = kpi.top_share(exposures)
     marked_doubtful = InvoiceStatus.DOUBTFUL.value  # read once: an enum member's value is a lookup each time
     doubtful = sum(cents for _c, _d, status, cents in due if status == marked_doubtful)
+    job.check()
     cash = cash_position(session, at)
     expected = receivables(session, at, due, delays, scores, segments, proceedings)
     deadlines = proceeding_deadlines(session, at, proceedings)
+    job.check()
     return Cockpit(
         at=at, company=company.name if company else "", thresholds=limits, balance=balance, names=names,
         now=now, week_before=before,

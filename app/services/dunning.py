@@ -23,7 +23,7 @@ from app.domain.changes import changed
 from app.domain.scoring import Score
 from app.domain.vocabulary import (DUNNING_STEP_LABELS, SEGMENT_LABELS, ActivityKind, DunningStep, EventKind,
                                    InvoiceKind, InvoiceStatus, Segment)
-from app.jobs import collector_paused
+from app.jobs import NULL_JOB, Job, collector_paused
 from app.models import Activity, Customer, Dispute, DunningLetter, Invoice, Payment
 from app.models.db import CHUNK
 from app.services.aging import balance_of_rows, still_due_rows
@@ -162,7 +162,8 @@ def open_invoice_columns() -> list:
 
 def accounts(session: Session, at: date, scores: dict[int, Score] | None = None, *, all_owing: bool = False,
              read: tuple[list[tuple], list[tuple]] | None = None, among: Collection[int] | None = None,
-             steps_done: dict[int, set[tuple[str, date]]] | None = None) -> list[CustomerAccount]:
+             steps_done: dict[int, set[tuple[str, date]]] | None = None, job: Job = NULL_JOB
+             ) -> list[CustomerAccount]:
     """What the dunning of ``at`` needs of each customer it may chase or hold today: one with an invoice late,
     or within the earliest courtesy reminder of the plans (``todays_actions`` has nothing for the others: on a
     large ledger, most of those that owe only what is not due yet). With ``all_owing``: every customer that
@@ -170,7 +171,7 @@ def accounts(session: Session, at: date, scores: dict[int, Score] | None = None,
     the caller has them already, as the dashboard does; else computed here for the customers kept only.
     ``read``: the open invoices (``open_invoice_columns``) and unallocated payments (customer, day) at ``at``
     when the caller has read them already. ``among``: only those customers (``largest_late_actions``), with
-    the ``steps_done`` it read once."""
+    the ``steps_done`` it read once. ``job``: checked between the reads and the scores (« Annuler »)."""
     invoices: dict[int, list[OpenInvoice]] = defaultdict(list)
     credits: dict[int, Decimal] = defaultdict(lambda: ZERO)
     by_segment = plans(session)
@@ -182,11 +183,13 @@ def accounts(session: Session, at: date, scores: dict[int, Score] | None = None,
             if cents > 0 and due <= last_due and kind != credit_note}
     if among is not None:
         kept &= set(among)
+    job.check()
     if scores is None:  # the exposure the scores weigh is every customer's: the aging of the rows just read
         aged = ((customer_id, due, cents) for _id, customer_id, _number, _issued, due, _kind, _status, cents in rows)
         scores = all_scores(session, at, balance_of_rows(chain(aged, paid), at), kept)
     ranks = {customer_id: (score.points, score.grade) for customer_id, score in scores.items() if customer_id in kept}
     del scores  # their explanations weigh tens of MB on a large ledger: only the points and the class are kept
+    job.check()
     if steps_done is None:
         steps_done = _steps_done(session, at)
     ours = [] if among is None else [DunningLetter.customer_id.in_(sorted(kept))]  # among a few: their letters
@@ -250,10 +253,12 @@ def _steps_done(session: Session, at: date) -> dict[int, set[tuple[str, date]]]:
 
 @collector_paused()
 def due_actions(session: Session, at: date, scores: dict[int, Score] | None = None,
-                read: tuple[list[tuple], list[tuple]] | None = None) -> tuple[list[Action], list[Hold]]:
+                read: tuple[list[tuple], list[tuple]] | None = None, job: Job = NULL_JOB
+                ) -> tuple[list[Action], list[Hold]]:
     """Today's actions, most useful first, and the customers held back with why: the one computation of whom
-    to chase, for Relances, the dashboard's customers to call and the weekly report (``read``: ``accounts``')."""
-    return todays_actions(at, accounts(session, at, scores, read=read), _tolerance(session))
+    to chase, for Relances, the dashboard's customers to call and the weekly report (``read`` and ``job``:
+    ``accounts``')."""
+    return todays_actions(at, accounts(session, at, scores, read=read, job=job), _tolerance(session))
 
 
 def _tolerance(session: Session) -> Decimal:

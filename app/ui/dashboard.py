@@ -72,15 +72,9 @@ class DashboardScreen(Screen):
     def __init__(self, context, title: str, parent=None) -> None:
         super().__init__(context, title, parent)
         self.figures: Cockpit | None = None
-        self.running = None
-        self.stale = False
         self.week = QLabel()
         self.week.setObjectName("muted")
         self.actions_bar.insertWidget(1, self.week)
-        self.problem = QLabel()  # why the figures could not be computed, in place of a dialog nobody asked for
-        self.problem.setStyleSheet(f"color: {LATE.name()};")
-        self.problem.setWordWrap(True)
-        self.problem.hide()
         self.print_button = QPushButton(icon("printer"), "Imprimer le rapport hebdo")
         self.print_button.setToolTip("Le rapport de la semaine en PDF, deux pages (Ctrl+P)")
         self.print_button.clicked.connect(self.print_report)
@@ -88,7 +82,6 @@ class DashboardScreen(Screen):
         self.actions_bar.addWidget(self.print_button)
         add_export(self)
 
-        self.layout_.addWidget(self.problem)
         cards = QHBoxLayout()
         self.cards = [Card() for _ in range(4)]
         for card in self.cards:
@@ -150,10 +143,6 @@ class DashboardScreen(Screen):
 
     def refresh(self) -> None:
         """Recompute the week's figures in a worker; the screen keeps the previous ones meanwhile."""
-        if self.running is not None:
-            self.stale = True  # the data may have changed since that computation started: once more after it
-            return
-        self.stale = False
         at = self.context.today()
         db = self.context.db
 
@@ -162,24 +151,22 @@ class DashboardScreen(Screen):
 
             for module in ("matplotlib.backends.backend_qtagg", "app.reports.charts"):
                 importlib.import_module(module)  # loaded here rather than on the UI thread when the charts come
+            job.check()
+            return read(db, cockpit, at, job)
 
-            return read(db, cockpit, at)
+        self.recompute(compute, self.show_cockpit, self._failed, self._cancelled, "Calcul des indicateurs…")
 
-        self.running = run_op(self, compute, self.show_cockpit, self._failed, "Calcul des indicateurs…")
+    def _failed(self, message: str) -> str:
+        return (f"Les indicateurs n'ont pas pu être calculés ({message}). Ils le seront de nouveau à la prochaine "
+                "ouverture de cet écran, ou en appuyant sur F5.")
 
-    def _failed(self, message: str) -> None:
-        """A background computation that fails says so on the screen, without interrupting with a dialog."""
-        self.running = None
-        self.problem.setText(f"Les indicateurs n'ont pas pu être calculés ({message}). Ils le seront de nouveau "
-                             "à la prochaine ouverture de cet écran.")
-        self.problem.show()
+    def _cancelled(self) -> str:
+        shown = ("les chiffres affichés sont ceux du calcul précédent" if self.figures is not None
+                 else "aucun chiffre n'est affiché")
+        return f"Calcul des indicateurs annulé : {shown}. Appuyez sur F5 pour le relancer."
 
     def show_cockpit(self, figures: Cockpit) -> None:
-        self.running = None
         self.figures = figures
-        self.problem.hide()
-        if self.stale:
-            self.refresh()
         monday = figures.at - timedelta(days=figures.at.weekday())
         self.week.setText(f"semaine du {monday:%d/%m/%Y}")
         for card, (label, value, change) in zip(self.cards, headlines(figures)):

@@ -95,6 +95,7 @@ class MainWindow(QMainWindow):
             item.setToolTip(f"{title} (Ctrl+{number})")
             self.nav.addItem(item)
             self.menus.add_screen(number, title, lambda k=key: self.show_screen(k))
+        self.menus.add_refresh(lambda: self.current_screen().refresh())
         QShortcut(QKeySequence.StandardKey.Find, self, lambda: self.current_screen().focus_search())
         self.nav.setEnabled(False)
         self.nav.currentRowChanged.connect(self._nav_changed)

@@ -1,7 +1,7 @@
 """The menu bar: Fichier (a new company file, open one, the recent ones, import, quit), Écrans (each screen
-and its Ctrl+number), Actions (the buttons of the screen shown, with their shortcuts: what a user finds by
-looking at the menu rather than at the screen) and Aide. Every shortcut of the window is an action of one of
-these menus, so the menus say them all."""
+and its Ctrl+number, then Actualiser F5), Actions (the buttons of the screen shown, with their shortcuts:
+what a user finds by looking at the menu rather than at the screen) and Aide. Every shortcut of the window
+is an action of one of these menus, so the menus say them all."""
 
 from __future__ import annotations
 
@@ -68,6 +68,16 @@ class MenuBar:
     def add_screen(self, number: int, title: str, slot) -> QAction:
         """A screen in the Écrans menu, with its Ctrl+number."""
         action = self._action(self.screens_menu, title, slot, f"Ctrl+{number}")
+        action.setEnabled(self.actions_menu.isEnabled())
+        self.data_actions.append(action)
+        return action
+
+    def add_refresh(self, slot) -> QAction:
+        """Écrans > Actualiser (F5): the screen shown computed again (after « Annuler », or to see what
+        another workstation just did)."""
+        self.screens_menu.addSeparator()
+        action = self._action(self.screens_menu, "Actualiser", slot, QKeySequence.StandardKey.Refresh,
+                              "Recalculer l'écran affiché")
         action.setEnabled(self.actions_menu.isEnabled())
         self.data_actions.append(action)
         return action

@@ -34,7 +34,6 @@ from app.ui.export import add_export
 from app.ui.screen import RowTable, Screen
 from app.ui.split_table import COL_CHECK, SplitModel, SplitView
 from app.ui.table_model import ROW_ROLE, Column
-from app.ui.worker import run_op
 
 NOBODY = "—"
 REPORTED = "Déclaré"  # the proposal: a reported settlement this credit confirms
@@ -124,8 +123,6 @@ class ReconcileScreen(Screen):
     def __init__(self, context, title, parent=None) -> None:
         super().__init__(context, title, parent)
         self.loaded = Loaded([], {}, [])
-        self.running = None
-        self.stale = False
         self.follow: int | None = None  # the credit to select once the list is back (the next one)
         self.editing = False            # the owner changed the split: Valider applies it, not the proposal
         self.offered: int | None = None  # the customer whose open invoices are offered
@@ -213,19 +210,18 @@ class ReconcileScreen(Screen):
     # loading ---------------------------------------------------------------------------------------------------
     def refresh(self) -> None:
         """The credits waiting, matched in a worker; the screen keeps the previous list meanwhile."""
-        if self.running is not None:
-            self.stale = True  # the data may have changed since that computation started: once more after it
-            return
-        self.stale = False
         db = self.context.db
-        self.running = run_op(self, lambda job: read(db, load), self._show, self._failed, "Rapprochement en cours…")
+        self.recompute(lambda job: read(db, load), self._show, self._failed, self._cancelled,
+                       "Rapprochement en cours…")
 
-    def _failed(self, message: str) -> None:
-        self.running = None
-        self.count.setText(f"La liste n'a pas pu être calculée ({message}).")
+    def _failed(self, message: str) -> str:
+        return f"La liste n'a pas pu être calculée ({message}). Appuyez sur F5 pour la calculer de nouveau."
+
+    def _cancelled(self) -> str:
+        kept = " : la liste est celle du calcul précédent" if self.loaded.rows else ""
+        return f"Rapprochement annulé{kept}. Appuyez sur F5 pour le relancer."
 
     def _show(self, loaded: Loaded) -> None:
-        self.running = None
         follow = self.follow if self.follow is not None else self._selected_id()
         self.loaded, self.follow = loaded, None
         count = len(loaded.rows)
@@ -237,8 +233,6 @@ class ReconcileScreen(Screen):
         visible = self.table.visible_rows()
         ids = [w.credit.payment_id for w in visible]
         self._select(ids.index(follow) if follow in ids else 0)
-        if self.stale:
-            self.refresh()
 
     def apply_filter(self) -> None:
         words = without_accents(self.search.text()).split()

@@ -70,8 +70,6 @@ class RemindersScreen(Screen):
         self.holds: list[Hold] = []
         self.leaving: set[int] = set()  # the customers whose letter was just written: the selection moves on
         self.claims: dict = {}  # by customer: what its letter would claim, or why it cannot be written
-        self.running = None
-        self.stale = False
         self.day = QLabel()
         self.day.setObjectName("subtitle")
         self.actions_bar.insertWidget(1, self.day)
@@ -152,24 +150,23 @@ class RemindersScreen(Screen):
     def refresh(self) -> None:
         """Today's actions, computed in a worker (a large ledger scores every customer): the screen keeps the
         previous list meanwhile."""
-        if self.running is not None:
-            self.stale = True  # the data may have changed since that computation started: once more after it
-            return
-        self.stale = False
         db, at = self.context.db, self.context.today()
         def compute(job):  # everything the screen shows, read here, off the window's thread
-            actions, holds = read(db, due_actions, at)
+            actions, holds = read(db, due_actions, at, job=job)
+            job.check()
             return (actions, holds, read(db, claims, at, actions), read(db, missing_rate, at),
                     bool(actions) and read(db, first_use), read(db, proceeding_deadlines, at))
 
-        self.running = run_op(self, compute, self._show, self._failed, "Calcul des relances du jour…")
+        self.recompute(compute, self._show, self._failed, self._cancelled, "Calcul des relances du jour…")
 
-    def _failed(self, message: str) -> None:
-        self.running = None
-        self.day.setText(f"Les relances n'ont pas pu être calculées ({message}).")
+    def _failed(self, message: str) -> str:
+        return f"Les relances n'ont pas pu être calculées ({message}). Appuyez sur F5 pour les calculer de nouveau."
+
+    def _cancelled(self) -> str:
+        kept = " : la liste est celle du calcul précédent" if self.actions or self.holds else ""
+        return f"Calcul des relances annulé{kept}. Appuyez sur F5 pour le relancer."
 
     def _show(self, result) -> None:
-        self.running = None
         self.actions, self.holds, self.claims, self.missing_rate, first_use_now, deadlines = result
         self.deadlines.say(deadlines)
         self.rate_banner.say(self.missing_rate)
@@ -191,8 +188,6 @@ class RemindersScreen(Screen):
         self.held_box.setVisible(bool(self.holds))
         for button in (self.print_all_button, self.emails_button):
             self._enable_printing(button, any(a.step in LETTER_STEPS for a in self.actions))
-        if self.stale:
-            self.refresh()
 
     def exportables(self) -> list:
         """Today's actions, or the customers held back when that list has the focus."""

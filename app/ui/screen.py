@@ -2,22 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
 from PySide6.QtWidgets import (QAbstractItemView, QDialog, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMessageBox,
                                QPushButton, QTableView, QVBoxLayout, QWidget)
 
 from app.domain.text import without_accents
+from app.jobs import Job
 from app.services.store import read
 from app.ui.bootstrap import Context
 from app.ui.export import Exportable, add_export
+from app.ui.format import LATE
 from app.ui.icons import icon
 from app.ui.lazy_model import LazyRowModel, PagedSource
 from app.ui.table_model import ROW_ROLE, Column, RowFilterProxy, RowTableModel
-from app.ui.worker import run_quietly
+from app.ui.worker import run_op, run_quietly
 
+T = TypeVar("T")
 SEARCH_PAUSE_MS = 300  # a paged table searches once the typing pauses this long
 
 
@@ -32,6 +35,8 @@ class Screen(QWidget):
         super().__init__(parent)
         self.context = context
         self.title = title
+        self.running = None  # the computation or load under way, in a worker
+        self.stale = False   # the data may have changed since it started: once more after it
         self.layout_ = QVBoxLayout(self)
         self.layout_.setContentsMargins(18, 14, 18, 14)
         header = QHBoxLayout()
@@ -41,9 +46,51 @@ class Screen(QWidget):
         header.addStretch(1)
         self.actions_bar = header
         self.layout_.addLayout(header)
+        self.problem = QLabel()  # why what the screen shows could not be computed, in place of a dialog
+        self.problem.setStyleSheet(f"color: {LATE.name()};")
+        self.problem.setWordWrap(True)
+        self.problem.hide()
+        self.layout_.addWidget(self.problem)
 
     def refresh(self) -> None:
         """Reload what the screen shows; screens with data override it."""
+
+    def recompute(self, compute: Callable[[Job], T], show: Callable[[T], None], failed: Callable[[str], str],
+                  cancelled: Callable[[], str], label: str) -> None:
+        """What the screen shows, computed by ``compute(job)`` in a worker behind a progress dialog (a large
+        ledger takes seconds), the screen keeping what it showed meanwhile; then ``show(result)``. One at a
+        time: a refresh asked meanwhile runs once more after it. « Annuler » stops the work at its next step
+        and nothing of it is shown: the screen keeps what it showed, and F5 (or coming back to the screen)
+        computes it again. ``compute`` only reads, so its result is dropped safely. A failure or a cancel is
+        said under the title (``failed(message)`` and ``cancelled()`` give the French text)."""
+        if self.running is not None:
+            self.stale = True
+            return
+        self.stale = False
+
+        def checked(job: Job) -> T:
+            result = compute(job)
+            job.check()  # « Annuler » pressed during its last part: nothing to show either
+            return result
+
+        def done(result: T) -> None:
+            self.running = None
+            self.problem.hide()
+            show(result)
+            if self.stale:
+                self.refresh()
+
+        def broke(message: str) -> None:
+            self.running = None
+            self.problem.setText(failed(message))
+            self.problem.show()
+
+        def stopped() -> None:
+            self.running, self.stale = None, False
+            self.problem.setText(cancelled())
+            self.problem.show()
+
+        self.running = run_op(self, checked, done, broke, label, on_cancel=stopped)
 
     def focus_search(self) -> None:
         """Ctrl+F: put the cursor in the screen's search field, if it has one."""
@@ -158,8 +205,6 @@ class TableScreen(Screen):
 
     def __init__(self, context: Context, title: str, parent: QWidget | None = None) -> None:
         super().__init__(context, title, parent)
-        self.running = None  # the load under way (a list held in memory is read in a worker)
-        self.stale = False
         self.search = QLineEdit(placeholderText=f"{self.search_hint} (Ctrl+F)")
         self.search.setClearButtonEnabled(True)
         self.search.setMinimumWidth(340)

@@ -70,15 +70,16 @@ class _Receiver(QObject):
     the connections with it, and a late result reaches nobody instead of a deleted dialog."""
 
     def __init__(self, runnable: _Runnable, dialog: QProgressDialog, parent: QWidget,
-                 on_success: Callable[[Any], None], on_failure: Callable[[str], None] | None) -> None:
+                 on_success: Callable[[Any], None], on_failure: Callable[[str], None] | None,
+                 on_cancel: Callable[[], None] | None) -> None:
         super().__init__(dialog)
         self.runnable, self.dialog, self.parent_widget = runnable, dialog, parent
-        self.on_success, self.on_failure = on_success, on_failure
+        self.on_success, self.on_failure, self.on_cancel = on_success, on_failure, on_cancel
         signals = runnable.signals
         signals.progress.connect(self.progress)
         signals.succeeded.connect(self.succeeded)
         signals.failed.connect(self.failed)
-        signals.cancelled.connect(self.finish)
+        signals.cancelled.connect(self.cancelled)
 
     def progress(self, done: int, total: int, text: str) -> None:
         self.dialog.setMaximum(max(total, 0))
@@ -102,11 +103,17 @@ class _Receiver(QObject):
         else:
             QMessageBox.critical(self.parent_widget, "Encours", f"L'opération a échoué :\n{message}")
 
+    def cancelled(self) -> None:
+        self.finish()
+        if self.on_cancel is not None:
+            self.on_cancel()
+
 
 def run_op(parent: QWidget, op: Callable[[Job], Any], on_success: Callable[[Any], None],
-           on_failure: Callable[[str], None] | None = None, label: str = "Traitement en cours…") -> _Runnable:
+           on_failure: Callable[[str], None] | None = None, label: str = "Traitement en cours…",
+           on_cancel: Callable[[], None] | None = None) -> _Runnable:
     """Start ``op(job)`` in the thread pool behind a progress dialog; returns the runnable (tests wait on
-    ``runnable.signals``)."""
+    ``runnable.signals``). ``on_cancel``: called once the work stopped at the user's « Annuler »."""
     runnable = _Runnable(op)
     dialog = QProgressDialog(label, "Annuler", 0, 0, parent)
     dialog.setWindowTitle("Encours")
@@ -115,7 +122,7 @@ def run_op(parent: QWidget, op: Callable[[Job], Any], on_success: Callable[[Any]
     dialog.setAutoClose(False)
     dialog.setAutoReset(False)
     dialog.canceled.connect(runnable.job.cancel)
-    dialog.receiver = _Receiver(runnable, dialog, parent, on_success, on_failure)
+    dialog.receiver = _Receiver(runnable, dialog, parent, on_success, on_failure, on_cancel)
     dialog.destroyed.connect(lambda: _running.discard(runnable))  # its widget gone before the result
     runnable.setAutoDelete(False)
     _running.add(runnable)

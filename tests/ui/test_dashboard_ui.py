@@ -117,7 +117,7 @@ def test_typed_stock_and_payables_show_a_working_capital_on_the_dashboard(ledger
 def test_a_failed_computation_is_said_on_the_screen(ledger, make_window, qtbot, monkeypatch):
     dashboard = shown_dashboard(make_window(ledger), qtbot)
 
-    def broken(session, at):
+    def broken(session, at, job):
         raise RuntimeError("base indisponible")
 
     monkeypatch.setattr("app.ui.dashboard.cockpit", broken)

@@ -63,7 +63,7 @@ def test_links_resolve_and_lead_back_to_the_contents(page):
 
 
 # The keys the window and its screens answer to (main_window, screen, the screens' buttons).
-SHORTCUTS = {*(f"Ctrl+{n}" for n in range(1, 9)), "Ctrl+I", "Ctrl+F", "Ctrl+N", "Ctrl+P", "Ctrl+E", "Ctrl+S", "F1",
+SHORTCUTS = {*(f"Ctrl+{n}" for n in range(1, 9)), "Ctrl+I", "Ctrl+F", "Ctrl+N", "Ctrl+P", "Ctrl+E", "Ctrl+S", "F1", "F5",
              "Entrée"}
 
 

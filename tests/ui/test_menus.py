@@ -23,7 +23,7 @@ def test_the_menus_name_the_screens_and_their_shortcuts(ledger, make_window):
         "Fichier", "Écrans", "Actions", "Aide"]
     assert texts(menu(window, "Écrans")) == [
         ("Tableau de bord", "Ctrl+1"), ("Relances", "Ctrl+2"), ("Clients", "Ctrl+3"), ("Factures", "Ctrl+4"),
-        ("À rapprocher", "Ctrl+5"), ("Imports", "Ctrl+6"), ("Litiges", "Ctrl+7"), ("Paramètres", "Ctrl+8")]
+        ("À rapprocher", "Ctrl+5"), ("Imports", "Ctrl+6"), ("Litiges", "Ctrl+7"), ("Paramètres", "Ctrl+8"), ("Actualiser", "F5")]
     assert texts(menu(window, "Fichier")) == [
         ("Nouvelle société…", "Ctrl+Shift+N"), ("Ouvrir…", "Ctrl+O"), ("Fichiers récents", ""),
         ("Enregistrer une copie…", ""), ("Sauvegardes…", ""), ("Importer un fichier…", "Ctrl+I"), ("Quitter", "Ctrl+Q")]
