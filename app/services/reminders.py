@@ -28,6 +28,7 @@ from app.services.penalties import counted_until, formal_notice_of, settlements
 from app.services.edits import record_settings, settings_subject
 from app.services.preferences import keep_preferences, preference
 from app.services.rates import rate_table
+from app.services.written_files import kept_if_committed
 from app.models.db import chunks
 
 TEXT_KEY = "letter:"
@@ -86,7 +87,8 @@ def remind(session: Session, at: date, out: Path | None, *, dry_run: bool = Fals
 def letters_apart(session: Session, at: date, actions: list[Action], folder: Path | None, *, emails: bool = False,
                   job: Job = NULL_JOB) -> list[Reminder]:
     """One PDF per letter in ``folder`` (and an e-mail ready to send, .eml with the PDF attached, when
-    ``emails``, except for a litigation file: it is never sent to the debtor), each recorded as sent."""
+    ``emails``, except for a litigation file: it is never sent to the debtor), each recorded as sent; the
+    files are removed if the transaction does not commit (``written_files``)."""
     from app.reports.letters import write_letters  # reportlab, only when letters are written
 
     company, texts = get_company(session), letter_texts(session)
@@ -95,9 +97,10 @@ def letters_apart(session: Session, at: date, actions: list[Action], folder: Pat
     for action, (reminder, letter) in zip(actions, _prepared(session, at, actions)):
         if letter is not None:
             customer = session.get(Customer, action.customer_id)
-            path = write_letters(_letter_path(folder, at, action, customer.code), [letter], texts)
+            path = kept_if_committed(session, write_letters(_letter_path(folder, at, action, customer.code),
+                                                            [letter], texts))
             if emails and action.step != DunningStep.LITIGATION:
-                _write_email(path, letter, company, customer)
+                _write_email(kept_if_committed(session, path.with_suffix(".eml")), path, letter, company, customer)
             reminder = replace(reminder, file=path, no_email=emails and action.step == DunningStep.LITIGATION)
             _record(session, reminder, at)
         results.append(reminder)
@@ -105,9 +108,9 @@ def letters_apart(session: Session, at: date, actions: list[Action], folder: Pat
     return results
 
 
-def _write_email(pdf: Path, letter, company, customer) -> Path:
-    """An e-mail beside the letter, the PDF attached, for the user's mail program to send (an .eml opens
-    there as a draft)."""
+def _write_email(path: Path, pdf: Path, letter, company, customer) -> None:
+    """An e-mail at ``path``, beside the letter, the PDF attached, for the user's mail program to send (an
+    .eml opens there as a draft)."""
     from app.reports.letter_text import placeholders
 
     words = placeholders(letter)  # the letter's own greeting and list of invoices
@@ -121,9 +124,7 @@ def _write_email(pdf: Path, letter, company, customer) -> Path:
                         f"({words['principal']} restant dus).\n\n"
                         f"Cordialement,\n{company.name}\n")
     message.add_attachment(pdf.read_bytes(), maintype="application", subtype="pdf", filename=pdf.name)
-    path = pdf.with_suffix(".eml")
     path.write_bytes(bytes(message))
-    return path
 
 
 def print_letters(session: Session, at: date, actions: list[Action], path: Path, *, record: bool = True,
@@ -138,6 +139,8 @@ def print_letters(session: Session, at: date, actions: list[Action], path: Path,
     job.start(len(letters), "Impression des lettres…")
     if letters:
         write_letters(path, letters, letter_texts(session), on_letter=lambda _i: job.advance())
+        if record:  # letters on paper only if the history records them as sent
+            kept_if_committed(session, path)
     results = []
     for reminder, letter in prepared:
         if letter is not None:

@@ -262,7 +262,8 @@ class RemindersScreen(Screen):
             back_up(db, "relances")
             return commit(db, letters_apart, at, letters, folder, emails=True, job=job)
 
-        run_op(self, write, lambda results: self._written(results, folder, True), label="Lettres en cours…")
+        run_op(self, write, lambda results: self._written(results, folder, True), label="Lettres en cours…",
+               on_cancel=self._letters_cancelled)
 
     def _print(self, actions: list[Action], name: str) -> None:
         if not self._go_ahead():
@@ -282,7 +283,12 @@ class RemindersScreen(Screen):
                 back_up(db, "relances")
             return store(db, print_letters, at, actions, path, record=record, job=job)
 
-        run_op(self, write, lambda results: self._written(results, path, record), label="Lettres en cours…")
+        run_op(self, write, lambda results: self._written(results, path, record), label="Lettres en cours…",
+               on_cancel=self._letters_cancelled if record else None)
+
+    def _letters_cancelled(self) -> None:
+        QMessageBox.information(self, "Encours", "Lettres annulées : aucune n'a été enregistrée comme envoyée, et "
+                                "aucun fichier de lettre ou d'e-mail n'a été gardé. Les relances restent à faire.")
 
     def _written(self, results, path: Path, record: bool) -> None:
         errors = list(dict.fromkeys(r.error for r in results if r.error))

@@ -1,5 +1,6 @@
 """« Annuler » during a screen's computation stops it at its next step: nothing of it is shown, the screen
 keeps what it showed and says the computation was cancelled; Écrans > Actualiser (F5) computes it again.
+« Annuler » during a batch of letters records none and leaves no file, and says so.
 
 Each computation is held at its start (``held``) until the progress dialog's « Annuler » has been pressed,
 then runs the real service with the cancelled job: the service itself must stop."""
@@ -152,3 +153,58 @@ def test_a_cancelled_job_stops_the_service(ledger, service):
     job.cancel()
     with ledger.sessions() as session, pytest.raises(JobCancelled):
         service(session, TODAY, job=job)
+
+
+def test_cancelling_the_letters_says_nothing_was_recorded_and_leaves_no_file(ledger, make_window, qtbot, tmp_path,
+                                                                            monkeypatch):
+    from PySide6.QtWidgets import QFileDialog, QMessageBox
+    from sqlalchemy import select
+
+    from app.models import DunningLetter
+    from app.services.rates import save_rates
+    from app.services.reminders import letters_apart
+    from app.ui.worker import _running as running
+
+    chase_history(ledger)
+    with ledger.transaction() as s:
+        assert save_rates(s, TODAY.replace(month=7, day=1), "2,15", "3,00", "7,00") == {}
+    window = make_window(ledger)
+    window.show_screen("reminders")
+    screen = window.screens["reminders"]
+    qtbot.waitUntil(lambda: screen.running is None and len(screen.actions) == 2, timeout=30_000)
+    folder = tmp_path / "lettres"
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(folder))
+    told = []
+    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: told.append(a[2]))
+    started, release, outcome = threading.Event(), threading.Event(), []
+
+    def first_letter_then_held(session, at, actions, out, **kwargs):
+        job = kwargs["job"]
+        advance = job.advance
+
+        def held(n=1, label=None):  # the first letter written: « Annuler » comes before the second
+            started.set()
+            release.wait(10)
+            advance(n, label)
+
+        job.advance = held
+        try:
+            return letters_apart(session, at, actions, out, **kwargs)
+        except JobCancelled:
+            outcome.append(sorted(path.name for path in out.iterdir()))  # what it wrote before it stopped
+            raise
+
+    monkeypatch.setattr("app.ui.reminders.letters_apart", first_letter_then_held)
+    screen.emails()
+    assert started.wait(10)
+    [dialog] = [d for d in screen.findChildren(QProgressDialog) if d.receiver.runnable in running]
+    [button] = dialog.findChildren(QPushButton)
+    button.click()
+    release.set()
+    qtbot.waitUntil(lambda: bool(told), timeout=30_000)
+    assert len(outcome) == 1 and outcome[0]  # a letter was on disk when it stopped
+    assert told == ["Lettres annulées : aucune n'a été enregistrée comme envoyée, et aucun fichier de lettre ou "
+                    "d'e-mail n'a été gardé. Les relances restent à faire."]
+    assert list(folder.iterdir()) == []
+    with ledger.sessions() as s:
+        assert s.scalars(select(DunningLetter).where(DunningLetter.sent_on == TODAY)).all() == []
