@@ -28,6 +28,7 @@ from app.services.letter_data import creditor, debtor
 from app.services.penalties import settlements
 from app.services.proceedings import NO_PROCEEDING, ProceedingRefused, open_proceeding, record_claim_sent
 from app.services.rates import rate_table
+from app.services.written_files import kept_if_committed
 
 NO_COMPANY = "créez d'abord votre société (Paramètres) : la déclaration de créance dit qui la fait."
 # what a guarantee's deed is called among the documents attached
@@ -134,4 +135,6 @@ def write_claim(session: Session, customer_id: int, at: date, path: Path, sent_o
     letter = claim_letter(session, customer_id, at)
     recorded = record_claim_sent(session, customer_id, sent_on, registered_number) if sent_on else ""
     write_claim_letter(path, letter)  # refused above, nothing is written
+    if sent_on:  # recorded as sent: on disk only if the record commits
+        kept_if_committed(session, path)
     return letter, recorded

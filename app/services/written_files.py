@@ -1,5 +1,5 @@
-"""Files a transaction writes beside the database — the letters and e-mails of Relances, each recorded as sent
-in the same transaction — are kept only if that transaction commits.
+"""Files a transaction writes beside the database — the letters and e-mails of Relances, a declaration of claim,
+each recorded as sent in the same transaction — are kept only if that transaction commits.
 
 A letter on disk that the history does not record would be sent by the owner while Encours proposes the same
 step again next week, and the next letter would not mention it: « Annuler » in the middle of a batch, a

@@ -121,6 +121,19 @@ def test_the_pdf_says_it_to_the_mandataire(insolvent, tmp_path):
     assert "FB3" not in text and "FB0" not in text
 
 
+def test_a_claim_recorded_as_sent_is_on_disk_only_if_the_record_commits(insolvent, tmp_path):
+    with pytest.raises(RuntimeError), insolvent.transaction() as s:
+        write_claim(s, customer_id(s), TODAY, tmp_path / "refusee.pdf", date(2026, 11, 24), "1A 9")
+        raise RuntimeError("enregistrement refusé")  # as a commit another workstation got ahead of
+    assert not (tmp_path / "refusee.pdf").exists()
+    with insolvent.sessions() as s:
+        assert open_proceeding(s, customer_id(s)).claim_sent_on is None
+    with pytest.raises(RuntimeError), insolvent.transaction() as s:  # not recorded: a draft, kept
+        write_claim(s, customer_id(s), TODAY, tmp_path / "brouillon.pdf")
+        raise RuntimeError("autre chose")
+    assert (tmp_path / "brouillon.pdf").exists()
+
+
 def test_sent_records_it_and_refusals_in_french(insolvent, tmp_path):
     with insolvent.transaction() as s:
         _letter, recorded = write_claim(s, customer_id(s), TODAY, tmp_path / "c.pdf", date(2026, 11, 24), "1A 9")
