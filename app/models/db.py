@@ -14,6 +14,7 @@ from datetime import date
 from itertools import islice
 from operator import itemgetter
 from pathlib import Path
+from weakref import WeakSet
 
 from sqlalchemy import URL, Connection, Date, Engine, Index, Table, create_engine, event, func, inspect, select, text
 from sqlalchemy.dialects import postgresql, sqlite
@@ -101,7 +102,19 @@ def create(location: str) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
     elif engine.dialect.name == "postgresql":
         event.listen(engine, "connect", _postgresql_lock_timeout)
+    _opened.add(engine)
     return engine
+
+
+_opened: WeakSet[Engine] = WeakSet()  # the engines of this process that are still in use
+
+
+def close_databases() -> None:
+    """Close the connections of every database this process opened (when it ends): the last connection to a
+    SQLite file folds its -wal journal back into the file, so that the file alone, copied onto a key or sent
+    to the accountant, holds everything committed. Connections in use are left to their work."""
+    for engine in list(_opened):
+        engine.dispose()
 
 
 def current_revision(engine: Engine) -> str | None:

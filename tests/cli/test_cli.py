@@ -1,6 +1,10 @@
 import json
+import os
 import subprocess
 import sys
+from pathlib import Path
+
+import pytest
 
 from app.__main__ import main
 
@@ -174,6 +178,21 @@ def test_export_writes_the_screen_table(ledger, tmp_path):
     assert result.stdout == f"2 lignes exportées dans {out}\n"
     assert out.read_text(encoding="utf-8-sig").splitlines()[0] == (
         "Code;Client;SIREN;Segment;Ville;Encours;Dont échu;Limite de crédit")
+
+
+def test_the_window_closed_leaves_the_data_file_whole(ledger, tmp_path):
+    """Once the window is gone (here a screenshot of the dashboard, read by worker threads), the data file alone
+    holds everything committed: no -wal journal stays beside it, which a copy of the file alone would miss."""
+    if ledger.engine.dialect.name != "sqlite":
+        pytest.skip("a server database has no file of its own")
+    path = Path(ledger.engine.url.database)
+    ledger.dispose()
+    result = subprocess.run([sys.executable, "-m", "app", "--db", str(path), "screenshot", "dashboard", "--out",
+                             str(tmp_path / "d.png")], capture_output=True, text=True, timeout=120,
+                            env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "d.png").stat().st_size > 0
+    assert not Path(f"{path}-wal").exists() and not Path(f"{path}-shm").exists()
 
 
 def test_export_refuses_an_unknown_view_or_extension_in_french(ledger, capsys, tmp_path):
