@@ -8,6 +8,7 @@ window never waits; the charts are ``app.reports.charts`` figures, the same ones
 from __future__ import annotations
 
 import importlib
+import threading
 from datetime import timedelta
 
 from PySide6.QtCore import Qt, QUrl
@@ -66,6 +67,11 @@ class Card(QFrame):
         self.label.setText(label)
         self.value.setText(value)
         self.change.setText(change)
+
+
+def _load_charts() -> None:
+    for module in ("matplotlib.backends.backend_qtagg", "app.reports.charts"):
+        importlib.import_module(module)
 
 
 class DashboardScreen(Screen):
@@ -149,10 +155,14 @@ class DashboardScreen(Screen):
         def compute(job):
             from app.services.store import read
 
-            for module in ("matplotlib.backends.backend_qtagg", "app.reports.charts"):
-                importlib.import_module(module)  # loaded here rather than on the UI thread when the charts come
-            job.check()
-            return read(db, cockpit, at, job)
+            # the charts' modules are loaded here rather than on the window's thread when the charts come, and
+            # beside the computation, which leaves the interpreter to them while the database reads
+            charts = threading.Thread(target=_load_charts, name="chargement des graphiques")
+            charts.start()
+            try:
+                return read(db, cockpit, at, job)
+            finally:
+                charts.join()
 
         self.recompute(compute, self.show_cockpit, self._failed, self._cancelled, "Calcul des indicateurs…")
 
